@@ -1,0 +1,4 @@
+//! jwt-workbench: a terminal workbench for JSON Web Tokens.
+#![forbid(unsafe_code)]
+
+pub mod jose;
