@@ -1,1 +1,8 @@
-//! The token engine.
+//! The token engine: pure functions from bytes and JSON to results. It knows nothing of
+//! terminals, clipboards or the system clock: `now` is always a parameter.
+
+pub mod alg;
+pub mod b64;
+pub mod decode;
+pub mod extract;
+pub mod json;

@@ -1,0 +1,311 @@
+//! JSON text kept exactly: minify and pretty-print by moving only the white space outside
+//! strings, locate syntax errors, and find duplicate member names.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+/// A JSON syntax error with its 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, col {column}: {message}")]
+pub struct JsonError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters, as editors count).
+    pub column: usize,
+    /// What the parser expected or found.
+    pub message: String,
+}
+
+/// Parses JSON into a value, with a located error. Member order is kept; for duplicate
+/// members the last value wins.
+pub fn parse(text: &str) -> Result<serde_json::Value, JsonError> {
+    serde_json::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(i) => full[..i].to_owned(),
+            None => full,
+        };
+        JsonError { line: e.line().max(1), column: e.column().max(1), message }
+    })
+}
+
+/// One lexical piece of JSON text: structural characters, strings, and bare words
+/// (numbers, `true`, `false`, `null`, or garbage the parser will reject).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Piece<'a> {
+    Open(u8),
+    Close(u8),
+    Colon,
+    Comma,
+    Str(&'a str),
+    Word(&'a str),
+}
+
+/// Splits JSON text into pieces, dropping white space outside strings. An unterminated
+/// string runs to the end of the text.
+fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+        }
+        let start = i;
+        let b = *bytes.get(i)?;
+        i += 1;
+        Some(match b {
+            b'{' | b'[' => Piece::Open(b),
+            b'}' | b']' => Piece::Close(b),
+            b':' => Piece::Colon,
+            b',' => Piece::Comma,
+            b'"' => {
+                while i < bytes.len() {
+                    match bytes[i] {
+                        b'\\' => i += 2,
+                        b'"' => {
+                            i += 1;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                i = i.min(bytes.len());
+                Piece::Str(&text[start..i])
+            }
+            _ => {
+                while i < bytes.len()
+                    && !matches!(
+                        bytes[i],
+                        b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"'
+                    )
+                {
+                    i += 1;
+                }
+                Piece::Word(&text[start..i])
+            }
+        })
+    })
+}
+
+/// Removes the white space outside strings; everything else is kept byte for byte.
+pub fn minify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text) {
+        match piece {
+            Piece::Open(b) | Piece::Close(b) => out.push(char::from(b)),
+            Piece::Colon => out.push(':'),
+            Piece::Comma => out.push(','),
+            Piece::Str(s) | Piece::Word(s) => out.push_str(s),
+        }
+    }
+    out
+}
+
+/// Pretty-prints with two-space indentation by inserting white space only, so that
+/// `minify(pretty(x)) == x` for compact `x`. Works on invalid JSON too.
+pub fn pretty(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut iter = pieces(text).peekable();
+    while let Some(piece) = iter.next() {
+        match piece {
+            Piece::Open(b) => {
+                out.push(char::from(b));
+                if matches!(iter.peek(), Some(Piece::Close(_))) {
+                    continue;
+                }
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            Piece::Close(b) => {
+                if !out.ends_with(['{', '[']) {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(char::from(b));
+            }
+            Piece::Colon => out.push_str(": "),
+            Piece::Comma => {
+                out.push(',');
+                newline(&mut out, depth);
+            }
+            Piece::Str(s) | Piece::Word(s) => out.push_str(s),
+        }
+    }
+    out
+}
+
+fn newline(out: &mut String, depth: usize) {
+    out.push('\n');
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+/// Member names that occur more than once in the same object, as `path.name` (first
+/// occurrence order, each reported once).
+pub fn duplicate_members(text: &str) -> Vec<String> {
+    enum Frame {
+        Object { keys: HashSet<String>, expect_key: bool, path: String, last: String },
+        Array { path: String },
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut dups: Vec<String> = Vec::new();
+    let mut pending_path = String::new();
+    for piece in pieces(text) {
+        match piece {
+            Piece::Open(b) => {
+                let path = match stack.last() {
+                    Some(Frame::Object { path, last, .. }) => join(path, last),
+                    Some(Frame::Array { path }) => format!("{path}[]"),
+                    None => std::mem::take(&mut pending_path),
+                };
+                stack.push(if b == b'{' {
+                    Frame::Object {
+                        keys: HashSet::new(),
+                        expect_key: true,
+                        path,
+                        last: String::new(),
+                    }
+                } else {
+                    Frame::Array { path }
+                });
+            }
+            Piece::Close(_) => {
+                stack.pop();
+            }
+            Piece::Comma => {
+                if let Some(Frame::Object { expect_key, .. }) = stack.last_mut() {
+                    *expect_key = true;
+                }
+            }
+            Piece::Str(raw) => {
+                if let Some(Frame::Object { keys, expect_key, path, last }) = stack.last_mut()
+                    && *expect_key
+                {
+                    *expect_key = false;
+                    let name = serde_json::from_str::<String>(raw)
+                        .unwrap_or_else(|_| raw.trim_matches('"').to_owned());
+                    if !keys.insert(name.clone()) {
+                        let full = join(path, &name);
+                        if !dups.contains(&full) {
+                            dups.push(full);
+                        }
+                    }
+                    *last = name;
+                }
+            }
+            Piece::Colon | Piece::Word(_) => {}
+        }
+    }
+    dups
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else {
+        let mut s = String::with_capacity(path.len() + name.len() + 1);
+        let _ = write!(s, "{path}.{name}");
+        s
+    }
+}
+
+/// Maps a 1-based line and column to a byte offset in `text`, clamped to its length.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(o, _)| o);
+            return offset + col;
+        }
+        offset += l.len();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const COMPACT: &str = r#"{"sub":"1234567890","name":"John Doe","admin":true,"iat":1516239022,"n":[1,2.50,{"a b":"x\"y:{,}"}],"e":{},"l":[]}"#;
+
+    #[test]
+    fn pretty_then_minify_is_identity() {
+        let p = pretty(COMPACT);
+        assert!(p.starts_with("{\n  \"sub\": \"1234567890\",\n"));
+        assert!(p.contains("\"e\": {},"));
+        assert!(p.contains("\"a b\": \"x\\\"y:{,}\""));
+        assert_eq!(minify(&p), COMPACT);
+    }
+
+    #[test]
+    fn minify_keeps_strings_and_numbers_exactly() {
+        assert_eq!(minify("{ \"a b\" : 1.0e+3 ,\n\t\"c\":\"\\u0041 \" }"), "{\"a b\":1.0e+3,\"c\":\"\\u0041 \"}");
+    }
+
+    #[test]
+    fn located_errors() {
+        let err = parse("{\n  \"a\": 1\n  \"b\": 2\n}").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 3));
+        assert_eq!(err.message, "expected `,` or `}`");
+        assert_eq!(err.to_string(), "line 3, col 3: expected `,` or `}`");
+        assert_eq!(offset_of("{\n  \"a\": 1\n  \"b\"", 3, 3), 13);
+    }
+
+    #[test]
+    fn duplicates_are_found_at_every_depth() {
+        assert_eq!(
+            duplicate_members(r#"{"a":1,"b":{"x":1,"x":2},"a":3,"l":[{"y":1,"y":1}]}"#),
+            vec!["b.x", "a", "l[].y"]
+        );
+        assert!(duplicate_members(r#"{"a":{"a":1},"b":["a","a"]}"#).is_empty());
+        assert_eq!(duplicate_members(r#"{"a":1,"\u0061":2}"#), vec!["a"]);
+        // Last one wins in the parsed value.
+        assert_eq!(parse(r#"{"a":1,"a":2}"#).unwrap()["a"], 2);
+    }
+
+    #[test]
+    fn invalid_text_does_not_panic() {
+        for t in ["{", "}", "\"abc", "[[[", "{\"a\":\"\\", ":::,,,"] {
+            let _ = pretty(t);
+            let _ = minify(t);
+            let _ = duplicate_members(t);
+        }
+    }
+
+    fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| serde_json::json!(n)),
+            "[ -~\u{e9}\u{1F600}\n\t\"\\\\]{0,12}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
+                proptest::collection::vec(("[a-z ]{0,5}", inner), 0..5).prop_map(|kv| {
+                    serde_json::Value::Object(kv.into_iter().collect())
+                }),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn minify_of_pretty_is_identity_for_compact_json(v in arb_json()) {
+            let compact = serde_json::to_string(&v).unwrap();
+            let p = pretty(&compact);
+            prop_assert_eq!(minify(&p), compact.clone());
+            prop_assert_eq!(parse(&p).unwrap(), v);
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(t in "\\PC{0,80}") {
+            let _ = minify(&pretty(&t));
+            let _ = duplicate_members(&t);
+            let _ = parse(&t);
+        }
+    }
+}
