@@ -3,6 +3,11 @@
 
 pub mod alg;
 pub mod b64;
+pub mod claims;
 pub mod decode;
 pub mod extract;
+pub mod finding;
 pub mod json;
+pub mod key;
+pub mod sign;
+pub mod verify;

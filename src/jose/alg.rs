@@ -181,10 +181,17 @@ impl Alg {
         let input = "base64url(header) + \".\" + base64url(payload)";
         match self.family() {
             Family::Hmac => format!("HMAC{}({input}, secret)", self.hash_name()),
-            Family::Rsa => format!("RSASSA-PKCS1-v1_5-{}({input}, private key)", self.hash_name()),
+            Family::Rsa => format!(
+                "RSASSA-PKCS1-v1_5-{}({input}, private key)",
+                self.hash_name()
+            ),
             Family::RsaPss => format!("RSASSA-PSS-{}({input}, private key)", self.hash_name()),
             Family::Ecdsa(c) => {
-                format!("ECDSA-{}-{}({input}, private key) as R||S", c.name(), self.hash_name())
+                format!(
+                    "ECDSA-{}-{}({input}, private key) as R||S",
+                    c.name(),
+                    self.hash_name()
+                )
             }
             Family::EdDsa => format!("Ed25519({input}, private key)"),
             Family::None => "no signature (alg none): the third part is empty".to_owned(),
@@ -193,10 +200,7 @@ impl Alg {
 
     /// True for the algorithms where signing the same input twice gives the same bytes.
     pub fn is_deterministic(self) -> bool {
-        !matches!(
-            self.family(),
-            Family::RsaPss | Family::Ecdsa(_)
-        )
+        !matches!(self.family(), Family::RsaPss | Family::Ecdsa(_))
     }
 }
 
@@ -208,7 +212,9 @@ impl fmt::Display for Alg {
 
 /// An `alg` value the workbench does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown alg '{0}' (known: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, none)")]
+#[error(
+    "unknown alg '{0}' (known: HS256/384/512, RS256/384/512, PS256/384/512, ES256/384/512, EdDSA, none)"
+)]
 pub struct UnknownAlg(pub String);
 
 impl FromStr for Alg {
@@ -216,7 +222,10 @@ impl FromStr for Alg {
 
     /// Exact, case-sensitive match, as RFC 7515 requires; `none` is only lowercase.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Alg::ALL.into_iter().find(|a| a.name() == s).ok_or_else(|| UnknownAlg(s.to_owned()))
+        Alg::ALL
+            .into_iter()
+            .find(|a| a.name() == s)
+            .ok_or_else(|| UnknownAlg(s.to_owned()))
     }
 }
 
@@ -231,7 +240,11 @@ mod tests {
         }
         assert_eq!("hs256".parse::<Alg>(), Err(UnknownAlg("hs256".into())));
         assert_eq!("None".parse::<Alg>(), Err(UnknownAlg("None".into())));
-        assert!(UnknownAlg("HS257".into()).to_string().starts_with("unknown alg 'HS257'"));
+        assert!(
+            UnknownAlg("HS257".into())
+                .to_string()
+                .starts_with("unknown alg 'HS257'")
+        );
     }
 
     #[test]

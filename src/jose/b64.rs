@@ -98,7 +98,9 @@ pub fn decode_lenient(text: &str) -> Result<(Vec<u8>, Vec<Deviation>), Base64Err
             }
             _ if padding_from.is_some() => {
                 if ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '+' | '/') {
-                    return Err(Base64Error::PaddingInside { offset: padding_from.unwrap_or(0) });
+                    return Err(Base64Error::PaddingInside {
+                        offset: padding_from.unwrap_or(0),
+                    });
                 }
                 return Err(Base64Error::InvalidChar { ch, offset });
             }
@@ -120,7 +122,9 @@ pub fn decode_lenient(text: &str) -> Result<(Vec<u8>, Vec<Deviation>), Base64Err
     if normal.len() % 4 == 1 {
         return Err(Base64Error::Length { len: normal.len() });
     }
-    let bytes = LENIENT.decode(&normal).map_err(|_| Base64Error::Length { len: normal.len() })?;
+    let bytes = LENIENT
+        .decode(&normal)
+        .map_err(|_| Base64Error::Length { len: normal.len() })?;
     if encode(&bytes) != normal {
         deviations.push(Deviation::TrailingBits);
     }
@@ -140,27 +144,48 @@ mod tests {
 
     #[test]
     fn strict_input_has_no_deviation() {
-        assert_eq!(decode_lenient("eyJhIjoxfQ"), Ok((b"{\"a\":1}".to_vec(), vec![])));
+        assert_eq!(
+            decode_lenient("eyJhIjoxfQ"),
+            Ok((b"{\"a\":1}".to_vec(), vec![]))
+        );
     }
 
     #[test]
     fn locates_invalid_characters() {
         let err = decode_lenient("eyJhbGciOi!").unwrap_err();
-        assert_eq!(err, Base64Error::InvalidChar { ch: '!', offset: 10 });
+        assert_eq!(
+            err,
+            Base64Error::InvalidChar {
+                ch: '!',
+                offset: 10
+            }
+        );
         assert_eq!(err.to_string(), "'!' is not base64url (offset 10)");
-        assert_eq!(decode_lenient("ab=c").unwrap_err(), Base64Error::PaddingInside { offset: 2 });
-        assert_eq!(decode_lenient("abcde").unwrap_err(), Base64Error::Length { len: 5 });
+        assert_eq!(
+            decode_lenient("ab=c").unwrap_err(),
+            Base64Error::PaddingInside { offset: 2 }
+        );
+        assert_eq!(
+            decode_lenient("abcde").unwrap_err(),
+            Base64Error::Length { len: 5 }
+        );
     }
 
     #[test]
     fn reads_non_compliant_forms() {
-        assert_eq!(decode_lenient("YQ==").unwrap(), (b"a".to_vec(), vec![Deviation::Padding]));
+        assert_eq!(
+            decode_lenient("YQ==").unwrap(),
+            (b"a".to_vec(), vec![Deviation::Padding])
+        );
         assert_eq!(
             decode_lenient("+/8").unwrap(),
             (vec![0xfb, 0xff], vec![Deviation::StandardAlphabet])
         );
         // "YR" has non-zero unused bits; canonical is "YQ".
-        assert_eq!(decode_lenient("YR").unwrap(), (b"a".to_vec(), vec![Deviation::TrailingBits]));
+        assert_eq!(
+            decode_lenient("YR").unwrap(),
+            (b"a".to_vec(), vec![Deviation::TrailingBits])
+        );
     }
 
     proptest! {

@@ -192,7 +192,10 @@ impl Decoded {
     /// The payload object, when the payload is a JSON object.
     pub fn claims(&self) -> Option<&serde_json::Map<String, Value>> {
         match &self.payload {
-            Some(Content::Json { value: Ok(Value::Object(map)), .. }) => Some(map),
+            Some(Content::Json {
+                value: Ok(Value::Object(map)),
+                ..
+            }) => Some(map),
             _ => None,
         }
     }
@@ -216,12 +219,15 @@ impl Decoded {
 
     /// True when every segment is strict Base64URL.
     pub fn is_compliant(&self) -> bool {
-        self.parts.iter().all(|p| p.deviations.is_empty() && p.bytes.is_some())
+        self.parts
+            .iter()
+            .all(|p| p.deviations.is_empty() && p.bytes.is_some())
     }
 
     /// True when the header says the payload is itself a JWT (`cty: "JWT"`).
     pub fn is_nested(&self) -> bool {
-        self.header_str("cty").is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
+        self.header_str("cty")
+            .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
     }
 }
 
@@ -231,7 +237,11 @@ pub fn decode(input: &str) -> Decoded {
     let mut errors = Vec::new();
     let token = extracted.token.as_str();
     if token.is_empty() {
-        errors.push(DecodeError { segment: None, span: None, problem: Problem::Empty });
+        errors.push(DecodeError {
+            segment: None,
+            span: None,
+            problem: Problem::Empty,
+        });
         return Decoded {
             extracted,
             shape: Shape::Malformed,
@@ -244,10 +254,19 @@ pub fn decode(input: &str) -> Decoded {
     }
     let pieces: Vec<&str> = token.split('.').collect();
     let (shape, names): (Shape, &[Segment]) = match pieces.len() {
-        3 => (Shape::Jws, &[Segment::Header, Segment::Payload, Segment::Signature]),
+        3 => (
+            Shape::Jws,
+            &[Segment::Header, Segment::Payload, Segment::Signature],
+        ),
         5 => (
             Shape::Jwe,
-            &[Segment::Header, Segment::EncryptedKey, Segment::Iv, Segment::Ciphertext, Segment::Tag],
+            &[
+                Segment::Header,
+                Segment::EncryptedKey,
+                Segment::Iv,
+                Segment::Ciphertext,
+                Segment::Tag,
+            ],
         ),
         n => {
             errors.push(DecodeError {
@@ -255,7 +274,10 @@ pub fn decode(input: &str) -> Decoded {
                 span: Some(0..token.len()),
                 problem: Problem::SegmentCount(n),
             });
-            (Shape::Malformed, &[Segment::Header, Segment::Payload, Segment::Signature])
+            (
+                Shape::Malformed,
+                &[Segment::Header, Segment::Payload, Segment::Signature],
+            )
         }
     };
     let mut parts = Vec::with_capacity(pieces.len());
@@ -280,7 +302,12 @@ pub fn decode(input: &str) -> Decoded {
                 (None, Vec::new())
             }
         };
-        parts.push(Part { segment, span, bytes, deviations });
+        parts.push(Part {
+            segment,
+            span,
+            bytes,
+            deviations,
+        });
     }
 
     let (header_text, header) = decode_header(parts.first(), &mut errors);
@@ -291,19 +318,36 @@ pub fn decode(input: &str) -> Decoded {
             Some(payload_content(bytes, p, header.as_ref(), &mut errors))
         }),
     };
-    Decoded { extracted, shape, parts, header_text, header, payload, errors }
+    Decoded {
+        extracted,
+        shape,
+        parts,
+        header_text,
+        header,
+        payload,
+        errors,
+    }
 }
 
 fn decode_header(
     part: Option<&Part>,
     errors: &mut Vec<DecodeError>,
 ) -> (Option<String>, Option<serde_json::Map<String, Value>>) {
-    let Some(part) = part else { return (None, None) };
-    let Some(bytes) = &part.bytes else { return (None, None) };
+    let Some(part) = part else {
+        return (None, None);
+    };
+    let Some(bytes) = &part.bytes else {
+        return (None, None);
+    };
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_owned(),
         Err(e) => {
-            errors.push(located(part, Problem::NotUtf8 { at: e.valid_up_to() }));
+            errors.push(located(
+                part,
+                Problem::NotUtf8 {
+                    at: e.valid_up_to(),
+                },
+            ));
             return (None, None);
         }
     };
@@ -337,7 +381,10 @@ fn payload_content(
     if nested || !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
         // Not meant as JSON: a nested token or plain text, shown as it is.
         if !nested && let Ok(value) = json::parse(text) {
-            return Content::Json { text: text.to_owned(), value: Ok(value) };
+            return Content::Json {
+                text: text.to_owned(),
+                value: Ok(value),
+            };
         }
         return Content::Text(text.to_owned());
     }
@@ -345,11 +392,18 @@ fn payload_content(
     if let Err(e) = &value {
         errors.push(located(part, Problem::Json(e.clone())));
     }
-    Content::Json { text: text.to_owned(), value }
+    Content::Json {
+        text: text.to_owned(),
+        value,
+    }
 }
 
 fn located(part: &Part, problem: Problem) -> DecodeError {
-    DecodeError { segment: Some(part.segment), span: Some(part.span.clone()), problem }
+    DecodeError {
+        segment: Some(part.segment),
+        span: Some(part.span.clone()),
+        problem,
+    }
 }
 
 #[cfg(test)]
@@ -364,11 +418,17 @@ mod tests {
         let d = decode(RFC7519);
         assert!(d.errors.is_empty(), "{:?}", d.errors);
         assert_eq!(d.shape, Shape::Jws);
-        assert_eq!(d.header_text.as_deref(), Some("{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}"));
+        assert_eq!(
+            d.header_text.as_deref(),
+            Some("{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}")
+        );
         assert_eq!(d.alg(), Some("HS256"));
         assert_eq!(d.claims().unwrap()["exp"], 1_300_819_380);
         assert_eq!(d.signature().unwrap().len(), 32);
-        assert_eq!(d.signing_input().unwrap(), RFC7519.rsplit_once('.').unwrap().0);
+        assert_eq!(
+            d.signing_input().unwrap(),
+            RFC7519.rsplit_once('.').unwrap().0
+        );
         assert!(d.is_compliant());
     }
 
@@ -377,7 +437,10 @@ mod tests {
         let d = decode("eyJhbGciOiJIUzI1NiJ9.eyJhIjox!.c2ln");
         assert_eq!(d.alg(), Some("HS256"));
         assert_eq!(d.errors.len(), 1);
-        assert_eq!(d.errors[0].to_string(), "payload: '!' is not base64url (offset 8)");
+        assert_eq!(
+            d.errors[0].to_string(),
+            "payload: '!' is not base64url (offset 8)"
+        );
         assert_eq!(d.errors[0].span, Some(29..30));
     }
 
@@ -387,8 +450,15 @@ mod tests {
         let d = decode(&format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln"));
         assert_eq!(d.errors.len(), 1);
         assert_eq!(d.errors[0].segment, Some(Segment::Payload));
-        assert!(d.errors[0].to_string().starts_with("payload: invalid JSON: line 1, col 8:"));
-        assert!(matches!(d.payload, Some(Content::Json { value: Err(_), .. })));
+        assert!(
+            d.errors[0]
+                .to_string()
+                .starts_with("payload: invalid JSON: line 1, col 8:")
+        );
+        assert!(matches!(
+            d.payload,
+            Some(Content::Json { value: Err(_), .. })
+        ));
     }
 
     #[test]
@@ -403,7 +473,9 @@ mod tests {
     #[test]
     fn jwe_is_named_not_invalid() {
         // RFC 7516 App. A.1 header; the rest is opaque.
-        let d = decode("eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ");
+        let d = decode(
+            "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ",
+        );
         assert_eq!(d.shape, Shape::Jwe);
         assert!(d.errors.is_empty(), "{:?}", d.errors);
         assert_eq!(d.header_str("enc"), Some("A256GCM"));
@@ -422,14 +494,20 @@ mod tests {
         let inner = b64::encode(b"eyJhbGciOiJub25lIn0.e30.");
         let d = decode(&format!("{hdr}.{inner}.c2ln"));
         assert!(d.is_nested());
-        assert_eq!(d.payload, Some(Content::Text("eyJhbGciOiJub25lIn0.e30.".into())));
+        assert_eq!(
+            d.payload,
+            Some(Content::Text("eyJhbGciOiJub25lIn0.e30.".into()))
+        );
     }
 
     #[test]
     fn non_object_header_is_an_error() {
         let hdr = b64::encode(b"[1]");
         let d = decode(&format!("{hdr}.e30.c2ln"));
-        assert_eq!(d.errors[0].to_string(), "header: the header must be a JSON object");
+        assert_eq!(
+            d.errors[0].to_string(),
+            "header: the header must be a JSON object"
+        );
         assert_eq!(d.header_text.as_deref(), Some("[1]"));
     }
 

@@ -41,7 +41,14 @@ pub struct Extracted {
 }
 
 /// Parameter and cookie names that carry tokens, most specific first.
-const PARAMS: [&str; 6] = ["id_token", "access_token", "refresh_token", "token", "jwt", "assertion"];
+const PARAMS: [&str; 6] = [
+    "id_token",
+    "access_token",
+    "refresh_token",
+    "token",
+    "jwt",
+    "assertion",
+];
 
 /// Extracts the compact token from pasted text. Never fails: what is left is the token
 /// candidate, and decoding reports what is wrong with it.
@@ -75,7 +82,8 @@ pub fn extract(input: &str) -> Extracted {
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 fn strip_quotes<'a>(s: &'a str, stripped: &mut Vec<Stripped>) -> &'a str {
@@ -101,10 +109,15 @@ fn find_parameter(s: &str) -> Option<(&'static str, &str)> {
             let at = from + found;
             from = at + name.len();
             let boundary = at == 0
-                || matches!(s.as_bytes()[at - 1], b'?' | b'#' | b'&' | b';' | b' ' | b'\t' | b'\n');
+                || matches!(
+                    s.as_bytes()[at - 1],
+                    b'?' | b'#' | b'&' | b';' | b' ' | b'\t' | b'\n'
+                );
             let rest = &s[at + name.len()..];
             if boundary && let Some(value) = rest.strip_prefix('=') {
-                let end = value.find(['&', ';', '#', ' ', '\t', '\r', '\n']).unwrap_or(value.len());
+                let end = value
+                    .find(['&', ';', '#', ' ', '\t', '\r', '\n'])
+                    .unwrap_or(value.len());
                 return Some((name, &value[..end]));
             }
         }
@@ -139,7 +152,10 @@ mod tests {
         use Stripped::*;
         assert_eq!(
             ex(&format!("  Authorization: Bearer {T}\n")),
-            (T.to_owned(), vec![SurroundingWhitespace, AuthorizationHeader, Bearer])
+            (
+                T.to_owned(),
+                vec![SurroundingWhitespace, AuthorizationHeader, Bearer]
+            )
         );
         assert_eq!(ex(&format!("bearer {T}")), (T.to_owned(), vec![Bearer]));
         assert_eq!(ex(&format!("\"{T}\"")), (T.to_owned(), vec![Quotes]));
@@ -150,20 +166,38 @@ mod tests {
     #[test]
     fn finds_url_and_cookie_parameters() {
         let url = format!("https://app.example/cb#state=xyz&id_token={T}&expires_in=3600");
-        assert_eq!(ex(&url), (T.to_owned(), vec![Stripped::Parameter("id_token".into())]));
+        assert_eq!(
+            ex(&url),
+            (T.to_owned(), vec![Stripped::Parameter("id_token".into())])
+        );
         let q = format!("https://x.example/?access_token={T}");
         assert_eq!(ex(&q).0, T);
         let cookie = format!("Cookie: session=abc; jwt={T}; theme=dark");
-        assert_eq!(ex(&cookie), (T.to_owned(), vec![Stripped::Parameter("jwt".into())]));
+        assert_eq!(
+            ex(&cookie),
+            (T.to_owned(), vec![Stripped::Parameter("jwt".into())])
+        );
         let form = format!("token={T}");
-        assert_eq!(ex(&form), (T.to_owned(), vec![Stripped::Parameter("token".into())]));
+        assert_eq!(
+            ex(&form),
+            (T.to_owned(), vec![Stripped::Parameter("token".into())])
+        );
         // "mytoken=" is not a "token=" parameter.
         assert_eq!(ex("a?mytoken=abc").0, "a?mytoken=abc");
     }
 
     #[test]
     fn odd_input_never_panics() {
-        for s in ["", "\"", "''", "Bearer", "é=", "token=", "?token", "Authorization:é"] {
+        for s in [
+            "",
+            "\"",
+            "''",
+            "Bearer",
+            "é=",
+            "token=",
+            "?token",
+            "Authorization:é",
+        ] {
             let _ = extract(s);
         }
     }

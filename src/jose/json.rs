@@ -25,7 +25,11 @@ pub fn parse(text: &str) -> Result<serde_json::Value, JsonError> {
             Some(i) => full[..i].to_owned(),
             None => full,
         };
-        JsonError { line: e.line().max(1), column: e.column().max(1), message }
+        JsonError {
+            line: e.line().max(1),
+            column: e.column().max(1),
+            message,
+        }
     })
 }
 
@@ -76,7 +80,16 @@ fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
                 while i < bytes.len()
                     && !matches!(
                         bytes[i],
-                        b' ' | b'\t' | b'\n' | b'\r' | b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"'
+                        b' ' | b'\t'
+                            | b'\n'
+                            | b'\r'
+                            | b'{'
+                            | b'}'
+                            | b'['
+                            | b']'
+                            | b':'
+                            | b','
+                            | b'"'
                     )
                 {
                     i += 1;
@@ -146,8 +159,15 @@ fn newline(out: &mut String, depth: usize) {
 /// occurrence order, each reported once).
 pub fn duplicate_members(text: &str) -> Vec<String> {
     enum Frame {
-        Object { keys: HashSet<String>, expect_key: bool, path: String, last: String },
-        Array { path: String },
+        Object {
+            keys: HashSet<String>,
+            expect_key: bool,
+            path: String,
+            last: String,
+        },
+        Array {
+            path: String,
+        },
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut dups: Vec<String> = Vec::new();
@@ -180,7 +200,12 @@ pub fn duplicate_members(text: &str) -> Vec<String> {
                 }
             }
             Piece::Str(raw) => {
-                if let Some(Frame::Object { keys, expect_key, path, last }) = stack.last_mut()
+                if let Some(Frame::Object {
+                    keys,
+                    expect_key,
+                    path,
+                    last,
+                }) = stack.last_mut()
                     && *expect_key
                 {
                     *expect_key = false;
@@ -216,7 +241,10 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let col = l.char_indices().nth(column.saturating_sub(1)).map_or(l.len(), |(o, _)| o);
+            let col = l
+                .char_indices()
+                .nth(column.saturating_sub(1))
+                .map_or(l.len(), |(o, _)| o);
             return offset + col;
         }
         offset += l.len();
@@ -242,7 +270,10 @@ mod tests {
 
     #[test]
     fn minify_keeps_strings_and_numbers_exactly() {
-        assert_eq!(minify("{ \"a b\" : 1.0e+3 ,\n\t\"c\":\"\\u0041 \" }"), "{\"a b\":1.0e+3,\"c\":\"\\u0041 \"}");
+        assert_eq!(
+            minify("{ \"a b\" : 1.0e+3 ,\n\t\"c\":\"\\u0041 \" }"),
+            "{\"a b\":1.0e+3,\"c\":\"\\u0041 \"}"
+        );
     }
 
     #[test]
@@ -285,9 +316,8 @@ mod tests {
         leaf.prop_recursive(4, 32, 6, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
-                proptest::collection::vec(("[a-z ]{0,5}", inner), 0..5).prop_map(|kv| {
-                    serde_json::Value::Object(kv.into_iter().collect())
-                }),
+                proptest::collection::vec(("[a-z ]{0,5}", inner), 0..5)
+                    .prop_map(|kv| { serde_json::Value::Object(kv.into_iter().collect()) }),
             ]
         })
     }

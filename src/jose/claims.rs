@@ -1,0 +1,425 @@
+//! Claim checks (RFC 7519 sec. 4.1): each claim gets its own result, against an explicit `now`.
+
+use serde_json::{Map, Value};
+
+/// What the claims are checked against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClaimOptions {
+    /// The current time, in seconds since the Unix epoch.
+    pub now: f64,
+    /// Seconds of clock skew tolerated for `exp` and `nbf`.
+    pub leeway: u64,
+    /// Accepted audiences: `aud` must hold one of them. Empty: not checked.
+    pub aud: Vec<String>,
+    /// The required issuer, matched exactly. `None`: not checked.
+    pub iss: Option<String>,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The claim passes.
+    Pass,
+    /// The claim fails: the token must be rejected.
+    Fail,
+    /// Suspicious but not a rejection.
+    Warn,
+    /// Absent, or not checked: nothing to say against the token.
+    Info,
+}
+
+/// One claim's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimCheck {
+    /// The claim name (`exp`, `nbf`, `iat`, `aud`, `iss`, or `payload`).
+    pub claim: &'static str,
+    /// The outcome.
+    pub status: Status,
+    /// Why, in words.
+    pub detail: String,
+}
+
+impl ClaimCheck {
+    fn new(claim: &'static str, status: Status, detail: String) -> Self {
+        ClaimCheck {
+            claim,
+            status,
+            detail,
+        }
+    }
+}
+
+/// Every claim check of a token.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimReport {
+    /// The checks, in a fixed order.
+    pub checks: Vec<ClaimCheck>,
+}
+
+impl ClaimReport {
+    /// True when no check failed.
+    pub fn is_valid(&self) -> bool {
+        self.checks.iter().all(|c| c.status != Status::Fail)
+    }
+
+    /// The check of one claim.
+    pub fn get(&self, claim: &str) -> Option<&ClaimCheck> {
+        self.checks.iter().find(|c| c.claim == claim)
+    }
+}
+
+/// Formats a duration in seconds for people: `45s`, `3m 12s`, `2h 5m`, `4d 3h`.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.abs();
+    if !s.is_finite() || s > 1e15 {
+        return "forever".to_owned();
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let s = s.floor() as u64;
+    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{sec}s"),
+        (0, 0, _) => format!("{m}m {sec}s"),
+        (0, _, _) => format!("{h}h {m}m"),
+        _ if d >= 365 => format!("{}y {}d", d / 365, d % 365),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+/// Reads a `NumericDate`: a JSON number, fractions allowed.
+fn numeric_date(
+    claims: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<f64>, ClaimCheck> {
+    match claims.get(name) {
+        None => Ok(None),
+        Some(Value::Number(n)) => n.as_f64().map(Some).ok_or_else(|| {
+            ClaimCheck::new(name, Status::Fail, format!("{name} is not a usable number"))
+        }),
+        Some(other) => Err(ClaimCheck::new(
+            name,
+            Status::Fail,
+            format!(
+                "{name} must be a NumericDate (a number of seconds), got {}",
+                kind(other)
+            ),
+        )),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Checks `exp`, `nbf`, `iat`, `aud` and `iss` independently. `None` for a payload that is
+/// not a JSON object.
+#[allow(clippy::cast_precision_loss)]
+pub fn check_claims(claims: Option<&Map<String, Value>>, opts: &ClaimOptions) -> ClaimReport {
+    let Some(claims) = claims else {
+        return ClaimReport {
+            checks: vec![ClaimCheck::new(
+                "payload",
+                Status::Fail,
+                "the payload is not a JSON object, so it has no claims to check".to_owned(),
+            )],
+        };
+    };
+    let now = opts.now;
+    let leeway = opts.leeway as f64;
+    let mut checks = Vec::with_capacity(5);
+    checks.push(match numeric_date(claims, "exp") {
+        Err(c) => c,
+        Ok(None) => ClaimCheck::new(
+            "exp",
+            Status::Info,
+            "no exp: the token never expires".into(),
+        ),
+        Ok(Some(exp)) if now < exp + leeway => {
+            let grace = if now >= exp {
+                " (within the leeway)"
+            } else {
+                ""
+            };
+            ClaimCheck::new(
+                "exp",
+                Status::Pass,
+                format!("expires in {}{grace}", human_duration(exp - now)),
+            )
+        }
+        Ok(Some(exp)) => ClaimCheck::new(
+            "exp",
+            Status::Fail,
+            format!("expired {} ago", human_duration(now - exp)),
+        ),
+    });
+    checks.push(match numeric_date(claims, "nbf") {
+        Err(c) => c,
+        Ok(None) => ClaimCheck::new("nbf", Status::Info, "no nbf: valid from issue".into()),
+        Ok(Some(nbf)) if now >= nbf - leeway => ClaimCheck::new(
+            "nbf",
+            Status::Pass,
+            if now >= nbf {
+                format!("valid since {} ago", human_duration(now - nbf))
+            } else {
+                format!("valid in {} (within the leeway)", human_duration(nbf - now))
+            },
+        ),
+        Ok(Some(nbf)) => ClaimCheck::new(
+            "nbf",
+            Status::Fail,
+            format!("not valid yet: nbf is in {}", human_duration(nbf - now)),
+        ),
+    });
+    checks.push(match numeric_date(claims, "iat") {
+        Err(c) => c,
+        Ok(None) => ClaimCheck::new("iat", Status::Info, "no iat: issue time unknown".into()),
+        Ok(Some(iat)) if iat > now + leeway => ClaimCheck::new(
+            "iat",
+            Status::Warn,
+            format!(
+                "issued in the future, in {}: a clock is wrong",
+                human_duration(iat - now)
+            ),
+        ),
+        Ok(Some(iat)) => ClaimCheck::new(
+            "iat",
+            Status::Pass,
+            format!("issued {} ago", human_duration(now - iat)),
+        ),
+    });
+    checks.push(check_aud(claims.get("aud"), &opts.aud));
+    checks.push(check_iss(claims.get("iss"), opts.iss.as_deref()));
+    ClaimReport { checks }
+}
+
+fn check_aud(aud: Option<&Value>, expected: &[String]) -> ClaimCheck {
+    let values: Result<Vec<&str>, String> = match aud {
+        None => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(vec![s.as_str()]),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .ok_or_else(|| format!("aud array holds {}", kind(v)))
+            })
+            .collect(),
+        Some(other) => Err(format!(
+            "aud must be a string or an array of strings, got {}",
+            kind(other)
+        )),
+    };
+    let values = match values {
+        Ok(v) => v,
+        Err(e) => return ClaimCheck::new("aud", Status::Fail, e),
+    };
+    let shown = values
+        .iter()
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if expected.is_empty() {
+        let detail = if aud.is_none() {
+            "no aud".to_owned()
+        } else {
+            format!("aud {shown} (not checked: no audience required)")
+        };
+        return ClaimCheck::new("aud", Status::Info, detail);
+    }
+    let wanted = expected
+        .iter()
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    if aud.is_none() {
+        return ClaimCheck::new(
+            "aud",
+            Status::Fail,
+            format!("no aud, but {wanted} is required"),
+        );
+    }
+    match values.iter().find(|v| expected.iter().any(|e| e == *v)) {
+        Some(hit) => ClaimCheck::new("aud", Status::Pass, format!("aud holds '{hit}'")),
+        None => ClaimCheck::new(
+            "aud",
+            Status::Fail,
+            format!("aud {shown} does not hold {wanted}: the token is meant for someone else"),
+        ),
+    }
+}
+
+fn check_iss(iss: Option<&Value>, expected: Option<&str>) -> ClaimCheck {
+    match (iss, expected) {
+        (Some(v), _) if !v.is_string() => ClaimCheck::new(
+            "iss",
+            Status::Fail,
+            format!("iss must be a string, got {}", kind(v)),
+        ),
+        (None, None) => ClaimCheck::new("iss", Status::Info, "no iss".to_owned()),
+        (Some(v), None) => ClaimCheck::new(
+            "iss",
+            Status::Info,
+            format!(
+                "iss '{}' (not checked: no issuer required)",
+                v.as_str().unwrap_or_default()
+            ),
+        ),
+        (None, Some(e)) => ClaimCheck::new(
+            "iss",
+            Status::Fail,
+            format!("no iss, but '{e}' is required"),
+        ),
+        (Some(v), Some(e)) => {
+            let got = v.as_str().unwrap_or_default();
+            if got == e {
+                ClaimCheck::new("iss", Status::Pass, format!("iss is '{e}'"))
+            } else {
+                ClaimCheck::new(
+                    "iss",
+                    Status::Fail,
+                    format!("iss '{got}' is not the required '{e}'"),
+                )
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(claims: &Value, opts: &ClaimOptions) -> ClaimReport {
+        check_claims(claims.as_object(), opts)
+    }
+
+    fn at(now: f64) -> ClaimOptions {
+        ClaimOptions {
+            now,
+            ..ClaimOptions::default()
+        }
+    }
+
+    #[test]
+    fn exp_boundary_and_leeway() {
+        let c = json!({"exp": 1000});
+        assert_eq!(
+            run(&c, &at(999.0)).get("exp").unwrap().status,
+            Status::Pass
+        );
+        let r = run(&c, &at(1000.0));
+        assert_eq!(r.get("exp").unwrap().status, Status::Fail);
+        assert_eq!(r.get("exp").unwrap().detail, "expired 0s ago");
+        assert!(!r.is_valid());
+        let lee = ClaimOptions {
+            now: 1005.0,
+            leeway: 10,
+            ..ClaimOptions::default()
+        };
+        assert_eq!(
+            run(&c, &lee).get("exp").unwrap().detail,
+            "expires in 5s (within the leeway)"
+        );
+        assert_eq!(
+            run(&c, &at(1192.0)).get("exp").unwrap().detail,
+            "expired 3m 12s ago"
+        );
+        // Fractions are NumericDates too.
+        assert_eq!(
+            run(&json!({"exp": 1000.5}), &at(1000.2))
+                .get("exp")
+                .unwrap()
+                .status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn nbf_and_iat() {
+        let c = json!({"nbf": 1000, "iat": 2000});
+        let r = run(&c, &at(999.0));
+        assert_eq!(r.get("nbf").unwrap().status, Status::Fail);
+        assert_eq!(r.get("nbf").unwrap().detail, "not valid yet: nbf is in 1s");
+        assert_eq!(r.get("iat").unwrap().status, Status::Warn);
+        assert_eq!(
+            run(&c, &at(1000.0)).get("nbf").unwrap().status,
+            Status::Pass
+        );
+        let lee = ClaimOptions {
+            now: 995.0,
+            leeway: 5,
+            ..ClaimOptions::default()
+        };
+        assert_eq!(run(&c, &lee).get("nbf").unwrap().status, Status::Pass);
+    }
+
+    #[test]
+    fn types_are_enforced() {
+        let r = run(&json!({"exp": "1000", "aud": 5, "iss": 1}), &at(0.0));
+        assert_eq!(
+            r.get("exp").unwrap().detail,
+            "exp must be a NumericDate (a number of seconds), got a string"
+        );
+        assert_eq!(r.get("aud").unwrap().status, Status::Fail);
+        assert_eq!(
+            r.get("iss").unwrap().detail,
+            "iss must be a string, got a number"
+        );
+        let r = check_claims(None, &at(0.0));
+        assert_eq!(r.checks[0].claim, "payload");
+        assert!(!r.is_valid());
+    }
+
+    #[test]
+    fn audience_and_issuer() {
+        let opts = ClaimOptions {
+            aud: vec!["api-a".into()],
+            iss: Some("https://issuer".into()),
+            ..ClaimOptions::default()
+        };
+        let ok = run(
+            &json!({"aud": ["x", "api-a"], "iss": "https://issuer"}),
+            &opts,
+        );
+        assert!(ok.is_valid(), "{ok:?}");
+        assert_eq!(
+            run(&json!({"aud": "api-a"}), &opts)
+                .get("aud")
+                .unwrap()
+                .status,
+            Status::Pass
+        );
+        let r = run(&json!({"aud": "api-b", "iss": "https://issuer/"}), &opts);
+        assert_eq!(
+            r.get("aud").unwrap().detail,
+            "aud 'api-b' does not hold 'api-a': the token is meant for someone else"
+        );
+        assert_eq!(
+            r.get("iss").unwrap().detail,
+            "iss 'https://issuer/' is not the required 'https://issuer'"
+        );
+        let r = run(&json!({}), &opts);
+        assert_eq!(
+            r.get("aud").unwrap().detail,
+            "no aud, but 'api-a' is required"
+        );
+        assert_eq!(r.get("iss").unwrap().status, Status::Fail);
+        // Unrequested checks never fail.
+        assert!(run(&json!({"aud": "x", "iss": "y"}), &at(0.0)).is_valid());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(45.9), "45s");
+        assert_eq!(human_duration(-192.0), "3m 12s");
+        assert_eq!(human_duration(7500.0), "2h 5m");
+        assert_eq!(human_duration(3.0 * 86400.0 + 7200.0), "3d 2h");
+        assert_eq!(human_duration(f64::INFINITY), "forever");
+    }
+}

@@ -1,0 +1,424 @@
+//! Findings: what is wrong or risky about a token, each with a reason and a reference.
+
+use serde_json::Value;
+
+use super::alg::{Alg, Family};
+use super::b64::Deviation;
+use super::decode::{Content, Decoded, Shape};
+use super::json;
+use super::key::{Key, KeyType};
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Worth knowing.
+    Info,
+    /// A weakness with limited impact.
+    Low,
+    /// A weakness a reviewer should fix.
+    Medium,
+    /// A flaw that can let an attacker in.
+    High,
+}
+
+impl Severity {
+    /// Lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// A stable identifier, e.g. `alg-none`.
+    pub id: &'static str,
+    /// How much it matters.
+    pub severity: Severity,
+    /// What was found, with this token's values.
+    pub message: String,
+    /// Why it matters, in one line.
+    pub explanation: &'static str,
+    /// RFC section or CVE.
+    pub reference: &'static str,
+}
+
+fn finding(
+    id: &'static str,
+    severity: Severity,
+    message: String,
+    explanation: &'static str,
+    reference: &'static str,
+) -> Finding {
+    Finding {
+        id,
+        severity,
+        message,
+        explanation,
+        reference,
+    }
+}
+
+/// Cookie size limit most browsers share.
+const COOKIE_LIMIT: usize = 4096;
+
+/// Claims that hint at personal data or credentials in a payload anyone can read.
+const SENSITIVE: [&str; 22] = [
+    "email",
+    "phone",
+    "phone_number",
+    "password",
+    "passwd",
+    "pwd",
+    "ssn",
+    "social_security",
+    "credit_card",
+    "card_number",
+    "cc",
+    "cvv",
+    "iban",
+    "secret",
+    "api_key",
+    "apikey",
+    "private_key",
+    "address",
+    "birthdate",
+    "dob",
+    "date_of_birth",
+    "salary",
+];
+
+/// Lints the token. `key`, when given, adds key-strength findings; `now` dates nothing here
+/// but `iat` in the future.
+#[allow(clippy::too_many_lines, clippy::cast_precision_loss)]
+pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in &decoded.extracted.stripped {
+        out.push(finding(
+            "input-stripped",
+            Severity::Info,
+            format!("removed {} to find the token", s.describe()),
+            "the token itself starts after it; nothing inside the token was changed",
+            "RFC 6750 sec. 2.1",
+        ));
+    }
+    let deviations: Vec<String> = decoded
+        .parts
+        .iter()
+        .flat_map(|p| {
+            p.deviations
+                .iter()
+                .map(move |d| format!("{}: {}", p.segment, d.describe()))
+        })
+        .collect();
+    if !deviations.is_empty() {
+        out.push(finding(
+            "non-compliant-base64url",
+            if decoded
+                .parts
+                .iter()
+                .any(|p| p.deviations.contains(&Deviation::TrailingBits))
+            {
+                Severity::Medium
+            } else {
+                Severity::Low
+            },
+            format!("non-compliant base64url: {}", deviations.join("; ")),
+            "shown for reading, but a strict verifier rejects it, and lenient ones let one \
+             token have several spellings (signature malleability)",
+            "RFC 7515 sec. 2, RFC 4648 sec. 3.5",
+        ));
+    }
+    match decoded.shape {
+        Shape::Jwe => out.push(finding(
+            "jwe",
+            Severity::Info,
+            "a JWE (5 parts): the payload is encrypted".to_owned(),
+            "only the protected header is readable; the content needs the recipient's key",
+            "RFC 7516",
+        )),
+        Shape::Malformed | Shape::Jws => {}
+    }
+    if decoded.token().len() > COOKIE_LIMIT {
+        out.push(finding(
+            "token-size",
+            Severity::Low,
+            format!(
+                "token is {} bytes, over the {COOKIE_LIMIT}-byte cookie limit",
+                decoded.token().len()
+            ),
+            "browsers drop larger cookies and many servers cap header sizes",
+            "RFC 6265 sec. 6.1",
+        ));
+    }
+    if let Some(text) = &decoded.header_text {
+        duplicates(&mut out, "header", text);
+    }
+    if let Some(Content::Json { text, .. }) = &decoded.payload {
+        duplicates(&mut out, "payload", text);
+    }
+    if let Some(header) = &decoded.header {
+        header_findings(&mut out, header, key);
+    }
+    if let Some(claims) = decoded.claims() {
+        claim_findings(&mut out, claims, now);
+    }
+    if decoded.is_nested() {
+        out.push(finding(
+            "nested-jwt",
+            Severity::Info,
+            "cty is \"JWT\": the payload is itself a token".to_owned(),
+            "open the payload as a token to inspect the inner one",
+            "RFC 7519 sec. 5.2",
+        ));
+    }
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    out
+}
+
+fn duplicates(out: &mut Vec<Finding>, part: &str, text: &str) {
+    let dups = json::duplicate_members(text);
+    if !dups.is_empty() {
+        out.push(finding(
+            "duplicate-members",
+            Severity::Medium,
+            format!(
+                "{part} repeats member name{}: {}",
+                if dups.len() == 1 { "" } else { "s" },
+                dups.join(", ")
+            ),
+            "parsers disagree on which value wins (here the last); an attacker can show one \
+             value to a checker and another to the application",
+            "RFC 7515 sec. 5.2, RFC 8725 sec. 3.9",
+        ));
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn header_findings(
+    out: &mut Vec<Finding>,
+    header: &serde_json::Map<String, Value>,
+    key: Option<&Key>,
+) {
+    let alg = header.get("alg").and_then(Value::as_str);
+    match alg.map(str::parse::<Alg>) {
+        None => out.push(finding(
+            "alg-missing",
+            Severity::High,
+            "the header has no \"alg\" string".to_owned(),
+            "every JWS must name its algorithm; verifiers must pin it anyway",
+            "RFC 7515 sec. 4.1.1",
+        )),
+        Some(Err(_)) => {
+            let alg = alg.unwrap_or_default();
+            let none_like = alg.eq_ignore_ascii_case("none");
+            out.push(finding(
+                "alg-unknown",
+                Severity::High,
+                format!("unknown alg '{alg}'"),
+                if none_like {
+                    "a case variant of 'none': some libraries once accepted 'None'/'NONE' as \
+                     unsecured tokens"
+                } else {
+                    "no verifier should accept an algorithm it does not know"
+                },
+                if none_like {
+                    "CVE-2015-9235"
+                } else {
+                    "RFC 7515 sec. 4.1.1"
+                },
+            ));
+        }
+        Some(Ok(Alg::None)) => out.push(finding(
+            "alg-none",
+            Severity::High,
+            "alg is 'none': the token is unsecured".to_owned(),
+            "anyone can write such a token; a server that accepts it lets anyone in",
+            "RFC 7518 sec. 3.6, RFC 8725 sec. 3.1, CVE-2015-9235",
+        )),
+        Some(Ok(a)) if a.family() != Family::Hmac => out.push(finding(
+            "key-confusion-risk",
+            Severity::Info,
+            format!("{a} is asymmetric: the server must pin the algorithm"),
+            "a server that takes alg from the header could be fed HS256 signed with its own \
+             public key used as an HMAC secret",
+            "RFC 8725 sec. 3.1, CVE-2016-10555",
+        )),
+        Some(Ok(_)) => {}
+    }
+    if let (Some(Ok(a)), Some(key)) = (alg.map(str::parse::<Alg>), key)
+        && a.family() == Family::Hmac
+        && key.kind() == KeyType::Secret
+        && key.bits() / 8 < a.hash_len()
+    {
+        out.push(finding(
+            "short-hmac-secret",
+            if key.bits() / 8 < 16 {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            format!(
+                "the {a} secret is {} bytes, shorter than the {}-byte hash output",
+                key.bits() / 8,
+                a.hash_len()
+            ),
+            "short secrets can be guessed offline from any one token; use random bytes as \
+             long as the hash",
+            "RFC 7518 sec. 3.2",
+        ));
+    }
+    if let Some(crit) = header.get("crit") {
+        out.push(finding(
+            "crit",
+            Severity::Medium,
+            format!("header has crit {crit}"),
+            "extensions named in crit must be understood or the token rejected; this verifier \
+             rejects it",
+            "RFC 7515 sec. 4.1.11",
+        ));
+    }
+    for (name, what) in [("jku", "a JWK Set URL"), ("x5u", "an X.509 URL")] {
+        if let Some(v) = header.get(name) {
+            out.push(finding(
+                if name == "jku" {
+                    "jku-header"
+                } else {
+                    "x5u-header"
+                },
+                Severity::High,
+                format!("header names {what}: {name} = {v}"),
+                "a verifier that fetches keys from the token's own URL lets the attacker choose \
+                 the key; never fetch or trust it without an allow-list",
+                "RFC 8725 sec. 3.10, RFC 7515 sec. 4.1.2",
+            ));
+        }
+    }
+    for (name, what) in [
+        ("jwk", "an embedded public key (jwk)"),
+        ("x5c", "an embedded certificate chain (x5c)"),
+    ] {
+        if header.contains_key(name) {
+            out.push(finding(
+                if name == "jwk" {
+                    "jwk-header"
+                } else {
+                    "x5c-header"
+                },
+                Severity::High,
+                format!("header carries {what}"),
+                "a verifier that trusts a key carried by the token verifies anything the \
+                 attacker signs",
+                "CVE-2018-0114, RFC 8725 sec. 3.10",
+            ));
+        }
+    }
+    if let Some(kid) = header.get("kid").and_then(Value::as_str)
+        && let Some(why) = suspicious_kid(kid)
+    {
+        out.push(finding(
+            "kid-injection",
+            Severity::High,
+            format!("kid '{}' looks like {why}", kid.escape_debug()),
+            "servers that look keys up by kid in files or SQL can be steered to a key the \
+             attacker knows (e.g. /dev/null)",
+            "RFC 8725 sec. 3.10, CVE-2018-1000531",
+        ));
+    }
+}
+
+fn suspicious_kid(kid: &str) -> Option<&'static str> {
+    let lower = kid.to_ascii_lowercase();
+    if kid.contains("../")
+        || kid.contains("..\\")
+        || kid.starts_with('/')
+        || lower.starts_with("file:")
+    {
+        return Some("a file path");
+    }
+    let sql = ["'", "\"", "--", ";", " or ", " union ", "select ", "/*"];
+    if sql.iter().any(|s| lower.contains(s)) {
+        return Some("SQL");
+    }
+    if kid.contains(['|', '`', '$']) {
+        return Some("a shell command");
+    }
+    None
+}
+
+#[allow(clippy::cast_precision_loss)]
+fn claim_findings(out: &mut Vec<Finding>, claims: &serde_json::Map<String, Value>, now: f64) {
+    let num = |n: &str| claims.get(n).and_then(Value::as_f64);
+    let (exp, nbf, iat) = (num("exp"), num("nbf"), num("iat"));
+    if !claims.contains_key("exp") {
+        out.push(finding(
+            "no-exp",
+            Severity::Medium,
+            "no exp: the token never expires".to_owned(),
+            "a leaked token stays valid forever unless the server keeps a deny-list",
+            "RFC 7519 sec. 4.1.4, RFC 8725 sec. 3.10",
+        ));
+    }
+    if let (Some(exp), Some(start)) = (exp, iat.or(nbf))
+        && exp - start > 86_400.0
+    {
+        out.push(finding(
+            "long-lifetime",
+            Severity::Low,
+            format!(
+                "lifetime of {} (more than 24 h)",
+                super::claims::human_duration(exp - start)
+            ),
+            "long-lived tokens widen the window for a stolen token; use short access tokens \
+             and refresh them",
+            "RFC 9700 sec. 4.14, RFC 8725 sec. 3",
+        ));
+    }
+    if let Some(iat) = iat
+        && iat > now
+    {
+        out.push(finding(
+            "iat-future",
+            Severity::Medium,
+            format!(
+                "iat is {} in the future",
+                super::claims::human_duration(iat - now)
+            ),
+            "the issuer's clock is off, or the token was made up",
+            "RFC 7519 sec. 4.1.6",
+        ));
+    }
+    if let (Some(nbf), Some(exp)) = (nbf, exp)
+        && nbf >= exp
+    {
+        out.push(finding(
+            "nbf-after-exp",
+            Severity::Medium,
+            "nbf is not before exp: the token is never valid".to_owned(),
+            "a token whose validity window is empty is a bug in the issuer",
+            "RFC 7519 sec. 4.1.4-4.1.5",
+        ));
+    }
+    let sensitive: Vec<&str> = claims
+        .keys()
+        .filter(|k| SENSITIVE.contains(&k.to_ascii_lowercase().as_str()))
+        .map(String::as_str)
+        .collect();
+    if !sensitive.is_empty() {
+        out.push(finding(
+            "readable-sensitive-claims",
+            Severity::Medium,
+            format!(
+                "claims that look like personal data or credentials: {}",
+                sensitive.join(", ")
+            ),
+            "a JWS is signed, not encrypted: anyone holding the token can read them",
+            "RFC 8725 sec. 3.6, RFC 7519 sec. 12",
+        ));
+    }
+}

@@ -1,0 +1,604 @@
+//! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
+
+mod der;
+mod jwk;
+mod pem;
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use aws_lc_rs::signature::{
+    self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RsaKeyPair,
+};
+use zeroize::Zeroizing;
+
+use super::alg::{Alg, Curve, Family};
+use super::b64;
+use der::KeyAlgorithm;
+
+/// An HMAC secret. Zeroized when dropped; its `Debug` shows only the length.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Zeroizing<Vec<u8>>);
+
+impl Secret {
+    /// A secret from raw bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Secret(Zeroizing::new(bytes))
+    }
+
+    /// A secret from its UTF-8 text.
+    pub fn from_utf8(text: &str) -> Self {
+        Secret::new(text.as_bytes().to_vec())
+    }
+
+    /// A secret given in Base64, either alphabet, padded or not (white space ignored).
+    pub fn from_base64(text: &str) -> Result<Self, KeyError> {
+        let compact: Zeroizing<String> =
+            Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+        b64::decode_lenient(&compact)
+            .map(|(bytes, _)| Secret::new(bytes))
+            .map_err(|e| KeyError::Base64 {
+                what: "secret",
+                detail: e.to_string(),
+            })
+    }
+
+    /// The secret bytes. Callers must not log or store them.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True for the empty secret.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} bytes)", self.0.len())
+    }
+}
+
+/// Why key material could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// PEM armour is broken.
+    #[error("PEM: {0}")]
+    Pem(String),
+    /// The private key is encrypted with a passphrase.
+    #[error(
+        "the PEM private key is encrypted with a passphrase; decrypt it first \
+         (e.g. `openssl pkey -in key.pem -out key-plain.pem`)"
+    )]
+    EncryptedPem,
+    /// Base64 text that decodes to DER but lacks its armour lines.
+    #[error(
+        "this looks like the Base64 body of a PEM key without its '-----BEGIN ...-----' and \
+         '-----END ...-----' lines; add them back"
+    )]
+    PemWithoutBoundaries,
+    /// DER that is not a key of a known structure.
+    #[error("{0}")]
+    Der(String),
+    /// A JWK or JWKS problem.
+    #[error("JWK: {0}")]
+    Jwk(String),
+    /// Base64 that does not decode.
+    #[error("{what} is not valid Base64: {detail}")]
+    Base64 {
+        /// What was being decoded.
+        what: &'static str,
+        /// Where it broke.
+        detail: String,
+    },
+    /// A key type the workbench cannot use.
+    #[error("unsupported key: {0}")]
+    Unsupported(String),
+    /// Nothing recognisable.
+    #[error(
+        "not a key: expected PEM, DER, a JWK or a JWKS (for an HMAC secret use --secret, \
+         --secret-b64 or --secret-file)"
+    )]
+    NotAKey,
+}
+
+/// What kind of key this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyType {
+    /// An HMAC secret.
+    Secret,
+    /// An RSA key.
+    Rsa,
+    /// An elliptic-curve key.
+    Ec(Curve),
+    /// An Ed25519 key.
+    Ed25519,
+}
+
+/// Where a key came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Typed or passed as a secret.
+    Secret,
+    /// A PEM block with this label.
+    Pem(String),
+    /// Binary DER.
+    Der,
+    /// A single JWK.
+    Jwk,
+    /// A key of a JWKS, with its position.
+    Jwks(usize),
+}
+
+enum Private {
+    Rsa(RsaKeyPair),
+    Ec(EcdsaKeyPair),
+    Ed(Ed25519KeyPair),
+}
+
+/// One usable key: a secret, or a public key with its private half when known.
+pub struct Key {
+    kind: KeyType,
+    secret: Option<Secret>,
+    /// Public key bytes in a form aws-lc-rs parses (PKCS#1, SPKI, or a raw point).
+    public: Vec<u8>,
+    private: Option<Private>,
+    bits: usize,
+    /// The key's `kid`, from a JWK.
+    pub kid: Option<String>,
+    /// The key's own `alg`, from a JWK.
+    pub jwk_alg: Option<String>,
+    /// Where it came from.
+    pub origin: Origin,
+    parsed: OnceLock<Vec<(Alg, ParsedPublicKey)>>,
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Key {
+    fn new(
+        kind: KeyType,
+        public: Vec<u8>,
+        private: Option<Private>,
+        bits: usize,
+        origin: Origin,
+    ) -> Self {
+        Key {
+            kind,
+            secret: None,
+            public,
+            private,
+            bits,
+            kid: None,
+            jwk_alg: None,
+            origin,
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// A key holding an HMAC secret.
+    pub fn from_secret(secret: Secret) -> Self {
+        let bits = secret.len() * 8;
+        let mut key = Key::new(KeyType::Secret, Vec::new(), None, bits, Origin::Secret);
+        key.secret = Some(secret);
+        key
+    }
+
+    /// The kind of key.
+    pub fn kind(&self) -> KeyType {
+        self.kind
+    }
+
+    /// Size in bits: the RSA modulus, the curve order, or the secret's length.
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// The secret, for HMAC keys.
+    pub fn secret(&self) -> Option<&Secret> {
+        self.secret.as_ref()
+    }
+
+    /// True when this key can sign (a secret or a private key).
+    pub fn can_sign(&self) -> bool {
+        self.secret.is_some() || self.private.is_some()
+    }
+
+    /// True when the key is of the kind `alg` needs.
+    pub fn fits(&self, alg: Alg) -> bool {
+        match (alg.family(), self.kind) {
+            (Family::Hmac, KeyType::Secret)
+            | (Family::Rsa | Family::RsaPss, KeyType::Rsa)
+            | (Family::EdDsa, KeyType::Ed25519) => true,
+            (Family::Ecdsa(a), KeyType::Ec(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The algorithms this key fits.
+    pub fn algs(&self) -> Vec<Alg> {
+        Alg::ALL.into_iter().filter(|a| self.fits(*a)).collect()
+    }
+
+    /// The algorithm to sign with when none is chosen.
+    pub fn default_alg(&self) -> Alg {
+        match self.kind {
+            KeyType::Secret => Alg::HS256,
+            KeyType::Rsa => Alg::RS256,
+            KeyType::Ec(c) => c.alg(),
+            KeyType::Ed25519 => Alg::EdDSA,
+        }
+    }
+
+    /// A one-line description: type, size, public/private, origin, kid. Never the secret.
+    pub fn describe(&self) -> String {
+        let what = match self.kind {
+            KeyType::Secret => format!("HMAC secret ({} bytes)", self.bits / 8),
+            KeyType::Rsa => format!("RSA {}-bit {} key", self.bits, self.half()),
+            KeyType::Ec(c) => format!("EC {} {} key", c.name(), self.half()),
+            KeyType::Ed25519 => format!("Ed25519 {} key", self.half()),
+        };
+        let from = match &self.origin {
+            Origin::Secret => String::new(),
+            Origin::Pem(label) => format!(" (PEM {label})"),
+            Origin::Der => " (DER)".to_owned(),
+            Origin::Jwk => " (JWK)".to_owned(),
+            Origin::Jwks(i) => format!(" (JWKS key #{})", i + 1),
+        };
+        match &self.kid {
+            Some(kid) => format!("{what}{from}, kid '{kid}'"),
+            None => format!("{what}{from}"),
+        }
+    }
+
+    fn half(&self) -> &'static str {
+        if self.private.is_some() {
+            "private"
+        } else {
+            "public"
+        }
+    }
+
+    /// Verifies an asymmetric signature with this key's public part.
+    pub(crate) fn verify_asymmetric(&self, alg: Alg, message: &[u8], signature: &[u8]) -> bool {
+        let parsed = self.parsed.get_or_init(|| {
+            self.algs()
+                .into_iter()
+                .filter_map(|a| {
+                    verification_algorithm(a)
+                        .and_then(|v| ParsedPublicKey::new(v, &self.public).ok())
+                        .map(|p| (a, p))
+                })
+                .collect()
+        });
+        parsed
+            .iter()
+            .find(|(a, _)| *a == alg)
+            .is_some_and(|(_, p)| p.verify_sig(message, signature).is_ok())
+    }
+
+    /// Signs with the private key.
+    pub(crate) fn sign_asymmetric(&self, alg: Alg, message: &[u8]) -> Option<Vec<u8>> {
+        let rng = aws_lc_rs::rand::SystemRandom::new();
+        match (self.private.as_ref()?, alg.family()) {
+            (Private::Rsa(pair), Family::Rsa | Family::RsaPss) => {
+                let padding: &'static dyn sig::RsaEncoding = match alg {
+                    Alg::RS256 => &sig::RSA_PKCS1_SHA256,
+                    Alg::RS384 => &sig::RSA_PKCS1_SHA384,
+                    Alg::RS512 => &sig::RSA_PKCS1_SHA512,
+                    Alg::PS256 => &sig::RSA_PSS_SHA256,
+                    Alg::PS384 => &sig::RSA_PSS_SHA384,
+                    _ => &sig::RSA_PSS_SHA512,
+                };
+                let mut out = vec![0; pair.public_modulus_len()];
+                pair.sign(padding, &rng, message, &mut out).ok()?;
+                Some(out)
+            }
+            (Private::Ec(pair), Family::Ecdsa(_)) => {
+                pair.sign(&rng, message).ok().map(|s| s.as_ref().to_vec())
+            }
+            (Private::Ed(pair), Family::EdDsa) => Some(pair.sign(message).as_ref().to_vec()),
+            _ => None,
+        }
+    }
+}
+
+fn verification_algorithm(alg: Alg) -> Option<&'static dyn sig::VerificationAlgorithm> {
+    Some(match alg {
+        Alg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
+        Alg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
+        Alg::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
+        Alg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
+        Alg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
+        Alg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
+        Alg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
+        Alg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
+        Alg::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
+        Alg::EdDSA => &sig::ED25519,
+        _ => return None,
+    })
+}
+
+fn signing_curve(curve: Curve) -> &'static sig::EcdsaSigningAlgorithm {
+    match curve {
+        Curve::P256 => &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
+        Curve::P384 => &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
+        Curve::P521 => &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
+    }
+}
+
+fn curve_bits(curve: Curve) -> usize {
+    match curve {
+        Curve::P256 => 256,
+        Curve::P384 => 384,
+        Curve::P521 => 521,
+    }
+}
+
+const RSA_MIN_BITS: usize = 2048;
+
+fn rsa_public(public: Vec<u8>, origin: Origin) -> Result<Key, KeyError> {
+    let parsed = aws_lc_rs::rsa::PublicKey::from_der(&public)
+        .map_err(|e| KeyError::Der(format!("not a valid RSA public key: {e}")))?;
+    let bits = parsed.modulus_len() * 8;
+    check_rsa_bits(bits)?;
+    Ok(Key::new(KeyType::Rsa, public, None, bits, origin))
+}
+
+fn check_rsa_bits(bits: usize) -> Result<(), KeyError> {
+    if bits < RSA_MIN_BITS {
+        return Err(KeyError::Unsupported(format!(
+            "RSA key of {bits} bits: RFC 7518 sec. 3.3 requires at least 2048"
+        )));
+    }
+    Ok(())
+}
+
+fn rsa_private(pair: RsaKeyPair, origin: Origin) -> Result<Key, KeyError> {
+    let bits = pair.public_modulus_len() * 8;
+    check_rsa_bits(bits)?;
+    let public = pair.public_key().as_ref().to_vec();
+    Ok(Key::new(
+        KeyType::Rsa,
+        public,
+        Some(Private::Rsa(pair)),
+        bits,
+        origin,
+    ))
+}
+
+fn ec_private(pair: EcdsaKeyPair, curve: Curve, origin: Origin) -> Key {
+    let public = pair.public_key().as_ref().to_vec();
+    Key::new(
+        KeyType::Ec(curve),
+        public,
+        Some(Private::Ec(pair)),
+        curve_bits(curve),
+        origin,
+    )
+}
+
+fn ed_private(pair: Ed25519KeyPair, origin: Origin) -> Key {
+    let public = pair.public_key().as_ref().to_vec();
+    Key::new(
+        KeyType::Ed25519,
+        public,
+        Some(Private::Ed(pair)),
+        256,
+        origin,
+    )
+}
+
+fn rejected(what: &str) -> impl FnOnce(aws_lc_rs::error::KeyRejected) -> KeyError + '_ {
+    move |e| KeyError::Der(format!("not a valid {what}: {e}"))
+}
+
+/// Reads a `SubjectPublicKeyInfo`.
+fn from_spki(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    match der::spki_algorithm(der) {
+        Some(KeyAlgorithm::Rsa) => rsa_public(der.to_vec(), origin),
+        Some(KeyAlgorithm::Ec(Some(curve))) => {
+            let alg = verification_algorithm(curve.alg()).ok_or(KeyError::NotAKey)?;
+            ParsedPublicKey::new(alg, der).map_err(rejected("EC public key"))?;
+            Ok(Key::new(
+                KeyType::Ec(curve),
+                der.to_vec(),
+                None,
+                curve_bits(curve),
+                origin,
+            ))
+        }
+        Some(KeyAlgorithm::Ed25519) => {
+            ParsedPublicKey::new(&sig::ED25519, der).map_err(rejected("Ed25519 public key"))?;
+            Ok(Key::new(KeyType::Ed25519, der.to_vec(), None, 256, origin))
+        }
+        Some(other) => Err(unsupported(other)),
+        None => Err(KeyError::Der("not a SubjectPublicKeyInfo".to_owned())),
+    }
+}
+
+fn unsupported(alg: KeyAlgorithm) -> KeyError {
+    KeyError::Unsupported(
+        match alg {
+            KeyAlgorithm::Ec(None) => "an EC key on a curve other than P-256, P-384 or P-521",
+            KeyAlgorithm::RsaPss => "an RSASSA-PSS-restricted key (use a plain rsaEncryption key)",
+            KeyAlgorithm::Ed448 => "Ed448 (only Ed25519 is supported for EdDSA)",
+            _ => "a key algorithm JWS does not use",
+        }
+        .to_owned(),
+    )
+}
+
+/// Reads a PKCS#8 `PrivateKeyInfo`.
+fn from_pkcs8(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    match der::pkcs8_algorithm(der) {
+        Some(KeyAlgorithm::Rsa) => rsa_private(
+            RsaKeyPair::from_pkcs8(der).map_err(rejected("RSA private key"))?,
+            origin,
+        ),
+        Some(KeyAlgorithm::Ec(Some(curve))) => {
+            let pair = EcdsaKeyPair::from_pkcs8(signing_curve(curve), der)
+                .map_err(rejected("EC private key"))?;
+            Ok(ec_private(pair, curve, origin))
+        }
+        Some(KeyAlgorithm::Ed25519) => {
+            let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
+                .map_err(rejected("Ed25519 private key"))?;
+            Ok(ed_private(pair, origin))
+        }
+        Some(other) => Err(unsupported(other)),
+        None => Err(KeyError::Der("not a PKCS#8 private key".to_owned())),
+    }
+}
+
+/// Reads a SEC1 `ECPrivateKey`.
+fn from_sec1(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    let named = der::sec1_curve(der).ok_or_else(|| KeyError::Der("not a SEC1 EC key".into()))?;
+    let curves = named.map_or(vec![Curve::P256, Curve::P384, Curve::P521], |c| vec![c]);
+    for curve in curves {
+        if let Ok(pair) = EcdsaKeyPair::from_private_key_der(signing_curve(curve), der) {
+            return Ok(ec_private(pair, curve, origin));
+        }
+    }
+    Err(KeyError::Der(
+        "not a valid EC private key (SEC1) on P-256, P-384 or P-521".to_owned(),
+    ))
+}
+
+fn from_certificate(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    let spki = der::certificate_spki(der)
+        .ok_or_else(|| KeyError::Der("not an X.509 certificate".to_owned()))?;
+    from_spki(spki, origin)
+}
+
+/// Reads DER of any supported structure, sniffing which one it is.
+fn from_der(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    if der::spki_algorithm(der).is_some() {
+        from_spki(der, origin)
+    } else if der::pkcs8_algorithm(der).is_some() {
+        from_pkcs8(der, origin)
+    } else if der::is_pkcs1_private(der) {
+        rsa_private(
+            RsaKeyPair::from_der(der).map_err(rejected("RSA private key"))?,
+            origin,
+        )
+    } else if der::is_pkcs1_public(der) {
+        rsa_public(der.to_vec(), origin)
+    } else if der::sec1_curve(der).is_some() {
+        from_sec1(der, origin)
+    } else if der::certificate_spki(der).is_some() {
+        from_certificate(der, origin)
+    } else {
+        Err(KeyError::Der(
+            "DER that is not a public key, private key or certificate of a known form".into(),
+        ))
+    }
+}
+
+fn from_pem(text: &str) -> Result<Key, KeyError> {
+    let blocks = pem::parse(text)?;
+    let block = blocks
+        .iter()
+        .find(|b| b.label != "EC PARAMETERS")
+        .ok_or_else(|| KeyError::Pem("no key block found".to_owned()))?;
+    let origin = Origin::Pem(block.label.clone());
+    let der = &block.der;
+    match block.label.as_str() {
+        "ENCRYPTED PRIVATE KEY" => Err(KeyError::EncryptedPem),
+        _ if block.encrypted_headers => Err(KeyError::EncryptedPem),
+        "PUBLIC KEY" => from_spki(der, origin),
+        "RSA PUBLIC KEY" => rsa_public(der.clone(), origin),
+        "PRIVATE KEY" => from_pkcs8(der, origin),
+        "RSA PRIVATE KEY" => rsa_private(
+            RsaKeyPair::from_der(der).map_err(rejected("RSA private key"))?,
+            origin,
+        ),
+        "EC PRIVATE KEY" => from_sec1(der, origin),
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => from_certificate(der, origin),
+        "OPENSSH PRIVATE KEY" => Err(KeyError::Unsupported(
+            "OpenSSH private key format; convert it with `ssh-keygen -p -m PKCS8 -f KEY`".into(),
+        )),
+        other => Err(KeyError::Pem(format!("unknown block '{other}'"))),
+    }
+}
+
+/// A set of keys: one key, or every key of a JWKS.
+#[derive(Debug)]
+pub struct KeySet {
+    /// The keys, in file order.
+    pub keys: Vec<Key>,
+    /// True when the keys came from a JWKS.
+    pub is_jwks: bool,
+}
+
+impl KeySet {
+    /// A set of one key.
+    pub fn single(key: Key) -> Self {
+        KeySet {
+            keys: vec![key],
+            is_jwks: false,
+        }
+    }
+
+    /// One HMAC secret.
+    pub fn secret(secret: Secret) -> Self {
+        KeySet::single(Key::from_secret(secret))
+    }
+
+    /// Describes the set in one line.
+    pub fn describe(&self) -> String {
+        match (self.is_jwks, self.keys.as_slice()) {
+            (false, [key]) => key.describe(),
+            _ => format!(
+                "JWKS with {} key{}",
+                self.keys.len(),
+                plural(self.keys.len())
+            ),
+        }
+    }
+
+    /// True when some key in the set can sign.
+    pub fn can_sign(&self) -> bool {
+        self.keys.iter().any(Key::can_sign)
+    }
+}
+
+pub(crate) fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Reads key material, sniffing the format by content: PEM, JWK, JWKS or DER.
+pub fn parse_key(bytes: &[u8]) -> Result<KeySet, KeyError> {
+    let text = std::str::from_utf8(bytes).ok().map(str::trim);
+    match text {
+        Some(t) if t.starts_with('{') => jwk::parse(t),
+        Some(t) if t.contains("-----BEGIN ") || t.contains("-----END ") => {
+            from_pem(t).map(KeySet::single)
+        }
+        Some(t) if looks_like_bare_pem_body(t) => Err(KeyError::PemWithoutBoundaries),
+        _ if bytes.first() == Some(&0x30) => from_der(bytes, Origin::Der).map(KeySet::single),
+        _ => Err(KeyError::NotAKey),
+    }
+}
+
+fn looks_like_bare_pem_body(text: &str) -> bool {
+    use base64::Engine as _;
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    compact.len() >= 32
+        && base64::engine::general_purpose::STANDARD
+            .decode(compact.as_bytes())
+            .is_ok_and(|der| der.first() == Some(&0x30) && der::read(&der).is_some())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,343 @@
+//! Verification: the caller's key and chosen algorithm decide, never the token's say-so.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::alg::{Alg, Family};
+use super::decode::{Decoded, Shape};
+use super::key::{Key, KeySet, KeyType};
+use super::sign::hmac_verify;
+
+/// What the verifier may accept beyond the key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// The pinned algorithm: the header's `alg` must equal it.
+    pub alg: Option<Alg>,
+    /// Accept an unsecured (`alg: none`) token with an empty signature. Off by default.
+    pub allow_none: bool,
+}
+
+/// The signature verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigStatus {
+    /// The signature checks out with the key.
+    Valid,
+    /// The signature was checked and does not match.
+    Invalid,
+    /// It could not be checked: no key, the wrong kind of key, a refused algorithm.
+    Unverifiable,
+    /// An unsecured token accepted only because the caller allowed `none`.
+    AcceptedUnsecured,
+    /// The token is not a well-formed JWS.
+    Malformed,
+}
+
+/// The result of checking a signature, with the reason in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureCheck {
+    /// The verdict.
+    pub status: SigStatus,
+    /// The header's algorithm, as written.
+    pub alg: Option<String>,
+    /// The key used (or the keys tried), described.
+    pub key: Option<String>,
+    /// Why, in one sentence.
+    pub reason: String,
+}
+
+impl SignatureCheck {
+    /// True only for a signature that checked out with a key.
+    pub fn is_valid(&self) -> bool {
+        self.status == SigStatus::Valid
+    }
+
+    fn new(status: SigStatus, alg: Option<&str>, key: Option<String>, reason: String) -> Self {
+        SignatureCheck {
+            status,
+            alg: alg.map(str::to_owned),
+            key,
+            reason,
+        }
+    }
+}
+
+/// Verifies a decoded token's signature.
+pub fn verify_decoded(
+    decoded: &Decoded,
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+) -> SignatureCheck {
+    let alg = decoded.alg();
+    match decoded.shape {
+        Shape::Jwe => {
+            return SignatureCheck::new(
+                SigStatus::Unverifiable,
+                alg,
+                None,
+                "a JWE is encrypted, not signed: it is decrypted with the recipient's key, \
+                 which this tool does not do"
+                    .to_owned(),
+            );
+        }
+        Shape::Malformed => {
+            return SignatureCheck::new(
+                SigStatus::Malformed,
+                alg,
+                None,
+                "not a well-formed JWS (header.payload.signature)".to_owned(),
+            );
+        }
+        Shape::Jws => {}
+    }
+    if let Some(err) = decoded.parts.iter().find(|p| p.bytes.is_none()) {
+        let reason = format!("the {} is not valid base64url", err.segment);
+        return SignatureCheck::new(SigStatus::Malformed, alg, None, reason);
+    }
+    if !decoded.is_compliant() {
+        return SignatureCheck::new(
+            SigStatus::Malformed,
+            alg,
+            None,
+            "the token is not compliant base64url (padding, '+'/'/' or stray bits): a \
+             verifier must reject it (RFC 7515 sec. 2)"
+                .to_owned(),
+        );
+    }
+    let Some(header) = decoded.header.as_ref() else {
+        return SignatureCheck::new(
+            SigStatus::Malformed,
+            alg,
+            None,
+            "the header is not a JSON object".to_owned(),
+        );
+    };
+    let (Some(input), Some(sig)) = (decoded.signing_input(), decoded.signature()) else {
+        return SignatureCheck::new(SigStatus::Malformed, alg, None, "no signature".to_owned());
+    };
+    verify_parts(header, input.as_bytes(), sig, keys, opts)
+}
+
+/// Verifies a signature given the parsed header, the signing input and the signature bytes.
+pub fn verify_parts(
+    header: &Map<String, Value>,
+    signing_input: &[u8],
+    signature: &[u8],
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+) -> SignatureCheck {
+    let alg_text = header.get("alg").and_then(Value::as_str);
+    let kid = header.get("kid").and_then(Value::as_str);
+    let crit = header.get("crit");
+    check(
+        alg_text,
+        kid,
+        crit.is_some(),
+        signing_input,
+        signature,
+        keys,
+        opts,
+    )
+}
+
+/// The heart of verification, shared by the full and the lean path.
+pub(crate) fn check(
+    alg_text: Option<&str>,
+    kid: Option<&str>,
+    has_crit: bool,
+    signing_input: &[u8],
+    signature: &[u8],
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+) -> SignatureCheck {
+    let unverifiable = |reason: String, key: Option<String>| {
+        SignatureCheck::new(SigStatus::Unverifiable, alg_text, key, reason)
+    };
+    let Some(alg_text) = alg_text else {
+        return unverifiable("the header has no \"alg\" string".to_owned(), None);
+    };
+    if has_crit {
+        return unverifiable(
+            "the header has \"crit\": it names extensions this verifier does not understand, \
+             so the token must be rejected (RFC 7515 sec. 4.1.11)"
+                .to_owned(),
+            None,
+        );
+    }
+    let alg: Alg = match alg_text.parse() {
+        Ok(a) => a,
+        Err(e) => return unverifiable(e.to_string(), None),
+    };
+    if let Some(pinned) = opts.alg
+        && pinned != alg
+    {
+        return unverifiable(
+            format!("the header says alg '{alg}' but '{pinned}' is required (--alg)"),
+            None,
+        );
+    }
+    if alg == Alg::None {
+        if opts.allow_none && signature.is_empty() {
+            return SignatureCheck::new(
+                SigStatus::AcceptedUnsecured,
+                Some(alg_text),
+                None,
+                "UNSECURED: alg 'none' has no signature; accepted only because --allow-none \
+                 was given"
+                    .to_owned(),
+            );
+        }
+        return unverifiable(
+            "alg 'none': the token is unsecured, anyone could have written it; it is never \
+             valid (RFC 7518 sec. 3.6, RFC 8725 sec. 3.1)"
+                .to_owned(),
+            None,
+        );
+    }
+    let Some(keys) = keys else {
+        return unverifiable(
+            "no key given: anyone can read the payload, but only a key shows who signed it"
+                .to_owned(),
+            None,
+        );
+    };
+    let candidates = match select(keys, alg, kid) {
+        Ok(c) => c,
+        Err(reason) => return unverifiable(reason, Some(keys.describe())),
+    };
+    if let Some(reason) = bad_length(alg, candidates[0], signature) {
+        return SignatureCheck::new(
+            SigStatus::Invalid,
+            Some(alg_text),
+            Some(candidates[0].describe()),
+            reason,
+        );
+    }
+    for key in &candidates {
+        let ok = match alg.family() {
+            Family::Hmac => key
+                .secret()
+                .is_some_and(|s| hmac_verify(alg, s.expose(), signing_input, signature)),
+            _ => key.verify_asymmetric(alg, signing_input, signature),
+        };
+        if ok {
+            return SignatureCheck::new(
+                SigStatus::Valid,
+                Some(alg_text),
+                Some(key.describe()),
+                format!("signature valid: {alg} with {}", key.describe()),
+            );
+        }
+    }
+    let key_desc = if candidates.len() == 1 {
+        candidates[0].describe()
+    } else {
+        format!("{} keys tried", candidates.len())
+    };
+    SignatureCheck::new(
+        SigStatus::Invalid,
+        Some(alg_text),
+        Some(key_desc.clone()),
+        format!(
+            "signature does not match with {key_desc}: the token was altered or signed with \
+             another key"
+        ),
+    )
+}
+
+/// Chooses the keys to try: the key must fit the algorithm, a JWK's own `alg` must equal
+/// the header's, and in a JWKS the `kid` picks the key.
+fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Vec<&'k Key>, String> {
+    let fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.fits(alg)).collect();
+    if fitting.is_empty() {
+        return Err(mismatch_reason(keys, alg));
+    }
+    let chosen: Vec<&Key> = if keys.is_jwks {
+        match kid {
+            Some(kid) => {
+                let matched: Vec<&Key> = fitting
+                    .iter()
+                    .copied()
+                    .filter(|k| k.kid.as_deref() == Some(kid))
+                    .collect();
+                if matched.is_empty() {
+                    let kids: Vec<String> = keys
+                        .keys
+                        .iter()
+                        .map(|k| {
+                            k.kid
+                                .as_deref()
+                                .map_or("(none)".to_owned(), |s| format!("'{s}'"))
+                        })
+                        .collect();
+                    return Err(format!(
+                        "no {alg} key in the JWKS has kid '{kid}' (kids: {})",
+                        kids.join(", ")
+                    ));
+                }
+                matched
+            }
+            None => fitting,
+        }
+    } else {
+        fitting
+    };
+    for key in &chosen {
+        if let Some(own) = key.jwk_alg.as_deref()
+            && own != alg.name()
+        {
+            return Err(format!(
+                "the key's own alg '{own}' differs from the header's '{alg}' (RFC 7517 sec. 4.4)"
+            ));
+        }
+    }
+    Ok(chosen)
+}
+
+fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
+    let key = keys.keys.first();
+    let what = keys.describe();
+    let needs = match alg.family() {
+        Family::Hmac => "an HMAC secret".to_owned(),
+        Family::Rsa | Family::RsaPss => "an RSA key".to_owned(),
+        Family::Ecdsa(c) => format!("an EC key on {}", c.name()),
+        Family::EdDsa => "an Ed25519 key".to_owned(),
+        Family::None => "no key".to_owned(),
+    };
+    let mut reason =
+        format!("the header says alg '{alg}', which needs {needs}, but the key is {what}");
+    if alg.family() == Family::Hmac && key.is_some_and(|k| k.kind() != KeyType::Secret) {
+        reason.push_str(
+            ": a public key is never used as an HMAC secret (RS256->HS256 key confusion, \
+             CVE-2016-10555)",
+        );
+    } else if let Some(k) = key {
+        let algs: Vec<&str> = k.algs().iter().map(|a| a.name()).collect();
+        let _ = write!(reason, " (it fits {})", algs.join(", "));
+    }
+    reason
+}
+
+/// Signature lengths are fixed for HMAC, ECDSA and EdDSA; a wrong one says something.
+fn bad_length(alg: Alg, key: &Key, signature: &[u8]) -> Option<String> {
+    let expected = match alg.family() {
+        Family::Hmac => alg.hash_len(),
+        Family::Ecdsa(c) => 2 * c.scalar_len(),
+        Family::EdDsa => 64,
+        Family::Rsa | Family::RsaPss => key.bits().div_ceil(8),
+        Family::None => 0,
+    };
+    if signature.len() == expected {
+        return None;
+    }
+    let mut reason = format!(
+        "{alg} signature must be {expected} bytes, got {}",
+        signature.len()
+    );
+    if matches!(alg.family(), Family::Ecdsa(_)) && signature.first() == Some(&0x30) {
+        reason.push_str(": it looks DER-encoded; JWS uses the raw R||S form (RFC 7518 sec. 3.4)");
+    } else if alg.family() == Family::Hmac && signature.len() < expected {
+        reason.push_str(": truncated HMAC tags are not accepted");
+    }
+    Some(reason)
+}
