@@ -1,0 +1,363 @@
+//! The terminal: setup and teardown, and the event loop that feeds the app.
+//!
+//! This is the only module that changes terminal modes or reads terminal events. The terminal is
+//! put back the way it was on every way out: a normal return (`Drop`), a panic (a hook restores
+//! before the panic message is printed, so the message is readable), and SIGTERM, SIGHUP or SIGINT
+//! (the signal only sets a flag; the event loop sees it, returns, and the normal path restores).
+
+use std::io::{self, IsTerminal, Stdout, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Once, OnceLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event,
+};
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use crossterm::{cursor, execute};
+use ratatui::Frame;
+use ratatui::backend::CrosstermBackend;
+
+/// The ratatui terminal type this module drives.
+pub type Backend = CrosstermBackend<Stdout>;
+
+/// Whether the terminal is currently in our modes; makes [`restore`] idempotent.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Guards the one-time installation of the panic hook.
+static PANIC_HOOK: Once = Once::new();
+
+/// The longest single wait on the terminal, so a signal is noticed within this time.
+const SIGNAL_CHECK: Duration = Duration::from_millis(100);
+
+/// Whether standard output is a terminal (the workbench refuses to start otherwise).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
+
+/// Whether the user asked for no colour: `NO_COLOR` set to a non-empty value (no-color.org).
+pub fn no_color() -> bool {
+    no_color_from(std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// [`no_color`] for a given value of `NO_COLOR`, so the rule is testable without the environment.
+pub fn no_color_from(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
+}
+
+/// Puts the terminal back: mouse and paste modes off, main screen, cursor shown, raw mode off.
+///
+/// Safe to call any number of times and from anywhere (the panic hook calls it); only the first
+/// call after [`Tui::new`] does anything. Errors are ignored: there is nothing left to report to.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        // Raw mode first: it has the widest effect if anything after it fails.
+        let _ = disable_raw_mode();
+        let _ = execute!(
+            io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste,
+            LeaveAlternateScreen,
+            cursor::Show
+        );
+    }
+}
+
+fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
+/// One input for the app's `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A terminal event: key, paste, mouse, resize or focus.
+    Event(Event),
+    /// The clock reached the next tick: countdowns may have moved.
+    Tick,
+    /// A termination signal arrived (its number); the app should save nothing and quit.
+    Signal(i32),
+}
+
+/// What the app wants after handling an [`Input`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Something visible changed: draw again.
+    Redraw,
+    /// Nothing visible changed: keep the current screen.
+    Idle,
+    /// Leave the event loop.
+    Quit,
+}
+
+/// The terminal in workbench mode; dropping it restores the terminal.
+pub struct Tui {
+    terminal: ratatui::Terminal<Backend>,
+    signals: &'static SignalFlags,
+    tick: Duration,
+    next_tick: Instant,
+}
+
+impl Tui {
+    /// Enters raw mode and the alternate screen, turns on bracketed paste and mouse capture,
+    /// hides the cursor, and installs the panic hook and signal handlers.
+    ///
+    /// `tick` is the countdown period; ticks fall on whole multiples of it in wall-clock time,
+    /// so a one-second tick changes "04:12" to "04:11" when the second really changes.
+    pub fn new(tick: Duration) -> io::Result<Self> {
+        if !stdout_is_terminal() {
+            return Err(io::Error::other("standard output is not a terminal"));
+        }
+        install_panic_hook();
+        let signals = arm_signals()?;
+        // Mark active before the first mode change so a failure half-way still restores.
+        ACTIVE.store(true, Ordering::SeqCst);
+        let started = enable_raw_mode().and_then(|()| {
+            execute!(
+                io::stdout(),
+                EnterAlternateScreen,
+                EnableBracketedPaste,
+                EnableMouseCapture,
+                cursor::Hide
+            )
+        });
+        let terminal = started.and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
+        let tick = tick.max(Duration::from_millis(10));
+        match terminal {
+            Ok(terminal) => Ok(Self {
+                terminal,
+                signals,
+                tick,
+                next_tick: Instant::now() + until_next_tick(SystemTime::now(), tick),
+            }),
+            Err(err) => {
+                restore();
+                disarm_signals();
+                Err(err)
+            }
+        }
+    }
+
+    /// The ratatui terminal, for drawing outside [`Tui::run`].
+    pub fn terminal(&mut self) -> &mut ratatui::Terminal<Backend> {
+        &mut self.terminal
+    }
+
+    /// A writer to the terminal for raw escape sequences (e.g. OSC 52 clipboard).
+    pub fn writer(&mut self) -> &mut impl Write {
+        self.terminal.backend_mut()
+    }
+
+    /// Draws one frame with `draw`, passing the wall-clock time it is drawn for.
+    pub fn draw(&mut self, draw: impl FnOnce(&mut Frame, SystemTime)) -> io::Result<()> {
+        let now = SystemTime::now();
+        self.terminal.draw(|frame| draw(frame, now))?;
+        Ok(())
+    }
+
+    /// Waits for the next input: a terminal event, the next tick, or a termination signal.
+    ///
+    /// Never waits past the next tick; terminal events are read as soon as they arrive.
+    pub fn next_input(&mut self) -> io::Result<Input> {
+        loop {
+            if let Some(sig) = self.pending_signal() {
+                return Ok(Input::Signal(sig));
+            }
+            let now = Instant::now();
+            if now >= self.next_tick {
+                self.next_tick = now + until_next_tick(SystemTime::now(), self.tick);
+                return Ok(Input::Tick);
+            }
+            let wait = (self.next_tick - now).min(SIGNAL_CHECK);
+            if event::poll(wait)? {
+                return event::read().map(Input::Event);
+            }
+        }
+    }
+
+    /// Runs the event loop until `update` returns [`Flow::Quit`] or a signal arrives.
+    ///
+    /// Draws once at the start, then after every input for which `update` asks to redraw, and
+    /// after every resize. A signal is passed to `update` as [`Input::Signal`] before returning,
+    /// so the app may note it; the loop ends whatever `update` answers. The effects `update`
+    /// decides on (copying to the clipboard, say) are carried out by the closure itself.
+    pub fn run<S>(
+        &mut self,
+        state: &mut S,
+        mut update: impl FnMut(&mut S, Input) -> Flow,
+        mut draw: impl FnMut(&S, &mut Frame, SystemTime),
+    ) -> io::Result<()> {
+        self.draw(|frame, now| draw(state, frame, now))?;
+        loop {
+            let input = self.next_input()?;
+            let resized = matches!(input, Input::Event(Event::Resize(..)));
+            let by_signal = matches!(input, Input::Signal(_));
+            let flow = update(state, input);
+            if by_signal || flow == Flow::Quit {
+                return Ok(());
+            }
+            if resized || flow == Flow::Redraw {
+                self.draw(|frame, now| draw(state, frame, now))?;
+            }
+        }
+    }
+
+    fn pending_signal(&self) -> Option<i32> {
+        match self.signals.received.load(Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        restore();
+        disarm_signals();
+    }
+}
+
+/// The signals that end the workbench: terminate, hang-up (terminal closed) and interrupt.
+#[cfg(unix)]
+const TERM_SIGNALS: &[i32] = &[
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGINT,
+];
+#[cfg(not(unix))]
+const TERM_SIGNALS: &[i32] = &[signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT];
+
+/// Flags set by the signal handlers, registered once per process.
+///
+/// Handlers are never unregistered (signal-hook would leave the signal ignored); instead,
+/// `shutdown_now` is raised while no [`Tui`] is active, and then a signal exits the process.
+struct SignalFlags {
+    /// Raised: the next signal exits at once (no workbench running, or a second signal).
+    shutdown_now: Arc<AtomicBool>,
+    /// The number of the last signal received while the workbench ran, or 0.
+    received: Arc<AtomicUsize>,
+}
+
+static SIGNALS: OnceLock<SignalFlags> = OnceLock::new();
+
+/// Registers the handlers (first call only) and arms them for a workbench session.
+fn arm_signals() -> io::Result<&'static SignalFlags> {
+    if SIGNALS.get().is_none() {
+        let flags = SignalFlags {
+            shutdown_now: Arc::new(AtomicBool::new(false)),
+            received: Arc::new(AtomicUsize::new(0)),
+        };
+        for &sig in TERM_SIGNALS {
+            let value = usize::try_from(sig).unwrap_or(usize::MAX);
+            // Order matters: the shutdown check runs before this signal raises the flag, so the
+            // first signal only asks the loop to quit and a second one (a stuck loop) exits.
+            signal_hook::flag::register_conditional_shutdown(
+                sig,
+                1,
+                Arc::clone(&flags.shutdown_now),
+            )?;
+            signal_hook::flag::register(sig, Arc::clone(&flags.shutdown_now))?;
+            signal_hook::flag::register_usize(sig, Arc::clone(&flags.received), value)?;
+        }
+        // A concurrent first call may have won; its flags are registered too, so either is fine.
+        let _ = SIGNALS.set(flags);
+    }
+    let flags = SIGNALS
+        .get()
+        .ok_or_else(|| io::Error::other("signal flags missing"))?;
+    flags.received.store(0, Ordering::SeqCst);
+    flags.shutdown_now.store(false, Ordering::SeqCst);
+    Ok(flags)
+}
+
+/// Makes termination signals exit the process again, as they would without the workbench.
+fn disarm_signals() {
+    if let Some(flags) = SIGNALS.get() {
+        flags.shutdown_now.store(true, Ordering::SeqCst);
+    }
+}
+
+/// Time from `now` to the next whole multiple of `tick` since the Unix epoch.
+///
+/// Never zero, so a loop that sleeps for it always makes progress.
+pub fn until_next_tick(now: SystemTime, tick: Duration) -> Duration {
+    let tick_ns = tick.as_nanos().max(1);
+    let since = now
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
+    let left = tick_ns - since % tick_ns;
+    // `left` is at most `tick_ns`, which came from a `Duration`, so it fits.
+    Duration::from_nanos(u64::try_from(left).unwrap_or(u64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn no_color_needs_a_non_empty_value() {
+        assert!(!no_color_from(None));
+        assert!(!no_color_from(Some(OsStr::new(""))));
+        assert!(no_color_from(Some(OsStr::new("1"))));
+        assert!(no_color_from(Some(OsStr::new("0"))));
+    }
+
+    #[test]
+    fn ticks_fall_on_whole_seconds() {
+        let second = Duration::from_secs(1);
+        let at = |ms| UNIX_EPOCH + Duration::from_millis(ms);
+        assert_eq!(
+            until_next_tick(at(1_000_250), second),
+            Duration::from_millis(750)
+        );
+        assert_eq!(
+            until_next_tick(at(1_000_999), second),
+            Duration::from_millis(1)
+        );
+        // Exactly on a tick: wait a whole period, never zero.
+        assert_eq!(until_next_tick(at(1_000_000), second), second);
+        let quarter = Duration::from_millis(250);
+        assert_eq!(
+            until_next_tick(at(1_000_300), quarter),
+            Duration::from_millis(200)
+        );
+    }
+
+    #[test]
+    fn tick_before_epoch_does_not_panic() {
+        let before = UNIX_EPOCH - Duration::from_secs(5);
+        assert_eq!(
+            until_next_tick(before, Duration::from_secs(1)),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            until_next_tick(SystemTime::now(), Duration::ZERO),
+            Duration::from_nanos(1)
+        );
+    }
+
+    #[test]
+    fn restore_without_init_is_a_no_op() {
+        restore();
+        restore();
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn new_refuses_without_a_terminal() {
+        // Test runners capture stdout, so this is the headless path; skip if really on a tty.
+        if !stdout_is_terminal() {
+            assert!(Tui::new(Duration::from_secs(1)).is_err());
+            assert!(!ACTIVE.load(Ordering::SeqCst));
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Named styles for every part of the screen, in colour or monochrome.
+//!
+//! Colours are the 16 basic ANSI ones only, so the terminal's own palette decides the exact shade
+//! and a 16-colour terminal shows everything. The monochrome theme (for `NO_COLOR`) tells the same
+//! things apart with bold, underline, dim and reverse video.
+
+use ratatui::style::{Color, Modifier, Style};
+
+/// The styles the renderer draws with, one per meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Theme {
+    /// Whether this is the monochrome theme (for choices beyond styles, such as markers).
+    pub monochrome: bool,
+    /// The token's header part (jwt.io red).
+    pub token_header: Style,
+    /// The token's payload part (jwt.io purple).
+    pub token_payload: Style,
+    /// The token's signature part (jwt.io blue).
+    pub token_signature: Style,
+    /// The dots between token parts.
+    pub token_dot: Style,
+    /// A JSON object key.
+    pub json_key: Style,
+    /// A JSON string value.
+    pub json_string: Style,
+    /// A JSON number.
+    pub json_number: Style,
+    /// `true`, `false` and `null`.
+    pub json_literal: Style,
+    /// Braces, brackets, commas and colons.
+    pub json_punct: Style,
+    /// An escaped control or bidi character inside untrusted text.
+    pub escaped: Style,
+    /// A good verdict: valid signature, claim passes.
+    pub ok: Style,
+    /// A bad verdict: invalid signature, expired, malformed.
+    pub fail: Style,
+    /// A warning: weak secret, missing `exp`, audit findings.
+    pub warn: Style,
+    /// The border of an unfocused pane.
+    pub border: Style,
+    /// The border of the focused pane.
+    pub border_focus: Style,
+    /// Pane titles.
+    pub title: Style,
+    /// Secondary text: hints, labels, units.
+    pub muted: Style,
+    /// The notice that the clock is shifted away from real time.
+    pub clock_shifted: Style,
+    /// The status line.
+    pub status: Style,
+}
+
+impl Theme {
+    /// The colour theme, or the monochrome one when `NO_COLOR` is set.
+    pub fn detect() -> Self {
+        if crate::tui::no_color() {
+            Self::mono()
+        } else {
+            Self::color()
+        }
+    }
+
+    /// The colour theme (16 basic ANSI colours).
+    pub fn color() -> Self {
+        let c = |color: Color| Style::new().fg(color);
+        Self {
+            monochrome: false,
+            token_header: c(Color::LightRed),
+            token_payload: c(Color::LightMagenta),
+            token_signature: c(Color::LightCyan),
+            token_dot: Style::new().add_modifier(Modifier::DIM),
+            json_key: c(Color::LightBlue),
+            json_string: c(Color::Green),
+            json_number: c(Color::Yellow),
+            json_literal: c(Color::Magenta),
+            json_punct: Style::new().add_modifier(Modifier::DIM),
+            escaped: c(Color::Red).add_modifier(Modifier::REVERSED),
+            ok: c(Color::Green).add_modifier(Modifier::BOLD),
+            fail: c(Color::Red).add_modifier(Modifier::BOLD),
+            warn: c(Color::Yellow).add_modifier(Modifier::BOLD),
+            border: c(Color::DarkGray),
+            border_focus: c(Color::Cyan).add_modifier(Modifier::BOLD),
+            title: Style::new().add_modifier(Modifier::BOLD),
+            muted: c(Color::DarkGray),
+            clock_shifted: Style::new().fg(Color::Black).bg(Color::Yellow),
+            status: Style::new(),
+        }
+    }
+
+    /// The monochrome theme: modifiers only, no colour at all.
+    pub fn mono() -> Self {
+        let m = |modifier: Modifier| Style::new().add_modifier(modifier);
+        Self {
+            monochrome: true,
+            token_header: m(Modifier::BOLD),
+            token_payload: Style::new(),
+            token_signature: m(Modifier::UNDERLINED),
+            token_dot: m(Modifier::DIM),
+            json_key: m(Modifier::BOLD),
+            json_string: Style::new(),
+            json_number: Style::new(),
+            json_literal: m(Modifier::UNDERLINED),
+            json_punct: m(Modifier::DIM),
+            escaped: m(Modifier::REVERSED),
+            ok: m(Modifier::BOLD),
+            fail: m(Modifier::BOLD | Modifier::REVERSED),
+            warn: m(Modifier::BOLD | Modifier::UNDERLINED),
+            border: m(Modifier::DIM),
+            border_focus: m(Modifier::BOLD),
+            title: m(Modifier::BOLD),
+            muted: m(Modifier::DIM),
+            clock_shifted: m(Modifier::REVERSED),
+            status: Style::new(),
+        }
+    }
+
+    /// Every style with its name, for tests and a future theme listing.
+    pub fn styles(&self) -> [(&'static str, Style); 19] {
+        [
+            ("token_header", self.token_header),
+            ("token_payload", self.token_payload),
+            ("token_signature", self.token_signature),
+            ("token_dot", self.token_dot),
+            ("json_key", self.json_key),
+            ("json_string", self.json_string),
+            ("json_number", self.json_number),
+            ("json_literal", self.json_literal),
+            ("json_punct", self.json_punct),
+            ("escaped", self.escaped),
+            ("ok", self.ok),
+            ("fail", self.fail),
+            ("warn", self.warn),
+            ("border", self.border),
+            ("border_focus", self.border_focus),
+            ("title", self.title),
+            ("muted", self.muted),
+            ("clock_shifted", self.clock_shifted),
+            ("status", self.status),
+        ]
+    }
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Self::color()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_basic(color: Option<Color>) -> bool {
+        !matches!(color, Some(Color::Rgb(..) | Color::Indexed(_)))
+    }
+
+    #[test]
+    fn color_theme_uses_only_the_16_ansi_colours() {
+        for (name, style) in Theme::color().styles() {
+            assert!(
+                is_basic(style.fg) && is_basic(style.bg),
+                "{name} uses a non-basic colour"
+            );
+        }
+    }
+
+    #[test]
+    fn mono_theme_has_no_colour() {
+        for (name, style) in Theme::mono().styles() {
+            assert_eq!((style.fg, style.bg), (None, None), "{name} has a colour");
+        }
+    }
+
+    #[test]
+    fn token_parts_and_verdicts_are_distinct_in_both_themes() {
+        for theme in [Theme::color(), Theme::mono()] {
+            let parts = [
+                theme.token_header,
+                theme.token_payload,
+                theme.token_signature,
+            ];
+            let verdicts = [theme.ok, theme.fail, theme.warn];
+            for group in [parts, verdicts] {
+                assert_ne!(group[0], group[1]);
+                assert_ne!(group[1], group[2]);
+                assert_ne!(group[0], group[2]);
+            }
+        }
+    }
+}
