@@ -9,5 +9,6 @@ pub mod extract;
 pub mod finding;
 pub mod json;
 pub mod key;
+pub mod report;
 pub mod sign;
 pub mod verify;

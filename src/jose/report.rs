@@ -1,0 +1,239 @@
+//! One call that answers "what is this token, and does it hold?": decode, signature,
+//! claims and findings together, plus a lean path for verifying in bulk.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::{Value, json};
+
+use super::b64;
+use super::claims::{ClaimOptions, ClaimReport, Status, check_claims, check_fields};
+use super::decode::{Content, Decoded, Shape, decode};
+use super::finding::{Finding, findings};
+use super::key::KeySet;
+use super::verify::{SigStatus, SignatureCheck, VerifyOptions, check, verify_decoded};
+
+/// Everything known about a token.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The decoded token.
+    pub decoded: Decoded,
+    /// The signature verdict.
+    pub signature: SignatureCheck,
+    /// The claim checks.
+    pub claims: ClaimReport,
+    /// The findings, most severe first.
+    pub findings: Vec<Finding>,
+}
+
+/// Exit status of `jwb verify`: 0 valid, 1 signature invalid or unverifiable, 2 malformed,
+/// 3 signature valid but a claim fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Signature and claims hold.
+    Valid = 0,
+    /// The signature is invalid or could not be checked.
+    SignatureFailed = 1,
+    /// The token is malformed.
+    Malformed = 2,
+    /// The signature holds but a claim fails.
+    ClaimFailed = 3,
+}
+
+/// Decodes, verifies and checks a token in one go.
+pub fn inspect(
+    input: &str,
+    keys: Option<&KeySet>,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+) -> Report {
+    let decoded = decode(input);
+    let signature = verify_decoded(&decoded, keys, verify);
+    let claim_report = check_claims(decoded.claims(), claims);
+    let key = keys.and_then(|k| {
+        if k.keys.len() == 1 {
+            k.keys.first()
+        } else {
+            None
+        }
+    });
+    let findings = findings(&decoded, key, claims.now);
+    Report {
+        decoded,
+        signature,
+        claims: claim_report,
+        findings,
+    }
+}
+
+impl Report {
+    /// The verdict as an exit status.
+    pub fn outcome(&self) -> Outcome {
+        outcome(&self.signature, &self.claims)
+    }
+
+    /// The `--json` object: header, payload, signature, claims, findings, errors.
+    pub fn to_json(&self) -> Value {
+        let d = &self.decoded;
+        let payload = match &d.payload {
+            Some(Content::Json {
+                value: Ok(v @ Value::Object(_)),
+                ..
+            }) => v.clone(),
+            _ => Value::Null,
+        };
+        let header = d.header.clone().map_or(Value::Null, Value::Object);
+        let shape = match d.shape {
+            Shape::Jws => "JWS",
+            Shape::Jwe => "JWE",
+            Shape::Malformed => "malformed",
+        };
+        json!({
+            "valid": self.outcome() == Outcome::Valid,
+            "token": { "shape": shape, "length": d.token().len(),
+                       "stripped": d.extracted.stripped.iter().map(super::extract::Stripped::describe).collect::<Vec<_>>() },
+            "header": header,
+            "payload": payload,
+            "payload_text": match &d.payload {
+                Some(Content::Text(t)) => Value::String(t.clone()),
+                _ => Value::Null,
+            },
+            "signature": signature_json(&self.signature),
+            "claims": claims_json(&self.claims),
+            "findings": self.findings.iter().map(|f| json!({
+                "id": f.id, "severity": f.severity.name(), "message": f.message,
+                "explanation": f.explanation, "reference": f.reference,
+            })).collect::<Vec<_>>(),
+            "errors": d.errors.iter().map(|e| json!({
+                "segment": e.segment.map(super::decode::Segment::name),
+                "span": e.span.as_ref().map(|s| [s.start, s.end]),
+                "message": e.to_string(),
+            })).collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn outcome(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
+    match signature.status {
+        SigStatus::Malformed => Outcome::Malformed,
+        SigStatus::Invalid | SigStatus::Unverifiable => Outcome::SignatureFailed,
+        SigStatus::Valid | SigStatus::AcceptedUnsecured if !claims.is_valid() => {
+            Outcome::ClaimFailed
+        }
+        SigStatus::Valid | SigStatus::AcceptedUnsecured => Outcome::Valid,
+    }
+}
+
+/// The `signature` member of the JSON output.
+pub fn signature_json(sig: &SignatureCheck) -> Value {
+    json!({
+        "valid": sig.is_valid(),
+        "status": match sig.status {
+            SigStatus::Valid => "valid",
+            SigStatus::Invalid => "invalid",
+            SigStatus::Unverifiable => "unverifiable",
+            SigStatus::AcceptedUnsecured => "unsecured-accepted",
+            SigStatus::Malformed => "malformed",
+        },
+        "alg": sig.alg,
+        "key": sig.key,
+        "reason": sig.reason,
+    })
+}
+
+/// The `claims` member of the JSON output.
+pub fn claims_json(claims: &ClaimReport) -> Value {
+    json!({
+        "valid": claims.is_valid(),
+        "checks": claims.checks.iter().map(|c| json!({
+            "claim": c.claim,
+            "valid": c.status != Status::Fail,
+            "status": match c.status {
+                Status::Pass => "pass",
+                Status::Fail => "fail",
+                Status::Warn => "warn",
+                Status::Info => "info",
+            },
+            "detail": c.detail,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The result of the lean path.
+#[derive(Debug, Clone)]
+pub struct Quick {
+    /// The signature verdict.
+    pub signature: SignatureCheck,
+    /// The claim checks.
+    pub claims: ClaimReport,
+}
+
+impl Quick {
+    /// The verdict as an exit status.
+    pub fn outcome(&self) -> Outcome {
+        outcome(&self.signature, &self.claims)
+    }
+}
+
+#[derive(Deserialize)]
+struct LeanHeader<'a> {
+    #[serde(borrow)]
+    alg: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    kid: Option<Cow<'a, str>>,
+    crit: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+struct LeanClaims {
+    exp: Option<Value>,
+    nbf: Option<Value>,
+    iat: Option<Value>,
+    aud: Option<Value>,
+    iss: Option<Value>,
+}
+
+/// Verifies a compact, compliant token without building the display form: only the members
+/// the checks need are parsed. Returns `None` when the token needs the full, lenient path
+/// (pasted decorations, non-compliant encoding, broken JSON, duplicate claims...), whose
+/// answer [`inspect`] gives with every detail.
+pub fn verify_quick(
+    token: &str,
+    keys: &KeySet,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+) -> Option<Quick> {
+    let mut parts = token.split('.');
+    let (h, p, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let header_bytes = b64::decode_strict(h)?;
+    let header: LeanHeader<'_> = serde_json::from_slice(&header_bytes).ok()?;
+    let signature_bytes = b64::decode_strict(s)?;
+    let payload_bytes = b64::decode_strict(p)?;
+    let lean: LeanClaims = serde_json::from_slice(&payload_bytes).ok()?;
+    let signing_input = &token.as_bytes()[..h.len() + 1 + p.len()];
+    let signature = check(
+        header.alg.as_deref(),
+        header.kid.as_deref(),
+        header.crit.is_some(),
+        signing_input,
+        &signature_bytes,
+        Some(keys),
+        verify,
+    );
+    let claims = check_fields(
+        |name| match name {
+            "exp" => lean.exp.as_ref(),
+            "nbf" => lean.nbf.as_ref(),
+            "iat" => lean.iat.as_ref(),
+            "aud" => lean.aud.as_ref(),
+            "iss" => lean.iss.as_ref(),
+            _ => None,
+        },
+        claims,
+    );
+    Some(Quick { signature, claims })
+}
