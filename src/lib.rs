@@ -3,5 +3,6 @@
 
 pub mod clipboard;
 pub mod jose;
+pub mod teach;
 pub mod tui;
 pub mod ui;
