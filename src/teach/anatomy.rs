@@ -107,7 +107,7 @@ fn encoding_step(title: &str, what: &str, bytes: &[u8], encoded: &str) -> Step {
             Kind::Code,
             format!(
                 "{:<12} {:<9} -> {chars}",
-                format!("{:?}", visible(group)),
+                format!("'{}'", visible(group)),
                 hex(group)
             ),
         ));
@@ -443,7 +443,9 @@ mod tests {
         assert!(text.contains("{\"typ\":\"JWT\",\\r\\n \"alg\":\"HS256\"}"));
         assert!(
             text.lines()
-                .any(|l| l.trim() == "'{\"t'        7b2274    -> eyJ0")
+                .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                    == ["'{\"t'", "7b2274", "->", "eyJ0"]),
+            "{text}"
         );
         assert!(text.contains("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\n"));
         assert!(text.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
