@@ -50,7 +50,7 @@ impl Action {
             Action::Login => "Login".to_owned(),
             Action::CallApiA => "Call API A".to_owned(),
             Action::CallApiB => "Call API B".to_owned(),
-            Action::Advance(secs) => format!("Advance +{}", human_duration(secs as f64)),
+            Action::Advance(secs) => format!("Advance +{}", duration(secs)),
             Action::Refresh => "Refresh".to_owned(),
             Action::ReplayOldRefresh => "Replay old refresh token".to_owned(),
             Action::Logout => "Logout".to_owned(),
@@ -324,7 +324,7 @@ impl Simulator {
                 format!(
                     "{} (expires in {}, aud '{}', kid '{}')",
                     t.label,
-                    human_duration((t.exp - t.iat) as f64),
+                    duration(t.exp - t.iat),
                     t.audience,
                     t.kid
                 )
@@ -439,7 +439,7 @@ impl Simulator {
     }
 
     fn advance(&mut self, secs: i64) -> Step {
-        let request = format!("advance the clock by {}", human_duration(secs as f64));
+        let request = format!("advance the clock by {}", duration(secs));
         if secs < 0 {
             return Step::rejected(
                 Actor::Clock,
@@ -472,7 +472,7 @@ impl Simulator {
         Step::ok(
             Actor::Clock,
             request,
-            format!("clock is now T+{}", human_duration(self.elapsed() as f64)),
+            format!("clock is now T+{}", duration(self.elapsed())),
             lesson,
         )
     }
@@ -565,10 +565,7 @@ impl Simulator {
                     "reuse detected: {label} was already exchanged{}",
                     record
                         .used_at
-                        .map(|t| format!(
-                            " at T+{}",
-                            human_duration((t - self.config.start) as f64)
-                        ))
+                        .map(|t| format!(" at T+{}", duration(t - self.config.start)))
                         .unwrap_or_default()
                 );
                 let (refreshes, accesses) =
@@ -604,7 +601,7 @@ impl Simulator {
                         format!(
                             "{label} outlived its {} lifetime. Refresh tokens bound how long a \
                              session can go unattended: past that, the user must log in again.",
-                            human_duration(self.config.refresh_ttl as f64)
+                            duration(self.config.refresh_ttl)
                         ),
                     );
                 }
@@ -676,6 +673,20 @@ impl Simulator {
                 String::new(),
             );
         };
+        if let Some(rev) = self.server.family(&family).and_then(|f| f.revoked.clone()) {
+            return Step::ok(
+                Actor::Client,
+                request,
+                format!(
+                    "200 OK: family '{family}' was already revoked ({})",
+                    rev.reason
+                ),
+                "Revocation is idempotent (RFC 7009 sec. 2.2): revoking a dead session \
+                 succeeds and changes nothing."
+                    .to_owned(),
+            )
+            .with_token(Some(id));
+        }
         let (refreshes, accesses) = self.server.revoke_family(&family, self.now, "logout");
         Step::ok(
             Actor::Client,
@@ -758,12 +769,20 @@ impl Simulator {
     }
 }
 
+/// A span of seconds in words (`5m 0s`).
+pub fn duration(secs: i64) -> String {
+    // Simulated spans stay far below 2^52 seconds, so the conversion is exact.
+    #[allow(clippy::cast_precision_loss)]
+    let secs = secs as f64;
+    human_duration(secs)
+}
+
 fn api_failure_lesson(name: &str, failure: &Failure, label: &str, config: &Config) -> String {
     match failure {
         Failure::Claim { claim: "exp", .. } => format!(
             "{label} lived only {}; its exp has passed, so API {name} refuses it. The client \
              should use its refresh token to get a new one, without asking the user to log in.",
-            human_duration(config.access_ttl as f64)
+            duration(config.access_ttl)
         ),
         Failure::Claim { claim: "aud", .. } => format!(
             "The signature is genuine, but {label} was minted for '{}': API {name} checks aud \

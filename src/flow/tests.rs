@@ -1,3 +1,5 @@
+//! Unit tests of the flow simulator: one per rule, then a scripted session.
+
 use super::*;
 use crate::jose::decode::decode;
 
@@ -226,6 +228,10 @@ fn logout_deny_lists_the_access_token_and_revokes_the_family() {
     );
     assert!(call.lesson.contains("deny-list"));
     assert!(reason(s.apply(Action::Refresh)).ends_with("is revoked: logout"));
+    let again = s.apply(Action::Logout).clone();
+    assert!(again.verdict.is_ok());
+    assert!(again.response.ends_with("was already revoked (logout)"));
+    assert_eq!(s.server().deny_list().len(), 1);
     // A new login starts a new family that works.
     s.apply(Action::Login);
     assert!(s.apply(Action::CallApiA).verdict.is_ok());
