@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 pub mod clipboard;
+pub mod flow;
 pub mod jose;
 pub mod teach;
 pub mod tui;
