@@ -48,7 +48,7 @@ pub struct EncodeArgs {
     /// Add a random `jti` (16 bytes, base64url).
     #[arg(long)]
     pub jti: bool,
-    /// Set a claim; VALUE is taken as JSON when it parses (42, true, ["a","b"]), else as a
+    /// Set a claim; VALUE is taken as JSON when it parses (`42`, `true`, `["a","b"]`), else as a
     /// string. Repeatable; applied last, so it wins over the options above.
     #[arg(
         short = 'P',
@@ -237,18 +237,26 @@ fn add_claims(mut payload: String, args: &EncodeArgs, now: i64) -> Result<String
         set(&mut payload, "iat", &now.to_string())?;
     }
     if let Some(nbf) = &args.nbf {
-        set(&mut payload, "nbf", &when::resolve("--nbf", nbf, now)?.to_string())?;
+        set(
+            &mut payload,
+            "nbf",
+            &when::resolve("--nbf", nbf, now)?.to_string(),
+        )?;
     }
     if let Some(exp) = &args.exp {
-        set(&mut payload, "exp", &when::resolve("--exp", exp, now)?.to_string())?;
+        set(
+            &mut payload,
+            "exp",
+            &when::resolve("--exp", exp, now)?.to_string(),
+        )?;
     }
     if args.jti {
         set(&mut payload, "jti", &quoted(&random_id()?)?)?;
     }
     for claim in &args.claims {
-        let (name, value) = claim.split_once('=').ok_or_else(|| {
-            CliError::Usage(format!("-P '{claim}': expected NAME=VALUE"))
-        })?;
+        let (name, value) = claim
+            .split_once('=')
+            .ok_or_else(|| CliError::Usage(format!("-P '{claim}': expected NAME=VALUE")))?;
         if name.is_empty() {
             return Err(CliError::Usage(format!("-P '{claim}': the name is empty")));
         }

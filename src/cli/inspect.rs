@@ -69,8 +69,8 @@ pub struct VerifyArgs {
 
 /// Runs `jwb decode`.
 pub fn decode(args: &DecodeArgs, now: f64) -> Result<Outcome, CliError> {
-    let input = token_source(args.token.as_deref())?
-        .ok_or(CliError::NoToken { command: "decode" })?;
+    let input =
+        token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "decode" })?;
     let now = args.now.unwrap_or(now);
     let claims = ClaimOptions {
         now,
@@ -111,8 +111,8 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         let stdout = io::stdout().lock();
         return batch(stdin, stdout, keys, opts, &claims);
     }
-    let input = token_source(args.token.as_deref())?
-        .ok_or(CliError::NoToken { command: "verify" })?;
+    let input =
+        token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "verify" })?;
     let report = inspect(&input, keys, opts, &claims);
     let label = key.as_ref().map(|k| k.label.as_str());
     show(&report, label, claims.now, Mode::Verify, args.json)?;
@@ -126,24 +126,7 @@ pub fn preview(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
     let mut key = args.key.load()?;
     let token = match given {
         Some(token) => token,
-        None => {
-            #[allow(clippy::cast_possible_truncation)]
-            let token = example_token(now.floor() as i64);
-            let mut out = io::stdout().lock();
-            writeln!(
-                out,
-                "Example token (HS256, secret '{EXAMPLE_SECRET}'):\n{token}\n"
-            )
-            .map_err(CliError::output)?;
-            if key.is_none() {
-                key = Some(LoadedKey {
-                    keys: KeySet::secret(example_secret()),
-                    label: "the example's secret".to_owned(),
-                    secret: Some(example_secret()),
-                });
-            }
-            token
-        }
+        None => announce_example(now, &mut key)?,
     };
     let opts = VerifyOptions {
         alg: args.alg,
@@ -154,6 +137,26 @@ pub fn preview(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
     let label = key.as_ref().map(|k| k.label.as_str());
     show(&report, label, now, Mode::Verify, false)?;
     Ok(report.outcome())
+}
+
+/// The built-in example, announced with its secret, which becomes the key unless one was
+/// given.
+fn announce_example(now: f64, key: &mut Option<LoadedKey>) -> Result<String, CliError> {
+    #[allow(clippy::cast_possible_truncation)]
+    let token = example_token(now.floor() as i64);
+    writeln!(
+        io::stdout().lock(),
+        "Example token (HS256, secret '{EXAMPLE_SECRET}'):\n{token}\n"
+    )
+    .map_err(CliError::output)?;
+    if key.is_none() {
+        *key = Some(LoadedKey {
+            keys: KeySet::secret(example_secret()),
+            label: "the example's secret".to_owned(),
+            secret: Some(example_secret()),
+        });
+    }
+    Ok(token)
 }
 
 fn show(
@@ -201,7 +204,11 @@ pub fn batch(
     let mut worst: Option<Outcome> = None;
     loop {
         line.clear();
-        if input.read_until(b'\n', &mut line).map_err(CliError::Stdin)? == 0 {
+        if input
+            .read_until(b'\n', &mut line)
+            .map_err(CliError::Stdin)?
+            == 0
+        {
             break;
         }
         number += 1;
@@ -210,33 +217,7 @@ pub fn batch(
         if token.is_empty() {
             continue;
         }
-        let quick = keys.and_then(|k| verify_quick(token, k, opts, claims));
-        let (outcome, value) = match quick {
-            Some(q) => (
-                q.outcome(),
-                json!({
-                    "line": number,
-                    "valid": q.outcome() == Outcome::Valid,
-                    "signature": signature_json(&q.signature),
-                    "claims": claims_json(&q.claims),
-                    "errors": [],
-                }),
-            ),
-            None => {
-                let report = inspect(token, keys, opts, claims);
-                let mut full = report.to_json();
-                (
-                    report.outcome(),
-                    json!({
-                        "line": number,
-                        "valid": report.outcome() == Outcome::Valid,
-                        "signature": full["signature"].take(),
-                        "claims": full["claims"].take(),
-                        "errors": full["errors"].take(),
-                    }),
-                )
-            }
-        };
+        let (outcome, value) = batch_line(number, token, keys, opts, claims);
         output::write_json(&mut out, &value, false).map_err(CliError::output)?;
         if worst.is_none_or(|w| rank(outcome) > rank(w)) {
             worst = Some(outcome);
@@ -249,6 +230,42 @@ pub fn batch(
             if number == 1 { "" } else { "s" }
         ))
     })
+}
+
+/// One line's verdict: the lean path when it applies, else the full inspection.
+fn batch_line(
+    number: usize,
+    token: &str,
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+    claims: &ClaimOptions,
+) -> (Outcome, serde_json::Value) {
+    if let Some(q) = keys.and_then(|k| verify_quick(token, k, opts, claims)) {
+        let outcome = q.outcome();
+        return (
+            outcome,
+            json!({
+                "line": number,
+                "valid": outcome == Outcome::Valid,
+                "signature": signature_json(&q.signature),
+                "claims": claims_json(&q.claims),
+                "errors": [],
+            }),
+        );
+    }
+    let report = inspect(token, keys, opts, claims);
+    let outcome = report.outcome();
+    let mut full = report.to_json();
+    (
+        outcome,
+        json!({
+            "line": number,
+            "valid": outcome == Outcome::Valid,
+            "signature": full["signature"].take(),
+            "claims": full["claims"].take(),
+            "errors": full["errors"].take(),
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -14,10 +14,20 @@ use crate::jose::key::{KeySet, Secret, parse_key};
 pub struct KeyArgs {
     /// HMAC secret as UTF-8 text (may begin with '-'; visible in the process list, prefer
     /// --secret-file or --secret-env).
-    #[arg(long, value_name = "S", allow_hyphen_values = true, group = "key_source")]
+    #[arg(
+        long,
+        value_name = "S",
+        allow_hyphen_values = true,
+        group = "key_source"
+    )]
     pub secret: Option<String>,
     /// HMAC secret in Base64 (standard or URL-safe alphabet, padded or not).
-    #[arg(long, value_name = "S", allow_hyphen_values = true, group = "key_source")]
+    #[arg(
+        long,
+        value_name = "S",
+        allow_hyphen_values = true,
+        group = "key_source"
+    )]
     pub secret_b64: Option<String>,
     /// HMAC secret read from a file as raw bytes; one trailing newline ("\n" or "\r\n"),
     /// which editors add, is removed.
@@ -78,12 +88,13 @@ impl KeyArgs {
             return secret_key(Secret::new(std::mem::take(&mut *bytes)), label);
         }
         if let Some(var) = &self.secret_env {
-            let value = std::env::var_os(var).ok_or_else(|| CliError::SecretEnvUnset {
-                var: var.clone(),
-            })?;
-            let text = Zeroizing::new(value.into_string().map_err(|_| {
-                CliError::SecretEnvNotUnicode { var: var.clone() }
-            })?);
+            let value = std::env::var_os(var)
+                .ok_or_else(|| CliError::SecretEnvUnset { var: var.clone() })?;
+            let text = Zeroizing::new(
+                value
+                    .into_string()
+                    .map_err(|_| CliError::SecretEnvNotUnicode { var: var.clone() })?,
+            );
             return secret_key(
                 Secret::from_utf8(&text),
                 format!("secret from --secret-env {var}"),
@@ -116,7 +127,11 @@ impl KeyArgs {
         let kids = keys
             .keys
             .iter()
-            .map(|k| k.kid.as_deref().map_or("(none)".to_owned(), |s| format!("'{s}'")))
+            .map(|k| {
+                k.kid
+                    .as_deref()
+                    .map_or("(none)".to_owned(), |s| format!("'{s}'"))
+            })
             .collect::<Vec<_>>()
             .join(", ");
         let chosen: Vec<_> = keys

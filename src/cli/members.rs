@@ -57,7 +57,10 @@ pub fn has(text: &str, name: &str) -> bool {
 }
 
 fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
-    while bytes.get(i).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+    while bytes
+        .get(i)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
         i += 1;
     }
     i
@@ -88,9 +91,8 @@ fn value_end(bytes: &[u8], start: usize) -> Option<usize> {
                 continue;
             }
             b'{' | b'[' => depth += 1,
-            b'}' | b']' if depth == 0 => return Some(end),
+            b'}' | b']' | b',' if depth == 0 => return Some(end),
             b'}' | b']' => depth -= 1,
-            b',' if depth == 0 => return Some(end),
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
                 continue;

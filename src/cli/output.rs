@@ -337,7 +337,11 @@ pub fn decode_errors(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Res
 
 fn write_error(out: &mut impl Write, token: &str, e: &DecodeError, paint: Paint) -> io::Result<()> {
     let message = escape_untrusted(&e.to_string()).into_owned();
-    let Some(span) = e.span.clone().filter(|s| s.start < s.end && s.end <= token.len()) else {
+    let Some(span) = e
+        .span
+        .clone()
+        .filter(|s| s.start < s.end && s.end <= token.len())
+    else {
         return writeln!(out, "{} {message}", paint.fail("error:"));
     };
     writeln!(
@@ -363,7 +367,11 @@ fn write_error(out: &mut impl Write, token: &str, e: &DecodeError, paint: Paint)
     let marked = escape_untrusted(marked);
     let lead = if from > 0 { "..." } else { "" };
     let tail = if to < token.len() { "..." } else { "" };
-    writeln!(out, "  {lead}{before}{marked}{}{tail}", escape_untrusted(after))?;
+    writeln!(
+        out,
+        "  {lead}{before}{marked}{}{tail}",
+        escape_untrusted(after)
+    )?;
     writeln!(
         out,
         "  {}{}",

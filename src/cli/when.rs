@@ -103,7 +103,15 @@ mod tests {
 
     #[test]
     fn rejects_nonsense() {
-        for bad in ["", "+", "15x", "m", "1h30", "99999999999999999999w", "tomorrow"] {
+        for bad in [
+            "",
+            "+",
+            "15x",
+            "m",
+            "1h30",
+            "99999999999999999999w",
+            "tomorrow",
+        ] {
             let e = resolve("--exp", bad, NOW).unwrap_err();
             assert!(e.to_string().starts_with("--exp: '"), "{bad}: {e}");
         }
