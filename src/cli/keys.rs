@@ -1,6 +1,7 @@
 //! The key options shared by every command (`--secret`, `--secret-b64`, `--secret-file`,
 //! `--secret-env`, `--key`, `--kid`) and how they are loaded.
 
+use std::fmt;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -10,7 +11,7 @@ use super::{CliError, read_file};
 use crate::jose::key::{KeySet, Secret, parse_key};
 
 /// Where the key comes from. At most one source may be given.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Clone, Default, Args)]
 pub struct KeyArgs {
     /// HMAC secret as UTF-8 text (may begin with '-'; visible in the process list, prefer
     /// --secret-file or --secret-env).
@@ -42,6 +43,21 @@ pub struct KeyArgs {
     /// Use only the key with this kid from a JWKS (encode: also written to the header).
     #[arg(long, value_name = "K")]
     pub kid: Option<String>,
+}
+
+impl fmt::Debug for KeyArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The secrets themselves never reach a log or a panic message.
+        let masked = |s: &Option<String>| s.as_ref().map(|_| "<secret>");
+        f.debug_struct("KeyArgs")
+            .field("secret", &masked(&self.secret))
+            .field("secret_b64", &masked(&self.secret_b64))
+            .field("secret_file", &self.secret_file)
+            .field("secret_env", &self.secret_env)
+            .field("key", &self.key)
+            .field("kid", &self.kid)
+            .finish()
+    }
 }
 
 /// A key loaded from the command line.
@@ -179,6 +195,21 @@ fn strip_one_newline(bytes: &mut Vec<u8>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_masks_secrets() {
+        let args = KeyArgs {
+            secret: Some("hunter2".into()),
+            secret_b64: Some("aHVudGVyMg".into()),
+            ..KeyArgs::default()
+        };
+        let shown = format!("{args:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("aHVudGVyMg"),
+            "{shown}"
+        );
+        assert!(shown.contains("<secret>"));
+    }
 
     #[test]
     fn strips_exactly_one_newline() {

@@ -207,9 +207,10 @@ fn times_section(out: &mut impl Write, d: &Decoded, now: f64, paint: Paint) -> i
     for (name, value) in times {
         match format_timestamp(value, &chrono::Local) {
             Some((local, utc)) => {
-                // Range-checked by format_timestamp: |value| <= 1e13.
+                // Whole seconds toward zero, as the claim checks count them; the cast is in
+                // range because format_timestamp accepted |value| <= 1e13.
                 #[allow(clippy::cast_possible_truncation)]
-                let delta = (value - now).round() as i64;
+                let delta = (value - now).trunc() as i64;
                 writeln!(
                     out,
                     "  {name}  {local}  {}  {}",
