@@ -1,6 +1,7 @@
 //! jwt-workbench: a terminal workbench for JSON Web Tokens.
 #![forbid(unsafe_code)]
 
+pub mod cli;
 pub mod clipboard;
 pub mod flow;
 pub mod jose;

@@ -1,0 +1,369 @@
+//! The scriptable command line: `jwb decode`, `encode`, `verify`, `completions`, and the
+//! arguments that open the workbench.
+
+pub mod encode;
+pub mod example;
+pub mod inspect;
+pub mod keys;
+pub mod members;
+pub mod output;
+pub mod when;
+
+use std::io::{self, IsTerminal as _, Read as _, Write as _};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
+
+use crate::jose::alg::Alg;
+use crate::jose::claims::ClaimOptions;
+use crate::jose::key::KeyError;
+use crate::jose::report::Outcome;
+use crate::jose::sign::SignError;
+use crate::ui::text::escape_untrusted;
+
+pub use encode::EncodeArgs;
+pub use inspect::{DecodeArgs, VerifyArgs};
+pub use keys::{KeyArgs, LoadedKey};
+
+/// The exit statuses, shown after `--help`.
+pub const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  valid: the signature checks out and every claim holds (decode: the token decoded)
+  1  the signature is invalid or could not be checked: no key, the wrong kind of key,
+     an algorithm other than --alg, or alg 'none'
+  2  usage error, malformed token (including non-compliant base64url, which verify
+     rejects though decode shows it), unreadable input or key
+  3  the signature is valid but a claim fails: expired, not yet valid, audience, issuer";
+
+/// `jwb`: decode, verify and sign JSON Web Tokens, in a terminal workbench or in scripts.
+#[derive(Debug, Parser)]
+#[command(
+    name = "jwb",
+    version,
+    about = "A terminal workbench for JSON Web Tokens: decode, verify, sign",
+    long_about = "A terminal workbench for JSON Web Tokens: decode, verify, sign.\n\n\
+                  Without a subcommand, jwb opens the interactive workbench on TOKEN (or a \
+                  built-in example). The subcommands are for scripts.",
+    after_help = EXIT_STATUS_HELP,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to open when no subcommand is given.
+    #[command(flatten)]
+    pub workbench: WorkbenchArgs,
+    /// The subcommand, if any.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show a token's header, payload, times and findings (no key needed).
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Decode(DecodeArgs),
+    /// Sign a payload into a token.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Encode(EncodeArgs),
+    /// Check a token's signature and claims; the exit status says the verdict.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Verify(VerifyArgs),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The arguments of `jwb` without a subcommand: what the workbench opens with.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WorkbenchArgs {
+    /// The token to open, or '-' to read it from standard input. Without it: standard input
+    /// when piped, else a built-in example.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Start with the token in the system clipboard.
+    #[arg(long, conflicts_with = "token")]
+    pub clipboard: bool,
+    /// The key to verify (and re-sign) with.
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// Require this algorithm: a token with another `alg` does not verify.
+    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    pub alg: Option<Alg>,
+    /// Accepted audience (repeat for several); `aud` must hold one of them.
+    #[arg(long, value_name = "A")]
+    pub aud: Vec<String>,
+    /// Required issuer, matched exactly.
+    #[arg(long, value_name = "I")]
+    pub iss: Option<String>,
+    /// Seconds of clock skew tolerated for `exp` and `nbf`.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub leeway: u64,
+}
+
+impl WorkbenchArgs {
+    /// The token text to open: the argument, standard input (`-`, or piped with no argument),
+    /// or the clipboard with `--clipboard`. `None`: nothing given, open the built-in example.
+    pub fn token_text(&self) -> Result<Option<String>, CliError> {
+        if self.clipboard {
+            return crate::clipboard::Clipboard::new()
+                .paste()
+                .map(Some)
+                .map_err(|e| CliError::Clipboard(e.to_string()));
+        }
+        token_source(self.token.as_deref())
+    }
+
+    /// The claim checks these arguments ask for, at `now`.
+    pub fn claim_options(&self, now: f64) -> ClaimOptions {
+        ClaimOptions {
+            now,
+            leeway: self.leeway,
+            aud: self.aud.clone(),
+            iss: self.iss.clone(),
+        }
+    }
+}
+
+/// Why a command could not do its work. Every one of these exits with status 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A file could not be read.
+    #[error("cannot read {what} '{}': {source}", path.display())]
+    ReadFile {
+        /// What the file was meant to hold.
+        what: &'static str,
+        /// The path as given.
+        path: PathBuf,
+        /// The system's reason.
+        source: io::Error,
+    },
+    /// A directory was given where a file was expected.
+    #[error("{what} '{}' is a directory, not a file", path.display())]
+    IsDirectory {
+        /// What the file was meant to hold.
+        what: &'static str,
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// A file is larger than anything it could sensibly hold.
+    #[error("{what} '{}' is larger than {limit} bytes", path.display())]
+    TooLarge {
+        /// What the file was meant to hold.
+        what: &'static str,
+        /// The path as given.
+        path: PathBuf,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Key material did not parse.
+    #[error("{label}: {source}")]
+    Key {
+        /// Where the key came from.
+        label: String,
+        /// Why it did not parse.
+        source: KeyError,
+    },
+    /// A secret is empty.
+    #[error("{label} is empty; an HMAC secret needs bytes (at least 32 for HS256)")]
+    EmptySecret {
+        /// Where the secret came from.
+        label: String,
+    },
+    /// `--secret-env` names a variable that is not set.
+    #[error("environment variable '{var}' is not set (--secret-env)")]
+    SecretEnvUnset {
+        /// The variable's name.
+        var: String,
+    },
+    /// `--secret-env` names a variable that is not Unicode.
+    #[error(
+        "environment variable '{var}' is not valid UTF-8 (--secret-env); use --secret-b64 or \
+         --secret-file for binary secrets"
+    )]
+    SecretEnvNotUnicode {
+        /// The variable's name.
+        var: String,
+    },
+    /// `--kid` matches no key of the JWKS.
+    #[error("no key in '{path}' has kid '{kid}' (kids: {kids})")]
+    NoSuchKid {
+        /// The key file.
+        path: String,
+        /// The requested kid.
+        kid: String,
+        /// The kids present.
+        kids: String,
+    },
+    /// Standard input could not be read.
+    #[error("cannot read standard input: {0}")]
+    Stdin(io::Error),
+    /// Input that must be text is not UTF-8.
+    #[error("{what} is not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// What the input was.
+        what: String,
+        /// Offset of the first invalid byte.
+        offset: usize,
+    },
+    /// No token was given and standard input is a terminal.
+    #[error(
+        "no token given: pass it as an argument, or pipe it in (e.g. `pbpaste | jwb {command}`), \
+         or use '-' to read standard input"
+    )]
+    NoToken {
+        /// The subcommand, for the example.
+        command: &'static str,
+    },
+    /// The clipboard could not be read.
+    #[error("{0}")]
+    Clipboard(String),
+    /// The workbench was started without a terminal.
+    #[error(
+        "the workbench needs a terminal, but standard output is not one; in scripts use \
+         `jwb decode` to show a token or `jwb verify` to check it (see `jwb --help`)"
+    )]
+    NeedsTerminal,
+    /// Arguments that parse but do not make sense together.
+    #[error("{0}")]
+    Usage(String),
+    /// A time value (`--exp`, `--nbf`) that is not understood.
+    #[error("{0}")]
+    When(#[from] when::WhenError),
+    /// The token could not be signed.
+    #[error("{0}")]
+    Sign(#[from] SignError),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Output(io::Error),
+}
+
+impl CliError {
+    /// Wraps an output error.
+    pub fn output(err: io::Error) -> Self {
+        CliError::Output(err)
+    }
+}
+
+/// Parses an `alg` value, case-sensitively, for `--alg`.
+pub fn parse_alg(text: &str) -> Result<Alg, String> {
+    text.parse::<Alg>().map_err(|e| e.to_string())
+}
+
+/// The current time in seconds since the Unix epoch; read once per run and passed down.
+pub fn system_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Runs the parsed command line and gives the exit status.
+pub fn run(cli: Cli) -> ExitCode {
+    let now = system_now();
+    let result = match cli.command {
+        Some(Command::Decode(args)) => inspect::decode(&args, now),
+        Some(Command::Verify(args)) => inspect::verify(&args, now),
+        Some(Command::Encode(args)) => encode::run(&args, now).map(|()| Outcome::Valid),
+        Some(Command::Completions { shell }) => completions(shell).map(|()| Outcome::Valid),
+        None => run_workbench(&cli.workbench, now),
+    };
+    match result {
+        Ok(outcome) => exit_code(outcome),
+        Err(CliError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::from(Outcome::Malformed as u8)
+        }
+        Err(err) => {
+            let paint = output::Paint::stderr();
+            // The terminal may be gone too; there is nowhere left to report that.
+            let _ = writeln!(
+                io::stderr().lock(),
+                "{} {}",
+                paint.fail("error:"),
+                escape_untrusted(&err.to_string())
+            );
+            ExitCode::from(Outcome::Malformed as u8)
+        }
+    }
+}
+
+/// The exit status of an outcome.
+pub fn exit_code(outcome: Outcome) -> ExitCode {
+    ExitCode::from(outcome as u8)
+}
+
+/// Opens the workbench: refuses without a terminal, then shows the token.
+pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
+    if !io::stdout().is_terminal() {
+        return Err(CliError::NeedsTerminal);
+    }
+    inspect::preview(args, now)
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    clap_complete::generate(shell, &mut Cli::command(), "jwb", &mut out);
+    out.flush().map_err(CliError::output)
+}
+
+/// Reads the token from its source: the argument itself, all of standard input for `-`, or
+/// standard input when no argument is given and it is not a terminal. `None`: no token.
+pub fn token_source(arg: Option<&str>) -> Result<Option<String>, CliError> {
+    match arg {
+        Some("-") => read_stdin_text().map(Some),
+        Some(token) => Ok(Some(token.to_owned())),
+        None if io::stdin().is_terminal() => Ok(None),
+        None => read_stdin_text().map(Some),
+    }
+}
+
+/// All of standard input, as UTF-8 text.
+pub fn read_stdin_text() -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .read_to_end(&mut bytes)
+        .map_err(CliError::Stdin)?;
+    // The newline `echo` and editors end the input with is not part of the token.
+    while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+        bytes.pop();
+    }
+    String::from_utf8(bytes).map_err(|e| CliError::NotUtf8 {
+        what: "standard input".to_owned(),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Largest file read as a key, secret, header or payload.
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+/// Reads a whole file, with errors that name it and what it was meant to hold.
+pub fn read_file(path: &Path, what: &'static str) -> Result<Vec<u8>, CliError> {
+    let read_err = |source| CliError::ReadFile {
+        what,
+        path: path.to_owned(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.is_dir() {
+        return Err(CliError::IsDirectory {
+            what,
+            path: path.to_owned(),
+        });
+    }
+    let file = std::fs::File::open(path).map_err(read_err)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_err)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(CliError::TooLarge {
+            what,
+            path: path.to_owned(),
+            limit: MAX_FILE,
+        });
+    }
+    Ok(bytes)
+}

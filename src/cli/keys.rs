@@ -1,0 +1,243 @@
+//! The key options shared by every command (`--secret`, `--secret-b64`, `--secret-file`,
+//! `--secret-env`, `--key`, `--kid`) and how they are loaded.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use clap::Args;
+use zeroize::Zeroizing;
+
+use super::{CliError, read_file};
+use crate::jose::key::{KeySet, Secret, parse_key};
+
+/// Where the key comes from. At most one source may be given.
+#[derive(Clone, Default, Args)]
+pub struct KeyArgs {
+    /// HMAC secret as UTF-8 text (may begin with '-'; visible in the process list, prefer
+    /// --secret-file or --secret-env).
+    #[arg(
+        long,
+        value_name = "S",
+        allow_hyphen_values = true,
+        group = "key_source"
+    )]
+    pub secret: Option<String>,
+    /// HMAC secret in Base64 (standard or URL-safe alphabet, padded or not).
+    #[arg(
+        long,
+        value_name = "S",
+        allow_hyphen_values = true,
+        group = "key_source"
+    )]
+    pub secret_b64: Option<String>,
+    /// HMAC secret read from a file as raw bytes; one trailing newline ("\n" or "\r\n"),
+    /// which editors add, is removed.
+    #[arg(long, value_name = "FILE", group = "key_source")]
+    pub secret_file: Option<PathBuf>,
+    /// HMAC secret read from an environment variable.
+    #[arg(long, value_name = "VAR", group = "key_source")]
+    pub secret_env: Option<String>,
+    /// Public or private key file: PEM, DER, JWK or JWKS (recognised by content).
+    #[arg(long, value_name = "FILE", group = "key_source")]
+    pub key: Option<PathBuf>,
+    /// Use only the key with this kid from a JWKS (encode: also written to the header).
+    #[arg(long, value_name = "K")]
+    pub kid: Option<String>,
+}
+
+impl fmt::Debug for KeyArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The secrets themselves never reach a log or a panic message.
+        let masked = |s: &Option<String>| s.as_ref().map(|_| "<secret>");
+        f.debug_struct("KeyArgs")
+            .field("secret", &masked(&self.secret))
+            .field("secret_b64", &masked(&self.secret_b64))
+            .field("secret_file", &self.secret_file)
+            .field("secret_env", &self.secret_env)
+            .field("key", &self.key)
+            .field("kid", &self.kid)
+            .finish()
+    }
+}
+
+/// A key loaded from the command line.
+#[derive(Debug)]
+pub struct LoadedKey {
+    /// The keys to verify or sign with.
+    pub keys: KeySet,
+    /// Where they came from, for messages: `secret from --secret-file s.txt`, or the key path.
+    pub label: String,
+    /// The secret itself, for the secret options, so a UI can show it masked.
+    pub secret: Option<Secret>,
+}
+
+impl KeyArgs {
+    /// True when a key source was given.
+    pub fn is_given(&self) -> bool {
+        self.secret.is_some()
+            || self.secret_b64.is_some()
+            || self.secret_file.is_some()
+            || self.secret_env.is_some()
+            || self.key.is_some()
+    }
+
+    /// Loads the key. `Ok(None)` when no key option was given.
+    pub fn load(&self) -> Result<Option<LoadedKey>, CliError> {
+        if let Some(text) = &self.secret {
+            return secret_key(Secret::from_utf8(text), "secret from --secret".to_owned());
+        }
+        if let Some(text) = &self.secret_b64 {
+            let label = "secret from --secret-b64".to_owned();
+            let secret = Secret::from_base64(text).map_err(|source| CliError::Key {
+                label: label.clone(),
+                source,
+            })?;
+            return secret_key(secret, label);
+        }
+        if let Some(path) = &self.secret_file {
+            let mut bytes = Zeroizing::new(read_file(path, "secret file")?);
+            let stripped = strip_one_newline(&mut bytes);
+            let mut label = format!("secret from --secret-file {}", path.display());
+            if stripped {
+                label.push_str(" (trailing newline removed)");
+            }
+            return secret_key(Secret::new(std::mem::take(&mut *bytes)), label);
+        }
+        if let Some(var) = &self.secret_env {
+            let value = std::env::var_os(var)
+                .ok_or_else(|| CliError::SecretEnvUnset { var: var.clone() })?;
+            let text = Zeroizing::new(
+                value
+                    .into_string()
+                    .map_err(|_| CliError::SecretEnvNotUnicode { var: var.clone() })?,
+            );
+            return secret_key(
+                Secret::from_utf8(&text),
+                format!("secret from --secret-env {var}"),
+            );
+        }
+        if let Some(path) = &self.key {
+            let bytes = Zeroizing::new(read_file(path, "key file")?);
+            let label = path.display().to_string();
+            let keys = parse_key(&bytes).map_err(|source| CliError::Key {
+                label: format!("key file '{label}'"),
+                source,
+            })?;
+            let keys = self.restrict_to_kid(keys, &label)?;
+            return Ok(Some(LoadedKey {
+                keys,
+                label,
+                secret: None,
+            }));
+        }
+        Ok(None)
+    }
+
+    fn restrict_to_kid(&self, keys: KeySet, path: &str) -> Result<KeySet, CliError> {
+        let Some(kid) = &self.kid else {
+            return Ok(keys);
+        };
+        if !keys.is_jwks {
+            return Ok(keys);
+        }
+        let kids = keys
+            .keys
+            .iter()
+            .map(|k| {
+                k.kid
+                    .as_deref()
+                    .map_or("(none)".to_owned(), |s| format!("'{s}'"))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let chosen: Vec<_> = keys
+            .keys
+            .into_iter()
+            .filter(|k| k.kid.as_deref() == Some(kid.as_str()))
+            .collect();
+        if chosen.is_empty() {
+            return Err(CliError::NoSuchKid {
+                path: path.to_owned(),
+                kid: kid.clone(),
+                kids,
+            });
+        }
+        Ok(KeySet {
+            keys: chosen,
+            is_jwks: true,
+        })
+    }
+}
+
+fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliError> {
+    if secret.is_empty() {
+        return Err(CliError::EmptySecret { label });
+    }
+    Ok(Some(LoadedKey {
+        keys: KeySet::secret(secret.clone()),
+        label,
+        secret: Some(secret),
+    }))
+}
+
+/// Removes one trailing `\n` or `\r\n`; says whether it did.
+fn strip_one_newline(bytes: &mut Vec<u8>) -> bool {
+    if bytes.last() != Some(&b'\n') {
+        return false;
+    }
+    bytes.pop();
+    if bytes.last() == Some(&b'\r') {
+        bytes.pop();
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_masks_secrets() {
+        let args = KeyArgs {
+            secret: Some("hunter2".into()),
+            secret_b64: Some("aHVudGVyMg".into()),
+            ..KeyArgs::default()
+        };
+        let shown = format!("{args:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("aHVudGVyMg"),
+            "{shown}"
+        );
+        assert!(shown.contains("<secret>"));
+    }
+
+    #[test]
+    fn strips_exactly_one_newline() {
+        let mut b = b"abc\n\n".to_vec();
+        assert!(strip_one_newline(&mut b));
+        assert_eq!(b, b"abc\n");
+        let mut b = b"abc\r\n".to_vec();
+        assert!(strip_one_newline(&mut b));
+        assert_eq!(b, b"abc");
+        let mut b = b"abc\r".to_vec();
+        assert!(!strip_one_newline(&mut b));
+        assert_eq!(b, b"abc\r");
+    }
+
+    #[test]
+    fn secrets_load_with_labels() {
+        let args = KeyArgs {
+            secret_b64: Some("c2VjcmV0".into()),
+            ..KeyArgs::default()
+        };
+        let loaded = args.load().unwrap().unwrap();
+        assert_eq!(loaded.secret.unwrap().expose(), b"secret");
+        assert_eq!(loaded.label, "secret from --secret-b64");
+        assert!(KeyArgs::default().load().unwrap().is_none());
+        let empty = KeyArgs {
+            secret: Some(String::new()),
+            ..KeyArgs::default()
+        };
+        assert!(matches!(empty.load(), Err(CliError::EmptySecret { .. })));
+    }
+}

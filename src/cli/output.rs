@@ -1,0 +1,389 @@
+//! What the commands print: the human report (pretty JSON, dates, verdicts, findings), JSON
+//! that cannot drive a terminal, and decoding errors pointed at in the token.
+
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal as _, Write};
+
+use serde_json::Value;
+
+use crate::jose::alg::Alg;
+use crate::jose::claims::Status;
+use crate::jose::decode::{Content, DecodeError, Decoded, Shape};
+use crate::jose::finding::Severity;
+use crate::jose::report::{Outcome, Report};
+use crate::jose::verify::SigStatus;
+use crate::ui::text::{escape_untrusted, format_timestamp, needs_escape, relative};
+
+/// ANSI styling, on only for a terminal and when `NO_COLOR` is unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    /// Styling for standard output.
+    pub fn stdout() -> Self {
+        Paint::new(io::stdout().is_terminal() && !crate::tui::no_color())
+    }
+
+    /// Styling for standard error.
+    pub fn stderr() -> Self {
+        Paint::new(io::stderr().is_terminal() && !crate::tui::no_color())
+    }
+
+    /// Styling on or off.
+    pub fn new(color: bool) -> Self {
+        Paint { color }
+    }
+
+    fn wrap(self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// A section title.
+    pub fn title(self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+
+    /// A good verdict.
+    pub fn ok(self, text: &str) -> String {
+        self.wrap("1;32", text)
+    }
+
+    /// A bad verdict.
+    pub fn fail(self, text: &str) -> String {
+        self.wrap("1;31", text)
+    }
+
+    /// A warning.
+    pub fn warn(self, text: &str) -> String {
+        self.wrap("33", text)
+    }
+
+    /// Secondary text.
+    pub fn dim(self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+}
+
+/// Writes `value` as JSON, with every character that could act on a terminal (DEL, C1
+/// controls, bidi controls, line separators) written as a `\u` escape: the same JSON, inert.
+pub fn write_json(out: &mut impl Write, value: &Value, pretty: bool) -> io::Result<()> {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .map_err(io::Error::other)?;
+    if !text.chars().any(|c| c != '\n' && needs_escape(c)) {
+        return writeln!(out, "{text}");
+    }
+    let mut inert = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c != '\n' && needs_escape(c) {
+            // Only BMP characters need escaping, so one `\uXXXX` each.
+            let _ = write!(inert, "\\u{:04x}", u32::from(c));
+        } else {
+            inert.push(c);
+        }
+    }
+    writeln!(out, "{inert}")
+}
+
+/// Which command the report is for: `decode` has no verdict line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `jwb decode`.
+    Decode,
+    /// `jwb verify`.
+    Verify,
+}
+
+/// Writes the human report.
+pub fn report(
+    out: &mut impl Write,
+    report: &Report,
+    key_label: Option<&str>,
+    now: f64,
+    mode: Mode,
+    paint: Paint,
+) -> io::Result<()> {
+    let d = &report.decoded;
+    header_section(out, d, paint)?;
+    payload_section(out, d, paint)?;
+    times_section(out, d, now, paint)?;
+    signature_section(out, report, key_label, paint)?;
+    claims_section(out, report, paint)?;
+    findings_section(out, report, paint)?;
+    if mode == Mode::Verify {
+        writeln!(out)?;
+        writeln!(out, "{}", verdict(report, paint))?;
+    }
+    Ok(())
+}
+
+fn json_block(out: &mut impl Write, text: &str) -> io::Result<()> {
+    for line in crate::jose::json::pretty(text).split('\n') {
+        writeln!(out, "{}", escape_untrusted(line))?;
+    }
+    Ok(())
+}
+
+fn header_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
+    let shape = match d.shape {
+        Shape::Jws => "",
+        Shape::Jwe => " (JWE: encrypted token)",
+        Shape::Malformed => " (malformed token)",
+    };
+    writeln!(out, "{}", paint.title(&format!("Header{shape}")))?;
+    match &d.header_text {
+        Some(text) => json_block(out, text),
+        None => writeln!(out, "{}", paint.dim("(unreadable)")),
+    }
+}
+
+fn payload_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
+    writeln!(out)?;
+    let title = if d.is_nested() {
+        "Payload (a nested token: cty JWT)"
+    } else {
+        "Payload"
+    };
+    writeln!(out, "{}", paint.title(title))?;
+    match &d.payload {
+        Some(Content::Json { text, .. }) => json_block(out, text),
+        Some(Content::Text(text)) => {
+            for line in text.split('\n') {
+                writeln!(out, "{}", escape_untrusted(line))?;
+            }
+            Ok(())
+        }
+        Some(Content::Binary(bytes)) => binary_block(out, bytes, paint),
+        Some(Content::Encrypted) => writeln!(
+            out,
+            "{}",
+            paint.dim("(encrypted: readable only with the recipient's key)")
+        ),
+        None => writeln!(out, "{}", paint.dim("(unreadable)")),
+    }
+}
+
+/// Bytes shown in the hex view before it is cut.
+const HEX_SHOWN: usize = 256;
+
+fn binary_block(out: &mut impl Write, bytes: &[u8], paint: Paint) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        paint.dim(&format!("({} bytes, not UTF-8 text)", bytes.len()))
+    )?;
+    for (row, chunk) in bytes.chunks(16).take(HEX_SHOWN / 16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        writeln!(out, "{:08x}  {}", row * 16, hex.join(" "))?;
+    }
+    if bytes.len() > HEX_SHOWN {
+        writeln!(out, "{}", paint.dim("..."))?;
+    }
+    Ok(())
+}
+
+fn times_section(out: &mut impl Write, d: &Decoded, now: f64, paint: Paint) -> io::Result<()> {
+    let Some(claims) = d.claims() else {
+        return Ok(());
+    };
+    let times: Vec<(&str, f64)> = ["iat", "nbf", "exp"]
+        .into_iter()
+        .filter_map(|name| Some((name, claims.get(name)?.as_f64()?)))
+        .collect();
+    if times.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Times"))?;
+    for (name, value) in times {
+        match format_timestamp(value, &chrono::Local) {
+            Some((local, utc)) => {
+                // Whole seconds toward zero, as the claim checks count them; the cast is in
+                // range because format_timestamp accepted |value| <= 1e13.
+                #[allow(clippy::cast_possible_truncation)]
+                let delta = (value - now).trunc() as i64;
+                writeln!(
+                    out,
+                    "  {name}  {local}  {}  {}",
+                    paint.dim(&format!("({utc})")),
+                    relative(delta)
+                )?;
+            }
+            None => writeln!(out, "  {name}  {value} is not a representable date")?,
+        }
+    }
+    Ok(())
+}
+
+fn signature_section(
+    out: &mut impl Write,
+    report: &Report,
+    key_label: Option<&str>,
+    paint: Paint,
+) -> io::Result<()> {
+    let sig = &report.signature;
+    writeln!(out)?;
+    let verdict = match sig.status {
+        SigStatus::Valid => paint.ok("valid"),
+        SigStatus::Invalid => paint.fail("INVALID"),
+        SigStatus::Unverifiable => paint.fail("not verified"),
+        SigStatus::AcceptedUnsecured => paint.warn("unsecured, accepted (--allow-none)"),
+        SigStatus::Malformed => paint.fail("malformed"),
+    };
+    let alg = sig
+        .alg
+        .as_deref()
+        .map(|a| format!(" ({})", escape_untrusted(a)))
+        .unwrap_or_default();
+    writeln!(out, "{}{alg}: {verdict}", paint.title("Signature"))?;
+    writeln!(out, "  {}", escape_untrusted(&sig.reason))?;
+    if let Some(label) = key_label {
+        writeln!(out, "  {} {}", paint.dim("key:"), escape_untrusted(label))?;
+    }
+    if let Some(alg) = sig.alg.as_deref().and_then(|a| a.parse::<Alg>().ok()) {
+        writeln!(out, "  {} {}", paint.dim("computed as"), alg.formula())?;
+    }
+    Ok(())
+}
+
+fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Claims"))?;
+    for check in &report.claims.checks {
+        let mark = match check.status {
+            Status::Pass => paint.ok("ok  "),
+            Status::Fail => paint.fail("FAIL"),
+            Status::Warn => paint.warn("warn"),
+            Status::Info => paint.dim("--  "),
+        };
+        writeln!(
+            out,
+            "  {mark} {:<4} {}",
+            check.claim,
+            escape_untrusted(&check.detail)
+        )?;
+    }
+    Ok(())
+}
+
+fn findings_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Findings"))?;
+    for f in &report.findings {
+        let severity = format!("[{}]", f.severity.name());
+        let severity = match f.severity {
+            Severity::High => paint.fail(&severity),
+            Severity::Medium => paint.warn(&severity),
+            Severity::Low | Severity::Info => paint.dim(&severity),
+        };
+        writeln!(
+            out,
+            "  {severity} {}: {}",
+            f.id,
+            escape_untrusted(&f.message)
+        )?;
+        writeln!(
+            out,
+            "      {}",
+            paint.dim(&format!("{} ({})", f.explanation, f.reference))
+        )?;
+    }
+    Ok(())
+}
+
+/// The one-line verdict of `verify`.
+pub fn verdict(report: &Report, paint: Paint) -> String {
+    match report.outcome() {
+        Outcome::Valid => paint.ok("VALID: the signature checks out and every claim holds"),
+        Outcome::SignatureFailed => paint.fail("NOT VALID: the signature did not verify"),
+        Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
+        Outcome::ClaimFailed => {
+            let failed: Vec<&str> = report
+                .claims
+                .checks
+                .iter()
+                .filter(|c| c.status == Status::Fail)
+                .map(|c| c.claim)
+                .collect();
+            paint.fail(&format!(
+                "NOT VALID: the signature checks out, but {} failed",
+                failed.join(", ")
+            ))
+        }
+    }
+}
+
+/// Characters of context shown on each side of an error in the token.
+const CONTEXT: usize = 24;
+
+/// Writes the decoding errors, each with its segment, offset and a caret under the spot.
+pub fn decode_errors(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
+    for e in &d.errors {
+        write_error(out, d.token(), e, paint)?;
+    }
+    Ok(())
+}
+
+fn write_error(out: &mut impl Write, token: &str, e: &DecodeError, paint: Paint) -> io::Result<()> {
+    let message = escape_untrusted(&e.to_string()).into_owned();
+    let Some(span) = e
+        .span
+        .clone()
+        .filter(|s| s.start < s.end && s.end <= token.len())
+    else {
+        return writeln!(out, "{} {message}", paint.fail("error:"));
+    };
+    writeln!(
+        out,
+        "{} {message} (token bytes {}..{})",
+        paint.fail("error:"),
+        span.start,
+        span.end
+    )?;
+    if span.end - span.start > CONTEXT * 2 {
+        return Ok(());
+    }
+    let from = floor_boundary(token, span.start.saturating_sub(CONTEXT));
+    let to = floor_boundary(token, (span.end + CONTEXT).min(token.len()));
+    let (Some(before), Some(marked), Some(after)) = (
+        token.get(from..span.start),
+        token.get(span.start..span.end),
+        token.get(span.end..to),
+    ) else {
+        return Ok(());
+    };
+    let before = escape_untrusted(before);
+    let marked = escape_untrusted(marked);
+    let lead = if from > 0 { "..." } else { "" };
+    let tail = if to < token.len() { "..." } else { "" };
+    writeln!(
+        out,
+        "  {lead}{before}{marked}{}{tail}",
+        escape_untrusted(after)
+    )?;
+    writeln!(
+        out,
+        "  {}{}",
+        " ".repeat(lead.len() + before.chars().count()),
+        paint.fail(&"^".repeat(marked.chars().count().max(1)))
+    )
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
