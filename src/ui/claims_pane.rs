@@ -61,9 +61,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
         }
     }
     left.extend(time_lines(app));
-    left.extend(gauge_line(app, inner.width));
-    left.extend(identity_lines(app));
     let [l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+    left.extend(gauge_line(app, l.width));
+    left.extend(identity_lines(app));
     Paragraph::new(left)
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0))
@@ -178,7 +178,7 @@ fn gauge_line(app: &App, width: u16) -> Option<Line<'static>> {
         return None;
     }
     let now = app.effective_now();
-    let cells = usize::from(width.saturating_sub(40)).clamp(10, 60);
+    let cells = usize::from(width.saturating_sub(36)).clamp(8, 40);
     let frac = ((now - iat) / (exp - iat)).clamp(0.0, 1.0);
     let at = ((frac * cells as f64) as usize).min(cells - 1);
     let bar: String = (0..cells)

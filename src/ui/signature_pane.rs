@@ -22,6 +22,11 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 
+/// Hex in groups of eight digits, so it wraps at group boundaries.
+fn spaced_hex(bytes: &[u8]) -> String {
+    bytes.chunks(4).map(hex).collect::<Vec<_>>().join(" ")
+}
+
 /// Draws the Signature pane.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
@@ -61,8 +66,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             };
             let shown = if app.reveal { "shown" } else { "masked" };
             Line::from(vec![
-                Span::styled(format!("Key (secret, {enc}, {shown})"), theme.muted),
-                Span::styled("  r: reveal  b: UTF-8/Base64  o: file", theme.muted),
+                Span::styled(format!("Key: secret, {enc}, {shown}"), theme.muted),
+                Span::styled("  r b o", theme.muted),
             ])
             .render(key_label, buf);
             let [marker, field] =
@@ -126,7 +131,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled("token signature  ", theme.muted),
                 Span::styled(format!("{} bytes", sig.len()), theme.muted),
             ]));
-            lines.push(Line::styled(format!("  hex {}", hex(sig)), theme.token_signature));
+            lines.push(Line::styled(format!("  hex {}", spaced_hex(sig)), theme.token_signature));
             lines.push(Line::styled(
                 format!("  b64url {}", b64::encode(sig)),
                 theme.token_signature,
@@ -142,7 +147,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     Span::styled("≠ differs", theme.fail)
                 },
             ]));
-            lines.push(Line::styled(format!("  hex {}", hex(computed)), theme.muted));
+            lines.push(Line::styled(format!("  hex {}", spaced_hex(computed)), theme.muted));
             lines.push(Line::styled(
                 format!("  b64url {}", b64::encode(computed)),
                 theme.muted,
