@@ -364,7 +364,14 @@ impl App {
             SigStatus::Invalid | SigStatus::Malformed => LightState::Red,
             SigStatus::Unverifiable | SigStatus::AcceptedUnsecured => LightState::Yellow,
         };
-        out.push(light("signature", sig_state, d.signature.reason.clone()));
+        let unsigned = self.mode == super::Mode::Sign
+            && d.decoded.signature().is_some_and(<[u8]>::is_empty);
+        match (&d.sign_note, unsigned) {
+            (Some(note), true) => {
+                out.push(light("signature", LightState::Yellow, format!("unsigned: {note}")));
+            }
+            _ => out.push(light("signature", sig_state, d.signature.reason.clone())),
+        }
         for name in ["exp", "nbf", "iat", "aud", "iss"] {
             let (state, reason) = match d.claims.get(name) {
                 Some(c) => (

@@ -94,13 +94,22 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         SigStatus::Unverifiable => ("? UNVERIFIED", theme.warn),
         SigStatus::AcceptedUnsecured => ("! UNSECURED", theme.warn),
     };
-    let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
-    verdict.extend(escaped_spans(&d.signature.reason, Style::new(), theme.escaped));
-    lines.push(Line::from(verdict));
-    if app.mode == Mode::Sign
-        && let Some(note) = &d.sign_note
-    {
-        lines.push(Line::styled(format!("! {note}"), theme.warn));
+    let unsigned = app.mode == Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
+    match (&d.sign_note, app.mode) {
+        (Some(note), Mode::Sign) if unsigned => {
+            lines.push(Line::from(vec![
+                Span::styled("! UNSIGNED ", theme.warn),
+                Span::raw(note.clone()),
+            ]));
+        }
+        (note, _) => {
+            let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
+            verdict.extend(escaped_spans(&d.signature.reason, Style::new(), theme.escaped));
+            lines.push(Line::from(verdict));
+            if let (Some(note), Mode::Sign) = (note, app.mode) {
+                lines.push(Line::styled(format!("! {note}"), theme.warn));
+            }
+        }
     }
     lines.push(Line::default());
     if let Some(input) = d.decoded.signing_input() {
@@ -126,7 +135,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ),
             Span::styled(format!(" ({} bytes)", input.len()), theme.muted),
         ]));
-        if let Some(sig) = d.decoded.signature() {
+        if let Some(sig) = d.decoded.signature().filter(|s| !s.is_empty()) {
             lines.push(Line::from(vec![
                 Span::styled("token signature  ", theme.muted),
                 Span::styled(format!("{} bytes", sig.len()), theme.muted),
