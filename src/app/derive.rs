@@ -215,11 +215,17 @@ fn payload_view(content: Option<&Content>) -> String {
 
 /// The JSON error of a segment, located in the pretty text the editor shows.
 fn editor_error(decoded: &Decoded, segment: Segment, shown: &str) -> Option<JsonError> {
-    let broken = decoded
-        .errors
-        .iter()
-        .any(|e| e.segment == Some(segment) && matches!(e.problem, Problem::Json(_)));
-    if broken { json::parse(shown).err() } else { None }
+    let original = decoded.errors.iter().find_map(|e| match &e.problem {
+        Problem::Json(j) if e.segment == Some(segment) => Some(j),
+        _ => None,
+    })?;
+    // Locate in the text the editor shows, but keep the parser's first complaint: the editor
+    // text has control characters written out, which the parser would report differently.
+    let located = json::parse(shown).err()?;
+    Some(JsonError {
+        message: original.message.clone(),
+        ..located
+    })
 }
 
 fn times(claims: Option<&Map<String, Value>>) -> Times {
@@ -383,10 +389,7 @@ impl App {
                     },
                     c.detail.clone(),
                 ),
-                None => match d.claims.get("payload") {
-                    Some(p) => (LightState::Red, p.detail.clone()),
-                    None => (LightState::Grey, "not checked".to_owned()),
-                },
+                None => (LightState::Grey, "not checked: the payload has no claims".to_owned()),
             };
             out.push(light(name, state, reason));
         }

@@ -125,15 +125,18 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 s.to_owned()
             }
         };
+        lines.push(Line::styled(
+            format!("signing input ({} bytes)", input.len()),
+            theme.muted,
+        ));
         lines.push(Line::from(vec![
-            Span::styled("signing input ", theme.muted),
-            Span::styled(clip(&input[..dot], 24), theme.token_header),
+            Span::raw("  "),
+            Span::styled(clip(&input[..dot], 20), theme.token_header),
             Span::styled(".", theme.token_dot),
             Span::styled(
-                clip(input.get(dot + 1..).unwrap_or(""), 24),
+                clip(input.get(dot + 1..).unwrap_or(""), 20),
                 theme.token_payload,
             ),
-            Span::styled(format!(" ({} bytes)", input.len()), theme.muted),
         ]));
         if let Some(sig) = d.decoded.signature().filter(|s| !s.is_empty()) {
             lines.push(Line::from(vec![

@@ -183,7 +183,8 @@ fn too_small() {
 
 #[test]
 fn escape_sequences_in_claims_are_shown_escaped() {
-    let payload = "{\"sub\":\"\u{1b}[31mred\u{1b}[0m\",\"name\":\"\u{202e}evil\",\"exp\":1700000300}";
+    // A JSON-escaped ESC (valid JSON, a real ESC once parsed) and a raw bidi override.
+    let payload = "{\"sub\":\"\\u001b[31mred\\u001b[0m\",\"name\":\"\u{202e}evil\",\"exp\":1700000300}";
     let token = format!(
         "{}.{}.sig",
         jwt_workbench::jose::b64::encode(br#"{"alg":"HS256"}"#),
