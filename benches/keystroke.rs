@@ -30,7 +30,11 @@ fn keystroke(c: &mut Criterion) {
     let mut typed = false;
     c.bench_function("keystroke in payload + frame 160x48", |b| {
         b.iter(|| {
-            let key = if typed { Key::Backspace } else { Key::Char('x') };
+            let key = if typed {
+                Key::Backspace
+            } else {
+                Key::Char('x')
+            };
             typed = !typed;
             app.update(press(key), NOW);
             terminal
@@ -45,13 +49,16 @@ fn megabyte_token() -> String {
     let mut payload = String::from("{\"sub\":\"big\",\"exp\":1700000300");
     let mut i = 0;
     while payload.len() < 780_000 {
-        let _ = write!(payload, ",\"claim_{i}\":\"value number {i} of a very large token\"");
+        let _ = write!(
+            payload,
+            ",\"claim_{i}\":\"value number {i} of a very large token\""
+        );
         i += 1;
     }
     payload.push('}');
-    let key = jwt_workbench::jose::key::Key::from_secret(jwt_workbench::jose::key::Secret::from_utf8(
-        jwt_workbench::app::DEMO_SECRET,
-    ));
+    let key = jwt_workbench::jose::key::Key::from_secret(
+        jwt_workbench::jose::key::Secret::from_utf8(jwt_workbench::app::DEMO_SECRET),
+    );
     jwt_workbench::jose::sign::sign(r#"{"alg":"HS256"}"#, &payload, Some(&key)).expect("signs")
 }
 

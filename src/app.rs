@@ -73,12 +73,14 @@ impl Focus {
     ];
 
     /// The next pane in Tab order.
+    #[must_use]
     pub fn next(self) -> Self {
         let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
         Self::ALL[(i + 1) % Self::ALL.len()]
     }
 
     /// The previous pane in Tab order.
+    #[must_use]
     pub fn prev(self) -> Self {
         let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
         Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
@@ -247,6 +249,7 @@ pub enum KeySource {
 }
 
 /// The whole state of the workbench.
+#[allow(clippy::struct_excessive_bools)]
 pub struct App {
     /// The focused pane.
     pub focus: Focus,
@@ -379,23 +382,20 @@ impl App {
             let label = key_label.unwrap_or_else(|| "key file".to_owned());
             app.key_source = KeySource::Loaded { label, keys };
         }
-        match token {
-            Some(token) => {
-                app.set_token(&token);
-                if from_clipboard {
-                    app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
-                }
+        if let Some(token) = token {
+            app.set_token(&token);
+            if from_clipboard {
+                app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
             }
-            None => {
-                let example = demo_token(now);
-                app.set_secret_field(&Secret::from_utf8(DEMO_SECRET));
-                app.set_token(&example);
-                app.message = Some((
-                    "the built-in example: paste a token (p or your terminal's paste) to start"
-                        .to_owned(),
-                    Tone::Info,
-                ));
-            }
+        } else {
+            let example = demo_token(now);
+            app.set_secret_field(&Secret::from_utf8(DEMO_SECRET));
+            app.set_token(&example);
+            app.message = Some((
+                "the built-in example: paste a token (p or your terminal's paste) to start"
+                    .to_owned(),
+                Tone::Info,
+            ));
         }
         app
     }
@@ -403,7 +403,10 @@ impl App {
     /// Applies one action at the real time `now` and returns the effects to perform.
     pub fn update(&mut self, action: Action, now: f64) -> Vec<Effect> {
         self.now = now;
-        if !matches!(action, Action::Tick | Action::Message(..) | Action::Scroll(..)) {
+        if !matches!(
+            action,
+            Action::Tick | Action::Message(..) | Action::Scroll(..)
+        ) {
             self.message = None;
         }
         let mut effects = Vec::new();
@@ -711,15 +714,12 @@ impl App {
     }
 
     fn set_secret_field(&mut self, secret: &Secret) {
-        let text = match std::str::from_utf8(secret.expose()) {
-            Ok(text) => {
-                self.key_encoding = KeyEncoding::Utf8;
-                Zeroizing::new(text.to_owned())
-            }
-            Err(_) => {
-                self.key_encoding = KeyEncoding::Base64;
-                Zeroizing::new(crate::jose::b64::encode(secret.expose()))
-            }
+        let text = if let Ok(text) = std::str::from_utf8(secret.expose()) {
+            self.key_encoding = KeyEncoding::Utf8;
+            Zeroizing::new(text.to_owned())
+        } else {
+            self.key_encoding = KeyEncoding::Base64;
+            Zeroizing::new(crate::jose::b64::encode(secret.expose()))
         };
         self.key = editor::key_editor(&text);
         self.key_source = KeySource::Typed;

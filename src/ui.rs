@@ -89,9 +89,16 @@ fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
 
 fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for pane in [Focus::Token, Focus::Header, Focus::Payload, Focus::Signature] {
+    for pane in [
+        Focus::Token,
+        Focus::Header,
+        Focus::Payload,
+        Focus::Signature,
+    ] {
         let style = if pane == app.tab {
-            app.theme.border_focus.add_modifier(ratatui::style::Modifier::REVERSED)
+            app.theme
+                .border_focus
+                .add_modifier(ratatui::style::Modifier::REVERSED)
         } else {
             app.theme.muted
         };
@@ -156,8 +163,14 @@ fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
             ))
         })
         .collect();
-    let height = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
-    let rect = centered(area, area.width.saturating_sub(8).min(100), height.min(area.height));
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8).min(100),
+        height.min(area.height),
+    );
     Clear.render(rect, buf);
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })

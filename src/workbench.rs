@@ -81,7 +81,7 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(app, *key),
         Event::Paste(text) => Some(Action::Paste(text.clone())),
-        Event::Mouse(mouse) => action_for_mouse(app, mouse, area),
+        Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
         _ => None,
     }
 }
@@ -164,7 +164,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
     })
 }
 
-fn action_for_mouse(app: &App, mouse: &MouseEvent, area: Rect) -> Option<Action> {
+fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
     let panes = Panes::compute(area);
     let at = Position::new(mouse.column, mouse.row);
     let body = |pane: Focus| {

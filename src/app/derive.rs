@@ -1,6 +1,8 @@
 //! What the inputs mean: decoding, signing, verification, claim checks and lights, computed by
 //! `update` when an input changed and stored for drawing.
 
+use std::fmt::Write as _;
+
 use serde_json::{Map, Value};
 
 use super::editor;
@@ -156,7 +158,11 @@ pub fn with_alg(header_text: &str, alg: Alg) -> Result<String, String> {
 }
 
 /// The key to sign with: it must fit `alg`, be able to sign, and match `kid` in a JWKS.
-fn signing_key<'k>(keys: Option<&'k KeySet>, alg: Alg, kid: Option<&str>) -> Result<&'k Key, String> {
+fn signing_key<'k>(
+    keys: Option<&'k KeySet>,
+    alg: Alg,
+    kid: Option<&str>,
+) -> Result<&'k Key, String> {
     let Some(keys) = keys else {
         return Err(format!(
             "no key: {alg} needs a key to sign, so the token is shown unsigned (empty signature)"
@@ -185,7 +191,7 @@ fn signing_key<'k>(keys: Option<&'k KeySet>, alg: Alg, kid: Option<&str>) -> Res
 }
 
 /// The key a token would be checked with, for key-strength findings.
-fn key_for<'k>(keys: Option<&'k KeySet>, alg: Option<Alg>) -> Option<&'k Key> {
+fn key_for(keys: Option<&KeySet>, alg: Option<Alg>) -> Option<&Key> {
     let keys = keys?;
     match alg {
         Some(alg) => keys.keys.iter().find(|k| k.fits(alg)),
@@ -202,7 +208,7 @@ fn payload_view(content: Option<&Content>) -> String {
             let mut out = String::from("(not UTF-8: shown as hex)\n");
             for (i, chunk) in bytes.chunks(16).enumerate() {
                 let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-                out.push_str(&format!("{:06x}: {}\n", i * 16, hex.join(" ")));
+                let _ = writeln!(out, "{:06x}: {}", i * 16, hex.join(" "));
             }
             out
         }
@@ -363,18 +369,26 @@ impl App {
                 LightState::Yellow,
                 "readable, but not strict base64url (see findings)".to_owned(),
             ),
-            _ => light("structure", LightState::Green, "a well-formed JWS".to_owned()),
+            _ => light(
+                "structure",
+                LightState::Green,
+                "a well-formed JWS".to_owned(),
+            ),
         });
         let sig_state = match d.signature.status {
             SigStatus::Valid => LightState::Green,
             SigStatus::Invalid | SigStatus::Malformed => LightState::Red,
             SigStatus::Unverifiable | SigStatus::AcceptedUnsecured => LightState::Yellow,
         };
-        let unsigned = self.mode == super::Mode::Sign
-            && d.decoded.signature().is_some_and(<[u8]>::is_empty);
+        let unsigned =
+            self.mode == super::Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
         match (&d.sign_note, unsigned) {
             (Some(note), true) => {
-                out.push(light("signature", LightState::Yellow, format!("unsigned: {note}")));
+                out.push(light(
+                    "signature",
+                    LightState::Yellow,
+                    format!("unsigned: {note}"),
+                ));
             }
             _ => out.push(light("signature", sig_state, d.signature.reason.clone())),
         }
@@ -389,7 +403,10 @@ impl App {
                     },
                     c.detail.clone(),
                 ),
-                None => (LightState::Grey, "not checked: the payload has no claims".to_owned()),
+                None => (
+                    LightState::Grey,
+                    "not checked: the payload has no claims".to_owned(),
+                ),
             };
             out.push(light(name, state, reason));
         }
@@ -418,7 +435,10 @@ impl App {
                     ),
                     (Some(pin), _) => (LightState::Green, format!("pinned to {pin}")),
                     (None, Some(_)) => (LightState::Green, format!("{alg} fits the key")),
-                    (None, None) => (LightState::Grey, format!("{alg}: no key to check it against")),
+                    (None, None) => (
+                        LightState::Grey,
+                        format!("{alg}: no key to check it against"),
+                    ),
                 },
             },
         };
@@ -430,7 +450,11 @@ impl App {
     }
 
     fn key_light(&self) -> Light {
-        let alg = self.derived.decoded.alg().and_then(|a| a.parse::<Alg>().ok());
+        let alg = self
+            .derived
+            .decoded
+            .alg()
+            .and_then(|a| a.parse::<Alg>().ok());
         let (state, reason) = match key_for(self.keys(), alg) {
             None => match &self.derived.key_error {
                 Some(e) => (LightState::Red, e.clone()),
@@ -441,7 +465,10 @@ impl App {
                     let need = alg.map_or(32, Alg::hash_len);
                     let have = key.bits() / 8;
                     if have < 16 {
-                        (LightState::Red, format!("secret of {have} bytes: guessable"))
+                        (
+                            LightState::Red,
+                            format!("secret of {have} bytes: guessable"),
+                        )
                     } else if have < need {
                         (
                             LightState::Yellow,

@@ -16,8 +16,7 @@ fn example() -> App {
 
 fn hs256(payload: &str, secret: &str) -> String {
     let key = Key::from_secret(Secret::from_utf8(secret));
-    crate::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, payload, Some(&key))
-        .expect("signs")
+    crate::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, payload, Some(&key)).expect("signs")
 }
 
 fn rs256(payload: &str) -> String {
@@ -71,7 +70,11 @@ fn light(app: &App, name: &str) -> LightState {
 fn example_is_signed_verified_and_counting_down() {
     let app = example();
     assert_eq!(app.mode, Mode::Verify);
-    assert!(app.derived.signature.is_valid(), "{}", app.derived.signature.reason);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
     assert_eq!(app.key.lines(), [DEMO_SECRET]);
     assert_eq!(app.derived.times.exp, Some(NOW + 300.0));
     assert_eq!(light(&app, "exp"), LightState::Green);
@@ -82,7 +85,13 @@ fn example_is_signed_verified_and_counting_down() {
 #[test]
 fn focus_cycles_both_ways() {
     let mut app = example();
-    for expected in [Focus::Header, Focus::Payload, Focus::Signature, Focus::Claims, Focus::Token] {
+    for expected in [
+        Focus::Header,
+        Focus::Payload,
+        Focus::Signature,
+        Focus::Claims,
+        Focus::Token,
+    ] {
         app.update(Action::FocusNext, NOW);
         assert_eq!(app.focus, expected);
     }
@@ -97,10 +106,19 @@ fn pasted_token_is_the_truth_and_verified_with_the_key() {
     let token = hs256(r#"{"sub":"x","exp":1700000100}"#, DEMO_SECRET);
     app.update(Action::Paste(format!("Bearer {token}")), NOW);
     assert_eq!(app.mode, Mode::Verify);
-    assert_eq!(app.token_text, format!("Bearer {token}"), "raw input kept, not fixed");
+    assert_eq!(
+        app.token_text,
+        format!("Bearer {token}"),
+        "raw input kept, not fixed"
+    );
     assert_eq!(app.derived.decoded.token(), token);
     assert!(app.derived.signature.is_valid());
-    assert!(app.derived.findings.iter().any(|f| f.id == "input-stripped"));
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "input-stripped")
+    );
     assert_eq!(app.original.as_deref(), Some(app.token_text.as_str()));
 }
 
@@ -112,9 +130,21 @@ fn wrong_secret_then_typing_the_right_one_makes_it_valid() {
     assert_eq!(app.derived.signature.status, SigStatus::Invalid);
     clear_key(&mut app);
     assert_eq!(app.derived.signature.status, SigStatus::Unverifiable);
-    type_into(&mut app, Focus::Signature, "another-secret-of-enough-length-0123");
-    assert!(app.derived.signature.is_valid(), "{}", app.derived.signature.reason);
-    assert_eq!(app.derived.decoded.token(), token, "verify mode never rewrites the token");
+    type_into(
+        &mut app,
+        Focus::Signature,
+        "another-secret-of-enough-length-0123",
+    );
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    assert_eq!(
+        app.derived.decoded.token(),
+        token,
+        "verify mode never rewrites the token"
+    );
 }
 
 #[test]
@@ -139,7 +169,11 @@ fn editing_the_payload_re_encodes_and_re_signs() {
     app.update(Action::Edit(key(K::Left)), NOW);
     app.update(Action::Edit(ch(' ')), NOW);
     assert_ne!(app.token_text, before);
-    assert!(app.derived.signature.is_valid(), "{}", app.derived.signature.reason);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
     let claims = app.derived.decoded.claims().expect("claims");
     assert_eq!(claims.get("admin"), Some(&serde_json::Value::Bool(true)));
 }
@@ -154,7 +188,11 @@ fn changing_the_algorithm_edits_the_header_and_re_signs() {
     assert!(app.derived.signature.is_valid());
     app.update(Action::CycleAlg(-1), NOW);
     app.update(Action::CycleAlg(-1), NOW);
-    assert_eq!(app.derived.decoded.alg(), Some("none"), "wraps around backwards");
+    assert_eq!(
+        app.derived.decoded.alg(),
+        Some("none"),
+        "wraps around backwards"
+    );
     assert_eq!(light(&app, "alg"), LightState::Red);
 }
 
@@ -171,7 +209,11 @@ fn public_key_only_leaves_the_token_unsigned_with_a_reason() {
         },
         NOW,
     );
-    assert!(app.derived.signature.is_valid(), "{}", app.derived.signature.reason);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
     app.payload = editor::json_editor("{\n  \"sub\": \"rsa\",\n  \"exp\": 1700000600\n}");
     type_into(&mut app, Focus::Payload, "");
     app.update(Action::Focus(Focus::Payload), NOW);
@@ -181,7 +223,11 @@ fn public_key_only_leaves_the_token_unsigned_with_a_reason() {
     app.update(Action::Edit(key(K::End)), NOW);
     app.update(Action::Edit(ch('1')), NOW);
     assert_eq!(app.mode, Mode::Sign);
-    assert!(app.token_text.ends_with('.'), "unsigned: {}", app.token_text);
+    assert!(
+        app.token_text.ends_with('.'),
+        "unsigned: {}",
+        app.token_text
+    );
     let note = app.derived.sign_note.as_deref().expect("says why");
     assert!(note.contains("can verify but not sign"), "{note}");
     assert!(!app.derived.signature.is_valid());
@@ -210,7 +256,11 @@ fn private_key_file_signs_rs256() {
     assert_eq!(app.derived.decoded.alg(), Some("HS512"));
     app.update(Action::CycleAlg(1), NOW);
     assert_eq!(app.derived.decoded.alg(), Some("RS256"));
-    assert!(app.derived.signature.is_valid(), "{}", app.derived.signature.reason);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
     app.update(
         Action::KeyFileRead {
             path: "missing.pem".to_owned(),
@@ -245,7 +295,7 @@ fn clock_shift_and_leeway_move_the_expiry_verdict() {
     let full = app.recomputes;
     app.update(Action::ShiftClock(3600), NOW);
     assert_eq!(light(&app, "exp"), LightState::Red);
-    assert_eq!(app.effective_now(), NOW + 3600.0);
+    assert!((app.effective_now() - (NOW + 3600.0)).abs() < 1e-9);
     app.update(Action::AdjustLeeway(3600), NOW);
     assert_eq!(light(&app, "exp"), LightState::Green);
     app.update(Action::AdjustLeeway(-7200), NOW);
@@ -350,7 +400,11 @@ fn a_pasted_key_in_the_signature_pane_is_loaded() {
     app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
     let desc = app.key_description().expect("key");
     assert!(desc.contains("RSA 2048-bit public key"), "{desc}");
-    assert_eq!(light(&app, "alg"), LightState::Red, "HS256 does not fit an RSA key");
+    assert_eq!(
+        light(&app, "alg"),
+        LightState::Red,
+        "HS256 does not fit an RSA key"
+    );
 }
 
 #[test]
@@ -363,7 +417,10 @@ fn key_reveal_and_base64_encoding() {
     assert_eq!(app.key.mask_char(), None);
     app.update(Action::ToggleKeyEncoding, NOW);
     assert_eq!(app.key_encoding, KeyEncoding::Base64);
-    assert!(app.derived.key_error.is_some(), "the demo secret is not Base64");
+    assert!(
+        app.derived.key_error.is_some(),
+        "the demo secret is not Base64"
+    );
     assert_eq!(light(&app, "key"), LightState::Red);
 }
 
@@ -380,7 +437,11 @@ fn control_characters_never_enter_an_editor() {
         crate::jose::b64::encode(payload.as_bytes())
     );
     app.update(Action::Paste(token), NOW);
-    assert!(app.payload_text().contains("\\u{1b}"), "{}", app.payload_text());
+    assert!(
+        app.payload_text().contains("\\u{1b}"),
+        "{}",
+        app.payload_text()
+    );
     assert!(
         !app.payload_text()
             .chars()

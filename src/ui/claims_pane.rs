@@ -32,7 +32,10 @@ pub fn shift_words(shift: i64) -> String {
 /// Draws the Claims strip; `compact` keeps only the lights and the expiry.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     let theme = &app.theme;
-    let mut title = vec![Span::styled(format!(" leeway {}s ", app.leeway), theme.muted)];
+    let mut title = vec![Span::styled(
+        format!(" leeway {}s ", app.leeway),
+        theme.muted,
+    )];
     if app.clock_shift != 0 {
         title.push(Span::styled(
             format!(" CLOCK SHIFTED {} ", shift_words(app.clock_shift)),
@@ -84,7 +87,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
             Severity::Medium => theme.warn,
             Severity::Low | Severity::Info => theme.muted,
         };
-        let mut spans = vec![Span::styled(format!("{} ", f.severity.name().to_uppercase()), style)];
+        let mut spans = vec![Span::styled(
+            format!("{} ", f.severity.name().to_uppercase()),
+            style,
+        )];
         spans.extend(escaped_spans(&f.message, Style::new(), theme.escaped));
         right.push(Line::from(spans));
         right.push(Line::styled(format!("  {}", f.explanation), theme.muted));
@@ -119,7 +125,7 @@ fn dates(app: &App, unix: f64) -> String {
     }
 }
 
-#[allow(clippy::cast_possible_truncation)]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
 fn secs(delta: f64) -> (bool, u64) {
     let future = delta > 0.0;
     (future, delta.abs().floor() as u64)

@@ -10,15 +10,33 @@ use crate::app::App;
 
 /// Every binding and what it does, grouped; the workbench maps these keys to actions.
 pub const BINDINGS: &[(&str, &str)] = &[
-    ("Tab / Shift-Tab", "next / previous pane (leaves the editor)"),
+    (
+        "Tab / Shift-Tab",
+        "next / previous pane (leaves the editor)",
+    ),
     ("mouse click, wheel", "focus a pane, scroll it"),
-    ("Enter or i", "edit the focused pane (token, header, payload, key)"),
+    (
+        "Enter or i",
+        "edit the focused pane (token, header, payload, key)",
+    ),
     ("Esc", "stop editing; close help, diff or prompt"),
     ("↑ ↓ PgUp PgDn Home", "scroll the focused pane"),
-    ("p or Ctrl-V", "paste the system clipboard (into the token, or a key into Key)"),
-    ("terminal paste", "into the editor being edited, else replaces the token"),
-    ("c / C", "copy the focused part (token, header, payload) / copy the token"),
-    ("a / A", "next / previous algorithm (edits the header's alg)"),
+    (
+        "p or Ctrl-V",
+        "paste the system clipboard (into the token, or a key into Key)",
+    ),
+    (
+        "terminal paste",
+        "into the editor being edited, else replaces the token",
+    ),
+    (
+        "c / C",
+        "copy the focused part (token, header, payload) / copy the token",
+    ),
+    (
+        "a / A",
+        "next / previous algorithm (edits the header's alg)",
+    ),
     ("r", "reveal or mask the key"),
     ("b", "read the key as UTF-8 or Base64"),
     ("o", "load a key file: PEM, JWK or JWKS"),

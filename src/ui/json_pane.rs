@@ -29,9 +29,13 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
     let mut title = Vec::new();
     if let Some(e) = json_error {
         title.push(Span::styled(format!(" {e} "), theme.fail));
-    } else if let Some(e) = app.derived.decoded.errors.iter().find(|e| {
-        e.segment == Some(segment) && !matches!(e.problem, Problem::Json(_))
-    }) {
+    } else if let Some(e) = app
+        .derived
+        .decoded
+        .errors
+        .iter()
+        .find(|e| e.segment == Some(segment) && !matches!(e.problem, Problem::Json(_)))
+    {
         title.push(Span::styled(
             format!(" {} ", escape_untrusted(&e.to_string())),
             theme.fail,
@@ -54,9 +58,7 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
     }
     let lines = editor.lines();
     let height = usize::from(inner.height);
-    let first = app
-        .scroll_of(pane)
-        .min(lines.len().saturating_sub(height));
+    let first = app.scroll_of(pane).min(lines.len().saturating_sub(height));
     let shown: Vec<Line> = lines
         .iter()
         .enumerate()

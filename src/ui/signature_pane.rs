@@ -16,10 +16,12 @@ use crate::jose::verify::SigStatus;
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// Hex in groups of eight digits, so it wraps at group boundaries.
@@ -28,6 +30,7 @@ fn spaced_hex(bytes: &[u8]) -> String {
 }
 
 /// Draws the Signature pane.
+#[allow(clippy::too_many_lines)]
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let d = &app.derived;
@@ -47,10 +50,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let alg = d.decoded.alg().unwrap_or("(none)");
     let mut spans = vec![
         Span::styled("Algorithm ", theme.muted),
-        Span::styled(
-            super::text::escape_untrusted(alg).into_owned(),
-            theme.title,
-        ),
+        Span::styled(super::text::escape_untrusted(alg).into_owned(), theme.title),
         Span::styled("  a/A: change", theme.muted),
     ];
     if let Some(pin) = app.pinned_alg {
@@ -76,8 +76,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             app.key.render(field, buf);
         }
         KeySource::Loaded { label, keys } => {
-            Line::styled(format!("Key loaded from {label}  o: another file"), theme.muted)
-                .render(key_label, buf);
+            Line::styled(
+                format!("Key loaded from {label}  o: another file"),
+                theme.muted,
+            )
+            .render(key_label, buf);
             Line::from(escaped_spans(&keys.describe(), theme.title, theme.escaped))
                 .render(key_row, buf);
         }
@@ -104,7 +107,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
         (note, _) => {
             let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
-            verdict.extend(escaped_spans(&d.signature.reason, Style::new(), theme.escaped));
+            verdict.extend(escaped_spans(
+                &d.signature.reason,
+                Style::new(),
+                theme.escaped,
+            ));
             lines.push(Line::from(verdict));
             if let (Some(note), Mode::Sign) = (note, app.mode) {
                 lines.push(Line::styled(format!("! {note}"), theme.warn));
@@ -143,7 +150,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::styled("token signature  ", theme.muted),
                 Span::styled(format!("{} bytes", sig.len()), theme.muted),
             ]));
-            lines.push(Line::styled(format!("  hex {}", spaced_hex(sig)), theme.token_signature));
+            lines.push(Line::styled(
+                format!("  hex {}", spaced_hex(sig)),
+                theme.token_signature,
+            ));
             lines.push(Line::styled(
                 format!("  b64url {}", b64::encode(sig)),
                 theme.token_signature,
@@ -159,7 +169,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     Span::styled("≠ differs", theme.fail)
                 },
             ]));
-            lines.push(Line::styled(format!("  hex {}", spaced_hex(computed)), theme.muted));
+            lines.push(Line::styled(
+                format!("  hex {}", spaced_hex(computed)),
+                theme.muted,
+            ));
             lines.push(Line::styled(
                 format!("  b64url {}", b64::encode(computed)),
                 theme.muted,
@@ -168,7 +181,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .scroll((u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0), 0))
+        .scroll((
+            u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0),
+            0,
+        ))
         .render(rest, buf);
 }
 

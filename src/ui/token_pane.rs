@@ -17,7 +17,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let decoded = &app.derived.decoded;
     let what = match app.mode {
         Mode::Verify => format!(" {} bytes ", app.token_text.len()),
-        Mode::Sign => format!(" {} bytes, re-encoded from the parts ", app.token_text.len()),
+        Mode::Sign => format!(
+            " {} bytes, re-encoded from the parts ",
+            app.token_text.len()
+        ),
     };
     let block = pane_block(app, Focus::Token, vec![Span::styled(what, theme.muted)]);
     let inner = block.inner(area);

@@ -22,9 +22,7 @@ fn app(opts: LaunchOptions) -> App {
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| ui::draw(frame, app))
-        .expect("draws");
+    terminal.draw(|frame| ui::draw(frame, app)).expect("draws");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {
@@ -103,7 +101,10 @@ fn invalid_json_is_located() {
         &[key(K::Down), key(K::End), key(K::Backspace)],
     );
     let shot = screen(&app, 140, 40);
-    assert!(shot.contains("line 3, col 3: expected `,` or `}`"), "{shot}");
+    assert!(
+        shot.contains("line 3, col 3: expected `,` or `}`"),
+        "{shot}"
+    );
     assert_snapshot!(shot);
 }
 
@@ -148,7 +149,13 @@ fn rs256_unsigned_after_an_edit_with_only_a_public_key() {
     edit(
         &mut app,
         Focus::Payload,
-        &[key(K::Down), key(K::End), key(K::Left), key(K::Left), key(K::Char('X'))],
+        &[
+            key(K::Down),
+            key(K::End),
+            key(K::Left),
+            key(K::Left),
+            key(K::Char('X')),
+        ],
     );
     let shot = screen(&app, 140, 40);
     assert!(shot.contains("! UNSIGNED"), "{shot}");
@@ -184,7 +191,8 @@ fn too_small() {
 #[test]
 fn escape_sequences_in_claims_are_shown_escaped() {
     // A JSON-escaped ESC (valid JSON, a real ESC once parsed) and a raw bidi override.
-    let payload = "{\"sub\":\"\\u001b[31mred\\u001b[0m\",\"name\":\"\u{202e}evil\",\"exp\":1700000300}";
+    let payload =
+        "{\"sub\":\"\\u001b[31mred\\u001b[0m\",\"name\":\"\u{202e}evil\",\"exp\":1700000300}";
     let token = format!(
         "{}.{}.sig",
         jwt_workbench::jose::b64::encode(br#"{"alg":"HS256"}"#),
@@ -196,7 +204,10 @@ fn escape_sequences_in_claims_are_shown_escaped() {
     });
     let shot = screen(&app, 140, 40);
     assert!(!shot.contains('\u{1b}'), "an ESC reached the screen");
-    assert!(!shot.contains('\u{202e}'), "a bidi override reached the screen");
+    assert!(
+        !shot.contains('\u{202e}'),
+        "a bidi override reached the screen"
+    );
     assert!(shot.contains("\\u{1b}[31mred"), "{shot}");
     assert_snapshot!(shot);
 }
