@@ -51,7 +51,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     let scroll = u16::try_from(app.scroll_of(Focus::Claims)).unwrap_or(0);
     let mut left = vec![lights_line(app)];
     if compact {
-        left.extend(time_lines(app).into_iter().take(1));
+        left.extend(time_lines(app, false).into_iter().take(1));
         Paragraph::new(left).render(inner, buf);
         return;
     }
@@ -63,7 +63,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
             left.push(Line::from(spans));
         }
     }
-    left.extend(time_lines(app));
+    left.extend(time_lines(app, true));
     let [l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
     left.extend(gauge_line(app, l.width));
     left.extend(identity_lines(app));
@@ -131,7 +131,7 @@ fn secs(delta: f64) -> (bool, u64) {
     (future, delta.abs().floor() as u64)
 }
 
-fn time_lines(app: &App) -> Vec<Line<'static>> {
+fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let now = app.effective_now();
     let t = app.derived.times;
@@ -165,7 +165,11 @@ fn time_lines(app: &App) -> Vec<Line<'static>> {
         let (_, style) = light_look(app, status(name));
         out.push(Line::from(vec![
             Span::styled(format!("{name}  "), theme.title),
-            Span::raw(format!("{}  ", dates(app, v))),
+            Span::raw(if with_dates {
+                format!("{}  ", dates(app, v))
+            } else {
+                String::new()
+            }),
             Span::styled(relative, style),
         ]));
     }
