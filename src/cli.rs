@@ -2,7 +2,6 @@
 //! arguments that open the workbench.
 
 pub mod encode;
-pub mod example;
 pub mod inspect;
 pub mod keys;
 pub mod members;
@@ -227,6 +226,9 @@ pub enum CliError {
          `jwb decode` to show a token or `jwb verify` to check it (see `jwb --help`)"
     )]
     NeedsTerminal,
+    /// The terminal failed while the workbench ran.
+    #[error("terminal error: {0}")]
+    Terminal(io::Error),
     /// Arguments that parse but do not make sense together.
     #[error("{0}")]
     Usage(String),
@@ -294,12 +296,36 @@ pub fn exit_code(outcome: Outcome) -> ExitCode {
     ExitCode::from(outcome as u8)
 }
 
-/// Opens the workbench: refuses without a terminal, then shows the token.
-pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
+/// Opens the workbench: refuses without a terminal, loads the token and key, then hands
+/// over to the TUI until the user quits.
+pub fn run_workbench(args: &WorkbenchArgs, _now: f64) -> Result<Outcome, CliError> {
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
-    inspect::preview(args, now)
+    // The workbench reads the clipboard itself, so a failure becomes a status message.
+    let token = if args.clipboard {
+        None
+    } else {
+        token_source(args.token.as_deref())?
+    };
+    let loaded = args.key.load()?;
+    let (keys, key_label, secret) = match loaded {
+        Some(l) => (Some(l.keys), Some(l.label), l.secret),
+        None => (None, None, None),
+    };
+    let options = crate::app::LaunchOptions {
+        token,
+        from_clipboard: args.clipboard,
+        keys,
+        key_label,
+        secret,
+        alg: args.alg,
+        aud: args.aud.clone(),
+        iss: args.iss.clone(),
+        leeway: args.leeway,
+    };
+    crate::workbench::run(options).map_err(CliError::Terminal)?;
+    Ok(Outcome::Valid)
 }
 
 fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {

@@ -1,6 +1,7 @@
 //! jwt-workbench: a terminal workbench for JSON Web Tokens.
 #![forbid(unsafe_code)]
 
+pub mod app;
 pub mod cli;
 pub mod clipboard;
 pub mod flow;
@@ -8,3 +9,4 @@ pub mod jose;
 pub mod teach;
 pub mod tui;
 pub mod ui;
+pub mod workbench;

@@ -1,8 +1,183 @@
-//! Rendering: styles, text shaping and layout for the workbench screen.
+//! Rendering: styles, text shaping and layout for the workbench screen, and the panes.
+//!
+//! Drawing reads the [`App`](crate::app::App) and never changes it: everything shown was computed
+//! by `update`. Only the rows a pane can show are shaped, so a megabyte token draws quickly.
 
+pub mod claims_pane;
+pub mod help;
+pub mod json_pane;
 pub mod layout;
+pub mod signature_pane;
+pub mod status_line;
 pub mod text;
 pub mod theme;
+pub mod token_pane;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
 pub use layout::{LayoutMode, Panes};
 pub use theme::Theme;
+
+use crate::app::{App, Focus};
+
+/// Draws the whole screen for `app`.
+pub fn draw(frame: &mut Frame, app: &App) {
+    frame.render_widget(app, frame.area());
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let panes = Panes::compute(area);
+        match panes.mode {
+            LayoutMode::TooSmall => {
+                let text = format!(
+                    "enlarge the terminal: the workbench needs at least {}x{} (now {}x{})",
+                    layout::USABLE_MIN.width,
+                    layout::USABLE_MIN.height,
+                    area.width,
+                    area.height
+                );
+                Paragraph::new(text)
+                    .wrap(Wrap { trim: true })
+                    .alignment(Alignment::Center)
+                    .render(area, buf);
+                return;
+            }
+            LayoutMode::Narrow => {
+                if let Some(tabs) = panes.tabs {
+                    render_tabs(self, tabs, buf);
+                }
+                render_pane(self, self.tab, panes.token, buf);
+            }
+            LayoutMode::Wide | LayoutMode::Medium => {
+                for (pane, rect) in [
+                    (Focus::Token, panes.token),
+                    (Focus::Header, panes.header),
+                    (Focus::Payload, panes.payload),
+                    (Focus::Signature, panes.signature),
+                ] {
+                    render_pane(self, pane, rect, buf);
+                }
+            }
+        }
+        claims_pane::render(self, panes.claims, buf, panes.mode == LayoutMode::Narrow);
+        status_line::render(self, panes.status, buf);
+        if self.prompt.is_some() {
+            signature_pane::render_prompt(self, area, buf);
+        }
+        if self.show_diff {
+            render_diff(self, area, buf);
+        }
+        if self.help {
+            help::render(self, area, buf);
+        }
+    }
+}
+
+fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
+    match pane {
+        Focus::Token => token_pane::render(app, rect, buf),
+        Focus::Header | Focus::Payload => json_pane::render(app, pane, rect, buf),
+        Focus::Signature | Focus::Claims => signature_pane::render(app, rect, buf),
+    }
+}
+
+fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
+    let mut spans = Vec::new();
+    for pane in [
+        Focus::Token,
+        Focus::Header,
+        Focus::Payload,
+        Focus::Signature,
+    ] {
+        let style = if pane == app.tab {
+            app.theme
+                .border_focus
+                .add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            app.theme.muted
+        };
+        spans.push(Span::styled(format!(" {} ", pane.title()), style));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans).render(rect, buf);
+}
+
+/// The bordered block of a pane: highlighted when focused, marked while editing.
+pub fn pane_block<'a>(app: &App, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
+    let focused = app.focus == pane;
+    let mut spans = vec![Span::styled(format!(" {} ", pane.title()), app.theme.title)];
+    spans.extend(title);
+    if focused && app.editing {
+        spans.push(Span::styled(" [editing: Esc to stop] ", app.theme.warn));
+    }
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Rounded
+        })
+        .border_style(if focused {
+            app.theme.border_focus
+        } else {
+            app.theme.border
+        })
+        .title(Line::from(spans))
+}
+
+/// A centered rect of at most `width` x `height` inside `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let lines: Vec<Line> = app
+        .derived
+        .diff
+        .iter()
+        .map(|d| {
+            let style = match d.sign {
+                '+' => theme.ok,
+                '-' => theme.fail,
+                '~' => theme.warn,
+                _ => Style::new(),
+            };
+            Line::from(text::escaped_spans(
+                &format!("{} {}", d.sign, d.text),
+                style,
+                theme.escaped,
+            ))
+        })
+        .collect();
+    let height = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(
+        area,
+        area.width.saturating_sub(8).min(100),
+        height.min(area.height),
+    );
+    Clear.render(rect, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(
+            Block::bordered()
+                .border_style(theme.border_focus)
+                .title(" Changes against the original token (v: close, u: restore it) "),
+        )
+        .render(rect, buf);
+}

@@ -6,10 +6,9 @@ use std::io::{self, BufWriter, Write as _};
 use clap::Args;
 use serde_json::json;
 
-use super::example::{EXAMPLE_SECRET, example_secret, example_token};
-use super::keys::{KeyArgs, LoadedKey};
+use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
-use super::{CliError, WorkbenchArgs, parse_alg, token_source};
+use super::{CliError, parse_alg, token_source};
 use crate::jose::alg::Alg;
 use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeySet;
@@ -117,46 +116,6 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     let label = key.as_ref().map(|k| k.label.as_str());
     show(&report, label, claims.now, Mode::Verify, args.json)?;
     Ok(report.outcome())
-}
-
-/// Shows the token the workbench would open, as `verify` reports it: the given token (or the
-/// built-in example, with its secret) and the given key.
-pub fn preview(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
-    let given = args.token_text()?;
-    let mut key = args.key.load()?;
-    let token = match given {
-        Some(token) => token,
-        None => announce_example(now, &mut key)?,
-    };
-    let opts = VerifyOptions {
-        alg: args.alg,
-        allow_none: false,
-    };
-    let claims = args.claim_options(now);
-    let report = inspect(&token, key.as_ref().map(|k| &k.keys), opts, &claims);
-    let label = key.as_ref().map(|k| k.label.as_str());
-    show(&report, label, now, Mode::Verify, false)?;
-    Ok(report.outcome())
-}
-
-/// The built-in example, announced with its secret, which becomes the key unless one was
-/// given.
-fn announce_example(now: f64, key: &mut Option<LoadedKey>) -> Result<String, CliError> {
-    #[allow(clippy::cast_possible_truncation)]
-    let token = example_token(now.floor() as i64);
-    writeln!(
-        io::stdout().lock(),
-        "Example token (HS256, secret '{EXAMPLE_SECRET}'):\n{token}\n"
-    )
-    .map_err(CliError::output)?;
-    if key.is_none() {
-        *key = Some(LoadedKey {
-            keys: KeySet::secret(example_secret()),
-            label: "the example's secret".to_owned(),
-            secret: Some(example_secret()),
-        });
-    }
-    Ok(token)
 }
 
 fn show(
@@ -271,15 +230,16 @@ fn batch_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::{DEMO_SECRET, demo_token};
     use crate::jose::key::Secret;
 
     #[test]
     fn batch_reports_each_line_and_the_worst_outcome() {
         let now = 1_700_000_000;
-        let good = example_token(now);
-        let expired = example_token(now - 1000);
+        let good = demo_token(f64::from(now));
+        let expired = demo_token(f64::from(now - 1000));
         let input = format!("{good}\n\n{expired}\r\nnot-a-token\n");
-        let keys = KeySet::secret(Secret::from_utf8(EXAMPLE_SECRET));
+        let keys = KeySet::secret(Secret::from_utf8(DEMO_SECRET));
         let claims = ClaimOptions {
             now: 1_700_000_000.0,
             ..ClaimOptions::default()

@@ -73,8 +73,8 @@ pub struct Panes {
 }
 
 /// Preferred claims strip heights (borders included) per mode.
-const CLAIMS_WIDE: u16 = 7;
-const CLAIMS_MEDIUM: u16 = 6;
+const CLAIMS_WIDE: u16 = 10;
+const CLAIMS_MEDIUM: u16 = 8;
 const CLAIMS_NARROW: u16 = 4;
 
 impl Panes {

@@ -1,0 +1,751 @@
+//! Application state: what the user typed, what it means, and the pure `update` that moves it.
+//!
+//! Data flows one way: the terminal layer turns an event into an [`Action`], [`App::update`]
+//! changes the inputs and recomputes what they mean (only when they changed), and returns the
+//! [`Effect`]s it wants performed (clipboard, key files, quitting). Drawing reads the state.
+
+mod derive;
+mod editor;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+use chrono::FixedOffset;
+use ratatui_textarea::{Input, TextArea};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::jose::alg::Alg;
+use crate::jose::key::{KeySet, Secret};
+use crate::ui::Theme;
+
+pub use derive::{Derived, DiffLine, Light, LightState, Times};
+
+/// The secret the built-in example is signed with.
+pub const DEMO_SECRET: &str = "jwt-workbench-demo-secret-0123456789";
+
+/// How the workbench starts: the token, the key and the claim expectations.
+#[derive(Debug, Default)]
+pub struct LaunchOptions {
+    /// The token (or pasted text holding one); `None` opens the built-in example.
+    pub token: Option<String>,
+    /// The token was taken from the clipboard (said so in the status line).
+    pub from_clipboard: bool,
+    /// Keys loaded from a file (PEM, JWK, JWKS).
+    pub keys: Option<KeySet>,
+    /// Where `keys` came from, shown in the signature pane.
+    pub key_label: Option<String>,
+    /// An HMAC secret.
+    pub secret: Option<Secret>,
+    /// The algorithm the verifier requires (`--alg`).
+    pub alg: Option<Alg>,
+    /// Accepted audiences.
+    pub aud: Vec<String>,
+    /// The required issuer.
+    pub iss: Option<String>,
+    /// Seconds of clock skew tolerated.
+    pub leeway: u64,
+}
+
+/// The pane that has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Focus {
+    /// The encoded token.
+    Token,
+    /// The header JSON.
+    Header,
+    /// The payload JSON.
+    Payload,
+    /// The signature pane (its key field).
+    Signature,
+    /// The claims strip and findings.
+    Claims,
+}
+
+impl Focus {
+    /// Every pane, in Tab order.
+    pub const ALL: [Focus; 5] = [
+        Focus::Token,
+        Focus::Header,
+        Focus::Payload,
+        Focus::Signature,
+        Focus::Claims,
+    ];
+
+    /// The next pane in Tab order.
+    #[must_use]
+    pub fn next(self) -> Self {
+        let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
+    }
+
+    /// The previous pane in Tab order.
+    #[must_use]
+    pub fn prev(self) -> Self {
+        let i = Self::ALL.iter().position(|f| *f == self).unwrap_or(0);
+        Self::ALL[(i + Self::ALL.len() - 1) % Self::ALL.len()]
+    }
+
+    /// The pane's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Focus::Token => "Encoded",
+            Focus::Header => "Header",
+            Focus::Payload => "Payload",
+            Focus::Signature => "Signature",
+            Focus::Claims => "Claims",
+        }
+    }
+
+    /// True for the panes holding a text editor.
+    pub fn is_editable(self) -> bool {
+        !matches!(self, Focus::Claims)
+    }
+
+    fn index(self) -> usize {
+        Self::ALL.iter().position(|f| *f == self).unwrap_or(0)
+    }
+}
+
+/// Which side is the source of truth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The token is the truth: the parts are decoded from it, the key only verifies.
+    Verify,
+    /// The parts are the truth: the token is re-encoded and re-signed from them.
+    Sign,
+}
+
+/// How the typed key is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyEncoding {
+    /// The secret is the UTF-8 bytes of the text.
+    Utf8,
+    /// The secret is the Base64 (standard or URL-safe) decoding of the text.
+    Base64,
+}
+
+/// Which part to copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyTarget {
+    /// The compact token.
+    Token,
+    /// The header JSON as shown.
+    Header,
+    /// The payload JSON as shown.
+    Payload,
+}
+
+/// Where the time zone for local dates comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// The system's local time zone.
+    System,
+    /// A fixed offset (tests use UTC so snapshots do not depend on the machine).
+    Fixed(FixedOffset),
+}
+
+/// The tone of a status-line message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    /// Something happened as asked.
+    Info,
+    /// Something could not be done.
+    Error,
+}
+
+/// One thing the user asked for; every key binding maps to one of these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Move the focus to the next pane.
+    FocusNext,
+    /// Move the focus to the previous pane.
+    FocusPrev,
+    /// Focus one pane (a mouse click).
+    Focus(Focus),
+    /// Start editing the focused pane.
+    StartEdit,
+    /// Stop editing.
+    StopEdit,
+    /// A keystroke for the editor being edited.
+    Edit(Input),
+    /// Text pasted: into the editor being edited, else a key into the key field, else the token.
+    Paste(String),
+    /// Ask the terminal layer to read the system clipboard (it answers with `Paste`).
+    PasteFromClipboard,
+    /// Copy a part to the clipboard.
+    Copy(CopyTarget),
+    /// Copy what the focused pane shows.
+    CopyFocused,
+    /// Step the algorithm forwards (+1) or backwards (-1); edits the header's `alg`.
+    CycleAlg(i8),
+    /// Show or mask the key.
+    ToggleReveal,
+    /// Switch the key between UTF-8 and Base64.
+    ToggleKeyEncoding,
+    /// Open the key file prompt.
+    OpenKeyPrompt,
+    /// Load the path typed in the key-file prompt.
+    SubmitPrompt,
+    /// A key file's bytes, read by the terminal layer.
+    KeyFileRead {
+        /// The path, as typed.
+        path: String,
+        /// The bytes, or why they could not be read.
+        bytes: Result<Zeroizing<Vec<u8>>, String>,
+    },
+    /// Shift the clock by this many seconds.
+    ShiftClock(i64),
+    /// Back to the real clock.
+    ResetClock,
+    /// Change the leeway by this many seconds.
+    AdjustLeeway(i64),
+    /// Show or hide the diff against the original token.
+    ToggleDiff,
+    /// Put the original token back.
+    RestoreOriginal,
+    /// Show or hide the help overlay.
+    ToggleHelp,
+    /// Scroll the pane's view by rows.
+    Scroll(Focus, i32),
+    /// A second passed: the clocks move.
+    Tick,
+    /// A message for the status line (clipboard results).
+    Message(String, Tone),
+    /// Leave the workbench.
+    Quit,
+}
+
+/// Something `update` wants the terminal layer to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Copy this text; `what` names it in the status message.
+    CopyToClipboard {
+        /// The text.
+        text: String,
+        /// What it is: "token", "header", "payload".
+        what: &'static str,
+    },
+    /// Read the system clipboard and send the text back as [`Action::Paste`].
+    RequestClipboardPaste,
+    /// Read this key file and send it back as [`Action::KeyFileRead`].
+    ReadKeyFile(PathBuf),
+    /// Leave the event loop.
+    Quit,
+}
+
+/// Where the keys come from.
+#[derive(Debug)]
+pub enum KeySource {
+    /// The key field holds a secret.
+    Typed,
+    /// A PEM/JWK/JWKS, loaded from a file or pasted, with a label saying from where.
+    Loaded {
+        /// The file name or "pasted key".
+        label: String,
+        /// The keys.
+        keys: KeySet,
+    },
+}
+
+/// The whole state of the workbench.
+#[allow(clippy::struct_excessive_bools)]
+pub struct App {
+    /// The focused pane.
+    pub focus: Focus,
+    /// The last body pane shown in the narrow layout.
+    pub tab: Focus,
+    /// True while the focused pane's editor takes the keystrokes.
+    pub editing: bool,
+    /// Which side is the truth.
+    pub mode: Mode,
+    /// The help overlay is open.
+    pub help: bool,
+    /// The diff against the original token is shown.
+    pub show_diff: bool,
+    /// The token field's text, exactly as typed or pasted (control characters made visible).
+    pub token_text: String,
+    /// The token editor, only while editing the token (a megabyte token never enters it).
+    pub token_editor: Option<TextArea<'static>>,
+    /// The header JSON editor.
+    pub header: TextArea<'static>,
+    /// The payload JSON editor.
+    pub payload: TextArea<'static>,
+    /// The key field (masked unless revealed).
+    pub key: TextArea<'static>,
+    /// The key-file path prompt, when open.
+    pub prompt: Option<TextArea<'static>>,
+    /// How the typed key is read.
+    pub key_encoding: KeyEncoding,
+    /// The key is shown in clear.
+    pub reveal: bool,
+    /// Where the key comes from.
+    pub key_source: KeySource,
+    /// The algorithm the verifier requires, when pinned.
+    pub pinned_alg: Option<Alg>,
+    /// Accepted audiences.
+    pub aud: Vec<String>,
+    /// The required issuer.
+    pub iss: Option<String>,
+    /// Seconds of clock skew tolerated.
+    pub leeway: u64,
+    /// Seconds added to the real clock to see what a server will say later.
+    pub clock_shift: i64,
+    /// The real time of the last update, in Unix seconds.
+    pub now: f64,
+    /// The time zone for local dates.
+    pub zone: Zone,
+    /// The styles.
+    pub theme: Theme,
+    /// The token as first pasted or opened, for the diff and restore.
+    pub original: Option<String>,
+    /// Everything computed from the inputs.
+    pub derived: Derived,
+    /// The last status message, kept until the next action.
+    pub message: Option<(String, Tone)>,
+    /// View scroll offset per pane, in rows.
+    pub scroll: [usize; 5],
+    /// How many full recomputations (decode, verify, findings) ran; for tests.
+    pub recomputes: u64,
+    /// How many claim re-checks ran; for tests.
+    pub claim_checks: u64,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("focus", &self.focus)
+            .field("mode", &self.mode)
+            .field("token_text", &self.token_text)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // The typed secret lives in the key editor's lines; wipe them on the way out.
+        for mut line in std::mem::take(&mut self.key).into_lines() {
+            line.zeroize();
+        }
+    }
+}
+
+impl App {
+    /// A workbench opened with `opts` at the real time `now` (Unix seconds).
+    pub fn new(opts: LaunchOptions, now: f64) -> Self {
+        let LaunchOptions {
+            token,
+            from_clipboard,
+            keys,
+            key_label,
+            secret,
+            alg,
+            aud,
+            iss,
+            leeway,
+        } = opts;
+        let mut app = App {
+            focus: Focus::Token,
+            tab: Focus::Token,
+            editing: false,
+            mode: Mode::Verify,
+            help: false,
+            show_diff: false,
+            token_text: String::new(),
+            token_editor: None,
+            header: editor::json_editor(""),
+            payload: editor::json_editor(""),
+            key: editor::key_editor(""),
+            prompt: None,
+            key_encoding: KeyEncoding::Utf8,
+            reveal: false,
+            key_source: KeySource::Typed,
+            pinned_alg: alg,
+            aud,
+            iss,
+            leeway,
+            clock_shift: 0,
+            now,
+            zone: Zone::System,
+            theme: Theme::default(),
+            original: None,
+            derived: Derived::default(),
+            message: None,
+            scroll: [0; 5],
+            recomputes: 0,
+            claim_checks: 0,
+        };
+        if let Some(secret) = secret {
+            app.set_secret_field(&secret);
+        }
+        if let Some(keys) = keys {
+            let label = key_label.unwrap_or_else(|| "key file".to_owned());
+            app.key_source = KeySource::Loaded { label, keys };
+        }
+        if let Some(token) = token {
+            app.set_token(&token);
+            if from_clipboard {
+                app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
+            }
+        } else {
+            let example = demo_token(now);
+            app.set_secret_field(&Secret::from_utf8(DEMO_SECRET));
+            app.set_token(&example);
+            app.message = Some((
+                "the built-in example: paste a token (p or your terminal's paste) to start"
+                    .to_owned(),
+                Tone::Info,
+            ));
+        }
+        app
+    }
+
+    /// Applies one action at the real time `now` and returns the effects to perform.
+    pub fn update(&mut self, action: Action, now: f64) -> Vec<Effect> {
+        self.now = now;
+        if !matches!(
+            action,
+            Action::Tick | Action::Message(..) | Action::Scroll(..)
+        ) {
+            self.message = None;
+        }
+        let mut effects = Vec::new();
+        match action {
+            Action::FocusNext => self.set_focus(self.focus.next()),
+            Action::FocusPrev => self.set_focus(self.focus.prev()),
+            Action::Focus(f) => self.set_focus(f),
+            Action::StartEdit => self.start_edit(),
+            Action::StopEdit => self.stop_edit(),
+            Action::Edit(input) => self.edit(input),
+            Action::Paste(text) => self.paste(&text),
+            Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
+            Action::Copy(target) => effects.push(self.copy(target)),
+            Action::CopyFocused => effects.push(self.copy(match self.focus {
+                Focus::Header => CopyTarget::Header,
+                Focus::Payload => CopyTarget::Payload,
+                _ => CopyTarget::Token,
+            })),
+            Action::CycleAlg(step) => self.cycle_alg(step),
+            Action::ToggleReveal => {
+                self.reveal = !self.reveal;
+                editor::mask(&mut self.key, !self.reveal);
+            }
+            Action::ToggleKeyEncoding => {
+                self.key_encoding = match self.key_encoding {
+                    KeyEncoding::Utf8 => KeyEncoding::Base64,
+                    KeyEncoding::Base64 => KeyEncoding::Utf8,
+                };
+                if matches!(self.key_source, KeySource::Typed) {
+                    self.key_changed();
+                }
+            }
+            Action::OpenKeyPrompt => {
+                self.prompt = Some(editor::line_editor(""));
+                self.focus = Focus::Signature;
+            }
+            Action::SubmitPrompt => effects.extend(self.submit_prompt()),
+            Action::KeyFileRead { path, bytes } => self.key_file_read(&path, bytes),
+            Action::ShiftClock(secs) => {
+                self.clock_shift = self.clock_shift.saturating_add(secs);
+                self.recheck_claims();
+            }
+            Action::ResetClock => {
+                self.clock_shift = 0;
+                self.recheck_claims();
+            }
+            Action::AdjustLeeway(secs) => {
+                self.leeway = self.leeway.saturating_add_signed(secs);
+                self.recheck_claims();
+            }
+            Action::ToggleDiff => {
+                self.show_diff = !self.show_diff;
+                if self.show_diff {
+                    self.derived.diff = derive::diff(self.original.as_deref(), &self.derived);
+                }
+            }
+            Action::RestoreOriginal => self.restore_original(),
+            Action::ToggleHelp => self.help = !self.help,
+            Action::Scroll(pane, rows) => {
+                let slot = &mut self.scroll[pane.index()];
+                *slot = slot.saturating_add_signed(isize::try_from(rows).unwrap_or(0));
+            }
+            Action::Tick => self.recheck_claims(),
+            Action::Message(text, tone) => self.message = Some((text, tone)),
+            Action::Quit => effects.push(Effect::Quit),
+        }
+        effects
+    }
+
+    /// The time the claims are checked at: the real time plus the clock shift.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn effective_now(&self) -> f64 {
+        self.now + self.clock_shift as f64
+    }
+
+    /// The scroll offset of a pane's view.
+    pub fn scroll_of(&self, pane: Focus) -> usize {
+        self.scroll[pane.index()]
+    }
+
+    /// The header editor's text.
+    pub fn header_text(&self) -> String {
+        self.header.lines().join("\n")
+    }
+
+    /// The payload editor's text.
+    pub fn payload_text(&self) -> String {
+        self.payload.lines().join("\n")
+    }
+
+    /// A one-line description of the key in use, never its value.
+    pub fn key_description(&self) -> Option<String> {
+        match &self.key_source {
+            KeySource::Loaded { label, keys } => Some(format!("{} from {label}", keys.describe())),
+            KeySource::Typed => self.derived.typed_key.as_ref().map(KeySet::describe),
+        }
+    }
+
+    /// The keys to verify and sign with.
+    pub fn keys(&self) -> Option<&KeySet> {
+        match &self.key_source {
+            KeySource::Loaded { keys, .. } => Some(keys),
+            KeySource::Typed => self.derived.typed_key.as_ref(),
+        }
+    }
+
+    fn set_focus(&mut self, focus: Focus) {
+        self.stop_edit();
+        self.focus = focus;
+        if focus != Focus::Claims {
+            self.tab = focus;
+        }
+    }
+
+    fn start_edit(&mut self) {
+        if self.focus.is_editable() {
+            self.editing = true;
+            if self.focus == Focus::Token && self.token_editor.is_none() {
+                self.token_editor = Some(editor::token_editor(&self.token_text));
+            }
+            if self.focus == Focus::Signature && matches!(self.key_source, KeySource::Loaded { .. })
+            {
+                self.message = Some((
+                    "typing a secret replaces the loaded key".to_owned(),
+                    Tone::Info,
+                ));
+            }
+        }
+    }
+
+    fn stop_edit(&mut self) {
+        self.editing = false;
+        self.token_editor = None;
+        self.prompt = None;
+    }
+
+    fn edit(&mut self, input: Input) {
+        if let Some(prompt) = self.prompt.as_mut() {
+            prompt.input(input);
+            return;
+        }
+        if !self.editing {
+            return;
+        }
+        match self.focus {
+            Focus::Token => {
+                let Some(ed) = self.token_editor.as_mut() else {
+                    return;
+                };
+                if ed.input(input) {
+                    self.token_text = ed.lines().join("\n");
+                    self.mode = Mode::Verify;
+                    self.recompute_from_token();
+                }
+            }
+            Focus::Header => {
+                if self.header.input(input) {
+                    self.mode = Mode::Sign;
+                    self.recompute_from_parts();
+                }
+            }
+            Focus::Payload => {
+                if self.payload.input(input) {
+                    self.mode = Mode::Sign;
+                    self.recompute_from_parts();
+                }
+            }
+            Focus::Signature => {
+                if self.key.input(input) {
+                    self.key_source = KeySource::Typed;
+                    self.key_changed();
+                }
+            }
+            Focus::Claims => {}
+        }
+    }
+
+    fn submit_prompt(&mut self) -> Vec<Effect> {
+        let Some(prompt) = self.prompt.take() else {
+            return Vec::new();
+        };
+        let path = prompt.lines().join("").trim().to_owned();
+        if path.is_empty() {
+            return Vec::new();
+        }
+        vec![Effect::ReadKeyFile(PathBuf::from(path))]
+    }
+
+    fn paste(&mut self, text: &str) {
+        if let Some(prompt) = self.prompt.as_mut() {
+            prompt.insert_str(text.trim());
+            return;
+        }
+        let looks_like_key = {
+            let t = text.trim_start();
+            t.starts_with('{') || t.starts_with("-----BEGIN")
+        };
+        match (self.editing, self.focus) {
+            (true, Focus::Header) => {
+                self.header.insert_str(editor::visible(text));
+                self.mode = Mode::Sign;
+                self.recompute_from_parts();
+            }
+            (true, Focus::Payload) => {
+                self.payload.insert_str(editor::visible(text));
+                self.mode = Mode::Sign;
+                self.recompute_from_parts();
+            }
+            (_, Focus::Signature) if looks_like_key => {
+                self.load_key_bytes("pasted key", text.as_bytes());
+            }
+            (true, Focus::Signature) => {
+                self.key.insert_str(text.trim_end_matches(['\r', '\n']));
+                self.key_source = KeySource::Typed;
+                self.key_changed();
+            }
+            _ => {
+                self.stop_edit();
+                self.set_token(text);
+                self.message = Some(("token replaced by the pasted text".to_owned(), Tone::Info));
+            }
+        }
+    }
+
+    fn copy(&self, target: CopyTarget) -> Effect {
+        let (text, what) = match target {
+            CopyTarget::Token => (self.derived.decoded.token().to_owned(), "token"),
+            CopyTarget::Header => (self.header_text(), "header"),
+            CopyTarget::Payload => (self.payload_text(), "payload"),
+        };
+        Effect::CopyToClipboard { text, what }
+    }
+
+    fn cycle_alg(&mut self, step: i8) {
+        let text = self.header_text();
+        let current = self
+            .derived
+            .header_alg(&text)
+            .and_then(|a| a.parse::<Alg>().ok());
+        let i = current
+            .and_then(|a| Alg::ALL.iter().position(|x| *x == a))
+            .unwrap_or(0);
+        let n = Alg::ALL.len();
+        let next = Alg::ALL[(i + n + usize::from(step >= 0) * 2 - 1) % n];
+        match derive::with_alg(&text, next) {
+            Ok(new_text) => {
+                self.header = editor::json_editor(&new_text);
+                self.mode = Mode::Sign;
+                self.recompute_from_parts();
+                self.message = Some((format!("algorithm set to {next} in the header"), Tone::Info));
+            }
+            Err(why) => self.message = Some((why, Tone::Error)),
+        }
+    }
+
+    fn key_file_read(&mut self, path: &str, bytes: Result<Zeroizing<Vec<u8>>, String>) {
+        match bytes {
+            Ok(bytes) => {
+                let label = std::path::Path::new(path)
+                    .file_name()
+                    .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+                self.load_key_bytes(&label, &bytes);
+            }
+            Err(why) => self.message = Some((format!("cannot read '{path}': {why}"), Tone::Error)),
+        }
+    }
+
+    fn load_key_bytes(&mut self, label: &str, bytes: &[u8]) {
+        match crate::jose::key::parse_key(bytes) {
+            Ok(keys) => {
+                self.message = Some((
+                    format!("loaded {} from {label}", keys.describe()),
+                    Tone::Info,
+                ));
+                self.key_source = KeySource::Loaded {
+                    label: label.to_owned(),
+                    keys,
+                };
+                self.key_changed();
+            }
+            Err(e) => self.message = Some((format!("{label}: {e}"), Tone::Error)),
+        }
+    }
+
+    fn restore_original(&mut self) {
+        match self.original.clone() {
+            Some(original) => {
+                self.stop_edit();
+                self.token_text = original;
+                self.mode = Mode::Verify;
+                self.recompute_from_token();
+                self.message = Some(("the original token is back".to_owned(), Tone::Info));
+            }
+            None => self.message = Some(("no original token to restore".to_owned(), Tone::Error)),
+        }
+    }
+
+    /// Replaces the token (a paste or the launch token): verify mode, kept as the original.
+    fn set_token(&mut self, text: &str) {
+        self.token_text = editor::visible(text);
+        self.original = Some(self.token_text.clone());
+        self.mode = Mode::Verify;
+        self.scroll = [0; 5];
+        self.recompute_from_token();
+    }
+
+    fn set_secret_field(&mut self, secret: &Secret) {
+        let text = if let Ok(text) = std::str::from_utf8(secret.expose()) {
+            self.key_encoding = KeyEncoding::Utf8;
+            Zeroizing::new(text.to_owned())
+        } else {
+            self.key_encoding = KeyEncoding::Base64;
+            Zeroizing::new(crate::jose::b64::encode(secret.expose()))
+        };
+        self.key = editor::key_editor(&text);
+        self.key_source = KeySource::Typed;
+        self.derived.typed_key = derive::typed_key(&self.key, self.key_encoding).0;
+    }
+
+    fn key_changed(&mut self) {
+        let (key, error) = derive::typed_key(&self.key, self.key_encoding);
+        self.derived.typed_key = key;
+        self.derived.key_error = error;
+        match self.mode {
+            Mode::Verify => self.reverify(),
+            Mode::Sign => self.recompute_from_parts(),
+        }
+    }
+}
+
+/// The built-in example token, issued at `now` and valid for five minutes.
+#[allow(clippy::cast_possible_truncation)]
+pub fn demo_token(now: f64) -> String {
+    let iat = now.floor() as i64;
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let payload = format!(
+        r#"{{"sub":"1234567890","name":"Ada Lovelace","iat":{iat},"exp":{}}}"#,
+        iat + 300
+    );
+    let key = crate::jose::key::Key::from_secret(Secret::from_utf8(DEMO_SECRET));
+    crate::jose::sign::sign(header, &payload, Some(&key)).unwrap_or_default()
+}

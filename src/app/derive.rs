@@ -1,0 +1,564 @@
+//! What the inputs mean: decoding, signing, verification, claim checks and lights, computed by
+//! `update` when an input changed and stored for drawing.
+
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::editor;
+use super::{App, KeyEncoding};
+use crate::jose::alg::{Alg, Family};
+use crate::jose::claims::{ClaimOptions, ClaimReport, Status, check_claims};
+use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode};
+use crate::jose::finding::{Finding, findings};
+use crate::jose::json::{self, JsonError};
+use crate::jose::key::{Key, KeySet, KeyType, Secret};
+use crate::jose::sign::{self, hmac};
+use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
+
+/// The colour of a status light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LightState {
+    /// Checked and good.
+    Green,
+    /// Suspicious, or could not be checked for a reason worth fixing.
+    Yellow,
+    /// Checked and bad.
+    Red,
+    /// Nothing to check (claim absent, no expectation set).
+    Grey,
+}
+
+/// One independent status light.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Light {
+    /// What it is about: "structure", "signature", "exp"...
+    pub name: &'static str,
+    /// Its colour.
+    pub state: LightState,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// The registered time claims, as numbers.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Times {
+    /// Expiry.
+    pub exp: Option<f64>,
+    /// Not before.
+    pub nbf: Option<f64>,
+    /// Issued at.
+    pub iat: Option<f64>,
+}
+
+/// One line of the diff against the original token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffLine {
+    /// `+` added, `-` removed, `~` changed, ` ` a note.
+    pub sign: char,
+    /// The member path and values.
+    pub text: String,
+}
+
+/// Everything computed from the inputs.
+#[derive(Debug)]
+pub struct Derived {
+    /// The token, decoded.
+    pub decoded: Decoded,
+    /// Where the header JSON breaks, in editor lines and columns.
+    pub header_error: Option<JsonError>,
+    /// Where the payload JSON breaks, in editor lines and columns.
+    pub payload_error: Option<JsonError>,
+    /// The signature verdict.
+    pub signature: SignatureCheck,
+    /// The HMAC recomputed with the key, to show next to the token's signature.
+    pub computed: Option<Vec<u8>>,
+    /// Why the token is not (re-)signed, in sign mode.
+    pub sign_note: Option<String>,
+    /// The claim checks at the shifted clock.
+    pub claims: ClaimReport,
+    /// The audit findings.
+    pub findings: Vec<Finding>,
+    /// The status lights.
+    pub lights: Vec<Light>,
+    /// The time claims.
+    pub times: Times,
+    /// The diff against the original token (filled while shown).
+    pub diff: Vec<DiffLine>,
+    /// The secret from the key field.
+    pub typed_key: Option<KeySet>,
+    /// Why the key field holds no usable key.
+    pub key_error: Option<String>,
+}
+
+impl Default for Derived {
+    fn default() -> Self {
+        Derived {
+            decoded: decode(""),
+            header_error: None,
+            payload_error: None,
+            signature: SignatureCheck {
+                status: SigStatus::Malformed,
+                alg: None,
+                key: None,
+                reason: "no token".to_owned(),
+            },
+            computed: None,
+            sign_note: None,
+            claims: ClaimReport::default(),
+            findings: Vec::new(),
+            lights: Vec::new(),
+            times: Times::default(),
+            diff: Vec::new(),
+            typed_key: None,
+            key_error: None,
+        }
+    }
+}
+
+impl Derived {
+    /// The `alg` member of a header JSON text.
+    pub fn header_alg(&self, header_text: &str) -> Option<String> {
+        match json::parse(header_text) {
+            Ok(Value::Object(m)) => m.get("alg").and_then(Value::as_str).map(str::to_owned),
+            _ => self.decoded.alg().map(str::to_owned),
+        }
+    }
+}
+
+/// The secret in the key field, or why there is none.
+pub fn typed_key(
+    area: &ratatui_textarea::TextArea<'static>,
+    encoding: KeyEncoding,
+) -> (Option<KeySet>, Option<String>) {
+    let text = zeroize::Zeroizing::new(area.lines().join(""));
+    if text.is_empty() {
+        return (None, None);
+    }
+    match encoding {
+        KeyEncoding::Utf8 => (Some(KeySet::secret(Secret::from_utf8(&text))), None),
+        KeyEncoding::Base64 => match Secret::from_base64(text.trim()) {
+            Ok(secret) => (Some(KeySet::secret(secret)), None),
+            Err(e) => (None, Some(format!("the key is not Base64: {e}"))),
+        },
+    }
+}
+
+/// The header text with its `alg` member set to `alg`, pretty-printed.
+pub fn with_alg(header_text: &str, alg: Alg) -> Result<String, String> {
+    match json::parse(header_text) {
+        Ok(Value::Object(mut m)) => {
+            m.insert("alg".to_owned(), Value::String(alg.name().to_owned()));
+            let compact = serde_json::to_string(&m).map_err(|e| e.to_string())?;
+            Ok(editor::visible(&json::pretty(&compact)))
+        }
+        Ok(_) => Err("the header must be a JSON object to hold an alg".to_owned()),
+        Err(e) => Err(format!("fix the header JSON first ({e})")),
+    }
+}
+
+/// The key to sign with: it must fit `alg`, be able to sign, and match `kid` in a JWKS.
+fn signing_key<'k>(
+    keys: Option<&'k KeySet>,
+    alg: Alg,
+    kid: Option<&str>,
+) -> Result<&'k Key, String> {
+    let Some(keys) = keys else {
+        return Err(format!(
+            "no key: {alg} needs a key to sign, so the token is shown unsigned (empty signature)"
+        ));
+    };
+    let mut fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.fits(alg)).collect();
+    if fitting.is_empty() {
+        return Err(format!(
+            "the key ({}) does not fit {alg}, so the token is shown unsigned",
+            keys.describe()
+        ));
+    }
+    if keys.is_jwks
+        && let Some(kid) = kid
+        && fitting.iter().any(|k| k.kid.as_deref() == Some(kid))
+    {
+        fitting.retain(|k| k.kid.as_deref() == Some(kid));
+    }
+    fitting.into_iter().find(|k| k.can_sign()).ok_or_else(|| {
+        format!(
+            "{} can verify but not sign: {alg} needs the private key, so the token is shown \
+             unsigned (empty signature)",
+            keys.describe()
+        )
+    })
+}
+
+/// The key a token would be checked with, for key-strength findings.
+fn key_for(keys: Option<&KeySet>, alg: Option<Alg>) -> Option<&Key> {
+    let keys = keys?;
+    match alg {
+        Some(alg) => keys.keys.iter().find(|k| k.fits(alg)),
+        None => keys.keys.first(),
+    }
+}
+
+/// A text for an editor: the payload as pretty JSON, text, or a hex dump.
+fn payload_view(content: Option<&Content>) -> String {
+    match content {
+        Some(Content::Json { text, .. }) => editor::visible(&json::pretty(text)),
+        Some(Content::Text(text)) => editor::visible(text),
+        Some(Content::Binary(bytes)) => {
+            let mut out = String::from("(not UTF-8: shown as hex)\n");
+            for (i, chunk) in bytes.chunks(16).enumerate() {
+                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+                let _ = writeln!(out, "{:06x}: {}", i * 16, hex.join(" "));
+            }
+            out
+        }
+        Some(Content::Encrypted) => {
+            "(encrypted: a JWE payload needs the recipient's key)".to_owned()
+        }
+        None => String::new(),
+    }
+}
+
+/// The JSON error of a segment, located in the pretty text the editor shows.
+fn editor_error(decoded: &Decoded, segment: Segment, shown: &str) -> Option<JsonError> {
+    let original = decoded.errors.iter().find_map(|e| match &e.problem {
+        Problem::Json(j) if e.segment == Some(segment) => Some(j),
+        _ => None,
+    })?;
+    // Locate in the text the editor shows, but keep the parser's first complaint: the editor
+    // text has control characters written out, which the parser would report differently.
+    let located = json::parse(shown).err()?;
+    Some(JsonError {
+        message: original.message.clone(),
+        ..located
+    })
+}
+
+fn times(claims: Option<&Map<String, Value>>) -> Times {
+    let get = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_f64);
+    Times {
+        exp: get("exp"),
+        nbf: get("nbf"),
+        iat: get("iat"),
+    }
+}
+
+impl App {
+    /// The token is the truth: decode it and refill the part editors.
+    pub(super) fn recompute_from_token(&mut self) {
+        let decoded = decode(&self.token_text);
+        let header = decoded
+            .header_text
+            .as_deref()
+            .map(|t| editor::visible(&json::pretty(t)))
+            .unwrap_or_default();
+        let payload = payload_view(decoded.payload.as_ref());
+        self.derived.header_error = editor_error(&decoded, Segment::Header, &header);
+        self.derived.payload_error = editor_error(&decoded, Segment::Payload, &payload);
+        self.header = editor::json_editor(&header);
+        self.payload = editor::json_editor(&payload);
+        self.derived.decoded = decoded;
+        self.derived.sign_note = None;
+        self.reverify();
+    }
+
+    /// The parts are the truth: re-encode them, and re-sign when the key can.
+    pub(super) fn recompute_from_parts(&mut self) {
+        let header = self.header_text();
+        let payload = self.payload_text();
+        self.derived.header_error = json::parse(&header).err();
+        self.derived.payload_error = json::parse(&payload).err();
+        if self.derived.header_error.is_some() || self.derived.payload_error.is_some() {
+            self.derived.sign_note =
+                Some("the token is not updated until the JSON is fixed".to_owned());
+            self.recomputes += 1;
+            return;
+        }
+        let unsigned = match sign::prepare(&header, &payload) {
+            Ok(u) => u,
+            Err(e) => {
+                self.derived.sign_note = Some(format!("cannot encode: {e}"));
+                self.recomputes += 1;
+                return;
+            }
+        };
+        let kid = match json::parse(&header) {
+            Ok(Value::Object(m)) => m.get("kid").and_then(Value::as_str).map(str::to_owned),
+            _ => None,
+        };
+        let (token, note) = if unsigned.alg == Alg::None {
+            (sign::finish(&unsigned, None), None)
+        } else {
+            match signing_key(self.keys(), unsigned.alg, kid.as_deref()) {
+                Ok(key) => (sign::finish(&unsigned, Some(key)), None),
+                Err(why) => (Ok(format!("{}.", unsigned.signing_input)), Some(why)),
+            }
+        };
+        self.derived.sign_note = note;
+        match token {
+            Ok(token) => {
+                self.token_text = token;
+                self.derived.decoded = decode(&self.token_text);
+            }
+            Err(e) => self.derived.sign_note = Some(format!("signing failed: {e}")),
+        }
+        self.reverify();
+    }
+
+    /// Verifies the decoded token with the key, lints it, and re-checks the claims.
+    pub(super) fn reverify(&mut self) {
+        let keys = self.keys();
+        let decoded = &self.derived.decoded;
+        let opts = VerifyOptions {
+            alg: self.pinned_alg,
+            allow_none: false,
+        };
+        let signature = verify_decoded(decoded, keys, opts);
+        let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
+        let computed = match (alg, decoded.signing_input(), keys) {
+            (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys
+                .keys
+                .iter()
+                .find_map(Key::secret)
+                .map(|s| hmac(alg, s.expose(), input.as_bytes())),
+            _ => None,
+        };
+        let found = findings(decoded, key_for(keys, alg), self.effective_now());
+        let times = times(decoded.claims());
+        self.derived.signature = signature;
+        self.derived.computed = computed;
+        self.derived.findings = found;
+        self.derived.times = times;
+        if self.show_diff {
+            self.derived.diff = diff(self.original.as_deref(), &self.derived);
+        }
+        self.recomputes += 1;
+        self.recheck_claims();
+    }
+
+    /// Re-checks the claims against the shifted clock; nothing else is recomputed.
+    pub(super) fn recheck_claims(&mut self) {
+        let opts = ClaimOptions {
+            now: self.effective_now(),
+            leeway: self.leeway,
+            aud: self.aud.clone(),
+            iss: self.iss.clone(),
+        };
+        self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
+        self.derived.lights = self.lights();
+        self.claim_checks += 1;
+    }
+
+    fn lights(&self) -> Vec<Light> {
+        let d = &self.derived;
+        let light = |name, state, reason: String| Light {
+            name,
+            state,
+            reason,
+        };
+        let mut out = Vec::with_capacity(9);
+        out.push(match (d.decoded.shape, d.decoded.errors.first()) {
+            (_, Some(e)) => light("structure", LightState::Red, e.to_string()),
+            (Shape::Jwe, None) => light(
+                "structure",
+                LightState::Grey,
+                "a JWE: only its header is readable".to_owned(),
+            ),
+            _ if !d.decoded.is_compliant() => light(
+                "structure",
+                LightState::Yellow,
+                "readable, but not strict base64url (see findings)".to_owned(),
+            ),
+            _ => light(
+                "structure",
+                LightState::Green,
+                "a well-formed JWS".to_owned(),
+            ),
+        });
+        let sig_state = match d.signature.status {
+            SigStatus::Valid => LightState::Green,
+            SigStatus::Invalid | SigStatus::Malformed => LightState::Red,
+            SigStatus::Unverifiable | SigStatus::AcceptedUnsecured => LightState::Yellow,
+        };
+        let unsigned =
+            self.mode == super::Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
+        match (&d.sign_note, unsigned) {
+            (Some(note), true) => {
+                out.push(light(
+                    "signature",
+                    LightState::Yellow,
+                    format!("unsigned: {note}"),
+                ));
+            }
+            _ => out.push(light("signature", sig_state, d.signature.reason.clone())),
+        }
+        for name in ["exp", "nbf", "iat", "aud", "iss"] {
+            let (state, reason) = match d.claims.get(name) {
+                Some(c) => (
+                    match c.status {
+                        Status::Pass => LightState::Green,
+                        Status::Fail => LightState::Red,
+                        Status::Warn => LightState::Yellow,
+                        Status::Info => LightState::Grey,
+                    },
+                    c.detail.clone(),
+                ),
+                None => (
+                    LightState::Grey,
+                    "not checked: the payload has no claims".to_owned(),
+                ),
+            };
+            out.push(light(name, state, reason));
+        }
+        out.push(self.alg_light());
+        out.push(self.key_light());
+        out
+    }
+
+    fn alg_light(&self) -> Light {
+        let (state, reason) = match self.derived.decoded.alg() {
+            None => (LightState::Red, "the header has no alg".to_owned()),
+            Some(text) => match text.parse::<Alg>() {
+                Err(e) => (LightState::Red, e.to_string()),
+                Ok(Alg::None) => (
+                    LightState::Red,
+                    "alg none: unsecured, never accept it".to_owned(),
+                ),
+                Ok(alg) => match (self.pinned_alg, self.keys()) {
+                    (Some(pin), _) if pin != alg => (
+                        LightState::Red,
+                        format!("the header says {alg} but {pin} is required"),
+                    ),
+                    (_, Some(keys)) if !keys.keys.iter().any(|k| k.fits(alg)) => (
+                        LightState::Red,
+                        format!("{alg} does not fit the key ({})", keys.describe()),
+                    ),
+                    (Some(pin), _) => (LightState::Green, format!("pinned to {pin}")),
+                    (None, Some(_)) => (LightState::Green, format!("{alg} fits the key")),
+                    (None, None) => (
+                        LightState::Grey,
+                        format!("{alg}: no key to check it against"),
+                    ),
+                },
+            },
+        };
+        Light {
+            name: "alg",
+            state,
+            reason,
+        }
+    }
+
+    fn key_light(&self) -> Light {
+        let alg = self
+            .derived
+            .decoded
+            .alg()
+            .and_then(|a| a.parse::<Alg>().ok());
+        let (state, reason) = match key_for(self.keys(), alg) {
+            None => match &self.derived.key_error {
+                Some(e) => (LightState::Red, e.clone()),
+                None => (LightState::Grey, "no key".to_owned()),
+            },
+            Some(key) => match key.kind() {
+                KeyType::Secret => {
+                    let need = alg.map_or(32, Alg::hash_len);
+                    let have = key.bits() / 8;
+                    if have < 16 {
+                        (
+                            LightState::Red,
+                            format!("secret of {have} bytes: guessable"),
+                        )
+                    } else if have < need {
+                        (
+                            LightState::Yellow,
+                            format!("secret of {have} bytes, shorter than the {need}-byte hash"),
+                        )
+                    } else {
+                        (LightState::Green, format!("secret of {have} bytes"))
+                    }
+                }
+                KeyType::Rsa if key.bits() < 2048 => (
+                    LightState::Red,
+                    format!("RSA {} bits: below 2048, breakable", key.bits()),
+                ),
+                _ => (LightState::Green, key.describe()),
+            },
+        };
+        Light {
+            name: "key",
+            state,
+            reason,
+        }
+    }
+}
+
+/// What changed in the header and payload against the original token.
+pub fn diff(original: Option<&str>, now: &Derived) -> Vec<DiffLine> {
+    let Some(original) = original else {
+        return vec![DiffLine {
+            sign: ' ',
+            text: "no original token".to_owned(),
+        }];
+    };
+    let before = decode(original);
+    let mut out = Vec::new();
+    if before.token() == now.decoded.token() {
+        out.push(DiffLine {
+            sign: ' ',
+            text: "the token is the original, byte for byte".to_owned(),
+        });
+        return out;
+    }
+    let empty = Map::new();
+    diff_maps(
+        "header",
+        before.header.as_ref().unwrap_or(&empty),
+        now.decoded.header.as_ref().unwrap_or(&empty),
+        &mut out,
+    );
+    diff_maps(
+        "payload",
+        before.claims().unwrap_or(&empty),
+        now.decoded.claims().unwrap_or(&empty),
+        &mut out,
+    );
+    let sig = |d: &Decoded| d.signature().map(<[u8]>::to_vec);
+    if sig(&before) != sig(&now.decoded) {
+        out.push(DiffLine {
+            sign: '~',
+            text: "signature: changed".to_owned(),
+        });
+    }
+    if out.is_empty() {
+        out.push(DiffLine {
+            sign: ' ',
+            text: "same members; only the encoding differs".to_owned(),
+        });
+    }
+    out
+}
+
+fn diff_maps(part: &str, a: &Map<String, Value>, b: &Map<String, Value>, out: &mut Vec<DiffLine>) {
+    for (k, v) in a {
+        match b.get(k) {
+            None => out.push(DiffLine {
+                sign: '-',
+                text: format!("{part}.{k}: {v}"),
+            }),
+            Some(w) if w != v => out.push(DiffLine {
+                sign: '~',
+                text: format!("{part}.{k}: {v} -> {w}"),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (k, v) in b {
+        if !a.contains_key(k) {
+            out.push(DiffLine {
+                sign: '+',
+                text: format!("{part}.{k}: {v}"),
+            });
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! `App::update` for every action, in both modes.
+
+use ratatui_textarea::{Input, Key as K};
+
+use super::*;
+use crate::jose::key::{Key, parse_key};
+use crate::jose::verify::SigStatus;
+
+const NOW: f64 = 1_700_000_000.0;
+const RSA_PRIVATE: &str = include_str!("../../tests/fixtures/tui/rsa_private.pem");
+const RSA_PUBLIC: &str = include_str!("../../tests/fixtures/tui/rsa_public.pem");
+
+fn example() -> App {
+    App::new(LaunchOptions::default(), NOW)
+}
+
+fn hs256(payload: &str, secret: &str) -> String {
+    let key = Key::from_secret(Secret::from_utf8(secret));
+    crate::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, payload, Some(&key)).expect("signs")
+}
+
+fn rs256(payload: &str) -> String {
+    let keys = parse_key(RSA_PRIVATE.as_bytes()).expect("private key");
+    crate::jose::sign::sign(r#"{"alg":"RS256","typ":"JWT"}"#, payload, keys.keys.first())
+        .expect("signs")
+}
+
+fn ch(c: char) -> Input {
+    Input {
+        key: K::Char(c),
+        ..Input::default()
+    }
+}
+
+fn key(k: K) -> Input {
+    Input {
+        key: k,
+        ..Input::default()
+    }
+}
+
+fn type_into(app: &mut App, focus: Focus, text: &str) {
+    app.update(Action::Focus(focus), NOW);
+    app.update(Action::StartEdit, NOW);
+    for c in text.chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    app.update(Action::StopEdit, NOW);
+}
+
+fn clear_key(app: &mut App) {
+    app.update(Action::Focus(Focus::Signature), NOW);
+    app.update(Action::StartEdit, NOW);
+    for _ in 0..app.key.lines()[0].chars().count() {
+        app.update(Action::Edit(key(K::Backspace)), NOW);
+    }
+    app.update(Action::StopEdit, NOW);
+}
+
+fn light(app: &App, name: &str) -> LightState {
+    app.derived
+        .lights
+        .iter()
+        .find(|l| l.name == name)
+        .map(|l| l.state)
+        .expect("light exists")
+}
+
+#[test]
+fn example_is_signed_verified_and_counting_down() {
+    let app = example();
+    assert_eq!(app.mode, Mode::Verify);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    assert_eq!(app.key.lines(), [DEMO_SECRET]);
+    assert_eq!(app.derived.times.exp, Some(NOW + 300.0));
+    assert_eq!(light(&app, "exp"), LightState::Green);
+    assert!(app.header_text().contains("\"alg\": \"HS256\""));
+    assert!(app.payload_text().contains("\"name\": \"Ada Lovelace\""));
+}
+
+#[test]
+fn focus_cycles_both_ways() {
+    let mut app = example();
+    for expected in [
+        Focus::Header,
+        Focus::Payload,
+        Focus::Signature,
+        Focus::Claims,
+        Focus::Token,
+    ] {
+        app.update(Action::FocusNext, NOW);
+        assert_eq!(app.focus, expected);
+    }
+    app.update(Action::FocusPrev, NOW);
+    assert_eq!(app.focus, Focus::Claims);
+    assert_eq!(app.tab, Focus::Token, "claims never becomes the narrow tab");
+}
+
+#[test]
+fn pasted_token_is_the_truth_and_verified_with_the_key() {
+    let mut app = example();
+    let token = hs256(r#"{"sub":"x","exp":1700000100}"#, DEMO_SECRET);
+    app.update(Action::Paste(format!("Bearer {token}")), NOW);
+    assert_eq!(app.mode, Mode::Verify);
+    assert_eq!(
+        app.token_text,
+        format!("Bearer {token}"),
+        "raw input kept, not fixed"
+    );
+    assert_eq!(app.derived.decoded.token(), token);
+    assert!(app.derived.signature.is_valid());
+    assert!(
+        app.derived
+            .findings
+            .iter()
+            .any(|f| f.id == "input-stripped")
+    );
+    assert_eq!(app.original.as_deref(), Some(app.token_text.as_str()));
+}
+
+#[test]
+fn wrong_secret_then_typing_the_right_one_makes_it_valid() {
+    let mut app = example();
+    let token = hs256(r#"{"sub":"x"}"#, "another-secret-of-enough-length-0123");
+    app.update(Action::Paste(token.clone()), NOW);
+    assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+    clear_key(&mut app);
+    assert_eq!(app.derived.signature.status, SigStatus::Unverifiable);
+    type_into(
+        &mut app,
+        Focus::Signature,
+        "another-secret-of-enough-length-0123",
+    );
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    assert_eq!(
+        app.derived.decoded.token(),
+        token,
+        "verify mode never rewrites the token"
+    );
+}
+
+#[test]
+fn editing_the_payload_re_encodes_and_re_signs() {
+    let mut app = example();
+    let before = app.token_text.clone();
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::End)), NOW);
+    for c in " ".chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    // White space outside strings does not change the token.
+    assert_eq!(app.mode, Mode::Sign);
+    assert_eq!(app.token_text, before);
+    type_into(&mut app, Focus::Payload, "");
+    app.payload = editor::json_editor(r#"{"sub":"1234567890","admin":true}"#);
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    app.update(Action::Edit(key(K::End)), NOW);
+    app.update(Action::Edit(key(K::Left)), NOW);
+    app.update(Action::Edit(ch(' ')), NOW);
+    assert_ne!(app.token_text, before);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    let claims = app.derived.decoded.claims().expect("claims");
+    assert_eq!(claims.get("admin"), Some(&serde_json::Value::Bool(true)));
+}
+
+#[test]
+fn changing_the_algorithm_edits_the_header_and_re_signs() {
+    let mut app = example();
+    app.update(Action::CycleAlg(1), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert_eq!(app.derived.decoded.alg(), Some("HS384"));
+    assert!(app.header_text().contains("\"alg\": \"HS384\""));
+    assert!(app.derived.signature.is_valid());
+    app.update(Action::CycleAlg(-1), NOW);
+    app.update(Action::CycleAlg(-1), NOW);
+    assert_eq!(
+        app.derived.decoded.alg(),
+        Some("none"),
+        "wraps around backwards"
+    );
+    assert_eq!(light(&app, "alg"), LightState::Red);
+}
+
+#[test]
+fn public_key_only_leaves_the_token_unsigned_with_a_reason() {
+    let keys = parse_key(RSA_PUBLIC.as_bytes()).expect("public key");
+    let token = rs256(r#"{"sub":"rsa","exp":1700000600}"#);
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(token.clone()),
+            keys: Some(keys),
+            key_label: Some("rsa_public.pem".to_owned()),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    app.payload = editor::json_editor("{\n  \"sub\": \"rsa\",\n  \"exp\": 1700000600\n}");
+    type_into(&mut app, Focus::Payload, "");
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::End)), NOW);
+    app.update(Action::Edit(ch('1')), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert!(
+        app.token_text.ends_with('.'),
+        "unsigned: {}",
+        app.token_text
+    );
+    let note = app.derived.sign_note.as_deref().expect("says why");
+    assert!(note.contains("can verify but not sign"), "{note}");
+    assert!(!app.derived.signature.is_valid());
+}
+
+#[test]
+fn private_key_file_signs_rs256() {
+    let mut app = example();
+    app.update(Action::OpenKeyPrompt, NOW);
+    assert!(app.prompt.is_some());
+    for c in "key.pem".chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    let effects = app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(effects, vec![Effect::ReadKeyFile(PathBuf::from("key.pem"))]);
+    app.update(
+        Action::KeyFileRead {
+            path: "key.pem".to_owned(),
+            bytes: Ok(Zeroizing::new(RSA_PRIVATE.as_bytes().to_vec())),
+        },
+        NOW,
+    );
+    assert!(matches!(app.key_source, KeySource::Loaded { .. }));
+    app.update(Action::CycleAlg(1), NOW);
+    app.update(Action::CycleAlg(1), NOW);
+    assert_eq!(app.derived.decoded.alg(), Some("HS512"));
+    app.update(Action::CycleAlg(1), NOW);
+    assert_eq!(app.derived.decoded.alg(), Some("RS256"));
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    app.update(
+        Action::KeyFileRead {
+            path: "missing.pem".to_owned(),
+            bytes: Err("No such file".to_owned()),
+        },
+        NOW,
+    );
+    let (msg, tone) = app.message.clone().expect("message");
+    assert_eq!(tone, Tone::Error);
+    assert!(msg.contains("missing.pem"), "{msg}");
+}
+
+#[test]
+fn invalid_json_keeps_the_text_and_locates_the_error() {
+    let mut app = example();
+    let token = app.token_text.clone();
+    app.payload = editor::json_editor("{\n  \"a\": 1\n  \"b\": 2\n}");
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    app.update(Action::Edit(ch(' ')), NOW);
+    let err = app.derived.payload_error.clone().expect("located");
+    assert_eq!((err.line, err.column), (3, 3));
+    assert!(err.message.contains("expected `,`"), "{}", err.message);
+    assert!(app.payload_text().contains("\"b\": 2"), "text kept");
+    assert_eq!(app.token_text, token, "token not updated from broken JSON");
+    assert!(app.derived.sign_note.is_some());
+}
+
+#[test]
+fn clock_shift_and_leeway_move_the_expiry_verdict() {
+    let mut app = example();
+    let full = app.recomputes;
+    app.update(Action::ShiftClock(3600), NOW);
+    assert_eq!(light(&app, "exp"), LightState::Red);
+    assert!((app.effective_now() - (NOW + 3600.0)).abs() < 1e-9);
+    app.update(Action::AdjustLeeway(3600), NOW);
+    assert_eq!(light(&app, "exp"), LightState::Green);
+    app.update(Action::AdjustLeeway(-7200), NOW);
+    assert_eq!(app.leeway, 0, "leeway never goes negative");
+    app.update(Action::ResetClock, NOW);
+    assert_eq!(app.clock_shift, 0);
+    assert_eq!(light(&app, "exp"), LightState::Green);
+    assert_eq!(app.recomputes, full, "clock changes only re-check claims");
+}
+
+#[test]
+fn ticks_re_check_claims_only() {
+    let mut app = example();
+    let (full, checks) = (app.recomputes, app.claim_checks);
+    app.update(Action::Tick, NOW + 301.0);
+    assert_eq!(light(&app, "exp"), LightState::Red);
+    assert_eq!(app.recomputes, full);
+    assert_eq!(app.claim_checks, checks + 1);
+}
+
+#[test]
+fn keystrokes_that_change_nothing_recompute_nothing() {
+    let mut app = example();
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    let full = app.recomputes;
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::Left)), NOW);
+    assert_eq!(app.recomputes, full);
+    app.update(Action::Edit(ch('x')), NOW);
+    assert_eq!(app.recomputes, full + 1);
+}
+
+#[test]
+fn copy_effects_name_what_they_copy() {
+    let mut app = example();
+    let token = app.derived.decoded.token().to_owned();
+    assert_eq!(
+        app.update(Action::Copy(CopyTarget::Token), NOW),
+        vec![Effect::CopyToClipboard {
+            text: token,
+            what: "token"
+        }]
+    );
+    app.update(Action::Focus(Focus::Payload), NOW);
+    let effects = app.update(Action::CopyFocused, NOW);
+    assert!(matches!(
+        &effects[..],
+        [Effect::CopyToClipboard { what: "payload", text }] if text.contains("Ada Lovelace")
+    ));
+    assert_eq!(
+        app.update(Action::PasteFromClipboard, NOW),
+        vec![Effect::RequestClipboardPaste]
+    );
+    assert_eq!(app.update(Action::Quit, NOW), vec![Effect::Quit]);
+}
+
+#[test]
+fn restore_and_diff_against_the_original() {
+    let mut app = example();
+    let original = app.token_text.clone();
+    app.update(Action::CycleAlg(1), NOW);
+    app.update(Action::ToggleDiff, NOW);
+    assert!(
+        app.derived
+            .diff
+            .iter()
+            .any(|d| d.sign == '~' && d.text.contains("header.alg")),
+        "{:?}",
+        app.derived.diff
+    );
+    app.update(Action::ToggleDiff, NOW);
+    app.update(Action::RestoreOriginal, NOW);
+    assert_eq!(app.token_text, original);
+    assert_eq!(app.mode, Mode::Verify);
+    assert!(app.derived.signature.is_valid());
+}
+
+#[test]
+fn paste_routes_to_the_editor_being_edited() {
+    let mut app = example();
+    let token = app.token_text.clone();
+    app.update(Action::Focus(Focus::Header), NOW);
+    app.update(Action::StartEdit, NOW);
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::End)), NOW);
+    app.update(Action::Paste("\n  \"kid\": \"k1\",".to_owned()), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert_eq!(app.derived.decoded.header_str("kid"), Some("k1"));
+    assert_ne!(app.token_text, token);
+    // Not editing: a paste replaces the token.
+    app.update(Action::StopEdit, NOW);
+    app.update(Action::Paste(token.clone()), NOW);
+    assert_eq!(app.token_text, token);
+    assert_eq!(app.mode, Mode::Verify);
+}
+
+#[test]
+fn a_pasted_key_in_the_signature_pane_is_loaded() {
+    let mut app = example();
+    app.update(Action::Focus(Focus::Signature), NOW);
+    app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
+    let desc = app.key_description().expect("key");
+    assert!(desc.contains("RSA 2048-bit public key"), "{desc}");
+    assert_eq!(
+        light(&app, "alg"),
+        LightState::Red,
+        "HS256 does not fit an RSA key"
+    );
+}
+
+#[test]
+fn key_reveal_and_base64_encoding() {
+    let mut app = example();
+    assert_eq!(app.key.mask_char(), Some(editor::MASK));
+    clear_key(&mut app);
+    type_into(&mut app, Focus::Signature, "not base64!");
+    app.update(Action::ToggleReveal, NOW);
+    assert_eq!(app.key.mask_char(), None);
+    app.update(Action::ToggleKeyEncoding, NOW);
+    assert_eq!(app.key_encoding, KeyEncoding::Base64);
+    assert!(
+        app.derived.key_error.is_some(),
+        "the demo secret is not Base64"
+    );
+    assert_eq!(light(&app, "key"), LightState::Red);
+}
+
+#[test]
+fn control_characters_never_enter_an_editor() {
+    let mut app = example();
+    app.update(Action::Paste("abc\u{1b}[31m.def".to_owned()), NOW);
+    assert!(!app.token_text.contains('\u{1b}'));
+    assert!(app.token_text.contains("\\u{1b}"));
+    let payload = "{\"x\":\"\u{1b}]0;pwned\u{7}\"}";
+    let token = format!(
+        "{}.{}.",
+        crate::jose::b64::encode(br#"{"alg":"none"}"#),
+        crate::jose::b64::encode(payload.as_bytes())
+    );
+    app.update(Action::Paste(token), NOW);
+    assert!(
+        app.payload_text().contains("\\u{1b}"),
+        "{}",
+        app.payload_text()
+    );
+    assert!(
+        !app.payload_text()
+            .chars()
+            .any(|c| c != '\n' && crate::ui::text::needs_escape(c))
+    );
+}
+
+#[test]
+fn token_edits_stay_in_verify_mode() {
+    let mut app = example();
+    app.update(Action::Focus(Focus::Token), NOW);
+    app.update(Action::StartEdit, NOW);
+    assert!(app.token_editor.is_some());
+    app.update(Action::Edit(ch('x')), NOW);
+    assert_eq!(app.mode, Mode::Verify);
+    assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+    app.update(Action::Edit(key(K::Backspace)), NOW);
+    assert!(app.derived.signature.is_valid());
+    app.update(Action::StopEdit, NOW);
+    assert!(app.token_editor.is_none());
+}
+
+#[test]
+fn help_scroll_and_messages() {
+    let mut app = example();
+    app.update(Action::ToggleHelp, NOW);
+    assert!(app.help);
+    app.update(Action::Scroll(Focus::Payload, 3), NOW);
+    app.update(Action::Scroll(Focus::Payload, -10), NOW);
+    assert_eq!(app.scroll_of(Focus::Payload), 0);
+    app.update(Action::Message("copied".to_owned(), Tone::Info), NOW);
+    assert!(app.message.is_some());
+    app.update(Action::Tick, NOW + 1.0);
+    assert!(app.message.is_some(), "a tick keeps the message");
+    app.update(Action::FocusNext, NOW);
+    assert!(app.message.is_none(), "the next action clears it");
+}

@@ -1,0 +1,238 @@
+//! The Claims strip: status lights, dates with live countdowns, the lifetime gauge, findings.
+
+use chrono::Local;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+use super::pane_block;
+use super::text::{ago, countdown, escape_untrusted, escaped_spans, format_timestamp};
+use crate::app::{App, Focus, LightState, Zone};
+use crate::jose::finding::Severity;
+
+/// The symbol and style of a light.
+pub fn light_look(app: &App, state: LightState) -> (&'static str, Style) {
+    let t = &app.theme;
+    match state {
+        LightState::Green => ("✔", t.ok),
+        LightState::Yellow => ("!", t.warn),
+        LightState::Red => ("✘", t.fail),
+        LightState::Grey => ("·", t.muted),
+    }
+}
+
+/// The clock shift in words: `+1h 0m`, `-2d 0h`.
+pub fn shift_words(shift: i64) -> String {
+    let sign = if shift < 0 { '-' } else { '+' };
+    format!("{sign}{}", super::text::duration(shift.unsigned_abs()))
+}
+
+/// Draws the Claims strip; `compact` keeps only the lights and the expiry.
+pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
+    let theme = &app.theme;
+    let mut title = vec![Span::styled(
+        format!(" leeway {}s ", app.leeway),
+        theme.muted,
+    )];
+    if app.clock_shift != 0 {
+        title.push(Span::styled(
+            format!(" CLOCK SHIFTED {} ", shift_words(app.clock_shift)),
+            theme.clock_shifted,
+        ));
+    }
+    let block = pane_block(app, Focus::Claims, title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let scroll = u16::try_from(app.scroll_of(Focus::Claims)).unwrap_or(0);
+    let mut left = vec![lights_line(app)];
+    if compact {
+        left.extend(time_lines(app, false).into_iter().take(1));
+        Paragraph::new(left).render(inner, buf);
+        return;
+    }
+    for light in &app.derived.lights {
+        if matches!(light.state, LightState::Red | LightState::Yellow) {
+            let (sym, style) = light_look(app, light.state);
+            let mut spans = vec![Span::styled(format!("{sym} {}: ", light.name), style)];
+            spans.extend(escaped_spans(&light.reason, Style::new(), theme.escaped));
+            left.push(Line::from(spans));
+        }
+    }
+    left.extend(time_lines(app, true));
+    let [l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+    left.extend(gauge_line(app, l.width));
+    left.extend(identity_lines(app));
+    Paragraph::new(left)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(l, buf);
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(theme.border)
+        .title(Span::styled(
+            format!(" Findings ({}) ", app.derived.findings.len()),
+            theme.title,
+        ));
+    let right_inner = block.inner(r);
+    block.render(r, buf);
+    let mut right = Vec::new();
+    for f in &app.derived.findings {
+        let style = match f.severity {
+            Severity::High => theme.fail,
+            Severity::Medium => theme.warn,
+            Severity::Low | Severity::Info => theme.muted,
+        };
+        let mut spans = vec![Span::styled(
+            format!("{} ", f.severity.name().to_uppercase()),
+            style,
+        )];
+        spans.extend(escaped_spans(&f.message, Style::new(), theme.escaped));
+        right.push(Line::from(spans));
+        right.push(Line::styled(format!("  {}", f.explanation), theme.muted));
+    }
+    if right.is_empty() {
+        right.push(Line::styled("nothing to report", theme.muted));
+    }
+    Paragraph::new(right)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0))
+        .render(right_inner, buf);
+}
+
+fn lights_line(app: &App) -> Line<'static> {
+    let mut spans = Vec::new();
+    for light in &app.derived.lights {
+        let (sym, style) = light_look(app, light.state);
+        spans.push(Span::styled(format!("{sym} {}", light.name), style));
+        spans.push(Span::raw("  "));
+    }
+    Line::from(spans)
+}
+
+fn dates(app: &App, unix: f64) -> String {
+    let pair = match app.zone {
+        Zone::System => format_timestamp(unix, &Local),
+        Zone::Fixed(tz) => format_timestamp(unix, &tz),
+    };
+    match pair {
+        Some((local, utc)) => format!("{local} · {utc}"),
+        None => format!("{unix} (not a date)"),
+    }
+}
+
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn secs(delta: f64) -> (bool, u64) {
+    let future = delta > 0.0;
+    (future, delta.abs().floor() as u64)
+}
+
+fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let now = app.effective_now();
+    let t = app.derived.times;
+    let mut out = Vec::new();
+    let status = |name: &str| {
+        app.derived
+            .lights
+            .iter()
+            .find(|l| l.name == name)
+            .map_or(LightState::Grey, |l| l.state)
+    };
+    let rows: [(&str, Option<f64>, &str); 3] = [
+        ("exp", t.exp, "no exp: the token never expires"),
+        ("nbf", t.nbf, "no nbf: valid from issue"),
+        ("iat", t.iat, "no iat: issue time unknown"),
+    ];
+    for (name, value, absent) in rows {
+        let Some(v) = value else {
+            out.push(Line::styled(format!("{name}  {absent}"), theme.muted));
+            continue;
+        };
+        let (future, n) = secs(v - now);
+        let relative = match (name, future) {
+            ("exp", true) => format!("expires in {}", countdown(n)),
+            ("exp", false) => format!("expired {}", ago(n)),
+            ("nbf", true) => format!("valid in {}", countdown(n)),
+            ("nbf", false) => format!("valid since {}", ago(n)),
+            (_, true) => format!("issued in the future, in {}", countdown(n)),
+            _ => format!("issued {}", ago(n)),
+        };
+        let (_, style) = light_look(app, status(name));
+        out.push(Line::from(vec![
+            Span::styled(format!("{name}  "), theme.title),
+            Span::raw(if with_dates {
+                format!("{}  ", dates(app, v))
+            } else {
+                String::new()
+            }),
+            Span::styled(relative, style),
+        ]));
+    }
+    out
+}
+
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss
+)]
+fn gauge_line(app: &App, width: u16) -> Option<Line<'static>> {
+    let theme = &app.theme;
+    let (iat, exp) = (app.derived.times.iat?, app.derived.times.exp?);
+    if exp <= iat {
+        return None;
+    }
+    let now = app.effective_now();
+    let cells = usize::from(width.saturating_sub(36)).clamp(8, 40);
+    let frac = ((now - iat) / (exp - iat)).clamp(0.0, 1.0);
+    let at = ((frac * cells as f64) as usize).min(cells - 1);
+    let bar: String = (0..cells)
+        .map(|i| match i.cmp(&at) {
+            std::cmp::Ordering::Less => '█',
+            std::cmp::Ordering::Equal => '▲',
+            std::cmp::Ordering::Greater => '·',
+        })
+        .collect();
+    let style = if now >= exp { theme.fail } else { theme.ok };
+    Some(Line::from(vec![
+        Span::styled("life ", theme.title),
+        Span::styled("iat ", theme.muted),
+        Span::styled(bar, style),
+        Span::styled(" exp", theme.muted),
+        Span::raw(format!(
+            "  {:.0}% of {} used",
+            frac * 100.0,
+            super::text::duration((exp - iat) as u64)
+        )),
+    ]))
+}
+
+fn identity_lines(app: &App) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let claims = app.derived.decoded.claims();
+    let mut out = Vec::new();
+    for name in ["sub", "aud", "iss"] {
+        let Some(value) = claims.and_then(|c| c.get(name)) else {
+            continue;
+        };
+        let shown = match value {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let mut spans = vec![Span::styled(format!("{name}  "), theme.title)];
+        spans.extend(escaped_spans(&shown, Style::new(), theme.escaped));
+        if let Some(check) = app.derived.claims.get(name) {
+            spans.push(Span::styled(
+                format!("  {}", escape_untrusted(&check.detail)),
+                theme.muted,
+            ));
+        }
+        out.push(Line::from(spans));
+    }
+    out
+}

@@ -1,0 +1,94 @@
+//! The Header and Payload panes: JSON editors, coloured while not being edited, errors located.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::pane_block;
+use super::text::{escape_untrusted, highlight_json};
+use crate::app::{App, Focus};
+use crate::jose::decode::{Problem, Segment};
+
+/// Draws the Header or the Payload pane.
+pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let (editor, json_error, segment) = match pane {
+        Focus::Header => (
+            &app.header,
+            app.derived.header_error.as_ref(),
+            Segment::Header,
+        ),
+        _ => (
+            &app.payload,
+            app.derived.payload_error.as_ref(),
+            Segment::Payload,
+        ),
+    };
+    let mut title = Vec::new();
+    if let Some(e) = json_error {
+        title.push(Span::styled(format!(" {e} "), theme.fail));
+    } else if let Some(e) = app
+        .derived
+        .decoded
+        .errors
+        .iter()
+        .find(|e| e.segment == Some(segment) && !matches!(e.problem, Problem::Json(_)))
+    {
+        title.push(Span::styled(
+            format!(" {} ", escape_untrusted(&e.to_string())),
+            theme.fail,
+        ));
+    }
+    let block = pane_block(app, pane, title);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let error_line = json_error.map(|e| e.line.saturating_sub(1));
+    if app.editing && app.focus == pane {
+        editor.render(inner, buf);
+        if let Some(line) = error_line {
+            let top = usize::from(editor.scroll_offset().0);
+            mark(app, area, inner, line.checked_sub(top), buf);
+        }
+        return;
+    }
+    let lines = editor.lines();
+    let height = usize::from(inner.height);
+    let first = app.scroll_of(pane).min(lines.len().saturating_sub(height));
+    let shown: Vec<Line> = lines
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, text)| {
+            let mut line = highlight_json(text, theme)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            if Some(i) == error_line {
+                line = line.patch_style(theme.fail.add_modifier(Modifier::UNDERLINED));
+            }
+            line
+        })
+        .collect();
+    Paragraph::new(shown).render(inner, buf);
+    if let Some(line) = error_line {
+        mark(app, area, inner, line.checked_sub(first), buf);
+    }
+}
+
+/// Marks a row on the pane's left border with an arrow.
+fn mark(app: &App, area: Rect, inner: Rect, row: Option<usize>, buf: &mut Buffer) {
+    let Some(row) = row.and_then(|r| u16::try_from(r).ok()) else {
+        return;
+    };
+    if row < inner.height
+        && let Some(cell) = buf.cell_mut((area.x, inner.y + row))
+    {
+        cell.set_char('▶').set_style(app.theme.fail);
+    }
+}

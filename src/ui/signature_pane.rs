@@ -1,0 +1,211 @@
+//! The Signature pane: algorithm, key, verdict, and the computation written out with real values.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use super::text::escaped_spans;
+use super::{centered, pane_block};
+use crate::app::{App, Focus, KeyEncoding, KeySource, Mode};
+use crate::jose::alg::Alg;
+use crate::jose::b64;
+use crate::jose::verify::SigStatus;
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Hex in groups of eight digits, so it wraps at group boundaries.
+fn spaced_hex(bytes: &[u8]) -> String {
+    bytes.chunks(4).map(hex).collect::<Vec<_>>().join(" ")
+}
+
+/// Draws the Signature pane.
+#[allow(clippy::too_many_lines)]
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let d = &app.derived;
+    let block = pane_block(app, Focus::Signature, Vec::new());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height < 3 {
+        return;
+    }
+    let [alg_row, key_label, key_row, rest] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ])
+    .areas(inner);
+    let alg = d.decoded.alg().unwrap_or("(none)");
+    let mut spans = vec![
+        Span::styled("Algorithm ", theme.muted),
+        Span::styled(super::text::escape_untrusted(alg).into_owned(), theme.title),
+        Span::styled("  a/A: change", theme.muted),
+    ];
+    if let Some(pin) = app.pinned_alg {
+        spans.push(Span::styled(format!("  pinned: {pin}"), theme.warn));
+    }
+    Line::from(spans).render(alg_row, buf);
+
+    match &app.key_source {
+        KeySource::Typed => {
+            let enc = match app.key_encoding {
+                KeyEncoding::Utf8 => "UTF-8",
+                KeyEncoding::Base64 => "Base64",
+            };
+            let shown = if app.reveal { "shown" } else { "masked" };
+            Line::from(vec![
+                Span::styled(format!("Key: secret, {enc}, {shown}"), theme.muted),
+                Span::styled("  r b o", theme.muted),
+            ])
+            .render(key_label, buf);
+            let [marker, field] =
+                Layout::horizontal([Constraint::Length(2), Constraint::Fill(1)]).areas(key_row);
+            Span::styled("▸ ", theme.muted).render(marker, buf);
+            app.key.render(field, buf);
+        }
+        KeySource::Loaded { label, keys } => {
+            Line::styled(
+                format!("Key loaded from {label}  o: another file"),
+                theme.muted,
+            )
+            .render(key_label, buf);
+            Line::from(escaped_spans(&keys.describe(), theme.title, theme.escaped))
+                .render(key_row, buf);
+        }
+    }
+
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(e) = &d.key_error {
+        lines.push(Line::styled(format!("✘ {e}"), theme.fail));
+    }
+    let (badge, style) = match d.signature.status {
+        SigStatus::Valid => ("✔ VERIFIED", theme.ok),
+        SigStatus::Invalid => ("✘ INVALID", theme.fail),
+        SigStatus::Malformed => ("✘ MALFORMED", theme.fail),
+        SigStatus::Unverifiable => ("? UNVERIFIED", theme.warn),
+        SigStatus::AcceptedUnsecured => ("! UNSECURED", theme.warn),
+    };
+    let unsigned = app.mode == Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
+    match (&d.sign_note, app.mode) {
+        (Some(note), Mode::Sign) if unsigned => {
+            lines.push(Line::from(vec![
+                Span::styled("! UNSIGNED ", theme.warn),
+                Span::raw(note.clone()),
+            ]));
+        }
+        (note, _) => {
+            let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
+            verdict.extend(escaped_spans(
+                &d.signature.reason,
+                Style::new(),
+                theme.escaped,
+            ));
+            lines.push(Line::from(verdict));
+            if let (Some(note), Mode::Sign) = (note, app.mode) {
+                lines.push(Line::styled(format!("! {note}"), theme.warn));
+            }
+        }
+    }
+    lines.push(Line::default());
+    if let Some(input) = d.decoded.signing_input() {
+        let parsed = d.decoded.alg().and_then(|a| a.parse::<Alg>().ok());
+        if let Some(alg) = parsed {
+            lines.push(Line::styled(alg.formula(), theme.title));
+        }
+        let dot = input.find('.').unwrap_or(input.len());
+        let clip = |s: &str, n: usize| -> String {
+            if s.len() > n {
+                format!("{}…", &s[..n])
+            } else {
+                s.to_owned()
+            }
+        };
+        lines.push(Line::styled(
+            format!("signing input ({} bytes)", input.len()),
+            theme.muted,
+        ));
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(clip(&input[..dot], 20), theme.token_header),
+            Span::styled(".", theme.token_dot),
+            Span::styled(
+                clip(input.get(dot + 1..).unwrap_or(""), 20),
+                theme.token_payload,
+            ),
+        ]));
+        if let Some(sig) = d.decoded.signature().filter(|s| !s.is_empty()) {
+            lines.push(Line::from(vec![
+                Span::styled("token signature  ", theme.muted),
+                Span::styled(format!("{} bytes", sig.len()), theme.muted),
+            ]));
+            lines.push(Line::styled(
+                format!("  hex {}", spaced_hex(sig)),
+                theme.token_signature,
+            ));
+            lines.push(Line::styled(
+                format!("  b64url {}", b64::encode(sig)),
+                theme.token_signature,
+            ));
+        }
+        if let Some(computed) = &d.computed {
+            let same = d.decoded.signature() == Some(computed.as_slice());
+            lines.push(Line::from(vec![
+                Span::styled("computed with the key ", theme.muted),
+                if same {
+                    Span::styled("= matches", theme.ok)
+                } else {
+                    Span::styled("≠ differs", theme.fail)
+                },
+            ]));
+            lines.push(Line::styled(
+                format!("  hex {}", spaced_hex(computed)),
+                theme.muted,
+            ));
+            lines.push(Line::styled(
+                format!("  b64url {}", b64::encode(computed)),
+                theme.muted,
+            ));
+        }
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .scroll((
+            u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0),
+            0,
+        ))
+        .render(rest, buf);
+}
+
+/// Draws the key file prompt over the screen.
+pub fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
+    let Some(prompt) = &app.prompt else {
+        return;
+    };
+    let rect = centered(area, 70, 4);
+    Clear.render(rect, buf);
+    let block = Block::bordered()
+        .border_style(app.theme.border_focus)
+        .title(" Load a key: PEM, JWK or JWKS file (Enter: load, Esc: cancel) ");
+    let inner = block.inner(rect);
+    block.render(rect, buf);
+    let [field, hint] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    prompt.render(field, buf);
+    Line::styled(
+        "the file is read once; a private key is kept in memory only",
+        app.theme.muted,
+    )
+    .render(hint, buf);
+}

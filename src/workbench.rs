@@ -1,0 +1,199 @@
+//! The workbench loop: terminal events become actions, `App::update` runs, effects are performed
+//! (clipboard, key files), and the screen is drawn again.
+
+use std::io;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+use zeroize::Zeroizing;
+
+use crate::app::{Action, App, CopyTarget, Effect, Focus, LaunchOptions, Tone};
+use crate::clipboard::Clipboard;
+use crate::tui::{Input, Tui};
+use crate::ui::{self, LayoutMode, Panes, Theme};
+
+/// Rows scrolled by one wheel step.
+const WHEEL_ROWS: i32 = 3;
+/// Rows scrolled by a page key.
+const PAGE_ROWS: i32 = 10;
+
+/// Opens the workbench on the terminal and runs it until the user quits.
+pub fn run(opts: LaunchOptions) -> io::Result<()> {
+    let mut tui = Tui::new(Duration::from_secs(1))?;
+    // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
+    // message over the example instead of an exit.
+    let mut startup =
+        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
+    let mut app = App::new(opts, unix_now());
+    app.theme = Theme::detect();
+    let mut clipboard = Clipboard::new();
+    tui.draw(|frame, _| ui::draw(frame, &app))?;
+    loop {
+        let action = match startup.take() {
+            Some(action) => Some(action),
+            None => match tui.next_input()? {
+                Input::Signal(_) => return Ok(()),
+                Input::Tick => Some(Action::Tick),
+                Input::Event(event) => {
+                    let size = tui.terminal().size()?;
+                    action_for_event(&app, &event, Rect::new(0, 0, size.width, size.height))
+                }
+            },
+        };
+        if let Some(action) = action {
+            let mut pending = app.update(action, unix_now());
+            while let Some(effect) = pending.pop() {
+                let follow = match effect {
+                    Effect::Quit => return Ok(()),
+                    Effect::CopyToClipboard { text, what } => {
+                        let outcome = clipboard.copy(&text, tui.writer());
+                        let tone = if outcome.is_copied() {
+                            Tone::Info
+                        } else {
+                            Tone::Error
+                        };
+                        Action::Message(outcome.message(what), tone)
+                    }
+                    Effect::RequestClipboardPaste => match clipboard.paste() {
+                        Ok(text) => Action::Paste(text),
+                        Err(e) => Action::Message(e.to_string(), Tone::Error),
+                    },
+                    Effect::ReadKeyFile(path) => Action::KeyFileRead {
+                        path: path.display().to_string(),
+                        bytes: std::fs::read(&path)
+                            .map(Zeroizing::new)
+                            .map_err(|e| e.to_string()),
+                    },
+                };
+                pending.extend(app.update(follow, unix_now()));
+            }
+        }
+        tui.draw(|frame, _| ui::draw(frame, &app))?;
+    }
+}
+
+/// The real time in Unix seconds.
+pub fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// The action for a terminal event on a screen of `area`, given what the app is doing.
+pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(app, *key),
+        Event::Paste(text) => Some(Action::Paste(text.clone())),
+        Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
+        _ => None,
+    }
+}
+
+/// The action for a key press. App keys are matched before the editor sees the key, so the
+/// editor's own bindings never swallow quitting, leaving or focus moves.
+pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        return Some(Action::Quit);
+    }
+    if ctrl && key.code == KeyCode::Char('v') {
+        return Some(Action::PasteFromClipboard);
+    }
+    if app.help {
+        return matches!(
+            key.code,
+            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1)
+        )
+        .then_some(Action::ToggleHelp);
+    }
+    if app.prompt.is_some() {
+        return Some(match key.code {
+            KeyCode::Enter => Action::SubmitPrompt,
+            KeyCode::Esc => Action::StopEdit,
+            _ => Action::Edit(key.into()),
+        });
+    }
+    if app.show_diff {
+        return match key.code {
+            KeyCode::Esc | KeyCode::Char('v' | 'q') => Some(Action::ToggleDiff),
+            KeyCode::Char('u') => Some(Action::RestoreOriginal),
+            _ => None,
+        };
+    }
+    if app.editing {
+        return Some(match key.code {
+            KeyCode::Esc => Action::StopEdit,
+            KeyCode::Tab => Action::FocusNext,
+            KeyCode::BackTab => Action::FocusPrev,
+            KeyCode::F(1) => Action::ToggleHelp,
+            KeyCode::Enter if matches!(app.focus, Focus::Token | Focus::Signature) => {
+                Action::StopEdit
+            }
+            _ => Action::Edit(key.into()),
+        });
+    }
+    let focus = app.focus;
+    Some(match key.code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Tab => Action::FocusNext,
+        KeyCode::BackTab => Action::FocusPrev,
+        KeyCode::Enter | KeyCode::Char('i') => Action::StartEdit,
+        KeyCode::Up | KeyCode::Char('k') => Action::Scroll(focus, -1),
+        KeyCode::Down | KeyCode::Char('j') => Action::Scroll(focus, 1),
+        KeyCode::PageUp => Action::Scroll(focus, -PAGE_ROWS),
+        KeyCode::PageDown => Action::Scroll(focus, PAGE_ROWS),
+        KeyCode::Home => Action::Scroll(focus, i32::MIN),
+        KeyCode::Char('p') => Action::PasteFromClipboard,
+        KeyCode::Char('c') => Action::CopyFocused,
+        KeyCode::Char('C') => Action::Copy(CopyTarget::Token),
+        KeyCode::Char('a') => Action::CycleAlg(1),
+        KeyCode::Char('A') => Action::CycleAlg(-1),
+        KeyCode::Char('r') => Action::ToggleReveal,
+        KeyCode::Char('b') => Action::ToggleKeyEncoding,
+        KeyCode::Char('o') => Action::OpenKeyPrompt,
+        KeyCode::Char('m') => Action::ShiftClock(60),
+        KeyCode::Char('M') => Action::ShiftClock(-60),
+        KeyCode::Char('h') => Action::ShiftClock(3600),
+        KeyCode::Char('H') => Action::ShiftClock(-3600),
+        KeyCode::Char('d') => Action::ShiftClock(86_400),
+        KeyCode::Char('D') => Action::ShiftClock(-86_400),
+        KeyCode::Char('0') => Action::ResetClock,
+        KeyCode::Char('>') => Action::AdjustLeeway(10),
+        KeyCode::Char('<') => Action::AdjustLeeway(-10),
+        KeyCode::Char('v') => Action::ToggleDiff,
+        KeyCode::Char('u') => Action::RestoreOriginal,
+        _ => return None,
+    })
+}
+
+fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
+    let panes = Panes::compute(area);
+    let at = Position::new(mouse.column, mouse.row);
+    let body = |pane: Focus| {
+        if panes.mode == LayoutMode::Narrow && pane != Focus::Claims {
+            app.tab
+        } else {
+            pane
+        }
+    };
+    let pane = [
+        (Focus::Token, panes.token),
+        (Focus::Header, panes.header),
+        (Focus::Payload, panes.payload),
+        (Focus::Signature, panes.signature),
+        (Focus::Claims, panes.claims),
+    ]
+    .into_iter()
+    .find(|(_, r)| r.contains(at))
+    .map(|(p, _)| body(p))?;
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Focus(pane)),
+        MouseEventKind::ScrollDown => Some(Action::Scroll(pane, WHEEL_ROWS)),
+        MouseEventKind::ScrollUp => Some(Action::Scroll(pane, -WHEEL_ROWS)),
+        _ => None,
+    }
+}

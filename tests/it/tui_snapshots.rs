@@ -1,0 +1,213 @@
+//! The rendered workbench screens, drawn to a `TestBackend` at a fixed clock and time zone.
+
+use chrono::FixedOffset;
+use insta::assert_snapshot;
+use jwt_workbench::app::{Action, App, Focus, LaunchOptions, Zone};
+use jwt_workbench::jose::key::{Key, Secret, parse_key};
+use jwt_workbench::ui::{self, Theme};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui_textarea::{Input, Key as K};
+
+const NOW: f64 = 1_700_000_000.0;
+const RSA_PRIVATE: &str = include_str!("../fixtures/tui/rsa_private.pem");
+const RSA_PUBLIC: &str = include_str!("../fixtures/tui/rsa_public.pem");
+
+fn app(opts: LaunchOptions) -> App {
+    let mut app = App::new(opts, NOW);
+    app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
+    app.theme = Theme::mono();
+    app
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|frame| ui::draw(frame, app)).expect("draws");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn hs256(payload: &str, secret: &str) -> String {
+    let key = Key::from_secret(Secret::from_utf8(secret));
+    jwt_workbench::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, payload, Some(&key))
+        .expect("signs")
+}
+
+fn edit(app: &mut App, pane: Focus, keys: &[Input]) {
+    app.update(Action::Focus(pane), NOW);
+    app.update(Action::StartEdit, NOW);
+    for k in keys {
+        app.update(Action::Edit(k.clone()), NOW);
+    }
+    app.update(Action::StopEdit, NOW);
+}
+
+fn key(k: K) -> Input {
+    Input {
+        key: k,
+        ..Input::default()
+    }
+}
+
+#[test]
+fn example_token_verified_and_counting_down() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Tick, NOW + 48.0);
+    let shot = screen(&app, 140, 40);
+    assert!(shot.contains("expires in 04:12"), "{shot}");
+    assert!(shot.contains("✔ VERIFIED"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn wrong_secret() {
+    let mut app = app(LaunchOptions::default());
+    let token = hs256(
+        r#"{"sub":"1234567890","name":"Ada Lovelace","iat":1700000000,"exp":1700000300}"#,
+        "a-different-secret-that-signed-this-token",
+    );
+    app.update(Action::Paste(token), NOW);
+    let shot = screen(&app, 140, 40);
+    assert!(shot.contains("✘ INVALID"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn expired_with_clock_shift() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::ShiftClock(3600), NOW);
+    let shot = screen(&app, 140, 40);
+    assert!(shot.contains("CLOCK SHIFTED +1h 0m"), "{shot}");
+    assert!(shot.contains("expired 55m 0s ago"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn invalid_json_is_located() {
+    let mut app = app(LaunchOptions::default());
+    // Line 2 ends `"sub": "1234567890",`: deleting the comma breaks line 3.
+    edit(
+        &mut app,
+        Focus::Payload,
+        &[key(K::Down), key(K::End), key(K::Backspace)],
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(
+        shot.contains("line 3, col 3: expected `,` or `}`"),
+        "{shot}"
+    );
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn malformed_token_shows_errors_per_segment() {
+    let mut app = app(LaunchOptions::default());
+    app.update(
+        Action::Paste("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4Ig=.not*base64".to_owned()),
+        NOW,
+    );
+    let shot = screen(&app, 140, 40);
+    assert_snapshot!(shot);
+}
+
+fn rs256_app() -> App {
+    let private = parse_key(RSA_PRIVATE.as_bytes()).expect("private key");
+    let token = jwt_workbench::jose::sign::sign(
+        r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#,
+        r#"{"sub":"rsa-user","iss":"https://issuer.example","iat":1699999000,"exp":1700003600}"#,
+        private.keys.first(),
+    )
+    .expect("signs");
+    app(LaunchOptions {
+        token: Some(token),
+        keys: Some(parse_key(RSA_PUBLIC.as_bytes()).expect("public key")),
+        key_label: Some("rsa_public.pem".to_owned()),
+        ..LaunchOptions::default()
+    })
+}
+
+#[test]
+fn rs256_verified_with_a_public_key() {
+    let app = rs256_app();
+    let shot = screen(&app, 140, 40);
+    assert!(shot.contains("✔ VERIFIED"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn rs256_unsigned_after_an_edit_with_only_a_public_key() {
+    let mut app = rs256_app();
+    edit(
+        &mut app,
+        Focus::Payload,
+        &[
+            key(K::Down),
+            key(K::End),
+            key(K::Left),
+            key(K::Left),
+            key(K::Char('X')),
+        ],
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(shot.contains("! UNSIGNED"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::ToggleHelp, NOW);
+    assert_snapshot!(screen(&app, 140, 40));
+}
+
+#[test]
+fn medium_layout() {
+    let app = app(LaunchOptions::default());
+    assert_snapshot!(screen(&app, 100, 30));
+}
+
+#[test]
+fn narrow_layout_shows_one_pane() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Focus(Focus::Payload), NOW);
+    assert_snapshot!(screen(&app, 70, 24));
+}
+
+#[test]
+fn too_small() {
+    let app = app(LaunchOptions::default());
+    assert_snapshot!(screen(&app, 30, 8));
+}
+
+#[test]
+fn escape_sequences_in_claims_are_shown_escaped() {
+    // A JSON-escaped ESC (valid JSON, a real ESC once parsed) and a raw bidi override.
+    let payload =
+        "{\"sub\":\"\\u001b[31mred\\u001b[0m\",\"name\":\"\u{202e}evil\",\"exp\":1700000300}";
+    let token = format!(
+        "{}.{}.sig",
+        jwt_workbench::jose::b64::encode(br#"{"alg":"HS256"}"#),
+        jwt_workbench::jose::b64::encode(payload.as_bytes())
+    );
+    let app = app(LaunchOptions {
+        token: Some(token),
+        ..LaunchOptions::default()
+    });
+    let shot = screen(&app, 140, 40);
+    assert!(!shot.contains('\u{1b}'), "an ESC reached the screen");
+    assert!(
+        !shot.contains('\u{202e}'),
+        "a bidi override reached the screen"
+    );
+    assert!(shot.contains("\\u{1b}[31mred"), "{shot}");
+    assert_snapshot!(shot);
+}
