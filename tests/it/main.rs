@@ -1,4 +1,5 @@
 //! The integration tests, one binary: one module per area.
 
 mod cli;
+mod e2e_tmux;
 mod tui_snapshots;

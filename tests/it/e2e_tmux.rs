@@ -1,0 +1,241 @@
+//! End to end: the real `jwb` binary in a real terminal (tmux), driven by keys and a
+//! bracketed paste, read back from the screen.
+
+use std::process::{Command, Output};
+use std::thread::sleep;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use jwt_workbench::jose::key::{Key, Secret};
+
+const SECRET: &str = "e2e-secret-that-is-long-enough-123456";
+
+/// A private tmux server, killed when the test ends, pass or fail.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(width: u16, height: u16, command: &str) -> Tmux {
+        let socket = format!("jwb-e2e-{}-{width}", std::process::id());
+        let tmux = Tmux { socket };
+        let out = tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+            command,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux did not start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        tmux
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux is required for this test (.ci/run installs it with apt)")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        assert!(self.run(&args).status.success());
+    }
+
+    fn type_text(&self, text: &str) {
+        assert!(
+            self.run(&["send-keys", "-t", "e2e", "-l", "--", text])
+                .status
+                .success()
+        );
+    }
+
+    /// Pastes as a terminal does: bracketed, so the app gets it whole.
+    fn paste(&self, text: &str) {
+        assert!(
+            self.run(&["set-buffer", "-b", "e2e", text])
+                .status
+                .success()
+        );
+        assert!(
+            self.run(&["paste-buffer", "-p", "-b", "e2e", "-t", "e2e"])
+                .status
+                .success()
+        );
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    /// Waits until the screen satisfies `ok`; this is synchronisation with a slow machine,
+    /// not a speed check, so the limit is generous.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn now() -> i64 {
+    i64::try_from(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("clock")
+            .as_secs(),
+    )
+    .expect("time fits")
+}
+
+/// The first line of the encoded pane: the start of the token.
+fn token_line(screen: &str) -> String {
+    screen
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .trim_matches(|c| c == '┃' || c == ' ')
+        .to_owned()
+}
+
+#[test]
+fn paste_verify_edit_shift_clock_and_quit() {
+    let now = now();
+    let payload = format!(
+        r#"{{"sub":"e2e-user","name":"Grace","iat":{now},"exp":{}}}"#,
+        now + 3600
+    );
+    let key = Key::from_secret(Secret::from_utf8(SECRET));
+    let token =
+        jwt_workbench::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, &payload, Some(&key))
+            .expect("signs");
+
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    // After jwb exits, the shell reports the exit status and the terminal mode it left.
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!(
+            "{jwb}; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; sleep 30"
+        ),
+    );
+    tmux.wait_for("the example token", |s| {
+        s.contains("VERIFIED") && s.contains("VERIFY")
+    });
+
+    // A bracketed paste replaces the token; the example's secret does not verify it.
+    tmux.paste(&token);
+    let screen = tmux.wait_for("the pasted token", |s| s.contains("Grace"));
+    assert!(
+        !screen.contains("VERIFIED"),
+        "a foreign token verified with the demo secret:\n{screen}"
+    );
+    assert_eq!(
+        token_line(&screen),
+        token[..token_line(&screen).len()].to_owned()
+    );
+
+    // Type the right secret into the key field: three panes on from the token.
+    tmux.keys(&["Tab", "Tab", "Tab", "Enter", "End"]);
+    for _ in 0..40 {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.type_text(SECRET);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the signature to verify", |s| s.contains("VERIFIED"));
+    assert!(screen.contains("VERIFY: the token is the truth"));
+    let pasted_line = token_line(&screen);
+
+    // Edit a claim: the parts become the truth and the token is re-signed.
+    tmux.keys(&["BTab", "Enter", "Down", "End", "Left", "Left"]);
+    tmux.type_text("-edited");
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("sign mode", |s| s.contains("SIGN: the parts are the truth"));
+    assert!(screen.contains("e2e-user-edited"), "{screen}");
+    assert!(
+        screen.contains("VERIFIED"),
+        "the re-signed token must verify:\n{screen}"
+    );
+    assert_ne!(
+        token_line(&screen),
+        pasted_line,
+        "the token did not change after the edit"
+    );
+
+    // Shift the clock a day ahead: exp fails, and the shift is shown loudly.
+    tmux.keys(&["d"]);
+    let screen = tmux.wait_for("exp to fail", |s| s.contains("expired"));
+    assert!(screen.contains("CLOCK SHIFTED"), "{screen}");
+
+    // Quit: the terminal is back to normal (cooked mode, echo on, main screen).
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+    let modes: Vec<&str> = screen.lines().map(str::trim).collect();
+    assert!(
+        modes.contains(&"icanon") && modes.contains(&"echo"),
+        "terminal left raw:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Signature"),
+        "the alternate screen was not left:\n{screen}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pid_file = dir.path().join("pid");
+    // The inner shell writes its pid, then becomes jwb in the foreground of the terminal.
+    let tmux = Tmux::start(
+        100,
+        30,
+        &format!(
+            "sh -c 'echo $$ > {}; exec {jwb}'; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; sleep 30",
+            pid_file.display()
+        ),
+    );
+    tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
+    let pid = std::fs::read_to_string(&pid_file).expect("pid file");
+    let killed = Command::new("kill")
+        .args(["-TERM", pid.trim()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let screen = tmux.wait_for("jwb to exit on SIGTERM", |s| s.contains("EXITED"));
+    let modes: Vec<&str> = screen.lines().map(str::trim).collect();
+    assert!(
+        modes.contains(&"icanon"),
+        "terminal left raw after SIGTERM:\n{screen}"
+    );
+    assert!(
+        !screen.contains("Signature"),
+        "the alternate screen was not left:\n{screen}"
+    );
+}
