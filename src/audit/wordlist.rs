@@ -1,0 +1,504 @@
+//! Streaming wordlists: lines of arbitrary bytes, read in chunks with bounded memory.
+//!
+//! A wordlist can be far larger than memory is willing to hold (rockyou-style lists have
+//! millions of lines), so it is never loaded whole: [`Wordlist::read_chunk`] fills a reused
+//! [`LineChunk`] with a bounded number of bytes of complete lines. Lines end with `\n` or
+//! `\r\n` (both stripped), a UTF-8 byte-order mark at the start of the file is dropped, and
+//! lines are plain bytes: they need not be UTF-8.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+/// Bytes of line content a chunk collects before it is handed out (the last line may overrun).
+pub const DEFAULT_CHUNK_BYTES: usize = 256 * 1024;
+
+/// Longest line accepted; anything longer is not a plausible secret and would let a binary
+/// file with no newlines defeat the memory bound.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// Capacity of the `BufReader` wrapped around a wordlist file.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Why a wordlist could not be opened or read; every variant names the file.
+#[derive(Debug, Error)]
+pub enum WordlistError {
+    /// The path does not exist.
+    #[error("wordlist '{}' does not exist", path.display())]
+    NotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The path is a directory, not a file.
+    #[error("wordlist '{}' is a directory, not a file", path.display())]
+    IsDirectory {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// The file exists but may not be read.
+    #[error("permission denied reading wordlist '{}'", path.display())]
+    PermissionDenied {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// Opening failed for another reason.
+    #[error("cannot open wordlist '{}': {source}", path.display())]
+    Open {
+        /// The path as given.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// Reading failed part-way through.
+    #[error("I/O error reading wordlist '{}' at line {line}: {source}", path.display())]
+    Read {
+        /// The path as given.
+        path: PathBuf,
+        /// 1-based number of the line being read when the error occurred.
+        line: u64,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// A line exceeds [`MAX_LINE_BYTES`].
+    #[error("wordlist '{}': line {line} is longer than {max} bytes", path.display())]
+    LineTooLong {
+        /// The path as given.
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// The limit that was exceeded.
+        max: usize,
+    },
+}
+
+/// A batch of consecutive lines stored back to back in one reused buffer.
+#[derive(Debug, Default, Clone)]
+pub struct LineChunk {
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    first_line: u64,
+    input_bytes: u64,
+}
+
+impl LineChunk {
+    /// An empty chunk; its buffers grow on first use and are then reused.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of lines in the chunk.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the chunk holds no line.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `index`-th line of the chunk (0-based), without its line ending.
+    ///
+    /// Panics if `index >= self.len()`.
+    pub fn line(&self, index: usize) -> &[u8] {
+        let start = if index == 0 { 0 } else { self.ends[index - 1] };
+        &self.data[start..self.ends[index]]
+    }
+
+    /// The lines in order.
+    pub fn lines(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
+        (0..self.len()).map(|i| self.line(i))
+    }
+
+    /// 1-based line number, within its wordlist, of the chunk's first line.
+    pub fn first_line(&self) -> u64 {
+        self.first_line
+    }
+
+    /// Bytes of the wordlist consumed to produce this chunk (line endings and BOM included).
+    pub fn input_bytes(&self) -> u64 {
+        self.input_bytes
+    }
+
+    fn clear(&mut self) {
+        self.data.clear();
+        self.ends.clear();
+        self.input_bytes = 0;
+    }
+}
+
+/// A line-oriented reader over a wordlist file or any other buffered byte source.
+#[derive(Debug)]
+pub struct Wordlist<R> {
+    reader: R,
+    len: Option<u64>,
+    lines: LineState,
+}
+
+/// Bookkeeping kept apart from the reader so it can be updated while the reader's buffer is
+/// borrowed.
+#[derive(Debug)]
+struct LineState {
+    path: PathBuf,
+    /// 1-based number of the next line to be completed.
+    next_line: u64,
+    at_start: bool,
+}
+
+impl Wordlist<BufReader<File>> {
+    /// Opens a wordlist file, mapping the usual failures to errors that name the path.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, WordlistError> {
+        let path = path.as_ref().to_path_buf();
+        let file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) => return Err(open_error(path, e)),
+        };
+        let meta = match file.metadata() {
+            Ok(meta) => meta,
+            Err(e) => return Err(WordlistError::Open { path, source: e }),
+        };
+        // Opening a directory succeeds on Unix; reading it would fail with a vaguer message.
+        if meta.is_dir() {
+            return Err(WordlistError::IsDirectory { path });
+        }
+        let len = meta.is_file().then_some(meta.len());
+        let reader = BufReader::with_capacity(READ_BUFFER_BYTES, file);
+        Ok(Self::from_reader(path, reader, len))
+    }
+}
+
+fn open_error(path: PathBuf, e: io::Error) -> WordlistError {
+    match e.kind() {
+        io::ErrorKind::NotFound => WordlistError::NotFound { path },
+        // Windows refuses to open a directory with "access denied".
+        io::ErrorKind::PermissionDenied if path.is_dir() => WordlistError::IsDirectory { path },
+        io::ErrorKind::PermissionDenied => WordlistError::PermissionDenied { path },
+        io::ErrorKind::IsADirectory => WordlistError::IsDirectory { path },
+        _ => WordlistError::Open { path, source: e },
+    }
+}
+
+impl<R: BufRead> Wordlist<R> {
+    /// Wraps an already buffered source; `name` stands in for the path in errors.
+    pub fn from_reader(name: impl Into<PathBuf>, reader: R, len: Option<u64>) -> Self {
+        let lines = LineState {
+            path: name.into(),
+            next_line: 1,
+            at_start: true,
+        };
+        Self { reader, len, lines }
+    }
+
+    /// The path (or name) of the wordlist.
+    pub fn path(&self) -> &Path {
+        &self.lines.path
+    }
+
+    /// Gives back the underlying reader.
+    pub fn into_reader(self) -> R {
+        self.reader
+    }
+
+    /// Total size in bytes when known (regular files), for an ETA.
+    pub fn len_bytes(&self) -> Option<u64> {
+        self.len
+    }
+
+    /// Replaces the contents of `chunk` with the next whole lines, stopping at the first line
+    /// end once at least `max_bytes` of line content are collected. Returns `false` (and an
+    /// empty chunk) at the end of the wordlist.
+    pub fn read_chunk(
+        &mut self,
+        chunk: &mut LineChunk,
+        max_bytes: usize,
+    ) -> Result<bool, WordlistError> {
+        chunk.clear();
+        chunk.first_line = self.lines.next_line;
+        // Start, in `chunk.data`, of a line whose end has not been seen yet.
+        let mut open_line: Option<usize> = None;
+        while chunk.data.len() < max_bytes || open_line.is_some() {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.lines.read_error(e)),
+            };
+            if buf.is_empty() {
+                // End of input: a last line without a newline still counts.
+                if let Some(start) = open_line.take() {
+                    self.lines.finish(chunk, start, false)?;
+                }
+                break;
+            }
+            let mut used = 0;
+            while used < buf.len() && (chunk.data.len() < max_bytes || open_line.is_some()) {
+                let rest = &buf[used..];
+                let start = *open_line.get_or_insert(chunk.data.len());
+                let (piece, newline) = match rest.iter().position(|&b| b == b'\n') {
+                    Some(i) => (&rest[..i], true),
+                    None => (rest, false),
+                };
+                // One byte of slack for the `\r` of a CRLF ending; `finish` checks exactly.
+                if chunk.data.len() - start + piece.len() > MAX_LINE_BYTES + 1 {
+                    return Err(self.lines.too_long());
+                }
+                chunk.data.extend_from_slice(piece);
+                used += piece.len();
+                if newline {
+                    used += 1;
+                    open_line = None;
+                    self.lines.finish(chunk, start, true)?;
+                }
+            }
+            chunk.input_bytes += used as u64;
+            self.reader.consume(used);
+        }
+        Ok(!chunk.is_empty())
+    }
+}
+
+impl LineState {
+    /// Closes the line that starts at `start` in `chunk.data`: strips `\r` before a `\n` and
+    /// a BOM on the very first line, and records the line's end.
+    fn finish(
+        &mut self,
+        chunk: &mut LineChunk,
+        start: usize,
+        had_newline: bool,
+    ) -> Result<(), WordlistError> {
+        if had_newline && chunk.data.len() > start && chunk.data.last() == Some(&b'\r') {
+            chunk.data.pop();
+        }
+        if self.at_start {
+            self.at_start = false;
+            if chunk.data[start..].starts_with(UTF8_BOM) {
+                chunk.data.drain(start..start + UTF8_BOM.len());
+            }
+        }
+        if chunk.data.len() - start > MAX_LINE_BYTES {
+            return Err(self.too_long());
+        }
+        chunk.ends.push(chunk.data.len());
+        self.next_line += 1;
+        Ok(())
+    }
+
+    fn read_error(&self, source: io::Error) -> WordlistError {
+        WordlistError::Read {
+            path: self.path.clone(),
+            line: self.next_line,
+            source,
+        }
+    }
+
+    fn too_long(&self) -> WordlistError {
+        WordlistError::LineTooLong {
+            path: self.path.clone(),
+            line: self.next_line,
+            max: MAX_LINE_BYTES,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Cursor, Read};
+
+    fn all_lines(input: &[u8], max_bytes: usize, buf_cap: usize) -> Vec<(u64, Vec<u8>)> {
+        let reader = BufReader::with_capacity(buf_cap, Cursor::new(input.to_vec()));
+        let mut list = Wordlist::from_reader("mem", reader, None);
+        let mut chunk = LineChunk::new();
+        let mut out = Vec::new();
+        let mut consumed = 0;
+        while list.read_chunk(&mut chunk, max_bytes).unwrap() {
+            consumed += chunk.input_bytes();
+            for (i, line) in chunk.lines().enumerate() {
+                out.push((chunk.first_line() + i as u64, line.to_vec()));
+            }
+        }
+        assert_eq!(
+            consumed,
+            input.len() as u64,
+            "every input byte is accounted for"
+        );
+        out
+    }
+
+    fn plain(lines: &[(u64, Vec<u8>)]) -> Vec<Vec<u8>> {
+        lines.iter().map(|(_, l)| l.clone()).collect()
+    }
+
+    #[test]
+    fn splits_lf_and_crlf_and_keeps_numbers_across_chunks() {
+        let input = b"alpha\r\nbeta\n\ngamma\r\ndelta";
+        for max_bytes in [1, 2, 3, 7, 1000] {
+            for cap in [1, 2, 3, 5, 64] {
+                let lines = all_lines(input, max_bytes, cap);
+                let want: Vec<Vec<u8>> = [&b"alpha"[..], b"beta", b"", b"gamma", b"delta"]
+                    .iter()
+                    .map(|l| l.to_vec())
+                    .collect();
+                assert_eq!(plain(&lines), want, "max_bytes {max_bytes} cap {cap}");
+                let numbers: Vec<u64> = lines.iter().map(|(n, _)| *n).collect();
+                assert_eq!(numbers, vec![1, 2, 3, 4, 5]);
+            }
+        }
+    }
+
+    #[test]
+    fn trailing_newline_adds_no_empty_line_but_a_blank_line_counts() {
+        assert_eq!(
+            plain(&all_lines(b"a\nb\n", 100, 8)),
+            vec![b"a".to_vec(), b"b".to_vec()]
+        );
+        assert_eq!(
+            plain(&all_lines(b"a\n\n", 100, 8)),
+            vec![b"a".to_vec(), Vec::new()]
+        );
+        assert_eq!(plain(&all_lines(b"\n", 100, 8)), vec![Vec::new()]);
+        assert!(all_lines(b"", 100, 8).is_empty());
+    }
+
+    #[test]
+    fn lone_carriage_return_is_kept() {
+        // Only a `\r` right before `\n` is a line ending.
+        assert_eq!(
+            plain(&all_lines(b"a\rb\nc\r", 100, 3)),
+            vec![b"a\rb".to_vec(), b"c\r".to_vec()]
+        );
+    }
+
+    #[test]
+    fn bom_is_stripped_only_at_the_start() {
+        let input = b"\xEF\xBB\xBFsecret\r\n\xEF\xBB\xBFkept\n";
+        for cap in [1, 2, 4, 64] {
+            let lines = plain(&all_lines(input, 100, cap));
+            assert_eq!(
+                lines,
+                vec![b"secret".to_vec(), b"\xEF\xBB\xBFkept".to_vec()]
+            );
+        }
+    }
+
+    #[test]
+    fn non_utf8_bytes_pass_through() {
+        let lines = plain(&all_lines(b"\xff\xfe\x00x\n\x80", 100, 4));
+        assert_eq!(lines, vec![b"\xff\xfe\x00x".to_vec(), b"\x80".to_vec()]);
+    }
+
+    #[test]
+    fn chunks_respect_the_byte_budget() {
+        let input: Vec<u8> = (0..1000)
+            .flat_map(|i| format!("word{i}\n").into_bytes())
+            .collect();
+        let reader = BufReader::with_capacity(64, Cursor::new(input));
+        let mut list = Wordlist::from_reader("mem", reader, None);
+        let mut chunk = LineChunk::new();
+        let mut total = 0;
+        while list.read_chunk(&mut chunk, 100).unwrap() {
+            // At most one line past the budget.
+            let content: usize = chunk.lines().map(<[u8]>::len).sum();
+            assert!(content < 100 + 8, "chunk holds {content} bytes");
+            total += chunk.len();
+        }
+        assert_eq!(total, 1000);
+    }
+
+    #[test]
+    fn overlong_line_is_an_error_with_its_number() {
+        let mut input = b"ok\n".to_vec();
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
+        input.push(b'\n');
+        let reader = BufReader::with_capacity(1000, Cursor::new(input));
+        let mut list = Wordlist::from_reader("big.txt", reader, None);
+        let mut chunk = LineChunk::new();
+        let err = loop {
+            match list.read_chunk(&mut chunk, 10) {
+                Ok(true) => {}
+                Ok(false) => panic!("overlong line accepted"),
+                Err(e) => break e,
+            }
+        };
+        assert_eq!(
+            err.to_string(),
+            "wordlist 'big.txt': line 2 is longer than 65536 bytes"
+        );
+    }
+
+    #[test]
+    fn line_of_exactly_the_maximum_is_accepted_even_with_crlf() {
+        let mut input = vec![b'y'; MAX_LINE_BYTES];
+        input.extend_from_slice(b"\r\n");
+        let lines = all_lines(&input, 10, 1000);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0].1.len(), MAX_LINE_BYTES);
+    }
+
+    /// Yields `good` bytes, then fails.
+    struct Failing {
+        good: Cursor<Vec<u8>>,
+    }
+
+    impl Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.good.read(buf)?;
+            if n == 0 {
+                Err(io::Error::other("disk on fire"))
+            } else {
+                Ok(n)
+            }
+        }
+    }
+
+    #[test]
+    fn read_error_names_path_and_line() {
+        let reader = BufReader::with_capacity(
+            4,
+            Failing {
+                good: Cursor::new(b"a\nb\nc".to_vec()),
+            },
+        );
+        let mut list = Wordlist::from_reader("/lists/x.txt", reader, None);
+        let mut chunk = LineChunk::new();
+        let err = list.read_chunk(&mut chunk, 1000).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "I/O error reading wordlist '/lists/x.txt' at line 3: disk on fire"
+        );
+    }
+
+    #[test]
+    fn open_reports_missing_file_and_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope.txt");
+        let err = Wordlist::open(&missing).unwrap_err();
+        assert!(matches!(err, WordlistError::NotFound { .. }));
+        assert_eq!(
+            err.to_string(),
+            format!("wordlist '{}' does not exist", missing.display())
+        );
+
+        let err = Wordlist::open(dir.path()).unwrap_err();
+        assert!(matches!(err, WordlistError::IsDirectory { .. }));
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "wordlist '{}' is a directory, not a file",
+                dir.path().display()
+            )
+        );
+    }
+
+    #[test]
+    fn open_knows_the_file_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.txt");
+        std::fs::write(&path, b"one\ntwo\n").unwrap();
+        let list = Wordlist::open(&path).unwrap();
+        assert_eq!(list.len_bytes(), Some(8));
+        assert_eq!(list.path(), path);
+    }
+}
