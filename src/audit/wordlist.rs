@@ -358,7 +358,7 @@ mod tests {
             plain(&all_lines(b"a\n\n", 100, 8)),
             vec![b"a".to_vec(), Vec::new()]
         );
-        assert_eq!(plain(&all_lines(b"\n", 100, 8)), vec![Vec::new()]);
+        assert_eq!(plain(&all_lines(b"\n", 100, 8)), vec![Vec::<u8>::new()]);
         assert!(all_lines(b"", 100, 8).is_empty());
     }
 
