@@ -1,6 +1,7 @@
 //! The scriptable command line: `jwb decode`, `encode`, `verify`, `completions`, and the
 //! arguments that open the workbench.
 
+pub mod audit;
 pub mod encode;
 pub mod inspect;
 pub mod keys;
@@ -36,6 +37,13 @@ Exit status:
      rejects though decode shows it), unreadable input or key
   3  the signature is valid but a claim fails: expired, not yet valid, audience, issuer";
 
+/// The exit statuses of `jwb audit`.
+pub const AUDIT_EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0  no high-severity finding, and the secret was not found
+  1  a high-severity finding, or the HMAC secret was found
+  2  usage error, malformed token, unreadable key or wordlist";
+
 /// `jwb`: decode, verify and sign JSON Web Tokens, in a terminal workbench or in scripts.
 #[derive(Debug, Parser)]
 #[command(
@@ -69,6 +77,9 @@ pub enum Command {
     /// Check a token's signature and claims; the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
+    /// Find what is wrong with a token, and search for its HMAC secret in wordlists.
+    #[command(after_help = AUDIT_EXIT_STATUS_HELP)]
+    Audit(audit::AuditArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -265,15 +276,17 @@ pub fn system_now() -> f64 {
 /// Runs the parsed command line and gives the exit status.
 pub fn run(cli: Cli) -> ExitCode {
     let now = system_now();
+    let status = |outcome: Outcome| outcome as u8;
     let result = match cli.command {
-        Some(Command::Decode(args)) => inspect::decode(&args, now),
-        Some(Command::Verify(args)) => inspect::verify(&args, now),
-        Some(Command::Encode(args)) => encode::run(&args, now).map(|()| Outcome::Valid),
-        Some(Command::Completions { shell }) => completions(shell).map(|()| Outcome::Valid),
-        None => run_workbench(&cli.workbench, now),
+        Some(Command::Decode(args)) => inspect::decode(&args, now).map(status),
+        Some(Command::Verify(args)) => inspect::verify(&args, now).map(status),
+        Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
+        Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
+        None => run_workbench(&cli.workbench, now).map(status),
     };
     match result {
-        Ok(outcome) => exit_code(outcome),
+        Ok(code) => ExitCode::from(code),
         Err(CliError::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
             ExitCode::from(Outcome::Malformed as u8)
         }

@@ -18,6 +18,17 @@ pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Lowercase hex of bytes, for showing digests and binary secrets.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
+}
+
 /// Decodes strict, compliant Base64URL (no padding, URL-safe alphabet, canonical), the fast path.
 pub fn decode_strict(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).ok()
@@ -141,6 +152,12 @@ fn push_once(list: &mut Vec<Deviation>, d: Deviation) {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn hex_is_lowercase_pairs() {
+        assert_eq!(hex(&[0x00, 0x7f, 0xab, 0xff]), "007fabff");
+        assert_eq!(hex(&[]), "");
+    }
 
     #[test]
     fn strict_input_has_no_deviation() {

@@ -1,0 +1,326 @@
+//! `jwb audit`: every finding grouped by severity, the claim checks, and for HMAC tokens a
+//! search for the secret in the built-in list of weak secrets and in wordlists.
+
+use std::io::{self, BufWriter, IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Value, json};
+
+use super::keys::KeyArgs;
+use super::output::{self, Mode, Paint};
+use super::{CliError, token_source};
+use crate::audit::{
+    CandidateSource, CrackOptions, CrackOutcome, HmacHash, Progress, Rules, Target, crack,
+};
+use crate::jose::b64::hex;
+use crate::jose::claims::ClaimOptions;
+use crate::jose::finding::{Finding, Severity};
+use crate::jose::key::{KeySet, Secret};
+use crate::jose::report::{Report, inspect};
+use crate::jose::verify::VerifyOptions;
+use crate::ui::text::escape_untrusted;
+
+/// Exit status when the audit finds nothing of high severity and no secret.
+pub const CLEAN: u8 = 0;
+/// Exit status when a high-severity finding or the secret was found.
+pub const PROBLEM: u8 = 1;
+
+/// `jwb audit`.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// The token, or '-' to read standard input. Without it, standard input is read when it
+    /// is not a terminal.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// A key to verify with (optional: the audit works without one).
+    #[command(flatten)]
+    pub key: KeyArgs,
+    /// A wordlist to search for the HMAC secret, one candidate per line (repeatable; read
+    /// as a stream, so lists of any size run in bounded memory).
+    #[arg(long = "wordlist", value_name = "FILE")]
+    pub wordlists: Vec<PathBuf>,
+    /// Worker threads for the secret search (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
+    /// Also try case variants and appended digits and years of every word.
+    #[arg(long)]
+    pub rules: bool,
+    /// Skip the built-in list of weak secrets.
+    #[arg(long)]
+    pub no_builtin: bool,
+    /// Print one JSON object instead of the report (no progress bar).
+    #[arg(long)]
+    pub json: bool,
+    /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
+    #[arg(long, value_name = "UNIX")]
+    pub now: Option<f64>,
+}
+
+/// What the secret search did.
+struct Search {
+    hash: HmacHash,
+    sources: Vec<CandidateSource>,
+    outcome: CrackOutcome,
+}
+
+/// Runs `jwb audit`, returning the exit status.
+pub fn run(args: &AuditArgs, now: f64) -> Result<u8, CliError> {
+    let now = args.now.unwrap_or(now);
+    let input =
+        token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "audit" })?;
+    let key = args.key.load()?;
+    let claims = ClaimOptions {
+        now,
+        ..ClaimOptions::default()
+    };
+    let mut report = inspect(
+        &input,
+        key.as_ref().map(|k| &k.keys),
+        VerifyOptions::default(),
+        &claims,
+    );
+    if report.decoded.errors.iter().any(|e| e.segment.is_none()) {
+        let mut err = io::stderr().lock();
+        output::decode_errors(&mut err, &report.decoded, Paint::stderr())
+            .map_err(CliError::output)?;
+        return Ok(crate::jose::report::Outcome::Malformed as u8);
+    }
+    let search = search_secret(&report, args)?;
+    if let Some(search) = &search
+        && let Some(found) = &search.outcome.found
+    {
+        // With the secret known, the signature and the key-strength findings are real.
+        let keys = KeySet::secret(Secret::new(found.secret.to_vec()));
+        report = inspect(&input, Some(&keys), VerifyOptions::default(), &claims);
+        report
+            .findings
+            .insert(0, weak_secret_finding(search.hash, found));
+    }
+    let problem = report.findings.iter().any(|f| f.severity == Severity::High);
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        let mut value = report.to_json();
+        value["secret_search"] = search.as_ref().map_or(Value::Null, search_json);
+        output::write_json(&mut out, &value, false).map_err(CliError::output)?;
+    } else {
+        let label = key.as_ref().map(|k| k.label.as_str());
+        write_human(&mut out, &report, search.as_ref(), label, now).map_err(CliError::output)?;
+    }
+    out.flush().map_err(CliError::output)?;
+    Ok(if problem { PROBLEM } else { CLEAN })
+}
+
+fn weak_secret_finding(hash: HmacHash, found: &crate::audit::Found) -> Finding {
+    Finding {
+        id: "weak-secret",
+        severity: Severity::High,
+        message: format!(
+            "the {} secret is '{}' ({}, line {})",
+            hash.alg(),
+            shown_secret(&found.secret),
+            found.source,
+            found.line
+        ),
+        explanation: "anyone can find it the same way and sign any token they like; use a \
+                      random secret at least as long as the hash output",
+        reference: "RFC 7518 sec. 3.2, RFC 8725 sec. 3.5",
+    }
+}
+
+/// A found secret as text when it is UTF-8 (escaped), else as hex.
+fn shown_secret(secret: &[u8]) -> String {
+    match std::str::from_utf8(secret) {
+        Ok(text) => escape_untrusted(text).into_owned(),
+        Err(_) => format!("{} (hex)", hex(secret)),
+    }
+}
+
+fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, CliError> {
+    let d = &report.decoded;
+    let Some(hash) = d.alg().and_then(HmacHash::from_alg) else {
+        return Ok(None);
+    };
+    let (Some(input), Some(signature)) = (d.signing_input(), d.signature()) else {
+        return Ok(None);
+    };
+    let Ok(target) = Target::new(hash, input.as_bytes(), signature) else {
+        return Ok(None);
+    };
+    let mut sources = Vec::new();
+    if !args.no_builtin {
+        sources.push(CandidateSource::BuiltIn);
+    }
+    sources.extend(args.wordlists.iter().cloned().map(CandidateSource::File));
+    if sources.is_empty() {
+        return Ok(None);
+    }
+    let options = CrackOptions {
+        threads: args.threads,
+        rules: if args.rules {
+            Rules::Common
+        } else {
+            Rules::None
+        },
+    };
+    let progress = Progress::new();
+    let cancel = AtomicBool::new(false);
+    let show_bar = !args.json && io::stderr().is_terminal();
+    let outcome = std::thread::scope(|scope| {
+        let worker = scope.spawn(|| crack(&target, &sources, &options, &progress, &cancel));
+        if show_bar {
+            let bar = progress_bar();
+            while !worker.is_finished() {
+                bar.set_length(progress.bytes_total());
+                bar.set_position(progress.bytes_read());
+                bar.set_message(format!("{} candidates", group(progress.tried())));
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        }
+        worker.join()
+    });
+    let outcome = match outcome {
+        Ok(result) => result.map_err(|e| CliError::Usage(e.to_string()))?,
+        Err(_) => return Err(CliError::Usage("the secret search failed".to_owned())),
+    };
+    Ok(Some(Search {
+        hash,
+        sources,
+        outcome,
+    }))
+}
+
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{spinner} searching {bar:30} {percent:>3}%  {msg}  {binary_bytes_per_sec}  ETA {eta}",
+    );
+    if let Ok(style) = style {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// `1234567` as `1,234,567`.
+fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss
+)]
+fn rate_per_sec(outcome: &CrackOutcome) -> u64 {
+    let secs = outcome.elapsed.as_secs_f64();
+    if secs > 0.0 {
+        (outcome.tried as f64 / secs).round() as u64
+    } else {
+        0
+    }
+}
+
+fn search_json(search: &Search) -> Value {
+    let o = &search.outcome;
+    json!({
+        "alg": search.hash.alg(),
+        "sources": search.sources.iter().map(CandidateSource::name).collect::<Vec<_>>(),
+        "found": o.found.as_ref().map(|f| json!({
+            "secret": String::from_utf8(f.secret.to_vec()).ok(),
+            "secret_hex": hex(&f.secret),
+            "source": f.source,
+            "line": f.line,
+        })),
+        "tried": o.tried,
+        "elapsed_ms": u64::try_from(o.elapsed.as_millis()).unwrap_or(u64::MAX),
+        "rate_per_sec": rate_per_sec(o),
+        "threads": o.threads,
+    })
+}
+
+fn write_human(
+    out: &mut impl io::Write,
+    report: &Report,
+    search: Option<&Search>,
+    key_label: Option<&str>,
+    now: f64,
+) -> io::Result<()> {
+    let paint = Paint::stdout();
+    output::report(out, report, key_label, now, Mode::Decode, paint)?;
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Weak-secret search"))?;
+    match search {
+        None => writeln!(
+            out,
+            "  {}",
+            paint.dim("not run: the token is not HMAC-signed (HS256/384/512), so it has no shared secret to guess")
+        )?,
+        Some(s) => {
+            let o = &s.outcome;
+            let names: Vec<String> = s.sources.iter().map(CandidateSource::name).collect();
+            let stats = format!(
+                "{} candidates from {} in {:.2}s ({}/s, {} thread{})",
+                group(o.tried),
+                names.join(", "),
+                o.elapsed.as_secs_f64(),
+                group(rate_per_sec(o)),
+                o.threads,
+                if o.threads == 1 { "" } else { "s" }
+            );
+            if let Some(f) = &o.found {
+                writeln!(
+                    out,
+                    "  {} the {} secret is '{}' ({}, line {})",
+                    paint.fail("FOUND"),
+                    s.hash.alg(),
+                    shown_secret(&f.secret),
+                    f.source,
+                    f.line
+                )?;
+            } else {
+                writeln!(out, "  {} the secret is in none of the lists", paint.ok("not found:"))?;
+            }
+            writeln!(out, "  {}", paint.dim(&stats))?;
+        }
+    }
+    writeln!(out)?;
+    let high = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::High)
+        .count();
+    let verdict = if high == 0 {
+        paint.ok("AUDIT: no high-severity problem found")
+    } else {
+        paint.fail(&format!(
+            "AUDIT: {high} high-severity problem{} found",
+            if high == 1 { "" } else { "s" }
+        ))
+    };
+    writeln!(out, "{verdict}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(14_344_391), "14,344,391");
+    }
+}
