@@ -1,0 +1,4 @@
+//! Property tests.
+
+// Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
+#![allow(clippy::unwrap_used)]
