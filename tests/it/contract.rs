@@ -441,13 +441,13 @@ fn non_compliant_base64url_is_shown_but_malformed() {
     let payload = r#"{"q":"??>"}"#;
     let good = signed(header, payload, &keys);
     assert!(plain(&good, &keys).is_valid());
-    let (h, rest) = good.split_once('.').unwrap();
-    let (p, s) = rest.split_once('.').unwrap();
-    assert!(p.contains('-') || p.contains('_'), "{p}");
-    let std_alphabet = p.replace('-', "+").replace('_', "/");
+    let (hdr, rest) = good.split_once('.').unwrap();
+    let (pay, sig) = rest.split_once('.').unwrap();
+    assert!(pay.contains('-') || pay.contains('_'), "{pay}");
+    let std_alphabet = pay.replace('-', "+").replace('_', "/");
     // The signature is 32 bytes: 43 characters, one '=' short of a multiple of 4; its last
     // character carries 2 unused bits.
-    let last = s.chars().last().unwrap();
+    let last = sig.chars().last().unwrap();
     let bumped = b64::encode(&[0]).chars().next().unwrap();
     assert_eq!(bumped, 'A');
     let stray = match last {
@@ -456,15 +456,15 @@ fn non_compliant_base64url_is_shown_but_malformed() {
     };
     let cases = [
         (
-            format!("{h}.{p}.{s}="),
+            format!("{hdr}.{pay}.{sig}="),
             "signature: '=' padding (Base64URL in JWS has none)",
         ),
         (
-            format!("{h}.{std_alphabet}.{s}"),
+            format!("{hdr}.{std_alphabet}.{sig}"),
             "payload: '+' or '/' from the standard Base64 alphabet",
         ),
         (
-            format!("{h}.{p}.{}{stray}", &s[..s.len() - 1]),
+            format!("{hdr}.{pay}.{}{stray}", &sig[..sig.len() - 1]),
             "signature: non-zero unused bits in the last character",
         ),
     ];
