@@ -1,1 +1,223 @@
-fn main() {}
+//! Engine speed against the `jsonwebtoken` crate (rust_crypto backend) and against a bare
+//! HMAC-SHA256 of the same signing input, the floor for HS256. Quick run:
+//! `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`.
+
+use std::hint::black_box;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use hmac::{Hmac, Mac};
+use jsonwebtoken as jwt;
+use jwt_workbench::jose::claims::{ClaimOptions, check_claims};
+use jwt_workbench::jose::decode::decode;
+use jwt_workbench::jose::key::{KeySet, Secret, parse_key};
+use jwt_workbench::jose::report::{inspect, verify_quick};
+use jwt_workbench::jose::sign::sign;
+use jwt_workbench::jose::verify::{SigStatus, VerifyOptions, verify_parts};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+const SECRET: &[u8] = b"bench-secret-bench-secret-32byte";
+const RSA_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/rsa.pkcs8.pem");
+const RSA_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/rsa.spki.pem");
+const RSA_JWK: &[u8] = include_bytes!("../tests/fixtures/keys/rsa.public.jwk.json");
+const EC_JWK: &[u8] = include_bytes!("../tests/fixtures/keys/p256.public.jwk.json");
+const ED_JWK: &[u8] = include_bytes!("../tests/fixtures/keys/ed25519.public.jwk.json");
+const EC_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/p256.pkcs8.pem");
+const EC_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/p256.spki.pem");
+const ED_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/ed25519.pkcs8.pem");
+const ED_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/ed25519.spki.pem");
+const AUD: &str = "api.example";
+const ISS: &str = "https://issuer.example";
+
+/// The claims of a typical access token, as a `jsonwebtoken` user would declare them.
+#[derive(Serialize, Deserialize)]
+struct Claims {
+    sub: String,
+    name: String,
+    iat: u64,
+    exp: u64,
+    aud: String,
+    iss: String,
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fn payload(now: u64) -> String {
+    serde_json::to_string(&Claims {
+        sub: "1234567890".into(),
+        name: "John Doe".into(),
+        iat: now - 60,
+        exp: now + 3600,
+        aud: AUD.into(),
+        iss: ISS.into(),
+    })
+    .unwrap_or_default()
+}
+
+/// A member of a JWK fixture: `jsonwebtoken` without its `use_pem` feature reads key
+/// components, not PEM.
+fn jwk_member(jwk: &[u8], name: &str) -> jwt::errors::Result<String> {
+    let value: serde_json::Value = serde_json::from_slice(jwk)?;
+    Ok(value[name].as_str().unwrap_or_default().to_owned())
+}
+
+fn keys(pem: &[u8]) -> KeySet {
+    parse_key(pem).unwrap_or_else(|e| panic!("bench key: {e}"))
+}
+
+fn token(alg: &str, payload: &str, keys: &KeySet) -> String {
+    let header = format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#);
+    sign(&header, payload, keys.keys.first()).unwrap_or_else(|e| panic!("bench sign: {e}"))
+}
+
+fn validation(alg: jwt::Algorithm) -> jwt::Validation {
+    let mut v = jwt::Validation::new(alg);
+    v.set_audience(&[AUD]);
+    v.set_issuer(&[ISS]);
+    v.leeway = 0;
+    v
+}
+
+#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
+fn bench(c: &mut Criterion) {
+    let now = now();
+    let payload = payload(now);
+    let claim_opts = ClaimOptions {
+        now: now as f64,
+        leeway: 0,
+        aud: vec![AUD.into()],
+        iss: Some(ISS.into()),
+    };
+    let opts = |alg| VerifyOptions {
+        alg: Some(alg),
+        allow_none: false,
+    };
+    let secret = KeySet::secret(Secret::new(SECRET.to_vec()));
+    let hs = token("HS256", &payload, &secret);
+    let (hs_input, hs_sig) = hs.rsplit_once('.').unwrap_or_default();
+    let hs_tag = jwt_workbench::jose::b64::decode_strict(hs_sig).unwrap_or_default();
+
+    // Every contender must accept the token, or the timing means nothing.
+    let quick = verify_quick(
+        &hs,
+        &secret,
+        opts(jwt_workbench::jose::alg::Alg::HS256),
+        &claim_opts,
+    );
+    assert!(quick.is_some_and(|q| q.signature.status == SigStatus::Valid && q.claims.is_valid()));
+    let jwt_hs_key = jwt::DecodingKey::from_secret(SECRET);
+    let jwt_hs = validation(jwt::Algorithm::HS256);
+    assert!(jwt::decode::<Claims>(&hs, &jwt_hs_key, &jwt_hs).is_ok());
+
+    c.bench_function("decode/ours", |b| b.iter(|| decode(black_box(&hs))));
+    c.bench_function("decode/jsonwebtoken-insecure", |b| {
+        b.iter(|| jwt::dangerous::insecure_decode::<Claims>(black_box(&hs)));
+    });
+
+    let hs256 = opts(jwt_workbench::jose::alg::Alg::HS256);
+    c.bench_function("hs256-verify/ours-quick", |b| {
+        b.iter(|| verify_quick(black_box(&hs), &secret, hs256, &claim_opts));
+    });
+    c.bench_function("hs256-verify/ours-inspect", |b| {
+        b.iter(|| inspect(black_box(&hs), Some(&secret), hs256, &claim_opts));
+    });
+    c.bench_function("hs256-verify/jsonwebtoken", |b| {
+        b.iter(|| jwt::decode::<Claims>(black_box(&hs), &jwt_hs_key, &jwt_hs));
+    });
+    c.bench_function("hs256-verify/bare-hmac", |b| {
+        b.iter(|| {
+            let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(SECRET) else {
+                return false;
+            };
+            mac.update(black_box(hs_input).as_bytes());
+            mac.verify_slice(black_box(&hs_tag)).is_ok()
+        });
+    });
+
+    // Where the lean HS256 path spends its time: the signature verdict (key selection, HMAC,
+    // the reason in words) and the claim checks (each with its sentence), apart.
+    let hs_decoded = decode(&hs);
+    let hs_header = hs_decoded.header.clone().unwrap_or_default();
+    let hs_claims = hs_decoded.claims().cloned().unwrap_or_default();
+    c.bench_function("hs256-breakdown/signature-check", |b| {
+        b.iter(|| {
+            verify_parts(
+                &hs_header,
+                black_box(hs_input).as_bytes(),
+                &hs_tag,
+                Some(&secret),
+                hs256,
+            )
+        });
+    });
+    c.bench_function("hs256-breakdown/claim-checks", |b| {
+        b.iter(|| check_claims(Some(black_box(&hs_claims)), &claim_opts));
+    });
+
+    for (alg, ours_alg, jwt_alg, private, public, jwt_key) in [
+        (
+            "RS256",
+            jwt_workbench::jose::alg::Alg::RS256,
+            jwt::Algorithm::RS256,
+            RSA_PRIVATE,
+            RSA_PUBLIC,
+            jwk_member(RSA_JWK, "n").and_then(|n| {
+                jwt::DecodingKey::from_rsa_components(&n, &jwk_member(RSA_JWK, "e")?)
+            }),
+        ),
+        (
+            "ES256",
+            jwt_workbench::jose::alg::Alg::ES256,
+            jwt::Algorithm::ES256,
+            EC_PRIVATE,
+            EC_PUBLIC,
+            jwk_member(EC_JWK, "x")
+                .and_then(|x| jwt::DecodingKey::from_ec_components(&x, &jwk_member(EC_JWK, "y")?)),
+        ),
+        (
+            "EdDSA",
+            jwt_workbench::jose::alg::Alg::EdDSA,
+            jwt::Algorithm::EdDSA,
+            ED_PRIVATE,
+            ED_PUBLIC,
+            jwk_member(ED_JWK, "x").and_then(|x| jwt::DecodingKey::from_ed_components(&x)),
+        ),
+    ] {
+        let signed = token(alg, &payload, &keys(private));
+        let ours = keys(public);
+        let jwt_key = jwt_key.unwrap_or_else(|e| panic!("jsonwebtoken {alg} key: {e}"));
+        let jwt_validation = validation(jwt_alg);
+        let q = verify_quick(&signed, &ours, opts(ours_alg), &claim_opts);
+        assert!(q.is_some_and(|q| q.signature.is_valid()), "{alg}");
+        assert!(
+            jwt::decode::<Claims>(&signed, &jwt_key, &jwt_validation).is_ok(),
+            "{alg}"
+        );
+        let name = alg.to_ascii_lowercase();
+        c.bench_function(&format!("{name}-verify/ours-quick"), |b| {
+            b.iter(|| verify_quick(black_box(&signed), &ours, opts(ours_alg), &claim_opts));
+        });
+        c.bench_function(&format!("{name}-verify/jsonwebtoken"), |b| {
+            b.iter(|| jwt::decode::<Claims>(black_box(&signed), &jwt_key, &jwt_validation));
+        });
+    }
+
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let jwt_enc = jwt::EncodingKey::from_secret(SECRET);
+    let jwt_header = jwt::Header::new(jwt::Algorithm::HS256);
+    let claims: Claims = serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{e}"));
+    c.bench_function("hs256-sign/ours", |b| {
+        b.iter(|| sign(black_box(header), black_box(&payload), secret.keys.first()));
+    });
+    c.bench_function("hs256-sign/jsonwebtoken", |b| {
+        b.iter(|| jwt::encode(&jwt_header, black_box(&claims), &jwt_enc));
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -194,6 +194,14 @@ pub(crate) fn check_fields<'v>(
                 human_duration(iat - now)
             ),
         ),
+        Ok(Some(iat)) if iat > now => ClaimCheck::new(
+            "iat",
+            Status::Pass,
+            format!(
+                "issued in {} (within the leeway)",
+                human_duration(iat - now)
+            ),
+        ),
         Ok(Some(iat)) => ClaimCheck::new(
             "iat",
             Status::Pass,
@@ -360,6 +368,16 @@ mod tests {
             ..ClaimOptions::default()
         };
         assert_eq!(run(&c, &lee).get("nbf").unwrap().status, Status::Pass);
+        // An iat inside the leeway is not "issued ... ago".
+        let lee = ClaimOptions {
+            now: 1995.0,
+            leeway: 5,
+            ..ClaimOptions::default()
+        };
+        assert_eq!(
+            run(&c, &lee).get("iat").unwrap().detail,
+            "issued in 5s (within the leeway)"
+        );
     }
 
     #[test]

@@ -364,6 +364,19 @@ fn check_rsa_bits(bits: usize) -> Result<(), KeyError> {
     Ok(())
 }
 
+/// Parses an RSA private key; aws-lc-rs refuses small keys before we could count their
+/// bits, so a refusal is explained with the modulus size read from the DER.
+fn rsa_pair(
+    der: &[u8],
+    parse: fn(&[u8]) -> Result<RsaKeyPair, aws_lc_rs::error::KeyRejected>,
+) -> Result<RsaKeyPair, KeyError> {
+    parse(der).map_err(|e| {
+        der::rsa_private_bits(der)
+            .and_then(|bits| check_rsa_bits(bits).err())
+            .unwrap_or_else(|| KeyError::Der(format!("not a valid RSA private key: {e}")))
+    })
+}
+
 fn rsa_private(pair: RsaKeyPair, origin: Origin) -> Result<Key, KeyError> {
     let bits = pair.public_modulus_len() * 8;
     check_rsa_bits(bits)?;
@@ -442,10 +455,7 @@ fn unsupported(alg: KeyAlgorithm) -> KeyError {
 /// Reads a PKCS#8 `PrivateKeyInfo`.
 fn from_pkcs8(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
     match der::pkcs8_algorithm(der) {
-        Some(KeyAlgorithm::Rsa) => rsa_private(
-            RsaKeyPair::from_pkcs8(der).map_err(rejected("RSA private key"))?,
-            origin,
-        ),
+        Some(KeyAlgorithm::Rsa) => rsa_private(rsa_pair(der, RsaKeyPair::from_pkcs8)?, origin),
         Some(KeyAlgorithm::Ec(Some(curve))) => {
             let pair = EcdsaKeyPair::from_pkcs8(signing_curve(curve), der)
                 .map_err(rejected("EC private key"))?;
@@ -488,10 +498,7 @@ fn from_der(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
     } else if der::pkcs8_algorithm(der).is_some() {
         from_pkcs8(der, origin)
     } else if der::is_pkcs1_private(der) {
-        rsa_private(
-            RsaKeyPair::from_der(der).map_err(rejected("RSA private key"))?,
-            origin,
-        )
+        rsa_private(rsa_pair(der, RsaKeyPair::from_der)?, origin)
     } else if der::is_pkcs1_public(der) {
         rsa_public(der.to_vec(), origin)
     } else if der::sec1_curve(der).is_some() {
@@ -519,10 +526,7 @@ fn from_pem(text: &str) -> Result<Key, KeyError> {
         "PUBLIC KEY" => from_spki(der, origin),
         "RSA PUBLIC KEY" => rsa_public(der.clone(), origin),
         "PRIVATE KEY" => from_pkcs8(der, origin),
-        "RSA PRIVATE KEY" => rsa_private(
-            RsaKeyPair::from_der(der).map_err(rejected("RSA private key"))?,
-            origin,
-        ),
+        "RSA PRIVATE KEY" => rsa_private(rsa_pair(der, RsaKeyPair::from_der)?, origin),
         "EC PRIVATE KEY" => from_sec1(der, origin),
         "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => from_certificate(der, origin),
         "OPENSSH PRIVATE KEY" => Err(KeyError::Unsupported(

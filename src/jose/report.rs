@@ -182,16 +182,33 @@ struct LeanHeader<'a> {
     alg: Option<Cow<'a, str>>,
     #[serde(borrow)]
     kid: Option<Cow<'a, str>>,
+    #[serde(default, deserialize_with = "present")]
     crit: Option<IgnoredAny>,
 }
 
+// A member that is present counts even when it is `null` (`"crit": null` must still be
+// rejected, `"exp": null` must still fail), as the full path sees it; plain `Option` would
+// read `null` as absent.
 #[derive(Deserialize)]
 struct LeanClaims {
+    #[serde(default, deserialize_with = "present")]
     exp: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     nbf: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     iat: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     aud: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
     iss: Option<Value>,
+}
+
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// Verifies a compact, compliant token without building the display form: only the members
@@ -236,4 +253,33 @@ pub fn verify_quick(
         claims,
     );
     Some(Quick { signature, claims })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jose::key::{KeySet, Secret};
+    use crate::jose::sign::sign;
+
+    #[test]
+    fn lean_path_treats_null_members_as_present() {
+        let keys = KeySet::secret(Secret::from_utf8("lean-path-secret-lean-path-secret"));
+        let opts = ClaimOptions {
+            now: 1e9,
+            iss: Some("me".into()),
+            ..ClaimOptions::default()
+        };
+        for (header, payload) in [
+            (r#"{"alg":"HS256","crit":null}"#, r#"{"iss":"me"}"#),
+            (r#"{"alg":"HS256"}"#, r#"{"iss":"me","exp":null}"#),
+            (r#"{"alg":"HS256"}"#, r#"{"iss":null}"#),
+        ] {
+            let token = sign(header, payload, keys.keys.first()).unwrap();
+            let full = inspect(&token, Some(&keys), VerifyOptions::default(), &opts);
+            let quick = verify_quick(&token, &keys, VerifyOptions::default(), &opts).unwrap();
+            assert_ne!(full.outcome(), Outcome::Valid, "{header} {payload}");
+            assert_eq!(quick.signature, full.signature, "{header} {payload}");
+            assert_eq!(quick.claims, full.claims, "{header} {payload}");
+        }
+    }
 }

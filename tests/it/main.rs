@@ -2,5 +2,9 @@
 
 mod audit;
 mod cli;
+mod contract;
 mod e2e_tmux;
+mod keys;
+mod props;
+mod rfc_vectors;
 mod tui_snapshots;

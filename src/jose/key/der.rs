@@ -149,6 +149,22 @@ pub(crate) fn is_pkcs1_private(der: &[u8]) -> bool {
         })
 }
 
+/// Size in bits (whole bytes, as aws-lc-rs counts them) of the modulus of an RSA private
+/// key, PKCS#1 or wrapped in PKCS#8.
+pub(crate) fn rsa_private_bits(der: &[u8]) -> Option<usize> {
+    let inner = if pkcs8_algorithm(der) == Some(KeyAlgorithm::Rsa) {
+        let (seq, _) = read(der)?;
+        children(seq.content).get(2)?.content
+    } else {
+        der
+    };
+    let (seq, _) = read(inner).filter(|(t, _)| t.tag == SEQUENCE)?;
+    let items = children(seq.content);
+    let n = items.get(1).filter(|t| t.tag == 0x02)?;
+    let significant = n.content.iter().skip_while(|&&b| b == 0).count();
+    Some(significant * 8)
+}
+
 /// True for a PKCS#1 `RSAPublicKey` (n, e).
 pub(crate) fn is_pkcs1_public(der: &[u8]) -> bool {
     read(der)
@@ -227,6 +243,20 @@ mod tests {
         assert_eq!(items[0].content.len(), 257);
         assert_eq!(items[0].content[0], 0);
         assert_eq!(items[1].content, [1, 0, 1]);
+    }
+
+    #[test]
+    fn counts_rsa_private_modulus_bits() {
+        // RSAPrivateKey { version 0, n (with its sign byte), e, ... } truncated after e.
+        let mut n = vec![0x02, 0x81, 0x81, 0x00];
+        n.extend([0xc5; 128]);
+        let mut body = vec![0x02, 0x01, 0x00];
+        body.extend(&n);
+        body.extend([0x02, 0x03, 1, 0, 1]);
+        let mut der = vec![SEQUENCE, 0x81, u8::try_from(body.len()).unwrap()];
+        der.extend(body);
+        assert_eq!(rsa_private_bits(&der), Some(1024));
+        assert_eq!(rsa_private_bits(&[0x30, 0x00]), None);
     }
 
     #[test]

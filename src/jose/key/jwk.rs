@@ -97,6 +97,8 @@ fn rsa(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
         let first = b.iter().position(|&x| x != 0).unwrap_or(b.len());
         b[first..].to_vec()
     };
+    // Refuse a small key with the RFC's reason before aws-lc-rs refuses it with its own.
+    super::check_rsa_bits(strip(&n).len() * 8)?;
     let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
         .into_iter()
         .filter(|m| !obj.contains_key(*m))

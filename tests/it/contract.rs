@@ -1,0 +1,1012 @@
+//! The verification contract: for each rule, the verdict and the reason it gives. The caller's
+//! key and pinned algorithm decide; nothing the token says about itself is trusted.
+
+// Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use jwt_workbench::jose::alg::Alg;
+use jwt_workbench::jose::b64;
+use jwt_workbench::jose::claims::{ClaimOptions, Status, check_claims};
+use jwt_workbench::jose::decode::decode;
+use jwt_workbench::jose::finding::{Finding, Severity, findings};
+use jwt_workbench::jose::key::{KeySet, Secret, parse_key};
+use jwt_workbench::jose::report::{Outcome, inspect, verify_quick};
+use jwt_workbench::jose::sign::{hmac, sign};
+use jwt_workbench::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
+
+use crate::keys::{fixture, keyset};
+
+const SECRET: &str = "contract-tests-secret-of-32-byte";
+
+fn secret() -> KeySet {
+    KeySet::secret(Secret::from_utf8(SECRET))
+}
+
+fn signed(header: &str, payload: &str, keys: &KeySet) -> String {
+    sign(header, payload, Some(&keys.keys[0])).unwrap()
+}
+
+/// A token from raw JSON texts and raw signature bytes.
+fn raw(header: &str, payload: &str, sig: &[u8]) -> String {
+    format!(
+        "{}.{}.{}",
+        b64::encode(header.as_bytes()),
+        b64::encode(payload.as_bytes()),
+        b64::encode(sig)
+    )
+}
+
+fn verify(token: &str, keys: Option<&KeySet>, opts: VerifyOptions) -> SignatureCheck {
+    verify_decoded(&decode(token), keys, opts)
+}
+
+fn plain(token: &str, keys: &KeySet) -> SignatureCheck {
+    verify(token, Some(keys), VerifyOptions::default())
+}
+
+fn pinned(alg: Alg) -> VerifyOptions {
+    VerifyOptions {
+        alg: Some(alg),
+        allow_none: false,
+    }
+}
+
+fn assert_check(c: &SignatureCheck, status: SigStatus, reason: &str) {
+    assert_eq!((c.status, c.reason.as_str()), (status, reason));
+}
+
+const RSA_PUB: &str = "RSA 2048-bit public key (PEM PUBLIC KEY)";
+
+#[test]
+fn header_alg_never_chooses_the_key_type() {
+    let rsa_pub = keyset("keys/rsa.spki.pem");
+    let hs = signed(r#"{"alg":"HS256"}"#, "{}", &secret());
+    assert_check(
+        &plain(&hs, &rsa_pub),
+        SigStatus::Unverifiable,
+        &format!(
+            "the header says alg 'HS256', which needs an HMAC secret, but the key is {RSA_PUB}: \
+             a public key is never used as an HMAC secret (RS256->HS256 key confusion, \
+             CVE-2016-10555)"
+        ),
+    );
+    let rs = signed(r#"{"alg":"RS256"}"#, "{}", &keyset("keys/rsa.pkcs8.pem"));
+    assert_check(
+        &plain(&rs, &secret()),
+        SigStatus::Unverifiable,
+        "the header says alg 'RS256', which needs an RSA key, but the key is HMAC secret \
+         (32 bytes) (it fits HS256, HS384, HS512)",
+    );
+    let p256 = keyset("keys/p256.spki.pem");
+    let es384 = signed(r#"{"alg":"ES384"}"#, "{}", &keyset("keys/p384.pkcs8.pem"));
+    assert_check(
+        &plain(&es384, &p256),
+        SigStatus::Unverifiable,
+        "the header says alg 'ES384', which needs an EC key on P-384, but the key is EC P-256 \
+         public key (PEM PUBLIC KEY) (it fits ES256)",
+    );
+    let ed = signed(
+        r#"{"alg":"EdDSA"}"#,
+        "{}",
+        &keyset("keys/ed25519.pkcs8.pem"),
+    );
+    assert_check(
+        &plain(&ed, &rsa_pub),
+        SigStatus::Unverifiable,
+        &format!(
+            "the header says alg 'EdDSA', which needs an Ed25519 key, but the key is {RSA_PUB} \
+             (it fits RS256, RS384, RS512, PS256, PS384, PS512)"
+        ),
+    );
+    // The right key for each: valid.
+    assert!(plain(&es384, &keyset("keys/p384.spki.der")).is_valid());
+    assert!(plain(&ed, &keyset("keys/ed25519.spki.pem")).is_valid());
+}
+
+#[test]
+fn pinned_alg_must_equal_the_header() {
+    let rsa = keyset("keys/rsa.pkcs1.pem");
+    let ps = signed(r#"{"alg":"PS256"}"#, "{}", &rsa);
+    assert_check(
+        &verify(&ps, Some(&rsa), pinned(Alg::RS256)),
+        SigStatus::Unverifiable,
+        "the header says alg 'PS256' but 'RS256' is required (--alg)",
+    );
+    let c = verify(&ps, Some(&rsa), pinned(Alg::PS256));
+    assert_check(
+        &c,
+        SigStatus::Valid,
+        "signature valid: PS256 with RSA 2048-bit private key (PEM RSA PRIVATE KEY)",
+    );
+    let hs = signed(r#"{"alg":"HS512"}"#, "{}", &secret());
+    assert_check(
+        &verify(&hs, Some(&secret()), pinned(Alg::HS256)),
+        SigStatus::Unverifiable,
+        "the header says alg 'HS512' but 'HS256' is required (--alg)",
+    );
+    assert!(verify(&hs, Some(&secret()), pinned(Alg::HS512)).is_valid());
+    // Pinning `none` does not make an unsecured token valid.
+    let none = raw(r#"{"alg":"none"}"#, "{}", b"");
+    assert_eq!(
+        verify(&none, None, pinned(Alg::None)).status,
+        SigStatus::Unverifiable
+    );
+}
+
+#[test]
+fn rs_to_hs_key_confusion_fails_and_says_why() {
+    // The attacker takes the server's public key file and uses its bytes as an HMAC secret.
+    let pem = fixture("keys/rsa.spki.pem");
+    let forged_key = KeySet::secret(Secret::new(pem.clone()));
+    let forged = signed(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"sub":"admin"}"#,
+        &forged_key,
+    );
+    let server_key = parse_key(&pem).unwrap();
+    for opts in [VerifyOptions::default(), pinned(Alg::HS256)] {
+        let c = verify(&forged, Some(&server_key), opts);
+        assert_eq!(c.status, SigStatus::Unverifiable, "{}", c.reason);
+        assert!(c.reason.ends_with(
+            "a public key is never used as an HMAC secret (RS256->HS256 key confusion, \
+             CVE-2016-10555)"
+        ));
+    }
+    // With the algorithm pinned to what the server really uses, the forgery is refused earlier.
+    assert_check(
+        &verify(&forged, Some(&server_key), pinned(Alg::RS256)),
+        SigStatus::Unverifiable,
+        "the header says alg 'HS256' but 'RS256' is required (--alg)",
+    );
+}
+
+#[test]
+fn jwk_own_alg_must_equal_the_header() {
+    let mut jwk: serde_json::Value =
+        serde_json::from_slice(&fixture("keys/rsa.public.jwk.json")).unwrap();
+    jwk["alg"] = "RS256".into();
+    let keys = parse_key(jwk.to_string().as_bytes()).unwrap();
+    let rsa = keyset("keys/rsa.pkcs8.der");
+    let ps = signed(r#"{"alg":"PS256"}"#, "{}", &rsa);
+    assert_check(
+        &plain(&ps, &keys),
+        SigStatus::Unverifiable,
+        "the key's own alg 'RS256' differs from the header's 'PS256' (RFC 7517 sec. 4.4)",
+    );
+    let rs = signed(r#"{"alg":"RS256"}"#, "{}", &rsa);
+    assert_check(
+        &plain(&rs, &keys),
+        SigStatus::Valid,
+        "signature valid: RS256 with RSA 2048-bit public key (JWK)",
+    );
+}
+
+#[test]
+fn crit_is_rejected() {
+    let t = signed(
+        r#"{"alg":"HS256","crit":["http://example.com/ext"],"http://example.com/ext":true}"#,
+        "{}",
+        &secret(),
+    );
+    assert_check(
+        &plain(&t, &secret()),
+        SigStatus::Unverifiable,
+        "the header has \"crit\": it names extensions this verifier does not understand, so the \
+         token must be rejected (RFC 7515 sec. 4.1.11)",
+    );
+}
+
+#[test]
+fn keys_carried_or_pointed_to_by_the_token_are_never_trusted() {
+    let real = keyset("keys/p256.spki.pem");
+    let attacker = keyset("rfc/rfc7515_a3_ec_p256.jwk.json");
+    let attacker_jwk = r#"{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}"#;
+    let headers = [
+        format!(r#"{{"alg":"ES256","jwk":{attacker_jwk}}}"#),
+        r#"{"alg":"ES256","jku":"https://attacker.example/jwks.json"}"#.to_owned(),
+        r#"{"alg":"ES256","x5u":"https://attacker.example/cert.pem"}"#.to_owned(),
+        r#"{"alg":"ES256","x5c":["MIIBszCCAVmgAwIBAgIUZ"]}"#.to_owned(),
+    ];
+    for header in &headers {
+        let forged = signed(header, r#"{"sub":"admin"}"#, &attacker);
+        let c = plain(&forged, &real);
+        assert_check(
+            &c,
+            SigStatus::Invalid,
+            "signature does not match with EC P-256 public key (PEM PUBLIC KEY): the token was \
+             altered or signed with another key",
+        );
+        // The embedded key is self-consistent: the token does verify with the attacker's key,
+        // which only shows that carrying a key proves nothing.
+        assert!(plain(&forged, &attacker).is_valid());
+    }
+}
+
+#[test]
+fn none_is_never_valid() {
+    let none = raw(r#"{"alg":"none"}"#, r#"{"sub":"admin"}"#, b"");
+    let never = "alg 'none': the token is unsecured, anyone could have written it; it is never \
+        valid (RFC 7518 sec. 3.6, RFC 8725 sec. 3.1)";
+    assert_check(&plain(&none, &secret()), SigStatus::Unverifiable, never);
+    assert_check(
+        &verify(&none, None, VerifyOptions::default()),
+        SigStatus::Unverifiable,
+        never,
+    );
+    let allow = VerifyOptions {
+        alg: None,
+        allow_none: true,
+    };
+    let c = verify(&none, None, allow);
+    assert_check(
+        &c,
+        SigStatus::AcceptedUnsecured,
+        "UNSECURED: alg 'none' has no signature; accepted only because --allow-none was given",
+    );
+    assert!(!c.is_valid());
+    // allow_none never accepts a `none` token that carries a signature...
+    let with_sig = raw(r#"{"alg":"none"}"#, "{}", b"sig");
+    assert_check(
+        &verify(&with_sig, None, allow),
+        SigStatus::Unverifiable,
+        never,
+    );
+    // ...nor a case variant of `none`, which is no algorithm at all.
+    let upper = raw(r#"{"alg":"None"}"#, "{}", b"");
+    let c = verify(&upper, None, allow);
+    assert_eq!(c.status, SigStatus::Unverifiable);
+    assert!(c.reason.starts_with("unknown alg 'None'"), "{}", c.reason);
+    // Pinned to HS256, a none token is refused before anything else.
+    assert_check(
+        &verify(
+            &none,
+            Some(&secret()),
+            VerifyOptions {
+                alg: Some(Alg::HS256),
+                allow_none: true,
+            },
+        ),
+        SigStatus::Unverifiable,
+        "the header says alg 'none' but 'HS256' is required (--alg)",
+    );
+}
+
+/// The order of P-256, big-endian.
+const P256_N: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+];
+
+/// The order L of the Ed25519 group, little-endian.
+const ED25519_L: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+];
+
+/// a - b for big-endian numbers of the same length, a >= b.
+fn sub_be(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = vec![0; a.len()];
+    let mut borrow = 0i16;
+    for i in (0..a.len()).rev() {
+        let mut d = i16::from(a[i]) - i16::from(b[i]) - borrow;
+        borrow = i16::from(d < 0);
+        if d < 0 {
+            d += 256;
+        }
+        out[i] = u8::try_from(d).unwrap();
+    }
+    assert_eq!(borrow, 0);
+    out
+}
+
+/// a + b for little-endian numbers of the same length, without overflow.
+fn add_le(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut out = vec![0; a.len()];
+    let mut carry = 0u16;
+    for i in 0..a.len() {
+        let s = u16::from(a[i]) + u16::from(b[i]) + carry;
+        out[i] = u8::try_from(s & 0xff).unwrap();
+        carry = s >> 8;
+    }
+    assert_eq!(carry, 0);
+    out
+}
+
+fn der_integer(be: &[u8]) -> Vec<u8> {
+    let trimmed: Vec<u8> = be.iter().copied().skip_while(|&b| b == 0).collect();
+    let mut body = trimmed.clone();
+    if trimmed.first().is_none_or(|&b| b & 0x80 != 0) {
+        body.insert(0, 0);
+    }
+    let mut out = vec![0x02, u8::try_from(body.len()).unwrap()];
+    out.extend(body);
+    out
+}
+
+fn es256_parts() -> (String, Vec<u8>, KeySet) {
+    let private = keyset("keys/p256.pkcs8.pem");
+    let token = signed(r#"{"alg":"ES256"}"#, r#"{"sub":"ecdsa"}"#, &private);
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    (
+        input.to_owned(),
+        b64::decode_strict(sig).unwrap(),
+        keyset("keys/p256.spki.pem"),
+    )
+}
+
+const P256_MISMATCH: &str = "signature does not match with EC P-256 public key (PEM PUBLIC KEY): \
+    the token was altered or signed with another key";
+
+#[test]
+fn ecdsa_der_signature_is_rejected_with_a_hint() {
+    let (input, sig, public) = es256_parts();
+    let mut body = der_integer(&sig[..32]);
+    body.extend(der_integer(&sig[32..]));
+    let mut der = vec![0x30, u8::try_from(body.len()).unwrap()];
+    der.extend(body);
+    let token = format!("{input}.{}", b64::encode(&der));
+    assert_check(
+        &plain(&token, &public),
+        SigStatus::Invalid,
+        &format!(
+            "ES256 signature must be 64 bytes, got {}: it looks DER-encoded; JWS uses the raw \
+             R||S form (RFC 7518 sec. 3.4)",
+            der.len()
+        ),
+    );
+}
+
+#[test]
+fn ecdsa_scalars_out_of_range_are_rejected() {
+    let (input, sig, public) = es256_parts();
+    let (r, s) = sig.split_at(32);
+    let zero = [0u8; 32];
+    let ones = [0xffu8; 32];
+    for (what, r, s) in [
+        ("r = 0", &zero[..], s),
+        ("s = 0", r, &zero[..]),
+        ("r = n", &P256_N[..], s),
+        ("s = n", r, &P256_N[..]),
+        ("r > n", &ones[..], s),
+        ("s > n", r, &ones[..]),
+        ("r + n wraps", &sub_be(&ones, &P256_N)[..], s),
+    ] {
+        let token = format!("{input}.{}", b64::encode(&[r, s].concat()));
+        let c = plain(&token, &public);
+        assert_eq!(
+            (c.status, c.reason.as_str()),
+            (SigStatus::Invalid, P256_MISMATCH),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn ecdsa_high_s_is_still_valid() {
+    let (input, sig, public) = es256_parts();
+    let (r, s) = sig.split_at(32);
+    let high = sub_be(&P256_N, s);
+    let token = format!("{input}.{}", b64::encode(&[r, &high[..]].concat()));
+    // ECDSA itself accepts (r, n - s); JWS does not ask for low-S normalisation.
+    assert_check(
+        &plain(&token, &public),
+        SigStatus::Valid,
+        "signature valid: ES256 with EC P-256 public key (PEM PUBLIC KEY)",
+    );
+}
+
+#[test]
+fn ed25519_s_at_or_above_l_is_rejected() {
+    let private = keyset("keys/ed25519.pkcs8.pem");
+    let public = keyset("keys/ed25519.public.jwk.json");
+    let token = signed(r#"{"alg":"EdDSA"}"#, r#"{"sub":"ed"}"#, &private);
+    let (input, sig) = token.rsplit_once('.').unwrap();
+    let sig = b64::decode_strict(sig).unwrap();
+    assert!(plain(&token, &public).is_valid());
+    // S + L is the same point equation but a second spelling: RFC 8032 sec. 5.1.7 rejects it.
+    let malleated = [&sig[..32], &add_le(&sig[32..], &ED25519_L)[..]].concat();
+    let forged = format!("{input}.{}", b64::encode(&malleated));
+    assert_check(
+        &plain(&forged, &public),
+        SigStatus::Invalid,
+        "signature does not match with Ed25519 public key (JWK): the token was altered or signed \
+         with another key",
+    );
+}
+
+#[test]
+fn truncated_hmac_tag_is_rejected() {
+    let t = signed(r#"{"alg":"HS256"}"#, "{}", &secret());
+    let (input, sig) = t.rsplit_once('.').unwrap();
+    let sig = b64::decode_strict(sig).unwrap();
+    let short = format!("{input}.{}", b64::encode(&sig[..16]));
+    assert_check(
+        &plain(&short, &secret()),
+        SigStatus::Invalid,
+        "HS256 signature must be 32 bytes, got 16: truncated HMAC tags are not accepted",
+    );
+    let long = format!("{input}.{}", b64::encode(&[&sig[..], &[0]].concat()));
+    assert_check(
+        &plain(&long, &secret()),
+        SigStatus::Invalid,
+        "HS256 signature must be 32 bytes, got 33",
+    );
+}
+
+#[test]
+fn non_compliant_base64url_is_shown_but_malformed() {
+    let keys = secret();
+    let header = r#"{"alg":"HS256"}"#;
+    // "??>" encodes to "Pz8-" in base64url and "Pz8+" in standard Base64.
+    let payload = r#"{"q":"??>"}"#;
+    let good = signed(header, payload, &keys);
+    assert!(plain(&good, &keys).is_valid());
+    let (hdr, rest) = good.split_once('.').unwrap();
+    let (pay, sig) = rest.split_once('.').unwrap();
+    assert!(pay.contains('-') || pay.contains('_'), "{pay}");
+    let std_alphabet = pay.replace('-', "+").replace('_', "/");
+    // The signature is 32 bytes: 43 characters, one '=' short of a multiple of 4; its last
+    // character carries 2 unused bits.
+    let last = sig.chars().last().unwrap();
+    let bumped = b64::encode(&[0]).chars().next().unwrap();
+    assert_eq!(bumped, 'A');
+    let stray = match last {
+        'A' => 'B',
+        c => char::from(u8::try_from(u32::from(c)).unwrap() ^ 1),
+    };
+    let cases = [
+        (
+            format!("{hdr}.{pay}.{sig}="),
+            "signature: '=' padding (Base64URL in JWS has none)",
+        ),
+        (
+            format!("{hdr}.{std_alphabet}.{sig}"),
+            "payload: '+' or '/' from the standard Base64 alphabet",
+        ),
+        (
+            format!("{hdr}.{pay}.{}{stray}", &sig[..sig.len() - 1]),
+            "signature: non-zero unused bits in the last character",
+        ),
+    ];
+    for (token, deviation) in &cases {
+        let d = decode(token);
+        assert!(d.errors.is_empty(), "{token}: {:?}", d.errors);
+        assert!(!d.is_compliant());
+        assert_eq!(d.claims().unwrap()["q"], "??>", "still readable");
+        let f = findings(&d, None, 0.0);
+        let nc = f
+            .iter()
+            .find(|f| f.id == "non-compliant-base64url")
+            .unwrap_or_else(|| panic!("{token}: {f:?}"));
+        assert_eq!(nc.message, format!("non-compliant base64url: {deviation}"));
+        assert_check(
+            &plain(token, &keys),
+            SigStatus::Malformed,
+            "the token is not compliant base64url (padding, '+'/'/' or stray bits): a verifier \
+             must reject it (RFC 7515 sec. 2)",
+        );
+        assert!(
+            verify_quick(
+                token,
+                &keys,
+                VerifyOptions::default(),
+                &ClaimOptions::default()
+            )
+            .is_none(),
+            "the lean path must hand non-compliant tokens to the full one"
+        );
+    }
+}
+
+fn claims_at(payload: &str, opts: &ClaimOptions) -> jwt_workbench::jose::claims::ClaimReport {
+    let v: serde_json::Value = serde_json::from_str(payload).unwrap();
+    check_claims(v.as_object(), opts)
+}
+
+fn at(now: f64, leeway: u64) -> ClaimOptions {
+    ClaimOptions {
+        now,
+        leeway,
+        ..ClaimOptions::default()
+    }
+}
+
+fn claim(payload: &str, opts: &ClaimOptions, name: &str) -> (Status, String) {
+    let r = claims_at(payload, opts);
+    let c = r.get(name).unwrap();
+    (c.status, c.detail.clone())
+}
+
+#[test]
+fn exp_boundaries_with_leeway() {
+    let p = r#"{"exp":1000}"#;
+    assert_eq!(
+        claim(p, &at(999.0, 0), "exp"),
+        (Status::Pass, "expires in 1s".into())
+    );
+    assert_eq!(
+        claim(p, &at(1000.0, 0), "exp"),
+        (Status::Fail, "expired 0s ago".into())
+    );
+    assert_eq!(
+        claim(p, &at(1009.0, 10), "exp"),
+        (Status::Pass, "expires in 9s (within the leeway)".into())
+    );
+    assert_eq!(
+        claim(p, &at(1010.0, 10), "exp"),
+        (Status::Fail, "expired 10s ago".into())
+    );
+    assert_eq!(
+        claim("{}", &at(0.0, 0), "exp"),
+        (Status::Info, "no exp: the token never expires".into())
+    );
+}
+
+#[test]
+fn nbf_boundaries_with_leeway() {
+    let p = r#"{"nbf":1000}"#;
+    assert_eq!(
+        claim(p, &at(1000.0, 0), "nbf"),
+        (Status::Pass, "valid since 0s ago".into())
+    );
+    assert_eq!(
+        claim(p, &at(999.0, 0), "nbf"),
+        (Status::Fail, "not valid yet: nbf is in 1s".into())
+    );
+    assert_eq!(
+        claim(p, &at(990.0, 10), "nbf"),
+        (Status::Pass, "valid in 10s (within the leeway)".into())
+    );
+    assert_eq!(
+        claim(p, &at(989.0, 10), "nbf"),
+        (Status::Fail, "not valid yet: nbf is in 11s".into())
+    );
+}
+
+#[test]
+fn iat_boundaries_with_leeway() {
+    let p = r#"{"iat":1000}"#;
+    assert_eq!(
+        claim(p, &at(1060.0, 0), "iat"),
+        (Status::Pass, "issued 1m 0s ago".into())
+    );
+    assert_eq!(
+        claim(p, &at(999.0, 0), "iat"),
+        (
+            Status::Warn,
+            "issued in the future, in 1s: a clock is wrong".into()
+        )
+    );
+    assert_eq!(
+        claim(p, &at(995.0, 5), "iat"),
+        (Status::Pass, "issued in 5s (within the leeway)".into())
+    );
+    assert_eq!(claim(p, &at(994.0, 5), "iat").0, Status::Warn);
+    // A warning is not a failure.
+    assert!(claims_at(p, &at(0.0, 0)).is_valid());
+}
+
+#[test]
+fn audience_forms() {
+    let opts = ClaimOptions {
+        aud: vec!["api".into(), "admin".into()],
+        ..ClaimOptions::default()
+    };
+    assert_eq!(
+        claim(r#"{"aud":"api"}"#, &opts, "aud"),
+        (Status::Pass, "aud holds 'api'".into())
+    );
+    assert_eq!(
+        claim(r#"{"aud":["web","admin"]}"#, &opts, "aud"),
+        (Status::Pass, "aud holds 'admin'".into())
+    );
+    assert_eq!(
+        claim(r#"{"aud":["web","mobile"]}"#, &opts, "aud"),
+        (
+            Status::Fail,
+            "aud 'web', 'mobile' does not hold 'api' or 'admin': the token is meant for someone \
+             else"
+                .into()
+        )
+    );
+    assert_eq!(
+        claim("{}", &opts, "aud"),
+        (
+            Status::Fail,
+            "no aud, but 'api' or 'admin' is required".into()
+        )
+    );
+    assert_eq!(
+        claim(r#"{"aud":["api",7]}"#, &opts, "aud"),
+        (Status::Fail, "aud array holds a number".into())
+    );
+    assert_eq!(
+        claim(r#"{"aud":"api"}"#, &ClaimOptions::default(), "aud"),
+        (
+            Status::Info,
+            "aud 'api' (not checked: no audience required)".into()
+        )
+    );
+    // Audience matching is exact: no prefix, case or trailing-slash leniency.
+    for near in ["API", "api/", "ap", " api"] {
+        let p = serde_json::json!({ "aud": near }).to_string();
+        assert_eq!(claim(&p, &opts, "aud").0, Status::Fail, "{near:?}");
+    }
+}
+
+#[test]
+fn issuer_is_exact() {
+    let opts = ClaimOptions {
+        iss: Some("https://issuer.example".into()),
+        ..ClaimOptions::default()
+    };
+    assert_eq!(
+        claim(r#"{"iss":"https://issuer.example"}"#, &opts, "iss"),
+        (Status::Pass, "iss is 'https://issuer.example'".into())
+    );
+    for near in [
+        "https://issuer.example/",
+        "HTTPS://issuer.example",
+        "https://issuer.examplE",
+    ] {
+        let p = serde_json::json!({ "iss": near }).to_string();
+        assert_eq!(
+            claim(&p, &opts, "iss"),
+            (
+                Status::Fail,
+                format!("iss '{near}' is not the required 'https://issuer.example'")
+            )
+        );
+    }
+    assert_eq!(
+        claim("{}", &opts, "iss"),
+        (
+            Status::Fail,
+            "no iss, but 'https://issuer.example' is required".into()
+        )
+    );
+    assert_eq!(
+        claim(r#"{"iss":["https://issuer.example"]}"#, &opts, "iss"),
+        (Status::Fail, "iss must be a string, got an array".into())
+    );
+}
+
+#[test]
+fn numeric_dates_must_be_numbers() {
+    for (p, name, got) in [
+        (r#"{"exp":"1000"}"#, "exp", "a string"),
+        (r#"{"exp":null}"#, "exp", "null"),
+        (r#"{"nbf":true}"#, "nbf", "a boolean"),
+        (r#"{"iat":[1]}"#, "iat", "an array"),
+    ] {
+        assert_eq!(
+            claim(p, &at(0.0, 0), name),
+            (
+                Status::Fail,
+                format!("{name} must be a NumericDate (a number of seconds), got {got}")
+            )
+        );
+    }
+}
+
+#[test]
+fn claims_decide_the_outcome_after_the_signature() {
+    let keys = secret();
+    let token = signed(r#"{"alg":"HS256"}"#, r#"{"exp":1000,"aud":"api"}"#, &keys);
+    let opts = |now| ClaimOptions {
+        now,
+        aud: vec!["api".into()],
+        ..ClaimOptions::default()
+    };
+    let ok = inspect(&token, Some(&keys), VerifyOptions::default(), &opts(999.0));
+    assert_eq!(ok.outcome(), Outcome::Valid);
+    let late = inspect(&token, Some(&keys), VerifyOptions::default(), &opts(1000.0));
+    assert_eq!(late.outcome(), Outcome::ClaimFailed);
+    let quick = verify_quick(&token, &keys, VerifyOptions::default(), &opts(1000.0)).unwrap();
+    assert_eq!(quick.outcome(), Outcome::ClaimFailed);
+    assert_eq!(quick.claims, late.claims);
+    // A bad signature outranks the claims.
+    let other = KeySet::secret(Secret::from_utf8("not the secret"));
+    let bad = inspect(
+        &token,
+        Some(&other),
+        VerifyOptions::default(),
+        &opts(1000.0),
+    );
+    assert_eq!(bad.outcome(), Outcome::SignatureFailed);
+    assert_eq!(
+        inspect("a.b", Some(&keys), VerifyOptions::default(), &opts(0.0)).outcome(),
+        Outcome::Malformed
+    );
+}
+
+// --- findings ------------------------------------------------------------------------------
+
+const NOW: f64 = 10_000.0;
+const CLEAN_HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+const CLEAN_PAYLOAD: &str = r#"{"sub":"42","iat":9000,"exp":12000}"#;
+
+fn found(token: &str, keys: Option<&KeySet>) -> Vec<Finding> {
+    findings(&decode(token), keys.map(|k| &k.keys[0]), NOW)
+}
+
+fn hs(header: &str, payload: &str) -> String {
+    signed(header, payload, &secret())
+}
+
+#[test]
+fn a_clean_token_has_no_findings() {
+    let clean = hs(CLEAN_HEADER, CLEAN_PAYLOAD);
+    assert_eq!(found(&clean, Some(&secret())), vec![]);
+    assert_eq!(found(&clean, None), vec![]);
+    let r = inspect(
+        &clean,
+        Some(&secret()),
+        VerifyOptions::default(),
+        &ClaimOptions {
+            now: NOW,
+            ..ClaimOptions::default()
+        },
+    );
+    assert_eq!(r.outcome(), Outcome::Valid);
+    assert!(r.findings.is_empty());
+}
+
+#[test]
+#[allow(clippy::too_many_lines)]
+fn every_finding_has_a_trigger() {
+    let jwe = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ.OKOawDo13gRp.48V1_ALb6US04U3b.\
+        5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.\
+        XFBoMYUZodetZdvTiFvSkQ";
+    let clean = hs(CLEAN_HEADER, CLEAN_PAYLOAD);
+    let big = format!(
+        r#"{{"sub":"42","iat":9000,"exp":12000,"blob":"{}"}}"#,
+        "x".repeat(4000)
+    );
+    let short = KeySet::secret(Secret::from_utf8("short"));
+    let padded = {
+        let (rest, sig) = clean.rsplit_once('.').unwrap();
+        format!("{rest}.{sig}=")
+    };
+    let cases: Vec<(&str, String, Option<KeySet>, Severity, &str)> = vec![
+        (
+            "input-stripped",
+            format!("Authorization: Bearer {clean}"),
+            None,
+            Severity::Info,
+            "removed 'Authorization:' header name to find the token",
+        ),
+        (
+            "non-compliant-base64url",
+            padded,
+            None,
+            Severity::Low,
+            "non-compliant base64url: signature: '=' padding (Base64URL in JWS has none)",
+        ),
+        (
+            "jwe",
+            jwe.to_owned(),
+            None,
+            Severity::Info,
+            "a JWE (5 parts): the payload is encrypted",
+        ),
+        (
+            "token-size",
+            hs(CLEAN_HEADER, &big),
+            None,
+            Severity::Low,
+            "over the 4096-byte cookie limit",
+        ),
+        (
+            "duplicate-members",
+            hs(
+                CLEAN_HEADER,
+                r#"{"sub":"42","iat":9000,"exp":12000,"sub":"admin"}"#,
+            ),
+            None,
+            Severity::Medium,
+            "payload repeats member name: sub",
+        ),
+        (
+            "alg-missing",
+            raw(r#"{"typ":"JWT"}"#, CLEAN_PAYLOAD, b"x"),
+            None,
+            Severity::High,
+            "the header has no \"alg\" string",
+        ),
+        (
+            "alg-unknown",
+            raw(r#"{"alg":"HS257"}"#, CLEAN_PAYLOAD, b"x"),
+            None,
+            Severity::High,
+            "unknown alg 'HS257'",
+        ),
+        (
+            "alg-none",
+            raw(r#"{"alg":"none"}"#, CLEAN_PAYLOAD, b""),
+            None,
+            Severity::High,
+            "alg is 'none': the token is unsecured",
+        ),
+        (
+            "key-confusion-risk",
+            signed(
+                r#"{"alg":"RS256"}"#,
+                CLEAN_PAYLOAD,
+                &keyset("keys/rsa.pkcs8.pem"),
+            ),
+            None,
+            Severity::Info,
+            "RS256 is asymmetric: the server must pin the algorithm",
+        ),
+        (
+            "short-hmac-secret",
+            clean.clone(),
+            Some(short),
+            Severity::High,
+            "the HS256 secret is 5 bytes, shorter than the 32-byte hash output",
+        ),
+        (
+            "crit",
+            hs(r#"{"alg":"HS256","crit":["b64"]}"#, CLEAN_PAYLOAD),
+            None,
+            Severity::Medium,
+            "header has crit [\"b64\"]",
+        ),
+        (
+            "jku-header",
+            hs(
+                r#"{"alg":"HS256","jku":"https://evil.example/k"}"#,
+                CLEAN_PAYLOAD,
+            ),
+            None,
+            Severity::High,
+            "header names a JWK Set URL: jku = \"https://evil.example/k\"",
+        ),
+        (
+            "x5u-header",
+            hs(
+                r#"{"alg":"HS256","x5u":"https://evil.example/c"}"#,
+                CLEAN_PAYLOAD,
+            ),
+            None,
+            Severity::High,
+            "header names an X.509 URL: x5u = \"https://evil.example/c\"",
+        ),
+        (
+            "jwk-header",
+            hs(
+                r#"{"alg":"HS256","jwk":{"kty":"oct","k":"AA"}}"#,
+                CLEAN_PAYLOAD,
+            ),
+            None,
+            Severity::High,
+            "header carries an embedded public key (jwk)",
+        ),
+        (
+            "x5c-header",
+            hs(r#"{"alg":"HS256","x5c":["MIIB"]}"#, CLEAN_PAYLOAD),
+            None,
+            Severity::High,
+            "header carries an embedded certificate chain (x5c)",
+        ),
+        (
+            "kid-injection",
+            hs(
+                r#"{"alg":"HS256","kid":"../../../../dev/null"}"#,
+                CLEAN_PAYLOAD,
+            ),
+            None,
+            Severity::High,
+            "kid '../../../../dev/null' looks like a file path",
+        ),
+        (
+            "kid-injection",
+            hs(
+                r#"{"alg":"HS256","kid":"x' UNION SELECT 'key"}"#,
+                CLEAN_PAYLOAD,
+            ),
+            None,
+            Severity::High,
+            "kid 'x\\' UNION SELECT \\'key' looks like SQL",
+        ),
+        (
+            "kid-injection",
+            hs(r#"{"alg":"HS256","kid":"k|curl evil"}"#, CLEAN_PAYLOAD),
+            None,
+            Severity::High,
+            "kid 'k|curl evil' looks like a shell command",
+        ),
+        (
+            "no-exp",
+            hs(CLEAN_HEADER, r#"{"sub":"42","iat":9000}"#),
+            None,
+            Severity::Medium,
+            "no exp: the token never expires",
+        ),
+        (
+            "long-lifetime",
+            hs(CLEAN_HEADER, r#"{"sub":"42","iat":9000,"exp":2601000}"#),
+            None,
+            Severity::Low,
+            "lifetime of 30d 0h (more than 24 h)",
+        ),
+        (
+            "iat-future",
+            hs(CLEAN_HEADER, r#"{"sub":"42","iat":10300,"exp":12000}"#),
+            None,
+            Severity::Medium,
+            "iat is 5m 0s in the future",
+        ),
+        (
+            "nbf-after-exp",
+            hs(
+                CLEAN_HEADER,
+                r#"{"sub":"42","iat":9000,"nbf":12000,"exp":12000}"#,
+            ),
+            None,
+            Severity::Medium,
+            "nbf is not before exp: the token is never valid",
+        ),
+        (
+            "readable-sensitive-claims",
+            hs(
+                CLEAN_HEADER,
+                r#"{"sub":"42","iat":9000,"exp":12000,"Email":"a@b.c","ssn":"1"}"#,
+            ),
+            None,
+            Severity::Medium,
+            "claims that look like personal data or credentials: Email, ssn",
+        ),
+        (
+            "nested-jwt",
+            {
+                let inner = b64::encode(clean.as_bytes());
+                let h = b64::encode(br#"{"alg":"HS256","cty":"JWT"}"#);
+                let input = format!("{h}.{inner}");
+                let tag = hmac(Alg::HS256, SECRET.as_bytes(), input.as_bytes());
+                format!("{input}.{}", b64::encode(&tag))
+            },
+            None,
+            Severity::Info,
+            "cty is \"JWT\": the payload is itself a token",
+        ),
+    ];
+    let mut ids: Vec<&str> = cases.iter().map(|c| c.0).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 22, "every finding id has a case");
+    for (id, token, key, severity, message) in &cases {
+        let f = found(token, key.as_ref());
+        let hit = f
+            .iter()
+            .find(|f| f.id == *id && f.message.contains(message))
+            .unwrap_or_else(|| panic!("{id} not found or message differs: {f:#?}"));
+        assert_eq!(hit.severity, *severity, "{id}");
+        assert!(
+            !hit.explanation.is_empty() && !hit.reference.is_empty(),
+            "{id}"
+        );
+        assert!(
+            !found(&clean, Some(&secret())).iter().any(|f| f.id == *id),
+            "{id} on the clean token"
+        );
+    }
+    // Most severe first.
+    let many = found(
+        &hs(
+            r#"{"alg":"HS256","jku":"https://x"}"#,
+            r#"{"sub":"1","email":"e"}"#,
+        ),
+        None,
+    );
+    assert!(
+        many.windows(2).all(|w| w[0].severity >= w[1].severity),
+        "{many:#?}"
+    );
+    // A case variant of none names the CVE.
+    let f = found(&raw(r#"{"alg":"NONE"}"#, "{}", b""), None);
+    assert!(
+        f.iter()
+            .any(|f| f.id == "alg-unknown" && f.reference == "CVE-2015-9235")
+    );
+}
