@@ -11,7 +11,7 @@ use jsonwebtoken as jwt;
 use jwt_workbench::jose::claims::{ClaimOptions, check_claims};
 use jwt_workbench::jose::decode::decode;
 use jwt_workbench::jose::key::{KeySet, Secret, parse_key};
-use jwt_workbench::jose::report::{inspect, verify_quick};
+use jwt_workbench::jose::report::{inspect, verify_fast, verify_quick};
 use jwt_workbench::jose::sign::sign;
 use jwt_workbench::jose::verify::{SigStatus, VerifyOptions, verify_parts};
 use serde::{Deserialize, Serialize};
@@ -122,6 +122,13 @@ fn bench(c: &mut Criterion) {
     let hs256 = opts(jwt_workbench::jose::alg::Alg::HS256);
     c.bench_function("hs256-verify/ours-quick", |b| {
         b.iter(|| verify_quick(black_box(&hs), &secret, hs256, &claim_opts));
+    });
+    assert_eq!(
+        verify_fast(&hs, &secret, hs256, &claim_opts),
+        Some(jwt_workbench::jose::report::Outcome::Valid)
+    );
+    c.bench_function("hs256-verify/ours-fast", |b| {
+        b.iter(|| verify_fast(black_box(&hs), &secret, hs256, &claim_opts));
     });
     c.bench_function("hs256-verify/ours-inspect", |b| {
         b.iter(|| inspect(black_box(&hs), Some(&secret), hs256, &claim_opts));

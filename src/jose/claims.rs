@@ -127,178 +127,171 @@ pub fn check_claims(claims: Option<&Map<String, Value>>, opts: &ClaimOptions) ->
             )],
         };
     };
-    check_fields(|name| claims.get(name), opts)
+    check_fields(|name| claims.get(name), opts, true)
 }
 
 /// Checks the claims given a lookup of the registered members; the lean verification path
-/// uses it without building a map.
-#[allow(clippy::cast_precision_loss)]
+/// uses it without building a map. With `explain` off, the details are left empty, so that a
+/// bulk check spends nothing on sentences nobody reads.
+#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
 pub(crate) fn check_fields<'v>(
     get: impl Fn(&str) -> Option<&'v Value>,
     opts: &ClaimOptions,
+    explain: bool,
 ) -> ClaimReport {
     let now = opts.now;
     let leeway = opts.leeway as f64;
+    let say = |claim, status, detail: &dyn Fn() -> String| ClaimCheck {
+        claim,
+        status,
+        detail: if explain { detail() } else { String::new() },
+    };
     let mut checks = Vec::with_capacity(5);
     checks.push(match numeric_date(get("exp"), "exp") {
         Err(c) => c,
-        Ok(None) => ClaimCheck::new(
-            "exp",
-            Status::Info,
-            "no exp: the token never expires".into(),
-        ),
-        Ok(Some(exp)) if now < exp + leeway => {
+        Ok(None) => say("exp", Status::Info, &|| {
+            "no exp: the token never expires".into()
+        }),
+        Ok(Some(exp)) if now < exp + leeway => say("exp", Status::Pass, &|| {
             let grace = if now >= exp {
                 " (within the leeway)"
             } else {
                 ""
             };
-            ClaimCheck::new(
-                "exp",
-                Status::Pass,
-                format!("expires in {}{grace}", human_duration(exp - now)),
-            )
-        }
-        Ok(Some(exp)) => ClaimCheck::new(
-            "exp",
-            Status::Fail,
-            format!("expired {} ago", human_duration(now - exp)),
-        ),
+            format!("expires in {}{grace}", human_duration(exp - now))
+        }),
+        Ok(Some(exp)) => say("exp", Status::Fail, &|| {
+            format!("expired {} ago", human_duration(now - exp))
+        }),
     });
     checks.push(match numeric_date(get("nbf"), "nbf") {
         Err(c) => c,
-        Ok(None) => ClaimCheck::new("nbf", Status::Info, "no nbf: valid from issue".into()),
-        Ok(Some(nbf)) if now >= nbf - leeway => ClaimCheck::new(
-            "nbf",
-            Status::Pass,
+        Ok(None) => say("nbf", Status::Info, &|| "no nbf: valid from issue".into()),
+        Ok(Some(nbf)) if now >= nbf - leeway => say("nbf", Status::Pass, &|| {
             if now >= nbf {
                 format!("valid since {} ago", human_duration(now - nbf))
             } else {
                 format!("valid in {} (within the leeway)", human_duration(nbf - now))
-            },
-        ),
-        Ok(Some(nbf)) => ClaimCheck::new(
-            "nbf",
-            Status::Fail,
-            format!("not valid yet: nbf is in {}", human_duration(nbf - now)),
-        ),
+            }
+        }),
+        Ok(Some(nbf)) => say("nbf", Status::Fail, &|| {
+            format!("not valid yet: nbf is in {}", human_duration(nbf - now))
+        }),
     });
     checks.push(match numeric_date(get("iat"), "iat") {
         Err(c) => c,
-        Ok(None) => ClaimCheck::new("iat", Status::Info, "no iat: issue time unknown".into()),
-        Ok(Some(iat)) if iat > now + leeway => ClaimCheck::new(
-            "iat",
-            Status::Warn,
+        Ok(None) => say("iat", Status::Info, &|| "no iat: issue time unknown".into()),
+        Ok(Some(iat)) if iat > now + leeway => say("iat", Status::Warn, &|| {
             format!(
                 "issued in the future, in {}: a clock is wrong",
                 human_duration(iat - now)
-            ),
-        ),
-        Ok(Some(iat)) if iat > now => ClaimCheck::new(
-            "iat",
-            Status::Pass,
+            )
+        }),
+        Ok(Some(iat)) if iat > now => say("iat", Status::Pass, &|| {
             format!(
                 "issued in {} (within the leeway)",
                 human_duration(iat - now)
-            ),
-        ),
-        Ok(Some(iat)) => ClaimCheck::new(
-            "iat",
-            Status::Pass,
-            format!("issued {} ago", human_duration(now - iat)),
-        ),
+            )
+        }),
+        Ok(Some(iat)) => say("iat", Status::Pass, &|| {
+            format!("issued {} ago", human_duration(now - iat))
+        }),
     });
-    checks.push(check_aud(get("aud"), &opts.aud));
-    checks.push(check_iss(get("iss"), opts.iss.as_deref()));
+    checks.push(check_aud(get("aud"), &opts.aud, &say));
+    checks.push(check_iss(get("iss"), opts.iss.as_deref(), &say));
     ClaimReport { checks }
 }
 
-fn check_aud(aud: Option<&Value>, expected: &[String]) -> ClaimCheck {
-    let values: Result<Vec<&str>, String> = match aud {
+/// Builds a check, putting its detail into words only when they are wanted.
+type Say<'a> = dyn Fn(&'static str, Status, &dyn Fn() -> String) -> ClaimCheck + 'a;
+
+fn quoted(values: &[&str], sep: &str) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{v}'"))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn check_aud(aud: Option<&Value>, expected: &[String], say: &Say<'_>) -> ClaimCheck {
+    let values: Result<Vec<&str>, &Value> = match aud {
         None => Ok(Vec::new()),
         Some(Value::String(s)) => Ok(vec![s.as_str()]),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .ok_or_else(|| format!("aud array holds {}", kind(v)))
-            })
-            .collect(),
-        Some(other) => Err(format!(
-            "aud must be a string or an array of strings, got {}",
-            kind(other)
-        )),
+        Some(Value::Array(items)) => items.iter().map(|v| v.as_str().ok_or(v)).collect(),
+        Some(other) => Err(other),
     };
     let values = match values {
         Ok(v) => v,
-        Err(e) => return ClaimCheck::new("aud", Status::Fail, e),
+        Err(bad) => {
+            let inside = matches!(aud, Some(Value::Array(_)));
+            return say("aud", Status::Fail, &|| {
+                if inside {
+                    format!("aud array holds {}", kind(bad))
+                } else {
+                    format!(
+                        "aud must be a string or an array of strings, got {}",
+                        kind(bad)
+                    )
+                }
+            });
+        }
     };
-    let shown = values
-        .iter()
-        .map(|v| format!("'{v}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
     if expected.is_empty() {
-        let detail = if aud.is_none() {
-            "no aud".to_owned()
-        } else {
-            format!("aud {shown} (not checked: no audience required)")
-        };
-        return ClaimCheck::new("aud", Status::Info, detail);
+        return say("aud", Status::Info, &|| {
+            if aud.is_none() {
+                "no aud".to_owned()
+            } else {
+                format!(
+                    "aud {} (not checked: no audience required)",
+                    quoted(&values, ", ")
+                )
+            }
+        });
     }
-    let wanted = expected
-        .iter()
-        .map(|v| format!("'{v}'"))
-        .collect::<Vec<_>>()
-        .join(" or ");
+    let wanted = || {
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        quoted(&expected, " or ")
+    };
     if aud.is_none() {
-        return ClaimCheck::new(
-            "aud",
-            Status::Fail,
-            format!("no aud, but {wanted} is required"),
-        );
+        return say("aud", Status::Fail, &|| {
+            format!("no aud, but {} is required", wanted())
+        });
     }
     match values.iter().find(|v| expected.iter().any(|e| e == *v)) {
-        Some(hit) => ClaimCheck::new("aud", Status::Pass, format!("aud holds '{hit}'")),
-        None => ClaimCheck::new(
-            "aud",
-            Status::Fail,
-            format!("aud {shown} does not hold {wanted}: the token is meant for someone else"),
-        ),
+        Some(hit) => say("aud", Status::Pass, &|| format!("aud holds '{hit}'")),
+        None => say("aud", Status::Fail, &|| {
+            format!(
+                "aud {} does not hold {}: the token is meant for someone else",
+                quoted(&values, ", "),
+                wanted()
+            )
+        }),
     }
 }
 
-fn check_iss(iss: Option<&Value>, expected: Option<&str>) -> ClaimCheck {
+fn check_iss(iss: Option<&Value>, expected: Option<&str>, say: &Say<'_>) -> ClaimCheck {
     match (iss, expected) {
-        (Some(v), _) if !v.is_string() => ClaimCheck::new(
-            "iss",
-            Status::Fail,
-            format!("iss must be a string, got {}", kind(v)),
-        ),
-        (None, None) => ClaimCheck::new("iss", Status::Info, "no iss".to_owned()),
-        (Some(v), None) => ClaimCheck::new(
-            "iss",
-            Status::Info,
+        (Some(v), _) if !v.is_string() => say("iss", Status::Fail, &|| {
+            format!("iss must be a string, got {}", kind(v))
+        }),
+        (None, None) => say("iss", Status::Info, &|| "no iss".to_owned()),
+        (Some(v), None) => say("iss", Status::Info, &|| {
             format!(
                 "iss '{}' (not checked: no issuer required)",
                 v.as_str().unwrap_or_default()
-            ),
-        ),
-        (None, Some(e)) => ClaimCheck::new(
-            "iss",
-            Status::Fail,
-            format!("no iss, but '{e}' is required"),
-        ),
+            )
+        }),
+        (None, Some(e)) => say("iss", Status::Fail, &|| {
+            format!("no iss, but '{e}' is required")
+        }),
         (Some(v), Some(e)) => {
             let got = v.as_str().unwrap_or_default();
             if got == e {
-                ClaimCheck::new("iss", Status::Pass, format!("iss is '{e}'"))
+                say("iss", Status::Pass, &|| format!("iss is '{e}'"))
             } else {
-                ClaimCheck::new(
-                    "iss",
-                    Status::Fail,
-                    format!("iss '{got}' is not the required '{e}'"),
-                )
+                say("iss", Status::Fail, &|| {
+                    format!("iss '{got}' is not the required '{e}'")
+                })
             }
         }
     }

@@ -129,27 +129,41 @@ pub fn verify_parts(
     let alg_text = header.get("alg").and_then(Value::as_str);
     let kid = header.get("kid").and_then(Value::as_str);
     let crit = header.get("crit");
-    check(
-        alg_text,
+    let facts = HeaderFacts {
+        alg: alg_text,
         kid,
-        crit.is_some(),
-        signing_input,
-        signature,
-        keys,
-        opts,
-    )
+        has_crit: crit.is_some(),
+    };
+    check(facts, signing_input, signature, keys, opts, true)
 }
 
-/// The heart of verification, shared by the full and the lean path.
+/// The header members verification reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HeaderFacts<'a> {
+    /// `alg`, when it is a string.
+    pub alg: Option<&'a str>,
+    /// `kid`, when it is a string.
+    pub kid: Option<&'a str>,
+    /// Whether `crit` is present at all.
+    pub has_crit: bool,
+}
+
+/// The heart of verification, shared by the full and the lean path. With `explain` off, a
+/// valid or mismatching signature comes back without its sentence (bulk checks read only the
+/// status); every refusal is still explained.
 pub(crate) fn check(
-    alg_text: Option<&str>,
-    kid: Option<&str>,
-    has_crit: bool,
+    header: HeaderFacts<'_>,
     signing_input: &[u8],
     signature: &[u8],
     keys: Option<&KeySet>,
     opts: VerifyOptions,
+    explain: bool,
 ) -> SignatureCheck {
+    let HeaderFacts {
+        alg: alg_text,
+        kid,
+        has_crit,
+    } = header;
     let unverifiable = |reason: String, key: Option<String>| {
         SignatureCheck::new(SigStatus::Unverifiable, alg_text, key, reason)
     };
@@ -213,13 +227,40 @@ pub(crate) fn check(
             reason,
         );
     }
-    for key in &candidates {
+    try_keys(
+        &candidates,
+        alg,
+        alg_text,
+        signing_input,
+        signature,
+        explain,
+    )
+}
+
+/// Tries each candidate key; the first that verifies wins.
+fn try_keys(
+    candidates: &[&Key],
+    alg: Alg,
+    alg_text: &str,
+    signing_input: &[u8],
+    signature: &[u8],
+    explain: bool,
+) -> SignatureCheck {
+    for key in candidates {
         let ok = match alg.family() {
             Family::Hmac => key
                 .secret()
                 .is_some_and(|s| hmac_verify(alg, s.expose(), signing_input, signature)),
             _ => key.verify_asymmetric(alg, signing_input, signature),
         };
+        if ok && !explain {
+            return SignatureCheck {
+                status: SigStatus::Valid,
+                alg: None,
+                key: None,
+                reason: String::new(),
+            };
+        }
         if ok {
             return SignatureCheck::new(
                 SigStatus::Valid,
@@ -228,6 +269,14 @@ pub(crate) fn check(
                 format!("signature valid: {alg} with {}", key.describe()),
             );
         }
+    }
+    if !explain {
+        return SignatureCheck {
+            status: SigStatus::Invalid,
+            alg: None,
+            key: None,
+            reason: String::new(),
+        };
     }
     let key_desc = if candidates.len() == 1 {
         candidates[0].describe()

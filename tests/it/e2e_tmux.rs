@@ -2,6 +2,7 @@
 //! bracketed paste, read back from the screen.
 
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::sleep;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -16,7 +17,10 @@ struct Tmux {
 
 impl Tmux {
     fn start(width: u16, height: u16, command: &str) -> Tmux {
-        let socket = format!("jwb-e2e-{}-{width}", std::process::id());
+        // One server per test: tests run in parallel and each kills its own server.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let socket = format!("jwb-e2e-{}-{n}", std::process::id());
         let tmux = Tmux { socket };
         let out = tmux.run(&[
             "new-session",
@@ -141,7 +145,7 @@ fn paste_verify_edit_shift_clock_and_quit() {
         140,
         45,
         &format!(
-            "{jwb}; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; sleep 30"
+            "{jwb}; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; echo DONE; sleep 30"
         ),
     );
     tmux.wait_for("the example token", |s| {
@@ -175,8 +179,9 @@ fn paste_verify_edit_shift_clock_and_quit() {
     tmux.keys(&["BTab", "Enter", "Down", "End", "Left", "Left"]);
     tmux.type_text("-edited");
     tmux.keys(&["Escape"]);
-    let screen = tmux.wait_for("sign mode", |s| s.contains("SIGN: the parts are the truth"));
-    assert!(screen.contains("e2e-user-edited"), "{screen}");
+    let screen = tmux.wait_for("the edited claim in sign mode", |s| {
+        s.contains("SIGN: the parts are the truth") && s.contains("e2e-user-edited")
+    });
     assert!(
         screen.contains("VERIFIED"),
         "the re-signed token must verify:\n{screen}"
@@ -194,7 +199,7 @@ fn paste_verify_edit_shift_clock_and_quit() {
 
     // Quit: the terminal is back to normal (cooked mode, echo on, main screen).
     tmux.keys(&["q"]);
-    let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
+    let screen = tmux.wait_for("jwb to exit", |s| s.contains("DONE"));
     assert!(screen.contains("EXITED 0"), "{screen}");
     let modes: Vec<&str> = screen.lines().map(str::trim).collect();
     assert!(
@@ -217,7 +222,7 @@ fn sigterm_restores_the_terminal() {
         100,
         30,
         &format!(
-            "sh -c 'echo $$ > {}; exec {jwb}'; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; sleep 30",
+            "sh -c 'echo $$ > {}; exec {jwb}'; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo DONE; sleep 30",
             pid_file.display()
         ),
     );
@@ -228,7 +233,7 @@ fn sigterm_restores_the_terminal() {
         .status()
         .expect("kill");
     assert!(killed.success());
-    let screen = tmux.wait_for("jwb to exit on SIGTERM", |s| s.contains("EXITED"));
+    let screen = tmux.wait_for("jwb to exit on SIGTERM", |s| s.contains("DONE"));
     let modes: Vec<&str> = screen.lines().map(str::trim).collect();
     assert!(
         modes.contains(&"icanon"),
@@ -238,4 +243,35 @@ fn sigterm_restores_the_terminal() {
         !screen.contains("Signature"),
         "the alternate screen was not left:\n{screen}"
     );
+}
+
+#[test]
+fn closing_the_terminal_ends_jwb() {
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pid_file = dir.path().join("pid");
+    let tmux = Tmux::start(
+        100,
+        30,
+        &format!("sh -c 'echo $$ > {}; exec {jwb}'", pid_file.display()),
+    );
+    tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
+    let pid = std::fs::read_to_string(&pid_file).expect("pid file");
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+    assert!(proc_dir.exists());
+    // The terminal goes away (SIGHUP, then end of input): jwb must exit, not spin on it.
+    drop(tmux);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while proc_dir.exists() {
+        // A zombie has no command line left to read; it has exited.
+        let state = std::fs::read_to_string(proc_dir.join("stat")).unwrap_or_default();
+        if state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "jwb still runs after its terminal closed"
+        );
+        sleep(Duration::from_millis(100));
+    }
 }
