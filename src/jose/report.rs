@@ -247,37 +247,37 @@ fn lean(
     if parts.next().is_some() {
         return None;
     }
-    let header_bytes = b64::decode_strict(h)?;
-    let header: LeanHeader<'_> = serde_json::from_slice(&header_bytes).ok()?;
-    let signature_bytes = b64::decode_strict(s)?;
-    let payload_bytes = b64::decode_strict(p)?;
-    let lean: LeanClaims = serde_json::from_slice(&payload_bytes).ok()?;
+    // Typical segments fit on the stack; larger ones fall back to the heap.
+    let mut header_buf = [0u8; 256];
+    let mut payload_buf = [0u8; 1024];
+    let mut signature_buf = [0u8; 512];
     let signing_input = &token.as_bytes()[..h.len() + 1 + p.len()];
-    let facts = HeaderFacts {
-        alg: header.alg.as_deref(),
-        kid: header.kid.as_deref(),
-        has_crit: header.crit.is_some(),
-    };
-    let signature = check(
-        facts,
-        signing_input,
-        &signature_bytes,
-        Some(keys),
-        verify,
-        explain,
-    );
-    let claims = check_fields(
-        |name| match name {
-            "exp" => lean.exp.as_ref(),
-            "nbf" => lean.nbf.as_ref(),
-            "iat" => lean.iat.as_ref(),
-            "aud" => lean.aud.as_ref(),
-            "iss" => lean.iss.as_ref(),
-            _ => None,
-        },
-        claims,
-        explain,
-    );
+    let signature = b64::with_strict(h, &mut header_buf, |header_bytes| {
+        let header: LeanHeader<'_> = serde_json::from_slice(header_bytes).ok()?;
+        b64::with_strict(s, &mut signature_buf, |sig| {
+            let facts = HeaderFacts {
+                alg: header.alg.as_deref(),
+                kid: header.kid.as_deref(),
+                has_crit: header.crit.is_some(),
+            };
+            check(facts, signing_input, sig, Some(keys), verify, explain)
+        })
+    })??;
+    let claims = b64::with_strict(p, &mut payload_buf, |payload_bytes| {
+        let lean: LeanClaims = serde_json::from_slice(payload_bytes).ok()?;
+        Some(check_fields(
+            |name| match name {
+                "exp" => lean.exp.as_ref(),
+                "nbf" => lean.nbf.as_ref(),
+                "iat" => lean.iat.as_ref(),
+                "aud" => lean.aud.as_ref(),
+                "iss" => lean.iss.as_ref(),
+                _ => None,
+            },
+            claims,
+            explain,
+        ))
+    })??;
     Some(Quick { signature, claims })
 }
 
