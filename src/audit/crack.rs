@@ -116,7 +116,7 @@ pub enum CrackError {
 /// that are already padded, and big-endian conversion of state words.
 trait Sha2Core {
     type Word: Copy + Eq + Default;
-    type Block: Clone + Default + AsRef<[u8]> + AsMut<[u8]>;
+    type Block: Copy + Default + AsRef<[u8]> + AsMut<[u8]>;
     const BLOCK_LEN: usize;
     /// Size of the message-length field that ends the padding.
     const LEN_FIELD: usize;
@@ -237,7 +237,7 @@ impl<C: Sha2Core> HmacEngine<C> {
         // The inner digest plus padding always fits one block for these hashes.
         debug_assert_eq!(tail.len(), 1);
         if let Some(block) = tail.first() {
-            outer_tail.clone_from(block);
+            outer_tail = *block;
         }
         Self {
             hash,
@@ -272,8 +272,9 @@ impl<C: Sha2Core> HmacEngine<C> {
     /// compression for every lane, giving the CPU independent work to overlap.
     #[inline]
     fn check_lanes<const L: usize>(&self, candidates: [&[u8]; L]) -> [bool; L] {
-        let mut ipad: [C::Block; L] = array::from_fn(|_| C::Block::default());
-        let mut opad: [C::Block; L] = array::from_fn(|_| C::Block::default());
+        // Built in place: arrays from `array::from_fn` would be copied into this frame.
+        let mut ipad = [C::Block::default(); L];
+        let mut opad = [C::Block::default(); L];
         for ((candidate, ipad), opad) in candidates.iter().zip(&mut ipad).zip(&mut opad) {
             self.key_blocks(candidate, ipad, opad);
         }
@@ -292,7 +293,7 @@ impl<C: Sha2Core> HmacEngine<C> {
         }
         // The ipad blocks are spent; reuse them for the outer tail.
         for (tail, state) in ipad.iter_mut().zip(&inner) {
-            tail.clone_from(&self.outer_tail);
+            *tail = self.outer_tail;
             C::words_to_bytes(&state[..self.out_words], tail.as_mut());
         }
         for (state, block) in outer.iter_mut().zip(&ipad) {
