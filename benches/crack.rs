@@ -28,7 +28,9 @@ const CRACK_CANDIDATES: usize = 2_000_000;
 /// A signature no candidate reproduces, so every candidate is tested in full.
 fn target() -> Target {
     assert_eq!(SIGNING_INPUT.len(), 150);
-    Target::new(HmacHash::Sha256, SIGNING_INPUT, &[0x42; 32]).expect("valid target")
+    let target = Target::new(HmacHash::Sha256, SIGNING_INPUT, &[0x42; 32]).expect("valid target");
+    assert_eq!(target.compressions_per_candidate(), 6);
+    target
 }
 
 fn candidates(count: usize) -> Vec<Vec<u8>> {
