@@ -116,7 +116,7 @@ pub enum CrackError {
 /// that are already padded, and big-endian conversion of state words.
 trait Sha2Core {
     type Word: Copy + Eq + Default;
-    type Block: Clone + Default + AsRef<[u8]> + AsMut<[u8]>;
+    type Block: Copy + Default + AsRef<[u8]> + AsMut<[u8]>;
     const BLOCK_LEN: usize;
     /// Size of the message-length field that ends the padding.
     const LEN_FIELD: usize;
@@ -237,7 +237,7 @@ impl<C: Sha2Core> HmacEngine<C> {
         // The inner digest plus padding always fits one block for these hashes.
         debug_assert_eq!(tail.len(), 1);
         if let Some(block) = tail.first() {
-            outer_tail.clone_from(block);
+            outer_tail = *block;
         }
         Self {
             hash,
@@ -272,8 +272,9 @@ impl<C: Sha2Core> HmacEngine<C> {
     /// compression for every lane, giving the CPU independent work to overlap.
     #[inline]
     fn check_lanes<const L: usize>(&self, candidates: [&[u8]; L]) -> [bool; L] {
-        let mut ipad: [C::Block; L] = array::from_fn(|_| C::Block::default());
-        let mut opad: [C::Block; L] = array::from_fn(|_| C::Block::default());
+        // Built in place: arrays from `array::from_fn` would be copied into this frame.
+        let mut ipad = [C::Block::default(); L];
+        let mut opad = [C::Block::default(); L];
         for ((candidate, ipad), opad) in candidates.iter().zip(&mut ipad).zip(&mut opad) {
             self.key_blocks(candidate, ipad, opad);
         }
@@ -292,7 +293,7 @@ impl<C: Sha2Core> HmacEngine<C> {
         }
         // The ipad blocks are spent; reuse them for the outer tail.
         for (tail, state) in ipad.iter_mut().zip(&inner) {
-            tail.clone_from(&self.outer_tail);
+            *tail = self.outer_tail;
             C::words_to_bytes(&state[..self.out_words], tail.as_mut());
         }
         for (state, block) in outer.iter_mut().zip(&ipad) {
@@ -603,6 +604,8 @@ struct Shared<'a> {
     stop_seq: AtomicU64,
     /// Set by a worker that gave up work because of the cancel flag.
     cancelled: AtomicBool,
+    /// Candidates tested in this run (the caller's `progress` may span several runs).
+    tried: AtomicU64,
     progress: &'a Progress,
     cancel: &'a AtomicBool,
 }
@@ -638,6 +641,13 @@ impl Shared<'_> {
         }
     }
 
+    fn count(&self, tried: usize) {
+        self.tried.fetch_add(tried as u64, Ordering::Relaxed);
+        self.progress
+            .tried
+            .fetch_add(tried as u64, Ordering::Relaxed);
+    }
+
     /// Whether work on chunk `seq` should stop: cancelled, or a hit exists in an earlier chunk.
     fn abandon(&self, seq: u64) -> bool {
         if self.cancel.load(Ordering::Relaxed) {
@@ -658,9 +668,7 @@ impl Shared<'_> {
                 .target
                 .first_match_by(end - start, |i| chunk.line(start + i));
             let tried = hit.map_or(end - start, |i| i + 1);
-            self.progress
-                .tried
-                .fetch_add(tried as u64, Ordering::Relaxed);
+            self.count(tried);
             if let Some(i) = hit {
                 let index = start + i;
                 return Some((index, Zeroizing::new(chunk.line(index).to_vec())));
@@ -685,9 +693,7 @@ impl Shared<'_> {
                 .target
                 .first_match_by(variants.len(), |i| variants.get(i));
             let tried = hit.map_or(variants.len(), |i| i + 1);
-            self.progress
-                .tried
-                .fetch_add(tried as u64, Ordering::Relaxed);
+            self.count(tried);
             if let Some(i) = hit {
                 return Some((index, Zeroizing::new(variants.get(i).to_vec())));
             }
@@ -739,7 +745,6 @@ pub fn crack(
     cancel: &AtomicBool,
 ) -> Result<CrackOutcome, CrackError> {
     let started = Instant::now();
-    let tried_before = progress.tried();
     let mut readers = Vec::with_capacity(sources.len());
     let mut total = 0;
     for source in sources {
@@ -782,6 +787,7 @@ pub fn crack(
         best: Mutex::new(None),
         stop_seq: AtomicU64::new(u64::MAX),
         cancelled: AtomicBool::new(false),
+        tried: AtomicU64::new(0),
         progress,
         cancel,
     };
@@ -808,7 +814,7 @@ pub fn crack(
     Ok(CrackOutcome {
         cancelled,
         found,
-        tried: progress.tried() - tried_before,
+        tried: shared.tried.into_inner(),
         elapsed: started.elapsed(),
         threads,
     })
@@ -1071,6 +1077,32 @@ mod tests {
     }
 
     #[test]
+    fn compression_count_follows_the_padding() {
+        // 150 bytes + 0x80 + 8-byte length = 3 blocks of 64; plus key, outer key, outer tail.
+        let target = Target::new(HmacHash::Sha256, &[b'x'; 150], &[0; 32]).unwrap();
+        assert_eq!(target.compressions_per_candidate(), 6);
+        // 55 bytes still fit one block with the padding, 56 do not.
+        let target = Target::new(HmacHash::Sha256, &[b'x'; 55], &[0; 32]).unwrap();
+        assert_eq!(target.compressions_per_candidate(), 4);
+        let target = Target::new(HmacHash::Sha256, &[b'x'; 56], &[0; 32]).unwrap();
+        assert_eq!(target.compressions_per_candidate(), 5);
+        // SHA-512 blocks are 128 bytes with a 16-byte length: 111 fit, 112 do not.
+        let target = Target::new(HmacHash::Sha512, &[b'x'; 111], &[0; 64]).unwrap();
+        assert_eq!(target.compressions_per_candidate(), 4);
+        let target = Target::new(HmacHash::Sha384, &[b'x'; 112], &[0; 48]).unwrap();
+        assert_eq!(target.compressions_per_candidate(), 5);
+    }
+
+    #[test]
+    fn alg_names_round_trip() {
+        for hash in HASHES {
+            assert_eq!(HmacHash::from_alg(hash.alg()), Some(hash));
+        }
+        assert_eq!(HmacHash::from_alg("RS256"), None);
+        assert_eq!(HmacHash::from_alg("hs256"), None);
+    }
+
+    #[test]
     fn wrong_signature_length_is_rejected() {
         let err = Target::new(HmacHash::Sha384, b"a.b", &[0; 32]).unwrap_err();
         assert_eq!(err.to_string(), "HS384 signature must be 48 bytes, got 32");
@@ -1227,6 +1259,30 @@ mod tests {
             let total = BUILTIN_LIST.len() as u64 + body.len() as u64;
             assert_eq!(progress.bytes_total(), total);
             assert_eq!(progress.bytes_read(), total);
+        }
+    }
+
+    #[test]
+    fn tried_counts_one_run_while_progress_accumulates() {
+        let target = target_for(HmacHash::Sha256, b"absent");
+        let progress = Progress::new();
+        let cancel = AtomicBool::new(false);
+        let lines = BUILTIN_LIST.lines().count() as u64;
+        for run in 1..=2 {
+            let options = CrackOptions {
+                threads: 2,
+                rules: Rules::None,
+            };
+            let outcome = crack(
+                &target,
+                &[CandidateSource::BuiltIn],
+                &options,
+                &progress,
+                &cancel,
+            )
+            .unwrap();
+            assert_eq!(outcome.tried, lines);
+            assert_eq!(progress.tried(), run * lines);
         }
     }
 
@@ -1425,6 +1481,7 @@ mod tests {
             best: Mutex::new(None),
             stop_seq: AtomicU64::new(u64::MAX),
             cancelled: AtomicBool::new(false),
+            tried: AtomicU64::new(0),
             progress,
             cancel,
         }

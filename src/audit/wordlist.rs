@@ -75,13 +75,13 @@ pub enum WordlistError {
     },
 }
 
-/// A batch of consecutive lines stored back to back in one reused buffer.
+/// A batch of consecutive lines: the raw bytes read (line endings included) and the bounds of
+/// each line within them, in one pair of reused buffers.
 #[derive(Debug, Default, Clone)]
 pub struct LineChunk {
     data: Vec<u8>,
-    ends: Vec<usize>,
+    bounds: Vec<(usize, usize)>,
     first_line: u64,
-    input_bytes: u64,
 }
 
 impl LineChunk {
@@ -92,25 +92,28 @@ impl LineChunk {
 
     /// Number of lines in the chunk.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.bounds.len()
     }
 
     /// Whether the chunk holds no line.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.bounds.is_empty()
     }
 
     /// The `index`-th line of the chunk (0-based), without its line ending.
     ///
     /// Panics if `index >= self.len()`.
+    #[inline]
     pub fn line(&self, index: usize) -> &[u8] {
-        let start = if index == 0 { 0 } else { self.ends[index - 1] };
-        &self.data[start..self.ends[index]]
+        let (start, end) = self.bounds[index];
+        &self.data[start..end]
     }
 
     /// The lines in order.
     pub fn lines(&self) -> impl ExactSizeIterator<Item = &[u8]> + '_ {
-        (0..self.len()).map(|i| self.line(i))
+        self.bounds
+            .iter()
+            .map(|&(start, end)| &self.data[start..end])
     }
 
     /// 1-based line number, within its wordlist, of the chunk's first line.
@@ -120,13 +123,12 @@ impl LineChunk {
 
     /// Bytes of the wordlist consumed to produce this chunk (line endings and BOM included).
     pub fn input_bytes(&self) -> u64 {
-        self.input_bytes
+        self.data.len() as u64
     }
 
     fn clear(&mut self) {
         self.data.clear();
-        self.ends.clear();
-        self.input_bytes = 0;
+        self.bounds.clear();
     }
 }
 
@@ -207,9 +209,9 @@ impl<R: BufRead> Wordlist<R> {
         self.len
     }
 
-    /// Replaces the contents of `chunk` with the next whole lines, stopping at the first line
-    /// end once at least `max_bytes` of line content are collected. Returns `false` (and an
-    /// empty chunk) at the end of the wordlist.
+    /// Replaces the contents of `chunk` with the next whole lines: at least `max_bytes` of
+    /// input when the wordlist has that much, then up to the end of the line reached. Returns
+    /// `false` (and an empty chunk) at the end of the wordlist.
     pub fn read_chunk(
         &mut self,
         chunk: &mut LineChunk,
@@ -217,9 +219,9 @@ impl<R: BufRead> Wordlist<R> {
     ) -> Result<bool, WordlistError> {
         chunk.clear();
         chunk.first_line = self.lines.next_line;
-        // Start, in `chunk.data`, of a line whose end has not been seen yet.
-        let mut open_line: Option<usize> = None;
-        while chunk.data.len() < max_bytes || open_line.is_some() {
+        // Start, in `chunk.data`, of the line whose end has not been seen yet.
+        let mut line_start = 0;
+        loop {
             let buf = match self.reader.fill_buf() {
                 Ok(buf) => buf,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -227,60 +229,102 @@ impl<R: BufRead> Wordlist<R> {
             };
             if buf.is_empty() {
                 // End of input: a last line without a newline still counts.
-                if let Some(start) = open_line.take() {
-                    self.lines.finish(chunk, start, false)?;
+                if line_start < chunk.data.len() {
+                    let end = chunk.data.len();
+                    self.lines
+                        .finish(&chunk.data, &mut chunk.bounds, line_start, end)?;
                 }
                 break;
             }
-            let mut used = 0;
-            while used < buf.len() && (chunk.data.len() < max_bytes || open_line.is_some()) {
-                let rest = &buf[used..];
-                let start = *open_line.get_or_insert(chunk.data.len());
-                let (piece, newline) = match rest.iter().position(|&b| b == b'\n') {
-                    Some(i) => (&rest[..i], true),
-                    None => (rest, false),
-                };
-                // One byte of slack for the `\r` of a CRLF ending; `finish` checks exactly.
-                if chunk.data.len() - start + piece.len() > MAX_LINE_BYTES + 1 {
-                    return Err(self.lines.too_long());
+            // Take the whole buffer, or once the budget is met, up to the next newline.
+            let wanted = max_bytes.saturating_sub(chunk.data.len()).max(1);
+            let take = if wanted >= buf.len() {
+                buf.len()
+            } else {
+                buf[wanted - 1..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(buf.len(), |i| wanted + i)
+            };
+            let scan_from = chunk.data.len();
+            chunk.data.extend_from_slice(&buf[..take]);
+            self.reader.consume(take);
+            let mut ended = Ok(());
+            let (data, bounds) = (&chunk.data, &mut chunk.bounds);
+            for_each_newline(&data[scan_from..], |i| {
+                let newline = scan_from + i;
+                if ended.is_ok() {
+                    ended = self.lines.finish(data, bounds, line_start, newline);
                 }
-                chunk.data.extend_from_slice(piece);
-                used += piece.len();
-                if newline {
-                    used += 1;
-                    open_line = None;
-                    self.lines.finish(chunk, start, true)?;
-                }
+                line_start = newline + 1;
+            });
+            ended?;
+            // One byte of slack for the `\r` of a CRLF ending; `finish` checks exactly.
+            if chunk.data.len() - line_start > MAX_LINE_BYTES + 1 {
+                return Err(self.lines.too_long());
             }
-            chunk.input_bytes += used as u64;
-            self.reader.consume(used);
+            if chunk.data.len() >= max_bytes && line_start == chunk.data.len() {
+                break;
+            }
         }
         Ok(!chunk.is_empty())
     }
 }
 
+/// Calls `found` with the index of every `\n` in `hay`, in order.
+///
+/// Works on 8 bytes at a time: lines are short, so a byte-by-byte search per line would cost
+/// more than the bookkeeping around it.
+#[inline]
+fn for_each_newline(hay: &[u8], mut found: impl FnMut(usize)) {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut words = hay.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        // Zero bytes of `x` are the newlines. Adding 0x7f to each byte's low 7 bits sets its
+        // top bit unless all are zero, without a carry into the next byte; OR-ing in `x`
+        // covers the top bit itself. What is left unset marks exactly the newlines.
+        let x = u64::from_le_bytes(bytes) ^ NEWLINES;
+        let mut marks = !(((x & LOW7) + LOW7) | x | LOW7);
+        while marks != 0 {
+            found(base + marks.trailing_zeros() as usize / 8);
+            marks &= marks - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == b'\n' {
+            found(base + i);
+        }
+    }
+}
+
 impl LineState {
-    /// Closes the line that starts at `start` in `chunk.data`: strips `\r` before a `\n` and
-    /// a BOM on the very first line, and records the line's end.
+    /// Records the line spanning `start..end` of `chunk.data` (`end` is the newline or the
+    /// end of input): drops a `\r` before a newline and a BOM at the start of the file.
     fn finish(
         &mut self,
-        chunk: &mut LineChunk,
-        start: usize,
-        had_newline: bool,
+        data: &[u8],
+        bounds: &mut Vec<(usize, usize)>,
+        mut start: usize,
+        mut end: usize,
     ) -> Result<(), WordlistError> {
-        if had_newline && chunk.data.len() > start && chunk.data.last() == Some(&b'\r') {
-            chunk.data.pop();
+        if end > start && data.get(end) == Some(&b'\n') && data[end - 1] == b'\r' {
+            end -= 1;
         }
         if self.at_start {
             self.at_start = false;
-            if chunk.data[start..].starts_with(UTF8_BOM) {
-                chunk.data.drain(start..start + UTF8_BOM.len());
+            if data[start..end].starts_with(UTF8_BOM) {
+                start += UTF8_BOM.len();
             }
         }
-        if chunk.data.len() - start > MAX_LINE_BYTES {
+        if end - start > MAX_LINE_BYTES {
             return Err(self.too_long());
         }
-        chunk.ends.push(chunk.data.len());
+        bounds.push((start, end));
         self.next_line += 1;
         Ok(())
     }
@@ -329,6 +373,77 @@ mod tests {
 
     fn plain(lines: &[(u64, Vec<u8>)]) -> Vec<Vec<u8>> {
         lines.iter().map(|(_, l)| l.clone()).collect()
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn matches_a_simple_line_split(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(prop_oneof![
+                    4 => any::<u8>().prop_filter("no newline", |b| *b != b'\n'),
+                    1 => Just(b'\r'),
+                    1 => Just(0xEF),
+                ], 0..150),
+                0..60,
+            ),
+            crlf in proptest::collection::vec(any::<bool>(), 60),
+            final_newline in any::<bool>(),
+            max_bytes in 1usize..600,
+            cap in 1usize..300,
+        ) {
+            let mut input = Vec::new();
+            for (i, line) in lines.iter().enumerate() {
+                input.extend_from_slice(line);
+                if i + 1 < lines.len() || final_newline {
+                    input.extend_from_slice(if crlf[i] { b"\r\n" } else { b"\n" });
+                }
+            }
+            // Reference: split on `\n`, drop one `\r` before each `\n`.
+            let mut want: Vec<Vec<u8>> = input.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+            let ended_with_newline = input.last() == Some(&b'\n');
+            if input.is_empty() || ended_with_newline {
+                want.pop();
+            }
+            let count = want.len();
+            for (i, line) in want.iter_mut().enumerate() {
+                let had_newline = i + 1 < count || ended_with_newline;
+                if had_newline && line.last() == Some(&b'\r') {
+                    line.pop();
+                }
+            }
+            if want.first().is_some_and(|l| l.starts_with(UTF8_BOM)) {
+                want[0].drain(..3);
+            }
+            let got = all_lines(&input, max_bytes, cap);
+            prop_assert_eq!(plain(&got), want);
+            let numbers: Vec<u64> = got.iter().map(|(n, _)| *n).collect();
+            prop_assert_eq!(numbers, (1..=count as u64).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn newline_scan_finds_every_newline() {
+        for len in [0, 1, 7, 8, 9, 15, 16, 17, 63, 64, 65, 200] {
+            for step in [1, 2, 3, 7, 8, 9, 64, 65] {
+                // Bytes next to a newline value (0x0b, 0x8a) must not be mistaken for one.
+                let filler = [b'x', 0x0b, 0x8a, 0x09, 0x00, 0xff];
+                let hay: Vec<u8> = (0..len)
+                    .map(|i| {
+                        if i % step == 0 {
+                            b'\n'
+                        } else {
+                            filler[i % filler.len()]
+                        }
+                    })
+                    .collect();
+                let mut got = Vec::new();
+                for_each_newline(&hay, |i| got.push(i));
+                let want: Vec<usize> = (0..len).filter(|i| i % step == 0).collect();
+                assert_eq!(got, want, "len {len} step {step}");
+            }
+        }
     }
 
     #[test]
