@@ -55,6 +55,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
         Paragraph::new(left).render(inner, buf);
         return;
     }
+    if let Some(entry) = app.glossary {
+        left.push(Line::from(vec![
+            Span::styled(format!("ⓘ {} ", entry.name), theme.json_key),
+            Span::styled(format!("{}: ", entry.title), theme.title),
+            Span::raw(format!("{} ", entry.meaning)),
+            Span::styled(format!("({})", entry.spec), theme.muted),
+        ]));
+    }
     for light in &app.derived.lights {
         if matches!(light.state, LightState::Red | LightState::Yellow) {
             let (sym, style) = light_look(app, light.state);

@@ -41,7 +41,16 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
             theme.fail,
         ));
     }
-    let block = pane_block(app, pane, title);
+    let mut block = pane_block(app, pane, title);
+    if app.focus == pane
+        && let Some(entry) = app.glossary
+    {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(format!(" {} ", entry.name), theme.json_key),
+            Span::styled(format!("{} ", entry.title), theme.title),
+            Span::styled(format!("· {} ", entry.spec), theme.muted),
+        ]));
+    }
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
