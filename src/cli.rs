@@ -1,7 +1,8 @@
-//! The scriptable command line: `jwb decode`, `encode`, `verify`, `completions`, and the
-//! arguments that open the workbench.
+//! The scriptable command line: `jwb decode`, `encode`, `verify`, `explain`, `completions`,
+//! and the arguments that open the workbench.
 
 pub mod encode;
+pub mod explain;
 pub mod inspect;
 pub mod keys;
 pub mod members;
@@ -23,6 +24,7 @@ use crate::jose::sign::SignError;
 use crate::ui::text::escape_untrusted;
 
 pub use encode::EncodeArgs;
+pub use explain::ExplainArgs;
 pub use inspect::{DecodeArgs, VerifyArgs};
 pub use keys::{KeyArgs, LoadedKey};
 
@@ -69,6 +71,8 @@ pub enum Command {
     /// Check a token's signature and claims; the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
+    /// Walk through how the token is built and checked, step by step, with its real values.
+    Explain(ExplainArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -268,6 +272,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Decode(args)) => inspect::decode(&args, now),
         Some(Command::Verify(args)) => inspect::verify(&args, now),
+        Some(Command::Explain(args)) => explain::run(&args, now),
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| Outcome::Valid),
         Some(Command::Completions { shell }) => completions(shell).map(|()| Outcome::Valid),
         None => run_workbench(&cli.workbench, now),

@@ -177,6 +177,7 @@ impl App {
             ));
             return;
         };
+        let denied = sim.server().denied(&token.jti).is_some() && token.exp > sim.now();
         let compact = token.compact.clone();
         let label = token.label.clone();
         let signing = sim.server().keys().iter().find(|k| k.kid == token.kid);
@@ -200,6 +201,13 @@ impl App {
             ),
             None => (KeySource::Typed, " (its key is unknown)".to_owned()),
         };
+        let mut note = note;
+        if denied {
+            note.push_str(
+                " (deny-listed by the flow server: its APIs refuse it, though signature and exp \
+                 hold)",
+            );
+        }
         #[allow(clippy::cast_precision_loss)]
         let virtual_now = sim.now() as f64;
         self.key_source = key_source;

@@ -56,15 +56,22 @@ impl Widget for FlowScreen<'_> {
         clock_line(sim, theme).render(top, buf);
         let [left, right] =
             Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(body);
-        let detail_height = (left.height / 3).clamp(6, 12);
+        // The timeline takes what its entries need, up to half; the lesson gets the rest.
+        let entries = u16::try_from(sim.timeline().len()).unwrap_or(u16::MAX);
+        let timeline_height = entries.saturating_add(2).clamp(5, (left.height / 2).max(5));
         let [timeline, detail] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(detail_height)])
+            Layout::vertical([Constraint::Length(timeline_height), Constraint::Fill(1)])
                 .areas(left);
         render_timeline(app, sim, timeline, buf);
         render_detail(app, sim, detail, buf);
-        let tokens_height = 6.min(right.height / 2);
-        let [server, tokens] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(tokens_height)])
+        let held = [sim.client(), sim.attacker()]
+            .iter()
+            .map(|w| usize::from(w.access.is_some()) + usize::from(w.refresh.is_some()))
+            .map(|n| n.max(1))
+            .sum::<usize>();
+        let tokens_height = u16::try_from(held + 2).unwrap_or(6).min(right.height / 2);
+        let [tokens, server] =
+            Layout::vertical([Constraint::Length(tokens_height), Constraint::Fill(1)])
                 .areas(right);
         render_server(sim, theme, server, buf);
         render_tokens(sim, theme, tokens, buf);
@@ -240,7 +247,7 @@ fn label(sim: &Simulator, id: TokenId) -> String {
 }
 
 fn render_server(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let b = block(" Auth server state ", theme);
+    let b = block(" Auth server state: what it remembers ", theme);
     let inner = b.inner(area);
     b.render(area, buf);
     let server = sim.server();
@@ -267,7 +274,7 @@ fn render_server(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for r in server.refresh_tokens() {
         let (status, style) = refresh_status_look(theme, r.status_at(sim.now()));
         let mut spans = vec![
-            Span::raw(format!("  {:<11} fam {:<6} ", label(sim, r.token), r.family)),
+            Span::raw(format!("  {:<11} {:<11} ", label(sim, r.token), r.family)),
             Span::styled(format!("{status:<8}"), style),
         ];
         if let Some(next) = r.rotated_to {
@@ -280,7 +287,7 @@ fn render_server(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::styled("Families", theme.title));
     for f in server.families() {
-        let mut spans = vec![Span::raw(format!("  {:<8} from {} ", f.id, at(sim, f.created)))];
+        let mut spans = vec![Span::raw(format!("  {:<11} from {} ", f.id, at(sim, f.created)))];
         match &f.revoked {
             Some(rev) => {
                 spans.push(Span::styled(
@@ -327,6 +334,25 @@ fn life(sim: &Simulator, id: TokenId, theme: &Theme) -> Span<'static> {
     }
 }
 
+/// Why a held token no longer works although it has not expired: used, revoked, deny-listed.
+fn standing(sim: &Simulator, id: TokenId) -> Option<&'static str> {
+    let server = sim.server();
+    if let Some(record) = server.refresh_record(id) {
+        return match record.status_at(sim.now()) {
+            RefreshStatus::Used => Some("used up"),
+            RefreshStatus::Revoked => Some("revoked"),
+            RefreshStatus::Active | RefreshStatus::Expired => None,
+        };
+    }
+    let token = sim.token(id)?;
+    if server.denied(&token.jti).is_some() && token.exp > sim.now() {
+        return Some("deny-listed");
+    }
+    let key = server.keys().iter().find(|k| k.kid == token.kid);
+    key.is_none_or(|k| !k.is_published())
+        .then_some("key retired")
+}
+
 fn render_tokens(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let b = block(" Tokens held, at the virtual clock ", theme);
     let inner = b.inner(area);
@@ -349,11 +375,8 @@ fn render_tokens(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 Span::raw(format!("{:<11} ", label(sim, id))),
                 life(sim, id, theme),
             ];
-            if let Some(t) = sim.token(id) {
-                spans.push(Span::styled(
-                    format!("  aud {} kid {}", t.audience, t.kid),
-                    theme.muted,
-                ));
+            if let Some(status) = standing(sim, id) {
+                spans.push(Span::styled(format!("  {status}"), theme.fail));
             }
             lines.push(Line::from(spans));
         }
