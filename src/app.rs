@@ -283,6 +283,8 @@ pub struct App {
     pub flow: FlowView,
     /// The glossary entry for the member under the header or payload cursor.
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
+    /// The editor row the glossary entry was found on.
+    pub glossary_row: usize,
     /// The help overlay is open.
     pub help: bool,
     /// The diff against the original token is shown.
@@ -377,6 +379,7 @@ impl App {
             anatomy: AnatomyView::default(),
             flow: FlowView::default(),
             glossary: None,
+            glossary_row: 0,
             help: false,
             show_diff: false,
             token_text: String::new(),

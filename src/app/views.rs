@@ -97,7 +97,8 @@ impl App {
             View::Workbench => {}
             View::Anatomy => {
                 self.anatomy.scroll = 0;
-                self.refresh_anatomy();
+                // The claims are checked at this moment; that also derives the steps.
+                self.recheck_claims();
             }
             View::Flow => {
                 if self.flow.sim.is_none() {
@@ -239,19 +240,24 @@ impl App {
         };
         let lines = area.lines();
         let found = if self.editing {
+            let row = area.cursor().0;
             lines
-                .get(area.cursor().0)
+                .get(row)
                 .and_then(|l| member_name(l))
-                .map(str::to_owned)
+                .map(|n| (row, n.to_owned()))
         } else {
             let top = self.scroll_of(self.focus).min(lines.len().saturating_sub(1));
             lines
                 .iter()
+                .enumerate()
                 .skip(top)
-                .find_map(|l| member_name(l))
-                .map(str::to_owned)
+                .find_map(|(row, l)| member_name(l).map(|n| (row, n.to_owned())))
         };
-        self.glossary = found.and_then(|name| glossary::lookup(&name, place));
+        let found = found.and_then(|(row, name)| {
+            self.glossary_row = row;
+            glossary::lookup(&name, place)
+        });
+        self.glossary = found;
     }
 }
 

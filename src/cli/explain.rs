@@ -18,8 +18,8 @@ use crate::ui::text::escape_untrusted;
 /// `jwb explain`.
 #[derive(Debug, Clone, Args)]
 pub struct ExplainArgs {
-    /// The token, or '-' to read standard input. Without it: standard input when piped, else
-    /// the built-in example with its secret.
+    /// The token, or '-' to read standard input. Without it: standard input when piped and not
+    /// empty, else the built-in example (with its secret unless a key is given).
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
     /// The key to compute and check the signature with.
@@ -37,7 +37,10 @@ pub struct ExplainArgs {
 pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     let now = args.now.unwrap_or(now);
     let loaded = args.key.load()?;
-    let (token, keys) = match (token_source(args.token.as_deref())?, loaded) {
+    // Empty standard input (a script, a test harness) is "no token", not an empty token.
+    let given = token_source(args.token.as_deref())?
+        .filter(|t| args.token.is_some() || !t.trim().is_empty());
+    let (token, keys) = match (given, loaded) {
         (Some(token), loaded) => (token, loaded.map(|l| l.keys)),
         (None, Some(l)) => (demo_token(now), Some(l.keys)),
         (None, None) => (

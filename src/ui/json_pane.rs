@@ -85,6 +85,15 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     Paragraph::new(shown).render(inner, buf);
+    if app.focus == pane
+        && app.glossary.is_some()
+        && let Some(row) = app.glossary_row.checked_sub(first).and_then(|r| u16::try_from(r).ok())
+        && row < inner.height
+        && let Some(cell) = buf.cell_mut((area.x, inner.y + row))
+    {
+        // Points at the member the glossary line describes.
+        cell.set_char('›').set_style(theme.border_focus);
+    }
     if let Some(line) = error_line {
         mark(app, area, inner, line.checked_sub(first), buf);
     }
