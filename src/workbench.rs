@@ -11,8 +11,8 @@ use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
 use crate::app::{Action, App, CopyTarget, Effect, Focus, LaunchOptions, Tone, View};
-use crate::flow;
 use crate::clipboard::Clipboard;
+use crate::flow;
 use crate::tui::{Input, Tui};
 use crate::ui::{self, LayoutMode, Panes, Theme};
 

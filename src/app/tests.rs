@@ -488,7 +488,10 @@ fn anatomy_view_opens_with_steps_and_closes() {
     app.update(Action::OpenView(View::Anatomy), NOW);
     assert_eq!(app.view, View::Anatomy);
     let text = crate::teach::anatomy::to_text(&app.anatomy.steps);
-    assert!(text.contains("[ok] It equals the token's third part"), "{text}");
+    assert!(
+        text.contains("[ok] It equals the token's third part"),
+        "{text}"
+    );
     app.update(Action::ScrollView(5), NOW);
     assert_eq!(app.anatomy.scroll, 5);
     app.update(Action::ToggleGlossaryList, NOW);
@@ -566,7 +569,7 @@ fn a_flow_token_opens_in_the_workbench_verified_with_the_flow_key() {
     assert_eq!(app.derived.signature.status, SigStatus::Valid);
     assert!(matches!(app.key_source, KeySource::Loaded { .. }));
     // Checked at the flow's virtual now: one minute after login.
-    assert!((app.effective_now() - (sim.now() as f64)).abs() < 1.0);
+    assert!((app.effective_now() - f64::from(u32::try_from(sim.now()).unwrap())).abs() < 1.0);
     assert_eq!(light(&app, "exp"), LightState::Green);
     // A step without a token says so and stays in the flow.
     app.update(Action::OpenView(View::Flow), NOW);

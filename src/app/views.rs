@@ -67,7 +67,8 @@ impl FlowView {
     /// The token Enter opens in the workbench.
     pub fn chosen_token(&self) -> Option<TokenId> {
         let ids = self.entry_tokens();
-        ids.get(self.token.min(ids.len().saturating_sub(1))).copied()
+        ids.get(self.token.min(ids.len().saturating_sub(1)))
+            .copied()
     }
 }
 
@@ -246,7 +247,9 @@ impl App {
                 .and_then(|l| member_name(l))
                 .map(|n| (row, n.to_owned()))
         } else {
-            let top = self.scroll_of(self.focus).min(lines.len().saturating_sub(1));
+            let top = self
+                .scroll_of(self.focus)
+                .min(lines.len().saturating_sub(1));
             lines
                 .iter()
                 .enumerate()

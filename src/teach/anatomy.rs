@@ -540,7 +540,12 @@ mod tests {
     #[test]
     fn marks_locate_the_token_parts_in_their_lines() {
         let keys = KeySet::secret(Secret::from_base64(A1_KEY).unwrap());
-        let report = inspect(A1, Some(&keys), VerifyOptions::default(), &ClaimOptions::default());
+        let report = inspect(
+            A1,
+            Some(&keys),
+            VerifyOptions::default(),
+            &ClaimOptions::default(),
+        );
         let steps = anatomy(&report, Some(&keys), None);
         let marked = |part: Part| -> Vec<String> {
             steps
@@ -555,12 +560,19 @@ mod tests {
         assert_eq!(header.first().map(String::as_str), Some("eyJ0"));
         assert!(header.contains(&"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9".to_owned()));
         let payload = marked(Part::Payload);
-        assert!(payload.iter().any(|p| p.starts_with("eyJpc3Mi") && p.ends_with("fQ")));
+        assert!(
+            payload
+                .iter()
+                .any(|p| p.starts_with("eyJpc3Mi") && p.ends_with("fQ"))
+        );
         let signature = marked(Part::Signature);
         assert!(signature.contains(&"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned()));
         // The signing input's two halves are marked apart, the dot is not.
         let input = steps[2].lines[1].clone();
         assert_eq!(input.marks.len(), 2);
-        assert_eq!(&input.text[input.marks[0].range.end..input.marks[1].range.start], ".");
+        assert_eq!(
+            &input.text[input.marks[0].range.end..input.marks[1].range.start],
+            "."
+        );
     }
 }

@@ -79,14 +79,25 @@ pub fn styled_line(l: &anatomy::Line, theme: &Theme) -> Line<'static> {
     let mut spans = vec![Span::styled(prefix, style)];
     let mut at = 0;
     for mark in &l.marks {
-        let (Some(before), Some(marked)) = (l.text.get(at..mark.range.start), l.text.get(mark.range.clone())) else {
+        let (Some(before), Some(marked)) = (
+            l.text.get(at..mark.range.start),
+            l.text.get(mark.range.clone()),
+        ) else {
             continue;
         };
         spans.extend(escaped_spans(before, style, theme.escaped));
-        spans.extend(escaped_spans(marked, part_style(theme, mark.part), theme.escaped));
+        spans.extend(escaped_spans(
+            marked,
+            part_style(theme, mark.part),
+            theme.escaped,
+        ));
         at = mark.range.end;
     }
-    spans.extend(escaped_spans(l.text.get(at..).unwrap_or(""), style, theme.escaped));
+    spans.extend(escaped_spans(
+        l.text.get(at..).unwrap_or(""),
+        style,
+        theme.escaped,
+    ));
     Line::from(spans)
 }
 

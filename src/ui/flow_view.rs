@@ -11,9 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
 use crate::app::App;
-use crate::flow::{
-    KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, Verdict, duration,
-};
+use crate::flow::{KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, Verdict, duration};
 
 /// The keys of the flow view and what they do, shown at its foot.
 pub const FLOW_KEYS: &[(&str, &str)] = &[
@@ -41,16 +39,23 @@ impl Widget for FlowScreen<'_> {
         let app = self.0;
         let theme = &app.theme;
         let keys = keys_lines(theme);
+        // Every key must stay visible: the legend takes the rows its width needs.
+        let legend: usize = FLOW_KEYS
+            .iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+            .sum();
+        let foot_height = u16::try_from(legend / usize::from(area.width.max(1)) + 2).unwrap_or(3);
         let [top, body, foot] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
-            Constraint::Length(2),
+            Constraint::Length(foot_height),
         ])
         .areas(area);
-        Paragraph::new(keys).wrap(Wrap { trim: true }).render(foot, buf);
+        Paragraph::new(keys)
+            .wrap(Wrap { trim: true })
+            .render(foot, buf);
         let Some(sim) = app.flow.sim.as_ref() else {
-            Line::styled("the simulation starts when the view opens", theme.muted)
-                .render(top, buf);
+            Line::styled("the simulation starts when the view opens", theme.muted).render(top, buf);
             return;
         };
         clock_line(sim, theme).render(top, buf);
@@ -71,8 +76,7 @@ impl Widget for FlowScreen<'_> {
             .sum::<usize>();
         let tokens_height = u16::try_from(held + 2).unwrap_or(6).min(right.height / 2);
         let [tokens, server] =
-            Layout::vertical([Constraint::Length(tokens_height), Constraint::Fill(1)])
-                .areas(right);
+            Layout::vertical([Constraint::Length(tokens_height), Constraint::Fill(1)]).areas(right);
         render_server(sim, theme, server, buf);
         render_tokens(sim, theme, tokens, buf);
     }
@@ -99,10 +103,7 @@ fn clock_line(sim: &Simulator, theme: &Theme) -> Line<'static> {
         ),
         Span::raw(" virtual clock "),
         Span::styled(at(sim, sim.now()), theme.clock_shifted),
-        Span::styled(
-            format!(" {}", utc.unwrap_or_default()),
-            theme.muted,
-        ),
+        Span::styled(format!(" {}", utc.unwrap_or_default()), theme.muted),
         Span::styled(
             "  · an auth server, a client, an attacker and two APIs, with real signed JWTs",
             theme.muted,
@@ -158,12 +159,7 @@ fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     Paragraph::new(lines).render(inner, buf);
 }
 
-fn entry_line(
-    sim: &Simulator,
-    e: &TimelineEntry,
-    selected: bool,
-    theme: &Theme,
-) -> Line<'static> {
+fn entry_line(sim: &Simulator, e: &TimelineEntry, selected: bool, theme: &Theme) -> Line<'static> {
     let (mark, style) = verdict_look(theme, &e.verdict);
     let pointer = if selected { "▶" } else { " " };
     let mut spans = vec![
@@ -287,7 +283,11 @@ fn render_server(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::styled("Families", theme.title));
     for f in server.families() {
-        let mut spans = vec![Span::raw(format!("  {:<11} from {} ", f.id, at(sim, f.created)))];
+        let mut spans = vec![Span::raw(format!(
+            "  {:<11} from {} ",
+            f.id,
+            at(sim, f.created)
+        ))];
         match &f.revoked {
             Some(rev) => {
                 spans.push(Span::styled(
@@ -359,7 +359,10 @@ fn render_tokens(sim: &Simulator, theme: &Theme, area: Rect, buf: &mut Buffer) {
     b.render(area, buf);
     let mut lines = Vec::new();
     for (who, wallet) in [("client", sim.client()), ("attacker", sim.attacker())] {
-        let held: Vec<TokenId> = [wallet.access, wallet.refresh].into_iter().flatten().collect();
+        let held: Vec<TokenId> = [wallet.access, wallet.refresh]
+            .into_iter()
+            .flatten()
+            .collect();
         if held.is_empty() {
             lines.push(Line::from(vec![
                 Span::styled(format!("{who:<9}"), theme.json_key),

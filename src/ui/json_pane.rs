@@ -87,7 +87,10 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
     Paragraph::new(shown).render(inner, buf);
     if app.focus == pane
         && app.glossary.is_some()
-        && let Some(row) = app.glossary_row.checked_sub(first).and_then(|r| u16::try_from(r).ok())
+        && let Some(row) = app
+            .glossary_row
+            .checked_sub(first)
+            .and_then(|r| u16::try_from(r).ok())
         && row < inner.height
         && let Some(cell) = buf.cell_mut((area.x, inner.y + row))
     {

@@ -906,7 +906,10 @@ fn explain_walks_through_rfc7515_a1() {
     );
     let parts: Vec<&str> = RFC7515_A1.split('.').collect();
     for part in &parts {
-        assert!(out.contains(&format!("    {part}\n")), "{part} missing:\n{out}");
+        assert!(
+            out.contains(&format!("    {part}\n")),
+            "{part} missing:\n{out}"
+        );
     }
     assert!(out.contains(&format!("    {}.{}\n", parts[0], parts[1])));
     assert!(out.contains("[ok] It equals the token's third part"));
@@ -917,7 +920,10 @@ fn explain_walks_through_rfc7515_a1() {
 fn explain_without_a_token_uses_the_example_and_its_secret() {
     let out = stdout_of(jwb().args(["explain", "--now", "1700000000"]));
     assert!(out.contains("\"name\":\"Ada Lovelace\""), "{out}");
-    assert!(out.contains("[ok] It equals the token's third part"), "{out}");
+    assert!(
+        out.contains("[ok] It equals the token's third part"),
+        "{out}"
+    );
     assert!(out.contains("5. exp: expires in 5m 0s"), "{out}");
 }
 
@@ -936,7 +942,9 @@ fn explain_with_a_wrong_secret_and_a_pinned_alg_says_why() {
         "{out}"
     );
     assert!(
-        out.contains("[FAIL] 3. Pin the algorithm: the server expects HS512; the header says HS256."),
+        out.contains(
+            "[FAIL] 3. Pin the algorithm: the server expects HS512; the header says HS256."
+        ),
         "{out}"
     );
 }

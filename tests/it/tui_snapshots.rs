@@ -222,12 +222,18 @@ fn anatomy_of_the_example_token() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::OpenView(View::Anatomy), NOW + 48.0);
     let top = screen(&app, 140, 45);
-    assert!(top.contains("1. Header: JSON -> UTF-8 -> Base64URL = part 1"), "{top}");
+    assert!(
+        top.contains("1. Header: JSON -> UTF-8 -> Base64URL = part 1"),
+        "{top}"
+    );
     assert!(top.contains("'{\"a'        7b2261    -> eyJh"), "{top}");
     assert_snapshot!("anatomy_example_top", top);
     app.update(Action::ScrollView(40), NOW + 48.0);
     let rest = screen(&app, 140, 45);
-    assert!(rest.contains("✔ It equals the token's third part"), "{rest}");
+    assert!(
+        rest.contains("✔ It equals the token's third part"),
+        "{rest}"
+    );
     assert!(rest.contains("✔ 5. exp: expires in 4m 12s"), "{rest}");
     assert_snapshot!("anatomy_example_verification", rest);
 }
@@ -246,8 +252,14 @@ fn anatomy_of_rfc7515_a1_with_its_key() {
         shot.contains("7418dfb49799e0254ffa607dd8adbbba16d4254d69d6bff05b58055853848d79"),
         "{shot}"
     );
-    assert!(shot.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), "{shot}");
-    assert!(shot.contains("✔ 6. Only now may the server trust the claims."), "{shot}");
+    assert!(
+        shot.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        "{shot}"
+    );
+    assert!(
+        shot.contains("✔ 6. Only now may the server trust the claims."),
+        "{shot}"
+    );
     assert_snapshot!(shot);
 }
 
@@ -289,7 +301,10 @@ fn glossary_line_for_the_claim_under_the_cursor() {
     app.update(Action::Focus(Focus::Payload), NOW);
     app.update(Action::Scroll(Focus::Payload, 4), NOW);
     let shot = screen(&app, 140, 40);
-    assert!(shot.contains("exp Expiration Time · RFC 7519 sec. 4.1.4"), "{shot}");
+    assert!(
+        shot.contains("exp Expiration Time · RFC 7519 sec. 4.1.4"),
+        "{shot}"
+    );
     assert!(
         shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 after"),
         "{shot}"
