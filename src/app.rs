@@ -8,6 +8,7 @@ mod derive;
 mod editor;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use std::path::PathBuf;
 
@@ -20,6 +21,7 @@ use crate::jose::key::{KeySet, Secret};
 use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
+pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 
 /// The secret the built-in example is signed with.
 pub const DEMO_SECRET: &str = "jwt-workbench-demo-secret-0123456789";
@@ -206,6 +208,20 @@ pub enum Action {
     RestoreOriginal,
     /// Show or hide the help overlay.
     ToggleHelp,
+    /// Show a view: the workbench, the anatomy or the flow simulator.
+    OpenView(View),
+    /// Switch the anatomy view between the steps and the glossary list.
+    ToggleGlossaryList,
+    /// Scroll the open view (anatomy, or the flow's lesson) by rows.
+    ScrollView(i32),
+    /// Take one step of the flow simulation.
+    Flow(crate::flow::Action),
+    /// Move the flow timeline's selection by this many entries.
+    SelectFlowEntry(i32),
+    /// Choose the next (+1) or previous (-1) token of the selected flow step.
+    CycleFlowToken(i32),
+    /// Open the selected flow step's token in the workbench, with the flow's key.
+    OpenFlowToken,
     /// Scroll the pane's view by rows.
     Scroll(Focus, i32),
     /// A second passed: the clocks move.
@@ -259,6 +275,16 @@ pub struct App {
     pub editing: bool,
     /// Which side is the truth.
     pub mode: Mode,
+    /// The screen shown.
+    pub view: View,
+    /// The anatomy view's steps and scroll.
+    pub anatomy: AnatomyView,
+    /// The flow simulator and its selection.
+    pub flow: FlowView,
+    /// The glossary entry for the member under the header or payload cursor.
+    pub glossary: Option<&'static crate::teach::glossary::Entry>,
+    /// The editor row the glossary entry was found on.
+    pub glossary_row: usize,
     /// The help overlay is open.
     pub help: bool,
     /// The diff against the original token is shown.
@@ -349,6 +375,11 @@ impl App {
             tab: Focus::Token,
             editing: false,
             mode: Mode::Verify,
+            view: View::Workbench,
+            anatomy: AnatomyView::default(),
+            flow: FlowView::default(),
+            glossary: None,
+            glossary_row: 0,
             help: false,
             show_diff: false,
             token_text: String::new(),
@@ -405,11 +436,12 @@ impl App {
         self.now = now;
         if !matches!(
             action,
-            Action::Tick | Action::Message(..) | Action::Scroll(..)
+            Action::Tick | Action::Message(..) | Action::Scroll(..) | Action::ScrollView(_)
         ) {
             self.message = None;
         }
         let mut effects = Vec::new();
+        let moves_cursor = !matches!(action, Action::Tick | Action::Message(..));
         match action {
             Action::FocusNext => self.set_focus(self.focus.next()),
             Action::FocusPrev => self.set_focus(self.focus.prev()),
@@ -465,6 +497,16 @@ impl App {
             }
             Action::RestoreOriginal => self.restore_original(),
             Action::ToggleHelp => self.help = !self.help,
+            Action::OpenView(view) => self.open_view(view),
+            Action::ToggleGlossaryList => {
+                self.anatomy.glossary = !self.anatomy.glossary;
+                self.anatomy.scroll = 0;
+            }
+            Action::ScrollView(rows) => self.scroll_view(rows),
+            Action::Flow(step) => self.flow_step(step),
+            Action::SelectFlowEntry(delta) => self.flow_select(delta),
+            Action::CycleFlowToken(step) => self.flow_cycle_token(step),
+            Action::OpenFlowToken => self.open_flow_token(),
             Action::Scroll(pane, rows) => {
                 let slot = &mut self.scroll[pane.index()];
                 *slot = slot.saturating_add_signed(isize::try_from(rows).unwrap_or(0));
@@ -472,6 +514,9 @@ impl App {
             Action::Tick => self.recheck_claims(),
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::Quit => effects.push(Effect::Quit),
+        }
+        if moves_cursor {
+            self.refresh_glossary();
         }
         effects
     }

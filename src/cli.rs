@@ -1,8 +1,9 @@
-//! The scriptable command line: `jwb decode`, `encode`, `verify`, `completions`, and the
-//! arguments that open the workbench.
+//! The scriptable command line: `jwb decode`, `encode`, `verify`, `explain`, `completions`,
+//! and the arguments that open the workbench.
 
 pub mod audit;
 pub mod encode;
+pub mod explain;
 pub mod inspect;
 pub mod keys;
 pub mod members;
@@ -24,6 +25,7 @@ use crate::jose::sign::SignError;
 use crate::ui::text::escape_untrusted;
 
 pub use encode::EncodeArgs;
+pub use explain::ExplainArgs;
 pub use inspect::{DecodeArgs, VerifyArgs};
 pub use keys::{KeyArgs, LoadedKey};
 
@@ -80,6 +82,8 @@ pub enum Command {
     /// Find what is wrong with a token, and search for its HMAC secret in wordlists.
     #[command(after_help = AUDIT_EXIT_STATUS_HELP)]
     Audit(audit::AuditArgs),
+    /// Walk through how the token is built and checked, step by step, with its real values.
+    Explain(ExplainArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -280,6 +284,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Some(Command::Decode(args)) => inspect::decode(&args, now).map(status),
         Some(Command::Verify(args)) => inspect::verify(&args, now).map(status),
+        Some(Command::Explain(args)) => explain::run(&args, now).map(status),
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),

@@ -3,7 +3,9 @@
 //! Drawing reads the [`App`](crate::app::App) and never changes it: everything shown was computed
 //! by `update`. Only the rows a pane can show are shaped, so a megabyte token draws quickly.
 
+pub mod anatomy_view;
 pub mod claims_pane;
+pub mod flow_view;
 pub mod help;
 pub mod json_pane;
 pub mod layout;
@@ -23,7 +25,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 pub use layout::{LayoutMode, Panes};
 pub use theme::Theme;
 
-use crate::app::{App, Focus};
+use crate::app::{App, Focus, View};
 
 /// Draws the whole screen for `app`.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -32,6 +34,29 @@ pub fn draw(frame: &mut Frame, app: &App) {
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        match self.view {
+            View::Workbench => {}
+            View::Anatomy | View::Flow if area.width < 40 || area.height < 12 => {
+                Paragraph::new("enlarge the terminal to see this view")
+                    .wrap(Wrap { trim: true })
+                    .render(area, buf);
+                return;
+            }
+            View::Anatomy => {
+                anatomy_view::AnatomyScreen(self).render(area, buf);
+                if self.help {
+                    help::render(self, area, buf);
+                }
+                return;
+            }
+            View::Flow => {
+                flow_view::FlowScreen(self).render(area, buf);
+                if self.help {
+                    help::render(self, area, buf);
+                }
+                return;
+            }
+        }
         let panes = Panes::compute(area);
         match panes.mode {
             LayoutMode::TooSmall => {

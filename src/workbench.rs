@@ -10,8 +10,9 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
-use crate::app::{Action, App, CopyTarget, Effect, Focus, LaunchOptions, Tone};
+use crate::app::{Action, App, CopyTarget, Effect, Focus, LaunchOptions, Tone, View};
 use crate::clipboard::Clipboard;
+use crate::flow;
 use crate::tui::{Input, Tui};
 use crate::ui::{self, LayoutMode, Panes, Theme};
 
@@ -109,6 +110,11 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         )
         .then_some(Action::ToggleHelp);
     }
+    match app.view {
+        View::Anatomy => return anatomy_key(key),
+        View::Flow => return flow_key(key),
+        View::Workbench => {}
+    }
     if app.prompt.is_some() {
         return Some(match key.code {
             KeyCode::Enter => Action::SubmitPrompt,
@@ -129,6 +135,8 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Tab => Action::FocusNext,
             KeyCode::BackTab => Action::FocusPrev,
             KeyCode::F(1) => Action::ToggleHelp,
+            KeyCode::F(2) => Action::OpenView(View::Anatomy),
+            KeyCode::F(3) => Action::OpenView(View::Flow),
             KeyCode::Enter if matches!(app.focus, Focus::Token | Focus::Signature) => {
                 Action::StopEdit
             }
@@ -166,11 +174,73 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('<') => Action::AdjustLeeway(-10),
         KeyCode::Char('v') => Action::ToggleDiff,
         KeyCode::Char('u') => Action::RestoreOriginal,
+        KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
+        KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
+        _ => return None,
+    })
+}
+
+/// Keys of the anatomy view: scrolling, the glossary, back to the workbench.
+fn anatomy_key(key: KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | 'x') | KeyCode::F(2) => {
+            Action::OpenView(View::Workbench)
+        }
+        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
+        KeyCode::Char('g') => Action::ToggleGlossaryList,
+        KeyCode::Up | KeyCode::Char('k') => Action::ScrollView(-1),
+        KeyCode::Down | KeyCode::Char('j') => Action::ScrollView(1),
+        KeyCode::PageUp => Action::ScrollView(-PAGE_ROWS),
+        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollView(PAGE_ROWS),
+        KeyCode::Home => Action::ScrollView(i32::MIN),
+        _ => return None,
+    })
+}
+
+/// Keys of the flow view: one per simulator step, the timeline selection, opening a token.
+fn flow_key(key: KeyEvent) -> Option<Action> {
+    let [s30, m1, m5, h1, d1] = flow::Action::ADVANCE_STEPS;
+    Some(match key.code {
+        KeyCode::Esc | KeyCode::Char('q' | 'f') | KeyCode::F(3) => {
+            Action::OpenView(View::Workbench)
+        }
+        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
+        KeyCode::Char('l') => Action::Flow(flow::Action::Login),
+        KeyCode::Char('a') => Action::Flow(flow::Action::CallApiA),
+        KeyCode::Char('b') => Action::Flow(flow::Action::CallApiB),
+        KeyCode::Char('1') => Action::Flow(flow::Action::Advance(s30)),
+        KeyCode::Char('2') => Action::Flow(flow::Action::Advance(m1)),
+        KeyCode::Char('3') => Action::Flow(flow::Action::Advance(m5)),
+        KeyCode::Char('4') => Action::Flow(flow::Action::Advance(h1)),
+        KeyCode::Char('5') => Action::Flow(flow::Action::Advance(d1)),
+        KeyCode::Char('r') => Action::Flow(flow::Action::Refresh),
+        KeyCode::Char('s') => Action::Flow(flow::Action::ReplayOldRefresh),
+        KeyCode::Char('o') => Action::Flow(flow::Action::Logout),
+        KeyCode::Char('n') => Action::Flow(flow::Action::RotateKeys),
+        KeyCode::Char('t') => Action::Flow(flow::Action::RetireOldKey),
+        KeyCode::Up | KeyCode::Char('k') => Action::SelectFlowEntry(-1),
+        KeyCode::Down | KeyCode::Char('j') => Action::SelectFlowEntry(1),
+        KeyCode::Home => Action::SelectFlowEntry(i32::MIN),
+        KeyCode::End => Action::SelectFlowEntry(i32::MAX),
+        KeyCode::Left => Action::CycleFlowToken(-1),
+        KeyCode::Right | KeyCode::Tab => Action::CycleFlowToken(1),
+        KeyCode::PageUp => Action::ScrollView(-PAGE_ROWS / 2),
+        KeyCode::PageDown => Action::ScrollView(PAGE_ROWS / 2),
+        KeyCode::Enter | KeyCode::Char('w') => Action::OpenFlowToken,
         _ => return None,
     })
 }
 
 fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
+    if app.view != View::Workbench {
+        return match mouse.kind {
+            MouseEventKind::ScrollDown => Some(Action::ScrollView(WHEEL_ROWS)),
+            MouseEventKind::ScrollUp => Some(Action::ScrollView(-WHEEL_ROWS)),
+            _ => None,
+        };
+    }
     let panes = Panes::compute(area);
     let at = Position::new(mouse.column, mouse.row);
     let body = |pane: Focus| {

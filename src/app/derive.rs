@@ -347,6 +347,9 @@ impl App {
         self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
         self.derived.lights = self.lights();
         self.claim_checks += 1;
+        if self.view == super::View::Anatomy {
+            self.refresh_anatomy();
+        }
     }
 
     fn lights(&self) -> Vec<Light> {

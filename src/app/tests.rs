@@ -3,6 +3,7 @@
 use ratatui_textarea::{Input, Key as K};
 
 use super::*;
+use crate::flow;
 use crate::jose::key::{Key, parse_key};
 use crate::jose::verify::SigStatus;
 
@@ -478,4 +479,124 @@ fn help_scroll_and_messages() {
     assert!(app.message.is_some(), "a tick keeps the message");
     app.update(Action::FocusNext, NOW);
     assert!(app.message.is_none(), "the next action clears it");
+}
+
+#[test]
+fn anatomy_view_opens_with_steps_and_closes() {
+    let mut app = example();
+    assert_eq!(app.view, View::Workbench);
+    app.update(Action::OpenView(View::Anatomy), NOW);
+    assert_eq!(app.view, View::Anatomy);
+    let text = crate::teach::anatomy::to_text(&app.anatomy.steps);
+    assert!(
+        text.contains("[ok] It equals the token's third part"),
+        "{text}"
+    );
+    app.update(Action::ScrollView(5), NOW);
+    assert_eq!(app.anatomy.scroll, 5);
+    app.update(Action::ToggleGlossaryList, NOW);
+    assert!(app.anatomy.glossary);
+    app.update(Action::OpenView(View::Workbench), NOW);
+    assert_eq!(app.view, View::Workbench);
+    // Reopening starts at the top.
+    app.update(Action::OpenView(View::Anatomy), NOW);
+    assert_eq!(app.anatomy.scroll, 0);
+}
+
+#[test]
+fn anatomy_follows_the_clock_while_open() {
+    let mut app = example();
+    app.update(Action::OpenView(View::Anatomy), NOW);
+    let before = crate::teach::anatomy::to_text(&app.anatomy.steps);
+    assert!(before.contains("[ok] 6. Only now"), "{before}");
+    app.update(Action::Tick, NOW + 400.0);
+    let after = crate::teach::anatomy::to_text(&app.anatomy.steps);
+    assert!(after.contains("[FAIL] 6. A server must reject"), "{after}");
+}
+
+#[test]
+fn flow_view_creates_the_simulator_once_and_each_action_reaches_it() {
+    let mut app = example();
+    assert!(app.flow.sim.is_none());
+    app.update(Action::OpenView(View::Flow), NOW);
+    assert!(app.flow.sim.is_some());
+    let actions = [
+        flow::Action::Login,
+        flow::Action::CallApiA,
+        flow::Action::CallApiB,
+        flow::Action::Advance(300),
+        flow::Action::Refresh,
+        flow::Action::ReplayOldRefresh,
+        flow::Action::Logout,
+        flow::Action::RotateKeys,
+        flow::Action::RetireOldKey,
+    ];
+    for (i, a) in actions.into_iter().enumerate() {
+        app.update(Action::Flow(a), NOW);
+        let sim = app.flow.sim.as_ref().unwrap();
+        assert_eq!(sim.timeline().len(), i + 1);
+        assert_eq!(sim.timeline()[i].action, a);
+        assert_eq!(app.flow.selected, i);
+    }
+    let sim = app.flow.sim.as_ref().unwrap();
+    assert_eq!(sim.now(), sim.config().start + 300);
+    // Leaving and coming back keeps the session.
+    app.update(Action::OpenView(View::Workbench), NOW);
+    app.update(Action::OpenView(View::Flow), NOW);
+    assert_eq!(app.flow.sim.as_ref().unwrap().timeline().len(), 9);
+    app.update(Action::SelectFlowEntry(-100), NOW);
+    assert_eq!(app.flow.selected, 0);
+    app.update(Action::SelectFlowEntry(100), NOW);
+    assert_eq!(app.flow.selected, 8);
+}
+
+#[test]
+fn a_flow_token_opens_in_the_workbench_verified_with_the_flow_key() {
+    let mut app = example();
+    app.update(Action::OpenView(View::Flow), NOW);
+    app.update(Action::Flow(flow::Action::Login), NOW);
+    app.update(Action::Flow(flow::Action::Advance(60)), NOW);
+    // The login step issued the access token, then the refresh token.
+    app.update(Action::SelectFlowEntry(-1), NOW);
+    app.update(Action::CycleFlowToken(1), NOW);
+    let sim = app.flow.sim.clone().unwrap();
+    let refresh = sim.client().refresh.unwrap();
+    assert_eq!(app.flow.chosen_token(), Some(refresh));
+    app.update(Action::OpenFlowToken, NOW);
+    assert_eq!(app.view, View::Workbench);
+    assert_eq!(app.mode, Mode::Verify);
+    assert_eq!(app.token_text, sim.compact(refresh).unwrap());
+    assert_eq!(app.derived.signature.status, SigStatus::Valid);
+    assert!(matches!(app.key_source, KeySource::Loaded { .. }));
+    // Checked at the flow's virtual now: one minute after login.
+    assert!((app.effective_now() - f64::from(u32::try_from(sim.now()).unwrap())).abs() < 1.0);
+    assert_eq!(light(&app, "exp"), LightState::Green);
+    // A step without a token says so and stays in the flow.
+    app.update(Action::OpenView(View::Flow), NOW);
+    app.update(Action::SelectFlowEntry(1), NOW);
+    app.update(Action::OpenFlowToken, NOW);
+    assert_eq!(app.view, View::Flow);
+    assert!(matches!(app.message, Some((_, Tone::Error))));
+}
+
+#[test]
+fn glossary_names_the_member_under_the_cursor() {
+    let mut app = example();
+    app.update(Action::Focus(Focus::Payload), NOW);
+    // Not editing: the first member in view.
+    assert_eq!(app.glossary.map(|e| e.name), Some("sub"));
+    app.update(Action::Scroll(Focus::Payload, 3), NOW);
+    assert_eq!(app.glossary.map(|e| e.name), Some("iat"));
+    app.update(Action::Scroll(Focus::Payload, -3), NOW);
+    // Editing: the cursor's row.
+    app.update(Action::StartEdit, NOW);
+    for _ in 0..4 {
+        app.update(Action::Edit(key(K::Down)), NOW);
+    }
+    let entry = app.glossary.expect("exp under the cursor");
+    assert_eq!((entry.name, entry.spec), ("exp", "RFC 7519 sec. 4.1.4"));
+    app.update(Action::Focus(Focus::Header), NOW);
+    assert_eq!(app.glossary.map(|e| e.title), Some("Algorithm"));
+    app.update(Action::Focus(Focus::Signature), NOW);
+    assert!(app.glossary.is_none());
 }

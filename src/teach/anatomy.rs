@@ -2,6 +2,7 @@
 //! Base64URL -> `part1.part2` -> signature -> part 3, and the checks a server performs.
 
 use std::fmt::Write as _;
+use std::ops::Range;
 
 use sha2::Digest as _;
 
@@ -29,6 +30,26 @@ pub enum Kind {
     Warn,
 }
 
+/// The token part a stretch of text belongs to, so it can be drawn in that part's colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Part 1, the header.
+    Header,
+    /// Part 2, the payload.
+    Payload,
+    /// Part 3, the signature (and the bytes it is made of).
+    Signature,
+}
+
+/// A byte range of a line's text that shows a token part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// Which part.
+    pub part: Part,
+    /// Where, in bytes of [`Line::text`] (always on character boundaries).
+    pub range: Range<usize>,
+}
+
 /// One line of a step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
@@ -36,6 +57,8 @@ pub struct Line {
     pub kind: Kind,
     /// The text (untrusted parts already escaped).
     pub text: String,
+    /// The stretches that show a token part, in order, not overlapping.
+    pub marks: Vec<Mark>,
 }
 
 /// One step of the walkthrough.
@@ -54,6 +77,20 @@ fn line(kind: Kind, text: impl Into<String>) -> Line {
     Line {
         kind,
         text: text.into(),
+        marks: Vec::new(),
+    }
+}
+
+/// A code line shown wholly in a part's colour.
+fn part_line(part: Part, text: impl Into<String>) -> Line {
+    let text = text.into();
+    Line {
+        kind: Kind::Code,
+        marks: vec![Mark {
+            part,
+            range: 0..text.len(),
+        }],
+        text,
     }
 }
 
@@ -88,7 +125,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The encoding of one part, with the 3-bytes-to-4-characters correspondence.
-fn encoding_step(title: &str, what: &str, bytes: &[u8], encoded: &str) -> Step {
+fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &str) -> Step {
     let mut lines = vec![
         line(
             Kind::Text,
@@ -103,14 +140,21 @@ fn encoding_step(title: &str, what: &str, bytes: &[u8], encoded: &str) -> Step {
     ];
     for (i, group) in bytes.chunks(3).take(GROUPS_SHOWN).enumerate() {
         let chars = &b64::encode(group);
-        lines.push(line(
-            Kind::Code,
-            format!(
-                "{:<12} {:<9} -> {chars}",
-                format!("'{}'", visible(group)),
-                hex(group)
-            ),
-        ));
+        let text = format!(
+            "{:<12} {:<9} -> {chars}",
+            format!("'{}'", visible(group)),
+            hex(group)
+        );
+        // The four characters are what this group became in the token: mark them only.
+        let start = text.len() - chars.len();
+        lines.push(Line {
+            kind: Kind::Code,
+            marks: vec![Mark {
+                part,
+                range: start..text.len(),
+            }],
+            text,
+        });
         if i + 1 == GROUPS_SHOWN && bytes.len() > 3 * GROUPS_SHOWN {
             lines.push(line(
                 Kind::Text,
@@ -125,7 +169,7 @@ fn encoding_step(title: &str, what: &str, bytes: &[u8], encoded: &str) -> Step {
         Kind::Text,
         format!("{what} in the token ({} characters):", encoded.len()),
     ));
-    lines.push(line(Kind::Code, encoded.to_owned()));
+    lines.push(part_line(part, encoded));
     lines.push(line(
         Kind::Warn,
         "This is an encoding, not protection: anyone can reverse it without any key.",
@@ -166,6 +210,7 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
         steps.push(encoding_step(
             "1. Header: JSON -> UTF-8 -> Base64URL = part 1",
             "The header",
+            Part::Header,
             bytes,
             part(0),
         ));
@@ -174,6 +219,7 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
         steps.push(encoding_step(
             "2. Payload: JSON -> Base64URL = part 2",
             "The payload",
+            Part::Payload,
             bytes,
             part(1),
         ));
@@ -186,7 +232,7 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
             Kind::Text,
             "The signing input is part 1 + \".\" + part 2, exactly as sent:",
         ),
-        line(Kind::Code, input.to_owned()),
+        signing_input_line(input),
     ];
     match alg {
         Some(alg) => {
@@ -201,9 +247,9 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
                         Kind::Text,
                         format!("HMAC-{} with your secret gives:", alg.hash_name()),
                     ));
-                    lines.push(line(Kind::Code, hex(&tag)));
+                    lines.push(part_line(Part::Signature, hex(&tag)));
                     lines.push(line(Kind::Text, "Base64URL of those bytes is part 3:"));
-                    lines.push(line(Kind::Code, b64::encode(&tag)));
+                    lines.push(part_line(Part::Signature, b64::encode(&tag)));
                     let same = b64::encode(&tag) == part(2);
                     lines.push(line(
                         if same { Kind::Pass } else { Kind::Fail },
@@ -248,7 +294,7 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
                             Kind::Text,
                             format!("The signature ({} bytes), Base64URL = part 3:", sig.len()),
                         ));
-                        lines.push(line(Kind::Code, part(2).to_owned()));
+                        lines.push(part_line(Part::Signature, part(2)));
                     }
                 }
             }
@@ -269,6 +315,26 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
     ));
     steps.push(misconceptions(report));
     steps
+}
+
+/// `part1.part2`, each half marked with its part.
+fn signing_input_line(input: &str) -> Line {
+    let mut marks = Vec::new();
+    if let Some(dot) = input.find('.') {
+        marks.push(Mark {
+            part: Part::Header,
+            range: 0..dot,
+        });
+        marks.push(Mark {
+            part: Part::Payload,
+            range: dot + 1..input.len(),
+        });
+    }
+    Line {
+        kind: Kind::Code,
+        text: input.to_owned(),
+        marks,
+    }
 }
 
 fn verification_step(report: &Report, pinned: Option<Alg>) -> Step {
@@ -469,5 +535,44 @@ mod tests {
         let report = inspect(A1, None, VerifyOptions::default(), &ClaimOptions::default());
         let text = to_text(&anatomy(&report, None, None));
         assert!(text.contains("Give the secret to see the HMAC computed"));
+    }
+
+    #[test]
+    fn marks_locate_the_token_parts_in_their_lines() {
+        let keys = KeySet::secret(Secret::from_base64(A1_KEY).unwrap());
+        let report = inspect(
+            A1,
+            Some(&keys),
+            VerifyOptions::default(),
+            &ClaimOptions::default(),
+        );
+        let steps = anatomy(&report, Some(&keys), None);
+        let marked = |part: Part| -> Vec<String> {
+            steps
+                .iter()
+                .flat_map(|s| &s.lines)
+                .flat_map(|l| l.marks.iter().map(move |m| (l, m)))
+                .filter(|(_, m)| m.part == part)
+                .map(|(l, m)| l.text[m.range.clone()].to_owned())
+                .collect()
+        };
+        let header = marked(Part::Header);
+        assert_eq!(header.first().map(String::as_str), Some("eyJ0"));
+        assert!(header.contains(&"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9".to_owned()));
+        let payload = marked(Part::Payload);
+        assert!(
+            payload
+                .iter()
+                .any(|p| p.starts_with("eyJpc3Mi") && p.ends_with("fQ"))
+        );
+        let signature = marked(Part::Signature);
+        assert!(signature.contains(&"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned()));
+        // The signing input's two halves are marked apart, the dot is not.
+        let input = steps[2].lines[1].clone();
+        assert_eq!(input.marks.len(), 2);
+        assert_eq!(
+            &input.text[input.marks[0].range.end..input.marks[1].range.start],
+            "."
+        );
     }
 }

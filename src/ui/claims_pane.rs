@@ -64,7 +64,21 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
         }
     }
     left.extend(time_lines(app, true));
-    let [l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+    let [mut l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+    if let Some(entry) = app.glossary
+        && l.height > 2
+    {
+        // The glossary takes the strip's last row, so the checks above keep their order.
+        let [rest, row] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(l);
+        l = rest;
+        Line::from(vec![
+            Span::styled(format!("ⓘ {} ", entry.name), theme.json_key),
+            Span::styled(format!("{} ", entry.title), theme.title),
+            Span::styled(format!("({}): ", entry.spec), theme.muted),
+            Span::raw(entry.meaning),
+        ])
+        .render(row, buf);
+    }
     left.extend(gauge_line(app, l.width));
     left.extend(identity_lines(app));
     Paragraph::new(left)

@@ -47,6 +47,14 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("> / <", "leeway +10 / -10 seconds"),
     ("v", "show what changed against the original token"),
     ("u", "restore the original token"),
+    (
+        "x or F2",
+        "anatomy: how this token is built and checked, step by step (g: glossary)",
+    ),
+    (
+        "f or F3",
+        "flow simulator: login, expiry, refresh, rotation, a stolen refresh token",
+    ),
     ("? or F1", "this help"),
     ("q", "quit (outside editors)"),
     ("Ctrl-C", "quit, anywhere"),

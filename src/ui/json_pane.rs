@@ -41,7 +41,16 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
             theme.fail,
         ));
     }
-    let block = pane_block(app, pane, title);
+    let mut block = pane_block(app, pane, title);
+    if app.focus == pane
+        && let Some(entry) = app.glossary
+    {
+        block = block.title_bottom(Line::from(vec![
+            Span::styled(format!(" {} ", entry.name), theme.json_key),
+            Span::styled(format!("{} ", entry.title), theme.title),
+            Span::styled(format!("· {} ", entry.spec), theme.muted),
+        ]));
+    }
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {
@@ -76,6 +85,18 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     Paragraph::new(shown).render(inner, buf);
+    if app.focus == pane
+        && app.glossary.is_some()
+        && let Some(row) = app
+            .glossary_row
+            .checked_sub(first)
+            .and_then(|r| u16::try_from(r).ok())
+        && row < inner.height
+        && let Some(cell) = buf.cell_mut((area.x, inner.y + row))
+    {
+        // Points at the member the glossary line describes.
+        cell.set_char('›').set_style(theme.border_focus);
+    }
     if let Some(line) = error_line {
         mark(app, area, inner, line.checked_sub(first), buf);
     }

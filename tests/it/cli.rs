@@ -884,3 +884,89 @@ fn human_report_shows_dates_and_findings() {
         .code(0)
         .stdout(predicate::str::contains("[high] alg-none"));
 }
+
+const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC7515_A1_KEY: &str =
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+
+#[test]
+fn explain_walks_through_rfc7515_a1() {
+    let out = stdout_of(jwb().args([
+        "explain",
+        RFC7515_A1,
+        "--secret-b64",
+        RFC7515_A1_KEY,
+        "--now",
+        "1300819000",
+    ]));
+    // RFC 7515 A.1.1: the HMAC value in hex, then the three parts.
+    assert!(
+        out.contains("    7418dfb49799e0254ffa607dd8adbbba16d4254d69d6bff05b58055853848d79\n"),
+        "{out}"
+    );
+    let parts: Vec<&str> = RFC7515_A1.split('.').collect();
+    for part in &parts {
+        assert!(
+            out.contains(&format!("    {part}\n")),
+            "{part} missing:\n{out}"
+        );
+    }
+    assert!(out.contains(&format!("    {}.{}\n", parts[0], parts[1])));
+    assert!(out.contains("[ok] It equals the token's third part"));
+    assert!(out.contains("[ok] 6. Only now may the server trust the claims."));
+}
+
+#[test]
+fn explain_without_a_token_uses_the_example_and_its_secret() {
+    let out = stdout_of(jwb().args(["explain", "--now", "1700000000"]));
+    assert!(out.contains("\"name\":\"Ada Lovelace\""), "{out}");
+    assert!(
+        out.contains("[ok] It equals the token's third part"),
+        "{out}"
+    );
+    assert!(out.contains("5. exp: expires in 5m 0s"), "{out}");
+}
+
+#[test]
+fn explain_with_a_wrong_secret_and_a_pinned_alg_says_why() {
+    let out = stdout_of(jwb().args([
+        "explain",
+        RFC7515_A1,
+        "--secret",
+        "not-the-key",
+        "--alg",
+        "HS512",
+    ]));
+    assert!(
+        out.contains("[FAIL] It differs from the token's third part"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "[FAIL] 3. Pin the algorithm: the server expects HS512; the header says HS256."
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn explain_usage_and_key_errors_exit_2() {
+    jwb()
+        .args(["explain", RFC7515_A1, "--key", "/nonexistent/key.pem"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/nonexistent/key.pem"));
+    jwb()
+        .args(["explain", RFC7515_A1, "--alg", "HS257"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn explain_escapes_what_the_token_carries() {
+    let payload = base64_url(b"{\"sub\":\"\x1b[31mred\"}");
+    let token = format!("eyJhbGciOiJIUzI1NiJ9.{payload}.c2ln");
+    let out = stdout_of(jwb().args(["explain", &token]));
+    assert!(!out.contains('\u{1b}'), "an ESC reached the output");
+    assert!(out.contains("\\u{1b}[31mred"), "{out}");
+}

@@ -2,7 +2,8 @@
 
 use chrono::FixedOffset;
 use insta::assert_snapshot;
-use jwt_workbench::app::{Action, App, Focus, LaunchOptions, Zone};
+use jwt_workbench::app::{Action, App, Focus, LaunchOptions, View, Zone};
+use jwt_workbench::flow;
 use jwt_workbench::jose::key::{Key, Secret, parse_key};
 use jwt_workbench::ui::{self, Theme};
 use ratatui::Terminal;
@@ -209,5 +210,104 @@ fn escape_sequences_in_claims_are_shown_escaped() {
         "a bidi override reached the screen"
     );
     assert!(shot.contains("\\u{1b}[31mred"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+const RFC7515_A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC7515_A1_KEY: &str =
+    "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+
+#[test]
+fn anatomy_of_the_example_token() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Anatomy), NOW + 48.0);
+    let top = screen(&app, 140, 45);
+    assert!(
+        top.contains("1. Header: JSON -> UTF-8 -> Base64URL = part 1"),
+        "{top}"
+    );
+    assert!(top.contains("'{\"a'        7b2261    -> eyJh"), "{top}");
+    assert_snapshot!("anatomy_example_top", top);
+    app.update(Action::ScrollView(40), NOW + 48.0);
+    let rest = screen(&app, 140, 45);
+    assert!(
+        rest.contains("✔ It equals the token's third part"),
+        "{rest}"
+    );
+    assert!(rest.contains("✔ 5. exp: expires in 4m 12s"), "{rest}");
+    assert_snapshot!("anatomy_example_verification", rest);
+}
+
+#[test]
+fn anatomy_of_rfc7515_a1_with_its_key() {
+    let mut app = app(LaunchOptions {
+        token: Some(RFC7515_A1.to_owned()),
+        secret: Some(Secret::from_base64(RFC7515_A1_KEY).expect("key")),
+        ..LaunchOptions::default()
+    });
+    // Just before its exp, so the token is still good.
+    app.update(Action::OpenView(View::Anatomy), 1_300_819_000.0);
+    let shot = screen(&app, 140, 80);
+    assert!(
+        shot.contains("7418dfb49799e0254ffa607dd8adbbba16d4254d69d6bff05b58055853848d79"),
+        "{shot}"
+    );
+    assert!(
+        shot.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+        "{shot}"
+    );
+    assert!(
+        shot.contains("✔ 6. Only now may the server trust the claims."),
+        "{shot}"
+    );
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn glossary_list_in_the_anatomy_view() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Anatomy), NOW);
+    app.update(Action::ToggleGlossaryList, NOW);
+    let shot = screen(&app, 140, 45);
+    assert!(shot.contains("exp          Expiration Time"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn flow_after_a_stolen_refresh_token_is_replayed() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    for step in [
+        flow::Action::Login,
+        flow::Action::CallApiA,
+        flow::Action::Advance(300),
+        flow::Action::CallApiA,
+        flow::Action::Refresh,
+        flow::Action::ReplayOldRefresh,
+    ] {
+        app.update(Action::Flow(step), NOW);
+    }
+    let shot = screen(&app, 140, 45);
+    assert!(shot.contains("✘ 401 invalid_token: exp"), "{shot}");
+    assert!(shot.contains("REVOKED at T+5m 0s"), "{shot}");
+    assert!(shot.contains("reuse detected"), "{shot}");
+    assert_snapshot!(shot);
+    assert_snapshot!("flow_medium", screen(&app, 100, 30));
+}
+
+#[test]
+fn glossary_line_for_the_claim_under_the_cursor() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::Scroll(Focus::Payload, 4), NOW);
+    let shot = screen(&app, 140, 40);
+    assert!(
+        shot.contains("exp Expiration Time · RFC 7519 sec. 4.1.4"),
+        "{shot}"
+    );
+    assert!(
+        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 after"),
+        "{shot}"
+    );
     assert_snapshot!(shot);
 }
