@@ -23,7 +23,7 @@ pub use fetch::{Fetched, Policy};
 pub const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
 
 /// Why keys could not be had from the network. Every message names the URL.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NetError {
     /// The URL does not parse or lacks a host.
     #[error("'{url}' is not a usable URL: {why}")]
