@@ -12,6 +12,8 @@ use super::{CliError, read_file};
 use crate::jose::key::{KeySet, Secret, parse_key};
 
 /// Where the key comes from. At most one source may be given.
+// Each flag is its own command-line switch; clap maps them one to one.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Default, Args)]
 pub struct KeyArgs {
     /// HMAC secret as UTF-8 text (may begin with '-'; visible in the process list, prefer

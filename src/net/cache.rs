@@ -4,6 +4,7 @@
 //! Only sanitized JWKS are stored: [`Cache::put`] refuses private members and `oct` keys
 //! itself, so no caller can write a secret to disk by mistake.
 
+use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
@@ -78,7 +79,10 @@ impl Cache {
     /// The file that holds `url`'s document.
     pub fn path_for(&self, url: &str) -> PathBuf {
         let digest = Sha256::digest(url.as_bytes());
-        let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        let name = digest[..16].iter().fold(String::new(), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        });
         self.dir.join(format!("{name}.json"))
     }
 

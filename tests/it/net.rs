@@ -1,6 +1,10 @@
 //! Keys from the network, against a real HTTP server on 127.0.0.1 run by each test: JWKS
 //! fetch and `kid` match, discovery, rotation, the cache, and every transport error.
 
+// The server and key helpers are test code too: a failure there should stop the test.
+#![allow(clippy::unwrap_used)]
+
+use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -168,7 +172,7 @@ fn serve(mut stream: TcpStream, handler: &Handler, hits: &Mutex<Vec<String>>) {
         reply.body.len()
     );
     for (name, value) in &reply.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     head.push_str("\r\n");
     // The client may hang up early (size limit, timeout): that is what some tests check.
@@ -268,9 +272,9 @@ fn discovery_leads_to_the_jwks_uri() {
     let key = TestKey::new("d1");
     let jwks = jwks_of(&[&key]);
     let base: Arc<Mutex<String>> = Arc::default();
-    let served = Arc::clone(&base);
+    let shared = Arc::clone(&base);
     let server = Server::start(move |path, _| {
-        let base = served.lock().unwrap().clone();
+        let base = shared.lock().unwrap().clone();
         match path {
             "/.well-known/openid-configuration" => Reply::json(&json!({
                 "issuer": base, "jwks_uri": format!("{base}/keys"),
@@ -294,9 +298,9 @@ fn discovery_falls_back_to_oauth_metadata() {
     let key = TestKey::new("o1");
     let jwks = jwks_of(&[&key]);
     let base: Arc<Mutex<String>> = Arc::default();
-    let served = Arc::clone(&base);
+    let shared = Arc::clone(&base);
     let server = Server::start(move |path, _| {
-        let base = served.lock().unwrap().clone();
+        let base = shared.lock().unwrap().clone();
         match path {
             "/.well-known/oauth-authorization-server" => Reply::json(&json!({
                 "issuer": base, "jwks_uri": format!("{base}/oauth-keys"),
@@ -600,9 +604,9 @@ fn cli_discovers_from_iss() {
     let key = TestKey::new("cli2");
     let jwks = jwks_of(&[&key]);
     let base: Arc<Mutex<String>> = Arc::default();
-    let served = Arc::clone(&base);
+    let shared = Arc::clone(&base);
     let server = Server::start(move |path, _| {
-        let base = served.lock().unwrap().clone();
+        let base = shared.lock().unwrap().clone();
         match path {
             "/.well-known/openid-configuration" => Reply::json(&json!({
                 "issuer": base, "jwks_uri": format!("{base}/keys"),
@@ -624,9 +628,9 @@ fn cli_discovers_from_iss() {
     assert!(stderr.contains("its issuer equals the token's iss"), "{stderr}");
 
     // A token without iss has nothing to discover from.
-    let bare = key.token_with(&json!({"alg": "ES256", "kid": "cli2"}), &json!({"sub": "x"}));
+    let no_iss = key.token_with(&json!({"alg": "ES256", "kid": "cli2"}), &json!({"sub": "x"}));
     let out = jwb(dir.path())
-        .args(["verify", &bare, "--discover"])
+        .args(["verify", &no_iss, "--discover"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
