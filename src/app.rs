@@ -6,6 +6,7 @@
 
 mod derive;
 mod editor;
+mod net;
 #[cfg(test)]
 mod tests;
 
@@ -20,6 +21,7 @@ use crate::jose::key::{KeySet, Secret};
 use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
+pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
 
 /// The secret the built-in example is signed with.
 pub const DEMO_SECRET: &str = "jwt-workbench-demo-secret-0123456789";
@@ -45,6 +47,8 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// How keys are fetched from the network (policy, cache).
+    pub net: crate::net::NetOptions,
 }
 
 /// The pane that has the focus.
@@ -212,6 +216,14 @@ pub enum Action {
     Tick,
     /// A message for the status line (clipboard results).
     Message(String, Tone),
+    /// Open the prompt for a JWKS URL.
+    OpenJwksPrompt,
+    /// Ask to discover the keys from the token's `iss` (confirmed first).
+    AskDiscover,
+    /// The answer to the discovery question.
+    ConfirmDiscover(bool),
+    /// A network fetch finished.
+    NetFetched(Result<NetKeys, String>),
     /// Leave the workbench.
     Quit,
 }
@@ -230,6 +242,8 @@ pub enum Effect {
     RequestClipboardPaste,
     /// Read this key file and send it back as [`Action::KeyFileRead`].
     ReadKeyFile(PathBuf),
+    /// Fetch keys on a worker thread and send them back as [`Action::NetFetched`].
+    Fetch(NetRequest),
     /// Leave the event loop.
     Quit,
 }
@@ -309,6 +323,8 @@ pub struct App {
     pub recomputes: u64,
     /// How many claim re-checks ran; for tests.
     pub claim_checks: u64,
+    /// Keys from the network: prompt, confirmation, fetch in progress, result.
+    pub net: NetPane,
 }
 
 impl std::fmt::Debug for App {
@@ -343,6 +359,7 @@ impl App {
             aud,
             iss,
             leeway,
+            net,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -374,6 +391,10 @@ impl App {
             scroll: [0; 5],
             recomputes: 0,
             claim_checks: 0,
+            net: NetPane {
+                options: net,
+                ..NetPane::default()
+            },
         };
         if let Some(secret) = secret {
             app.set_secret_field(&secret);
@@ -471,6 +492,10 @@ impl App {
             }
             Action::Tick => self.recheck_claims(),
             Action::Message(text, tone) => self.message = Some((text, tone)),
+            Action::OpenJwksPrompt => self.open_url_prompt(),
+            Action::AskDiscover => self.ask_discover(),
+            Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
+            Action::NetFetched(result) => self.net_fetched(result),
             Action::Quit => effects.push(Effect::Quit),
         }
         effects
@@ -541,6 +566,7 @@ impl App {
         self.editing = false;
         self.token_editor = None;
         self.prompt = None;
+        self.net.url_prompt = false;
     }
 
     fn edit(&mut self, input: Input) {
@@ -589,6 +615,9 @@ impl App {
             return Vec::new();
         };
         let path = prompt.lines().join("").trim().to_owned();
+        if self.net.url_prompt {
+            return self.submit_url_prompt(path);
+        }
         if path.is_empty() {
             return Vec::new();
         }

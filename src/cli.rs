@@ -327,6 +327,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         aud: args.aud.clone(),
         iss: args.iss.clone(),
         leeway: args.leeway,
+        net: remote::net_options(&args.key),
     };
     crate::workbench::run(options).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)

@@ -147,7 +147,7 @@ pub enum NetError {
 }
 
 /// How to fetch: the transport policy and the cache (none with `--no-cache`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NetOptions {
     /// Scheme, timeout, size and redirect limits.
     pub policy: Policy,

@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::keys::{KeyArgs, LoadedKey};
 use super::CliError;
+use super::keys::{KeyArgs, LoadedKey};
 use crate::jose::decode::decode;
 use crate::jose::key::parse_key;
 use crate::net::{self, Cache, NetError, NetOptions, Policy, RemoteJwks};
@@ -43,7 +43,9 @@ pub(super) fn load(args: &KeyArgs, token: Option<&str>, now: f64) -> Result<Load
         } else {
             "--trust-token-keys reads the token's jwk or jku"
         };
-        return Err(CliError::Usage(format!("{which}; this command has no token to read")));
+        return Err(CliError::Usage(format!(
+            "{which}; this command has no token to read"
+        )));
     };
     if args.discover {
         let iss = decoded
@@ -122,7 +124,10 @@ fn trust_token_keys(
             }
         })?;
         return Ok(LoadedKey {
-            label: format!("{TRUST_MARK}: the header's embedded jwk ({})", keys.describe()),
+            label: format!(
+                "{TRUST_MARK}: the header's embedded jwk ({})",
+                keys.describe()
+            ),
             keys,
             secret: None,
             notes: vec![warning("the header's embedded jwk")],

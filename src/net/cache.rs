@@ -117,7 +117,13 @@ impl Cache {
 
     /// Stores `url`'s JWKS, fetched at `now`, fresh for `max_age` seconds. A `max_age` of 0
     /// stores nothing. Refuses any private member or `oct` key.
-    pub fn put(&self, url: &str, jwks_json: &str, now: u64, max_age: u64) -> Result<(), CacheError> {
+    pub fn put(
+        &self,
+        url: &str,
+        jwks_json: &str,
+        now: u64,
+        max_age: u64,
+    ) -> Result<(), CacheError> {
         if max_age == 0 {
             return Ok(());
         }
@@ -222,7 +228,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
         let private = r#"{"keys":[{"kty":"EC","crv":"P-256","x":"AA","y":"BB","d":"CC"}]}"#;
-        let err = cache.put("https://x.example/j", private, 1, 60).unwrap_err();
+        let err = cache
+            .put("https://x.example/j", private, 1, 60)
+            .unwrap_err();
         assert!(err.to_string().contains("'d'"), "{err}");
         let oct = r#"{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}"#;
         let err = cache.put("https://x.example/j", oct, 1, 60).unwrap_err();

@@ -45,9 +45,9 @@ pub fn oauth_url(issuer: &str) -> String {
 /// the OAuth one. The document's `issuer` must equal `issuer` exactly.
 pub fn discover(issuer: &str, policy: &Policy) -> Result<Discovered, NetError> {
     check_url(issuer, policy).map_err(|e| match e {
-        NetError::BadUrl { why, .. } => {
-            NetError::NoIssuer(format!("the token's iss '{issuer}' is not a URL to discover from: {why}"))
-        }
+        NetError::BadUrl { why, .. } => NetError::NoIssuer(format!(
+            "the token's iss '{issuer}' is not a URL to discover from: {why}"
+        )),
         other => other,
     })?;
     let openid = openid_url(issuer);

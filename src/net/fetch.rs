@@ -12,7 +12,7 @@ use ureq::http::Uri;
 use super::{DEFAULT_TIMEOUT, NetError};
 
 /// The transport limits.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     /// Allow plain HTTP to any host (`--allow-http`); loopback is always allowed.
     pub allow_http: bool,
@@ -71,7 +71,9 @@ pub fn check_url(url: &str, policy: &Policy) -> Result<Target, NetError> {
         url: url.to_owned(),
         why: why.to_owned(),
     };
-    let uri: Uri = url.parse().map_err(|e: ureq::http::uri::InvalidUri| bad(&e.to_string()))?;
+    let uri: Uri = url
+        .parse()
+        .map_err(|e: ureq::http::uri::InvalidUri| bad(&e.to_string()))?;
     let host = uri
         .host()
         .filter(|h| !h.is_empty())
@@ -254,7 +256,10 @@ fn classify(url: &str, err: ureq::Error, policy: &Policy) -> NetError {
 
 fn classify_io(url: &str, err: &io::Error, policy: &Policy) -> NetError {
     let url_s = url.to_owned();
-    if let Some(tls) = err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+    if let Some(tls) = err
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
         return NetError::Tls {
             url: url_s,
             detail: tls.to_string(),
@@ -293,10 +298,23 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["localhost", "LOCALHOST", "127.0.0.1", "127.9.8.7", "[::1]", "::1"] {
+        for h in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.9.8.7",
+            "[::1]",
+            "::1",
+        ] {
             assert!(is_loopback_host(h), "{h}");
         }
-        for h in ["example.com", "10.0.0.1", "128.0.0.1", "localhost.evil.com", "[::2]"] {
+        for h in [
+            "example.com",
+            "10.0.0.1",
+            "128.0.0.1",
+            "localhost.evil.com",
+            "[::2]",
+        ] {
             assert!(!is_loopback_host(h), "{h}");
         }
     }

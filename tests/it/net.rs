@@ -22,7 +22,7 @@ use jwt_workbench::jose::key::{KeySet, parse_key};
 use jwt_workbench::jose::sign::sign;
 use jwt_workbench::jose::verify::{SigStatus, VerifyOptions, verify_decoded};
 use jwt_workbench::net::discover::discover_jwks;
-use jwt_workbench::net::{self, Cache, NetError, NetOptions, Policy, PRIVATE_MEMBERS};
+use jwt_workbench::net::{self, Cache, NetError, NetOptions, PRIVATE_MEMBERS, Policy};
 use serde_json::{Value, json};
 
 /// What the test server answers.
@@ -119,7 +119,12 @@ impl Server {
     }
 
     fn hits(&self, path: &str) -> usize {
-        self.hits.lock().unwrap().iter().filter(|p| *p == path).count()
+        self.hits
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
     }
 
     /// Stops accepting and closes the port: later connections are refused.
@@ -328,7 +333,10 @@ fn discovery_refuses_a_document_for_another_issuer() {
     let err = discover_jwks(&server.base(), None, &no_cache(), NOW).unwrap_err();
     assert!(matches!(err, NetError::IssuerMismatch { .. }), "{err}");
     let msg = err.to_string();
-    assert!(msg.contains("https://evil.example") && msg.contains(&server.base()), "{msg}");
+    assert!(
+        msg.contains("https://evil.example") && msg.contains(&server.base()),
+        "{msg}"
+    );
     assert!(msg.contains("sec. 4.3"), "{msg}");
     assert_eq!(server.hits("/keys"), 0);
     server.stop();
@@ -378,7 +386,11 @@ fn the_cache_answers_when_the_server_is_gone() {
     let hit = net::jwks(&url, Some("c1"), &with_cache(dir.path()), NOW + 42).unwrap();
     assert!(hit.from_cache);
     assert_eq!(hit.age, 42);
-    assert!(hit.summary().contains("cached 42 s ago"), "{}", hit.summary());
+    assert!(
+        hit.summary().contains("cached 42 s ago"),
+        "{}",
+        hit.summary()
+    );
     let (status, reason) = verify(&key.token("i"), &hit.keys);
     assert_eq!(status, SigStatus::Valid, "{reason}");
 
@@ -409,8 +421,16 @@ fn max_age_is_honoured_and_defaults_to_ten_minutes() {
 
     let plain = server.url("/plain");
     net::jwks(&plain, None, &opts, NOW).unwrap();
-    assert!(net::jwks(&plain, None, &opts, NOW + 599).unwrap().from_cache);
-    assert!(!net::jwks(&plain, None, &opts, NOW + 600).unwrap().from_cache);
+    assert!(
+        net::jwks(&plain, None, &opts, NOW + 599)
+            .unwrap()
+            .from_cache
+    );
+    assert!(
+        !net::jwks(&plain, None, &opts, NOW + 600)
+            .unwrap()
+            .from_cache
+    );
     assert_eq!(server.hits("/plain"), 2);
     server.stop();
 }
@@ -439,11 +459,28 @@ fn the_cache_never_holds_private_or_symmetric_keys() {
     let jwks = json!({"keys": [leaky, {"kty": "oct", "kid": "s", "k": "c2VjcmV0LXNlY3JldA"}]});
     let server = Server::start(move |_, _| Reply::json(&jwks));
     let dir = tempfile::tempdir().unwrap();
-    let remote = net::jwks(&server.url("/jwks.json"), None, &with_cache(dir.path()), NOW).unwrap();
+    let remote = net::jwks(
+        &server.url("/jwks.json"),
+        None,
+        &with_cache(dir.path()),
+        NOW,
+    )
+    .unwrap();
     assert_eq!(remote.keys.keys.len(), 1, "the oct key is not used either");
     assert!(!remote.keys.can_sign());
-    assert!(remote.notes.iter().any(|n| n.contains("leaks private keys")), "{:?}", remote.notes);
-    assert!(remote.notes.iter().any(|n| n.contains("oct")), "{:?}", remote.notes);
+    assert!(
+        remote
+            .notes
+            .iter()
+            .any(|n| n.contains("leaks private keys")),
+        "{:?}",
+        remote.notes
+    );
+    assert!(
+        remote.notes.iter().any(|n| n.contains("oct")),
+        "{:?}",
+        remote.notes
+    );
     let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(files.len(), 1);
     for file in files {
@@ -466,7 +503,10 @@ fn fetch_err(url: &str, policy: Policy) -> NetError {
         cache: None,
     };
     let err = net::jwks(url, None, &opts, NOW).unwrap_err();
-    assert!(err.to_string().contains(url), "message names the URL: {err}");
+    assert!(
+        err.to_string().contains(url),
+        "message names the URL: {err}"
+    );
     err
 }
 
@@ -518,7 +558,16 @@ fn transport_errors_are_told_apart() {
     assert!(err.to_string().contains("'keys'"), "{err}");
 
     let err = fetch_err(&server.url("/huge"), Policy::default());
-    assert!(matches!(err, NetError::TooLarge { limit: 1_048_576, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            NetError::TooLarge {
+                limit: 1_048_576,
+                ..
+            }
+        ),
+        "{err}"
+    );
 
     let quick = Policy {
         timeout: Duration::from_millis(300),
@@ -579,8 +628,16 @@ fn cli_verifies_with_a_jwks_url() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains(&format!("JWKS from {url} (1 key, fetched now)")), "{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("JWKS from {url} (1 key, fetched now)")),
+        "{stdout}"
+    );
     // The second run is answered by the cache.
     server.stop();
     let out = jwb(dir.path())
@@ -596,7 +653,10 @@ fn cli_verifies_with_a_jwks_url() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(&url) && stderr.contains("refused"), "{stderr}");
+    assert!(
+        stderr.contains(&url) && stderr.contains("refused"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -624,11 +684,20 @@ fn cli_discovers_from_iss() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("discovered OpenID Connect metadata"), "{stderr}");
-    assert!(stderr.contains("its issuer equals the token's iss"), "{stderr}");
+    assert!(
+        stderr.contains("discovered OpenID Connect metadata"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("its issuer equals the token's iss"),
+        "{stderr}"
+    );
 
     // A token without iss has nothing to discover from.
-    let no_iss = key.token_with(&json!({"alg": "ES256", "kid": "cli2"}), &json!({"sub": "x"}));
+    let no_iss = key.token_with(
+        &json!({"alg": "ES256", "kid": "cli2"}),
+        &json!({"sub": "x"}),
+    );
     let out = jwb(dir.path())
         .args(["verify", &no_iss, "--discover"])
         .output()
@@ -654,17 +723,33 @@ fn token_named_keys_are_never_fetched_unless_trusted() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "no key: unverified");
-    assert_eq!(server.hits("/attacker-keys.json"), 0, "jku was fetched without asking");
+    assert_eq!(
+        server.hits("/attacker-keys.json"),
+        0,
+        "jku was fetched without asking"
+    );
 
     let out = jwb(dir.path())
-        .args(["verify", &token, "--now", "1700000100", "--trust-token-keys"])
+        .args([
+            "verify",
+            &token,
+            "--now",
+            "1700000100",
+            "--trust-token-keys",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
-    assert!(stdout.contains("TRUSTING A KEY CHOSEN BY THE TOKEN"), "{stdout}");
-    assert!(stderr.contains("WARNING: TRUSTING A KEY CHOSEN BY THE TOKEN"), "{stderr}");
+    assert!(
+        stdout.contains("TRUSTING A KEY CHOSEN BY THE TOKEN"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("WARNING: TRUSTING A KEY CHOSEN BY THE TOKEN"),
+        "{stderr}"
+    );
     assert_eq!(server.hits("/attacker-keys.json"), 1);
 
     // An embedded jwk, trusted: the signature checks out, and the output says why that
@@ -674,7 +759,13 @@ fn token_named_keys_are_never_fetched_unless_trusted() {
         &json!({"sub": "x", "exp": 1_700_000_600}),
     );
     let out = jwb(dir.path())
-        .args(["verify", &embedded, "--now", "1700000100", "--trust-token-keys"])
+        .args([
+            "verify",
+            &embedded,
+            "--now",
+            "1700000100",
+            "--trust-token-keys",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
