@@ -6,6 +6,7 @@
 
 mod derive;
 mod editor;
+mod net;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -21,6 +22,7 @@ use crate::jose::key::{KeySet, Secret};
 use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
+pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 
 /// The secret the built-in example is signed with.
@@ -47,6 +49,8 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// How keys are fetched from the network (policy, cache).
+    pub net: crate::net::NetOptions,
 }
 
 /// The pane that has the focus.
@@ -228,6 +232,14 @@ pub enum Action {
     Tick,
     /// A message for the status line (clipboard results).
     Message(String, Tone),
+    /// Open the prompt for a JWKS URL.
+    OpenJwksPrompt,
+    /// Ask to discover the keys from the token's `iss` (confirmed first).
+    AskDiscover,
+    /// The answer to the discovery question.
+    ConfirmDiscover(bool),
+    /// A network fetch finished.
+    NetFetched(Result<NetKeys, String>),
     /// Leave the workbench.
     Quit,
 }
@@ -246,6 +258,8 @@ pub enum Effect {
     RequestClipboardPaste,
     /// Read this key file and send it back as [`Action::KeyFileRead`].
     ReadKeyFile(PathBuf),
+    /// Fetch keys on a worker thread and send them back as [`Action::NetFetched`].
+    Fetch(NetRequest),
     /// Leave the event loop.
     Quit,
 }
@@ -335,6 +349,8 @@ pub struct App {
     pub recomputes: u64,
     /// How many claim re-checks ran; for tests.
     pub claim_checks: u64,
+    /// Keys from the network: prompt, confirmation, fetch in progress, result.
+    pub net: NetPane,
 }
 
 impl std::fmt::Debug for App {
@@ -369,6 +385,7 @@ impl App {
             aud,
             iss,
             leeway,
+            net,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -405,6 +422,10 @@ impl App {
             scroll: [0; 5],
             recomputes: 0,
             claim_checks: 0,
+            net: NetPane {
+                options: net,
+                ..NetPane::default()
+            },
         };
         if let Some(secret) = secret {
             app.set_secret_field(&secret);
@@ -513,6 +534,10 @@ impl App {
             }
             Action::Tick => self.recheck_claims(),
             Action::Message(text, tone) => self.message = Some((text, tone)),
+            Action::OpenJwksPrompt => self.open_url_prompt(),
+            Action::AskDiscover => self.ask_discover(),
+            Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
+            Action::NetFetched(result) => self.net_fetched(result),
             Action::Quit => effects.push(Effect::Quit),
         }
         if moves_cursor {
@@ -586,6 +611,7 @@ impl App {
         self.editing = false;
         self.token_editor = None;
         self.prompt = None;
+        self.net.url_prompt = false;
     }
 
     fn edit(&mut self, input: Input) {
@@ -634,6 +660,9 @@ impl App {
             return Vec::new();
         };
         let path = prompt.lines().join("").trim().to_owned();
+        if self.net.url_prompt {
+            return self.submit_url_prompt(path);
+        }
         if path.is_empty() {
             return Vec::new();
         }

@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod keys;
 pub mod members;
 pub mod output;
+pub mod remote;
 pub mod when;
 
 use std::io::{self, IsTerminal as _, Read as _, Write as _};
@@ -253,6 +254,9 @@ pub enum CliError {
     /// The token could not be signed.
     #[error("{0}")]
     Sign(#[from] SignError),
+    /// Keys could not be had from the network.
+    #[error("{0}")]
+    Net(#[from] crate::net::NetError),
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Output(io::Error),
@@ -316,7 +320,7 @@ pub fn exit_code(outcome: Outcome) -> ExitCode {
 
 /// Opens the workbench: refuses without a terminal, loads the token and key, then hands
 /// over to the TUI until the user quits.
-pub fn run_workbench(args: &WorkbenchArgs, _now: f64) -> Result<Outcome, CliError> {
+pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
@@ -326,7 +330,7 @@ pub fn run_workbench(args: &WorkbenchArgs, _now: f64) -> Result<Outcome, CliErro
     } else {
         token_source(args.token.as_deref())?
     };
-    let loaded = args.key.load()?;
+    let loaded = args.key.load_for(token.as_deref(), now)?;
     let (keys, key_label, secret) = match loaded {
         Some(l) => (Some(l.keys), Some(l.label), l.secret),
         None => (None, None, None),
@@ -341,6 +345,7 @@ pub fn run_workbench(args: &WorkbenchArgs, _now: f64) -> Result<Outcome, CliErro
         aud: args.aud.clone(),
         iss: args.iss.clone(),
         leeway: args.leeway,
+        net: remote::net_options(&args.key),
     };
     crate::workbench::run(options).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)

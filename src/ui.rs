@@ -9,6 +9,7 @@ pub mod flow_view;
 pub mod help;
 pub mod json_pane;
 pub mod layout;
+pub mod net_status;
 pub mod signature_pane;
 pub mod status_line;
 pub mod text;
@@ -95,6 +96,7 @@ impl Widget for &App {
         if self.prompt.is_some() {
             signature_pane::render_prompt(self, area, buf);
         }
+        net_status::render_confirm(self, area, buf);
         if self.show_diff {
             render_diff(self, area, buf);
         }

@@ -2,6 +2,7 @@
 //! (clipboard, key files), and the screen is drawn again.
 
 use std::io;
+use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{
@@ -32,8 +33,10 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
     app.theme = Theme::detect();
     let mut clipboard = Clipboard::new();
     tui.draw(|frame, _| ui::draw(frame, &app))?;
+    // Network fetches run on worker threads and answer here; the UI never waits for them.
+    let (fetched_tx, fetched_rx) = mpsc::channel::<Action>();
     loop {
-        let action = match startup.take() {
+        let action = match startup.take().or_else(|| fetched_rx.try_recv().ok()) {
             Some(action) => Some(action),
             None => match tui.next_input()? {
                 Input::Signal(_) => return Ok(()),
@@ -62,6 +65,15 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
                         Ok(text) => Action::Paste(text),
                         Err(e) => Action::Message(e.to_string(), Tone::Error),
                     },
+                    Effect::Fetch(request) => {
+                        let tx = fetched_tx.clone();
+                        std::thread::spawn(move || {
+                            let result = crate::app::run_request(&request, unix_secs());
+                            // The receiver is gone only when the workbench has quit.
+                            let _ = tx.send(Action::NetFetched(result));
+                        });
+                        Action::Message("fetching…".to_owned(), Tone::Info)
+                    }
                     Effect::ReadKeyFile(path) => Action::KeyFileRead {
                         path: path.display().to_string(),
                         bytes: std::fs::read(&path)
@@ -74,6 +86,13 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
         }
         tui.draw(|frame, _| ui::draw(frame, &app))?;
     }
+}
+
+/// The real time in whole Unix seconds, for cache ages.
+fn unix_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// The real time in Unix seconds.
@@ -122,6 +141,12 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             _ => Action::Edit(key.into()),
         });
     }
+    if app.net.confirm.is_some() {
+        return Some(Action::ConfirmDiscover(matches!(
+            key.code,
+            KeyCode::Char('y' | 'Y') | KeyCode::Enter
+        )));
+    }
     if app.show_diff {
         return match key.code {
             KeyCode::Esc | KeyCode::Char('v' | 'q') => Some(Action::ToggleDiff),
@@ -163,6 +188,8 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('r') => Action::ToggleReveal,
         KeyCode::Char('b') => Action::ToggleKeyEncoding,
         KeyCode::Char('o') => Action::OpenKeyPrompt,
+        KeyCode::Char('J') => Action::OpenJwksPrompt,
+        KeyCode::Char('I') => Action::AskDiscover,
         KeyCode::Char('m') => Action::ShiftClock(60),
         KeyCode::Char('M') => Action::ShiftClock(-60),
         KeyCode::Char('h') => Action::ShiftClock(3600),

@@ -89,7 +89,16 @@ pub fn decode(args: &DecodeArgs, now: f64) -> Result<Outcome, CliError> {
 
 /// Runs `jwb verify`.
 pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
-    let key = args.key.load()?;
+    // The network key sources read the token (kid, iss), so it is read first.
+    let input = if args.batch {
+        None
+    } else {
+        Some(token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "verify" })?)
+    };
+    let key = args.key.load_for(input.as_deref(), now)?;
+    if let Some(key) = &key {
+        key.print_notes();
+    }
     let opts = VerifyOptions {
         alg: args.alg,
         allow_none: args.allow_none,
@@ -113,8 +122,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         let stdout = io::stdout().lock();
         return batch(stdin, stdout, keys, opts, &claims);
     }
-    let input =
-        token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "verify" })?;
+    let input = input.unwrap_or_default();
     let report = inspect(&input, keys, opts, &claims);
     let label = key.as_ref().map(|k| k.label.as_str());
     show(&report, label, claims.now, Mode::Verify, args.json)?;

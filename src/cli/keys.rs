@@ -1,5 +1,6 @@
 //! The key options shared by every command (`--secret`, `--secret-b64`, `--secret-file`,
-//! `--secret-env`, `--key`, `--kid`) and how they are loaded.
+//! `--secret-env`, `--key`, `--kid`, and the network sources `--jwks-url`, `--discover`,
+//! `--trust-token-keys`) and how they are loaded.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ use super::{CliError, read_file};
 use crate::jose::key::{KeySet, Secret, parse_key};
 
 /// Where the key comes from. At most one source may be given.
+// Each flag is its own command-line switch; clap maps them one to one.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Default, Args)]
 pub struct KeyArgs {
     /// HMAC secret as UTF-8 text (may begin with '-'; visible in the process list, prefer
@@ -43,6 +46,23 @@ pub struct KeyArgs {
     /// Use only the key with this kid from a JWKS (encode: also written to the header).
     #[arg(long, value_name = "K")]
     pub kid: Option<String>,
+    /// Fetch a JWKS from this HTTPS URL and verify with the key whose kid matches the token's.
+    #[arg(long, value_name = "URL", group = "key_source")]
+    pub jwks_url: Option<String>,
+    /// Find the keys from the token's iss: read {iss}/.well-known/openid-configuration (or
+    /// the RFC 8414 OAuth metadata), check its issuer, fetch its jwks_uri.
+    #[arg(long, group = "key_source")]
+    pub discover: bool,
+    /// DANGEROUS: verify with the key the token itself names (its embedded jwk, or a JWKS
+    /// fetched from its jku). Proves nothing about who issued it; for experiments only.
+    #[arg(long, group = "key_source")]
+    pub trust_token_keys: bool,
+    /// Allow plain HTTP to hosts other than loopback (keys can then be swapped in transit).
+    #[arg(long)]
+    pub allow_http: bool,
+    /// Neither read nor write the JWKS cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl fmt::Debug for KeyArgs {
@@ -56,6 +76,11 @@ impl fmt::Debug for KeyArgs {
             .field("secret_env", &self.secret_env)
             .field("key", &self.key)
             .field("kid", &self.kid)
+            .field("jwks_url", &self.jwks_url)
+            .field("discover", &self.discover)
+            .field("trust_token_keys", &self.trust_token_keys)
+            .field("allow_http", &self.allow_http)
+            .field("no_cache", &self.no_cache)
             .finish()
     }
 }
@@ -69,6 +94,20 @@ pub struct LoadedKey {
     pub label: String,
     /// The secret itself, for the secret options, so a UI can show it masked.
     pub secret: Option<Secret>,
+    /// What a network source wants the user to know (cache age, issuer check, warnings).
+    pub notes: Vec<String>,
+}
+
+impl LoadedKey {
+    /// Writes the notes to standard error, one `note:` line each.
+    pub fn print_notes(&self) {
+        use std::io::Write as _;
+        let mut err = std::io::stderr().lock();
+        for note in &self.notes {
+            // Best effort: the verdict on stdout matters more than a note.
+            let _ = writeln!(err, "note: {}", crate::ui::text::escape_untrusted(note));
+        }
+    }
 }
 
 impl KeyArgs {
@@ -79,10 +118,31 @@ impl KeyArgs {
             || self.secret_file.is_some()
             || self.secret_env.is_some()
             || self.key.is_some()
+            || self.is_network()
     }
 
-    /// Loads the key. `Ok(None)` when no key option was given.
+    /// True when the key comes from the network (`--jwks-url`, `--discover`,
+    /// `--trust-token-keys`).
+    pub fn is_network(&self) -> bool {
+        self.jwks_url.is_some() || self.discover || self.trust_token_keys
+    }
+
+    /// Loads the key. `Ok(None)` when no key option was given. The network sources that need
+    /// the token (`--discover`, `--trust-token-keys`) fail here; use [`KeyArgs::load_for`].
     pub fn load(&self) -> Result<Option<LoadedKey>, CliError> {
+        self.load_for(None, super::system_now())
+    }
+
+    /// Loads the key for `token` at `now` (Unix seconds): the network sources read the
+    /// token's `kid`, `iss`, `jwk` or `jku`.
+    pub fn load_for(&self, token: Option<&str>, now: f64) -> Result<Option<LoadedKey>, CliError> {
+        if self.is_network() {
+            return super::remote::load(self, token, now).map(Some);
+        }
+        self.load_local()
+    }
+
+    fn load_local(&self) -> Result<Option<LoadedKey>, CliError> {
         if let Some(text) = &self.secret {
             return secret_key(Secret::from_utf8(text), "secret from --secret".to_owned());
         }
@@ -128,6 +188,7 @@ impl KeyArgs {
                 keys,
                 label,
                 secret: None,
+                notes: Vec::new(),
             }));
         }
         Ok(None)
@@ -177,6 +238,7 @@ fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliErr
         keys: KeySet::secret(secret.clone()),
         label,
         secret: Some(secret),
+        notes: Vec::new(),
     }))
 }
 

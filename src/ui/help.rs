@@ -40,6 +40,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("r", "reveal or mask the key"),
     ("b", "read the key as UTF-8 or Base64"),
     ("o", "load a key file: PEM, JWK or JWKS"),
+    ("J", "fetch a JWKS from a URL (HTTPS; cached)"),
+    ("I", "discover the keys from the token's iss (asks first)"),
     ("m / M", "clock +1 / -1 minute"),
     ("h / H", "clock +1 / -1 hour"),
     ("d / D", "clock +1 / -1 day"),

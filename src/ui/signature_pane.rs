@@ -86,7 +86,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     }
 
-    let mut lines: Vec<Line> = Vec::new();
+    let mut lines: Vec<Line> = super::net_status::lines(app);
     if let Some(e) = &d.key_error {
         lines.push(Line::styled(format!("✘ {e}"), theme.fail));
     }
@@ -197,14 +197,22 @@ pub fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_style(app.theme.border_focus)
-        .title(" Load a key: PEM, JWK or JWKS file (Enter: load, Esc: cancel) ");
+        .title(if app.net.url_prompt {
+            " Fetch a JWKS from a URL: https://… (Enter: fetch, Esc: cancel) "
+        } else {
+            " Load a key: PEM, JWK or JWKS file (Enter: load, Esc: cancel) "
+        });
     let inner = block.inner(rect);
     block.render(rect, buf);
     let [field, hint] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
     prompt.render(field, buf);
     Line::styled(
-        "the file is read once; a private key is kept in memory only",
+        if app.net.url_prompt {
+            "HTTPS only (http to loopback); public keys only are cached"
+        } else {
+            "the file is read once; a private key is kept in memory only"
+        },
         app.theme.muted,
     )
     .render(hint, buf);

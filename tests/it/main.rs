@@ -5,6 +5,7 @@ mod cli;
 mod contract;
 mod e2e_tmux;
 mod keys;
+mod net;
 mod props;
 mod rfc_vectors;
 mod tui_snapshots;

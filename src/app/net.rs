@@ -1,0 +1,301 @@
+//! The workbench's network key sources: a JWKS URL typed in a prompt, or discovery from the
+//! token's `iss` after the user confirms the issuer. The fetch itself runs on a thread in the
+//! terminal layer ([`run_request`]); the app only asks ([`Effect::Fetch`]) and takes the answer
+//! ([`Action::NetFetched`]).
+
+use serde_json::Value;
+
+use super::{App, Effect, Focus, KeySource, Tone, editor};
+use crate::jose::key::parse_key;
+use crate::net::{self, NetOptions};
+
+/// What to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetTarget {
+    /// A JWKS at this URL.
+    Jwks(String),
+    /// Discovery from this issuer.
+    Discover(String),
+}
+
+/// A fetch the app wants done, with everything the worker thread needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetRequest {
+    /// What to fetch.
+    pub target: NetTarget,
+    /// The token's `kid`, so a cached set lacking it is fetched again.
+    pub kid: Option<String>,
+    /// The transport policy and cache.
+    pub options: NetOptions,
+}
+
+/// Public keys fetched for the workbench, as text so the action stays plain data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetKeys {
+    /// One line: source, key count, cache age.
+    pub summary: String,
+    /// The sanitized JWKS.
+    pub jwks: String,
+    /// Things to tell the user.
+    pub notes: Vec<String>,
+}
+
+/// The network state of the signature pane.
+#[derive(Debug, Clone, Default)]
+pub struct NetPane {
+    /// The open prompt asks for a JWKS URL, not a key file.
+    pub url_prompt: bool,
+    /// Discovery waits for the user to confirm this issuer URL.
+    pub confirm: Option<String>,
+    /// A fetch is running: what, and since when (Unix seconds).
+    pub fetching: Option<(String, f64)>,
+    /// The last fetch's result line.
+    pub result: Option<String>,
+    /// The transport policy and cache for fetches.
+    pub options: NetOptions,
+}
+
+/// Runs a request to the end; called on a worker thread, `now` in Unix seconds.
+pub fn run_request(req: &NetRequest, now: u64) -> Result<NetKeys, String> {
+    let kid = req.kid.as_deref();
+    match &req.target {
+        NetTarget::Jwks(url) => net::jwks(url, kid, &req.options, now)
+            .map(|r| NetKeys {
+                summary: r.summary(),
+                jwks: r.json,
+                notes: r.notes,
+            })
+            .map_err(|e| e.to_string()),
+        NetTarget::Discover(iss) => net::discover::discover_jwks(iss, kid, &req.options, now)
+            .map(|(found, r)| {
+                let mut notes = vec![format!(
+                    "{} metadata at {}: issuer matches",
+                    found.kind, found.document_url
+                )];
+                notes.extend(r.notes.iter().cloned());
+                NetKeys {
+                    summary: r.summary(),
+                    jwks: r.json,
+                    notes,
+                }
+            })
+            .map_err(|e| e.to_string()),
+    }
+}
+
+impl App {
+    fn token_str(&self, name: &str) -> Option<String> {
+        let d = &self.derived.decoded;
+        let value = if name == "kid" {
+            d.header.as_ref().and_then(|h| h.get(name))
+        } else {
+            d.claims().and_then(|c| c.get(name))
+        };
+        value.and_then(Value::as_str).map(str::to_owned)
+    }
+
+    /// Opens the prompt for a JWKS URL.
+    pub(super) fn open_url_prompt(&mut self) {
+        self.prompt = Some(editor::line_editor(""));
+        self.net.url_prompt = true;
+        self.focus = Focus::Signature;
+    }
+
+    /// The URL prompt was submitted: fetch it.
+    pub(super) fn submit_url_prompt(&mut self, url: String) -> Vec<Effect> {
+        self.net.url_prompt = false;
+        if url.is_empty() {
+            return Vec::new();
+        }
+        self.start_fetch(NetTarget::Jwks(url))
+    }
+
+    /// Discovery asked for: show the issuer first and wait for a yes.
+    pub(super) fn ask_discover(&mut self) {
+        match self.token_str("iss") {
+            Some(iss) => {
+                self.net.confirm = Some(iss);
+                self.focus = Focus::Signature;
+            }
+            None => {
+                self.message = Some((
+                    "discover: the token has no iss claim (a string) to find the keys from"
+                        .to_owned(),
+                    Tone::Error,
+                ));
+            }
+        }
+    }
+
+    /// The user answered the discovery question.
+    pub(super) fn confirm_discover(&mut self, yes: bool) -> Vec<Effect> {
+        let Some(iss) = self.net.confirm.take() else {
+            return Vec::new();
+        };
+        if !yes {
+            self.message = Some((
+                "discovery cancelled; nothing fetched".to_owned(),
+                Tone::Info,
+            ));
+            return Vec::new();
+        }
+        self.start_fetch(NetTarget::Discover(iss))
+    }
+
+    fn start_fetch(&mut self, target: NetTarget) -> Vec<Effect> {
+        if self.net.fetching.is_some() {
+            self.message = Some(("a fetch is already running".to_owned(), Tone::Error));
+            return Vec::new();
+        }
+        let what = match &target {
+            NetTarget::Jwks(url) => url.clone(),
+            NetTarget::Discover(iss) => format!("discovery from {iss}"),
+        };
+        self.net.fetching = Some((what, self.now));
+        self.net.result = None;
+        vec![Effect::Fetch(NetRequest {
+            target,
+            kid: self.token_str("kid"),
+            options: self.net.options.clone(),
+        })]
+    }
+
+    /// A fetch finished.
+    pub(super) fn net_fetched(&mut self, result: Result<NetKeys, String>) {
+        self.net.fetching = None;
+        let fetched = match result {
+            Ok(k) => k,
+            Err(why) => {
+                self.net.result = Some(format!("✘ {why}"));
+                self.message = Some((why, Tone::Error));
+                return;
+            }
+        };
+        match parse_key(fetched.jwks.as_bytes()) {
+            Ok(keys) => {
+                let kid = self.token_str("kid");
+                let matched = match &kid {
+                    Some(kid) if keys.keys.iter().any(|k| k.kid.as_deref() == Some(kid)) => {
+                        format!("; token kid '{kid}' matched")
+                    }
+                    Some(kid) => format!("; no key has the token's kid '{kid}'"),
+                    None => "; the token has no kid: every fitting key is tried".to_owned(),
+                };
+                let mut line = format!("{}{matched}", fetched.summary);
+                for note in &fetched.notes {
+                    line.push_str("; ");
+                    line.push_str(note);
+                }
+                self.net.result = Some(line);
+                self.message = Some((fetched.summary.clone(), Tone::Info));
+                self.key_source = KeySource::Loaded {
+                    label: fetched.summary,
+                    keys,
+                };
+                self.key_changed();
+            }
+            Err(e) => {
+                self.net.result = Some(format!("✘ {e}"));
+                self.message = Some((e.to_string(), Tone::Error));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Action, LaunchOptions};
+    use super::*;
+    use crate::jose::b64;
+    use crate::jose::sign::sign;
+    use crate::jose::verify::SigStatus;
+    use aws_lc_rs::rand::SystemRandom;
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+
+    const NOW: f64 = 1_700_000_000.0;
+
+    fn es256(payload: &str) -> (String, String) {
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
+        let pair =
+            EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, pkcs8.as_ref()).unwrap();
+        let point = pair.public_key().as_ref();
+        let jwks = serde_json::json!({"keys": [{
+            "kty": "EC", "crv": "P-256", "kid": "k1",
+            "x": b64::encode(&point[1..33]), "y": b64::encode(&point[33..]),
+        }]});
+        let signer = parse_key(pkcs8.as_ref()).unwrap();
+        let token = sign(
+            r#"{"alg":"ES256","kid":"k1"}"#,
+            payload,
+            Some(&signer.keys[0]),
+        )
+        .unwrap();
+        (token, jwks.to_string())
+    }
+
+    fn app(token: &str) -> App {
+        App::new(
+            LaunchOptions {
+                token: Some(token.to_owned()),
+                ..LaunchOptions::default()
+            },
+            NOW,
+        )
+    }
+
+    #[test]
+    fn discovery_asks_before_fetching_and_uses_the_answer() {
+        let (token, jwks) = es256(r#"{"iss":"https://id.example","exp":1700000600}"#);
+        let mut app = app(&token);
+        assert!(app.update(Action::AskDiscover, NOW).is_empty());
+        assert_eq!(app.net.confirm.as_deref(), Some("https://id.example"));
+        assert!(app.update(Action::ConfirmDiscover(false), NOW).is_empty());
+        assert!(app.net.confirm.is_none() && app.net.fetching.is_none());
+
+        app.update(Action::AskDiscover, NOW);
+        let effects = app.update(Action::ConfirmDiscover(true), NOW);
+        let [Effect::Fetch(req)] = effects.as_slice() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!(req.target, NetTarget::Discover("https://id.example".into()));
+        assert_eq!(req.kid.as_deref(), Some("k1"));
+        assert!(app.net.fetching.is_some());
+        assert_eq!(app.derived.signature.status, SigStatus::Unverifiable);
+
+        let keys = NetKeys {
+            summary: "JWKS from https://id.example/keys (1 key, fetched now)".into(),
+            jwks,
+            notes: Vec::new(),
+        };
+        app.update(Action::NetFetched(Ok(keys)), NOW + 1.0);
+        assert!(app.net.fetching.is_none());
+        assert_eq!(app.derived.signature.status, SigStatus::Valid);
+        let result = app.net.result.clone().unwrap();
+        assert!(result.contains("kid 'k1' matched"), "{result}");
+    }
+
+    #[test]
+    fn errors_and_missing_iss_are_shown() {
+        let (token, _) = es256(r#"{"sub":"x"}"#);
+        let mut app = app(&token);
+        app.update(Action::AskDiscover, NOW);
+        assert!(app.net.confirm.is_none());
+        assert!(app.message.as_ref().unwrap().0.contains("no iss"));
+
+        app.update(Action::OpenJwksPrompt, NOW);
+        assert!(app.net.url_prompt && app.prompt.is_some());
+        app.update(Action::Paste("https://id.example/jwks".into()), NOW);
+        let effects = app.update(Action::SubmitPrompt, NOW);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Fetch(r)] if r.target == NetTarget::Jwks("https://id.example/jwks".into())),
+            "{effects:?}"
+        );
+        app.update(
+            Action::NetFetched(Err("'https://id.example/jwks': connection refused".into())),
+            NOW,
+        );
+        assert!(app.net.result.as_ref().unwrap().starts_with('✘'));
+        assert_eq!(app.message.as_ref().unwrap().1, Tone::Error);
+    }
+}
