@@ -201,16 +201,7 @@ impl KeyArgs {
         if !keys.is_jwks {
             return Ok(keys);
         }
-        let kids = keys
-            .keys
-            .iter()
-            .map(|k| {
-                k.kid
-                    .as_deref()
-                    .map_or("(none)".to_owned(), |s| format!("'{s}'"))
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
+        let kids = keys.kids();
         let chosen: Vec<_> = keys
             .keys
             .into_iter()

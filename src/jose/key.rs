@@ -571,6 +571,20 @@ impl KeySet {
         }
     }
 
+    /// The keys' `kid`s, quoted and comma-separated (`(none)` for a key without one), for
+    /// messages that say which keys there were.
+    pub fn kids(&self) -> String {
+        self.keys
+            .iter()
+            .map(|k| {
+                k.kid
+                    .as_deref()
+                    .map_or("(none)".to_owned(), |s| format!("'{s}'"))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// True when some key in the set can sign.
     pub fn can_sign(&self) -> bool {
         self.keys.iter().any(Key::can_sign)

@@ -310,18 +310,9 @@ fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Vec<&'k K
                     .filter(|k| k.kid.as_deref() == Some(kid))
                     .collect();
                 if matched.is_empty() {
-                    let kids: Vec<String> = keys
-                        .keys
-                        .iter()
-                        .map(|k| {
-                            k.kid
-                                .as_deref()
-                                .map_or("(none)".to_owned(), |s| format!("'{s}'"))
-                        })
-                        .collect();
                     return Err(format!(
                         "no {alg} key in the JWKS has kid '{kid}' (kids: {})",
-                        kids.join(", ")
+                        keys.kids()
                     ));
                 }
                 matched

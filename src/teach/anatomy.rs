@@ -116,14 +116,6 @@ fn visible(bytes: &[u8]) -> String {
     out
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
-}
-
 /// The encoding of one part, with the 3-bytes-to-4-characters correspondence.
 fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &str) -> Step {
     let mut lines = vec![
@@ -143,7 +135,7 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
         let text = format!(
             "{:<12} {:<9} -> {chars}",
             format!("'{}'", visible(group)),
-            hex(group)
+            b64::hex(group)
         );
         // The four characters are what this group became in the token: mark them only.
         let start = text.len() - chars.len();
@@ -247,7 +239,7 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
                         Kind::Text,
                         format!("HMAC-{} with your secret gives:", alg.hash_name()),
                     ));
-                    lines.push(part_line(Part::Signature, hex(&tag)));
+                    lines.push(part_line(Part::Signature, b64::hex(&tag)));
                     lines.push(line(Kind::Text, "Base64URL of those bytes is part 3:"));
                     lines.push(part_line(Part::Signature, b64::encode(&tag)));
                     let same = b64::encode(&tag) == part(2);
@@ -282,7 +274,7 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
                             Kind::Text,
                             format!("{} of the signing input:", alg.hash_name()),
                         ));
-                        lines.push(line(Kind::Code, hex(&digest)));
+                        lines.push(line(Kind::Code, b64::hex(&digest)));
                     }
                     lines.push(line(
                         Kind::Text,
@@ -441,7 +433,7 @@ fn misconceptions(report: &Report) -> Step {
             visible(crate::jose::json::minify(text).as_bytes()),
         )),
         Some(Content::Text(t)) => lines.push(line(Kind::Code, visible(t.as_bytes()))),
-        Some(Content::Binary(b)) => lines.push(line(Kind::Code, hex(b))),
+        Some(Content::Binary(b)) => lines.push(line(Kind::Code, b64::hex(b))),
         Some(Content::Encrypted) | None => {}
     }
     for text in [

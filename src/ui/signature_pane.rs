@@ -13,20 +13,9 @@ use crate::jose::alg::Alg;
 use crate::jose::b64;
 use crate::jose::verify::SigStatus;
 
-/// Lowercase hex of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// Hex in groups of eight digits, so it wraps at group boundaries.
 fn spaced_hex(bytes: &[u8]) -> String {
-    bytes.chunks(4).map(hex).collect::<Vec<_>>().join(" ")
+    bytes.chunks(4).map(b64::hex).collect::<Vec<_>>().join(" ")
 }
 
 /// Draws the Signature pane.
