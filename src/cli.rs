@@ -332,7 +332,9 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     };
     let loaded = args.key.load_for(token.as_deref(), now)?;
     let (keys, key_label, secret) = match loaded {
-        Some(l) => (Some(l.keys), Some(l.label), l.secret),
+        // A secret goes into the (masked, editable) key field; key files are shown as loaded.
+        Some(l) if l.secret.is_some() => (None, None, l.secret),
+        Some(l) => (Some(l.keys), Some(l.label), None),
         None => (None, None, None),
     };
     let options = crate::app::LaunchOptions {
