@@ -7,6 +7,7 @@
 mod derive;
 mod editor;
 mod net;
+mod secret_search;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -23,6 +24,7 @@ use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
+pub use secret_search::{SearchOutcome, SearchState};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 
 /// The secret the built-in example is signed with.
@@ -240,6 +242,28 @@ pub enum Action {
     ConfirmDiscover(bool),
     /// A network fetch finished.
     NetFetched(Result<NetKeys, String>),
+    /// Search the built-in list of weak secrets for the token's HMAC secret.
+    StartSecretSearch,
+    /// Stop the running weak-secret search.
+    CancelSecretSearch,
+    /// The running search's counters, read by the terminal layer at each tick.
+    SecretSearchProgress {
+        /// The search they belong to.
+        generation: u64,
+        /// Candidates tried.
+        tried: u64,
+        /// Bytes of the list read.
+        bytes_read: u64,
+        /// Bytes of the whole list.
+        bytes_total: u64,
+    },
+    /// A weak-secret search finished (found, not found, cancelled, or failed).
+    SecretSearchDone {
+        /// The search it belongs to; another generation's result is ignored.
+        generation: u64,
+        /// What it found, or why it failed.
+        result: Result<SearchOutcome, String>,
+    },
     /// Leave the workbench.
     Quit,
 }
@@ -260,6 +284,23 @@ pub enum Effect {
     ReadKeyFile(PathBuf),
     /// Fetch keys on a worker thread and send them back as [`Action::NetFetched`].
     Fetch(NetRequest),
+    /// Search the built-in list on a worker thread for the secret reproducing `signature`;
+    /// report back with [`Action::SecretSearchProgress`] and [`Action::SecretSearchDone`].
+    StartSecretSearch {
+        /// Tags the reports.
+        generation: u64,
+        /// The HMAC algorithm.
+        hash: crate::audit::HmacHash,
+        /// `header.payload`, as signed.
+        signing_input: String,
+        /// The token's signature bytes.
+        signature: Vec<u8>,
+    },
+    /// Set the cancel flag of this search.
+    CancelSecretSearch {
+        /// The search to stop.
+        generation: u64,
+    },
     /// Leave the event loop.
     Quit,
 }
@@ -351,6 +392,12 @@ pub struct App {
     pub claim_checks: u64,
     /// Keys from the network: prompt, confirmation, fetch in progress, result.
     pub net: NetPane,
+    /// The weak-secret search in progress.
+    pub secret_search: Option<SearchState>,
+    /// The generation of the last search started.
+    pub search_generation: u64,
+    /// The weak-secret finding and the token it was found for.
+    pub weak_secret: Option<(String, crate::jose::finding::Finding)>,
 }
 
 impl std::fmt::Debug for App {
@@ -426,6 +473,9 @@ impl App {
                 options: net,
                 ..NetPane::default()
             },
+            secret_search: None,
+            search_generation: 0,
+            weak_secret: None,
         };
         if let Some(secret) = secret {
             app.set_secret_field(&secret);
@@ -457,12 +507,19 @@ impl App {
         self.now = now;
         if !matches!(
             action,
-            Action::Tick | Action::Message(..) | Action::Scroll(..) | Action::ScrollView(_)
+            Action::Tick
+                | Action::Message(..)
+                | Action::Scroll(..)
+                | Action::ScrollView(_)
+                | Action::SecretSearchProgress { .. }
         ) {
             self.message = None;
         }
         let mut effects = Vec::new();
-        let moves_cursor = !matches!(action, Action::Tick | Action::Message(..));
+        let moves_cursor = !matches!(
+            action,
+            Action::Tick | Action::Message(..) | Action::SecretSearchProgress { .. }
+        );
         match action {
             Action::FocusNext => self.set_focus(self.focus.next()),
             Action::FocusPrev => self.set_focus(self.focus.prev()),
@@ -538,11 +595,23 @@ impl App {
             Action::AskDiscover => self.ask_discover(),
             Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
             Action::NetFetched(result) => self.net_fetched(result),
+            Action::StartSecretSearch => effects.extend(self.start_secret_search()),
+            Action::CancelSecretSearch => effects.extend(self.cancel_secret_search("")),
+            Action::SecretSearchProgress {
+                generation,
+                tried,
+                bytes_read,
+                bytes_total,
+            } => self.secret_search_progress(generation, tried, bytes_read, bytes_total),
+            Action::SecretSearchDone { generation, result } => {
+                self.secret_search_done(generation, result);
+            }
             Action::Quit => effects.push(Effect::Quit),
         }
         if moves_cursor {
             self.refresh_glossary();
         }
+        effects.extend(self.cancel_search_if_token_changed());
         effects
     }
 
