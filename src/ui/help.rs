@@ -44,7 +44,7 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("I", "discover the keys from the token's iss (asks first)"),
     (
         "w",
-        "weak-secret check: is the HMAC secret in the built-in list? (w/Esc stops)",
+        "weak-secret check: is the HMAC secret in the built-in list? (Esc stops)",
     ),
     ("m / M", "clock +1 / -1 minute"),
     ("h / H", "clock +1 / -1 hour"),
