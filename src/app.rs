@@ -268,6 +268,22 @@ pub enum Action {
     Quit,
 }
 
+impl Action {
+    /// True for the actions that leave the status message up: the clock, scrolling, and
+    /// reports from background work.
+    fn keeps_message(&self) -> bool {
+        matches!(
+            self,
+            Action::Tick
+                | Action::Message(..)
+                | Action::Scroll(..)
+                | Action::ScrollView(_)
+                | Action::SecretSearchProgress { .. }
+                | Action::SecretSearchDone { .. }
+        )
+    }
+}
+
 /// Something `update` wants the terminal layer to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -505,14 +521,7 @@ impl App {
     /// Applies one action at the real time `now` and returns the effects to perform.
     pub fn update(&mut self, action: Action, now: f64) -> Vec<Effect> {
         self.now = now;
-        if !matches!(
-            action,
-            Action::Tick
-                | Action::Message(..)
-                | Action::Scroll(..)
-                | Action::ScrollView(_)
-                | Action::SecretSearchProgress { .. }
-        ) {
+        if !action.keeps_message() {
             self.message = None;
         }
         let mut effects = Vec::new();
@@ -595,17 +604,10 @@ impl App {
             Action::AskDiscover => self.ask_discover(),
             Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
             Action::NetFetched(result) => self.net_fetched(result),
-            Action::StartSecretSearch => effects.extend(self.start_secret_search()),
-            Action::CancelSecretSearch => effects.extend(self.cancel_secret_search("")),
-            Action::SecretSearchProgress {
-                generation,
-                tried,
-                bytes_read,
-                bytes_total,
-            } => self.secret_search_progress(generation, tried, bytes_read, bytes_total),
-            Action::SecretSearchDone { generation, result } => {
-                self.secret_search_done(generation, result);
-            }
+            search @ (Action::StartSecretSearch
+            | Action::CancelSecretSearch
+            | Action::SecretSearchProgress { .. }
+            | Action::SecretSearchDone { .. }) => effects.extend(self.secret_search_action(search)),
             Action::Quit => effects.push(Effect::Quit),
         }
         if moves_cursor {

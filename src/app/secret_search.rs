@@ -5,7 +5,7 @@
 
 use zeroize::Zeroizing;
 
-use super::{App, Effect, Focus, KeySource, Tone, editor};
+use super::{Action, App, Effect, Focus, KeySource, Tone, editor};
 use crate::audit::{Found, HmacHash, group, weak_secret_finding};
 use crate::jose::finding::Finding;
 use crate::jose::key::Secret;
@@ -91,8 +91,27 @@ impl From<crate::audit::CrackOutcome> for SearchOutcome {
 }
 
 impl App {
+    /// Runs one of the search actions; other actions do nothing here.
+    pub(super) fn secret_search_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::StartSecretSearch => return self.start_secret_search(),
+            Action::CancelSecretSearch => return self.cancel_secret_search(""),
+            Action::SecretSearchProgress {
+                generation,
+                tried,
+                bytes_read,
+                bytes_total,
+            } => self.secret_search_progress(generation, tried, bytes_read, bytes_total),
+            Action::SecretSearchDone { generation, result } => {
+                self.secret_search_done(generation, result);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     /// The user asked for the weak-secret check of the token on the workbench.
-    pub(super) fn start_secret_search(&mut self) -> Vec<Effect> {
+    fn start_secret_search(&mut self) -> Vec<Effect> {
         if self.secret_search.is_some() {
             self.message = Some((
                 "the weak-secret check is already running (w or Esc stops it)".to_owned(),
@@ -102,19 +121,19 @@ impl App {
         }
         let d = &self.derived.decoded;
         let Some(alg) = d.alg() else {
-            return self.refuse("the token has no readable alg".to_owned());
+            return self.refuse("the token has no readable alg");
         };
         let Some(hash) = HmacHash::from_alg(alg) else {
-            return self.refuse(format!(
+            return self.refuse(&format!(
                 "{} is not HMAC (HS256/384/512): there is no shared secret to guess",
                 crate::ui::text::escape_untrusted(alg)
             ));
         };
         let (Some(input), Some(signature)) = (d.signing_input(), d.signature()) else {
-            return self.refuse("the token has no decodable signature".to_owned());
+            return self.refuse("the token has no decodable signature");
         };
         if signature.len() != hash.output_len() {
-            return self.refuse(format!(
+            return self.refuse(&format!(
                 "the signature is {} bytes, an {} signature is {}",
                 signature.len(),
                 hash.alg(),
@@ -144,13 +163,13 @@ impl App {
         vec![effect]
     }
 
-    fn refuse(&mut self, why: String) -> Vec<Effect> {
+    fn refuse(&mut self, why: &str) -> Vec<Effect> {
         self.message = Some((format!("weak-secret check not run: {why}"), Tone::Error));
         Vec::new()
     }
 
     /// Stops the running search, if any; `why` goes to the status line.
-    pub(super) fn cancel_secret_search(&mut self, why: &str) -> Vec<Effect> {
+    fn cancel_secret_search(&mut self, why: &str) -> Vec<Effect> {
         match self.secret_search.take() {
             Some(s) => {
                 self.message = Some((format!("weak-secret check cancelled{why}"), Tone::Info));
@@ -176,7 +195,7 @@ impl App {
     }
 
     /// The worker's counters.
-    pub(super) fn secret_search_progress(
+    fn secret_search_progress(
         &mut self,
         generation: u64,
         tried: u64,
@@ -193,11 +212,7 @@ impl App {
     }
 
     /// A search finished; results of an older generation are ignored.
-    pub(super) fn secret_search_done(
-        &mut self,
-        generation: u64,
-        result: Result<SearchOutcome, String>,
-    ) {
+    fn secret_search_done(&mut self, generation: u64, result: Result<SearchOutcome, String>) {
         let Some(search) = self.secret_search.take_if(|s| s.generation == generation) else {
             return;
         };
@@ -267,7 +282,7 @@ impl App {
 mod tests {
     use std::sync::atomic::AtomicBool;
 
-    use super::super::{Action, KeyEncoding, LaunchOptions};
+    use super::super::{KeyEncoding, LaunchOptions};
     use super::*;
     use crate::audit::{CandidateSource, CrackOptions, Progress, Target, crack};
     use crate::jose::b64;
@@ -479,6 +494,7 @@ mod tests {
             NOW,
         );
         assert_eq!(app.secret_search.as_ref().map(|s| s.generation), Some(2));
+        assert!(message(&app).contains("searching"), "{}", message(&app));
         assert!(app.key.lines().concat().is_empty());
         assert_ne!(app.derived.signature.status, SigStatus::Valid);
     }
