@@ -7,6 +7,7 @@
 mod derive;
 mod editor;
 mod net;
+mod secret_search;
 #[cfg(test)]
 mod tests;
 mod views;
@@ -23,6 +24,7 @@ use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
+pub use secret_search::{SearchOutcome, SearchState};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 
 /// The secret the built-in example is signed with.
@@ -240,8 +242,46 @@ pub enum Action {
     ConfirmDiscover(bool),
     /// A network fetch finished.
     NetFetched(Result<NetKeys, String>),
+    /// Search the built-in list of weak secrets for the token's HMAC secret.
+    StartSecretSearch,
+    /// Stop the running weak-secret search.
+    CancelSecretSearch,
+    /// The running search's counters, read by the terminal layer at each tick.
+    SecretSearchProgress {
+        /// The search they belong to.
+        generation: u64,
+        /// Candidates tried.
+        tried: u64,
+        /// Bytes of the list read.
+        bytes_read: u64,
+        /// Bytes of the whole list.
+        bytes_total: u64,
+    },
+    /// A weak-secret search finished (found, not found, cancelled, or failed).
+    SecretSearchDone {
+        /// The search it belongs to; another generation's result is ignored.
+        generation: u64,
+        /// What it found, or why it failed.
+        result: Result<SearchOutcome, String>,
+    },
     /// Leave the workbench.
     Quit,
+}
+
+impl Action {
+    /// True for the actions that leave the status message up: the clock, scrolling, and
+    /// reports from background work.
+    fn keeps_message(&self) -> bool {
+        matches!(
+            self,
+            Action::Tick
+                | Action::Message(..)
+                | Action::Scroll(..)
+                | Action::ScrollView(_)
+                | Action::SecretSearchProgress { .. }
+                | Action::SecretSearchDone { .. }
+        )
+    }
 }
 
 /// Something `update` wants the terminal layer to do.
@@ -260,6 +300,23 @@ pub enum Effect {
     ReadKeyFile(PathBuf),
     /// Fetch keys on a worker thread and send them back as [`Action::NetFetched`].
     Fetch(NetRequest),
+    /// Search the built-in list on a worker thread for the secret reproducing `signature`;
+    /// report back with [`Action::SecretSearchProgress`] and [`Action::SecretSearchDone`].
+    StartSecretSearch {
+        /// Tags the reports.
+        generation: u64,
+        /// The HMAC algorithm.
+        hash: crate::audit::HmacHash,
+        /// `header.payload`, as signed.
+        signing_input: String,
+        /// The token's signature bytes.
+        signature: Vec<u8>,
+    },
+    /// Set the cancel flag of this search.
+    CancelSecretSearch {
+        /// The search to stop.
+        generation: u64,
+    },
     /// Leave the event loop.
     Quit,
 }
@@ -351,6 +408,12 @@ pub struct App {
     pub claim_checks: u64,
     /// Keys from the network: prompt, confirmation, fetch in progress, result.
     pub net: NetPane,
+    /// The weak-secret search in progress.
+    pub secret_search: Option<SearchState>,
+    /// The generation of the last search started.
+    pub search_generation: u64,
+    /// The weak-secret finding and the token it was found for.
+    pub weak_secret: Option<(String, crate::jose::finding::Finding)>,
 }
 
 impl std::fmt::Debug for App {
@@ -426,6 +489,9 @@ impl App {
                 options: net,
                 ..NetPane::default()
             },
+            secret_search: None,
+            search_generation: 0,
+            weak_secret: None,
         };
         if let Some(secret) = secret {
             app.set_secret_field(&secret);
@@ -455,14 +521,14 @@ impl App {
     /// Applies one action at the real time `now` and returns the effects to perform.
     pub fn update(&mut self, action: Action, now: f64) -> Vec<Effect> {
         self.now = now;
-        if !matches!(
-            action,
-            Action::Tick | Action::Message(..) | Action::Scroll(..) | Action::ScrollView(_)
-        ) {
+        if !action.keeps_message() {
             self.message = None;
         }
         let mut effects = Vec::new();
-        let moves_cursor = !matches!(action, Action::Tick | Action::Message(..));
+        let moves_cursor = !matches!(
+            action,
+            Action::Tick | Action::Message(..) | Action::SecretSearchProgress { .. }
+        );
         match action {
             Action::FocusNext => self.set_focus(self.focus.next()),
             Action::FocusPrev => self.set_focus(self.focus.prev()),
@@ -538,11 +604,16 @@ impl App {
             Action::AskDiscover => self.ask_discover(),
             Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
             Action::NetFetched(result) => self.net_fetched(result),
+            search @ (Action::StartSecretSearch
+            | Action::CancelSecretSearch
+            | Action::SecretSearchProgress { .. }
+            | Action::SecretSearchDone { .. }) => effects.extend(self.secret_search_action(search)),
             Action::Quit => effects.push(Effect::Quit),
         }
         if moves_cursor {
             self.refresh_glossary();
         }
+        effects.extend(self.cancel_search_if_token_changed());
         effects
     }
 

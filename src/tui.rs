@@ -145,6 +145,15 @@ impl Tui {
         }
     }
 
+    /// Changes the tick period: a quicker tick while a background job reports progress.
+    pub fn set_tick(&mut self, tick: Duration) {
+        let tick = tick.max(Duration::from_millis(10));
+        if tick != self.tick {
+            self.tick = tick;
+            self.next_tick = Instant::now() + until_next_tick(SystemTime::now(), tick);
+        }
+    }
+
     /// The ratatui terminal, for drawing outside [`Tui::run`].
     pub fn terminal(&mut self) -> &mut ratatui::Terminal<Backend> {
         &mut self.terminal

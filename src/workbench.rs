@@ -2,7 +2,8 @@
 //! (clipboard, key files), and the screen is drawn again.
 
 use std::io;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{
@@ -11,7 +12,10 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
-use crate::app::{Action, App, CopyTarget, Effect, Focus, LaunchOptions, Tone, View};
+use crate::app::{
+    Action, App, CopyTarget, Effect, Focus, LaunchOptions, SearchOutcome, Tone, View,
+};
+use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
 use crate::flow;
 use crate::tui::{Input, Tui};
@@ -21,10 +25,66 @@ use crate::ui::{self, LayoutMode, Panes, Theme};
 const WHEEL_ROWS: i32 = 3;
 /// Rows scrolled by a page key.
 const PAGE_ROWS: i32 = 10;
+/// The tick while nothing runs in the background: countdowns move once a second.
+const TICK: Duration = Duration::from_secs(1);
+/// The tick while a weak-secret search runs, so its progress line moves smoothly.
+const SEARCH_TICK: Duration = Duration::from_millis(200);
+
+/// A weak-secret search running on a worker thread.
+struct SearchJob {
+    generation: u64,
+    progress: Arc<Progress>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl SearchJob {
+    /// Starts the search; its result comes back on `tx` as [`Action::SecretSearchDone`].
+    fn spawn(
+        generation: u64,
+        hash: HmacHash,
+        signing_input: String,
+        signature: Vec<u8>,
+        tx: mpsc::Sender<Action>,
+    ) -> Self {
+        let progress = Arc::new(Progress::new());
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (p, c) = (Arc::clone(&progress), Arc::clone(&cancel));
+        std::thread::spawn(move || {
+            let result = Target::new(hash, signing_input.as_bytes(), &signature)
+                .and_then(|target| {
+                    crack(
+                        &target,
+                        &[CandidateSource::BuiltIn],
+                        &CrackOptions::default(),
+                        &p,
+                        &c,
+                    )
+                })
+                .map(SearchOutcome::from)
+                .map_err(|e| e.to_string());
+            // The receiver is gone only when the workbench has quit.
+            let _ = tx.send(Action::SecretSearchDone { generation, result });
+        });
+        SearchJob {
+            generation,
+            progress,
+            cancel,
+        }
+    }
+
+    fn progress_action(&self) -> Action {
+        Action::SecretSearchProgress {
+            generation: self.generation,
+            tried: self.progress.tried(),
+            bytes_read: self.progress.bytes_read(),
+            bytes_total: self.progress.bytes_total(),
+        }
+    }
+}
 
 /// Opens the workbench on the terminal and runs it until the user quits.
 pub fn run(opts: LaunchOptions) -> io::Result<()> {
-    let mut tui = Tui::new(Duration::from_secs(1))?;
+    let mut tui = Tui::new(TICK)?;
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
     let mut startup =
@@ -35,6 +95,7 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
     tui.draw(|frame, _| ui::draw(frame, &app))?;
     // Network fetches run on worker threads and answer here; the UI never waits for them.
     let (fetched_tx, fetched_rx) = mpsc::channel::<Action>();
+    let mut search: Option<SearchJob> = None;
     loop {
         let action = match startup.take().or_else(|| fetched_rx.try_recv().ok()) {
             Some(action) => Some(action),
@@ -47,6 +108,12 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
                 }
             },
         };
+        if let Some(Action::SecretSearchDone { generation, .. }) = &action
+            && search.as_ref().is_some_and(|j| j.generation == *generation)
+        {
+            search = None;
+            tui.set_tick(TICK);
+        }
         if let Some(action) = action {
             let mut pending = app.update(action, unix_now());
             while let Some(effect) = pending.pop() {
@@ -74,6 +141,33 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
                         });
                         Action::Message("fetching…".to_owned(), Tone::Info)
                     }
+                    Effect::StartSecretSearch {
+                        generation,
+                        hash,
+                        signing_input,
+                        signature,
+                    } => {
+                        if let Some(old) = search.take() {
+                            old.cancel.store(true, Ordering::Relaxed);
+                        }
+                        let tx = fetched_tx.clone();
+                        search = Some(SearchJob::spawn(
+                            generation,
+                            hash,
+                            signing_input,
+                            signature,
+                            tx,
+                        ));
+                        tui.set_tick(SEARCH_TICK);
+                        continue;
+                    }
+                    Effect::CancelSecretSearch { generation } => {
+                        if let Some(job) = search.take_if(|j| j.generation == generation) {
+                            job.cancel.store(true, Ordering::Relaxed);
+                            tui.set_tick(TICK);
+                        }
+                        continue;
+                    }
                     Effect::ReadKeyFile(path) => Action::KeyFileRead {
                         path: path.display().to_string(),
                         bytes: std::fs::read(&path)
@@ -83,6 +177,9 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
                 };
                 pending.extend(app.update(follow, unix_now()));
             }
+        }
+        if let Some(job) = &search {
+            app.update(job.progress_action(), unix_now());
         }
         tui.draw(|frame, _| ui::draw(frame, &app))?;
     }
@@ -203,6 +300,10 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('u') => Action::RestoreOriginal,
         KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
         KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
+        KeyCode::Char('w') | KeyCode::Esc if app.secret_search.is_some() => {
+            Action::CancelSecretSearch
+        }
+        KeyCode::Char('w') => Action::StartSecretSearch,
         _ => return None,
     })
 }

@@ -328,6 +328,9 @@ impl App {
         self.derived.signature = signature;
         self.derived.computed = computed;
         self.derived.findings = found;
+        if let Some(weak) = self.weak_secret_for_token() {
+            self.derived.findings.insert(0, weak);
+        }
         self.derived.times = times;
         if self.show_diff {
             self.derived.diff = diff(self.original.as_deref(), &self.derived);

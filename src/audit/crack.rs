@@ -524,7 +524,7 @@ impl Progress {
 }
 
 /// A secret that reproduces the signature.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     /// The secret (a mangled variant of the line when rules are on).
     pub secret: Zeroizing<Vec<u8>>,

@@ -14,15 +14,15 @@ use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
 use super::{CliError, token_source};
 use crate::audit::{
-    CandidateSource, CrackOptions, CrackOutcome, HmacHash, Progress, Rules, Target, crack,
+    CandidateSource, CrackOptions, CrackOutcome, HmacHash, Progress, Rules, Target, crack, group,
+    shown_secret, weak_secret_finding,
 };
 use crate::jose::b64::hex;
 use crate::jose::claims::ClaimOptions;
-use crate::jose::finding::{Finding, Severity};
+use crate::jose::finding::Severity;
 use crate::jose::key::{KeySet, Secret};
 use crate::jose::report::{Report, inspect};
 use crate::jose::verify::VerifyOptions;
-use crate::ui::text::escape_untrusted;
 
 /// Exit status when the audit finds nothing of high severity and no secret.
 pub const CLEAN: u8 = 0;
@@ -114,31 +114,6 @@ pub fn run(args: &AuditArgs, now: f64) -> Result<u8, CliError> {
     Ok(if problem { PROBLEM } else { CLEAN })
 }
 
-fn weak_secret_finding(hash: HmacHash, found: &crate::audit::Found) -> Finding {
-    Finding {
-        id: "weak-secret",
-        severity: Severity::High,
-        message: format!(
-            "the {} secret is '{}' ({}, line {})",
-            hash.alg(),
-            shown_secret(&found.secret),
-            found.source,
-            found.line
-        ),
-        explanation: "anyone can find it the same way and sign any token they like; use a \
-                      random secret at least as long as the hash output",
-        reference: "RFC 7518 sec. 3.2, RFC 8725 sec. 3.5",
-    }
-}
-
-/// A found secret as text when it is UTF-8 (escaped), else as hex.
-fn shown_secret(secret: &[u8]) -> String {
-    match std::str::from_utf8(secret) {
-        Ok(text) => escape_untrusted(text).into_owned(),
-        Err(_) => format!("{} (hex)", hex(secret)),
-    }
-}
-
 fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, CliError> {
     let d = &report.decoded;
     let Some(hash) = d.alg().and_then(HmacHash::from_alg) else {
@@ -203,19 +178,6 @@ fn progress_bar() -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// `1234567` as `1,234,567`.
-fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[allow(
@@ -310,17 +272,4 @@ fn write_human(
         ))
     };
     writeln!(out, "{verdict}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::group;
-
-    #[test]
-    fn groups_thousands() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(14_344_391), "14,344,391");
-    }
 }

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 use super::pane_block;
 use super::text::{ago, countdown, escape_untrusted, escaped_spans, format_timestamp};
 use crate::app::{App, Focus, LightState, Zone};
+use crate::audit::group;
 use crate::jose::finding::Severity;
 
 /// The symbol and style of a light.
@@ -88,13 +89,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(theme.border)
-        .title(Span::styled(
-            format!(" Findings ({}) ", app.derived.findings.len()),
-            theme.title,
-        ));
+        .title(Span::styled(findings_title(app), theme.title));
     let right_inner = block.inner(r);
     block.render(r, buf);
-    let mut right = Vec::new();
+    let mut right: Vec<Line> = search_line(app).into_iter().collect();
     for f in &app.derived.findings {
         let style = match f.severity {
             Severity::High => theme.fail,
@@ -107,15 +105,55 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
         )];
         spans.extend(escaped_spans(&f.message, Style::new(), theme.escaped));
         right.push(Line::from(spans));
-        right.push(Line::styled(format!("  {}", f.explanation), theme.muted));
+        right.push(Line::styled(
+            format!("  {} [{}]", f.explanation, f.reference),
+            theme.muted,
+        ));
     }
-    if right.is_empty() {
+    if app.derived.findings.is_empty() {
         right.push(Line::styled("nothing to report", theme.muted));
     }
     Paragraph::new(right)
         .wrap(Wrap { trim: false })
         .scroll((scroll, 0))
         .render(right_inner, buf);
+}
+
+/// ` Findings (3: 1 high, 2 low) `: the count per severity, highest first.
+fn findings_title(app: &App) -> String {
+    let found = &app.derived.findings;
+    if found.is_empty() {
+        return " Findings (0) ".to_owned();
+    }
+    let counts: Vec<String> = [
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ]
+    .into_iter()
+    .filter_map(|sev| {
+        let n = found.iter().filter(|f| f.severity == sev).count();
+        (n > 0).then(|| format!("{n} {}", sev.name()))
+    })
+    .collect();
+    format!(" Findings ({}: {}) ", found.len(), counts.join(", "))
+}
+
+/// The live line of a running weak-secret search.
+fn search_line(app: &App) -> Option<Line<'static>> {
+    let s = app.secret_search.as_ref()?;
+    Some(Line::styled(
+        format!(
+            "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · w or \
+             Esc stops",
+            s.hash.alg(),
+            group(s.tried),
+            s.percent(),
+            group(s.rate(app.now))
+        ),
+        app.theme.warn,
+    ))
 }
 
 fn lights_line(app: &App) -> Line<'static> {

@@ -42,6 +42,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("o", "load a key file: PEM, JWK or JWKS"),
     ("J", "fetch a JWKS from a URL (HTTPS; cached)"),
     ("I", "discover the keys from the token's iss (asks first)"),
+    (
+        "w",
+        "weak-secret check: is the HMAC secret in the built-in list? (Esc stops)",
+    ),
     ("m / M", "clock +1 / -1 minute"),
     ("h / H", "clock +1 / -1 hour"),
     ("d / D", "clock +1 / -1 day"),

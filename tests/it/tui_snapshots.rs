@@ -311,3 +311,55 @@ fn glossary_line_for_the_claim_under_the_cursor() {
     );
     assert_snapshot!(shot);
 }
+
+#[test]
+fn weak_secret_found_fills_the_key() {
+    use jwt_workbench::app::{Effect, SearchOutcome};
+    use jwt_workbench::audit::{CandidateSource, CrackOptions, Progress, Target, crack};
+    use std::sync::atomic::AtomicBool;
+
+    let mut app = app(LaunchOptions::default());
+    let token = hs256(
+        r#"{"sub":"1234567890","name":"Ada Lovelace","iat":1700000000,"exp":1700000300}"#,
+        "secret",
+    );
+    app.update(Action::Paste(token), NOW);
+    let effects = app.update(Action::StartSecretSearch, NOW);
+    let [
+        Effect::StartSecretSearch {
+            generation,
+            hash,
+            signing_input,
+            signature,
+        },
+    ] = effects.as_slice()
+    else {
+        panic!("{effects:?}");
+    };
+    let running = screen(&app, 140, 40);
+    assert!(running.contains("weak-secret check (HS256)"), "{running}");
+    let target = Target::new(*hash, signing_input.as_bytes(), signature).expect("target");
+    let outcome = crack(
+        &target,
+        &[CandidateSource::BuiltIn],
+        &CrackOptions::default(),
+        &Progress::new(),
+        &AtomicBool::new(false),
+    )
+    .expect("searches");
+    app.update(
+        Action::SecretSearchDone {
+            generation: *generation,
+            result: Ok(SearchOutcome::from(outcome)),
+        },
+        NOW,
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(shot.contains("✔ VERIFIED"), "{shot}");
+    assert!(shot.contains("HIGH the HS256 secret is 'secret'"), "{shot}");
+    assert!(
+        shot.contains("secret found in the built-in list (line 2)"),
+        "{shot}"
+    );
+    assert_snapshot!(shot);
+}
