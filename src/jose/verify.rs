@@ -215,10 +215,11 @@ pub(crate) fn check(
             None,
         );
     };
-    let candidates = match select(keys, alg, kid) {
+    let chosen = match select(keys, alg, kid) {
         Ok(c) => c,
         Err(reason) => return unverifiable(reason, Some(keys.describe())),
     };
+    let candidates = chosen.as_slice();
     if let Some(reason) = bad_length(alg, candidates[0], signature) {
         return SignatureCheck::new(
             SigStatus::Invalid,
@@ -227,14 +228,7 @@ pub(crate) fn check(
             reason,
         );
     }
-    try_keys(
-        &candidates,
-        alg,
-        alg_text,
-        signing_input,
-        signature,
-        explain,
-    )
+    try_keys(candidates, alg, alg_text, signing_input, signature, explain)
 }
 
 /// Tries each candidate key; the first that verifies wins.
@@ -296,33 +290,46 @@ fn try_keys(
 
 /// Chooses the keys to try: the key must fit the algorithm, a JWK's own `alg` must equal
 /// the header's, and in a JWKS the `kid` picks the key.
-fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Vec<&'k Key>, String> {
-    let fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.fits(alg)).collect();
-    if fitting.is_empty() {
+/// The keys to try, without a list for the common case of one key.
+enum Candidates<'k> {
+    One(&'k Key),
+    Many(Vec<&'k Key>),
+}
+
+impl<'k> Candidates<'k> {
+    fn as_slice(&self) -> &[&'k Key] {
+        match self {
+            Candidates::One(key) => std::slice::from_ref(key),
+            Candidates::Many(keys) => keys,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.as_slice().is_empty()
+    }
+}
+
+fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidates<'k>, String> {
+    if !keys.keys.iter().any(|k| k.fits(alg)) {
         return Err(mismatch_reason(keys, alg));
     }
-    let chosen: Vec<&Key> = if keys.is_jwks {
-        match kid {
-            Some(kid) => {
-                let matched: Vec<&Key> = fitting
-                    .iter()
-                    .copied()
-                    .filter(|k| k.kid.as_deref() == Some(kid))
-                    .collect();
-                if matched.is_empty() {
-                    return Err(format!(
-                        "no {alg} key in the JWKS has kid '{kid}' (kids: {})",
-                        keys.kids()
-                    ));
-                }
-                matched
-            }
-            None => fitting,
-        }
-    } else {
-        fitting
+    let picked = |k: &&Key| {
+        k.fits(alg) && (!keys.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
     };
-    for key in &chosen {
+    // One key, the common case, needs no list of candidates.
+    let chosen = match keys.keys.as_slice() {
+        [only] if picked(&only) => Candidates::One(only),
+        [_] => Candidates::Many(Vec::new()),
+        all => Candidates::Many(all.iter().filter(picked).collect()),
+    };
+    if chosen.is_empty() {
+        return Err(format!(
+            "no {alg} key in the JWKS has kid '{}' (kids: {})",
+            kid.unwrap_or_default(),
+            keys.kids()
+        ));
+    }
+    for key in chosen.as_slice() {
         if let Some(own) = key.jwk_alg.as_deref()
             && own != alg.name()
         {
