@@ -175,7 +175,7 @@ impl Tui {
                 self.next_tick = now + until_next_tick(SystemTime::now(), self.tick);
                 return Ok(Input::Tick);
             }
-            let wait = (self.next_tick - now).min(SIGNAL_CHECK);
+            let wait = whole_millis((self.next_tick - now).min(SIGNAL_CHECK));
             if event::poll(wait)? {
                 return event::read().map(Input::Event);
             }
@@ -298,10 +298,31 @@ pub fn until_next_tick(now: SystemTime, tick: Duration) -> Duration {
     Duration::from_nanos(u64::try_from(left).unwrap_or(u64::MAX))
 }
 
+/// `wait` rounded up to whole milliseconds.
+///
+/// The terminal is polled with a timeout in whole milliseconds, cut down: a wait of 0.4 ms
+/// becomes a zero timeout that returns at once, so the loop (ours, and crossterm's own around
+/// its leftover time) spun on `poll` for the last fraction of a millisecond before each tick and
+/// each signal check: about 300 system calls a second while idle.
+fn whole_millis(wait: Duration) -> Duration {
+    let millis = wait.as_nanos().div_ceil(1_000_000);
+    Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn waits_round_up_to_whole_milliseconds() {
+        let ms = Duration::from_millis;
+        assert_eq!(whole_millis(Duration::from_micros(400)), ms(1));
+        assert_eq!(whole_millis(Duration::from_micros(99_700)), ms(100));
+        assert_eq!(whole_millis(ms(100)), ms(100));
+        assert_eq!(whole_millis(Duration::from_nanos(1)), ms(1));
+        assert_eq!(whole_millis(Duration::ZERO), Duration::ZERO);
+    }
 
     #[test]
     fn no_color_needs_a_non_empty_value() {
