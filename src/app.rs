@@ -474,11 +474,7 @@ impl App {
         self.now = now;
         if !matches!(
             action,
-            Action::Tick
-                | Action::Message(..)
-                | Action::Scroll(..)
-                | Action::ScrollView(_)
-                | Action::ScrollHelp(_)
+            Action::Tick | Action::Message(..) | Action::Scroll(..) | Action::ScrollView(_)
         ) {
             self.message = None;
         }
@@ -542,16 +538,8 @@ impl App {
                 }
             }
             Action::RestoreOriginal => self.restore_original(),
-            Action::ToggleHelp => {
-                self.help = !self.help;
-                self.help_scroll = 0;
-            }
-            Action::ScrollHelp(rows) => {
-                let moved = i64::try_from(self.help_scroll)
-                    .unwrap_or(0)
-                    .saturating_add(i64::from(rows));
-                self.help_scroll = usize::try_from(moved.max(0)).unwrap_or(0);
-            }
+            Action::ToggleHelp => self.toggle_help(),
+            Action::ScrollHelp(rows) => self.scroll_help(rows),
             Action::OpenView(view) => self.open_view(view),
             Action::ToggleGlossaryList => {
                 self.anatomy.glossary = !self.anatomy.glossary;
@@ -578,6 +566,18 @@ impl App {
             self.refresh_glossary();
         }
         effects
+    }
+
+    fn toggle_help(&mut self) {
+        self.help = !self.help;
+        self.help_scroll = 0;
+    }
+
+    fn scroll_help(&mut self, rows: i32) {
+        let moved = i64::try_from(self.help_scroll)
+            .unwrap_or(0)
+            .saturating_add(i64::from(rows));
+        self.help_scroll = usize::try_from(moved.max(0)).unwrap_or(0);
     }
 
     /// The time the claims are checked at: the real time plus the clock shift.

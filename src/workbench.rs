@@ -137,16 +137,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::PasteFromClipboard);
     }
     if app.help {
-        return Some(match key.code {
-            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) => Action::ToggleHelp,
-            KeyCode::Up | KeyCode::Char('k') => Action::ScrollHelp(-1),
-            KeyCode::Down | KeyCode::Char('j') => Action::ScrollHelp(1),
-            KeyCode::PageUp => Action::ScrollHelp(-PAGE_ROWS),
-            KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollHelp(PAGE_ROWS),
-            KeyCode::Home => Action::ScrollHelp(i32::MIN),
-            KeyCode::End => Action::ScrollHelp(i32::MAX),
-            _ => return None,
-        });
+        return help_key(key);
     }
     match app.view {
         View::Anatomy => return anatomy_key(key),
@@ -154,15 +145,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         View::Workbench => {}
     }
     if app.alg_picker.is_some() {
-        return Some(match key.code {
-            KeyCode::Up | KeyCode::Char('k') => Action::MoveAlgPicker(-1),
-            KeyCode::Down | KeyCode::Char('j') => Action::MoveAlgPicker(1),
-            KeyCode::PageUp | KeyCode::Home => Action::MoveAlgPicker(i32::MIN),
-            KeyCode::PageDown | KeyCode::End => Action::MoveAlgPicker(i32::MAX),
-            KeyCode::Enter | KeyCode::Char(' ') => Action::PickAlg,
-            KeyCode::Esc | KeyCode::Char('q' | 'l') => Action::CloseAlgPicker,
-            _ => return None,
-        });
+        return alg_picker_key(key);
     }
     if app.prompt.is_some() {
         return Some(match key.code {
@@ -234,6 +217,33 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('u') => Action::RestoreOriginal,
         KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
         KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
+        _ => return None,
+    })
+}
+
+/// Keys while the help is open: close it or scroll it.
+fn help_key(key: KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Up | KeyCode::Char('k') => Action::ScrollHelp(-1),
+        KeyCode::Down | KeyCode::Char('j') => Action::ScrollHelp(1),
+        KeyCode::PageUp => Action::ScrollHelp(-PAGE_ROWS),
+        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollHelp(PAGE_ROWS),
+        KeyCode::Home => Action::ScrollHelp(i32::MIN),
+        KeyCode::End => Action::ScrollHelp(i32::MAX),
+        _ => return None,
+    })
+}
+
+/// Keys while the algorithm list is open: move, set, close.
+fn alg_picker_key(key: KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Up | KeyCode::Char('k') => Action::MoveAlgPicker(-1),
+        KeyCode::Down | KeyCode::Char('j') => Action::MoveAlgPicker(1),
+        KeyCode::PageUp | KeyCode::Home => Action::MoveAlgPicker(i32::MIN),
+        KeyCode::PageDown | KeyCode::End => Action::MoveAlgPicker(i32::MAX),
+        KeyCode::Enter | KeyCode::Char(' ') => Action::PickAlg,
+        KeyCode::Esc | KeyCode::Char('q' | 'l') => Action::CloseAlgPicker,
         _ => return None,
     })
 }
