@@ -7,6 +7,7 @@
 mod derive;
 mod editor;
 mod net;
+mod picker;
 mod secret_search;
 #[cfg(test)]
 mod tests;
@@ -187,6 +188,14 @@ pub enum Action {
     CopyFocused,
     /// Step the algorithm forwards (+1) or backwards (-1); edits the header's `alg`.
     CycleAlg(i8),
+    /// Open the list of algorithms, the header's one selected.
+    OpenAlgPicker,
+    /// Move the list's selection by this many rows (clamped to the list).
+    MoveAlgPicker(i32),
+    /// Set the selected algorithm in the header (as `CycleAlg` does) and close the list.
+    PickAlg,
+    /// Close the list without changing anything.
+    CloseAlgPicker,
     /// Show or mask the key.
     ToggleReveal,
     /// Switch the key between UTF-8 and Base64.
@@ -214,6 +223,8 @@ pub enum Action {
     RestoreOriginal,
     /// Show or hide the help overlay.
     ToggleHelp,
+    /// Scroll the help overlay by rows.
+    ScrollHelp(i32),
     /// Show a view: the workbench, the anatomy or the flow simulator.
     OpenView(View),
     /// Switch the anatomy view between the steps and the glossary list.
@@ -358,6 +369,10 @@ pub struct App {
     pub glossary_row: usize,
     /// The help overlay is open.
     pub help: bool,
+    /// Rows the help overlay is scrolled.
+    pub help_scroll: usize,
+    /// The algorithm list, when open: the selected row of `Alg::ALL`.
+    pub alg_picker: Option<usize>,
     /// The diff against the original token is shown.
     pub show_diff: bool,
     /// The token field's text, exactly as typed or pasted (control characters made visible).
@@ -461,6 +476,8 @@ impl App {
             glossary: None,
             glossary_row: 0,
             help: false,
+            help_scroll: 0,
+            alg_picker: None,
             show_diff: false,
             token_text: String::new(),
             token_editor: None,
@@ -545,6 +562,10 @@ impl App {
                 _ => CopyTarget::Token,
             })),
             Action::CycleAlg(step) => self.cycle_alg(step),
+            Action::OpenAlgPicker => self.open_alg_picker(),
+            Action::MoveAlgPicker(rows) => self.move_alg_picker(rows),
+            Action::PickAlg => self.pick_alg(),
+            Action::CloseAlgPicker => self.alg_picker = None,
             Action::ToggleReveal => {
                 self.reveal = !self.reveal;
                 editor::mask(&mut self.key, !self.reveal);
@@ -583,7 +604,8 @@ impl App {
                 }
             }
             Action::RestoreOriginal => self.restore_original(),
-            Action::ToggleHelp => self.help = !self.help,
+            Action::ToggleHelp => self.toggle_help(),
+            Action::ScrollHelp(rows) => self.scroll_help(rows),
             Action::OpenView(view) => self.open_view(view),
             Action::ToggleGlossaryList => {
                 self.anatomy.glossary = !self.anatomy.glossary;
@@ -615,6 +637,18 @@ impl App {
         }
         effects.extend(self.cancel_search_if_token_changed());
         effects
+    }
+
+    fn toggle_help(&mut self) {
+        self.help = !self.help;
+        self.help_scroll = 0;
+    }
+
+    fn scroll_help(&mut self, rows: i32) {
+        let moved = i64::try_from(self.help_scroll)
+            .unwrap_or(0)
+            .saturating_add(i64::from(rows));
+        self.help_scroll = usize::try_from(moved.max(0)).unwrap_or(0);
     }
 
     /// The time the claims are checked at: the real time plus the clock shift.
@@ -783,28 +817,6 @@ impl App {
             CopyTarget::Payload => (self.payload_text(), "payload"),
         };
         Effect::CopyToClipboard { text, what }
-    }
-
-    fn cycle_alg(&mut self, step: i8) {
-        let text = self.header_text();
-        let current = self
-            .derived
-            .header_alg(&text)
-            .and_then(|a| a.parse::<Alg>().ok());
-        let i = current
-            .and_then(|a| Alg::ALL.iter().position(|x| *x == a))
-            .unwrap_or(0);
-        let n = Alg::ALL.len();
-        let next = Alg::ALL[(i + n + usize::from(step >= 0) * 2 - 1) % n];
-        match derive::with_alg(&text, next) {
-            Ok(new_text) => {
-                self.header = editor::json_editor(&new_text);
-                self.mode = Mode::Sign;
-                self.recompute_from_parts();
-                self.message = Some((format!("algorithm set to {next} in the header"), Tone::Info));
-            }
-            Err(why) => self.message = Some((why, Tone::Error)),
-        }
     }
 
     fn key_file_read(&mut self, path: &str, bytes: Result<Zeroizing<Vec<u8>>, String>) {

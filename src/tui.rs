@@ -184,7 +184,7 @@ impl Tui {
                 self.next_tick = now + until_next_tick(SystemTime::now(), self.tick);
                 return Ok(Input::Tick);
             }
-            let wait = (self.next_tick - now).min(SIGNAL_CHECK);
+            let wait = poll_timeout((self.next_tick - now).min(SIGNAL_CHECK));
             if event::poll(wait)? {
                 return event::read().map(Input::Event);
             }
@@ -307,10 +307,56 @@ pub fn until_next_tick(now: SystemTime, tick: Duration) -> Duration {
     Duration::from_nanos(u64::try_from(left).unwrap_or(u64::MAX))
 }
 
+/// How long to ask crossterm to poll for `wait`: whole milliseconds plus a hair.
+///
+/// Crossterm polls the terminal with the time left cut down to whole milliseconds and loops until
+/// none is left, so any fraction of a millisecond left over became `poll(0)` calls in a tight
+/// loop: a wait of 62.9 ms slept 62 ms, then spun ~0.9 ms; a 99.7 ms signal check spun too. That
+/// was up to 1 ms of busy CPU per wait, ~300 system calls a second while idle. Rounding up to
+/// whole milliseconds and adding [`POLL_SLACK`] (more than the few microseconds crossterm takes
+/// before its first poll, less than the kernel's wake-up latency) makes the first poll sleep
+/// through to the end, leaving nothing to spin on.
+fn poll_timeout(wait: Duration) -> Duration {
+    whole_millis(wait) + POLL_SLACK
+}
+
+/// See [`poll_timeout`].
+const POLL_SLACK: Duration = Duration::from_micros(20);
+
+/// `wait` rounded up to whole milliseconds.
+fn whole_millis(wait: Duration) -> Duration {
+    let millis = wait.as_nanos().div_ceil(1_000_000);
+    Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::ffi::OsStr;
+
+    #[test]
+    fn waits_round_up_to_whole_milliseconds() {
+        let ms = Duration::from_millis;
+        assert_eq!(whole_millis(Duration::from_micros(400)), ms(1));
+        assert_eq!(whole_millis(Duration::from_micros(99_700)), ms(100));
+        assert_eq!(whole_millis(ms(100)), ms(100));
+        assert_eq!(whole_millis(Duration::from_nanos(1)), ms(1));
+        assert_eq!(whole_millis(Duration::ZERO), Duration::ZERO);
+        // A timeout cut down to whole milliseconds is the whole wait: nothing is left to spin on.
+        let cut = |d: Duration| Duration::from_millis(u64::try_from(d.as_millis()).expect("ms"));
+        for wait in [
+            Duration::from_micros(400),
+            Duration::from_micros(62_900),
+            ms(100),
+        ] {
+            let timeout = poll_timeout(wait);
+            assert!(timeout >= wait);
+            let started = timeout
+                .checked_sub(Duration::from_micros(5))
+                .expect("longer");
+            assert_eq!(cut(started), whole_millis(wait));
+        }
+    }
 
     #[test]
     fn no_color_needs_a_non_empty_value() {

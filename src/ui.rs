@@ -3,6 +3,7 @@
 //! Drawing reads the [`App`](crate::app::App) and never changes it: everything shown was computed
 //! by `update`. Only the rows a pane can show are shaped, so a megabyte token draws quickly.
 
+pub mod alg_picker;
 pub mod anatomy_view;
 pub mod claims_pane;
 pub mod flow_view;
@@ -96,6 +97,7 @@ impl Widget for &App {
         if self.prompt.is_some() {
             signature_pane::render_prompt(self, area, buf);
         }
+        alg_picker::render(self, area, buf);
         net_status::render_confirm(self, area, buf);
         if self.show_diff {
             render_diff(self, area, buf);
@@ -114,14 +116,31 @@ fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
     }
 }
 
+/// The panes behind the narrow layout's tabs, in tab-bar order.
+const TABS: [Focus; 4] = [
+    Focus::Token,
+    Focus::Header,
+    Focus::Payload,
+    Focus::Signature,
+];
+
+/// The tab under column `x` of the tab bar drawn in `rect` (the label or its padding).
+pub fn tab_at(rect: Rect, x: u16) -> Option<Focus> {
+    let mut left = rect.x;
+    for pane in TABS {
+        // " Title " then a one-column gap, as `render_tabs` draws them.
+        let width = u16::try_from(pane.title().len() + 2).unwrap_or(u16::MAX);
+        if (left..left.saturating_add(width)).contains(&x) {
+            return Some(pane);
+        }
+        left = left.saturating_add(width + 1);
+    }
+    None
+}
+
 fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
-    for pane in [
-        Focus::Token,
-        Focus::Header,
-        Focus::Payload,
-        Focus::Signature,
-    ] {
+    for pane in TABS {
         let style = if pane == app.tab {
             app.theme
                 .border_focus

@@ -202,7 +202,21 @@ pub fn unix_now() -> f64 {
 /// The action for a terminal event on a screen of `area`, given what the app is doing.
 pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => action_for_key(app, *key),
+        Event::Key(key) if key.kind != KeyEventKind::Release => {
+            match action_for_key(app, *key) {
+                // Only the screen size says how far the help can scroll: clamp here, so a key
+                // press past the end is not stored as scroll the next key must undo.
+                Some(Action::ScrollHelp(rows)) => {
+                    let max = i64::try_from(ui::help::max_scroll(app, area)).unwrap_or(i64::MAX);
+                    let now = i64::try_from(app.help_scroll).unwrap_or(i64::MAX).min(max);
+                    let to = now.saturating_add(i64::from(rows)).clamp(0, max);
+                    let by = i32::try_from(to - i64::try_from(app.help_scroll).unwrap_or(0))
+                        .unwrap_or(0);
+                    (by != 0).then_some(Action::ScrollHelp(by))
+                }
+                other => other,
+            }
+        }
         Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
         _ => None,
@@ -220,16 +234,15 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         return Some(Action::PasteFromClipboard);
     }
     if app.help {
-        return matches!(
-            key.code,
-            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1)
-        )
-        .then_some(Action::ToggleHelp);
+        return help_key(key);
     }
     match app.view {
         View::Anatomy => return anatomy_key(key),
         View::Flow => return flow_key(key),
         View::Workbench => {}
+    }
+    if app.alg_picker.is_some() {
+        return alg_picker_key(key);
     }
     if app.prompt.is_some() {
         return Some(match key.code {
@@ -282,6 +295,7 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
         KeyCode::Char('C') => Action::Copy(CopyTarget::Token),
         KeyCode::Char('a') => Action::CycleAlg(1),
         KeyCode::Char('A') => Action::CycleAlg(-1),
+        KeyCode::Char('l') => Action::OpenAlgPicker,
         KeyCode::Char('r') => Action::ToggleReveal,
         KeyCode::Char('b') => Action::ToggleKeyEncoding,
         KeyCode::Char('o') => Action::OpenKeyPrompt,
@@ -304,6 +318,33 @@ pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
             Action::CancelSecretSearch
         }
         KeyCode::Char('w') => Action::StartSecretSearch,
+        _ => return None,
+    })
+}
+
+/// Keys while the help is open: close it or scroll it.
+fn help_key(key: KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) => Action::ToggleHelp,
+        KeyCode::Up | KeyCode::Char('k') => Action::ScrollHelp(-1),
+        KeyCode::Down | KeyCode::Char('j') => Action::ScrollHelp(1),
+        KeyCode::PageUp => Action::ScrollHelp(-PAGE_ROWS),
+        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollHelp(PAGE_ROWS),
+        KeyCode::Home => Action::ScrollHelp(i32::MIN),
+        KeyCode::End => Action::ScrollHelp(i32::MAX),
+        _ => return None,
+    })
+}
+
+/// Keys while the algorithm list is open: move, set, close.
+fn alg_picker_key(key: KeyEvent) -> Option<Action> {
+    Some(match key.code {
+        KeyCode::Up | KeyCode::Char('k') => Action::MoveAlgPicker(-1),
+        KeyCode::Down | KeyCode::Char('j') => Action::MoveAlgPicker(1),
+        KeyCode::PageUp | KeyCode::Home => Action::MoveAlgPicker(i32::MIN),
+        KeyCode::PageDown | KeyCode::End => Action::MoveAlgPicker(i32::MAX),
+        KeyCode::Enter | KeyCode::Char(' ') => Action::PickAlg,
+        KeyCode::Esc | KeyCode::Char('q' | 'l') => Action::CloseAlgPicker,
         _ => return None,
     })
 }
@@ -361,7 +402,9 @@ fn flow_key(key: KeyEvent) -> Option<Action> {
     })
 }
 
-fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
+/// The action for a mouse event on a screen of `area`: focus, scroll, or a tab of the narrow
+/// layout.
+pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
     if app.view != View::Workbench {
         return match mouse.kind {
             MouseEventKind::ScrollDown => Some(Action::ScrollView(WHEEL_ROWS)),
@@ -369,8 +412,17 @@ fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> 
             _ => None,
         };
     }
+    if app.help || app.alg_picker.is_some() {
+        return None;
+    }
     let panes = Panes::compute(area);
     let at = Position::new(mouse.column, mouse.row);
+    if let Some(tabs) = panes.tabs.filter(|t| t.contains(at)) {
+        return match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => ui::tab_at(tabs, at.x).map(Action::Focus),
+            _ => None,
+        };
+    }
     let body = |pane: Focus| {
         if panes.mode == LayoutMode::Narrow && pane != Focus::Claims {
             app.tab
@@ -393,5 +445,136 @@ fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> 
         MouseEventKind::ScrollDown => Some(Action::Scroll(pane, WHEEL_ROWS)),
         MouseEventKind::ScrollUp => Some(Action::Scroll(pane, -WHEEL_ROWS)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app() -> App {
+        App::new(LaunchOptions::default(), 1_700_000_000.0)
+    }
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn click(column: u16, row: u16) -> MouseEvent {
+        MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    #[test]
+    fn a_click_on_a_tab_of_the_narrow_layout_shows_that_pane() {
+        let app = app();
+        let area = Rect::new(0, 0, 60, 20);
+        // The bar reads " Encoded   Header   Payload   Signature ".
+        let cases = [
+            (0, Some(Focus::Token)),
+            (8, Some(Focus::Token)),
+            (9, None),
+            (10, Some(Focus::Header)),
+            (17, Some(Focus::Header)),
+            (19, Some(Focus::Payload)),
+            (29, Some(Focus::Signature)),
+            (39, Some(Focus::Signature)),
+            (40, None),
+            (59, None),
+        ];
+        for (column, pane) in cases {
+            assert_eq!(
+                action_for_mouse(&app, click(column, 0), area),
+                pane.map(Action::Focus),
+                "column {column}"
+            );
+        }
+        let wheel = MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            ..click(12, 0)
+        };
+        assert_eq!(action_for_mouse(&app, wheel, area), None);
+        // Below the bar, a click focuses the pane shown, whatever tab it is.
+        assert_eq!(
+            action_for_mouse(&app, click(12, 5), area),
+            Some(Action::Focus(Focus::Token))
+        );
+    }
+
+    #[test]
+    fn the_top_row_of_the_wide_layout_is_the_token_pane_not_tabs() {
+        let mut app = app();
+        app.update(Action::Focus(Focus::Payload), 1_700_000_000.0);
+        let area = Rect::new(0, 0, 160, 48);
+        assert_eq!(
+            action_for_mouse(&app, click(12, 0), area),
+            Some(Action::Focus(Focus::Token))
+        );
+    }
+
+    #[test]
+    fn l_opens_the_alg_list_and_its_keys_move_pick_and_close() {
+        let mut app = app();
+        assert_eq!(
+            action_for_key(&app, press(KeyCode::Char('l'))),
+            Some(Action::OpenAlgPicker)
+        );
+        app.update(Action::OpenAlgPicker, 1_700_000_000.0);
+        let cases = [
+            (KeyCode::Down, Some(Action::MoveAlgPicker(1))),
+            (KeyCode::Char('k'), Some(Action::MoveAlgPicker(-1))),
+            (KeyCode::End, Some(Action::MoveAlgPicker(i32::MAX))),
+            (KeyCode::Enter, Some(Action::PickAlg)),
+            (KeyCode::Esc, Some(Action::CloseAlgPicker)),
+            (KeyCode::Char('q'), Some(Action::CloseAlgPicker)),
+            (KeyCode::Char('a'), None),
+        ];
+        for (code, action) in cases {
+            assert_eq!(action_for_key(&app, press(code)), action, "{code:?}");
+        }
+        let wheel = MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            ..click(12, 5)
+        };
+        assert_eq!(action_for_mouse(&app, wheel, Rect::new(0, 0, 60, 20)), None);
+    }
+
+    #[test]
+    fn help_keys_scroll_only_as_far_as_the_screen_needs() {
+        let mut app = app();
+        app.update(Action::ToggleHelp, 1_700_000_000.0);
+        let small = Rect::new(0, 0, 80, 24);
+        let max = ui::help::max_scroll(&app, small);
+        assert!(max > 0, "the help does not fit 80x24");
+        let key = |code| Event::Key(press(code));
+        assert_eq!(
+            action_for_event(&app, &key(KeyCode::End), small),
+            Some(Action::ScrollHelp(i32::try_from(max).expect("small")))
+        );
+        assert_eq!(action_for_event(&app, &key(KeyCode::Up), small), None);
+        app.update(
+            Action::ScrollHelp(i32::try_from(max).expect("small")),
+            1_700_000_000.0,
+        );
+        assert_eq!(action_for_event(&app, &key(KeyCode::PageDown), small), None);
+        assert_eq!(
+            action_for_event(&app, &key(KeyCode::Up), small),
+            Some(Action::ScrollHelp(-1))
+        );
+        let tall = Rect::new(0, 0, 140, 60);
+        assert_eq!(ui::help::max_scroll(&app, tall), 0);
+        assert_eq!(
+            action_for_event(&app, &key(KeyCode::Home), tall),
+            Some(Action::ScrollHelp(-i32::try_from(max).expect("small"))),
+            "scroll left from a smaller screen is undone"
+        );
+        assert_eq!(
+            action_for_event(&app, &key(KeyCode::Esc), small),
+            Some(Action::ToggleHelp)
+        );
     }
 }

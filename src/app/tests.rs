@@ -600,3 +600,107 @@ fn glossary_names_the_member_under_the_cursor() {
     app.update(Action::Focus(Focus::Signature), NOW);
     assert!(app.glossary.is_none());
 }
+
+#[test]
+fn the_alg_list_opens_on_the_header_alg_and_picks_as_cycling_does() {
+    let mut picked = example();
+    picked.update(Action::OpenAlgPicker, NOW);
+    assert_eq!(picked.alg_picker, Some(0), "HS256 is the first of Alg::ALL");
+    picked.update(Action::MoveAlgPicker(2), NOW);
+    assert_eq!(picked.alg_picker, Some(2));
+    picked.update(Action::PickAlg, NOW);
+    assert_eq!(picked.alg_picker, None);
+    assert_eq!(picked.header_alg(), Some(Alg::HS512));
+    assert_eq!(picked.mode, Mode::Sign);
+    assert!(
+        picked.derived.signature.is_valid(),
+        "re-signed with the secret"
+    );
+
+    let mut cycled = example();
+    cycled.update(Action::CycleAlg(1), NOW);
+    cycled.update(Action::CycleAlg(1), NOW);
+    assert_eq!(picked.header_text(), cycled.header_text());
+    assert_eq!(
+        picked.derived.decoded.token(),
+        cycled.derived.decoded.token()
+    );
+    assert_eq!(picked.message, cycled.message);
+
+    picked.update(Action::OpenAlgPicker, NOW);
+    assert_eq!(picked.alg_picker, Some(2), "opens on the header's alg");
+}
+
+#[test]
+fn the_alg_list_selection_stays_inside_the_list_and_esc_changes_nothing() {
+    let mut app = example();
+    let header = app.header_text();
+    app.update(Action::MoveAlgPicker(1), NOW);
+    assert_eq!(
+        app.alg_picker, None,
+        "moving a closed list does not open it"
+    );
+    app.update(Action::OpenAlgPicker, NOW);
+    app.update(Action::MoveAlgPicker(-1), NOW);
+    assert_eq!(app.alg_picker, Some(0));
+    app.update(Action::MoveAlgPicker(i32::MAX), NOW);
+    assert_eq!(app.alg_picker, Some(Alg::ALL.len() - 1));
+    app.update(Action::MoveAlgPicker(i32::MIN), NOW);
+    assert_eq!(app.alg_picker, Some(0));
+    app.update(Action::MoveAlgPicker(5), NOW);
+    app.update(Action::CloseAlgPicker, NOW);
+    assert_eq!(app.alg_picker, None);
+    assert_eq!(app.header_text(), header);
+    assert_eq!(app.mode, Mode::Verify);
+}
+
+#[test]
+fn the_alg_list_knows_which_algorithms_fit_the_key() {
+    let app = example();
+    assert_eq!(app.key_fits(Alg::HS384), Some(true));
+    assert_eq!(app.key_fits(Alg::RS256), Some(false));
+    assert_eq!(app.key_fits(Alg::None), Some(false));
+    let rsa = App::new(
+        LaunchOptions {
+            token: Some(rs256(r#"{"sub":"x"}"#)),
+            keys: Some(parse_key(RSA_PUBLIC.as_bytes()).expect("public key")),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    let fitting: Vec<Alg> = Alg::ALL
+        .into_iter()
+        .filter(|a| rsa.key_fits(*a) == Some(true))
+        .collect();
+    let expected = [
+        Alg::RS256,
+        Alg::RS384,
+        Alg::RS512,
+        Alg::PS256,
+        Alg::PS384,
+        Alg::PS512,
+    ];
+    assert_eq!(fitting, expected);
+    let keyless = App::new(
+        LaunchOptions {
+            token: Some(rs256(r#"{"sub":"x"}"#)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    assert_eq!(keyless.key_fits(Alg::RS256), None);
+}
+
+#[test]
+fn help_scrolls_from_the_top_and_never_above_it() {
+    let mut app = example();
+    app.update(Action::ToggleHelp, NOW);
+    app.update(Action::ScrollHelp(7), NOW);
+    assert_eq!(app.help_scroll, 7);
+    app.update(Action::ScrollHelp(-100), NOW);
+    assert_eq!(app.help_scroll, 0);
+    app.update(Action::ScrollHelp(4), NOW);
+    app.update(Action::ToggleHelp, NOW);
+    app.update(Action::ToggleHelp, NOW);
+    assert_eq!(app.help_scroll, 0, "the help opens at its top");
+}

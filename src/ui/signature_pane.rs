@@ -40,7 +40,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![
         Span::styled("Algorithm ", theme.muted),
         Span::styled(super::text::escape_untrusted(alg).into_owned(), theme.title),
-        Span::styled("  a/A: change", theme.muted),
+        Span::styled("  a/A: change  l: list", theme.muted),
     ];
     if let Some(pin) = app.pinned_alg {
         spans.push(Span::styled(format!("  pinned: {pin}"), theme.warn));

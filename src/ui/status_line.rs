@@ -9,12 +9,27 @@ use super::claims_pane::shift_words;
 use super::text::escaped_spans;
 use crate::app::{App, Focus, Mode, Tone};
 
-/// Draws the status line.
+/// Draws the status line. When it does not fit, the mode drops its explanation and then the
+/// hints shrink to the help key, so "? help" is never cut off by a long message.
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let width = usize::from(area.width);
+    let mut line = status(app, false, false);
+    if line.width() > width {
+        line = status(app, true, false);
+    }
+    if line.width() > width {
+        line = status(app, true, true);
+    }
+    line.render(area, buf);
+}
+
+fn status(app: &App, short_mode: bool, short_hints: bool) -> Line<'static> {
     let theme = &app.theme;
-    let mode = match app.mode {
-        Mode::Verify => " VERIFY: the token is the truth ",
-        Mode::Sign => " SIGN: the parts are the truth ",
+    let mode = match (app.mode, short_mode) {
+        (Mode::Verify, false) => " VERIFY: the token is the truth ",
+        (Mode::Sign, false) => " SIGN: the parts are the truth ",
+        (Mode::Verify, true) => " VERIFY ",
+        (Mode::Sign, true) => " SIGN ",
     };
     let mut spans = vec![Span::styled(
         mode,
@@ -28,13 +43,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         ));
     }
     spans.push(Span::raw(" "));
+    let mut message = Vec::new();
     if let Some((text, tone)) = &app.message {
         let style = match tone {
             Tone::Info => theme.status,
             Tone::Error => theme.fail,
         };
-        spans.extend(escaped_spans(text, style, theme.escaped));
-        spans.push(Span::raw("  "));
+        message = escaped_spans(text, style, theme.escaped);
     }
     let hints = if app.prompt.is_some() {
         "Enter load · Esc cancel"
@@ -43,9 +58,27 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             Focus::Token | Focus::Signature => "Enter/Esc done · Ctrl-C quit",
             _ => "Esc done · Tab next pane · Ctrl-C quit",
         }
+    } else if app.alg_picker.is_some() {
+        "↑↓ choose · Enter set · Esc close"
+    } else if short_hints {
+        "? help · q quit"
     } else {
         "Tab pane · Enter edit · c copy · p paste · a alg · ? help · q quit"
     };
-    spans.push(Span::styled(hints, theme.muted));
-    Line::from(spans).render(area, buf);
+    let hints = Span::styled(hints, theme.muted);
+    if short_hints {
+        // The short hints go first, so a long message is what gets cut.
+        spans.push(hints);
+        if !message.is_empty() {
+            spans.push(Span::raw("  "));
+            spans.extend(message);
+        }
+    } else {
+        if !message.is_empty() {
+            spans.extend(message);
+            spans.push(Span::raw("  "));
+        }
+        spans.push(hints);
+    }
+    Line::from(spans)
 }

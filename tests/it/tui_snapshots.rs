@@ -363,3 +363,47 @@ fn weak_secret_found_fills_the_key() {
     );
     assert_snapshot!(shot);
 }
+
+#[test]
+fn alg_list_marks_what_fits_an_rsa_key() {
+    let mut app = rs256_app();
+    app.update(Action::OpenAlgPicker, NOW);
+    app.update(Action::MoveAlgPicker(3), NOW);
+    let shot = screen(&app, 100, 30);
+    assert!(
+        shot.contains("▸ ✔ PS256  an RSA key (PSS padding)"),
+        "{shot}"
+    );
+    assert!(shot.contains("  ✔ RS256  an RSA key  (header)"), "{shot}");
+    assert!(shot.contains("    HS256  a shared secret"), "{shot}");
+    assert_snapshot!(shot);
+    app.update(Action::PickAlg, NOW);
+    let after = screen(&app, 100, 30);
+    assert!(after.contains("Algorithm PS256"), "{after}");
+}
+
+#[test]
+fn alg_list_keeps_the_selection_in_view_on_a_short_screen() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenAlgPicker, NOW);
+    app.update(Action::MoveAlgPicker(i32::MAX), NOW);
+    let shot = screen(&app, 60, 14);
+    assert!(shot.contains("▸   none"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn help_overlay_scrolls_at_80x24() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::ToggleHelp, NOW);
+    let top = screen(&app, 80, 24);
+    assert!(top.contains("↓ more"), "{top}");
+    assert!(!top.contains("Ctrl-C"), "{top}");
+    assert_snapshot!("help_overlay_80x24_top", top);
+    app.update(Action::ScrollHelp(100), NOW);
+    let end = screen(&app, 80, 24);
+    assert!(end.contains("↑ more"), "{end}");
+    assert!(!end.contains("↓ more"), "{end}");
+    assert!(end.contains("Ctrl-C  quit, anywhere"), "{end}");
+    assert_snapshot!("help_overlay_80x24_end", end);
+}

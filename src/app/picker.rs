@@ -1,0 +1,65 @@
+//! The algorithm list: pick the header's `alg` from every algorithm, seeing which fit the key.
+
+use super::{App, Mode, Tone, derive, editor};
+use crate::jose::alg::Alg;
+
+impl App {
+    /// The algorithm the header names, when it is one the workbench knows.
+    pub fn header_alg(&self) -> Option<Alg> {
+        self.derived
+            .header_alg(&self.header_text())
+            .and_then(|a| a.parse::<Alg>().ok())
+    }
+
+    /// Whether the key in use fits `alg`; `None` when there is no key to judge by.
+    pub fn key_fits(&self, alg: Alg) -> Option<bool> {
+        self.keys()
+            .map(|set| set.keys.iter().any(|key| key.fits(alg)))
+    }
+
+    pub(super) fn cycle_alg(&mut self, step: i8) {
+        let i = self
+            .header_alg()
+            .and_then(|a| Alg::ALL.iter().position(|x| *x == a))
+            .unwrap_or(0);
+        let n = Alg::ALL.len();
+        self.set_alg(Alg::ALL[(i + n + usize::from(step >= 0) * 2 - 1) % n]);
+    }
+
+    pub(super) fn open_alg_picker(&mut self) {
+        self.stop_edit();
+        let current = self
+            .header_alg()
+            .and_then(|a| Alg::ALL.iter().position(|x| *x == a));
+        self.alg_picker = Some(current.unwrap_or(0));
+    }
+
+    pub(super) fn move_alg_picker(&mut self, rows: i32) {
+        if let Some(selected) = self.alg_picker.as_mut() {
+            let last = Alg::ALL.len() - 1;
+            let moved = i64::try_from(*selected)
+                .unwrap_or(0)
+                .saturating_add(i64::from(rows));
+            *selected = usize::try_from(moved.max(0)).map_or(last, |m| m.min(last));
+        }
+    }
+
+    pub(super) fn pick_alg(&mut self) {
+        if let Some(alg) = self.alg_picker.take().and_then(|i| Alg::ALL.get(i)) {
+            self.set_alg(*alg);
+        }
+    }
+
+    /// Writes `alg` into the header: the parts become the truth and the token is re-signed.
+    fn set_alg(&mut self, alg: Alg) {
+        match derive::with_alg(&self.header_text(), alg) {
+            Ok(new_text) => {
+                self.header = editor::json_editor(&new_text);
+                self.mode = Mode::Sign;
+                self.recompute_from_parts();
+                self.message = Some((format!("algorithm set to {alg} in the header"), Tone::Info));
+            }
+            Err(why) => self.message = Some((why, Tone::Error)),
+        }
+    }
+}
