@@ -52,8 +52,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     let scroll = u16::try_from(app.scroll_of(Focus::Claims)).unwrap_or(0);
     let mut left = vec![lights_line(app)];
     if compact {
+        // Narrow screens: the lights wrap rather than lose the last ones off the edge.
         left.extend(time_lines(app, false).into_iter().take(1));
-        Paragraph::new(left).render(inner, buf);
+        Paragraph::new(left)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
         return;
     }
     for light in &app.derived.lights {

@@ -75,7 +75,7 @@ pub struct Panes {
 /// Preferred claims strip heights (borders included) per mode.
 const CLAIMS_WIDE: u16 = 10;
 const CLAIMS_MEDIUM: u16 = 8;
-const CLAIMS_NARROW: u16 = 4;
+const CLAIMS_NARROW: u16 = 5;
 
 impl Panes {
     /// The panes for a screen `area`, in the mode its size calls for.
@@ -238,13 +238,13 @@ mod tests {
         let p = Panes::compute(Rect::new(0, 0, 60, 20));
         assert_eq!(p.mode, LayoutMode::Narrow);
         assert_eq!(p.tabs, Some(Rect::new(0, 0, 60, 1)));
-        assert_eq!(p.token, Rect::new(0, 1, 60, 14));
+        assert_eq!(p.token, Rect::new(0, 1, 60, 13));
         assert!(
             [p.header, p.payload, p.signature]
                 .iter()
                 .all(|r| *r == p.token)
         );
-        assert_eq!(p.claims, Rect::new(0, 15, 60, CLAIMS_NARROW));
+        assert_eq!(p.claims, Rect::new(0, 14, 60, CLAIMS_NARROW));
         assert_eq!(p.status, Rect::new(0, 19, 60, 1));
     }
 
