@@ -52,8 +52,8 @@ Exit status:
 #[command(
     name = "jwb",
     version,
-    about = "A terminal workbench for JSON Web Tokens: decode, verify, sign",
-    long_about = "A terminal workbench for JSON Web Tokens: decode, verify, sign.\n\n\
+    about = "A terminal workbench for JSON Web Tokens: decode, verify, sign, audit, learn",
+    long_about = "A terminal workbench for JSON Web Tokens: decode, verify, sign, audit, learn.\n\n\
                   Without a subcommand, jwb opens the interactive workbench on TOKEN (or a \
                   built-in example). The subcommands are for scripts.",
     after_help = EXIT_STATUS_HELP,
