@@ -12,6 +12,7 @@ use crate::app::{App, Focus, KeyEncoding, KeySource, Mode};
 use crate::jose::alg::Alg;
 use crate::jose::b64;
 use crate::jose::verify::SigStatus;
+use crate::ui::text::escape_untrusted;
 
 /// Hex in groups of eight digits, so it wraps at group boundaries.
 fn spaced_hex(bytes: &[u8]) -> String {
@@ -114,11 +115,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             lines.push(Line::styled(alg.formula(), theme.title));
         }
         let dot = input.find('.').unwrap_or(input.len());
+        // By characters: a pasted token may hold any character, not just base64url.
         let clip = |s: &str, n: usize| -> String {
-            if s.len() > n {
-                format!("{}…", &s[..n])
-            } else {
-                s.to_owned()
+            match s.char_indices().nth(n) {
+                Some((end, _)) => format!("{}…", escape_untrusted(&s[..end])),
+                None => escape_untrusted(s).into_owned(),
             }
         };
         lines.push(Line::styled(

@@ -407,3 +407,17 @@ fn help_overlay_scrolls_at_80x24() {
     assert!(end.contains("Ctrl-C  quit, anywhere"), "{end}");
     assert_snapshot!("help_overlay_80x24_end", end);
 }
+
+#[test]
+fn non_ascii_in_the_signing_input_draws_without_panicking() {
+    // A multibyte character where the signing input is clipped for display.
+    for token in [
+        "aaaaaaaaaaaaaaaaaaaé.bbb.ccc",
+        "eyJhbGciOiJIUzI1NiJ9.bbbbbbbbbbbbbbbbbbb\u{200b}b.c",
+    ] {
+        let mut app = app(LaunchOptions::default());
+        app.update(Action::Paste(token.to_owned()), NOW);
+        let shot = screen(&app, 140, 40);
+        assert!(shot.contains("signing input"), "{shot}");
+    }
+}
