@@ -184,6 +184,15 @@ struct LeanHeader<'a> {
     kid: Option<Cow<'a, str>>,
     #[serde(default, deserialize_with = "present")]
     crit: Option<IgnoredAny>,
+    /// A nested token's payload is not claims; the full path handles it.
+    #[serde(default, deserialize_with = "present")]
+    cty: Option<IgnoredAny>,
+}
+
+/// True when the JSON text is an object. Derived structs would also read an array
+/// positionally, which the full path rightly refuses as a header or a claims set.
+fn is_object(json: &[u8]) -> bool {
+    json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
 }
 
 // A member that is present counts even when it is `null` (`"crit": null` must still be
@@ -253,7 +262,13 @@ fn lean(
     let mut signature_buf = [0u8; 512];
     let signing_input = &token.as_bytes()[..h.len() + 1 + p.len()];
     let signature = b64::with_strict(h, &mut header_buf, |header_bytes| {
+        if !is_object(header_bytes) {
+            return None;
+        }
         let header: LeanHeader<'_> = serde_json::from_slice(header_bytes).ok()?;
+        if header.cty.is_some() {
+            return None;
+        }
         b64::with_strict(s, &mut signature_buf, |sig| {
             let facts = HeaderFacts {
                 alg: header.alg.as_deref(),
@@ -264,6 +279,9 @@ fn lean(
         })
     })??;
     let claims = b64::with_strict(p, &mut payload_buf, |payload_bytes| {
+        if !is_object(payload_bytes) {
+            return None;
+        }
         let lean: LeanClaims = serde_json::from_slice(payload_bytes).ok()?;
         Some(check_fields(
             |name| match name {
@@ -286,6 +304,43 @@ mod tests {
     use super::*;
     use crate::jose::key::{KeySet, Secret};
     use crate::jose::sign::sign;
+
+    #[test]
+    fn lean_path_leaves_arrays_and_nested_tokens_to_the_full_path() {
+        let keys = KeySet::secret(Secret::from_utf8("lean-path-secret-lean-path-secret"));
+        let opts = ClaimOptions {
+            now: 1e9,
+            aud: vec!["api".into()],
+            iss: Some("me".into()),
+            ..ClaimOptions::default()
+        };
+        let key = keys.keys.first();
+        let array_header = {
+            let h = crate::jose::b64::encode(br#"["HS256",null]"#);
+            let p = crate::jose::b64::encode(br#"{"sub":"x"}"#);
+            let input = format!("{h}.{p}");
+            let sig = crate::jose::sign::hmac(
+                crate::jose::alg::Alg::HS256,
+                b"lean-path-secret-lean-path-secret",
+                input.as_bytes(),
+            );
+            format!("{input}.{}", crate::jose::b64::encode(&sig))
+        };
+        let tokens = [
+            array_header,
+            sign(r#"{"alg":"HS256"}"#, r#"[9999999999,0,0,"api","me"]"#, key).unwrap(),
+            sign(r#"{"alg":"HS256","cty":"JWT"}"#, r#"{"sub":"x"}"#, key).unwrap(),
+        ];
+        for token in &tokens {
+            let full = inspect(token, Some(&keys), VerifyOptions::default(), &opts);
+            assert_ne!(full.outcome(), Outcome::Valid, "{token}");
+            assert!(verify_quick(token, &keys, VerifyOptions::default(), &opts).is_none());
+            assert_eq!(
+                verify_fast(token, &keys, VerifyOptions::default(), &opts),
+                None
+            );
+        }
+    }
 
     #[test]
     fn lean_path_treats_null_members_as_present() {
