@@ -330,7 +330,9 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     } else {
         token_source(args.token.as_deref())?
     };
-    let loaded = args.key.load_for(token.as_deref(), now)?;
+    let loaded = args
+        .key
+        .load_for(token.as_deref(), now, args.iss.as_deref())?;
     let (keys, key_label, secret) = match loaded {
         // A secret goes into the (masked, editable) key field; key files are shown as loaded.
         Some(l) if l.secret.is_some() => (None, None, l.secret),

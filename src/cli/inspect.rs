@@ -95,7 +95,9 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     } else {
         Some(token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "verify" })?)
     };
-    let key = args.key.load_for(input.as_deref(), now)?;
+    let key = args
+        .key
+        .load_for(input.as_deref(), now, args.iss.as_deref())?;
     if let Some(key) = &key {
         key.print_notes();
     }

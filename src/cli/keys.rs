@@ -49,8 +49,9 @@ pub struct KeyArgs {
     /// Fetch a JWKS from this HTTPS URL and verify with the key whose kid matches the token's.
     #[arg(long, value_name = "URL", group = "key_source")]
     pub jwks_url: Option<String>,
-    /// Find the keys from the token's iss: read {iss}/.well-known/openid-configuration (or
-    /// the RFC 8414 OAuth metadata), check its issuer, fetch its jwks_uri.
+    /// Find the keys from the issuer pinned with --iss (the token's iss must equal it): read
+    /// {iss}/.well-known/openid-configuration (or the RFC 8414 OAuth metadata), check its
+    /// issuer, fetch its jwks_uri.
     #[arg(long, group = "key_source")]
     pub discover: bool,
     /// DANGEROUS: verify with the key the token itself names (its embedded jwk, or a JWKS
@@ -130,14 +131,20 @@ impl KeyArgs {
     /// Loads the key. `Ok(None)` when no key option was given. The network sources that need
     /// the token (`--discover`, `--trust-token-keys`) fail here; use [`KeyArgs::load_for`].
     pub fn load(&self) -> Result<Option<LoadedKey>, CliError> {
-        self.load_for(None, super::system_now())
+        self.load_for(None, super::system_now(), None)
     }
 
     /// Loads the key for `token` at `now` (Unix seconds): the network sources read the
-    /// token's `kid`, `iss`, `jwk` or `jku`.
-    pub fn load_for(&self, token: Option<&str>, now: f64) -> Result<Option<LoadedKey>, CliError> {
+    /// token's `kid`, `iss`, `jwk` or `jku`. `--discover` needs the issuer pinned (`iss`,
+    /// from `--iss`): the token's own `iss` alone would let the token choose the keys.
+    pub fn load_for(
+        &self,
+        token: Option<&str>,
+        now: f64,
+        iss: Option<&str>,
+    ) -> Result<Option<LoadedKey>, CliError> {
         if self.is_network() {
-            return super::remote::load(self, token, now).map(Some);
+            return super::remote::load(self, token, now, iss).map(Some);
         }
         self.load_local()
     }

@@ -25,7 +25,12 @@ pub fn net_options(args: &KeyArgs) -> NetOptions {
 }
 
 /// Loads the key from the network source in `args`, for `token`.
-pub(super) fn load(args: &KeyArgs, token: Option<&str>, now: f64) -> Result<LoadedKey, CliError> {
+pub(super) fn load(
+    args: &KeyArgs,
+    token: Option<&str>,
+    now: f64,
+    pinned_iss: Option<&str>,
+) -> Result<LoadedKey, CliError> {
     let opts = net_options(args);
     let decoded = token.map(decode);
     let header = decoded.as_ref().and_then(|d| d.header.as_ref());
@@ -48,6 +53,16 @@ pub(super) fn load(args: &KeyArgs, token: Option<&str>, now: f64) -> Result<Load
         )));
     };
     if args.discover {
+        // Discovering from whatever issuer the token names would let the token choose the
+        // keys (the jku attack by another name): the user pins the issuer they trust.
+        let Some(pinned) = pinned_iss else {
+            return Err(CliError::Usage(
+                "--discover needs the issuer you trust: add --iss https://your-issuer (the \
+                 token's iss must equal it); discovering from the token's own iss would let \
+                 the token choose its keys"
+                    .to_owned(),
+            ));
+        };
         let iss = decoded
             .claims()
             .and_then(|c| c.get("iss"))
@@ -59,6 +74,14 @@ pub(super) fn load(args: &KeyArgs, token: Option<&str>, now: f64) -> Result<Load
                         .to_owned(),
                 )
             })?;
+        if iss != pinned {
+            return Err(CliError::Usage(format!(
+                "--discover: the token's iss '{}' is not the issuer you trust ('{}'); nothing \
+                 was fetched",
+                crate::ui::text::escape_untrusted(iss),
+                crate::ui::text::escape_untrusted(pinned)
+            )));
+        }
         let (found, remote) = net::discover::discover_jwks(iss, kid, &opts, now)?;
         let note = format!(
             "discovered {} metadata at {}: its issuer equals the token's iss '{iss}'; \

@@ -678,8 +678,24 @@ fn cli_discovers_from_iss() {
     *base.lock().unwrap() = server.base();
     let dir = tempfile::tempdir().unwrap();
     let token = key.token(&server.base());
+    // Without a pinned issuer, the token would choose whose keys verify it: refused.
     let out = jwb(dir.path())
         .args(["verify", &token, "--now", "1700000100", "--discover"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--discover needs the issuer you trust"));
+    // A pinned issuer the token does not name: refused before anything is fetched.
+    let out = jwb(dir.path())
+        .args(["verify", &token, "--now", "1700000100", "--discover"])
+        .args(["--iss", "https://trusted.example"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not the issuer you trust"));
+    let out = jwb(dir.path())
+        .args(["verify", &token, "--now", "1700000100", "--discover"])
+        .args(["--iss", &server.base()])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -699,7 +715,13 @@ fn cli_discovers_from_iss() {
         &json!({"sub": "x"}),
     );
     let out = jwb(dir.path())
-        .args(["verify", &no_iss, "--discover"])
+        .args([
+            "verify",
+            &no_iss,
+            "--discover",
+            "--iss",
+            "https://trusted.example",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
