@@ -2,7 +2,6 @@
 //! strings, locate syntax errors, and find duplicate member names.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 /// A JSON syntax error with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -148,49 +147,44 @@ pub fn pretty(text: &str) -> String {
     out
 }
 
+/// Indentation stops growing here: deeper JSON (which no parser accepts anyway) would
+/// otherwise cost memory quadratic in its depth.
+const MAX_INDENT: usize = 64;
+
 fn newline(out: &mut String, depth: usize) {
     out.push('\n');
-    for _ in 0..depth {
+    for _ in 0..depth.min(MAX_INDENT) {
         out.push_str("  ");
     }
+}
+
+/// An open object or array while scanning for duplicates. Frames hold only their own names;
+/// a path is built when a duplicate is found, so deep nesting costs linear memory.
+enum Frame {
+    Object {
+        keys: HashSet<String>,
+        expect_key: bool,
+        last: String,
+    },
+    Array,
 }
 
 /// Member names that occur more than once in the same object, as `path.name` (first
 /// occurrence order, each reported once).
 pub fn duplicate_members(text: &str) -> Vec<String> {
-    enum Frame {
-        Object {
-            keys: HashSet<String>,
-            expect_key: bool,
-            path: String,
-            last: String,
-        },
-        Array {
-            path: String,
-        },
-    }
     let mut stack: Vec<Frame> = Vec::new();
     let mut dups: Vec<String> = Vec::new();
-    let mut pending_path = String::new();
     for piece in pieces(text) {
         match piece {
-            Piece::Open(b) => {
-                let path = match stack.last() {
-                    Some(Frame::Object { path, last, .. }) => join(path, last),
-                    Some(Frame::Array { path }) => format!("{path}[]"),
-                    None => std::mem::take(&mut pending_path),
-                };
-                stack.push(if b == b'{' {
-                    Frame::Object {
-                        keys: HashSet::new(),
-                        expect_key: true,
-                        path,
-                        last: String::new(),
-                    }
-                } else {
-                    Frame::Array { path }
-                });
-            }
+            Piece::Open(b) => stack.push(if b == b'{' {
+                Frame::Object {
+                    keys: HashSet::new(),
+                    expect_key: true,
+                    last: String::new(),
+                }
+            } else {
+                Frame::Array
+            }),
             Piece::Close(_) => {
                 stack.pop();
             }
@@ -200,25 +194,30 @@ pub fn duplicate_members(text: &str) -> Vec<String> {
                 }
             }
             Piece::Str(raw) => {
-                if let Some(Frame::Object {
-                    keys,
-                    expect_key,
-                    path,
-                    last,
-                }) = stack.last_mut()
-                    && *expect_key
-                {
-                    *expect_key = false;
-                    let name = serde_json::from_str::<String>(raw)
-                        .unwrap_or_else(|_| raw.trim_matches('"').to_owned());
-                    if !keys.insert(name.clone()) {
-                        let full = join(path, &name);
-                        if !dups.contains(&full) {
-                            dups.push(full);
-                        }
-                    }
-                    *last = name;
+                let Some((
+                    Frame::Object {
+                        keys,
+                        expect_key,
+                        last,
+                    },
+                    outer,
+                )) = stack.split_last_mut()
+                else {
+                    continue;
+                };
+                if !*expect_key {
+                    continue;
                 }
+                *expect_key = false;
+                let name = serde_json::from_str::<String>(raw)
+                    .unwrap_or_else(|_| raw.trim_matches('"').to_owned());
+                if !keys.insert(name.clone()) {
+                    let full = path_of(outer, &name);
+                    if !dups.contains(&full) {
+                        dups.push(full);
+                    }
+                }
+                *last = name;
             }
             Piece::Colon | Piece::Word(_) => {}
         }
@@ -226,14 +225,25 @@ pub fn duplicate_members(text: &str) -> Vec<String> {
     dups
 }
 
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
-    } else {
-        let mut s = String::with_capacity(path.len() + name.len() + 1);
-        let _ = write!(s, "{path}.{name}");
-        s
+/// `a.b[].name`: the members and arrays that lead from the top to `name`.
+fn path_of(outer: &[Frame], name: &str) -> String {
+    let mut path = String::new();
+    for frame in outer {
+        match frame {
+            Frame::Object { last, .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(last);
+            }
+            Frame::Array => path.push_str("[]"),
+        }
     }
+    if !path.is_empty() {
+        path.push('.');
+    }
+    path.push_str(name);
+    path
 }
 
 /// Maps a 1-based line and column to a byte offset in `text`, clamped to its length.
@@ -295,6 +305,18 @@ mod tests {
         assert_eq!(duplicate_members(r#"{"a":1,"\u0061":2}"#), vec!["a"]);
         // Last one wins in the parsed value.
         assert_eq!(parse(r#"{"a":1,"a":2}"#).unwrap()["a"], 2);
+    }
+
+    #[test]
+    fn deep_nesting_costs_linear_space() {
+        let deep = "[".repeat(50_000);
+        // Indentation is capped, so the pretty form stays within a constant factor.
+        assert!(pretty(&deep).len() < deep.len() * (2 * MAX_INDENT + 2));
+        let deep_objects = "{\"a\":".repeat(20_000) + "{\"k\":1,\"k\":2}";
+        let dups = duplicate_members(&deep_objects);
+        assert_eq!(dups.len(), 1);
+        assert_eq!(dups[0].len(), 20_000 * 2 + 1);
+        assert!(dups[0].ends_with("a.a.k"));
     }
 
     #[test]
