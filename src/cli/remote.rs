@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::CliError;
 use super::keys::{KeyArgs, LoadedKey};
 use crate::jose::decode::decode;
-use crate::jose::key::parse_key;
+use crate::jose::key::{KeyType, parse_key};
 use crate::net::{self, Cache, NetError, NetOptions, Policy, RemoteJwks};
 
 /// The marker put on every key the token chose itself.
@@ -131,6 +131,13 @@ fn trust_token_keys(
                 "--trust-token-keys: the header's jwk is not a JSON object".to_owned(),
             ));
         };
+        if obj.contains_key("keys") {
+            return Err(CliError::Usage(
+                "--trust-token-keys: the header's jwk holds a key set; RFC 7515 sec. 4.1.3 \
+                 allows one public key there"
+                    .to_owned(),
+            ));
+        }
         if obj.get("kty").and_then(Value::as_str) == Some("oct") {
             return Err(CliError::Usage(
                 "--trust-token-keys: the header's jwk is a symmetric 'oct' key; a secret \
@@ -146,6 +153,13 @@ fn trust_token_keys(
                 source,
             }
         })?;
+        if keys.keys.iter().any(|k| k.kind() == KeyType::Secret) {
+            return Err(CliError::Usage(
+                "--trust-token-keys: the header's jwk is a secret key; a secret carried in the \
+                 token is readable by everyone, so it proves nothing"
+                    .to_owned(),
+            ));
+        }
         return Ok(LoadedKey {
             label: format!(
                 "{TRUST_MARK}: the header's embedded jwk ({})",

@@ -793,5 +793,30 @@ fn token_named_keys_are_never_fetched_unless_trusted() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("TRUSTING A KEY CHOSEN BY THE TOKEN: the header's embedded jwk"));
+
+    // A secret is never trusted from the token, not even wrapped in a key set.
+    let secret = b"attacker-chosen-secret-0123456789";
+    let k = jwt_workbench::jose::b64::encode(secret);
+    let hs_key = jwt_workbench::jose::key::Key::from_secret(jwt_workbench::jose::key::Secret::new(
+        secret.to_vec(),
+    ));
+    for jwk in [
+        json!({"kty": "oct", "k": k}),
+        json!({"keys": [{"kty": "oct", "k": k}]}),
+    ] {
+        let header = json!({"alg": "HS256", "jwk": jwk}).to_string();
+        let token =
+            jwt_workbench::jose::sign::sign(&header, r#"{"sub":"admin"}"#, Some(&hs_key)).unwrap();
+        let out = jwb(dir.path())
+            .args(["verify", &token, "--trust-token-keys"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{jwk}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("--trust-token-keys: the header's jwk"),
+            "{stderr}"
+        );
+    }
     server.stop();
 }
