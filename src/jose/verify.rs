@@ -220,7 +220,13 @@ pub(crate) fn check(
         Err(reason) => return unverifiable(reason, Some(keys.describe())),
     };
     let candidates = chosen.as_slice();
-    if let Some(reason) = bad_length(alg, candidates[0], signature) {
+    // In a key set, keys of other sizes may be there too: only a signature that fits no key
+    // at all is the wrong length.
+    if candidates
+        .iter()
+        .all(|k| bad_length(alg, k, signature).is_some())
+        && let Some(reason) = bad_length(alg, candidates[0], signature)
+    {
         return SignatureCheck::new(
             SigStatus::Invalid,
             Some(alg_text),
@@ -329,16 +335,21 @@ fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidate
             keys.kids()
         ));
     }
-    for key in chosen.as_slice() {
-        if let Some(own) = key.jwk_alg.as_deref()
-            && own != alg.name()
-        {
-            return Err(format!(
+    // A key whose own alg differs is not a candidate (RFC 7517 sec. 4.4); it is an error only
+    // when no candidate is left.
+    let allowed = |k: &&Key| k.jwk_alg.as_deref().is_none_or(|own| own == alg.name());
+    match chosen {
+        Candidates::One(key) if allowed(&key) => Ok(chosen),
+        Candidates::Many(ref all) if all.iter().any(allowed) => Ok(Candidates::Many(
+            all.iter().copied().filter(allowed).collect(),
+        )),
+        _ => {
+            let own = chosen.as_slice()[0].jwk_alg.as_deref().unwrap_or_default();
+            Err(format!(
                 "the key's own alg '{own}' differs from the header's '{alg}' (RFC 7517 sec. 4.4)"
-            ));
+            ))
         }
     }
-    Ok(chosen)
 }
 
 fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {

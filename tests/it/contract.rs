@@ -1010,3 +1010,54 @@ fn every_finding_has_a_trigger() {
             .any(|f| f.id == "alg-unknown" && f.reference == "CVE-2015-9235")
     );
 }
+
+/// A key set of the given keys, as a JWKS would give them.
+fn jwks_of(keys: Vec<jwt_workbench::jose::key::Key>) -> KeySet {
+    KeySet {
+        keys,
+        is_jwks: true,
+    }
+}
+
+fn rsa_3072() -> KeySet {
+    use aws_lc_rs::encoding::{AsDer as _, Pkcs8V1Der};
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa3072).unwrap();
+    let der: Pkcs8V1Der<'_> = pair.as_der().unwrap();
+    parse_key(der.as_ref()).unwrap()
+}
+
+#[test]
+fn a_key_set_without_kids_tries_every_key_that_fits() {
+    // Keys of two sizes: the signature length of one must not rule out the other.
+    let big = rsa_3072();
+    let token = signed(r#"{"alg":"RS256"}"#, r#"{"sub":"x"}"#, &big);
+    let mut keys = keyset("keys/rsa.pkcs8.pem").keys;
+    keys.extend(big.keys);
+    let check = plain(&token, &jwks_of(keys));
+    assert_eq!(check.status, SigStatus::Valid, "{}", check.reason);
+
+    // A key whose own alg differs is skipped, not fatal, when another key fits.
+    let mut rs384 = keyset("keys/rsa.pkcs8.pem").keys;
+    rs384[0].jwk_alg = Some("RS384".into());
+    let signer = rsa_3072();
+    let token = signed(r#"{"alg":"RS256"}"#, r#"{"sub":"x"}"#, &signer);
+    let mut keys = rs384;
+    keys.extend(signer.keys);
+    let check = plain(&token, &jwks_of(keys));
+    assert_eq!(check.status, SigStatus::Valid, "{}", check.reason);
+
+    // When every key names another alg, that is the reason.
+    let mut only = keyset("keys/rsa.pkcs8.pem").keys;
+    only[0].jwk_alg = Some("RS384".into());
+    let token = signed(
+        r#"{"alg":"RS256"}"#,
+        r#"{"sub":"x"}"#,
+        &keyset("keys/rsa.pkcs8.pem"),
+    );
+    let check = plain(&token, &jwks_of(only));
+    assert_check(
+        &check,
+        SigStatus::Unverifiable,
+        "the key's own alg 'RS384' differs from the header's 'RS256' (RFC 7517 sec. 4.4)",
+    );
+}
