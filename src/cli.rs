@@ -274,6 +274,19 @@ pub fn parse_alg(text: &str) -> Result<Alg, String> {
     text.parse::<Alg>().map_err(|e| e.to_string())
 }
 
+/// Parses `--now`: Unix seconds, finite and within ten thousand years of 1970 either way.
+pub fn parse_unix(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if value.is_finite() && value.abs() <= 3.2e11 {
+        Ok(value)
+    } else {
+        Err(format!("'{text}' is not a usable time in Unix seconds"))
+    }
+}
+
 /// The current time in seconds since the Unix epoch; read once per run and passed down.
 pub fn system_now() -> f64 {
     SystemTime::now()

@@ -44,7 +44,12 @@ pub struct AuditArgs {
     #[arg(long = "wordlist", value_name = "FILE")]
     pub wordlists: Vec<PathBuf>,
     /// Worker threads for the secret search (default: one per core).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024)
+    )]
     pub threads: usize,
     /// Also try case variants and appended digits and years of every word.
     #[arg(long)]
@@ -56,7 +61,7 @@ pub struct AuditArgs {
     #[arg(long)]
     pub json: bool,
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
     pub now: Option<f64>,
 }
 

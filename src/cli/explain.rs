@@ -29,7 +29,7 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
     pub now: Option<f64>,
 }
 

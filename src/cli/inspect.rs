@@ -28,7 +28,7 @@ pub struct DecodeArgs {
     #[arg(long)]
     pub json: bool,
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
     pub now: Option<f64>,
 }
 
@@ -46,7 +46,7 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX")]
+    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
     pub now: Option<f64>,
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]

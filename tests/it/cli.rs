@@ -970,3 +970,30 @@ fn explain_escapes_what_the_token_carries() {
     assert!(!out.contains('\u{1b}'), "an ESC reached the output");
     assert!(out.contains("\\u{1b}[31mred"), "{out}");
 }
+
+#[test]
+fn unusable_now_and_thread_counts_are_usage_errors() {
+    for now in ["-inf", "NaN", "inf", "1e300", "soon"] {
+        let out = jwb()
+            .args([
+                "verify",
+                "--secret",
+                SECRET,
+                &format!("--now={now}"),
+                "a.b.c",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "--now {now}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(now),
+            "--now {now}"
+        );
+    }
+    let out = jwb()
+        .args(["audit", "--threads", "100000", "a.b.c"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("100000"));
+}
