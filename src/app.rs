@@ -510,6 +510,7 @@ impl App {
             search_generation: 0,
             weak_secret: None,
         };
+        let key_given = secret.is_some() || keys.is_some();
         if let Some(secret) = secret {
             app.set_secret_field(&secret);
         }
@@ -524,7 +525,10 @@ impl App {
             }
         } else {
             let example = demo_token(now);
-            app.set_secret_field(&Secret::from_utf8(DEMO_SECRET));
+            // The example's own secret, unless the user brought a key for tokens to come.
+            if !key_given {
+                app.set_secret_field(&Secret::from_utf8(DEMO_SECRET));
+            }
             app.set_token(&example);
             app.message = Some((
                 "the built-in example: paste a token (p or your terminal's paste) to start"
@@ -785,12 +789,12 @@ impl App {
         };
         match (self.editing, self.focus) {
             (true, Focus::Header) => {
-                self.header.insert_str(editor::visible(text));
+                self.header.insert_str(editor::visible_json(text));
                 self.mode = Mode::Sign;
                 self.recompute_from_parts();
             }
             (true, Focus::Payload) => {
-                self.payload.insert_str(editor::visible(text));
+                self.payload.insert_str(editor::visible_json(text));
                 self.mode = Mode::Sign;
                 self.recompute_from_parts();
             }
@@ -863,7 +867,7 @@ impl App {
 
     /// Replaces the token (a paste or the launch token): verify mode, kept as the original.
     fn set_token(&mut self, text: &str) {
-        self.token_text = editor::visible(text);
+        self.token_text = editor::visible_token(text);
         self.original = Some(self.token_text.clone());
         self.mode = Mode::Verify;
         self.scroll = [0; 5];

@@ -150,7 +150,7 @@ pub fn with_alg(header_text: &str, alg: Alg) -> Result<String, String> {
         Ok(Value::Object(mut m)) => {
             m.insert("alg".to_owned(), Value::String(alg.name().to_owned()));
             let compact = serde_json::to_string(&m).map_err(|e| e.to_string())?;
-            Ok(editor::visible(&json::pretty(&compact)))
+            Ok(editor::visible_json(&json::pretty(&compact)))
         }
         Ok(_) => Err("the header must be a JSON object to hold an alg".to_owned()),
         Err(e) => Err(format!("fix the header JSON first ({e})")),
@@ -202,7 +202,7 @@ fn key_for(keys: Option<&KeySet>, alg: Option<Alg>) -> Option<&Key> {
 /// A text for an editor: the payload as pretty JSON, text, or a hex dump.
 fn payload_view(content: Option<&Content>) -> String {
     match content {
-        Some(Content::Json { text, .. }) => editor::visible(&json::pretty(text)),
+        Some(Content::Json { text, .. }) => editor::visible_json(&json::pretty(text)),
         Some(Content::Text(text)) => editor::visible(text),
         Some(Content::Binary(bytes)) => {
             let mut out = String::from("(not UTF-8: shown as hex)\n");
@@ -250,7 +250,7 @@ impl App {
         let header = decoded
             .header_text
             .as_deref()
-            .map(|t| editor::visible(&json::pretty(t)))
+            .map(|t| editor::visible_json(&json::pretty(t)))
             .unwrap_or_default();
         let payload = payload_view(decoded.payload.as_ref());
         self.derived.header_error = editor_error(&decoded, Segment::Header, &header);

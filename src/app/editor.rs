@@ -18,6 +18,39 @@ pub fn visible(text: &str) -> String {
         .join("\n")
 }
 
+/// JSON text for an editor. Characters JSON allows raw in strings but a terminal must not
+/// see (DEL, C1, bidi controls, line separators) become JSON escapes (`\u202e`), which parse
+/// back to the same value, so editing and re-encoding still work. C0 controls, which JSON
+/// never allows raw, are written out as [`visible`] does, so invalid JSON stays invalid.
+/// Tabs become spaces (they can only be white space in valid JSON).
+pub fn visible_json(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for c in text.replace("\r\n", "\n").chars() {
+        match c {
+            '\n' => out.push('\n'),
+            '\t' => out.push_str("  "),
+            c if u32::from(c) < 0x20 => out.push_str(&escape_untrusted(c.encode_utf8(&mut [0; 4]))),
+            c if crate::ui::text::needs_escape(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The token for its editor: white space, which extraction removes anyway, becomes plain
+/// spaces (so a pasted `Authorization:<TAB>Bearer ...` still decodes); anything else that
+/// could act on the terminal is written out.
+pub fn visible_token(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    escape_untrusted(&spaced).into_owned()
+}
+
 fn plain(mut area: TextArea<'static>) -> TextArea<'static> {
     area.set_cursor_line_style(Style::new());
     area.set_cursor_style(Style::new().add_modifier(Modifier::REVERSED));

@@ -704,3 +704,63 @@ fn help_scrolls_from_the_top_and_never_above_it() {
     app.update(Action::ToggleHelp, NOW);
     assert_eq!(app.help_scroll, 0, "the help opens at its top");
 }
+
+#[test]
+fn pasted_white_space_and_raw_bidi_characters_keep_their_meaning() {
+    let secret = "paste-secret-paste-secret-0123456789";
+    // A header pasted with a tab still decodes: white space is what extraction removes.
+    let token = hs256(r#"{"sub":"a","exp":1700000600}"#, secret);
+    let mut app = App::new(
+        LaunchOptions {
+            secret: Some(Secret::from_utf8(secret)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    app.update(
+        Action::Paste(format!("Authorization:\tBearer {token}\n")),
+        NOW,
+    );
+    assert!(
+        app.derived.decoded.errors.is_empty(),
+        "{:?}",
+        app.derived.decoded.errors
+    );
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+
+    // A raw U+202E is legal inside a JSON string: the editor shows it as a JSON escape, so an
+    // edit elsewhere re-encodes valid JSON with the same value.
+    let token = hs256("{\"n\":\"a\u{202e}b\",\"x\":1}", secret);
+    app.update(Action::Paste(token), NOW);
+    assert!(
+        app.payload_text().contains("\\u202e"),
+        "{}",
+        app.payload_text()
+    );
+    assert!(!app.payload_text().contains('\u{202e}'));
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::Down)), NOW);
+    app.update(Action::Edit(key(K::End)), NOW);
+    app.update(Action::Edit(ch('2')), NOW);
+    app.update(Action::StopEdit, NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert!(
+        app.derived.payload_error.is_none(),
+        "{:?}",
+        app.derived.payload_error
+    );
+    let claims = app.derived.decoded.claims().expect("claims");
+    assert_eq!(claims["n"], "a\u{202e}b");
+    assert_eq!(claims["x"], 12);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+}
