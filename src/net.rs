@@ -19,8 +19,7 @@ use crate::jose::key::{KeySet, parse_key};
 pub use cache::Cache;
 pub use fetch::{Fetched, Policy};
 
-/// Members of a JWK that hold private or secret material (RFC 7518 sec. 6).
-pub const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+pub use crate::jose::key::PRIVATE_MEMBERS;
 
 /// Why keys could not be had from the network. Every message names the URL.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -94,6 +94,16 @@ pub enum Base64Error {
 }
 
 impl Base64Error {
+    /// The error without the offending character, for secret material: where, not what.
+    pub fn redacted(&self) -> String {
+        match self {
+            Base64Error::InvalidChar { offset, .. } => {
+                format!("a character that is not base64url (offset {offset})")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// Byte offset of the problem within the segment, when there is one.
     pub fn offset(&self) -> Option<usize> {
         match self {
@@ -112,7 +122,8 @@ pub fn decode_lenient(text: &str) -> Result<(Vec<u8>, Vec<Deviation>), Base64Err
         return Ok((bytes, Vec::new()));
     }
     let mut deviations = Vec::new();
-    let mut normal = String::with_capacity(text.len());
+    // The text may be a secret: the normalised copy is wiped when dropped.
+    let mut normal = zeroize::Zeroizing::new(String::with_capacity(text.len()));
     let mut padding_from = None;
     for (offset, ch) in text.char_indices() {
         match ch {
@@ -148,7 +159,7 @@ pub fn decode_lenient(text: &str) -> Result<(Vec<u8>, Vec<Deviation>), Base64Err
     let bytes = LENIENT
         .decode(&normal)
         .map_err(|_| Base64Error::Length { len: normal.len() })?;
-    if encode(&bytes) != normal {
+    if encode(&bytes) != *normal {
         deviations.push(Deviation::TrailingBits);
     }
     Ok((bytes, deviations))

@@ -16,6 +16,10 @@ use super::alg::{Alg, Curve, Family};
 use super::b64;
 use der::KeyAlgorithm;
 
+/// JWK members that hold private or secret key material (RFC 7518 sec. 6.2.2, 6.3.2, 6.4.1;
+/// RFC 8037 sec. 2).
+pub const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "k", "oth"];
+
 /// An HMAC secret. Zeroized when dropped; its `Debug` shows only the length.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Zeroizing<Vec<u8>>);
@@ -39,7 +43,7 @@ impl Secret {
             .map(|(bytes, _)| Secret::new(bytes))
             .map_err(|e| KeyError::Base64 {
                 what: "secret",
-                detail: e.to_string(),
+                detail: e.redacted(),
             })
     }
 

@@ -63,7 +63,15 @@ fn bytes(obj: &Map<String, Value>, name: &'static str) -> Result<Zeroizing<Vec<u
     let text = member(obj, name)?;
     b64::decode_lenient(text)
         .map(|(b, _)| Zeroizing::new(b))
-        .map_err(|e| KeyError::Jwk(format!("member '{name}': {e}")))
+        .map_err(|e| {
+            // Private members are secret: say where they break, never what they hold.
+            let detail = if super::PRIVATE_MEMBERS.contains(&name) {
+                e.redacted()
+            } else {
+                e.to_string()
+            };
+            KeyError::Jwk(format!("member '{name}': {detail}"))
+        })
 }
 
 fn parse_one(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {

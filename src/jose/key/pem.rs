@@ -45,10 +45,16 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Block>, KeyError> {
                     "'-----BEGIN {label}-----' has no '-----END {label}-----' line"
                 )));
             }
+            // The body may be a private key: say where it breaks, not which character.
             let der = STANDARD.decode(body.as_bytes()).map_err(|e| {
-                KeyError::Pem(format!(
-                    "the body of the '{label}' block is not Base64: {e}"
-                ))
+                let at = match e {
+                    base64::DecodeError::InvalidByte(offset, _)
+                    | base64::DecodeError::InvalidLastSymbol(offset, _) => {
+                        format!(" (at offset {offset} of the body)")
+                    }
+                    _ => String::new(),
+                };
+                KeyError::Pem(format!("the body of the '{label}' block is not Base64{at}"))
             })?;
             blocks.push(Block {
                 label: label.to_owned(),
