@@ -497,7 +497,7 @@ fn secrets_in_every_spelling_are_the_same_key() {
     let bad = Secret::from_base64("abc!").unwrap_err();
     assert_eq!(
         bad.to_string(),
-        "secret is not valid Base64: '!' is not base64url (offset 3)"
+        "secret is not valid Base64: a character that is not base64url (offset 3)"
     );
 }
 
