@@ -11,7 +11,7 @@ pub use wordlist::{LineChunk, Wordlist, WordlistError};
 
 use crate::jose::b64::hex;
 use crate::jose::finding::{Finding, Severity};
-use crate::ui::text::escape_untrusted;
+use crate::untrusted::escape_untrusted;
 
 /// The High finding for an HMAC secret found by a search, shared by `jwb audit` and the
 /// workbench so both say the same thing.

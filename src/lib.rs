@@ -11,4 +11,5 @@ pub mod net;
 pub mod teach;
 pub mod tui;
 pub mod ui;
+pub mod untrusted;
 pub mod workbench;

@@ -3,7 +3,7 @@
 use ratatui::style::{Modifier, Style};
 use ratatui_textarea::{TextArea, WrapMode};
 
-use crate::ui::text::escape_untrusted;
+use crate::untrusted::escape_untrusted;
 
 /// The character shown in place of each character of a masked key.
 pub const MASK: char = '•';
@@ -31,7 +31,7 @@ pub fn visible_json(text: &str) -> String {
             '\n' => out.push('\n'),
             '\t' => out.push_str("  "),
             c if u32::from(c) < 0x20 => out.push_str(&escape_untrusted(c.encode_utf8(&mut [0; 4]))),
-            c if crate::ui::text::needs_escape(c) => {
+            c if crate::untrusted::needs_escape(c) => {
                 let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
             c => out.push(c),

@@ -126,7 +126,7 @@ impl App {
         let Some(hash) = HmacHash::from_alg(alg) else {
             return self.refuse(&format!(
                 "{} is not HMAC (HS256/384/512): there is no shared secret to guess",
-                crate::ui::text::escape_untrusted(alg)
+                crate::untrusted::escape_untrusted(alg)
             ));
         };
         let (Some(input), Some(signature)) = (d.signing_input(), d.signature()) else {

@@ -446,7 +446,7 @@ fn control_characters_never_enter_an_editor() {
     assert!(
         !app.payload_text()
             .chars()
-            .any(|c| c != '\n' && crate::ui::text::needs_escape(c))
+            .any(|c| c != '\n' && crate::untrusted::needs_escape(c))
     );
 }
 

@@ -78,8 +78,8 @@ pub(super) fn load(
             return Err(CliError::Usage(format!(
                 "--discover: the token's iss '{}' is not the issuer you trust ('{}'); nothing \
                  was fetched",
-                crate::ui::text::escape_untrusted(iss),
-                crate::ui::text::escape_untrusted(pinned)
+                crate::untrusted::escape_untrusted(iss),
+                crate::untrusted::escape_untrusted(pinned)
             )));
         }
         let (found, remote) = net::discover::discover_jwks(iss, kid, &opts, now)?;

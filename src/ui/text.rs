@@ -10,8 +10,7 @@
 //! - [`countdown`] is the ticking form, fixed width within each range so it does not jitter:
 //!   `04:12` under an hour, `1h 02:03` under a day, then `3d 4h`.
 
-use std::borrow::Cow;
-use std::fmt::{Display, Write as _};
+use std::fmt::Display;
 
 use chrono::{DateTime, TimeZone, Utc};
 use ratatui::style::Style;
@@ -19,47 +18,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 
-/// Whether `c` must not reach the terminal as itself: a control character (C0, DEL, C1, which
-/// includes ESC and CSI), a bidi embedding, override, isolate or mark, or a line/paragraph
-/// separator.
-pub fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// `s` with every character that [`needs_escape`] written as `\u{1b}` (lowercase hex).
-///
-/// Borrows when there is nothing to escape. A backslash is left as it is, so `\u{1b}` typed
-/// literally looks the same as an escaped ESC: the point is that no character can act on the
-/// terminal, not that the rendering can be parsed back.
-pub fn escape_untrusted(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        push_escaped(&mut out, c);
-    }
-    Cow::Owned(out)
-}
-
-fn push_escaped(out: &mut String, c: char) {
-    if needs_escape(c) {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-    } else {
-        out.push(c);
-    }
-}
+pub use crate::untrusted::{escape_untrusted, needs_escape, push_escaped};
 
 /// `s` as spans in `style`, with each escaped character as its own span in `escape_style`, so
 /// the reader can see which parts were not literally there.
@@ -275,6 +234,7 @@ mod tests {
     use super::*;
     use chrono::FixedOffset;
     use proptest::prelude::*;
+    use std::borrow::Cow;
 
     fn text_of(line: &Line) -> String {
         line.spans.iter().map(|s| s.content.as_ref()).collect()
