@@ -212,8 +212,9 @@ fn paste_verify_edit_shift_clock_and_quit() {
     );
 }
 
-#[test]
-fn sigterm_restores_the_terminal() {
+/// Starts jwb in the foreground of a 100x30 terminal, running `after` once it exits, and
+/// returns the terminal and jwb's pid once the workbench is on screen.
+fn jwb_with_pid(after: &str) -> (Tmux, String) {
     let jwb = env!("CARGO_BIN_EXE_jwb");
     let dir = tempfile::tempdir().expect("tempdir");
     let pid_file = dir.path().join("pid");
@@ -222,14 +223,22 @@ fn sigterm_restores_the_terminal() {
         100,
         30,
         &format!(
-            "sh -c 'echo $$ > {}; exec {jwb}'; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo DONE; sleep 30",
+            "sh -c 'echo $$ > {}; exec {jwb}'{after}",
             pid_file.display()
         ),
     );
     tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
     let pid = std::fs::read_to_string(&pid_file).expect("pid file");
+    (tmux, pid.trim().to_owned())
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let (tmux, pid) = jwb_with_pid(
+        "; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo DONE; sleep 30",
+    );
     let killed = Command::new("kill")
-        .args(["-TERM", pid.trim()])
+        .args(["-TERM", &pid])
         .status()
         .expect("kill");
     assert!(killed.success());
@@ -247,17 +256,8 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn closing_the_terminal_ends_jwb() {
-    let jwb = env!("CARGO_BIN_EXE_jwb");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let pid_file = dir.path().join("pid");
-    let tmux = Tmux::start(
-        100,
-        30,
-        &format!("sh -c 'echo $$ > {}; exec {jwb}'", pid_file.display()),
-    );
-    tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
-    let pid = std::fs::read_to_string(&pid_file).expect("pid file");
-    let proc_dir = std::path::PathBuf::from(format!("/proc/{}", pid.trim()));
+    let (tmux, pid) = jwb_with_pid("");
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
     assert!(proc_dir.exists());
     // The terminal goes away (SIGHUP, then end of input): jwb must exit, not spin on it.
     drop(tmux);
