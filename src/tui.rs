@@ -21,8 +21,9 @@ use crossterm::{cursor, execute};
 use ratatui::Frame;
 use ratatui::backend::CrosstermBackend;
 
-/// The ratatui terminal type this module drives.
-pub type Backend = CrosstermBackend<Stdout>;
+/// The ratatui terminal type this module drives; on a 16-colour terminal its writer turns
+/// crossterm's 256-colour codes for the named colours into basic SGR codes.
+pub type Backend = CrosstermBackend<crate::color_depth::Sgr16<Stdout>>;
 
 /// Whether the terminal is currently in our modes; makes [`restore`] idempotent.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -112,6 +113,12 @@ impl Tui {
     /// `tick` is the countdown period; ticks fall on whole multiples of it in wall-clock time,
     /// so a one-second tick changes "04:12" to "04:11" when the second really changes.
     pub fn new(tick: Duration) -> io::Result<Self> {
+        Self::with_mouse(tick, true)
+    }
+
+    /// [`Tui::new`], with mouse capture only when `mouse` (the configuration's `mouse`): without
+    /// it the terminal's own text selection works.
+    pub fn with_mouse(tick: Duration, mouse: bool) -> io::Result<Self> {
         if !stdout_is_terminal() {
             return Err(io::Error::other("standard output is not a terminal"));
         }
@@ -124,11 +131,17 @@ impl Tui {
                 io::stdout(),
                 EnterAlternateScreen,
                 EnableBracketedPaste,
-                EnableMouseCapture,
                 cursor::Hide
-            )
+            )?;
+            if mouse {
+                execute!(io::stdout(), EnableMouseCapture)?;
+            }
+            Ok(())
         });
-        let terminal = started.and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
+        let sixteen =
+            crate::color_depth::ColorDepth::detect() == crate::color_depth::ColorDepth::Ansi16;
+        let writer = crate::color_depth::Sgr16::new(io::stdout(), sixteen);
+        let terminal = started.and_then(|()| ratatui::Terminal::new(Backend::new(writer)));
         let tick = tick.max(Duration::from_millis(10));
         match terminal {
             Ok(terminal) => Ok(Self {

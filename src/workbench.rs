@@ -82,15 +82,32 @@ impl SearchJob {
     }
 }
 
+/// The configuration file's look and feel: theme and part colours fitted to the terminal,
+/// the clock for dates, and what to say about the file (an error or warnings) at the start.
+fn apply_config(app: &mut App, config: &crate::config::Loaded) {
+    let settings = &config.config;
+    app.theme = Theme::detect()
+        .with_part_colors(&settings.colors)
+        .fitted(crate::color_depth::ColorDepth::detect());
+    if settings.times == Some(crate::config::Times::Utc) {
+        app.zone = chrono::FixedOffset::east_opt(0)
+            .map_or(crate::app::Zone::System, crate::app::Zone::Fixed);
+    }
+    if let Some(message) = config.message() {
+        app.message = Some((message, Tone::Error));
+    }
+}
+
 /// Opens the workbench on the terminal and runs it until the user quits.
-pub fn run(opts: LaunchOptions) -> io::Result<()> {
-    let mut tui = Tui::new(TICK)?;
+pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()> {
+    let settings = &config.config;
+    let mut tui = Tui::with_mouse(TICK, settings.mouse.unwrap_or(true))?;
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
     let mut startup =
         (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
     let mut app = App::new(opts, unix_now());
-    app.theme = Theme::detect();
+    apply_config(&mut app, config);
     let mut clipboard = Clipboard::new();
     tui.draw(|frame, _| ui::draw(frame, &app))?;
     // Network fetches run on worker threads and answer here; the UI never waits for them.

@@ -31,6 +31,9 @@ pub struct ExplainArgs {
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
     #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
     pub now: Option<f64>,
+    /// Print the steps as one JSON object (schema: assets/schema/explain.json).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `jwb explain`: always exit 0 once the walkthrough is printed, whatever it found.
@@ -57,8 +60,15 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         ..ClaimOptions::default()
     };
     let report = inspect(&token, keys.as_ref(), opts, &claims);
-    let text = to_text(&anatomy(&report, keys.as_ref(), args.alg));
+    let steps = anatomy(&report, keys.as_ref(), args.alg);
     let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        let value = super::explain_json::explain_json(&report, &steps);
+        super::output::write_json(&mut out, &value, true).map_err(CliError::output)?;
+        out.flush().map_err(CliError::output)?;
+        return Ok(Outcome::Valid);
+    }
+    let text = to_text(&steps);
     for line in text.lines() {
         // The walkthrough quotes the token; nothing in it may act on the terminal.
         writeln!(out, "{}", escape_untrusted(line)).map_err(CliError::output)?;

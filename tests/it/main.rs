@@ -3,9 +3,11 @@
 mod audit;
 mod cli;
 mod contract;
+mod docs;
 mod e2e_tmux;
 mod keys;
 mod net;
 mod props;
 mod rfc_vectors;
+mod screenshots;
 mod tui_snapshots;
