@@ -7,6 +7,7 @@ mod docs;
 mod e2e_tmux;
 mod keys;
 mod net;
+mod net_trust;
 mod props;
 mod rfc_vectors;
 mod screenshots;
