@@ -12,7 +12,7 @@ use ratatui::text::Span;
 /// Width of one cell in SVG user units.
 const CELL_W: u32 = 9;
 /// Height of one cell.
-const CELL_H: u32 = 19;
+const CELL_H: u32 = 17;
 /// Font size, chosen so a monospace glyph fills a cell's width.
 const FONT_SIZE: u32 = 15;
 /// The margin around the grid.
@@ -127,7 +127,7 @@ pub fn to_svg(buffer: &Buffer, title: &str, palette: &Palette) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="{}">"#,
         {
             let mut t = String::new();
             escape(title, &mut t);
@@ -190,12 +190,17 @@ fn texts(out: &mut String, cells: &[(u16, &Cell)], row: u16, palette: &Palette) 
         while end < cells.len() && look(cells[end].1, palette) == first {
             end += 1;
         }
-        // Trailing blanks draw nothing: leave them out of the text.
+        // Leading and trailing blanks draw nothing (the background is drawn apart): leave them
+        // out, since SVG renderers may collapse white space at the ends of a text.
         let mut last = end;
         while last > start && cells[last - 1].1.symbol().trim().is_empty() {
             last -= 1;
         }
-        let run = &cells[start..last];
+        let mut first_drawn = start;
+        while first_drawn < last && cells[first_drawn].1.symbol().trim().is_empty() {
+            first_drawn += 1;
+        }
+        let run = &cells[first_drawn..last];
         let text: String = run.iter().map(|(_, c)| c.symbol()).collect();
         if !text.trim().is_empty() {
             let mut class = Vec::new();
@@ -230,7 +235,13 @@ fn texts(out: &mut String, cells: &[(u16, &Cell)], row: u16, palette: &Palette) 
                     xs.push(' ');
                 }
                 let _ = write!(xs, "{}", px(*col));
-                escape(symbol, &mut body);
+                // A space inside the text is written as a no-break space, which no renderer
+                // collapses, so every later character keeps its own position.
+                if symbol == " " {
+                    body.push('\u{a0}');
+                } else {
+                    escape(symbol, &mut body);
+                }
                 // A cluster of several chars (an emoji with a modifier) takes one position;
                 // pad the list so every later char keeps its own.
                 for _ in 1..symbol.chars().count() {
@@ -263,21 +274,33 @@ mod tests {
         assert!(svg.starts_with("<svg "), "{svg}");
         assert!(svg.contains(r#"aria-label="t &amp; u""#), "{svg}");
         assert!(
-            svg.contains(r##"<text x="10 19 28" y="25" fill="#cd3131">a&lt;b</text>"##),
+            svg.contains(r##"<text x="10 19 28" y="23" fill="#cd3131">a&lt;b</text>"##),
             "{svg}"
         );
         assert!(
-            svg.contains(r##"<rect x="10" y="10" width="27" height="19" fill="#2472c8"/>"##),
+            svg.contains(r##"<rect x="10" y="10" width="27" height="17" fill="#2472c8"/>"##),
             "{svg}"
         );
         assert!(svg.contains(r#"class="b">ok</text>"#), "{svg}");
         // Reverse video: the default colours swapped.
         assert!(
-            svg.contains(r##"<rect x="10" y="29" width="9" height="19" fill="#d0d0d0"/>"##),
+            svg.contains(r##"<rect x="10" y="27" width="9" height="17" fill="#d0d0d0"/>"##),
             "{svg}"
         );
         assert!(svg.contains(r##"fill="#1c1c1c">x</text>"##), "{svg}");
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn blanks_keep_their_columns() {
+        let mut buf = Buffer::empty(Rect::new(0, 0, 6, 1));
+        buf.set_string(0, 0, " a  b ", Style::new());
+        let svg = to_svg(&buf, "s", &DARK);
+        // No leading or trailing blank; the inner ones as no-break spaces, one per column.
+        assert!(
+            svg.contains("<text x=\"19 28 37 46\" y=\"23\" fill=\"#d0d0d0\">a\u{a0}\u{a0}b</text>"),
+            "{svg}"
+        );
     }
 
     #[test]
@@ -287,7 +310,7 @@ mod tests {
         let svg = to_svg(&buf, "w", &DARK);
         // '日' takes columns 0 and 1; 'x' sits at column 2.
         assert!(
-            svg.contains(r##"<text x="10 28" y="25" fill="#d0d0d0">日x</text>"##),
+            svg.contains(r##"<text x="10 28" y="23" fill="#d0d0d0">日x</text>"##),
             "{svg}"
         );
     }
