@@ -136,7 +136,7 @@ fn paragraphs(roff: &mut Roff, text: &str) {
 fn exit_status(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
     for (title, help) in [
-        ("decode, verify, explain:", EXIT_STATUS_HELP),
+        ("decode, verify:", EXIT_STATUS_HELP),
         ("audit:", AUDIT_EXIT_STATUS_HELP),
     ] {
         roff.text([bold(title)]);
@@ -190,8 +190,8 @@ const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "SSL_CERT_FILE, SSL_CERT_DIR",
-        "Extra certificate authorities trusted for key fetches, besides the platform's store \
-         and the bundled roots.",
+        "Certificates trusted for key fetches instead of the platform's store (as for \
+         OpenSSL); the bundled Mozilla roots are trusted as well.",
     ),
     ("JWB_CACHE_DIR", "Where fetched key sets are cached."),
 ];
