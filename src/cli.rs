@@ -216,6 +216,16 @@ pub enum CliError {
     /// Standard input could not be read.
     #[error("cannot read standard input: {0}")]
     Stdin(io::Error),
+    /// Standard input holds more than any token could need.
+    #[error(
+        "{what} is larger than {limit} bytes (16 MiB): no token is that large; nothing was verified"
+    )]
+    InputTooLarge {
+        /// What was read.
+        what: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Input that must be text is not UTF-8.
     #[error("{what} is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 {
@@ -385,19 +395,33 @@ pub fn token_source(arg: Option<&str>) -> Result<Option<String>, CliError> {
     }
 }
 
-/// All of standard input, as UTF-8 text.
+/// Largest standard input read as a token (or JSON), as for files: a token is never near it.
+pub const MAX_STDIN: usize = 16 * 1024 * 1024;
+
+/// All of standard input (at most [`MAX_STDIN`] bytes), as UTF-8 text.
 pub fn read_stdin_text() -> Result<String, CliError> {
+    read_text(io::stdin().lock(), "standard input")
+}
+
+/// All of `input` (at most [`MAX_STDIN`] bytes), as UTF-8 text without its final newlines.
+pub fn read_text(input: impl io::Read, what: &str) -> Result<String, CliError> {
     let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
+    input
+        .take(MAX_STDIN as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(CliError::Stdin)?;
+    if bytes.len() > MAX_STDIN {
+        return Err(CliError::InputTooLarge {
+            what: what.to_owned(),
+            limit: MAX_STDIN,
+        });
+    }
     // The newline `echo` and editors end the input with is not part of the token.
     while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         bytes.pop();
     }
     String::from_utf8(bytes).map_err(|e| CliError::NotUtf8 {
-        what: "standard input".to_owned(),
+        what: what.to_owned(),
         offset: e.utf8_error().valid_up_to(),
     })
 }
