@@ -117,6 +117,22 @@ pub struct WorkbenchArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
+    /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// Colours for a dark or a light terminal background; T toggles them in the workbench.
+    #[arg(long, value_name = "THEME", value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
+}
+
+/// The colour themes of the workbench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ThemeArg {
+    /// For a dark terminal background.
+    #[default]
+    Dark,
+    /// For a light terminal background.
+    Light,
 }
 
 impl WorkbenchArgs {
@@ -373,6 +389,12 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         iss: args.iss.clone(),
         leeway: args.leeway,
         net: remote::net_options(&args.key),
+        keymap: crate::app::KeyMap::default(),
+        mouse: !args.no_mouse,
+        appearance: match args.theme {
+            ThemeArg::Dark => crate::app::Appearance::Dark,
+            ThemeArg::Light => crate::app::Appearance::Light,
+        },
     };
     crate::workbench::run(options).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
