@@ -643,6 +643,41 @@ pub fn reencrypt(
     Err(JweError::DecryptionFailed)
 }
 
+/// Content decryption alone (RFC 7518 sec. 5), for a known content key: what a JWE's last
+/// four parts hold once the key is recovered. The one error is [`JweError::DecryptionFailed`].
+pub fn open_content(
+    enc: Enc,
+    cek: &[u8],
+    iv: &[u8],
+    ciphertext: &[u8],
+    tag: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, JweError> {
+    content::open(enc, cek, iv, ciphertext, tag, aad).map_err(|_| JweError::DecryptionFailed)
+}
+
+/// Content encryption alone with a given IV, giving the ciphertext and the tag. An IV must
+/// never be used twice with one key: this is for test vectors and explanations; tokens are
+/// built by [`encrypt`], which draws a fresh IV.
+pub fn seal_content(
+    enc: Enc,
+    cek: &[u8],
+    iv: &[u8],
+    plaintext: &[u8],
+    aad: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>), JweError> {
+    if cek.len() != enc.key_len() || iv.len() != enc.iv_len() {
+        return Err(JweError::Encrypt(format!(
+            "{enc} needs a {}-byte key and a {}-byte IV",
+            enc.key_len(),
+            enc.iv_len()
+        )));
+    }
+    content::seal_with_iv(enc, cek, iv.to_vec(), plaintext, aad)
+        .map(|s| (s.ciphertext, s.tag))
+        .map_err(|_| JweError::Encrypt(format!("{enc} encryption failed")))
+}
+
 /// The findings about a JWE's protected header: an unknown or risky `alg`, `enc` or `zip`.
 /// Used in place of the JWS header findings, which would call `dir` an unknown algorithm.
 pub fn header_findings(header: &Map<String, Value>) -> Vec<Finding> {
