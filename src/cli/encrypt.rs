@@ -123,8 +123,8 @@ fn recipient(args: &EncryptArgs) -> Result<(JweKey, KeyAlg, Enc), CliError> {
                 "Auth.js session cookies use alg 'dir'".to_owned(),
             ));
         }
-        let derived = authjs::authjs_key(secret.as_bytes(), &args.cookie_name, enc)
-            .ok_or_else(|| {
+        let derived =
+            authjs::authjs_key(secret.as_bytes(), &args.cookie_name, enc).ok_or_else(|| {
                 CliError::Usage(format!(
                     "Auth.js derives keys for A256CBC-HS512 and A256GCM, not {enc}"
                 ))
@@ -154,7 +154,12 @@ fn recipient(args: &EncryptArgs) -> Result<(JweKey, KeyAlg, Enc), CliError> {
         let key = keys
             .keys
             .into_iter()
-            .find(|k| args.key.kid.as_ref().is_none_or(|kid| k.kid.as_ref() == Some(kid)))
+            .find(|k| {
+                args.key
+                    .kid
+                    .as_ref()
+                    .is_none_or(|kid| k.kid.as_ref() == Some(kid))
+            })
             .ok_or_else(|| CliError::Usage(format!("no key in '{label}' fits")))?;
         return Ok((key, alg, enc));
     }
@@ -197,8 +202,7 @@ fn signing_keys(args: &EncryptArgs) -> Result<Option<KeySet>, CliError> {
 
 /// Signs the claims set into a JWS, the inner token of a sign-then-encrypt JWE.
 fn sign_payload(payload: &str, keys: &KeySet, alg: Option<Alg>) -> Result<String, CliError> {
-    json::parse(payload)
-        .map_err(|e| CliError::Usage(format!("payload: invalid JSON: {e}")))?;
+    json::parse(payload).map_err(|e| CliError::Usage(format!("payload: invalid JSON: {e}")))?;
     let key: &Key = keys
         .keys
         .iter()
@@ -217,7 +221,11 @@ fn sign_payload(payload: &str, keys: &KeySet, alg: Option<Alg>) -> Result<String
     if let Some(kid) = &key.kid {
         header.insert("kid".into(), Value::String(kid.clone()));
     }
-    Ok(sign(&Value::Object(header).to_string(), payload, Some(key))?)
+    Ok(sign(
+        &Value::Object(header).to_string(),
+        payload,
+        Some(key),
+    )?)
 }
 
 /// Reads a text argument: literal text, `@FILE`, or `-` for standard input.

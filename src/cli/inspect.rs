@@ -155,7 +155,11 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
 }
 
 /// A JWE given with a key is decrypted and judged over both layers (`cli/jwe.rs`).
-fn verify_jwe(args: &VerifyArgs, input: Option<&str>, now: f64) -> Result<Option<Outcome>, CliError> {
+fn verify_jwe(
+    args: &VerifyArgs,
+    input: Option<&str>,
+    now: f64,
+) -> Result<Option<Outcome>, CliError> {
     let Some(input) = input else {
         return Ok(None);
     };

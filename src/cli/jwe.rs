@@ -137,7 +137,12 @@ pub fn run(req: &Request<'_>) -> Result<Option<Outcome>, CliError> {
         Mode::Verify => view.outcome,
         // `decode` says whether the token could be read, not whether it holds.
         Mode::Decode => match (&view.decrypted, &view.error) {
-            (Some(_), _) if view.inner.as_ref().is_some_and(|r| !r.decoded.errors.is_empty()) => {
+            (Some(_), _)
+                if view
+                    .inner
+                    .as_ref()
+                    .is_some_and(|r| !r.decoded.errors.is_empty()) =>
+            {
                 Outcome::Malformed
             }
             (Some(_), _) => Outcome::Valid,
@@ -211,10 +216,7 @@ fn open(req: &Request<'_>, parsed: &Jwe, stripped: &[Stripped]) -> Result<View, 
         view.inner = Some(report);
     } else {
         let claims_value = text.and_then(|t| json::parse(t).ok());
-        let claims = check_claims(
-            claims_value.as_ref().and_then(Value::as_object),
-            req.claims,
-        );
+        let claims = check_claims(claims_value.as_ref().and_then(Value::as_object), req.claims);
         view.outcome = if claims.is_valid() {
             Outcome::Valid
         } else {
@@ -237,9 +239,7 @@ fn open(req: &Request<'_>, parsed: &Jwe, stripped: &[Stripped]) -> Result<View, 
 
 fn looks_like_jws(text: &str) -> bool {
     let t = text.trim();
-    t.starts_with("eyJ")
-        && t.split('.').count() == 3
-        && !t.contains(|c: char| c.is_whitespace())
+    t.starts_with("eyJ") && t.split('.').count() == 3 && !t.contains(|c: char| c.is_whitespace())
 }
 
 /// The decryption keys the options give, and how to name them.
@@ -283,7 +283,9 @@ fn load_keys(
         if let Some(kid) = &req.key.kid {
             keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
             if keys.keys.is_empty() {
-                return Err(CliError::Usage(format!("no key in '{label}' has kid '{kid}'")));
+                return Err(CliError::Usage(format!(
+                    "no key in '{label}' has kid '{kid}'"
+                )));
             }
         }
         return Ok((keys, label));
@@ -300,7 +302,8 @@ fn load_keys(
             parsed.alg,
             parsed.enc,
             match parsed.alg.key_kind() {
-                KeyKind::Symmetric(_) => "--secret, --secret-b64, --secret-file, --secret-env, \
+                KeyKind::Symmetric(_) =>
+                    "--secret, --secret-b64, --secret-file, --secret-env, \
                                           an oct JWK with --key, or --authjs-secret",
                 KeyKind::Rsa | KeyKind::Ecdh => "the recipient's private key with --key",
             }
@@ -320,12 +323,10 @@ fn verify_keys(args: &JweArgs) -> Result<Option<KeySet>, CliError> {
     }
     if let Some(path) = &args.verify_key {
         let bytes = Zeroizing::new(read_file(path, "key file")?);
-        return parse_key(&bytes)
-            .map(Some)
-            .map_err(|source| CliError::Key {
-                label: format!("key file '{}' (--verify-key)", path.display()),
-                source,
-            });
+        return parse_key(&bytes).map(Some).map_err(|source| CliError::Key {
+            label: format!("key file '{}' (--verify-key)", path.display()),
+            source,
+        });
     }
     Ok(None)
 }
@@ -340,7 +341,12 @@ fn write(req: &Request<'_>, view: &View) -> Result<(), CliError> {
     out.flush().map_err(CliError::output)?;
     if let Some(JweError::Malformed { span, .. }) = &view.error {
         // Best effort: stdout already holds the answer.
-        let _ = point_at(&mut io::stderr().lock(), req.input, span.as_ref(), Paint::stderr());
+        let _ = point_at(
+            &mut io::stderr().lock(),
+            req.input,
+            span.as_ref(),
+            Paint::stderr(),
+        );
     }
     Ok(())
 }
@@ -368,7 +374,9 @@ fn point_at(
         if to < token.len() { "..." } else { "" }
     )?;
     let pad = before.chars().count() + if from > 0 { 3 } else { 0 };
-    let width = token.get(span.clone()).map_or(1, |s| s.chars().count().max(1));
+    let width = token
+        .get(span.clone())
+        .map_or(1, |s| s.chars().count().max(1));
     writeln!(
         out,
         "  {}{}",
@@ -405,9 +413,18 @@ fn report(
         )?;
     }
     let Some(jwe) = &view.jwe else {
-        let error = view.error.as_ref().map(ToString::to_string).unwrap_or_default();
+        let error = view
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         writeln!(out, "{}", paint.title("Header (JWE: encrypted token)"))?;
-        writeln!(out, "{} {}", paint.fail("malformed:"), escape_untrusted(&error))?;
+        writeln!(
+            out,
+            "{} {}",
+            paint.fail("malformed:"),
+            escape_untrusted(&error)
+        )?;
         if req.mode == Mode::Verify {
             writeln!(out)?;
             writeln!(out, "{}", paint.fail("NOT VALID: the token is malformed"))?;
@@ -429,7 +446,14 @@ fn report(
             "{}",
             paint.title("Inner token (the decrypted payload is a signed JWT)")
         )?;
-        output::report(out, inner, inner_key_label(req.jwe).as_deref(), req.claims.now, Mode::Decode, paint)?;
+        output::report(
+            out,
+            inner,
+            inner_key_label(req.jwe).as_deref(),
+            req.claims.now,
+            Mode::Decode,
+            paint,
+        )?;
     } else if let Some(d) = &view.decrypted {
         writeln!(out)?;
         writeln!(out, "{}", paint.title("Payload (decrypted)"))?;
@@ -484,7 +508,11 @@ fn decryption_section(
     writeln!(out, "{}: {state}", paint.title("Decryption"))?;
     match (&view.decrypted, &view.error) {
         (Some(d), _) => {
-            writeln!(out, "  {} {}", paint.dim("key:"), escape_untrusted(&d.key))?;
+            let key = match &view.key_label {
+                Some(label) if *label != d.key => format!("{} ({label})", d.key),
+                _ => d.key.clone(),
+            };
+            writeln!(out, "  {} {}", paint.dim("key:"), escape_untrusted(&key))?;
             writeln!(
                 out,
                 "  {} {}; content {} (the tag checks out: nothing was changed)",
@@ -586,7 +614,12 @@ fn findings(out: &mut impl io::Write, list: &[Finding], paint: Paint) -> io::Res
             Severity::Medium => paint.warn(&severity),
             Severity::Low | Severity::Info => paint.dim(&severity),
         };
-        writeln!(out, "  {severity} {}: {}", f.id, escape_untrusted(&f.message))?;
+        writeln!(
+            out,
+            "  {severity} {}: {}",
+            f.id,
+            escape_untrusted(&f.message)
+        )?;
         writeln!(
             out,
             "      {}",
@@ -608,13 +641,15 @@ fn verdict(view: &View, paint: Paint) -> String {
     if let Some(inner) = &view.inner {
         let failed = failed_claims(&inner.claims);
         return match inner.outcome() {
-            Outcome::Valid => paint.ok(
-                "VALID: decrypted, and the inner token's signature and every claim hold",
-            ),
+            Outcome::Valid => {
+                paint.ok("VALID: decrypted, and the inner token's signature and every claim hold")
+            }
             Outcome::SignatureFailed => {
                 paint.fail("NOT VALID: decrypted, but the inner token's signature did not verify")
             }
-            Outcome::Malformed => paint.fail("NOT VALID: decrypted, but the inner token is malformed"),
+            Outcome::Malformed => {
+                paint.fail("NOT VALID: decrypted, but the inner token is malformed")
+            }
             Outcome::ClaimFailed => paint.fail(&format!(
                 "NOT VALID: decrypted and the inner signature checks out, but {failed} failed"
             )),
@@ -657,13 +692,14 @@ fn to_json(view: &View) -> Value {
         .and_then(|d| std::str::from_utf8(&d.plaintext).ok());
     let payload_value = plaintext.and_then(|t| json::parse(t).ok());
     let (payload, payload_text) = match (&view.inner, payload_value) {
-        (Some(_), _) => (Value::Null, plaintext.map(str::to_owned)),
         (None, Some(v @ Value::Object(_))) => (v, None),
-        (None, _) => (Value::Null, plaintext.map(str::to_owned)),
+        _ => (Value::Null, plaintext.map(str::to_owned)),
     };
     let signature = match (&view.inner, &view.error) {
         (Some(inner), _) => signature_json(&inner.signature),
-        (None, Some(e)) => json!({"valid": false, "status": if e.is_malformed() {"malformed"} else {"undecryptable"}, "reason": e.to_string()}),
+        (None, Some(e)) => {
+            json!({"valid": false, "status": if e.is_malformed() {"malformed"} else {"undecryptable"}, "reason": e.to_string()})
+        }
         (None, None) => match &view.unauthenticated {
             Some(why) => json!({"valid": false, "status": "unauthenticated", "reason": why}),
             None => json!({"valid": true, "status": "authenticated-by-decryption",
@@ -679,9 +715,7 @@ fn to_json(view: &View) -> Value {
         .error
         .iter()
         .map(|e| match e {
-            JweError::Malformed {
-                segment, span, ..
-            } => json!({
+            JweError::Malformed { segment, span, .. } => json!({
                 "segment": segment.map(crate::jose::decode::Segment::name),
                 "span": span.as_ref().map(|s| [s.start, s.end]),
                 "message": e.to_string(),
