@@ -90,7 +90,24 @@ pub struct Request<'a> {
 
 /// True when `input` holds a five-part token: a JWE, whatever its header says.
 pub fn is_jwe(input: &str) -> bool {
-    extract(input).token.split('.').count() == 5
+    extract(session_cookie(input).1).token.split('.').count() == 5
+}
+
+/// A pasted session cookie, `NAME=VALUE` alone or in a `Cookie:` header: its name (Auth.js's
+/// key-derivation salt) and its value. Other input is returned whole.
+fn session_cookie(input: &str) -> (Option<&str>, &str) {
+    let Some(at) = input.find("session-token=") else {
+        return (None, input);
+    };
+    let name_end = at + "session-token".len();
+    let start = input[..at]
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .map_or(0, |i| i + 1);
+    let value = &input[name_end + 1..];
+    let end = value
+        .find([';', ' ', '\t', '\r', '\n'])
+        .unwrap_or(value.len());
+    (Some(&input[start..name_end]), &value[..end])
 }
 
 /// Handles a JWE when there is something to do with one: a key, an Auth.js secret, or a JWE
@@ -122,7 +139,13 @@ pub fn run(req: &Request<'_>) -> Result<Option<Outcome>, CliError> {
             "give either --authjs-secret or a key option, not both".to_owned(),
         ));
     }
-    let extracted = extract(req.input);
+    let (cookie, value) = session_cookie(req.input);
+    let mut extracted = extract(value);
+    if let Some(name) = cookie {
+        extracted
+            .stripped
+            .insert(0, Stripped::Parameter(name.to_owned()));
+    }
     let view = match jwe::parse(&extracted.token) {
         Ok(parsed) => open(req, &parsed, &extracted.stripped)?,
         Err(err) => View::malformed(err),
@@ -358,7 +381,7 @@ fn point_at(
     span: Option<&std::ops::Range<usize>>,
     paint: Paint,
 ) -> io::Result<()> {
-    let token = extract(input).token;
+    let token = extract(session_cookie(input).1).token;
     let Some(span) = span.filter(|s| s.start < token.len() && s.end <= token.len()) else {
         return Ok(());
     };

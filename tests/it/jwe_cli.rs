@@ -338,3 +338,63 @@ fn rsa1_5_needs_the_opt_in() {
     assert!(opened.stdout.contains("Live long and prosper."));
     assert!(opened.stdout.contains("jwe-rsa1_5"), "{}", opened.stdout);
 }
+
+#[test]
+fn authjs_cookies_made_by_the_real_libraries_open_with_their_secret() {
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("authjs/cookies.json")).unwrap())
+            .unwrap();
+    let secret = doc["secret"].as_str().unwrap();
+    let cookies = doc["cookies"].as_array().unwrap();
+    assert_eq!(cookies.len(), 3);
+    for cookie in cookies {
+        let value = cookie["value"].as_str().unwrap();
+        let name = cookie["cookie_name"].as_str().unwrap();
+        let library = cookie["library"].as_str().unwrap();
+        let r = run(&["verify", value, "--authjs-secret", secret, "--json"]);
+        assert_eq!(r.code, 0, "{library} {name}: {}", r.stdout);
+        let json: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(json["payload"]["email"], "ada@example.com", "{library}");
+        assert_eq!(json["header"]["alg"], "dir");
+        // Pasted as a Cookie header, the cookie's own name is the salt that opens it.
+        let header = format!("Cookie: theme=dark; {name}={value}; other=1");
+        let r = run(&["decode", &header, "--authjs-secret", secret]);
+        assert_eq!(r.code, 0, "{library}: {}", r.stdout);
+        assert!(r.stdout.contains("ada@example.com"));
+        // The wrong secret: exit 1, the one message.
+        let r = run(&["verify", value, "--authjs-secret", "not-the-secret"]);
+        assert_eq!(r.code, 1, "{library}");
+        assert!(r.stdout.contains("decryption failed"));
+    }
+    // An Auth.js v5 cookie under another cookie name does not open: the name is the salt.
+    let v5 = cookies[0]["value"].as_str().unwrap();
+    let r = run(&[
+        "decode",
+        v5,
+        "--authjs-secret",
+        secret,
+        "--cookie-name",
+        "other",
+    ]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn encrypt_makes_authjs_cookies_that_round_trip() {
+    let made = run(&[
+        "encrypt",
+        "--payload",
+        r#"{"sub":"u1"}"#,
+        "--authjs-secret",
+        "s3cret",
+        "--cookie-name",
+        "__Secure-authjs.session-token",
+    ]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let token = made.stdout.trim();
+    let r = run(&["decode", token, "--authjs-secret", "s3cret", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let json: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["jwe"]["enc"], "A256CBC-HS512");
+    assert_eq!(json["payload"]["sub"], "u1");
+}
