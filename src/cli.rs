@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod encode;
+pub mod encrypt;
 pub mod explain;
 pub mod inspect;
+pub mod jwe;
 pub mod keys;
 pub mod members;
 pub mod output;
@@ -77,6 +79,8 @@ pub enum Command {
     /// Sign a payload into a token.
     #[command(after_help = EXIT_STATUS_HELP)]
     Encode(EncodeArgs),
+    /// Encrypt a payload into a JWE (optionally signing it first: sign-then-encrypt).
+    Encrypt(encrypt::EncryptArgs),
     /// Check a token's signature and claims; the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
@@ -329,6 +333,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Verify(args)) => inspect::verify(&args, now).map(status),
         Some(Command::Explain(args)) => explain::run(&args, now).map(status),
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
+        Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         None => run_workbench(&cli.workbench, now).map(status),

@@ -163,7 +163,12 @@ pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> 
         duplicates(&mut out, "payload", text);
     }
     if let Some(header) = &decoded.header {
-        header_findings(&mut out, header, key);
+        // A JWE's alg names key management (`dir`, `RSA-OAEP`...), not a signature.
+        if decoded.shape == Shape::Jwe {
+            out.extend(super::jwe::header_findings(header));
+        } else {
+            header_findings(&mut out, header, key);
+        }
     }
     if let Some(claims) = decoded.claims() {
         claim_findings(&mut out, claims, now);
