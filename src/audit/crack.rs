@@ -18,6 +18,8 @@
 mod driver;
 mod engine;
 mod rules;
+#[cfg(target_arch = "x86_64")]
+mod shani;
 #[cfg(test)]
 mod tests;
 
@@ -36,8 +38,18 @@ pub const BUILTIN_LIST: &str = include_str!("../../assets/weak-secrets.txt");
 /// Name under which the built-in list appears in results and errors.
 pub const BUILTIN_NAME: &str = "built-in list";
 
-/// Candidates tested side by side by [`Target::check_batch`].
+/// Candidates tested side by side on the portable path.
 pub const LANES: usize = 4;
+
+/// The SHA-256 compression ceiling on the SHA-NI code: runs `rounds` compressions of a fixed
+/// block as `lanes` independent streams (1, or the search's lane count for any other value)
+/// and returns the XOR of the final states, or `None` on a CPU without the SHA extensions.
+/// The states start with every word equal to the stream's number, so the result can be
+/// checked against the portable compression. Benchmarks divide by it to show how close the
+/// search runs to the hardware.
+pub fn compression_ceiling(rounds: usize, lanes: usize, block: [u32; 16]) -> Option<[u32; 8]> {
+    engine::sha_ni_compressions(rounds, lanes, block)
+}
 
 /// The hash behind an HMAC JWS algorithm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -263,19 +263,22 @@ enum Engine {
 /// An HMAC-signed token reduced to what a secret guess is tested against.
 pub struct Target {
     engine: Engine,
+    /// The SHA-NI path for HS256, when this CPU has the instructions.
+    sha_ni: Option<sha_ni::Path>,
 }
 
 impl std::fmt::Debug for Target {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Target")
             .field("hash", &self.hash())
+            .field("sha_ni", &self.sha_ni.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Target {
     /// Prepares a target from the algorithm, the ASCII signing input (`header.payload`) and
-    /// the decoded signature.
+    /// the decoded signature. HS256 targets use the SHA extensions when the CPU has them.
     pub fn new(hash: HmacHash, signing_input: &[u8], signature: &[u8]) -> Result<Self, CrackError> {
         let expected = hash.output_len();
         if signature.len() != expected {
@@ -285,18 +288,35 @@ impl Target {
                 actual: signature.len(),
             });
         }
-        let engine = match hash {
+        let (engine, sha_ni) = match hash {
             HmacHash::Sha256 => {
-                Engine::Sha256(HmacEngine::new(hash, SHA256_IV, signing_input, signature))
+                let engine = HmacEngine::new(hash, SHA256_IV, signing_input, signature);
+                let sha_ni = sha_ni::Path::new(&engine);
+                (Engine::Sha256(engine), sha_ni)
             }
-            HmacHash::Sha384 => {
-                Engine::Sha512(HmacEngine::new(hash, SHA384_IV, signing_input, signature))
-            }
-            HmacHash::Sha512 => {
-                Engine::Sha512(HmacEngine::new(hash, SHA512_IV, signing_input, signature))
-            }
+            HmacHash::Sha384 => (
+                Engine::Sha512(HmacEngine::new(hash, SHA384_IV, signing_input, signature)),
+                None,
+            ),
+            HmacHash::Sha512 => (
+                Engine::Sha512(HmacEngine::new(hash, SHA512_IV, signing_input, signature)),
+                None,
+            ),
         };
-        Ok(Self { engine })
+        Ok(Self { engine, sha_ni })
+    }
+
+    /// The same target on the portable path (the `sha2` crate's compression), whatever the
+    /// CPU: for comparing the two paths.
+    #[must_use]
+    pub fn portable(mut self) -> Self {
+        self.sha_ni = None;
+        self
+    }
+
+    /// Whether candidates are tested with the SHA extensions (HS256 on a CPU that has them).
+    pub fn uses_sha_ni(&self) -> bool {
+        self.sha_ni.is_some()
     }
 
     /// The target's algorithm.
@@ -317,18 +337,7 @@ impl Target {
 
     /// Whether `candidate` is the secret that produced the signature.
     pub fn check_one(&self, candidate: &[u8]) -> bool {
-        match &self.engine {
-            Engine::Sha256(engine) => engine.check_lanes::<1>([candidate])[0],
-            Engine::Sha512(engine) => engine.check_lanes::<1>([candidate])[0],
-        }
-    }
-
-    /// Tests [`LANES`] candidates at once, faster than as many [`Target::check_one`] calls.
-    pub fn check_batch(&self, candidates: [&[u8]; LANES]) -> [bool; LANES] {
-        match &self.engine {
-            Engine::Sha256(engine) => engine.check_lanes(candidates),
-            Engine::Sha512(engine) => engine.check_lanes(candidates),
-        }
+        self.first_match_by(1, |_| candidate).is_some()
     }
 
     /// Index of the first candidate in `candidates` that is the secret.
@@ -344,8 +353,140 @@ impl Target {
         candidate: impl Fn(usize) -> &'a [u8],
     ) -> Option<usize> {
         match &self.engine {
-            Engine::Sha256(engine) => engine.first_match(count, candidate),
+            Engine::Sha256(engine) => match &self.sha_ni {
+                Some(path) => {
+                    path.first_match(count, candidate, |long| engine.check_lanes::<1>([long])[0])
+                }
+                None => engine.first_match(count, candidate),
+            },
             Engine::Sha512(engine) => engine.first_match(count, candidate),
         }
     }
 }
+
+/// The SHA-NI path where it exists, and the one `unsafe` call of the crate.
+#[cfg(target_arch = "x86_64")]
+mod sha_ni {
+    use super::super::shani::{self, Done, Prepared, Work};
+    use super::{HmacEngine, Sha256Core};
+
+    /// Proof that this CPU has the SHA extensions (and the SSE levels the code uses): only
+    /// [`Cpu::detect`] makes one, and only after asking the CPU.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Cpu(());
+
+    impl Cpu {
+        pub fn detect() -> Option<Self> {
+            let ok = std::arch::is_x86_feature_detected!("sha")
+                && std::arch::is_x86_feature_detected!("sse2")
+                && std::arch::is_x86_feature_detected!("ssse3")
+                && std::arch::is_x86_feature_detected!("sse4.1");
+            ok.then_some(Self(()))
+        }
+
+        /// Runs `work` on the SHA-NI code.
+        #[allow(unsafe_code)]
+        pub fn run<'a, C, F>(self, work: Work<'_, C, F>) -> Done
+        where
+            C: Fn(usize) -> &'a [u8],
+            F: Fn(&[u8]) -> bool,
+        {
+            let Cpu(()) = self;
+            // SAFETY: `shani::run` is only unsafe to call because it is compiled for the
+            // `sha`, `sse2`, `ssse3` and `sse4.1` target features, which an older CPU would
+            // fault on. `self` is a `Cpu`, which `Cpu::detect` alone creates, after
+            // `is_x86_feature_detected!` confirmed each of those features on this CPU.
+            unsafe { shani::run(work) }
+        }
+    }
+
+    /// An HS256 target prepared for the SHA-NI code.
+    #[derive(Debug, Clone)]
+    pub struct Path {
+        cpu: Cpu,
+        prepared: Prepared,
+    }
+
+    impl Path {
+        pub fn new(engine: &HmacEngine<Sha256Core>) -> Option<Self> {
+            let cpu = Cpu::detect()?;
+            let blocks: Vec<[u32; 16]> = engine
+                .message
+                .iter()
+                .map(|block| {
+                    let mut words = [0u32; 16];
+                    for (word, bytes) in words.iter_mut().zip(block.chunks_exact(4)) {
+                        *word = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+                    }
+                    words
+                })
+                .collect();
+            let prepared = Prepared::new(engine.iv, &blocks, engine.expected);
+            Some(Self { cpu, prepared })
+        }
+
+        pub fn first_match<'a>(
+            &self,
+            count: usize,
+            candidate: impl Fn(usize) -> &'a [u8],
+            long: impl Fn(&[u8]) -> bool,
+        ) -> Option<usize> {
+            let work = Work::Search {
+                target: &self.prepared,
+                count,
+                candidate,
+                long,
+            };
+            match self.cpu.run(work) {
+                Done::Search(found) => found,
+                Done::Compressions(_) => None,
+            }
+        }
+    }
+
+    type NoCandidates = fn(usize) -> &'static [u8];
+    type NoLongKeys = fn(&[u8]) -> bool;
+
+    /// See [`super::super::compression_ceiling`].
+    pub fn compressions(rounds: usize, lanes: usize, block: [u32; 16]) -> Option<[u32; 8]> {
+        let work: Work<'_, NoCandidates, NoLongKeys> = Work::Compressions {
+            rounds,
+            lanes,
+            block,
+        };
+        match Cpu::detect()?.run(work) {
+            Done::Compressions(folded) => Some(folded),
+            Done::Search(_) => None,
+        }
+    }
+}
+
+/// Elsewhere there is no SHA-NI path: every target is portable.
+#[cfg(not(target_arch = "x86_64"))]
+mod sha_ni {
+    use super::{HmacEngine, Sha256Core};
+
+    #[derive(Debug, Clone)]
+    pub enum Path {}
+
+    impl Path {
+        pub fn new(_: &HmacEngine<Sha256Core>) -> Option<Self> {
+            None
+        }
+
+        pub fn first_match<'a>(
+            &self,
+            _: usize,
+            _: impl Fn(usize) -> &'a [u8],
+            _: impl Fn(&[u8]) -> bool,
+        ) -> Option<usize> {
+            match *self {}
+        }
+    }
+
+    pub fn compressions(_: usize, _: usize, _: [u32; 16]) -> Option<[u32; 8]> {
+        None
+    }
+}
+
+pub(super) use sha_ni::compressions as sha_ni_compressions;

@@ -84,21 +84,101 @@ proptest! {
     }
 
     #[test]
-    fn batch_flags_exactly_the_right_lane(
+    fn lanes_flag_exactly_the_right_candidate(
         key in proptest::collection::vec(any::<u8>(), 0..150),
-        lane in 0..LANES,
+        at in 0..11usize,
     ) {
         for hash in HASHES {
             let target = target_for(hash, &key);
             let mut decoy = key.clone();
             decoy.push(b'!');
-            let mut batch: [&[u8]; LANES] = [&decoy; LANES];
-            batch[lane] = &key;
-            let hits = target.check_batch(batch);
-            for (i, hit) in hits.iter().enumerate() {
-                prop_assert_eq!(*hit, i == lane);
+            let mut list: Vec<&[u8]> = vec![&decoy; 11];
+            list[at] = &key;
+            prop_assert_eq!(target.first_match(&list), Some(at));
+        }
+    }
+
+    /// The SHA-NI path (where the CPU has it) and the portable path against each other and
+    /// against the `hmac` crate: random signing inputs and keys, the secret hidden among
+    /// decoys of every length, some longer than a block.
+    #[test]
+    fn sha_ni_and_portable_paths_agree_with_hmac_crate(
+        message in proptest::collection::vec(any::<u8>(), 0..300),
+        decoys in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 0..100), 0..14),
+        key in proptest::collection::vec(any::<u8>(), 0..100),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let signature = reference(HmacHash::Sha256, &key, &message);
+        let fast = Target::new(HmacHash::Sha256, &message, &signature).unwrap();
+        let portable = Target::new(HmacHash::Sha256, &message, &signature).unwrap().portable();
+        prop_assert!(!portable.uses_sha_ni());
+        // Decoys that happen to be the same HMAC key (equal up to trailing zeros) are dropped.
+        let trimmed = |k: &[u8]| -> Vec<u8> {
+            let mut k = k.to_vec();
+            while k.last() == Some(&0) {
+                k.pop();
+            }
+            k
+        };
+        let mut list: Vec<&[u8]> = decoys
+            .iter()
+            .filter(|d| trimmed(d) != trimmed(&key))
+            .map(Vec::as_slice)
+            .collect();
+        prop_assert_eq!(fast.first_match(&list), None);
+        prop_assert_eq!(portable.first_match(&list), None);
+        let index = at.index(list.len() + 1);
+        list.insert(index, &key);
+        prop_assert_eq!(fast.first_match(&list), Some(index));
+        prop_assert_eq!(portable.first_match(&list), Some(index));
+        for (i, candidate) in list.iter().enumerate() {
+            let expected = reference(HmacHash::Sha256, candidate, &message) == signature;
+            prop_assert_eq!(fast.check_one(candidate), expected, "candidate {}", i);
+            prop_assert_eq!(portable.check_one(candidate), expected, "candidate {}", i);
+        }
+    }
+}
+
+#[test]
+fn hs256_uses_sha_ni_exactly_when_the_cpu_has_it() {
+    let target = target_for(HmacHash::Sha256, b"k");
+    #[cfg(target_arch = "x86_64")]
+    assert_eq!(
+        target.uses_sha_ni(),
+        std::arch::is_x86_feature_detected!("sha")
+            && std::arch::is_x86_feature_detected!("sse4.1")
+            && std::arch::is_x86_feature_detected!("ssse3")
+    );
+    #[cfg(not(target_arch = "x86_64"))]
+    assert!(!target.uses_sha_ni());
+    assert!(!target_for(HmacHash::Sha384, b"k").uses_sha_ni());
+    assert!(!target_for(HmacHash::Sha512, b"k").uses_sha_ni());
+}
+
+#[test]
+fn compression_ceiling_computes_real_compressions() {
+    let block: [u32; 16] = std::array::from_fn(|i| 0x0101_0101 * u32::try_from(i).unwrap());
+    let mut bytes = [0u8; 64];
+    for (chunk, word) in bytes.chunks_exact_mut(4).zip(block) {
+        chunk.copy_from_slice(&word.to_be_bytes());
+    }
+    let block_bytes = sha2::digest::generic_array::GenericArray::from(bytes);
+    for (lanes, streams) in [(1, 1), (LANES, LANES)] {
+        let rounds = 8 * streams;
+        let Some(folded) = compression_ceiling(rounds, lanes, block) else {
+            return; // No SHA extensions on this CPU: nothing to compare.
+        };
+        let mut expected = [0u32; 8];
+        for stream in 0..streams {
+            let mut state = [u32::try_from(stream).unwrap(); 8];
+            for _ in 0..rounds / streams {
+                sha2::compress256(&mut state, std::slice::from_ref(&block_bytes));
+            }
+            for (e, w) in expected.iter_mut().zip(state) {
+                *e ^= w;
             }
         }
+        assert_eq!(folded, expected, "{lanes} lanes");
     }
 }
 
