@@ -273,8 +273,9 @@ fn header_findings(
                 key.bits() / 8,
                 a.hash_len()
             ),
-            "short secrets can be guessed offline from any one token; use random bytes as \
-             long as the hash",
+            "short secrets can be guessed offline from any one token (jwb audit --wordlist; \
+             on GPUs, hashcat mode 16500: jwb audit --hashcat); use random bytes as long as \
+             the hash",
             "RFC 7518 sec. 3.2",
         ));
     }
