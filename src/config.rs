@@ -50,12 +50,16 @@ pub const DEFAULT_TEXT: &str = r##"# jwt-workbench (jwb) configuration: the inte
 # payload = "light-magenta"
 # signature = "light-cyan"
 
-# Key bindings: an action's name and the key (or keys) that run it, replacing its defaults.
-# Keys are written like "q", "Q", "ctrl-c", "f1", "enter", "esc", "tab", "shift-tab",
-# "up", "pgdn", "space". `?` in the workbench lists every action with its keys.
+# Key bindings: a command's name and the key (or keys) that run it, replacing its default
+# keys everywhere it is bound; "context.command" changes one context only (contexts: global,
+# workbench, search, display, editing, editing_line, prompt, confirm, diff, help, alg_list,
+# anatomy, flow). Keys are written like "q", "Q", "Ctrl-T", "Alt-x", "F1", "Enter", "Esc",
+# "Tab", "Shift-Tab", "Up", "PgDn", "Space". The help (`?`) lists every command with its keys
+# as they are bound, these included. A key another command of the same context already has is
+# refused, and then every binding keeps its default.
 [keys]
-# quit = ["q", "ctrl-c"]
-# copy-token = "C"
+# copy_token = "C"
+# "flow.login" = ["l", "L"]
 "##;
 
 /// Light or dark colours.
@@ -148,6 +152,40 @@ impl Loaded {
             [one] => Some(one.clone()),
             [first, rest @ ..] => Some(format!("{first} (and {} more warnings)", rest.len())),
         }
+    }
+}
+
+impl Loaded {
+    /// The workbench's key map with the file's `[keys]` applied. A binding that cannot be
+    /// applied (an unknown command or key, a key already taken) leaves every binding at its
+    /// default and becomes a warning naming the line.
+    pub fn with_keymap(mut self) -> (crate::app::KeyMap, Self) {
+        let mut keymap = crate::app::KeyMap::default();
+        let overrides = &self.config.keys;
+        if overrides.is_empty() {
+            return (keymap, self);
+        }
+        let pairs = overrides
+            .iter()
+            .map(|o| (o.action.as_str(), o.keys.as_slice()));
+        if let Err(errors) = keymap.rebind(pairs) {
+            let path = self
+                .path
+                .as_ref()
+                .map_or_else(|| "config".to_owned(), |p| p.display().to_string());
+            for error in errors {
+                // The line of the binding the message names, else the first binding's.
+                let line = overrides
+                    .iter()
+                    .find(|o| error.contains(&format!("'{}'", o.action)))
+                    .or(overrides.first())
+                    .map_or(1, |o| o.line);
+                self.warnings.push(format!(
+                    "{path}:{line}: [keys] {error}; every key binding left at its default"
+                ));
+            }
+        }
+        (keymap, self)
     }
 }
 
@@ -475,6 +513,55 @@ mod tests {
         assert_eq!(config.colors.header, Some(Color::LightRed));
         assert_eq!(config.colors.signature, Some(Color::LightCyan));
         assert_eq!(config.keys.len(), 2, "{:?}", config.keys);
+        let loaded = Loaded {
+            config,
+            ..Loaded::default()
+        };
+        let (_, loaded) = loaded.with_keymap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
+    fn key_bindings_go_into_the_key_map_and_bad_ones_are_named() {
+        let (config, _) = parse_ok(
+            "[keys]
+copy_token = \"Y\"\n",
+        );
+        let loaded = Loaded {
+            path: Some(PathBuf::from("config.toml")),
+            config,
+            ..Loaded::default()
+        };
+        let (keymap, loaded) = loaded.with_keymap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+        let keys: Vec<String> = keymap
+            .bindings()
+            .iter()
+            .filter(|b| b.command.name() == "copy_token")
+            .flat_map(|b| b.keys.iter().map(ToString::to_string))
+            .collect();
+        assert_eq!(keys, ["Y"]);
+
+        let (config, _) =
+            parse_ok("mouse = false\n[keys]\ncopy_token = \"Y\"\ncopy_tokn = \"Z\"\n");
+        let loaded = Loaded {
+            path: Some(PathBuf::from("config.toml")),
+            config,
+            ..Loaded::default()
+        };
+        let (keymap, loaded) = loaded.with_keymap();
+        assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+        assert!(
+            loaded.warnings[0].starts_with("config.toml:4: [keys] unknown key action 'copy_tokn'"),
+            "{:?}",
+            loaded.warnings
+        );
+        assert_eq!(keymap.bindings(), crate::app::KeyMap::default().bindings());
+        assert_eq!(
+            loaded.config.mouse,
+            Some(false),
+            "the rest of the file applies"
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@ mod cli;
 mod contract;
 mod docs;
 mod e2e_tmux;
+mod jwe_cli;
+mod jwe_vectors;
 mod keys;
 mod net;
 mod net_trust;
