@@ -214,13 +214,33 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
                         .unwrap_or(0);
                     (by != 0).then_some(Action::ScrollHelp(by))
                 }
+                // The same for the anatomy view, whose rows depend on the screen's width.
+                Some(Action::ScrollView(rows)) if app.view == View::Anatomy => {
+                    clamp_anatomy_scroll(app, area, rows)
+                }
                 other => other,
             }
         }
         Event::Paste(text) => Some(Action::Paste(text.clone())),
-        Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
+        Event::Mouse(mouse) => match action_for_mouse(app, *mouse, area) {
+            Some(Action::ScrollView(rows)) if app.view == View::Anatomy => {
+                clamp_anatomy_scroll(app, area, rows)
+            }
+            other => other,
+        },
         _ => None,
     }
+}
+
+/// A scroll of the anatomy view that stops at its last row, or none when nothing moves.
+fn clamp_anatomy_scroll(app: &App, area: Rect, rows: i32) -> Option<Action> {
+    let max = i64::try_from(ui::anatomy_view::max_scroll(app, area)).unwrap_or(i64::MAX);
+    let now = i64::try_from(app.anatomy.scroll)
+        .unwrap_or(i64::MAX)
+        .min(max);
+    let to = now.saturating_add(i64::from(rows)).clamp(0, max);
+    let by = i32::try_from(to - i64::try_from(app.anatomy.scroll).unwrap_or(0)).unwrap_or(0);
+    (by != 0).then_some(Action::ScrollView(by))
 }
 
 /// The action for a key press. App keys are matched before the editor sees the key, so the
@@ -352,9 +372,9 @@ fn alg_picker_key(key: KeyEvent) -> Option<Action> {
 /// Keys of the anatomy view: scrolling, the glossary, back to the workbench.
 fn anatomy_key(key: KeyEvent) -> Option<Action> {
     Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'x') | KeyCode::F(2) => {
-            Action::OpenView(View::Workbench)
-        }
+        KeyCode::Esc | KeyCode::Char('q') | KeyCode::F(2) => Action::OpenView(View::Workbench),
+        // x in the glossary returns to the steps, in the steps to the workbench.
+        KeyCode::Char('x') => Action::OpenView(View::Anatomy),
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
         KeyCode::Char('g') => Action::ToggleGlossaryList,

@@ -5,6 +5,7 @@ use ratatui_textarea::TextArea;
 
 use super::{App, Focus, KeySource, Mode, Tone};
 use crate::flow::{self, Simulator, TimelineEntry, TokenId};
+use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeySet;
 use crate::jose::report::Report;
 use crate::teach::anatomy::{self, Step};
@@ -90,6 +91,17 @@ pub fn member_name(line: &str) -> Option<&str> {
 impl App {
     /// Opens a view; the anatomy is derived and the simulator created here, not while drawing.
     pub(super) fn open_view(&mut self, view: View) {
+        // The anatomy key pressed in the glossary goes back to the steps; in the steps, back
+        // to the workbench.
+        let view = match (self.view, view) {
+            (View::Anatomy, View::Anatomy) if self.anatomy.glossary => {
+                self.anatomy.glossary = false;
+                self.anatomy.scroll = 0;
+                return;
+            }
+            (View::Anatomy, View::Anatomy) => View::Workbench,
+            _ => view,
+        };
         self.stop_edit();
         self.help = false;
         self.show_diff = false;
@@ -118,7 +130,26 @@ impl App {
             claims: self.derived.claims.clone(),
             findings: self.derived.findings.clone(),
         };
-        self.anatomy.steps = anatomy::anatomy(&report, self.keys(), self.pinned_alg);
+        let claims = self.claim_options();
+        self.anatomy.steps = anatomy::anatomy(
+            &report,
+            anatomy::Checks {
+                keys: self.keys(),
+                pinned: self.pinned_alg,
+                claims: &claims,
+            },
+        );
+    }
+
+    /// What the workbench checks claims against: its shifted clock, leeway, audience and
+    /// issuer.
+    pub(super) fn claim_options(&self) -> ClaimOptions {
+        ClaimOptions {
+            now: self.effective_now(),
+            leeway: self.leeway,
+            aud: self.aud.clone(),
+            iss: self.iss.clone(),
+        }
     }
 
     /// Scrolls the open view by rows.

@@ -4,6 +4,7 @@ mod audit;
 mod cli;
 mod contract;
 mod e2e_tmux;
+mod explain;
 mod keys;
 mod net;
 mod props;

@@ -306,7 +306,7 @@ fn glossary_line_for_the_claim_under_the_cursor() {
         "{shot}"
     );
     assert!(
-        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 after"),
+        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 on or"),
         "{shot}"
     );
     assert_snapshot!(shot);
@@ -420,4 +420,52 @@ fn non_ascii_in_the_signing_input_draws_without_panicking() {
         let shot = screen(&app, 140, 40);
         assert!(shot.contains("signing input"), "{shot}");
     }
+}
+
+#[test]
+fn glossary_scroll_stops_at_the_end_and_x_returns_to_the_steps() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use jwt_workbench::workbench::action_for_event;
+    use ratatui::layout::Rect;
+    let press = |app: &mut App, code: KeyCode| {
+        let area = Rect::new(0, 0, 80, 24);
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        if let Some(action) = action_for_event(app, &event, area) {
+            app.update(action, NOW);
+        }
+    };
+    let mut app = app(LaunchOptions::default());
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    press(&mut app, KeyCode::Char('g'));
+    assert!(app.anatomy.glossary);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let end = screen(&app, 80, 24);
+    // The last entry is on the last row, nothing is left below, and one key goes back up.
+    assert!(
+        end.contains("↑ more") && !end.contains("more rows"),
+        "{end}"
+    );
+    assert!(end.contains("x5t#S256") || end.contains("enc "), "{end}");
+    let at_end = app.anatomy.scroll;
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.anatomy.scroll, at_end);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.anatomy.scroll, at_end - 1);
+    // Wrapped entries keep a hanging indent: no continuation row starts at the left edge.
+    for row in end.lines().skip(1).take(21) {
+        let inner = row.trim_start_matches('│');
+        assert!(
+            inner.is_empty() || !inner.starts_with(|c: char| c.is_ascii_lowercase()),
+            "{row}"
+        );
+    }
+    assert_snapshot!(end);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    assert!(!app.anatomy.glossary);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Workbench);
 }
