@@ -215,16 +215,16 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
                     (by != 0).then_some(Action::ScrollHelp(by))
                 }
                 // The same for the anatomy view, whose rows depend on the screen's width.
-                Some(Action::ScrollView(rows)) if app.view == View::Anatomy => {
-                    clamp_anatomy_scroll(app, area, rows)
+                Some(Action::ScrollView(rows)) if app.view != View::Workbench => {
+                    clamp_view_scroll(app, area, rows)
                 }
                 other => other,
             }
         }
         Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Mouse(mouse) => match action_for_mouse(app, *mouse, area) {
-            Some(Action::ScrollView(rows)) if app.view == View::Anatomy => {
-                clamp_anatomy_scroll(app, area, rows)
+            Some(Action::ScrollView(rows)) if app.view != View::Workbench => {
+                clamp_view_scroll(app, area, rows)
             }
             other => other,
         },
@@ -232,14 +232,17 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
     }
 }
 
-/// A scroll of the anatomy view that stops at its last row, or none when nothing moves.
-fn clamp_anatomy_scroll(app: &App, area: Rect, rows: i32) -> Option<Action> {
-    let max = i64::try_from(ui::anatomy_view::max_scroll(app, area)).unwrap_or(i64::MAX);
-    let now = i64::try_from(app.anatomy.scroll)
-        .unwrap_or(i64::MAX)
-        .min(max);
+/// A scroll of the anatomy view or the flow's lesson that stops at the last row, or none
+/// when nothing moves.
+fn clamp_view_scroll(app: &App, area: Rect, rows: i32) -> Option<Action> {
+    let (max, scroll) = match app.view {
+        View::Flow => (ui::flow_view::max_scroll(app, area), app.flow.scroll),
+        _ => (ui::anatomy_view::max_scroll(app, area), app.anatomy.scroll),
+    };
+    let max = i64::try_from(max).unwrap_or(i64::MAX);
+    let now = i64::try_from(scroll).unwrap_or(i64::MAX).min(max);
     let to = now.saturating_add(i64::from(rows)).clamp(0, max);
-    let by = i32::try_from(to - i64::try_from(app.anatomy.scroll).unwrap_or(0)).unwrap_or(0);
+    let by = i32::try_from(to - i64::try_from(scroll).unwrap_or(0)).unwrap_or(0);
     (by != 0).then_some(Action::ScrollView(by))
 }
 
@@ -397,8 +400,19 @@ fn flow_key(key: KeyEvent) -> Option<Action> {
         KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
         KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
         KeyCode::Char('l') => Action::Flow(flow::Action::Login),
+        KeyCode::Char('v') => Action::Flow(flow::Action::RedeemStolenCode),
         KeyCode::Char('a') => Action::Flow(flow::Action::CallApiA),
         KeyCode::Char('b') => Action::Flow(flow::Action::CallApiB),
+        KeyCode::Char('i') => Action::Flow(flow::Action::CallApiC),
+        KeyCode::Char('c') => Action::Flow(flow::Action::CallApiD),
+        KeyCode::Char('d') => Action::Flow(flow::Action::SendIdToken),
+        KeyCode::Char('u') => Action::Flow(flow::Action::RetryRefresh),
+        KeyCode::Char('z') => Action::Flow(flow::Action::ReplayAccessToken),
+        KeyCode::Char('p') => Action::Flow(flow::Action::ToggleDpop),
+        KeyCode::Char('y') => Action::Flow(flow::Action::ToggleProactive),
+        KeyCode::Char('g') => Action::Flow(flow::Action::ToggleGrace),
+        KeyCode::Char('e') => Action::Flow(flow::Action::ToggleLeeway),
+        KeyCode::Char('m') => Action::CycleFlowPane,
         KeyCode::Char('1') => Action::Flow(flow::Action::Advance(s30)),
         KeyCode::Char('2') => Action::Flow(flow::Action::Advance(m1)),
         KeyCode::Char('3') => Action::Flow(flow::Action::Advance(m5)),

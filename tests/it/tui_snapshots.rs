@@ -287,12 +287,50 @@ fn flow_after_a_stolen_refresh_token_is_replayed() {
     ] {
         app.update(Action::Flow(step), NOW);
     }
-    let shot = screen(&app, 140, 45);
-    assert!(shot.contains("✘ 401 invalid_token: exp"), "{shot}");
+    let shot = screen(&app, 160, 48);
+    assert!(shot.contains("✘ client   Call API A"), "{shot}");
+    assert!(shot.contains("401 invalid_token: exp"), "{shot}");
     assert!(shot.contains("REVOKED at T+5m 0s"), "{shot}");
     assert!(shot.contains("reuse detected"), "{shot}");
+    assert!(shot.contains("revoked"), "{shot}");
     assert_snapshot!(shot);
-    assert_snapshot!("flow_medium", screen(&app, 100, 30));
+    app.update(Action::CycleFlowPane, NOW);
+    let wide = screen(&app, 160, 48);
+    assert!(wide.contains("Access-token deny-list"), "{wide}");
+    assert_snapshot!("flow_revocation_pane", wide);
+}
+
+#[test]
+fn flow_at_80x24_shows_one_pane_at_a_time() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    for step in [
+        flow::Action::ToggleDpop,
+        flow::Action::Login,
+        flow::Action::CallApiA,
+        flow::Action::ReplayAccessToken,
+        flow::Action::Logout,
+    ] {
+        app.update(Action::Flow(step), NOW);
+    }
+    let lesson = screen(&app, 80, 24);
+    assert!(lesson.contains("Lesson (1/4, m: next)"), "{lesson}");
+    assert!(
+        lesson.contains("✘ attacker Replay access token"),
+        "{lesson}"
+    );
+    assert_snapshot!("flow_80x24_lesson", lesson);
+    let mut panes = Vec::new();
+    for _ in 0..3 {
+        app.update(Action::CycleFlowPane, NOW);
+        panes.push(screen(&app, 80, 24));
+    }
+    assert!(panes[0].contains("DPoP-bound"), "{}", panes[0]);
+    assert!(panes[1].contains("Signing keys (ES256)"), "{}", panes[1]);
+    assert!(panes[2].contains("Access-token deny-list"), "{}", panes[2]);
+    assert!(panes[2].contains("until T+5m 0s: logout"), "{}", panes[2]);
+    assert_snapshot!("flow_80x24_tokens", panes[0]);
+    assert_snapshot!("flow_80x24_deny_list", panes[2]);
 }
 
 #[test]
