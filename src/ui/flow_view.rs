@@ -275,7 +275,7 @@ fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
         .iter()
         .skip(first)
         .take(height)
-        .map(|e| entry_line(sim, e, e.seq == selected, theme, inner.width >= 100))
+        .map(|e| entry_line(sim, e, e.seq == selected, theme, inner.width >= 90))
         .collect();
     Paragraph::new(lines).render(inner, buf);
 }
@@ -526,8 +526,9 @@ fn api_line(sim: &Simulator, api: &Api, theme: &Theme) -> Line<'static> {
     )];
     match api.verification {
         Verification::Introspection => spans.push(Span::raw(format!(
-            "introspects every call ({} calls to the auth server)",
-            api.calls_to_auth
+            "introspects every call ({} call{} to the auth server)",
+            api.calls_to_auth,
+            if api.calls_to_auth == 1 { "" } else { "s" }
         ))),
         Verification::LocalJwks => {
             let jwks = api.jwks.as_ref().map_or_else(
