@@ -105,8 +105,7 @@ impl App {
             _ => view,
         };
         self.stop_edit();
-        self.help = false;
-        self.show_diff = false;
+        self.overlay = super::Overlay::None;
         self.view = view;
         match view {
             View::Workbench => {}

@@ -13,40 +13,11 @@ use ratatui::widgets::{Block, Paragraph, Widget};
 use super::anatomy_view::wrap_hanging;
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::{App, Context};
 use crate::flow::{
     Api, ApiId, KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, TokenKind, Verdict,
     Verification, duration,
 };
-
-/// The keys of the flow view: the key, a short word for narrow screens, the long description.
-pub const FLOW_KEYS: &[(&str, &str, &str)] = &[
-    ("l", "login", "login (code + PKCE)"),
-    ("v", "code theft", "attacker redeems the stolen code"),
-    ("a", "API A", "call API A (JWKS)"),
-    ("b", "B", "call API B (other audience)"),
-    ("i", "C", "call API C (introspection)"),
-    ("c", "D", "call API D (clock ahead)"),
-    ("d", "ID token", "send the ID token to API A"),
-    ("1-5", "time", "advance +30s/+1m/+5m/+1h/+1d"),
-    ("r", "refresh", "refresh"),
-    ("u", "retry", "retry the last refresh"),
-    ("s", "steal RT", "attacker replays the refresh token"),
-    ("z", "steal AT", "attacker replays the access token"),
-    ("o", "logout", "logout"),
-    ("n", "rotate", "rotate keys (publish, then sign)"),
-    ("t", "retire", "retire the old key"),
-    ("p", "DPoP", "toggle DPoP"),
-    ("y", "proactive", "toggle proactive refresh"),
-    ("g", "grace", "toggle the grace window"),
-    ("e", "leeway", "toggle API D's leeway"),
-    ("m", "pane", "switch pane"),
-    ("↑↓", "step", "select a step"),
-    ("←→", "token", "choose its token"),
-    ("Enter", "open", "open the token in the workbench"),
-    ("PgUp/PgDn", "scroll", "scroll the lesson"),
-    ("Esc", "back", "workbench"),
-];
 
 /// The panes a narrow screen shows one at a time, in `m` order.
 const NARROW_PANES: [&str; 4] = ["Lesson", "Tokens", "Auth server", "Revocation and APIs"];
@@ -70,21 +41,15 @@ fn is_wide(area: Rect) -> bool {
     area.width >= 120 && area.height >= 30
 }
 
-fn legend_lines(theme: &Theme, width: u16, wide: bool) -> Vec<Line<'static>> {
-    let mut spans = Vec::new();
-    for (key, short, long) in FLOW_KEYS {
-        spans.push(Span::styled((*key).to_owned(), theme.title));
-        spans.push(Span::styled(
-            format!(" {}  ", if wide { long } else { short }),
-            theme.muted,
-        ));
-    }
+/// The footer: every binding of the flow view, from the key map, wrapped to the width.
+fn legend_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+    let spans = super::hint_spans(app, &[Context::Flow]);
     wrap_hanging(&spans, usize::from(width.max(1)), 0)
 }
 
 fn areas(app: &App, area: Rect) -> Areas {
     let wide = is_wide(area);
-    let legend = legend_lines(&app.theme, area.width, wide).len();
+    let legend = legend_lines(app, area.width).len();
     let foot_height = u16::try_from(legend).unwrap_or(3);
     let [top, body, foot] = Layout::vertical([
         Constraint::Length(1),
@@ -147,7 +112,7 @@ impl Widget for FlowScreen<'_> {
         let app = self.0;
         let theme = &app.theme;
         let a = areas(app, area);
-        Paragraph::new(legend_lines(theme, a.foot.width, a.wide)).render(a.foot, buf);
+        Paragraph::new(legend_lines(app, a.foot.width)).render(a.foot, buf);
         let Some(sim) = app.flow.sim.as_ref() else {
             Line::styled("the simulation starts when the view opens", theme.muted)
                 .render(a.top, buf);

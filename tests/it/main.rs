@@ -5,6 +5,8 @@ mod cli;
 mod contract;
 mod e2e_tmux;
 mod explain;
+mod jwe_cli;
+mod jwe_vectors;
 mod keys;
 mod net;
 mod props;
