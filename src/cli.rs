@@ -143,7 +143,8 @@ impl WorkbenchArgs {
     }
 }
 
-/// Why a command could not do its work. Every one of these exits with status 2.
+/// Why a command could not do its work. Each exits with status 2, except key confusion
+/// (key material given as a secret), which is the signature's failure: 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A file could not be read.
@@ -181,6 +182,17 @@ pub enum CliError {
         label: String,
         /// Why it did not parse.
         source: KeyError,
+    },
+    /// Key material given through a secret option.
+    #[error(
+        "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
+         key confusion, CVE-2016-10555); give keys with --key FILE"
+    )]
+    KeyConfusion {
+        /// Where the secret came from.
+        label: String,
+        /// What it looks like.
+        what: &'static str,
     },
     /// A secret is empty.
     #[error("{label} is empty; an HMAC secret needs bytes (at least 32 for HS256)")]
@@ -273,6 +285,15 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// The exit status: 1 for key confusion (as `verify` gives for a public key used as an
+    /// HMAC secret through `--key`), 2 for everything else.
+    pub fn status(&self) -> u8 {
+        match self {
+            CliError::KeyConfusion { .. } => Outcome::SignatureFailed as u8,
+            _ => Outcome::Malformed as u8,
+        }
+    }
+
     /// Wraps an output error.
     pub fn output(err: io::Error) -> Self {
         CliError::Output(err)
@@ -331,7 +352,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 paint.fail("error:"),
                 escape_untrusted(&err.to_string())
             );
-            ExitCode::from(Outcome::Malformed as u8)
+            ExitCode::from(err.status())
         }
     }
 }

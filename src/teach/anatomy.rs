@@ -407,7 +407,8 @@ fn verification_step(report: &Report, pinned: Option<Alg>) -> Step {
             format!("5. {}: {}", c.claim, c.detail),
         ));
     }
-    let trusted = sig.is_valid() && report.claims.is_valid();
+    // The verdict `verify` gives: trust only when every check holds.
+    let trusted = report.outcome() == crate::jose::report::Outcome::Valid;
     lines.push(line(
         if trusted { Kind::Pass } else { Kind::Fail },
         if trusted {
