@@ -6,6 +6,7 @@ mod cli;
 mod contract;
 mod e2e_tmux;
 mod keys;
+mod limits;
 mod net;
 mod props;
 mod rfc_vectors;
