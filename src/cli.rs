@@ -35,10 +35,16 @@ pub const EXIT_STATUS_HELP: &str = "\
 Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
-     an algorithm other than --alg, or alg 'none'
-  2  usage error, malformed token (including non-compliant base64url, which verify
-     rejects though decode shows it), unreadable input or key
-  3  the signature is valid but a claim fails: expired, not yet valid, audience, issuer";
+     key material given as a secret (key confusion), an algorithm other than --alg,
+     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+  2  usage error or malformed token: for verify, any character outside Base64URL and
+     the dots (white space inside, '?token=', a second token; --lenient extracts the
+     token as decode does), non-compliant base64url, a header that is not a JSON
+     object, a member named twice, five parts without enc; input over 16 MiB, an
+     unreadable key
+  3  the signature is valid but a claim fails: expired, not yet valid, audience
+     (including an aud with no --aud to check it against), issuer; or the payload is
+     not a JSON object (a valid JWS, but no claims set)";
 
 /// The exit statuses of `jwb audit`.
 pub const AUDIT_EXIT_STATUS_HELP: &str = "\
@@ -77,7 +83,7 @@ pub enum Command {
     /// Sign a payload into a token.
     #[command(after_help = EXIT_STATUS_HELP)]
     Encode(EncodeArgs),
-    /// Check a token's signature and claims; the exit status says the verdict.
+    /// Check exactly the token given (signature and claims); the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
     /// Find what is wrong with a token, and search for its HMAC secret in wordlists.
