@@ -337,6 +337,8 @@ pub enum Action {
     CycleFlowToken(i32),
     /// Open the selected flow step's token in the workbench, with the flow's key.
     OpenFlowToken,
+    /// Show the flow view's next pane (narrow screens show one at a time).
+    CycleFlowPane,
     /// Scroll the pane's view by rows.
     Scroll(Focus, i32),
     /// A second passed: the clocks move.
@@ -723,7 +725,7 @@ impl App {
             Action::Flow(step) => self.flow_step(step),
             Action::SelectFlowEntry(delta) => self.flow_select(delta),
             Action::CycleFlowToken(step) => self.flow_cycle_token(step),
-            Action::OpenFlowToken => self.open_flow_token(),
+            Action::OpenFlowToken | Action::CycleFlowPane => self.flow_command(&action),
             Action::Scroll(pane, rows) => {
                 let slot = &mut self.scroll[pane.index()];
                 *slot = slot.saturating_add_signed(isize::try_from(rows).unwrap_or(0));

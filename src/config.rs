@@ -492,7 +492,8 @@ mod tests {
             .map(|l| {
                 let setting = l.strip_prefix("# ").filter(|t| {
                     t.split_once(" = ").is_some_and(|(key, _)| {
-                        key.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                        key.chars()
+                            .all(|c| c.is_ascii_lowercase() || "_-.\"".contains(c))
                     })
                 });
                 setting.unwrap_or(l).to_owned()

@@ -7,9 +7,10 @@ use crate::jose::report::{Outcome, Report, claims_json, signature_json};
 use crate::teach::anatomy::{Kind, Part, Step};
 
 /// The JSON object for `jwb explain --json`.
-pub fn explain_json(report: &Report, steps: &[Step]) -> Value {
+pub fn explain_json(report: &Report, intro: Option<&str>, steps: &[Step]) -> Value {
     json!({
         "valid": report.outcome() == Outcome::Valid,
+        "intro": intro,
         "signature": signature_json(&report.signature),
         "claims": claims_json(&report.claims),
         "steps": steps.iter().map(step_json).collect::<Vec<_>>(),

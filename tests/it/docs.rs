@@ -156,6 +156,62 @@ fn decode_and_verify_json_match_their_schemas() {
         assert_valid(&verify, &value, &format!("verify of {what}"));
         let value = json_of(&["verify", "--json", "--now", NOW, "-"], Some(&token));
         assert_valid(&verify, &value, &format!("verify without a key of {what}"));
+        let value = json_of(
+            &[
+                "verify",
+                "--json",
+                "--lenient",
+                "--now",
+                NOW,
+                "--secret",
+                SECRET,
+                "-",
+            ],
+            Some(&format!("Authorization: {token}")),
+        );
+        assert_valid(&verify, &value, &format!("verify --lenient of {what}"));
+    }
+    // A JWE: opened with its key, with a signed token inside, and without the key.
+    let jwe_key = "0123456789abcdef0123456789abcdef";
+    let signed = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"inner"}"#, SECRET);
+    for payload in [r#"{"sub":"e"}"#, signed.as_str()] {
+        let out = jwb()
+            .args([
+                "encrypt", "--alg", "dir", "--enc", "A256GCM", "--secret", jwe_key,
+            ])
+            .args(["--payload", payload])
+            .output()
+            .expect("runs");
+        let jwe = String::from_utf8(out.stdout)
+            .expect("utf-8")
+            .trim()
+            .to_owned();
+        assert_eq!(jwe.split('.').count(), 5, "{jwe}");
+        for args in [
+            vec![
+                "verify",
+                "--json",
+                "--now",
+                NOW,
+                "--secret",
+                jwe_key,
+                "--verify-secret",
+                SECRET,
+            ],
+            vec!["decode", "--json", "--now", NOW, "--secret", jwe_key],
+            vec!["decode", "--json", "--now", NOW],
+            vec!["verify", "--json", "--now", NOW],
+        ] {
+            let mut args = args.clone();
+            args.push(&jwe);
+            let value = json_of(&args, None);
+            let schema = if args[0] == "decode" {
+                &decode
+            } else {
+                &verify
+            };
+            assert_valid(schema, &value, &format!("{args:?}"));
+        }
     }
 }
 
@@ -205,6 +261,29 @@ fn audit_json_matches_its_schema() {
     let value = json_of(&["audit", "--json", "--now", NOW, rs], None);
     assert!(value["secret_search"].is_null(), "{value:#}");
     assert_valid(&audit, &value, "audit of an RS256 token");
+
+    // A potfile that holds the secret: nothing is searched, and the potfile is reported.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let potfile = dir.path().join("hashcat.potfile");
+    std::fs::write(&potfile, format!("{weak}:secret\n")).expect("writes");
+    let value = json_of(
+        &[
+            "audit",
+            "--json",
+            "--now",
+            NOW,
+            "--hashcat-potfile",
+            potfile.to_str().expect("utf-8"),
+            &weak,
+        ],
+        None,
+    );
+    assert!(value["secret_search"]["potfile"].is_object(), "{value:#}");
+    assert_valid(&audit, &value, "audit with a potfile");
+
+    let hashcat = schema("audit-hashcat.json");
+    let value = json_of(&["audit", "--hashcat", "--json", &weak], None);
+    assert_valid(&hashcat, &value, "audit --hashcat");
 }
 
 #[test]
@@ -278,7 +357,7 @@ fn schemas_document_every_field() {
         );
         count += 1;
     }
-    assert_eq!(count, 5, "one schema per command");
+    assert_eq!(count, 6, "one schema per command and output form");
 }
 
 #[test]
