@@ -477,7 +477,8 @@ fn config_command(args: &ConfigArgs) -> Result<u8, CliError> {
             .map_err(CliError::output)?;
         return Ok(0);
     }
-    let loaded = crate::config::load();
+    // The key bindings are checked against the key map, as the workbench would apply them.
+    let (_, loaded) = crate::config::load().with_keymap();
     let path = crate::config::path().map_or_else(
         || "(no configuration directory on this system)".to_owned(),
         |p| p.display().to_string(),

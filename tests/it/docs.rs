@@ -399,7 +399,7 @@ fn config_check_names_the_line_and_key() {
         .clone();
     let err = String::from_utf8(out.stderr).expect("utf-8");
     assert!(err.contains("config.toml:2: key 'leeway'"), "{err}");
-    std::fs::write(&path, "mouse = false\nshade = 3\n").expect("writes");
+    std::fs::write(&path, "mouse = false\nshade = 3\n[keys]\nbogus = \"x\"\n").expect("writes");
     let out = jwb()
         .env("JWB_CONFIG", &path)
         .args(["config", "--check"])
@@ -410,6 +410,10 @@ fn config_check_names_the_line_and_key() {
     let shown = String::from_utf8(out.stdout).expect("utf-8");
     assert!(
         shown.contains("warning: ") && shown.contains(":2: unknown key 'shade' ignored"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(":4: [keys] unknown key action 'bogus'"),
         "{shown}"
     );
 }
