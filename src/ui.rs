@@ -27,14 +27,73 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 pub use layout::{LayoutMode, Panes};
 pub use theme::Theme;
 
-use crate::app::{App, Context, Focus, Overlay, View};
+use std::cell::Cell;
 
-/// Draws the whole screen for `app`.
-pub fn draw(frame: &mut Frame, app: &App) {
-    frame.render_widget(app, frame.area());
+use crate::app::{App, Context, Focus, Overlay, ScrollLimits, View};
+
+/// Draws the whole screen for `app` in the styles of `theme`.
+///
+/// Returns how far each pane, the help and the view can scroll as drawn, for
+/// [`Action::Layout`](crate::app::Action::Layout).
+pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> ScrollLimits {
+    let screen = Screen::new(app, theme);
+    frame.render_widget(&screen, frame.area());
+    screen.measured.get()
 }
 
-impl Widget for &App {
+/// The app as drawing sees it: its state, read-only, and the styles to draw it in. The theme is
+/// the drawing side's (the app keeps only the user's light/dark choice), so every pane reads
+/// `app.theme` beside the app's own fields.
+pub struct Screen<'a> {
+    app: &'a App,
+    /// The styles.
+    pub theme: Theme,
+    /// How far things can scroll, noted by each pane as it is drawn.
+    measured: Cell<ScrollLimits>,
+}
+
+impl<'a> Screen<'a> {
+    /// `app` as drawn in `theme`.
+    pub fn new(app: &'a App, theme: Theme) -> Self {
+        Self {
+            app,
+            theme,
+            measured: Cell::new(ScrollLimits::default()),
+        }
+    }
+
+    /// Notes how far `pane` can scroll: `content` rows in a viewport of `viewport` rows.
+    pub fn note_pane(&self, pane: Focus, content: usize, viewport: u16) {
+        let mut limits = self.measured.get();
+        let i = Focus::ALL.iter().position(|f| *f == pane).unwrap_or(0);
+        limits.panes[i] = limits.panes[i].max(content.saturating_sub(usize::from(viewport)));
+        self.measured.set(limits);
+    }
+
+    /// Notes how far the help can scroll.
+    pub fn note_help(&self, max: usize) {
+        let mut limits = self.measured.get();
+        limits.help = max;
+        self.measured.set(limits);
+    }
+
+    /// Notes how far the open view can scroll: `content` rows in `viewport` rows.
+    pub fn note_view(&self, content: usize, viewport: u16) {
+        let mut limits = self.measured.get();
+        limits.view = content.saturating_sub(usize::from(viewport));
+        self.measured.set(limits);
+    }
+}
+
+impl std::ops::Deref for Screen<'_> {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        self.app
+    }
+}
+
+impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
@@ -95,7 +154,7 @@ impl Widget for &App {
 }
 
 /// Draws the overlay, last, so it is over everything.
-fn render_overlay(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_overlay(app: &Screen, area: Rect, buf: &mut Buffer) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(app, *scroll, area, buf),
@@ -109,7 +168,7 @@ fn render_overlay(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// The hints of `contexts` as spans: `Tab pane · Enter edit · ? help`.
-pub fn hint_spans(app: &App, contexts: &[Context]) -> Vec<Span<'static>> {
+pub fn hint_spans(app: &Screen, contexts: &[Context]) -> Vec<Span<'static>> {
     let theme = &app.theme;
     let mut spans = Vec::new();
     for (keys, what) in app.keymap.hints(contexts) {
@@ -123,7 +182,7 @@ pub fn hint_spans(app: &App, contexts: &[Context]) -> Vec<Span<'static>> {
 }
 
 /// The hints of `contexts` as plain text: `Enter: load, Esc: cancel`.
-pub fn hint_text(app: &App, contexts: &[Context]) -> String {
+pub fn hint_text(app: &Screen, contexts: &[Context]) -> String {
     app.keymap
         .hints(contexts)
         .into_iter()
@@ -132,7 +191,7 @@ pub fn hint_text(app: &App, contexts: &[Context]) -> String {
         .join(" · ")
 }
 
-fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
+fn render_pane(app: &Screen, pane: Focus, rect: Rect, buf: &mut Buffer) {
     match pane {
         Focus::Token => token_pane::render(app, rect, buf),
         Focus::Header | Focus::Payload => json_pane::render(app, pane, rect, buf),
@@ -162,7 +221,7 @@ pub fn tab_at(rect: Rect, x: u16) -> Option<Focus> {
     None
 }
 
-fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
+fn render_tabs(app: &Screen, rect: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for pane in TABS {
         let style = if pane == app.tab {
@@ -179,7 +238,7 @@ fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
 }
 
 /// The bordered block of a pane: highlighted when focused, marked while editing.
-pub fn pane_block<'a>(app: &App, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
+pub fn pane_block<'a>(app: &Screen, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
     let focused = app.focus == pane;
     let mut spans = vec![Span::styled(format!(" {} ", pane.title()), app.theme.title)];
     spans.extend(title);
@@ -213,7 +272,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_diff(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let lines: Vec<Line> = app
         .derived

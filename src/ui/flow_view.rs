@@ -8,13 +8,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
-use crate::app::{App, Context};
+use crate::app::Context;
 use crate::flow::{KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, Verdict, duration};
 
 /// The flow view of `app`, drawn over the whole screen.
-pub struct FlowScreen<'a>(pub &'a App);
+pub struct FlowScreen<'a>(pub &'a Screen<'a>);
 
 impl Widget for FlowScreen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -99,7 +100,7 @@ fn verdict_look(theme: &Theme, verdict: &Verdict) -> (&'static str, Style) {
     }
 }
 
-fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
+fn render_timeline(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let b = block(" Timeline: requests and responses ", theme);
     let inner = b.inner(area);
@@ -148,7 +149,7 @@ fn entry_line(sim: &Simulator, e: &TimelineEntry, selected: bool, theme: &Theme)
     line
 }
 
-fn render_detail(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
+fn render_detail(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let b = block(" The selected step ", theme);
     let inner = b.inner(area);
@@ -193,8 +194,9 @@ fn render_detail(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let mut lesson = vec![Span::styled("lesson   ", theme.title)];
     lesson.extend(escaped_spans(&e.lesson, Style::new(), theme.escaped));
     lines.push(Line::from(lesson));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
+    let lesson = Paragraph::new(lines).wrap(Wrap { trim: false });
+    app.note_view(lesson.line_count(inner.width), inner.height);
+    lesson
         .scroll((u16::try_from(app.flow.scroll).unwrap_or(u16::MAX), 0))
         .render(inner, buf);
 }

@@ -17,13 +17,16 @@ const RSA_PUBLIC: &str = include_str!("../fixtures/tui/rsa_public.pem");
 fn app(opts: LaunchOptions) -> App {
     let mut app = App::new(opts, NOW);
     app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
-    app.theme = Theme::mono();
     app
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| ui::draw(frame, app)).expect("draws");
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app, Theme::mono());
+        })
+        .expect("draws");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {
@@ -278,12 +281,12 @@ fn flow_after_a_stolen_refresh_token_is_replayed() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::OpenView(View::Flow), NOW);
     for step in [
-        flow::Action::Login,
-        flow::Action::CallApiA,
-        flow::Action::Advance(300),
-        flow::Action::CallApiA,
-        flow::Action::Refresh,
-        flow::Action::ReplayOldRefresh,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::Advance(300),
+        flow::Move::CallApiA,
+        flow::Move::Refresh,
+        flow::Move::ReplayOldRefresh,
     ] {
         app.update(Action::Flow(step), NOW);
     }
