@@ -19,7 +19,7 @@ use crate::app::{
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
 use crate::tui::{TermInput, Tui};
-use crate::ui::{self, LayoutMode, Panes, Theme};
+use crate::ui::{self, LayoutMode, Theme};
 
 /// Rows scrolled by one wheel step.
 const WHEEL_ROWS: i32 = 3;
@@ -384,7 +384,7 @@ pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Acti
     if app.view != View::Workbench {
         return wheel.map(Action::ScrollView);
     }
-    let panes = Panes::compute(area);
+    let panes = ui::panes(&ui::Screen::new(app, Theme::mono()), area);
     let at = Position::new(mouse.column, mouse.row);
     if let Some(tabs) = panes.tabs.filter(|t| t.contains(at)) {
         return match mouse.kind {

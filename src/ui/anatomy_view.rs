@@ -35,6 +35,7 @@ impl Widget for AnatomyScreen<'_> {
         } else {
             step_lines(&app.anatomy.steps, theme)
         };
+        let lines = super::text::hang(lines, body.width.saturating_sub(2), 4);
         let text = Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(block);
