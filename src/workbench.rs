@@ -548,6 +548,47 @@ mod tests {
     }
 
     #[test]
+    fn a_click_never_reaches_a_pane_under_a_prompt_nor_discards_it() {
+        let mut app = app();
+        app.update(Action::OpenKeyPrompt, 1_700_000_000.0);
+        for c in "/tmp/ke".chars() {
+            press_key(&mut app, KeyCode::Char(c));
+        }
+        let area = Rect::new(0, 0, 160, 48);
+        for (column, row) in [(5, 2), (50, 20), (150, 45)] {
+            assert_eq!(action_for_mouse(&app, click(column, row), area), None);
+            let wheel = MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                ..click(column, row)
+            };
+            assert_eq!(action_for_mouse(&app, wheel, area), None);
+        }
+        let Overlay::Prompt { editor, .. } = &app.overlay else {
+            panic!("the prompt closed");
+        };
+        assert_eq!(editor.lines().join(""), "/tmp/ke");
+        // Keys bound elsewhere are typed into it.
+        press_key(&mut app, KeyCode::Char('y'));
+        let Overlay::Prompt { editor, .. } = &app.overlay else {
+            panic!("the prompt closed");
+        };
+        assert_eq!(editor.lines().join(""), "/tmp/key");
+    }
+
+    #[test]
+    fn a_mouse_move_maps_to_nothing() {
+        let app = app();
+        let moved = MouseEvent {
+            kind: MouseEventKind::Moved,
+            ..click(30, 10)
+        };
+        assert_eq!(
+            action_for_mouse(&app, moved, Rect::new(0, 0, 160, 48)),
+            None
+        );
+    }
+
+    #[test]
     fn scrolling_stops_at_the_end_and_one_key_back_always_moves() {
         let mut app = app();
         app.update(Action::ToggleHelp, 1_700_000_000.0);
