@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod encode;
+pub mod encrypt;
 pub mod explain;
 pub mod inspect;
+pub mod jwe;
 pub mod keys;
 pub mod members;
 pub mod output;
@@ -76,6 +78,8 @@ pub enum Command {
     /// Sign a payload into a token.
     #[command(after_help = EXIT_STATUS_HELP)]
     Encode(EncodeArgs),
+    /// Encrypt a payload into a JWE (optionally signing it first: sign-then-encrypt).
+    Encrypt(encrypt::EncryptArgs),
     /// Check a token's signature and claims; the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
@@ -207,6 +211,16 @@ pub enum CliError {
     /// Standard input could not be read.
     #[error("cannot read standard input: {0}")]
     Stdin(io::Error),
+    /// Standard input holds more than any token could need.
+    #[error(
+        "{what} is larger than {limit} bytes (16 MiB): no token is that large; nothing was verified"
+    )]
+    InputTooLarge {
+        /// What was read.
+        what: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Input that must be text is not UTF-8.
     #[error("{what} is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 {
@@ -294,6 +308,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Verify(args)) => inspect::verify(&args, now).map(status),
         Some(Command::Explain(args)) => explain::run(&args, now).map(status),
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
+        Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         None => run_workbench(&cli.workbench, now).map(status),
@@ -377,19 +392,33 @@ pub fn token_source(arg: Option<&str>) -> Result<Option<String>, CliError> {
     }
 }
 
-/// All of standard input, as UTF-8 text.
+/// Largest standard input read as a token (or JSON), as for files: a token is never near it.
+pub const MAX_STDIN: usize = 16 * 1024 * 1024;
+
+/// All of standard input (at most [`MAX_STDIN`] bytes), as UTF-8 text.
 pub fn read_stdin_text() -> Result<String, CliError> {
+    read_text(io::stdin().lock(), "standard input")
+}
+
+/// All of `input` (at most [`MAX_STDIN`] bytes), as UTF-8 text without its final newlines.
+pub fn read_text(input: impl io::Read, what: &str) -> Result<String, CliError> {
     let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
+    input
+        .take(MAX_STDIN as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(CliError::Stdin)?;
+    if bytes.len() > MAX_STDIN {
+        return Err(CliError::InputTooLarge {
+            what: what.to_owned(),
+            limit: MAX_STDIN,
+        });
+    }
     // The newline `echo` and editors end the input with is not part of the token.
     while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         bytes.pop();
     }
     String::from_utf8(bytes).map_err(|e| CliError::NotUtf8 {
-        what: "standard input".to_owned(),
+        what: what.to_owned(),
         offset: e.utf8_error().valid_up_to(),
     })
 }

@@ -101,6 +101,8 @@ pub enum Mode {
     Decode,
     /// `jwb verify`.
     Verify,
+    /// `jwb verify --lenient`: the report says what was removed and shows the token verified.
+    VerifyLenient,
 }
 
 /// Writes the human report.
@@ -113,13 +115,25 @@ pub fn report(
     paint: Paint,
 ) -> io::Result<()> {
     let d = &report.decoded;
+    if mode == Mode::VerifyLenient && !d.extracted.stripped.is_empty() {
+        let removed: Vec<String> = d
+            .extracted
+            .stripped
+            .iter()
+            .map(crate::jose::extract::Stripped::describe)
+            .collect();
+        writeln!(out, "{}", paint.title("Token verified (--lenient)"))?;
+        writeln!(out, "  {} {}", paint.dim("removed:"), removed.join(", "))?;
+        writeln!(out, "  {}", escape_untrusted(d.token()))?;
+        writeln!(out)?;
+    }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
     times_section(out, d, now, paint)?;
     signature_section(out, report, key_label, paint)?;
     claims_section(out, report, paint)?;
     findings_section(out, report, paint)?;
-    if mode == Mode::Verify {
+    if mode != Mode::Decode {
         writeln!(out)?;
         writeln!(out, "{}", verdict(report, paint))?;
     }

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::alg::{Alg, Family};
-use super::decode::{Decoded, Shape};
+use super::decode::{Decoded, Problem, Shape};
+use super::json;
 use super::key::{Key, KeySet, KeyType};
 use super::sign::hmac_verify;
 
@@ -70,23 +71,44 @@ pub fn verify_decoded(
 ) -> SignatureCheck {
     let alg = decoded.alg();
     match decoded.shape {
+        // RFC 7516 sec. 4.1.2: a JWE header must have `enc`; five parts without it are no
+        // JWE, only a malformed token.
+        Shape::Jwe
+            if decoded
+                .header
+                .as_ref()
+                .is_none_or(|h| !h.contains_key("enc")) =>
+        {
+            return SignatureCheck::new(
+                SigStatus::Malformed,
+                alg,
+                None,
+                "five parts, but the header has no \"enc\": neither a JWS (3 parts) nor a JWE \
+                 (RFC 7516 sec. 4.1.2)"
+                    .to_owned(),
+            );
+        }
         Shape::Jwe => {
             return SignatureCheck::new(
                 SigStatus::Unverifiable,
                 alg,
                 None,
-                "a JWE is encrypted, not signed: it is decrypted with the recipient's key, \
-                 which this tool does not do"
+                "a JWE is encrypted, cannot be verified here: it is not signed but decrypted \
+                 with the recipient's key, which this tool does not do"
                     .to_owned(),
             );
         }
         Shape::Malformed => {
-            return SignatureCheck::new(
-                SigStatus::Malformed,
-                alg,
-                None,
-                "not a well-formed JWS (header.payload.signature)".to_owned(),
-            );
+            let reason = match decoded.errors.first() {
+                Some(
+                    e @ super::decode::DecodeError {
+                        problem: Problem::Stray(_),
+                        ..
+                    },
+                ) => e.to_string(),
+                _ => "not a well-formed JWS (header.payload.signature)".to_owned(),
+            };
+            return SignatureCheck::new(SigStatus::Malformed, alg, None, reason);
         }
         Shape::Jws => {}
     }
@@ -112,10 +134,31 @@ pub fn verify_decoded(
             "the header is not a JSON object".to_owned(),
         );
     };
+    if let Some(reason) = duplicate_reason(decoded) {
+        return SignatureCheck::new(SigStatus::Malformed, alg, None, reason);
+    }
     let (Some(input), Some(sig)) = (decoded.signing_input(), decoded.signature()) else {
         return SignatureCheck::new(SigStatus::Malformed, alg, None, "no signature".to_owned());
     };
     verify_parts(header, input.as_bytes(), sig, keys, opts)
+}
+
+/// A member named twice in the header or the payload: parsers disagree on which value
+/// counts (first, last, or an error), so a verifier rejects the token rather than pick one
+/// (RFC 7515 sec. 5.2, RFC 7519 sec. 4).
+fn duplicate_reason(decoded: &Decoded) -> Option<String> {
+    let texts = [
+        ("header", decoded.header_text.as_deref()),
+        ("payload", decoded.payload_text()),
+    ];
+    texts.into_iter().find_map(|(part, text)| {
+        let dup = json::duplicates(text?).into_iter().next()?;
+        Some(format!(
+            "duplicate member '{}' in the {part} at byte {}: parsers disagree on which value \
+             counts, so the token is rejected (RFC 7515 sec. 5.2, RFC 7519 sec. 4)",
+            dup.path, dup.at
+        ))
+    })
 }
 
 /// Verifies a signature given the parsed header, the signing input and the signature bytes.

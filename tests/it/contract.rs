@@ -1061,3 +1061,243 @@ fn a_key_set_without_kids_tries_every_key_that_fits() {
         "the key's own alg 'RS384' differs from the header's 'RS256' (RFC 7517 sec. 4.4)",
     );
 }
+
+// --- issue 9: one strict verdict ----------------------------------------------------------
+
+fn jwb() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("jwb"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// `jwb verify INPUT --secret SECRET --now 0`, with extra arguments.
+fn cli_verify(input: &str, extra: &[&str]) -> std::process::Output {
+    jwb()
+        .args(["verify", input, "--secret", SECRET, "--now", "0"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn forged_and_good() -> (String, String) {
+    let good = signed(r#"{"alg":"HS256"}"#, r#"{"sub":"user"}"#, &secret());
+    let forged = raw(r#"{"alg":"none"}"#, r#"{"sub":"admin"}"#, b"");
+    (forged, good)
+}
+
+#[test]
+fn verify_checks_exactly_the_token_it_was_given() {
+    let (forged, good) = forged_and_good();
+    let cases = [
+        (format!("{forged}?token={good}"), '?', forged.len()),
+        (format!("{forged}#id_token={good}"), '#', forged.len()),
+        (format!("{forged}&access_token={good}"), '&', forged.len()),
+        (format!("{forged};jwt={good}"), ';', forged.len()),
+        (format!("{good} {forged}"), ' ', good.len()),
+        (format!("{good},{forged}"), ',', good.len()),
+        (format!("jwt={good}"), '=', 3),
+        (format!("{}\t{}", &good[..10], &good[10..]), '\t', 10),
+        (format!("{}\n{}", &good[..10], &good[10..]), '\n', 10),
+        (
+            format!("{}\u{a0}{}", &good[..10], &good[10..]),
+            '\u{a0}',
+            10,
+        ),
+        (
+            format!("{}\u{2028}{}", &good[..10], &good[10..]),
+            '\u{2028}',
+            10,
+        ),
+        (
+            format!("{}\u{3000}{}", &good[..10], &good[10..]),
+            '\u{3000}',
+            10,
+        ),
+        (
+            format!("{}\u{85}{}", &good[..10], &good[10..]),
+            '\u{85}',
+            10,
+        ),
+        (
+            format!("Bearer {}\u{a0}{}", &good[..10], &good[10..]),
+            '\u{a0}',
+            17,
+        ),
+        (format!("{good}="), '=', good.len()),
+    ];
+    for (input, ch, at) in &cases {
+        let out = cli_verify(input, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {err}");
+        let named = format!(
+            "'{}' (U+{:04X}) at byte {at} is not part of a compact token",
+            ch.escape_debug(),
+            u32::from(*ch)
+        );
+        assert!(err.contains(&named), "{input:?}: {err}");
+        assert!(
+            err.contains("`jwb decode` and the workbench extract"),
+            "{err}"
+        );
+        assert!(text(&out.stdout).contains("NOT VALID: the token is malformed"));
+        // The library's verify entry point says the same.
+        let report = jwt_workbench::jose::report::verify_token(
+            input,
+            Some(&secret()),
+            VerifyOptions::default(),
+            &ClaimOptions::default(),
+            jwt_workbench::jose::report::Extraction::Strict,
+        );
+        assert_eq!(report.outcome(), Outcome::Malformed, "{input:?}");
+        assert!(report.signature.reason.starts_with(&named), "{input:?}");
+        assert!(
+            verify_quick(
+                input,
+                &secret(),
+                VerifyOptions::default(),
+                &ClaimOptions::default()
+            )
+            .is_none()
+        );
+    }
+}
+
+#[test]
+fn verify_removes_only_surrounding_space_one_bearer_and_one_pair_of_quotes() {
+    let (_, good) = forged_and_good();
+    for input in [
+        format!("  {good}\r\n"),
+        format!("Bearer {good}"),
+        format!("Authorization: Bearer {good}"),
+        format!("authorization:\tbearer {good}"),
+        format!("\"{good}\""),
+        format!("'Bearer {good}'"),
+    ] {
+        let out = cli_verify(&input, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{input:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    for input in [
+        format!("Bearer Bearer {good}"),
+        format!("\"\"{good}\"\""),
+        format!("Authorization: {good}"),
+    ] {
+        assert_eq!(cli_verify(&input, &[]).status.code(), Some(2), "{input:?}");
+    }
+}
+
+#[test]
+fn lenient_verify_says_what_it_removed_and_which_token_it_verified() {
+    let (forged, good) = forged_and_good();
+    let pasted = format!("https://app.example/cb?state=1&access_token={good}&x=1");
+    let out = cli_verify(&pasted, &["--lenient"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("removed: 'access_token=' parameter around the token"),
+        "{report}"
+    );
+    assert!(report.contains(&good), "{report}");
+    let out = cli_verify(&pasted, &["--lenient", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["token"]["verified"], good.as_str());
+    assert_eq!(
+        v["token"]["stripped"][0],
+        "'access_token=' parameter around the token"
+    );
+    // From "forged?token=good", --lenient verifies the parameter's token, and says so: a
+    // script that opted in can see which token the verdict is about.
+    let out = cli_verify(&format!("{forged}?token={good}"), &["--lenient", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["token"]["verified"], good.as_str());
+    assert_eq!(
+        v["token"]["stripped"][0],
+        "'token=' parameter around the token"
+    );
+    // Batch lines say the same.
+    let out = jwb()
+        .args([
+            "verify",
+            "--batch",
+            "--lenient",
+            "--secret",
+            SECRET,
+            "--now",
+            "0",
+        ])
+        .write_stdin(format!("{pasted}\n{good}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[0]["token"], good.as_str());
+    assert_eq!(
+        lines[0]["stripped"][0],
+        "'access_token=' parameter around the token"
+    );
+    assert_eq!(lines[1], serde_json::json!({"line": 2, "valid": true}));
+    // Without --lenient, the batch is as strict as a single verify.
+    let out = jwb()
+        .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
+        .write_stdin(format!("{pasted}\nBearer {good}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["signature"]["status"], "malformed");
+    assert!(
+        lines[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("':' (U+003A) at byte 5")
+    );
+    assert_eq!(lines[1]["valid"], true);
+}
+
+#[test]
+fn decode_still_extracts_from_pasted_text() {
+    let (_, good) = forged_and_good();
+    let out = jwb()
+        .args(["decode", &format!("https://x.example/?token={good}")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report = inspect(
+        &format!("{}\n  {}", &good[..10], &good[10..]),
+        Some(&secret()),
+        VerifyOptions::default(),
+        &ClaimOptions::default(),
+    );
+    assert_eq!(report.outcome(), Outcome::Valid);
+}
+
+#[test]
+fn five_parts_need_enc_and_a_jwe_is_unverifiable() {
+    let no_enc = format!("{}.a.b.c.d", b64::encode(br#"{"alg":"RSA-OAEP"}"#));
+    let out = cli_verify(&no_enc, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("the header has no \"enc\""));
+    // RFC 7516 App. A.1 header.
+    let jwe = format!(
+        "{}.OKOawDo13gRp.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ",
+        b64::encode(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
+    );
+    let out = cli_verify(&jwe, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("encrypted"));
+}
