@@ -384,6 +384,11 @@ pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Acti
     if app.view != View::Workbench {
         return wheel.map(Action::ScrollView);
     }
+    let click = matches!(mouse.kind, MouseEventKind::Down(MouseButton::Left));
+    if !click && wheel.is_none() {
+        // Moves, drags and other buttons map to nothing: no layout to compute, nothing to draw.
+        return None;
+    }
     let panes = ui::panes(&ui::Screen::new(app, Theme::mono()), area);
     let at = Position::new(mouse.column, mouse.row);
     if let Some(tabs) = panes.tabs.filter(|t| t.contains(at)) {
