@@ -68,7 +68,7 @@ fn areas(app: &App, area: Rect) -> Areas {
                 .areas(left);
         let [tokens, state] =
             Layout::vertical([Constraint::Length(8), Constraint::Fill(1)]).areas(right);
-        let server_first = app.flow.pane % 2 == 0;
+        let server_first = app.flow.pane.is_multiple_of(2);
         Areas {
             top,
             timeline,
