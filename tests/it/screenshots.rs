@@ -20,19 +20,22 @@ const HEIGHT: u16 = 36;
 fn app() -> App {
     let mut app = App::new(LaunchOptions::default(), NOW);
     app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
-    app.theme = Theme::color();
     app
 }
 
 /// Draws `app` and returns the SVG and the screen's text, for assertions.
 fn picture(app: &App, title: &str) -> (String, String) {
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
-    terminal.draw(|frame| ui::draw(frame, app)).expect("draws");
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app, Theme::color());
+        })
+        .expect("draws");
     let buffer = terminal.backend().buffer();
     let text: String = (0..HEIGHT)
         .map(|y| {
             let row: String = (0..WIDTH).map(|x| buffer[(x, y)].symbol()).collect();
-            row.trim_end().to_owned() + "\n"
+            row.replace('\u{a0}', " ").trim_end().to_owned() + "\n"
         })
         .collect();
     (to_svg(buffer, title, &DARK), text)
@@ -87,12 +90,12 @@ fn screenshots_flow() {
     let mut app = app();
     app.update(Action::OpenView(View::Flow), NOW);
     for step in [
-        flow::Action::Login,
-        flow::Action::CallApiA,
-        flow::Action::Advance(300),
-        flow::Action::CallApiA,
-        flow::Action::Refresh,
-        flow::Action::ReplayOldRefresh,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::Advance(300),
+        flow::Move::CallApiA,
+        flow::Move::Refresh,
+        flow::Move::ReplayOldRefresh,
     ] {
         app.update(Action::Flow(step), NOW);
     }
