@@ -216,7 +216,7 @@ fn render_timeline(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) 
             &[Span::styled(
                 "Nobody has logged in yet. Press l to log in (authorization code with PKCE), \
                  then call the APIs (a b i c), let time pass (1-5), refresh (r), and let the \
-                 attacker use what it stole (v s z).",
+                 attacker use what it stole (v s h).",
                 theme.muted,
             )],
             usize::from(inner.width).max(1),
