@@ -36,10 +36,16 @@ pub const EXIT_STATUS_HELP: &str = "\
 Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
-     an algorithm other than --alg, or alg 'none'
-  2  usage error, malformed token (including non-compliant base64url, which verify
-     rejects though decode shows it), unreadable input or key
-  3  the signature is valid but a claim fails: expired, not yet valid, audience, issuer";
+     key material given as a secret (key confusion), an algorithm other than --alg,
+     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+  2  usage error or malformed token: for verify, any character outside Base64URL and
+     the dots (white space inside, '?token=', a second token; --lenient extracts the
+     token as decode does), non-compliant base64url, a header that is not a JSON
+     object, a member named twice, five parts without enc; input over 16 MiB, an
+     unreadable key
+  3  the signature is valid but a claim fails: expired, not yet valid, audience
+     (including an aud with no --aud to check it against), issuer; or the payload is
+     not a JSON object (a valid JWS, but no claims set)";
 
 /// The exit statuses of `jwb audit`.
 pub const AUDIT_EXIT_STATUS_HELP: &str = "\
@@ -80,7 +86,7 @@ pub enum Command {
     Encode(EncodeArgs),
     /// Encrypt a payload into a JWE (optionally signing it first: sign-then-encrypt).
     Encrypt(encrypt::EncryptArgs),
-    /// Check a token's signature and claims; the exit status says the verdict.
+    /// Check exactly the token given (signature and claims); the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
     /// Find what is wrong with a token, and search for its HMAC secret in wordlists.
@@ -138,7 +144,8 @@ pub enum ThemeArg {
     Light,
 }
 
-/// Why a command could not do its work. Every one of these exits with status 2.
+/// Why a command could not do its work. Each exits with status 2, except key confusion
+/// (key material given as a secret), which is the signature's failure: 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A file could not be read.
@@ -176,6 +183,17 @@ pub enum CliError {
         label: String,
         /// Why it did not parse.
         source: KeyError,
+    },
+    /// Key material given through a secret option.
+    #[error(
+        "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
+         key confusion, CVE-2016-10555); give keys with --key FILE"
+    )]
+    KeyConfusion {
+        /// Where the secret came from.
+        label: String,
+        /// What it looks like.
+        what: &'static str,
     },
     /// A secret is empty.
     #[error("{label} is empty; an HMAC secret needs bytes (at least 32 for HS256)")]
@@ -268,6 +286,15 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// The exit status: 1 for key confusion (as `verify` gives for a public key used as an
+    /// HMAC secret through `--key`), 2 for everything else.
+    pub fn status(&self) -> u8 {
+        match self {
+            CliError::KeyConfusion { .. } => Outcome::SignatureFailed as u8,
+            _ => Outcome::Malformed as u8,
+        }
+    }
+
     /// Wraps an output error.
     pub fn output(err: io::Error) -> Self {
         CliError::Output(err)
@@ -327,7 +354,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 paint.fail("error:"),
                 escape_untrusted(&err.to_string())
             );
-            ExitCode::from(Outcome::Malformed as u8)
+            ExitCode::from(err.status())
         }
     }
 }

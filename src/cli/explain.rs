@@ -31,6 +31,16 @@ pub struct ExplainArgs {
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
     #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
     pub now: Option<f64>,
+    /// Accepted audience (repeat for several), as for `verify`: a token with `aud` and no
+    /// `--aud` is not trusted.
+    #[arg(long, value_name = "A")]
+    pub aud: Vec<String>,
+    /// Required issuer, matched exactly.
+    #[arg(long, value_name = "I")]
+    pub iss: Option<String>,
+    /// Seconds of clock skew tolerated for `exp` and `nbf`.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    pub leeway: u64,
 }
 
 /// Runs `jwb explain`: always exit 0 once the walkthrough is printed, whatever it found.
@@ -66,7 +76,9 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     };
     let claims = ClaimOptions {
         now,
-        ..ClaimOptions::default()
+        leeway: args.leeway,
+        aud: args.aud.clone(),
+        iss: args.iss.clone(),
     };
     let report = inspect(&token, keys.as_ref(), opts, &claims);
     let text = to_text(&anatomy(

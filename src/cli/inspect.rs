@@ -68,7 +68,8 @@ pub struct VerifyArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
-    /// Accepted audience (repeat for several); `aud` must hold one of them.
+    /// Accepted audience (repeat for several); `aud` must hold one of them. A token with
+    /// `aud` and no --aud fails its aud check (RFC 7519 sec. 4.1.3).
     #[arg(long, value_name = "A")]
     pub aud: Vec<String>,
     /// Required issuer, matched exactly.

@@ -184,7 +184,7 @@ impl Decoded {
 
     /// The header's `alg` member, as text.
     pub fn alg(&self) -> Option<&str> {
-        self.header.as_ref()?.get("alg")?.as_str()
+        super::alg::header_alg(self.header.as_ref()?)
     }
 
     /// A string member of the header.

@@ -52,6 +52,11 @@ enum Piece<'a> {
 /// Splits JSON text into pieces, dropping white space outside strings. An unterminated
 /// string runs to the end of the text.
 fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    located_pieces(text).map(|(_, piece)| piece)
+}
+
+/// [`pieces`], each with the byte offset where it starts.
+fn located_pieces(text: &str) -> impl Iterator<Item = (usize, Piece<'_>)> {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -61,7 +66,7 @@ fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
         let start = i;
         let b = *bytes.get(i)?;
         i += 1;
-        Some(match b {
+        let piece = match b {
             b'{' | b'[' => Piece::Open(b),
             b'}' | b']' => Piece::Close(b),
             b':' => Piece::Colon,
@@ -100,7 +105,8 @@ fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
                 }
                 Piece::Word(&text[start..i])
             }
-        })
+        };
+        Some((start, piece))
     })
 }
 
@@ -119,46 +125,75 @@ pub fn minify(text: &str) -> String {
 }
 
 /// Pretty-prints with two-space indentation by inserting white space only, so that
-/// `minify(pretty(x)) == x` for compact `x`. Works on invalid JSON too.
+/// `minify(pretty(x)) == x` for compact `x`. Works on invalid JSON too. Nesting deeper than
+/// [`PRETTY_DEPTH`] stays on one line, so the output grows at most by the indentation of
+/// that depth per line, never with the depth of hostile input.
 pub fn pretty(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+    pretty_bounded(text, usize::MAX).text
+}
+
+/// Nesting deeper than this is written compact, on the line where it starts.
+pub const PRETTY_DEPTH: usize = 32;
+
+/// Pretty text, and how much of the input it leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pretty {
+    /// The pretty-printed text (all of it, or its first part).
+    pub text: String,
+    /// Bytes of the input not shown: 0 when nothing was cut.
+    pub cut: usize,
+}
+
+/// [`pretty`], stopping once about `max` bytes are written; says how much input was left
+/// out, so the caller can say what was cut.
+pub fn pretty_bounded(text: &str, max: usize) -> Pretty {
+    let mut out = String::with_capacity(text.len().min(max).saturating_mul(2).min(1 << 20));
     let mut depth = 0usize;
-    let mut iter = pieces(text).peekable();
-    while let Some(piece) = iter.next() {
+    let mut iter = located_pieces(text).peekable();
+    while let Some((at, piece)) = iter.next() {
+        if out.len() >= max {
+            return Pretty {
+                text: out,
+                cut: text.len() - at,
+            };
+        }
         match piece {
             Piece::Open(b) => {
                 out.push(char::from(b));
-                if matches!(iter.peek(), Some(Piece::Close(_))) {
+                if matches!(iter.peek(), Some((_, Piece::Close(_)))) {
                     continue;
                 }
                 depth += 1;
-                newline(&mut out, depth);
+                if depth <= PRETTY_DEPTH {
+                    newline(&mut out, depth);
+                }
             }
             Piece::Close(b) => {
                 if !out.ends_with(['{', '[']) {
                     depth = depth.saturating_sub(1);
-                    newline(&mut out, depth);
+                    if depth < PRETTY_DEPTH {
+                        newline(&mut out, depth);
+                    }
                 }
                 out.push(char::from(b));
             }
-            Piece::Colon => out.push_str(": "),
+            Piece::Colon if depth <= PRETTY_DEPTH => out.push_str(": "),
+            Piece::Colon => out.push(':'),
             Piece::Comma => {
                 out.push(',');
-                newline(&mut out, depth);
+                if depth <= PRETTY_DEPTH {
+                    newline(&mut out, depth);
+                }
             }
             Piece::Str(s) | Piece::Word(s) => out.push_str(s),
         }
     }
-    out
+    Pretty { text: out, cut: 0 }
 }
-
-/// Indentation stops growing here: deeper JSON (which no parser accepts anyway) would
-/// otherwise cost memory quadratic in its depth.
-const MAX_INDENT: usize = 64;
 
 fn newline(out: &mut String, depth: usize) {
     out.push('\n');
-    for _ in 0..depth.min(MAX_INDENT) {
+    for _ in 0..depth.min(PRETTY_DEPTH) {
         out.push_str("  ");
     }
 }
@@ -195,7 +230,7 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut dups: Vec<Duplicate> = Vec::new();
     let mut reported: HashSet<String> = HashSet::new();
-    for piece in pieces(text) {
+    for (at, piece) in located_pieces(text) {
         match piece {
             Piece::Open(b) => stack.push(if b == b'{' {
                 Frame::Object {
@@ -235,8 +270,6 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
                 if !keys.insert(name.clone()) {
                     let path = path_of(outer, &name);
                     if reported.insert(path.clone()) {
-                        // `raw` is a slice of `text`: its offset is a pointer difference.
-                        let at = raw.as_ptr() as usize - text.as_ptr() as usize;
                         dups.push(Duplicate { path, at });
                     }
                 }
@@ -538,8 +571,24 @@ mod tests {
     #[test]
     fn deep_nesting_costs_linear_space() {
         let deep = "[".repeat(50_000);
-        // Indentation is capped, so the pretty form stays within a constant factor.
-        assert!(pretty(&deep).len() < deep.len() * (2 * MAX_INDENT + 2));
+        // Past the depth cap nothing is indented: the pretty form is hardly larger.
+        let p = pretty(&deep);
+        assert!(
+            p.len() < deep.len() + PRETTY_DEPTH * (PRETTY_DEPTH + 1) * 2,
+            "{}",
+            p.len()
+        );
+        assert_eq!(minify(&p), deep);
+        let bounded = pretty_bounded(&deep, 1000);
+        assert!(bounded.text.len() < 1100);
+        assert_eq!(bounded.cut + minify(&bounded.text).len(), deep.len());
+        let wide = format!("[{}1]", "1,".repeat(10_000));
+        assert_eq!(pretty_bounded(&wide, usize::MAX).cut, 0);
+        let cut = pretty_bounded(&wide, 100);
+        assert_eq!(
+            &wide[wide.len() - cut.cut..],
+            &wide[minify(&cut.text).len()..]
+        );
         let deep_objects = "{\"a\":".repeat(20_000) + "{\"k\":1,\"k\":2}";
         let dups = duplicate_members(&deep_objects);
         assert_eq!(dups.len(), 1);

@@ -111,7 +111,7 @@ fn report_of(
 impl Report {
     /// The verdict as an exit status.
     pub fn outcome(&self) -> Outcome {
-        outcome(&self.signature, &self.claims)
+        verdict(&self.signature, &self.claims)
     }
 
     /// The `--json` object: header, payload, signature, claims, findings, errors.
@@ -155,7 +155,9 @@ impl Report {
     }
 }
 
-fn outcome(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
+/// The verdict from a signature check and the claim checks: the one rule by which `verify`,
+/// `--batch`, the workbench and `explain` reach theirs.
+pub fn verdict(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
     match signature.status {
         SigStatus::Malformed => Outcome::Malformed,
         SigStatus::Invalid | SigStatus::Unverifiable => Outcome::SignatureFailed,
@@ -213,7 +215,7 @@ pub struct Quick {
 impl Quick {
     /// The verdict as an exit status.
     pub fn outcome(&self) -> Outcome {
-        outcome(&self.signature, &self.claims)
+        verdict(&self.signature, &self.claims)
     }
 }
 

@@ -169,7 +169,7 @@ pub fn verify_parts(
     keys: Option<&KeySet>,
     opts: VerifyOptions,
 ) -> SignatureCheck {
-    let alg_text = header.get("alg").and_then(Value::as_str);
+    let alg_text = super::alg::header_alg(header);
     let kid = header.get("kid").and_then(Value::as_str);
     let crit = header.get("crit");
     let facts = HeaderFacts {
@@ -262,7 +262,10 @@ pub(crate) fn check(
         Ok(c) => c,
         Err(reason) => return unverifiable(reason, Some(keys.describe())),
     };
-    let candidates = chosen.as_slice();
+    let all = chosen.as_slice();
+    // More candidates than the cap: try the first MAX_CANDIDATES and say the rest were not.
+    let capped = all.len() > MAX_CANDIDATES;
+    let candidates = &all[..all.len().min(MAX_CANDIDATES)];
     // In a key set, keys of other sizes may be there too: only a signature that fits no key
     // at all is the wrong length.
     if candidates
@@ -277,7 +280,17 @@ pub(crate) fn check(
             reason,
         );
     }
-    try_keys(candidates, alg, alg_text, signing_input, signature, explain)
+    let mut result = try_keys(candidates, alg, alg_text, signing_input, signature, explain);
+    if capped && result.status == SigStatus::Invalid {
+        result.status = SigStatus::Unverifiable;
+        result.reason = format!(
+            "the token has no kid, and the key set has more than {MAX_CANDIDATES} {alg} keys: \
+             the first {MAX_CANDIDATES} were tried and none matched; the rest were not tried \
+             (give the token a kid, or pick the key with --kid)"
+        );
+        result.key = Some(keys.describe());
+    }
+    result
 }
 
 /// Tries each candidate key; the first that verifies wins.
@@ -358,12 +371,32 @@ impl<'k> Candidates<'k> {
     }
 }
 
+/// Keys of a set tried for a token without a `kid`: beyond this many, a verifier would
+/// spend time in proportion to a key set an attacker may have made large.
+pub const MAX_CANDIDATES: usize = 64;
+
 fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidates<'k>, String> {
     if !keys.keys.iter().any(|k| k.fits(alg)) {
         return Err(mismatch_reason(keys, alg));
     }
+    // A secret that is key material is never an HMAC secret, whichever way it came in.
+    if let Some(what) = keys
+        .keys
+        .iter()
+        .filter(|k| k.fits(alg))
+        .find_map(Key::secret_is_key_material)
+        && keys
+            .keys
+            .iter()
+            .filter(|k| k.fits(alg))
+            .all(|k| k.secret_is_key_material().is_some())
+    {
+        return Err(super::key::NoSigningKey::KeyMaterial { what }.to_string());
+    }
     let picked = |k: &&Key| {
-        k.fits(alg) && (!keys.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
+        k.fits(alg)
+            && k.secret_is_key_material().is_none()
+            && (!keys.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
     };
     // One key, the common case, needs no list of candidates.
     let chosen = match keys.keys.as_slice() {
@@ -380,11 +413,15 @@ fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidate
     }
     // A key whose own alg differs is not a candidate (RFC 7517 sec. 4.4); it is an error only
     // when no candidate is left.
-    let allowed = |k: &&Key| k.jwk_alg.as_deref().is_none_or(|own| own == alg.name());
+    let allowed = |k: &&Key| k.allows(alg);
     match chosen {
         Candidates::One(key) if allowed(&key) => Ok(chosen),
         Candidates::Many(ref all) if all.iter().any(allowed) => Ok(Candidates::Many(
-            all.iter().copied().filter(allowed).collect(),
+            all.iter()
+                .copied()
+                .filter(allowed)
+                .take(MAX_CANDIDATES + 1)
+                .collect(),
         )),
         _ => {
             let own = chosen.as_slice()[0].jwk_alg.as_deref().unwrap_or_default();

@@ -1,5 +1,6 @@
 //! The integration tests, one binary: one module per area.
 
+mod agree;
 mod audit;
 mod cli;
 mod contract;
@@ -8,6 +9,7 @@ mod explain;
 mod jwe_cli;
 mod jwe_vectors;
 mod keys;
+mod limits;
 mod net;
 mod props;
 mod rfc_vectors;
