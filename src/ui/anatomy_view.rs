@@ -55,8 +55,14 @@ impl Widget for AnatomyScreen<'_> {
         let below = rows.len().saturating_sub(scroll + visible);
         if below > 0 {
             block = block.title_bottom(
-                Line::styled(format!(" ↓ {below} more rows (↓ PgDn) "), theme.title)
-                    .right_aligned(),
+                Line::styled(
+                    format!(
+                        " ↓ {below} more row{} (↓ PgDn) ",
+                        if below == 1 { "" } else { "s" }
+                    ),
+                    theme.title,
+                )
+                .right_aligned(),
             );
         }
         let shown: Vec<Line> = rows.into_iter().skip(scroll).take(visible).collect();

@@ -337,7 +337,14 @@ fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
     }
     if below > 0 {
         b = b.title_bottom(
-            Line::styled(format!(" ↓ {below} more rows (PgDn) "), theme.title).right_aligned(),
+            Line::styled(
+                format!(
+                    " ↓ {below} more row{} (PgDn) ",
+                    if below == 1 { "" } else { "s" }
+                ),
+                theme.title,
+            )
+            .right_aligned(),
         );
     }
     b.render(area, buf);
@@ -372,8 +379,9 @@ fn render_lines(lines: &[Line<'static>], title: &str, theme: &Theme, area: Rect,
         b = b.title_bottom(
             Line::styled(
                 format!(
-                    " {} more rows: a taller screen shows them ",
-                    rows.len() - visible
+                    " {} more row{}: a taller screen shows them ",
+                    rows.len() - visible,
+                    if rows.len() - visible == 1 { "" } else { "s" }
                 ),
                 theme.muted,
             )
