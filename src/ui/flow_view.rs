@@ -424,7 +424,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.families().is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
-    for f in server.families() {
+    for f in recent(&mut lines, server.families(), 3, theme) {
         let mut spans = vec![Span::raw(format!(
             "  {} {}..{} ",
             f.id,
@@ -451,7 +451,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.refresh_tokens().is_empty() {
         lines.push(Line::styled("  empty", theme.muted));
     }
-    for r in server.refresh_tokens() {
+    for r in recent(&mut lines, server.refresh_tokens(), 6, theme) {
         let (status, style) = refresh_status_look(theme, r.status_at(sim.now()));
         let mut spans = vec![
             Span::raw(format!("  {:<11} ", label(sim, r.token))),
@@ -470,7 +470,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.codes().is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
-    for c in server.codes() {
+    for c in recent(&mut lines, server.codes(), 2, theme) {
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", c.code)),
             if c.used {
@@ -483,6 +483,24 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
         ]));
     }
     render_lines(&lines, title, theme, area, buf);
+}
+
+/// The last `keep` items of a list that only grows, after a line counting the earlier ones:
+/// the newest state stays on screen however long the session runs.
+fn recent<'a, T>(
+    lines: &mut Vec<Line<'static>>,
+    items: &'a [T],
+    keep: usize,
+    theme: &Theme,
+) -> &'a [T] {
+    let skip = items.len().saturating_sub(keep);
+    if skip > 0 {
+        lines.push(Line::styled(
+            format!("  … {skip} earlier not shown"),
+            theme.muted,
+        ));
+    }
+    &items[skip..]
 }
 
 fn api_line(sim: &Simulator, api: &Api, theme: &Theme) -> Line<'static> {

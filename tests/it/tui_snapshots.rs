@@ -713,3 +713,19 @@ fn the_anatomy_view_is_usable_at_80x24_and_x_after_g_returns_to_the_steps() {
     app.update(x, NOW);
     assert_eq!(app.view, View::Workbench);
 }
+
+#[test]
+fn a_long_flow_session_keeps_the_newest_server_state_on_a_small_screen() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    app.update(Action::Flow(flow::Move::Login), NOW);
+    for _ in 0..8 {
+        app.update(Action::Flow(flow::Move::Refresh), NOW);
+    }
+    app.update(Action::CycleFlowPane, NOW);
+    app.update(Action::CycleFlowPane, NOW);
+    let shot = screen(&app, 80, 24);
+    assert!(shot.contains("… 3 earlier not shown"), "{shot}");
+    assert!(shot.contains("refresh #9"), "{shot}");
+    assert!(!shot.contains("refresh #3 "), "{shot}");
+}
