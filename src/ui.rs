@@ -160,7 +160,9 @@ impl Widget for &Screen<'_> {
 /// hit-tests with the same rects).
 pub fn panes(app: &Screen, area: Rect) -> Panes {
     let needs = Needs {
-        token_chars: app.token_text.chars().count(),
+        // Bytes, not characters: a megabyte token is not walked for the layout, and a few
+        // multibyte characters only ask for a row more.
+        token_chars: app.token_text.len(),
         token_notes: app.derived.decoded.extracted.stripped.len()
             + app.derived.decoded.errors.len(),
         header: app.header.lines().len(),

@@ -124,7 +124,8 @@ fn left_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
     left.extend(time_lines(app, true));
     left.extend(gauge_line(app, width));
     left.extend(identity_lines(app));
-    let mut lines = vec![lights_line(app)];
+    // The lights wrap between lights, never inside one, and a row never starts with a space.
+    let mut lines = super::text::hang(vec![lights_line(app)], width, 0);
     lines.extend(super::text::hang(left, width, 5));
     lines
 }

@@ -330,6 +330,7 @@ fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
     let lines = detail_lines(app, usize::from(inner.width).max(1));
     app.note_view(lines.len(), inner.height);
     let visible = usize::from(inner.height);
+    app.note_view(lines.len(), inner.height);
     let scroll = app.flow.scroll.min(lines.len().saturating_sub(visible));
     let below = lines.len().saturating_sub(scroll + visible);
     if scroll > 0 {

@@ -46,8 +46,7 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     // The notes get the rows the token does not need, and at least half the pane.
     let token_rows = app
         .token_text
-        .chars()
-        .count()
+        .len()
         .div_ceil(usize::from(inner.width.max(1)))
         .max(1);
     let spare = usize::from(inner.height)

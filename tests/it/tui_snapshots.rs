@@ -23,16 +23,6 @@ fn app(opts: LaunchOptions) -> App {
     app
 }
 
-/// How far things can scroll once `app` is drawn on a screen of this size.
-fn limits(app: &App, width: u16, height: u16) -> jwt_workbench::app::ScrollLimits {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    let mut limits = None;
-    terminal
-        .draw(|frame| limits = Some(ui::draw(frame, app, Theme::mono())))
-        .expect("draws");
-    limits.expect("drawn")
-}
-
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
@@ -129,6 +119,16 @@ fn style_at(app: &App, width: u16, height: u16, theme: &Theme, needle: &str) -> 
         }
     }
     panic!("'{needle}' is not on the screen");
+}
+
+/// Draws `app` and tells it how far things can scroll, as the event loop does after a frame.
+fn settle(app: &mut App, width: u16, height: u16) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let mut limits = app.limits;
+    terminal
+        .draw(|frame| limits = ui::draw(frame, app, Theme::mono()))
+        .expect("draws");
+    app.update(Action::Layout(limits), NOW);
 }
 
 fn hs256(payload: &str, secret: &str) -> String {
@@ -555,43 +555,6 @@ fn non_ascii_in_the_signing_input_draws_without_panicking() {
 }
 
 #[test]
-fn glossary_scroll_stops_at_the_end_with_a_marker_and_hanging_indents() {
-    use jwt_workbench::app::{Chord, KeyName};
-    let mut app = app(LaunchOptions::default());
-    app.update(Action::OpenView(View::Anatomy), NOW);
-    app.update(Action::ToggleGlossaryList, NOW);
-    let page_down = app
-        .action_for_key(Chord::plain(KeyName::PageDown))
-        .expect("bound");
-    for _ in 0..40 {
-        let limits = limits(&app, 80, 24);
-        app.update(Action::Layout(limits), NOW);
-        app.update(page_down.clone(), NOW);
-    }
-    let end = screen(&app, 80, 24);
-    // The last entry is on the last row, nothing is left below, and one key goes back up.
-    assert!(
-        end.contains("↑ more") && !end.contains("more rows"),
-        "{end}"
-    );
-    assert!(end.contains("b64"), "{end}");
-    let at_end = app.anatomy.scroll;
-    app.update(Action::ScrollView(1), NOW);
-    assert_eq!(app.anatomy.scroll, at_end);
-    app.update(Action::ScrollView(-1), NOW);
-    assert_eq!(app.anatomy.scroll, at_end - 1);
-    // Wrapped entries keep a hanging indent: no continuation row starts at the left edge.
-    for row in end.lines().skip(1).take(21) {
-        let inner = row.trim_start_matches('│');
-        assert!(
-            inner.is_empty() || !inner.starts_with(|c: char| c.is_ascii_lowercase()),
-            "{row}"
-        );
-    }
-    assert_snapshot!(end);
-}
-
-#[test]
 fn the_token_colours_and_the_verdict_are_drawn_in_colour() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::Tick, NOW + 48.0);
@@ -711,6 +674,56 @@ fn the_anatomy_view_is_usable_at_80x24_and_x_after_g_returns_to_the_steps() {
         .action_for_key(jwt_workbench::app::Chord::char('x'))
         .expect("bound");
     app.update(x, NOW);
+    assert_eq!(app.view, View::Workbench);
+}
+
+#[test]
+fn glossary_scroll_stops_at_the_end_and_x_returns_to_the_steps() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use jwt_workbench::workbench::action_for_event;
+    use ratatui::layout::Rect;
+    let press = |app: &mut App, code: KeyCode| {
+        // As the event loop does: the screen drawn tells the app how far things scroll.
+        settle(app, 80, 24);
+        let area = Rect::new(0, 0, 80, 24);
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        if let Some(action) = action_for_event(app, &event, area) {
+            app.update(action, NOW);
+        }
+    };
+    let mut app = app(LaunchOptions::default());
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    press(&mut app, KeyCode::Char('g'));
+    assert!(app.anatomy.glossary);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let end = screen(&app, 80, 24);
+    // The last entry is on the last row, nothing is left below, and one key goes back up.
+    assert!(
+        end.contains("↑ more") && !end.contains("more rows"),
+        "{end}"
+    );
+    assert!(end.contains("x5t#S256") || end.contains("enc "), "{end}");
+    let at_end = app.anatomy.scroll;
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.anatomy.scroll, at_end);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.anatomy.scroll, at_end - 1);
+    // Wrapped entries keep a hanging indent: no continuation row starts at the left edge.
+    for row in end.lines().skip(1).take(21) {
+        let inner = row.trim_start_matches('│');
+        assert!(
+            inner.is_empty() || !inner.starts_with(|c: char| c.is_ascii_lowercase()),
+            "{row}"
+        );
+    }
+    assert_snapshot!(end);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    assert!(!app.anatomy.glossary);
+    press(&mut app, KeyCode::Char('x'));
     assert_eq!(app.view, View::Workbench);
 }
 
