@@ -347,7 +347,40 @@ fn flow_scenarios_run_at_80x24_and_160x48() {
 }
 
 #[test]
+fn the_config_file_applies_and_a_bad_one_is_reported() {
+    if !tmux_available() {
+        return;
+    }
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "leeway = 30\ntimes = \"utc\"\n").expect("writes");
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!("JWB_CONFIG={} {jwb}; sleep 30", good.display()),
+    );
+    tmux.wait_for("the leeway from the config", |s| s.contains("leeway 30s"));
+    tmux.keys(&["q"]);
+
+    // A wrong value: the workbench starts with the defaults and says why, naming line and key.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "mouse = true\nleeway = \"soon\"\n").expect("writes");
+    let tmux = Tmux::start(
+        220,
+        45,
+        &format!("JWB_CONFIG={} {jwb}; sleep 30", bad.display()),
+    );
+    let screen = tmux.wait_for("the config error", |s| s.contains("default settings"));
+    assert!(screen.contains("bad.toml:2: key 'leeway'"), "{screen}");
+    assert!(screen.contains("leeway 0s"), "{screen}");
+}
+
+#[test]
 fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
+    if !tmux_available() {
+        return;
+    }
     let jwb = env!("CARGO_BIN_EXE_jwb");
     // An interactive shell with job control, so Ctrl-Z stops jwb and `fg` continues it.
     let tmux = Tmux::start(100, 30, "sh -i");
