@@ -7,6 +7,7 @@ pub mod cli;
 pub mod clipboard;
 pub mod flow;
 pub mod jose;
+pub mod key_file;
 pub mod net;
 pub mod teach;
 pub mod tui;

@@ -10,7 +10,6 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
-use zeroize::Zeroizing;
 
 use crate::app::{
     Action, App, CopyTarget, Effect, Focus, LaunchOptions, SearchOutcome, Tone, View,
@@ -18,6 +17,7 @@ use crate::app::{
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
 use crate::flow;
+use crate::key_file;
 use crate::tui::{Input, Tui};
 use crate::ui::{self, LayoutMode, Panes, Theme};
 
@@ -168,12 +168,20 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
                         }
                         continue;
                     }
-                    Effect::ReadKeyFile(path) => Action::KeyFileRead {
-                        path: path.display().to_string(),
-                        bytes: std::fs::read(&path)
-                            .map(Zeroizing::new)
-                            .map_err(|e| e.to_string()),
-                    },
+                    Effect::ReadKeyFile(path) => {
+                        // On a worker: a slow disk or a file swapped for a FIFO must not
+                        // freeze the screen; the answer comes back as an action.
+                        let tx = fetched_tx.clone();
+                        std::thread::spawn(move || {
+                            let typed = path.display().to_string();
+                            let expanded =
+                                key_file::expand_home(&typed, key_file::home_dir().as_deref());
+                            let bytes = key_file::read(&expanded);
+                            // The receiver is gone only when the workbench has quit.
+                            let _ = tx.send(Action::KeyFileRead { path: typed, bytes });
+                        });
+                        continue;
+                    }
                 };
                 pending.extend(app.update(follow, unix_now()));
             }

@@ -60,6 +60,17 @@ pub struct DiffLine {
     pub text: String,
 }
 
+/// The pasted token's parts as the editors showed them, and its signing input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalParts {
+    /// The header editor's text.
+    pub header: String,
+    /// The payload editor's text.
+    pub payload: String,
+    /// `header.payload` as encoded in the token.
+    pub signing_input: String,
+}
+
 /// Everything computed from the inputs.
 #[derive(Debug)]
 pub struct Derived {
@@ -75,6 +86,9 @@ pub struct Derived {
     pub computed: Option<Vec<u8>>,
     /// Why the token is not (re-)signed, in sign mode.
     pub sign_note: Option<String>,
+    /// In sign mode, what the workbench signed the token with (`HS256, secret of 36 bytes`):
+    /// a signature made here is reported as made, never as verified.
+    pub signed_with: Option<String>,
     /// The claim checks at the shifted clock.
     pub claims: ClaimReport,
     /// The audit findings.
@@ -105,6 +119,7 @@ impl Default for Derived {
             },
             computed: None,
             sign_note: None,
+            signed_with: None,
             claims: ClaimReport::default(),
             findings: Vec::new(),
             lights: Vec::new(),
@@ -234,6 +249,21 @@ fn editor_error(decoded: &Decoded, segment: Segment, shown: &str) -> Option<Json
     })
 }
 
+/// The token's `aud` as the user reads it (`aud 'api', 'web'`), when it is a string or an
+/// array of strings.
+fn aud_values(claims: Option<&Map<String, Value>>) -> Option<String> {
+    let values: Vec<&str> = match claims?.get("aud")? {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
+        _ => return None,
+    };
+    let mut shown: Vec<String> = values.iter().take(4).map(|v| format!("'{v}'")).collect();
+    if values.len() > 4 {
+        shown.push(format!("and {} more", values.len() - 4));
+    }
+    Some(format!("aud {}", shown.join(", ")))
+}
+
 fn times(claims: Option<&Map<String, Value>>) -> Times {
     let get = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_f64);
     Times {
@@ -259,7 +289,47 @@ impl App {
         self.payload = editor::json_editor(&payload);
         self.derived.decoded = decoded;
         self.derived.sign_note = None;
+        self.derived.signed_with = None;
         self.reverify();
+    }
+
+    /// Remembers what the pasted token's parts look like, so that edits which give them back
+    /// return to verifying its own signature.
+    pub(super) fn remember_original_parts(&mut self) {
+        self.original_parts = self
+            .derived
+            .decoded
+            .signing_input()
+            .map(|input| OriginalParts {
+                header: self.header_text(),
+                payload: self.payload_text(),
+                signing_input: input.to_owned(),
+            });
+    }
+
+    /// In sign mode, when the edited parts are the pasted token's again (the same editor text,
+    /// or the same encoded bytes), the pasted token is back: verify its own signature.
+    fn back_to_original(&mut self, signing_input: Option<&str>) -> bool {
+        let Some(parts) = &self.original_parts else {
+            return false;
+        };
+        let same = signing_input == Some(parts.signing_input.as_str())
+            || (self.header_text() == parts.header && self.payload_text() == parts.payload);
+        let Some(original) = self.original.clone().filter(|_| same) else {
+            return false;
+        };
+        self.mode = super::Mode::Verify;
+        self.token_text = original;
+        self.derived.decoded = decode(&self.token_text);
+        self.derived.sign_note = None;
+        self.derived.signed_with = None;
+        self.reverify();
+        self.message = Some((
+            "the parts are the pasted token's again: back to VERIFY, checking its own signature"
+                .to_owned(),
+            super::Tone::Info,
+        ));
+        true
     }
 
     /// The parts are the truth: re-encode them, and re-sign when the key can.
@@ -282,19 +352,27 @@ impl App {
                 return;
             }
         };
+        if self.back_to_original(Some(&unsigned.signing_input)) {
+            return;
+        }
         let kid = match json::parse(&header) {
             Ok(Value::Object(m)) => m.get("kid").and_then(Value::as_str).map(str::to_owned),
             _ => None,
         };
-        let (token, note) = if unsigned.alg == Alg::None {
-            (sign::finish(&unsigned, None), None)
+        let (token, note, signed_with) = if unsigned.alg == Alg::None {
+            (sign::finish(&unsigned, None), None, None)
         } else {
             match signing_key(self.keys(), unsigned.alg, kid.as_deref()) {
-                Ok(key) => (sign::finish(&unsigned, Some(key)), None),
-                Err(why) => (Ok(format!("{}.", unsigned.signing_input)), Some(why)),
+                Ok(key) => (
+                    sign::finish(&unsigned, Some(key)),
+                    None,
+                    Some(format!("{}, {}", unsigned.alg, key.describe())),
+                ),
+                Err(why) => (Ok(format!("{}.", unsigned.signing_input)), Some(why), None),
             }
         };
         self.derived.sign_note = note;
+        self.derived.signed_with = signed_with;
         match token {
             Ok(token) => {
                 self.token_text = token;
@@ -388,18 +466,36 @@ impl App {
         };
         let unsigned =
             self.mode == super::Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
-        match (&d.sign_note, unsigned) {
-            (Some(note), true) => {
+        match (&d.sign_note, unsigned, &d.signed_with) {
+            (Some(note), true, _) => {
                 out.push(light(
                     "signature",
                     LightState::Yellow,
                     format!("unsigned: {note}"),
                 ));
             }
+            // A signature made here proves nothing about the key: it is not a verification.
+            (_, _, Some(with)) if self.mode == super::Mode::Sign => out.push(light(
+                "signature",
+                LightState::Grey,
+                format!("signed here with this key ({with}): nothing verified"),
+            )),
             _ => out.push(light("signature", sig_state, d.signature.reason.clone())),
         }
         for name in ["exp", "nbf", "iat", "aud", "iss"] {
+            // A token meant for some audience says nothing until the audience expected here
+            // is known: amber, with the way to set it (a malformed aud keeps its failure).
+            let unchecked_aud = (name == "aud" && self.aud.is_empty())
+                .then(|| aud_values(d.decoded.claims()))
+                .flatten();
             let (state, reason) = match d.claims.get(name) {
+                Some(_) if unchecked_aud.is_some() => (
+                    LightState::Yellow,
+                    format!(
+                        "{}: not checked, set the expected audience (e)",
+                        unchecked_aud.unwrap_or_default()
+                    ),
+                ),
                 Some(c) => (
                     match c.status {
                         Status::Pass => LightState::Green,

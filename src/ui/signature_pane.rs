@@ -95,6 +95,24 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 Span::raw(note.clone()),
             ]));
         }
+        (_, Mode::Sign) if d.signed_with.is_some() => {
+            // A signature made here checks out by construction: say what was done, not
+            // "verified", which is kept for a signature someone else made.
+            lines.push(Line::from(vec![
+                Span::styled("✎ SIGNED with this key", theme.title),
+                Span::raw(format!(
+                    " ({})",
+                    d.signed_with.as_deref().unwrap_or_default()
+                )),
+            ]));
+            lines.push(Line::styled(
+                "re-signed after an edit: nothing is verified (u: back to the pasted token)",
+                theme.muted,
+            ));
+            if let Some(note) = &d.sign_note {
+                lines.push(Line::styled(format!("! {note}"), theme.warn));
+            }
+        }
         (note, _) => {
             let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
             verdict.extend(escaped_spans(
