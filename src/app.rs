@@ -6,6 +6,8 @@
 
 mod derive;
 mod editor;
+mod expect;
+pub mod keymap;
 mod net;
 mod paste;
 mod picker;
@@ -22,10 +24,10 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::jose::alg::Alg;
 use crate::jose::key::{KeySet, Secret};
-use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, OriginalParts, Times};
-pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
+pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
+pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
 pub use paste::{FoundTokens, normalize_newlines};
 pub use secret_search::{SearchOutcome, SearchState};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
@@ -34,7 +36,7 @@ pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 pub const DEMO_SECRET: &str = "jwt-workbench-demo-secret-0123456789";
 
 /// How the workbench starts: the token, the key and the claim expectations.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LaunchOptions {
     /// The token (or pasted text holding one); `None` opens the built-in example.
     pub token: Option<String>,
@@ -56,6 +58,32 @@ pub struct LaunchOptions {
     pub leeway: u64,
     /// How keys are fetched from the network (policy, cache).
     pub net: crate::net::NetOptions,
+    /// The key bindings (the defaults, or rebound by a configuration file).
+    pub keymap: KeyMap,
+    /// Whether the terminal's mouse capture is on (`--no-mouse` turns it off).
+    pub mouse: bool,
+    /// Light or dark colours (`--theme`).
+    pub appearance: Appearance,
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        Self {
+            token: None,
+            from_clipboard: false,
+            keys: None,
+            key_label: None,
+            secret: None,
+            alg: None,
+            aud: Vec::new(),
+            iss: None,
+            leeway: 0,
+            net: crate::net::NetOptions::default(),
+            keymap: KeyMap::default(),
+            mouse: true,
+            appearance: Appearance::Dark,
+        }
+    }
 }
 
 /// The pane that has the focus.
@@ -165,6 +193,94 @@ pub enum Tone {
     Error,
 }
 
+/// What a prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The path of a key file (PEM, JWK, JWKS).
+    KeyFile,
+    /// The URL of a JWKS.
+    JwksUrl,
+    /// The audiences the token must name, comma-separated.
+    Audience,
+    /// The issuer the token must name.
+    Issuer,
+}
+
+/// The one thing drawn over the screen, if any: it takes every key and click first.
+#[derive(Debug, Default)]
+pub enum Overlay {
+    /// Nothing over the screen.
+    #[default]
+    None,
+    /// The help, scrolled by `scroll` rows.
+    Help {
+        /// Rows scrolled.
+        scroll: usize,
+    },
+    /// The algorithm list, `row` of `Alg::ALL` selected.
+    AlgPicker {
+        /// The selected row.
+        row: usize,
+    },
+    /// A one-line prompt and what it asks for.
+    Prompt {
+        /// What it asks for.
+        kind: PromptKind,
+        /// What has been typed.
+        editor: Box<TextArea<'static>>,
+    },
+    /// The question whether to discover keys from this issuer.
+    ConfirmDiscover {
+        /// The token's `iss`.
+        issuer: String,
+    },
+    /// The diff against the original token.
+    Diff,
+}
+
+impl Overlay {
+    /// True when nothing is drawn over the screen.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Overlay::None)
+    }
+
+    /// The key context this overlay answers in.
+    pub fn context(&self) -> Option<Context> {
+        Some(match self {
+            Overlay::None => return None,
+            Overlay::Help { .. } => Context::Help,
+            Overlay::AlgPicker { .. } => Context::AlgList,
+            Overlay::Prompt { .. } => Context::Prompt,
+            Overlay::ConfirmDiscover { .. } => Context::Confirm,
+            Overlay::Diff => Context::Diff,
+        })
+    }
+}
+
+/// How far each scrollable thing can scroll on the screen as last drawn: content rows minus the
+/// rows of its viewport. The drawing side measures it and reports it with [`Action::Layout`],
+/// so the offsets are clamped in state: scrolling past the end is impossible and one key press
+/// back always moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScrollLimits {
+    /// Per pane, in [`Focus::ALL`] order.
+    pub panes: [usize; 5],
+    /// The help overlay.
+    pub help: usize,
+    /// The open view: the anatomy, or the flow's lesson.
+    pub view: usize,
+}
+
+/// Light or dark colours, as the user chose them; the drawing side turns it into styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Appearance {
+    /// Colours for a dark terminal background.
+    #[default]
+    Dark,
+    /// Colours for a light terminal background.
+    Light,
+}
+
 /// One thing the user asked for; every key binding maps to one of these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -188,6 +304,8 @@ pub enum Action {
     SwitchFoundToken(i32),
     /// Empty the key field and forget any loaded key.
     ClearKey,
+    /// Open the prompt for the expected audience or issuer.
+    OpenExpectPrompt(PromptKind),
     /// Copy a part to the clipboard.
     Copy(CopyTarget),
     /// Copy what the focused pane shows.
@@ -200,8 +318,8 @@ pub enum Action {
     MoveAlgPicker(i32),
     /// Set the selected algorithm in the header (as `CycleAlg` does) and close the list.
     PickAlg,
-    /// Close the list without changing anything.
-    CloseAlgPicker,
+    /// Close whatever is over the screen (help, list, prompt, question, diff) without acting.
+    CloseOverlay,
     /// Show or mask the key.
     ToggleReveal,
     /// Switch the key between UTF-8 and Base64.
@@ -238,15 +356,17 @@ pub enum Action {
     /// Scroll the open view (anatomy, or the flow's lesson) by rows.
     ScrollView(i32),
     /// Take one step of the flow simulation.
-    Flow(crate::flow::Action),
+    Flow(crate::flow::Move),
     /// Move the flow timeline's selection by this many entries.
     SelectFlowEntry(i32),
     /// Choose the next (+1) or previous (-1) token of the selected flow step.
     CycleFlowToken(i32),
     /// Open the selected flow step's token in the workbench, with the flow's key.
     OpenFlowToken,
-    /// Scroll the pane's view by rows.
+    /// Scroll the pane's view by rows (clamped to what it holds).
     Scroll(Focus, i32),
+    /// The screen was drawn: how far each pane, the help and the view can scroll now.
+    Layout(ScrollLimits),
     /// A second passed: the clocks move.
     Tick,
     /// A message for the status line (clipboard results).
@@ -258,7 +378,12 @@ pub enum Action {
     /// The answer to the discovery question.
     ConfirmDiscover(bool),
     /// A network fetch finished.
-    NetFetched(Result<NetKeys, String>),
+    NetFetched {
+        /// The fetch it answers; another generation's answer is ignored.
+        generation: u64,
+        /// The keys, or why there are none.
+        result: Result<NetKeys, String>,
+    },
     /// Search the built-in list of weak secrets for the token's HMAC secret.
     StartSecretSearch,
     /// Stop the running weak-secret search.
@@ -281,6 +406,14 @@ pub enum Action {
         /// What it found, or why it failed.
         result: Result<SearchOutcome, String>,
     },
+    /// Turn mouse capture off (the terminal selects text) or back on.
+    ToggleMouse,
+    /// Switch between dark and light colours.
+    ToggleTheme,
+    /// Show times in UTC or in local time.
+    ToggleUtc,
+    /// Suspend to the shell (Ctrl-Z); `fg` resumes.
+    Suspend,
     /// Leave the workbench.
     Quit,
 }
@@ -294,6 +427,7 @@ impl Action {
             Action::Tick
                 | Action::Message(..)
                 | Action::Scroll(..)
+                | Action::Layout(_)
                 | Action::ScrollView(_)
                 | Action::SecretSearchProgress { .. }
                 | Action::SecretSearchDone { .. }
@@ -315,8 +449,14 @@ pub enum Effect {
     RequestClipboardPaste,
     /// Read this key file and send it back as [`Action::KeyFileRead`].
     ReadKeyFile(PathBuf),
-    /// Fetch keys on a worker thread and send them back as [`Action::NetFetched`].
-    Fetch(NetRequest),
+    /// Fetch keys (through the key cache) on a worker thread and send them back as
+    /// [`Action::NetFetched`].
+    Fetch {
+        /// Tags the answer.
+        generation: u64,
+        /// What to fetch.
+        request: NetRequest,
+    },
     /// Search the built-in list on a worker thread for the secret reproducing `signature`;
     /// report back with [`Action::SecretSearchProgress`] and [`Action::SecretSearchDone`].
     StartSecretSearch {
@@ -334,6 +474,10 @@ pub enum Effect {
         /// The search to stop.
         generation: u64,
     },
+    /// Turn the terminal's mouse capture on or off.
+    SetMouseCapture(bool),
+    /// Give the terminal back, stop the process (SIGTSTP), and take it again on `fg`.
+    Suspend,
     /// Leave the event loop.
     Quit,
 }
@@ -373,14 +517,16 @@ pub struct App {
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
     pub glossary_row: usize,
-    /// The help overlay is open.
-    pub help: bool,
-    /// Rows the help overlay is scrolled.
-    pub help_scroll: usize,
-    /// The algorithm list, when open: the selected row of `Alg::ALL`.
-    pub alg_picker: Option<usize>,
-    /// The diff against the original token is shown.
-    pub show_diff: bool,
+    /// What is drawn over the screen; it takes keys and clicks first.
+    pub overlay: Overlay,
+    /// The key bindings.
+    pub keymap: KeyMap,
+    /// The terminal's mouse capture is on.
+    pub mouse: bool,
+    /// Light or dark colours.
+    pub appearance: Appearance,
+    /// Times are shown in UTC rather than in local time.
+    pub utc: bool,
     /// The token field's text, exactly as typed or pasted (control characters made visible).
     pub token_text: String,
     /// The token editor, only while editing the token (a megabyte token never enters it).
@@ -391,8 +537,6 @@ pub struct App {
     pub payload: TextArea<'static>,
     /// The key field (masked unless revealed).
     pub key: TextArea<'static>,
-    /// The key-file path prompt, when open.
-    pub prompt: Option<TextArea<'static>>,
     /// How the typed key is read.
     pub key_encoding: KeyEncoding,
     /// The key is shown in clear.
@@ -413,8 +557,6 @@ pub struct App {
     pub now: f64,
     /// The time zone for local dates.
     pub zone: Zone,
-    /// The styles.
-    pub theme: Theme,
     /// The token as first pasted or opened, for the diff and restore.
     pub original: Option<String>,
     /// Everything computed from the inputs.
@@ -423,6 +565,8 @@ pub struct App {
     pub message: Option<(String, Tone)>,
     /// View scroll offset per pane, in rows.
     pub scroll: [usize; 5],
+    /// How far things can scroll, as last drawn.
+    pub limits: ScrollLimits,
     /// How many full recomputations (decode, verify, findings) ran; for tests.
     pub recomputes: u64,
     /// How many claim re-checks ran; for tests.
@@ -479,6 +623,9 @@ impl App {
             iss,
             leeway,
             net,
+            keymap,
+            mouse,
+            appearance,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -490,16 +637,16 @@ impl App {
             flow: FlowView::default(),
             glossary: None,
             glossary_row: 0,
-            help: false,
-            help_scroll: 0,
-            alg_picker: None,
-            show_diff: false,
+            overlay: Overlay::None,
+            keymap,
+            mouse,
+            appearance,
+            utc: false,
             token_text: String::new(),
             token_editor: None,
             header: editor::json_editor(""),
             payload: editor::json_editor(""),
             key: editor::key_editor(""),
-            prompt: None,
             key_encoding: KeyEncoding::Utf8,
             reveal: false,
             key_source: KeySource::Typed,
@@ -510,11 +657,15 @@ impl App {
             clock_shift: 0,
             now,
             zone: Zone::System,
-            theme: Theme::default(),
             original: None,
             derived: Derived::default(),
             message: None,
             scroll: [0; 5],
+            limits: ScrollLimits {
+                panes: [usize::MAX; 5],
+                help: usize::MAX,
+                view: usize::MAX,
+            },
             recomputes: 0,
             claim_checks: 0,
             net: NetPane {
@@ -569,7 +720,10 @@ impl App {
         let mut effects = Vec::new();
         let moves_cursor = !matches!(
             action,
-            Action::Tick | Action::Message(..) | Action::SecretSearchProgress { .. }
+            Action::Tick
+                | Action::Message(..)
+                | Action::Layout(_)
+                | Action::SecretSearchProgress { .. }
         );
         match action {
             Action::FocusNext => self.set_focus(self.focus.next()),
@@ -582,6 +736,7 @@ impl App {
             Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
             Action::SwitchFoundToken(step) => self.switch_found_token(step),
             Action::ClearKey => self.clear_key(),
+            Action::OpenExpectPrompt(kind) => self.open_prompt(kind),
             Action::Copy(target) => effects.push(self.copy(target)),
             Action::CopyFocused => effects.push(self.copy(match self.focus {
                 Focus::Header => CopyTarget::Header,
@@ -592,24 +747,13 @@ impl App {
             Action::OpenAlgPicker => self.open_alg_picker(),
             Action::MoveAlgPicker(rows) => self.move_alg_picker(rows),
             Action::PickAlg => self.pick_alg(),
-            Action::CloseAlgPicker => self.alg_picker = None,
+            Action::CloseOverlay => self.overlay = Overlay::None,
             Action::ToggleReveal => {
                 self.reveal = !self.reveal;
                 editor::mask(&mut self.key, !self.reveal);
             }
-            Action::ToggleKeyEncoding => {
-                self.key_encoding = match self.key_encoding {
-                    KeyEncoding::Utf8 => KeyEncoding::Base64,
-                    KeyEncoding::Base64 => KeyEncoding::Utf8,
-                };
-                if matches!(self.key_source, KeySource::Typed) {
-                    self.key_changed();
-                }
-            }
-            Action::OpenKeyPrompt => {
-                self.prompt = Some(editor::line_editor(""));
-                self.focus = Focus::Signature;
-            }
+            Action::ToggleKeyEncoding => self.toggle_key_encoding(),
+            Action::OpenKeyPrompt => self.open_prompt(PromptKind::KeyFile),
             Action::SubmitPrompt => effects.extend(self.submit_prompt()),
             Action::KeyFileRead { path, bytes } => self.key_file_read(&path, bytes),
             Action::ShiftClock(secs) => {
@@ -625,8 +769,10 @@ impl App {
                 self.recheck_claims();
             }
             Action::ToggleDiff => {
-                self.show_diff = !self.show_diff;
-                if self.show_diff {
+                if matches!(self.overlay, Overlay::Diff) {
+                    self.overlay = Overlay::None;
+                } else {
+                    self.overlay = Overlay::Diff;
                     self.derived.diff = derive::diff(self.original.as_deref(), &self.derived);
                 }
             }
@@ -644,19 +790,24 @@ impl App {
             Action::CycleFlowToken(step) => self.flow_cycle_token(step),
             Action::OpenFlowToken => self.open_flow_token(),
             Action::Scroll(pane, rows) => {
-                let slot = &mut self.scroll[pane.index()];
-                *slot = slot.saturating_add_signed(isize::try_from(rows).unwrap_or(0));
+                let i = pane.index();
+                self.scroll[i] = scrolled(self.scroll[i], rows, self.limits.panes[i]);
             }
+            Action::Layout(limits) => self.set_limits(limits),
             Action::Tick => self.recheck_claims(),
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::OpenJwksPrompt => self.open_url_prompt(),
             Action::AskDiscover => self.ask_discover(),
             Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
-            Action::NetFetched(result) => self.net_fetched(result),
+            Action::NetFetched { generation, result } => self.net_fetched(generation, result),
             search @ (Action::StartSecretSearch
             | Action::CancelSecretSearch
             | Action::SecretSearchProgress { .. }
             | Action::SecretSearchDone { .. }) => effects.extend(self.secret_search_action(search)),
+            Action::ToggleMouse | Action::ToggleTheme | Action::ToggleUtc => {
+                effects.extend(self.toggle_display(&action));
+            }
+            Action::Suspend => effects.push(Effect::Suspend),
             Action::Quit => effects.push(Effect::Quit),
         }
         if moves_cursor {
@@ -666,16 +817,108 @@ impl App {
         effects
     }
 
+    fn toggle_key_encoding(&mut self) {
+        self.key_encoding = match self.key_encoding {
+            KeyEncoding::Utf8 => KeyEncoding::Base64,
+            KeyEncoding::Base64 => KeyEncoding::Utf8,
+        };
+        if matches!(self.key_source, KeySource::Typed) {
+            self.key_changed();
+        }
+    }
+
+    /// Mouse capture, colours, time zone: how things are shown, not what.
+    fn toggle_display(&mut self, action: &Action) -> Option<Effect> {
+        match action {
+            Action::ToggleMouse => {
+                self.mouse = !self.mouse;
+                self.message = Some((
+                    if self.mouse {
+                        "mouse capture on: click and wheel work on the panes"
+                    } else {
+                        "mouse capture off: the terminal selects text (S turns it back on)"
+                    }
+                    .to_owned(),
+                    Tone::Info,
+                ));
+                return Some(Effect::SetMouseCapture(self.mouse));
+            }
+            Action::ToggleTheme => {
+                self.appearance = match self.appearance {
+                    Appearance::Dark => Appearance::Light,
+                    Appearance::Light => Appearance::Dark,
+                };
+            }
+            Action::ToggleUtc => self.utc = !self.utc,
+            _ => {}
+        }
+        None
+    }
+
     fn toggle_help(&mut self) {
-        self.help = !self.help;
-        self.help_scroll = 0;
+        self.overlay = match self.overlay {
+            Overlay::Help { .. } => Overlay::None,
+            _ => Overlay::Help { scroll: 0 },
+        };
     }
 
     fn scroll_help(&mut self, rows: i32) {
-        let moved = i64::try_from(self.help_scroll)
-            .unwrap_or(0)
-            .saturating_add(i64::from(rows));
-        self.help_scroll = usize::try_from(moved.max(0)).unwrap_or(0);
+        if let Overlay::Help { scroll } = &mut self.overlay {
+            *scroll = scrolled(*scroll, rows, self.limits.help);
+        }
+    }
+
+    /// The screen was drawn with these limits: offsets past them come back inside.
+    fn set_limits(&mut self, limits: ScrollLimits) {
+        self.limits = limits;
+        for (slot, max) in self.scroll.iter_mut().zip(limits.panes) {
+            *slot = (*slot).min(max);
+        }
+        if let Overlay::Help { scroll } = &mut self.overlay {
+            *scroll = (*scroll).min(limits.help);
+        }
+        match self.view {
+            View::Anatomy => self.anatomy.scroll = self.anatomy.scroll.min(limits.view),
+            View::Flow => self.flow.scroll = self.flow.scroll.min(limits.view),
+            View::Workbench => {}
+        }
+    }
+
+    fn open_prompt(&mut self, kind: PromptKind) {
+        self.stop_edit();
+        let (text, placeholder) = match kind {
+            PromptKind::KeyFile => (String::new(), "path to a PEM, JWK or JWKS file (~ is home)"),
+            PromptKind::JwksUrl => (
+                String::new(),
+                "https://issuer.example/.well-known/jwks.json",
+            ),
+            PromptKind::Audience => (
+                self.aud.join(", "),
+                "api, https://api.example (empty: none)",
+            ),
+            PromptKind::Issuer => (
+                self.iss.clone().unwrap_or_default(),
+                "https://issuer.example/ (empty: none)",
+            ),
+        };
+        self.overlay = Overlay::Prompt {
+            kind,
+            editor: Box::new(editor::line_editor(&text, placeholder)),
+        };
+        self.focus = Focus::Signature;
+        self.tab = Focus::Signature;
+    }
+
+    /// Whether the screen shows something the clock moves: a countdown, a fetch's seconds,
+    /// the search's rate. Other ticks change nothing visible and draw nothing.
+    pub fn shows_time(&self) -> bool {
+        let t = self.derived.times;
+        self.view == View::Workbench
+            && (t.exp.is_some()
+                || t.nbf.is_some()
+                || t.iat.is_some()
+                || self.net.fetching.is_some()
+                || self.secret_search.is_some())
     }
 
     /// The time the claims are checked at: the real time plus the clock shift.
@@ -742,13 +985,14 @@ impl App {
     fn stop_edit(&mut self) {
         self.editing = false;
         self.token_editor = None;
-        self.prompt = None;
-        self.net.url_prompt = false;
     }
 
     fn edit(&mut self, input: Input) {
-        if let Some(prompt) = self.prompt.as_mut() {
-            prompt.input(input);
+        if let Overlay::Prompt { editor, .. } = &mut self.overlay {
+            editor.input(input);
+            return;
+        }
+        if !self.overlay.is_none() {
             return;
         }
         if !self.editing {
@@ -789,12 +1033,17 @@ impl App {
     }
 
     fn submit_prompt(&mut self) -> Vec<Effect> {
-        let Some(prompt) = self.prompt.take() else {
+        let Overlay::Prompt { kind, editor } = std::mem::take(&mut self.overlay) else {
             return Vec::new();
         };
-        let path = prompt.lines().join("").trim().to_owned();
-        if self.net.url_prompt {
-            return self.submit_url_prompt(path);
+        let path = editor.lines().join("").trim().to_owned();
+        match kind {
+            PromptKind::JwksUrl => return self.submit_url_prompt(path),
+            PromptKind::Audience | PromptKind::Issuer => {
+                self.set_expectation(kind, &path);
+                return Vec::new();
+            }
+            PromptKind::KeyFile => {}
         }
         if path.is_empty() {
             return Vec::new();
@@ -906,6 +1155,14 @@ impl App {
             Mode::Sign => self.recompute_from_parts(),
         }
     }
+}
+
+/// `offset` moved by `rows` and kept within `0..=max`.
+pub(crate) fn scrolled(offset: usize, rows: i32, max: usize) -> usize {
+    offset
+        .min(max)
+        .saturating_add_signed(isize::try_from(rows).unwrap_or(0))
+        .min(max)
 }
 
 /// The built-in example token, issued at `now` and valid for five minutes.

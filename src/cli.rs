@@ -19,7 +19,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 use crate::jose::alg::Alg;
-use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeyError;
 use crate::jose::report::Outcome;
 use crate::jose::sign::SignError;
@@ -117,30 +116,22 @@ pub struct WorkbenchArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
+    /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// Colours for a dark or a light terminal background; T toggles them in the workbench.
+    #[arg(long, value_name = "THEME", value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
 }
 
-impl WorkbenchArgs {
-    /// The token text to open: the argument, standard input (`-`, or piped with no argument),
-    /// or the clipboard with `--clipboard`. `None`: nothing given, open the built-in example.
-    pub fn token_text(&self) -> Result<Option<String>, CliError> {
-        if self.clipboard {
-            return crate::clipboard::Clipboard::new()
-                .paste()
-                .map(Some)
-                .map_err(|e| CliError::Clipboard(e.to_string()));
-        }
-        token_source(self.token.as_deref())
-    }
-
-    /// The claim checks these arguments ask for, at `now`.
-    pub fn claim_options(&self, now: f64) -> ClaimOptions {
-        ClaimOptions {
-            now,
-            leeway: self.leeway,
-            aud: self.aud.clone(),
-            iss: self.iss.clone(),
-        }
-    }
+/// The colour themes of the workbench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ThemeArg {
+    /// For a dark terminal background.
+    #[default]
+    Dark,
+    /// For a light terminal background.
+    Light,
 }
 
 /// Why a command could not do its work. Every one of these exits with status 2.
@@ -326,11 +317,6 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
-/// The exit status of an outcome.
-pub fn exit_code(outcome: Outcome) -> ExitCode {
-    ExitCode::from(outcome as u8)
-}
-
 /// Opens the workbench: refuses without a terminal, loads the token and key, then hands
 /// over to the TUI until the user quits.
 pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
@@ -363,6 +349,12 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         iss: args.iss.clone(),
         leeway: args.leeway,
         net: remote::net_options(&args.key),
+        keymap: crate::app::KeyMap::default(),
+        mouse: !args.no_mouse,
+        appearance: match args.theme {
+            ThemeArg::Dark => crate::app::Appearance::Dark,
+            ThemeArg::Light => crate::app::Appearance::Light,
+        },
     };
     crate::workbench::run(options).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)

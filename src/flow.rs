@@ -1,7 +1,7 @@
 //! The teaching flow simulator: an authorization server, a client, an attacker and two APIs
 //! playing out a session with real signed JWTs, on a virtual clock.
 //!
-//! Nothing here reads the system clock or touches a terminal: every step is an [`Action`]
+//! Nothing here reads the system clock or touches a terminal: every step is a [`Move`]
 //! applied to a [`Simulator`], which appends a [`TimelineEntry`] saying what was asked, what
 //! came back, and why.
 
@@ -19,7 +19,7 @@ use server::Mint;
 
 /// One step the learner can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Move {
     /// The user logs in: the server issues an access token and a refresh token.
     Login,
     /// The client calls API A, the audience of its access token.
@@ -40,39 +40,37 @@ pub enum Action {
     RetireOldKey,
 }
 
-impl Action {
+impl Move {
     /// The clock steps offered to the learner: 30 s, 1 min, 5 min, 1 h, 1 day.
     pub const ADVANCE_STEPS: [i64; 5] = [30, 60, 300, 3600, 86_400];
 
     /// A short name for menus and the timeline.
     pub fn label(self) -> String {
         match self {
-            Action::Login => "Login".to_owned(),
-            Action::CallApiA => "Call API A".to_owned(),
-            Action::CallApiB => "Call API B".to_owned(),
-            Action::Advance(secs) => format!("Advance +{}", duration(secs)),
-            Action::Refresh => "Refresh".to_owned(),
-            Action::ReplayOldRefresh => "Replay old refresh token".to_owned(),
-            Action::Logout => "Logout".to_owned(),
-            Action::RotateKeys => "Rotate signing keys".to_owned(),
-            Action::RetireOldKey => "Retire old key".to_owned(),
+            Move::Login => "Login".to_owned(),
+            Move::CallApiA => "Call API A".to_owned(),
+            Move::CallApiB => "Call API B".to_owned(),
+            Move::Advance(secs) => format!("Advance +{}", duration(secs)),
+            Move::Refresh => "Refresh".to_owned(),
+            Move::ReplayOldRefresh => "Replay old refresh token".to_owned(),
+            Move::Logout => "Logout".to_owned(),
+            Move::RotateKeys => "Rotate signing keys".to_owned(),
+            Move::RetireOldKey => "Retire old key".to_owned(),
         }
     }
 
     /// What the action does, in one sentence, for the help line.
     pub fn describe(self) -> &'static str {
         match self {
-            Action::Login => "log in: get a 5-minute access token and a long-lived refresh token",
-            Action::CallApiA => "call API A with the access token (it was minted for API A)",
-            Action::CallApiB => "call API B with the same access token (minted for API A)",
-            Action::Advance(_) => "move the virtual clock forward",
-            Action::Refresh => "exchange the refresh token for a new pair; the old one is used up",
-            Action::ReplayOldRefresh => {
-                "the attacker presents the refresh token it copied at login"
-            }
-            Action::Logout => "log out: revoke the refresh family and deny-list the access token",
-            Action::RotateKeys => "sign new tokens with a new key; the old key keeps verifying",
-            Action::RetireOldKey => "withdraw the old key: tokens it signed stop verifying",
+            Move::Login => "log in: get a 5-minute access token and a long-lived refresh token",
+            Move::CallApiA => "call API A with the access token (it was minted for API A)",
+            Move::CallApiB => "call API B with the same access token (minted for API A)",
+            Move::Advance(_) => "move the virtual clock forward",
+            Move::Refresh => "exchange the refresh token for a new pair; the old one is used up",
+            Move::ReplayOldRefresh => "the attacker presents the refresh token it copied at login",
+            Move::Logout => "log out: revoke the refresh family and deny-list the access token",
+            Move::RotateKeys => "sign new tokens with a new key; the old key keeps verifying",
+            Move::RetireOldKey => "withdraw the old key: tokens it signed stop verifying",
         }
     }
 }
@@ -262,18 +260,18 @@ impl Simulator {
     }
 
     /// Applies one action and returns the timeline entry it produced.
-    pub fn apply(&mut self, action: Action) -> &TimelineEntry {
+    pub fn apply(&mut self, action: Move) -> &TimelineEntry {
         let at = self.now;
         let step = match action {
-            Action::Login => self.login(),
-            Action::CallApiA => self.call_api(true),
-            Action::CallApiB => self.call_api(false),
-            Action::Advance(secs) => self.advance(secs),
-            Action::Refresh => self.refresh(Actor::Client),
-            Action::ReplayOldRefresh => self.refresh(Actor::Attacker),
-            Action::Logout => self.logout(),
-            Action::RotateKeys => self.rotate_keys(),
-            Action::RetireOldKey => self.retire_old_key(),
+            Move::Login => self.login(),
+            Move::CallApiA => self.call_api(true),
+            Move::CallApiB => self.call_api(false),
+            Move::Advance(secs) => self.advance(secs),
+            Move::Refresh => self.refresh(Actor::Client),
+            Move::ReplayOldRefresh => self.refresh(Actor::Attacker),
+            Move::Logout => self.logout(),
+            Move::RotateKeys => self.rotate_keys(),
+            Move::RetireOldKey => self.retire_old_key(),
         };
         let seq = self.timeline.len();
         self.timeline.push(TimelineEntry {

@@ -65,6 +65,23 @@ pub fn restore() {
     }
 }
 
+/// Raw mode, the alternate screen, bracketed paste, mouse capture when asked, cursor hidden.
+fn enter(mouse: bool) -> io::Result<()> {
+    // Mark active before the first mode change so a failure half-way still restores.
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -75,9 +92,9 @@ fn install_panic_hook() {
     });
 }
 
-/// One input for the app's `update`.
+/// What woke the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
+pub enum TermInput {
     /// A terminal event: key, paste, mouse, resize or focus.
     Event(Event),
     /// The clock reached the next tick: countdowns may have moved.
@@ -86,20 +103,10 @@ pub enum Input {
     Signal(i32),
 }
 
-/// What the app wants after handling an [`Input`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Something visible changed: draw again.
-    Redraw,
-    /// Nothing visible changed: keep the current screen.
-    Idle,
-    /// Leave the event loop.
-    Quit,
-}
-
 /// The terminal in workbench mode; dropping it restores the terminal.
 pub struct Tui {
     terminal: ratatui::Terminal<Backend>,
+    mouse: bool,
     signals: &'static SignalFlags,
     tick: Duration,
     next_tick: Instant,
@@ -111,28 +118,19 @@ impl Tui {
     ///
     /// `tick` is the countdown period; ticks fall on whole multiples of it in wall-clock time,
     /// so a one-second tick changes "04:12" to "04:11" when the second really changes.
-    pub fn new(tick: Duration) -> io::Result<Self> {
+    pub fn new(tick: Duration, mouse: bool) -> io::Result<Self> {
         if !stdout_is_terminal() {
             return Err(io::Error::other("standard output is not a terminal"));
         }
         install_panic_hook();
         let signals = arm_signals()?;
-        // Mark active before the first mode change so a failure half-way still restores.
-        ACTIVE.store(true, Ordering::SeqCst);
-        let started = enable_raw_mode().and_then(|()| {
-            execute!(
-                io::stdout(),
-                EnterAlternateScreen,
-                EnableBracketedPaste,
-                EnableMouseCapture,
-                cursor::Hide
-            )
-        });
-        let terminal = started.and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
+        let terminal =
+            enter(mouse).and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
         let tick = tick.max(Duration::from_millis(10));
         match terminal {
             Ok(terminal) => Ok(Self {
                 terminal,
+                mouse,
                 signals,
                 tick,
                 next_tick: Instant::now() + until_next_tick(SystemTime::now(), tick),
@@ -145,6 +143,28 @@ impl Tui {
         }
     }
 
+    /// Turns the terminal's mouse capture on (clicks and the wheel reach the app) or off (the
+    /// terminal selects text).
+    pub fn set_mouse_capture(&mut self, on: bool) -> io::Result<()> {
+        self.mouse = on;
+        if on {
+            execute!(io::stdout(), EnableMouseCapture)
+        } else {
+            execute!(io::stdout(), DisableMouseCapture)
+        }
+    }
+
+    /// Ctrl-Z: gives the terminal back, stops the process as the shell's job control expects
+    /// (SIGTSTP), and when `fg` continues it, takes the terminal again and redraws in full.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        #[cfg(unix)]
+        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        // Here the process has been continued (SIGCONT).
+        enter(self.mouse)?;
+        self.terminal.clear()
+    }
+
     /// Changes the tick period: a quicker tick while a background job reports progress.
     pub fn set_tick(&mut self, tick: Duration) {
         let tick = tick.max(Duration::from_millis(10));
@@ -154,7 +174,7 @@ impl Tui {
         }
     }
 
-    /// The ratatui terminal, for drawing outside [`Tui::run`].
+    /// The ratatui terminal.
     pub fn terminal(&mut self) -> &mut ratatui::Terminal<Backend> {
         &mut self.terminal
     }
@@ -174,46 +194,19 @@ impl Tui {
     /// Waits for the next input: a terminal event, the next tick, or a termination signal.
     ///
     /// Never waits past the next tick; terminal events are read as soon as they arrive.
-    pub fn next_input(&mut self) -> io::Result<Input> {
+    pub fn next_input(&mut self) -> io::Result<TermInput> {
         loop {
             if let Some(sig) = self.pending_signal() {
-                return Ok(Input::Signal(sig));
+                return Ok(TermInput::Signal(sig));
             }
             let now = Instant::now();
             if now >= self.next_tick {
                 self.next_tick = now + until_next_tick(SystemTime::now(), self.tick);
-                return Ok(Input::Tick);
+                return Ok(TermInput::Tick);
             }
             let wait = poll_timeout((self.next_tick - now).min(SIGNAL_CHECK));
             if event::poll(wait)? {
-                return event::read().map(Input::Event);
-            }
-        }
-    }
-
-    /// Runs the event loop until `update` returns [`Flow::Quit`] or a signal arrives.
-    ///
-    /// Draws once at the start, then after every input for which `update` asks to redraw, and
-    /// after every resize. A signal is passed to `update` as [`Input::Signal`] before returning,
-    /// so the app may note it; the loop ends whatever `update` answers. The effects `update`
-    /// decides on (copying to the clipboard, say) are carried out by the closure itself.
-    pub fn run<S>(
-        &mut self,
-        state: &mut S,
-        mut update: impl FnMut(&mut S, Input) -> Flow,
-        mut draw: impl FnMut(&S, &mut Frame, SystemTime),
-    ) -> io::Result<()> {
-        self.draw(|frame, now| draw(state, frame, now))?;
-        loop {
-            let input = self.next_input()?;
-            let resized = matches!(input, Input::Event(Event::Resize(..)));
-            let by_signal = matches!(input, Input::Signal(_));
-            let flow = update(state, input);
-            if by_signal || flow == Flow::Quit {
-                return Ok(());
-            }
-            if resized || flow == Flow::Redraw {
-                self.draw(|frame, now| draw(state, frame, now))?;
+                return event::read().map(TermInput::Event);
             }
         }
     }
@@ -411,7 +404,7 @@ mod tests {
     fn new_refuses_without_a_terminal() {
         // Test runners capture stdout, so this is the headless path; skip if really on a tty.
         if !stdout_is_terminal() {
-            assert!(Tui::new(Duration::from_secs(1)).is_err());
+            assert!(Tui::new(Duration::from_secs(1), true).is_err());
             assert!(!ACTIVE.load(Ordering::SeqCst));
         }
     }

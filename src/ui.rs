@@ -27,14 +27,73 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 pub use layout::{LayoutMode, Panes};
 pub use theme::Theme;
 
-use crate::app::{App, Focus, View};
+use std::cell::Cell;
 
-/// Draws the whole screen for `app`.
-pub fn draw(frame: &mut Frame, app: &App) {
-    frame.render_widget(app, frame.area());
+use crate::app::{App, Context, Focus, Overlay, ScrollLimits, View};
+
+/// Draws the whole screen for `app` in the styles of `theme`.
+///
+/// Returns how far each pane, the help and the view can scroll as drawn, for
+/// [`Action::Layout`](crate::app::Action::Layout).
+pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> ScrollLimits {
+    let screen = Screen::new(app, theme);
+    frame.render_widget(&screen, frame.area());
+    screen.measured.get()
 }
 
-impl Widget for &App {
+/// The app as drawing sees it: its state, read-only, and the styles to draw it in. The theme is
+/// the drawing side's (the app keeps only the user's light/dark choice), so every pane reads
+/// `app.theme` beside the app's own fields.
+pub struct Screen<'a> {
+    app: &'a App,
+    /// The styles.
+    pub theme: Theme,
+    /// How far things can scroll, noted by each pane as it is drawn.
+    measured: Cell<ScrollLimits>,
+}
+
+impl<'a> Screen<'a> {
+    /// `app` as drawn in `theme`.
+    pub fn new(app: &'a App, theme: Theme) -> Self {
+        Self {
+            app,
+            theme,
+            measured: Cell::new(ScrollLimits::default()),
+        }
+    }
+
+    /// Notes how far `pane` can scroll: `content` rows in a viewport of `viewport` rows.
+    pub fn note_pane(&self, pane: Focus, content: usize, viewport: u16) {
+        let mut limits = self.measured.get();
+        let i = Focus::ALL.iter().position(|f| *f == pane).unwrap_or(0);
+        limits.panes[i] = limits.panes[i].max(content.saturating_sub(usize::from(viewport)));
+        self.measured.set(limits);
+    }
+
+    /// Notes how far the help can scroll.
+    pub fn note_help(&self, max: usize) {
+        let mut limits = self.measured.get();
+        limits.help = max;
+        self.measured.set(limits);
+    }
+
+    /// Notes how far the open view can scroll: `content` rows in `viewport` rows.
+    pub fn note_view(&self, content: usize, viewport: u16) {
+        let mut limits = self.measured.get();
+        limits.view = content.saturating_sub(usize::from(viewport));
+        self.measured.set(limits);
+    }
+}
+
+impl std::ops::Deref for Screen<'_> {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        self.app
+    }
+}
+
+impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
@@ -46,16 +105,12 @@ impl Widget for &App {
             }
             View::Anatomy => {
                 anatomy_view::AnatomyScreen(self).render(area, buf);
-                if self.help {
-                    help::render(self, area, buf);
-                }
+                render_overlay(self, area, buf);
                 return;
             }
             View::Flow => {
                 flow_view::FlowScreen(self).render(area, buf);
-                if self.help {
-                    help::render(self, area, buf);
-                }
+                render_overlay(self, area, buf);
                 return;
             }
         }
@@ -94,21 +149,49 @@ impl Widget for &App {
         }
         claims_pane::render(self, panes.claims, buf, panes.mode == LayoutMode::Narrow);
         status_line::render(self, panes.status, buf);
-        if self.prompt.is_some() {
-            signature_pane::render_prompt(self, area, buf);
-        }
-        alg_picker::render(self, area, buf);
-        net_status::render_confirm(self, area, buf);
-        if self.show_diff {
-            render_diff(self, area, buf);
-        }
-        if self.help {
-            help::render(self, area, buf);
-        }
+        render_overlay(self, area, buf);
     }
 }
 
-fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
+/// Draws the overlay, last, so it is over everything.
+fn render_overlay(app: &Screen, area: Rect, buf: &mut Buffer) {
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => help::render(app, *scroll, area, buf),
+        Overlay::AlgPicker { row } => alg_picker::render(app, *row, area, buf),
+        Overlay::Prompt { kind, editor } => {
+            signature_pane::render_prompt(app, *kind, editor, area, buf);
+        }
+        Overlay::ConfirmDiscover { issuer } => net_status::render_confirm(app, issuer, area, buf),
+        Overlay::Diff => render_diff(app, area, buf),
+    }
+}
+
+/// The hints of `contexts` as spans: `Tab pane · Enter edit · ? help`.
+pub fn hint_spans(app: &Screen, contexts: &[Context]) -> Vec<Span<'static>> {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    for (keys, what) in app.keymap.hints(contexts) {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        spans.push(Span::styled(keys, theme.title));
+        spans.push(Span::styled(format!(" {what}"), theme.muted));
+    }
+    spans
+}
+
+/// The hints of `contexts` as plain text: `Enter: load, Esc: cancel`.
+pub fn hint_text(app: &Screen, contexts: &[Context]) -> String {
+    app.keymap
+        .hints(contexts)
+        .into_iter()
+        .map(|(keys, what)| format!("{keys} {what}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+fn render_pane(app: &Screen, pane: Focus, rect: Rect, buf: &mut Buffer) {
     match pane {
         Focus::Token => token_pane::render(app, rect, buf),
         Focus::Header | Focus::Payload => json_pane::render(app, pane, rect, buf),
@@ -138,7 +221,7 @@ pub fn tab_at(rect: Rect, x: u16) -> Option<Focus> {
     None
 }
 
-fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
+fn render_tabs(app: &Screen, rect: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for pane in TABS {
         let style = if pane == app.tab {
@@ -155,7 +238,7 @@ fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
 }
 
 /// The bordered block of a pane: highlighted when focused, marked while editing.
-pub fn pane_block<'a>(app: &App, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
+pub fn pane_block<'a>(app: &Screen, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
     let focused = app.focus == pane;
     let mut spans = vec![Span::styled(format!(" {} ", pane.title()), app.theme.title)];
     spans.extend(title);
@@ -189,7 +272,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_diff(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let lines: Vec<Line> = app
         .derived
@@ -223,7 +306,10 @@ fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
         .block(
             Block::bordered()
                 .border_style(theme.border_focus)
-                .title(" Changes against the original token (v: close, u: restore it) "),
+                .title(format!(
+                    " Changes against the original token ({}) ",
+                    hint_text(app, &[Context::Diff])
+                )),
         )
         .render(rect, buf);
 }

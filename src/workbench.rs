@@ -12,19 +12,17 @@ use crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use crate::app::{
-    Action, App, CopyTarget, Effect, Focus, LaunchOptions, SearchOutcome, Tone, View,
+    Action, App, Chord, Effect, Focus, KeyName, LaunchOptions, NetKeys, NetRequest, NetTarget,
+    Overlay, SearchOutcome, Tone, View,
 };
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
-use crate::flow;
 use crate::key_file;
-use crate::tui::{Input, Tui};
+use crate::tui::{TermInput, Tui};
 use crate::ui::{self, LayoutMode, Panes, Theme};
 
 /// Rows scrolled by one wheel step.
 const WHEEL_ROWS: i32 = 3;
-/// Rows scrolled by a page key.
-const PAGE_ROWS: i32 = 10;
 /// The tick while nothing runs in the background: countdowns move once a second.
 const TICK: Duration = Duration::from_secs(1);
 /// The tick while a weak-secret search runs, so its progress line moves smoothly.
@@ -82,114 +80,243 @@ impl SearchJob {
     }
 }
 
+/// The terminal side of the workbench: the terminal, the clipboard, the workers and their
+/// channel back to the loop.
+struct Runner {
+    tui: Tui,
+    clipboard: Clipboard,
+    /// Workers (fetches, the weak-secret search) answer here; the UI never waits for them.
+    tx: mpsc::Sender<Action>,
+    search: Option<SearchJob>,
+    no_color: bool,
+}
+
+/// What the loop does after an effect.
+enum Next {
+    /// Go on; the effect may have an action for the app.
+    Continue(Option<Action>),
+    /// Leave the workbench.
+    Quit,
+}
+
+impl Runner {
+    /// Performs one effect `update` asked for; its result, if any, comes back as an action.
+    fn perform(&mut self, effect: Effect) -> io::Result<Next> {
+        let follow = match effect {
+            Effect::Quit => return Ok(Next::Quit),
+            Effect::SetMouseCapture(on) => {
+                self.tui.set_mouse_capture(on)?;
+                None
+            }
+            Effect::Suspend => {
+                self.tui.suspend()?;
+                None
+            }
+            Effect::CopyToClipboard { text, what } => {
+                let outcome = self.clipboard.copy(&text, self.tui.writer());
+                let tone = if outcome.is_copied() {
+                    Tone::Info
+                } else {
+                    Tone::Error
+                };
+                Some(Action::Message(outcome.message(what), tone))
+            }
+            Effect::RequestClipboardPaste => Some(match self.clipboard.paste() {
+                Ok(text) => Action::Paste(text),
+                Err(e) => Action::Message(e.to_string(), Tone::Error),
+            }),
+            Effect::Fetch {
+                generation,
+                request,
+            } => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = run_request(&request, unix_secs());
+                    // The receiver is gone only when the workbench has quit.
+                    let _ = tx.send(Action::NetFetched { generation, result });
+                });
+                None
+            }
+            Effect::StartSecretSearch {
+                generation,
+                hash,
+                signing_input,
+                signature,
+            } => {
+                if let Some(old) = self.search.take() {
+                    old.cancel.store(true, Ordering::Relaxed);
+                }
+                let tx = self.tx.clone();
+                self.search = Some(SearchJob::spawn(
+                    generation,
+                    hash,
+                    signing_input,
+                    signature,
+                    tx,
+                ));
+                self.tui.set_tick(SEARCH_TICK);
+                None
+            }
+            Effect::CancelSecretSearch { generation } => {
+                if let Some(job) = self.search.take_if(|j| j.generation == generation) {
+                    job.cancel.store(true, Ordering::Relaxed);
+                    self.tui.set_tick(TICK);
+                }
+                None
+            }
+            Effect::ReadKeyFile(path) => {
+                // On a worker: a slow disk, or a path swapped for a FIFO after the check, must
+                // not freeze the screen; the answer comes back as an action.
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let typed = path.display().to_string();
+                    let expanded = key_file::expand_home(&typed, key_file::home_dir().as_deref());
+                    let bytes = key_file::read(&expanded);
+                    // The receiver is gone only when the workbench has quit.
+                    let _ = tx.send(Action::KeyFileRead { path: typed, bytes });
+                });
+                None
+            }
+        };
+        Ok(Next::Continue(follow))
+    }
+
+    /// Applies `action` and every effect it leads to; `false` when the user quit.
+    fn apply(&mut self, app: &mut App, action: Action) -> io::Result<bool> {
+        if let Action::SecretSearchDone { generation, .. } = &action
+            && self
+                .search
+                .as_ref()
+                .is_some_and(|j| j.generation == *generation)
+        {
+            self.search = None;
+            self.tui.set_tick(TICK);
+        }
+        let mut pending = app.update(action, unix_now());
+        while let Some(effect) = pending.pop() {
+            match self.perform(effect)? {
+                Next::Quit => return Ok(false),
+                Next::Continue(Some(follow)) => pending.extend(app.update(follow, unix_now())),
+                Next::Continue(None) => {}
+            }
+        }
+        Ok(true)
+    }
+
+    /// Draws the screen, then tells the app how far things can scroll as drawn.
+    fn draw(&mut self, app: &mut App) -> io::Result<()> {
+        let theme = Theme::for_appearance(app.appearance, self.no_color);
+        let mut limits = app.limits;
+        self.tui
+            .draw(|frame, _| limits = ui::draw(frame, app, theme))?;
+        if limits != app.limits {
+            app.update(Action::Layout(limits), unix_now());
+        }
+        Ok(())
+    }
+}
+
 /// Opens the workbench on the terminal and runs it until the user quits.
+///
+/// The screen is drawn only when something changed: an action from a key, a paste, a click or
+/// a worker; a resize; a tick while the screen shows a clock; the search's progress. A mouse
+/// move that maps to nothing draws nothing.
 pub fn run(opts: LaunchOptions) -> io::Result<()> {
-    let mut tui = Tui::new(TICK)?;
+    let (tx, rx) = mpsc::channel::<Action>();
+    let mut runner = Runner {
+        tui: Tui::new(TICK, opts.mouse)?,
+        clipboard: Clipboard::new(),
+        tx,
+        search: None,
+        no_color: crate::tui::no_color(),
+    };
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
     let mut startup =
         (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
     let mut app = App::new(opts, unix_now());
-    app.theme = Theme::detect();
-    let mut clipboard = Clipboard::new();
-    tui.draw(|frame, _| ui::draw(frame, &app))?;
-    // Network fetches run on worker threads and answer here; the UI never waits for them.
-    let (fetched_tx, fetched_rx) = mpsc::channel::<Action>();
-    let mut search: Option<SearchJob> = None;
+    runner.draw(&mut app)?;
     loop {
-        let action = match startup.take().or_else(|| fetched_rx.try_recv().ok()) {
-            Some(action) => Some(action),
-            None => match tui.next_input()? {
-                Input::Signal(_) => return Ok(()),
-                Input::Tick => Some(Action::Tick),
-                Input::Event(event) => {
-                    let size = tui.terminal().size()?;
-                    action_for_event(&app, &event, Rect::new(0, 0, size.width, size.height))
-                }
-            },
-        };
-        if let Some(Action::SecretSearchDone { generation, .. }) = &action
-            && search.as_ref().is_some_and(|j| j.generation == *generation)
-        {
-            search = None;
-            tui.set_tick(TICK);
-        }
-        if let Some(action) = action {
-            let mut pending = app.update(action, unix_now());
-            while let Some(effect) = pending.pop() {
-                let follow = match effect {
-                    Effect::Quit => return Ok(()),
-                    Effect::CopyToClipboard { text, what } => {
-                        let outcome = clipboard.copy(&text, tui.writer());
-                        let tone = if outcome.is_copied() {
-                            Tone::Info
-                        } else {
-                            Tone::Error
-                        };
-                        Action::Message(outcome.message(what), tone)
-                    }
-                    Effect::RequestClipboardPaste => match clipboard.paste() {
-                        Ok(text) => Action::Paste(text),
-                        Err(e) => Action::Message(e.to_string(), Tone::Error),
-                    },
-                    Effect::Fetch(request) => {
-                        let tx = fetched_tx.clone();
-                        std::thread::spawn(move || {
-                            let result = crate::app::run_request(&request, unix_secs());
-                            // The receiver is gone only when the workbench has quit.
-                            let _ = tx.send(Action::NetFetched(result));
-                        });
-                        Action::Message("fetching…".to_owned(), Tone::Info)
-                    }
-                    Effect::StartSecretSearch {
-                        generation,
-                        hash,
-                        signing_input,
-                        signature,
-                    } => {
-                        if let Some(old) = search.take() {
-                            old.cancel.store(true, Ordering::Relaxed);
-                        }
-                        let tx = fetched_tx.clone();
-                        search = Some(SearchJob::spawn(
-                            generation,
-                            hash,
-                            signing_input,
-                            signature,
-                            tx,
-                        ));
-                        tui.set_tick(SEARCH_TICK);
-                        continue;
-                    }
-                    Effect::CancelSecretSearch { generation } => {
-                        if let Some(job) = search.take_if(|j| j.generation == generation) {
-                            job.cancel.store(true, Ordering::Relaxed);
-                            tui.set_tick(TICK);
-                        }
-                        continue;
-                    }
-                    Effect::ReadKeyFile(path) => {
-                        // On a worker: a slow disk or a file swapped for a FIFO must not
-                        // freeze the screen; the answer comes back as an action.
-                        let tx = fetched_tx.clone();
-                        std::thread::spawn(move || {
-                            let typed = path.display().to_string();
-                            let expanded =
-                                key_file::expand_home(&typed, key_file::home_dir().as_deref());
-                            let bytes = key_file::read(&expanded);
-                            // The receiver is gone only when the workbench has quit.
-                            let _ = tx.send(Action::KeyFileRead { path: typed, bytes });
-                        });
-                        continue;
-                    }
-                };
-                pending.extend(app.update(follow, unix_now()));
+        let mut changed = false;
+        if let Some(action) = startup.take() {
+            changed = true;
+            if !runner.apply(&mut app, action)? {
+                return Ok(());
             }
         }
-        if let Some(job) = &search {
-            app.update(job.progress_action(), unix_now());
+        while let Ok(action) = rx.try_recv() {
+            changed = true;
+            if !runner.apply(&mut app, action)? {
+                return Ok(());
+            }
         }
-        tui.draw(|frame, _| ui::draw(frame, &app))?;
+        if changed {
+            runner.draw(&mut app)?;
+        }
+        let action = match runner.tui.next_input()? {
+            TermInput::Signal(_) => return Ok(()),
+            TermInput::Tick => {
+                if let Some(job) = &runner.search {
+                    app.update(job.progress_action(), unix_now());
+                }
+                let shown = app.shows_time();
+                app.update(Action::Tick, unix_now());
+                if shown || runner.search.is_some() {
+                    runner.draw(&mut app)?;
+                }
+                continue;
+            }
+            TermInput::Event(Event::Resize(..)) => {
+                runner.draw(&mut app)?;
+                continue;
+            }
+            TermInput::Event(event) => {
+                let size = runner.tui.terminal().size()?;
+                action_for_event(&app, &event, Rect::new(0, 0, size.width, size.height))
+            }
+        };
+        if let Some(action) = action {
+            let suspended = matches!(action, Action::Suspend);
+            if !runner.apply(&mut app, action)? {
+                return Ok(());
+            }
+            runner.draw(&mut app)?;
+            if suspended {
+                // `fg` may come back at another size: the next frame is drawn in full.
+                runner.draw(&mut app)?;
+            }
+        }
+    }
+}
+
+/// Runs a fetch to the end; called on a worker thread, `now` in Unix seconds. This is the one
+/// place the workbench reaches the network and the key cache.
+pub fn run_request(req: &NetRequest, now: u64) -> Result<NetKeys, String> {
+    let kid = req.kid.as_deref();
+    match &req.target {
+        NetTarget::Jwks(url) => crate::net::jwks(url, kid, &req.options, now)
+            .map(|r| NetKeys {
+                summary: r.summary(),
+                jwks: r.json,
+                notes: r.notes,
+            })
+            .map_err(|e| e.to_string()),
+        NetTarget::Discover(iss) => {
+            crate::net::discover::discover_jwks(iss, kid, &req.options, now)
+                .map(|(found, r)| {
+                    let mut notes = vec![format!(
+                        "{} metadata at {}: issuer matches",
+                        found.kind, found.document_url
+                    )];
+                    notes.extend(r.notes.iter().cloned());
+                    NetKeys {
+                        summary: r.summary(),
+                        jwks: r.json,
+                        notes,
+                    }
+                })
+                .map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -210,218 +337,59 @@ pub fn unix_now() -> f64 {
 /// The action for a terminal event on a screen of `area`, given what the app is doing.
 pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            match action_for_key(app, *key) {
-                // Only the screen size says how far the help can scroll: clamp here, so a key
-                // press past the end is not stored as scroll the next key must undo.
-                Some(Action::ScrollHelp(rows)) => {
-                    let max = i64::try_from(ui::help::max_scroll(app, area)).unwrap_or(i64::MAX);
-                    let now = i64::try_from(app.help_scroll).unwrap_or(i64::MAX).min(max);
-                    let to = now.saturating_add(i64::from(rows)).clamp(0, max);
-                    let by = i32::try_from(to - i64::try_from(app.help_scroll).unwrap_or(0))
-                        .unwrap_or(0);
-                    (by != 0).then_some(Action::ScrollHelp(by))
-                }
-                other => other,
-            }
-        }
+        Event::Key(key) if key.kind != KeyEventKind::Release => app.action_for_key(chord(*key)?),
         Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
         _ => None,
     }
 }
 
-/// The action for a key press. App keys are matched before the editor sees the key, so the
-/// editor's own bindings never swallow quitting, leaving or focus moves.
-pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
-    if ctrl && key.code == KeyCode::Char('v') {
-        return Some(Action::PasteFromClipboard);
-    }
-    if app.help {
-        return help_key(key);
-    }
-    match app.view {
-        View::Anatomy => return anatomy_key(key),
-        View::Flow => return flow_key(key),
-        View::Workbench => {}
-    }
-    if app.alg_picker.is_some() {
-        return alg_picker_key(key);
-    }
-    if app.prompt.is_some() {
-        return Some(match key.code {
-            KeyCode::Enter => Action::SubmitPrompt,
-            KeyCode::Esc => Action::StopEdit,
-            _ => Action::Edit(key.into()),
-        });
-    }
-    if app.net.confirm.is_some() {
-        return Some(Action::ConfirmDiscover(matches!(
-            key.code,
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter
-        )));
-    }
-    if app.show_diff {
-        return match key.code {
-            KeyCode::Esc | KeyCode::Char('v' | 'q') => Some(Action::ToggleDiff),
-            KeyCode::Char('u') => Some(Action::RestoreOriginal),
-            _ => None,
-        };
-    }
-    if app.editing {
-        return Some(match key.code {
-            KeyCode::Esc => Action::StopEdit,
-            KeyCode::Tab => Action::FocusNext,
-            KeyCode::BackTab => Action::FocusPrev,
-            KeyCode::F(1) => Action::ToggleHelp,
-            KeyCode::F(2) => Action::OpenView(View::Anatomy),
-            KeyCode::F(3) => Action::OpenView(View::Flow),
-            KeyCode::Enter if matches!(app.focus, Focus::Token | Focus::Signature) => {
-                Action::StopEdit
-            }
-            _ => Action::Edit(key.into()),
-        });
-    }
-    let focus = app.focus;
-    Some(match key.code {
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Tab => Action::FocusNext,
-        KeyCode::BackTab => Action::FocusPrev,
-        KeyCode::Enter | KeyCode::Char('i') => Action::StartEdit,
-        KeyCode::Up | KeyCode::Char('k') => Action::Scroll(focus, -1),
-        KeyCode::Down | KeyCode::Char('j') => Action::Scroll(focus, 1),
-        KeyCode::PageUp => Action::Scroll(focus, -PAGE_ROWS),
-        KeyCode::PageDown => Action::Scroll(focus, PAGE_ROWS),
-        KeyCode::Home => Action::Scroll(focus, i32::MIN),
-        KeyCode::Char('p') => Action::PasteFromClipboard,
-        KeyCode::Char('c') => Action::CopyFocused,
-        KeyCode::Char('C') => Action::Copy(CopyTarget::Token),
-        KeyCode::Char('a') => Action::CycleAlg(1),
-        KeyCode::Char('A') => Action::CycleAlg(-1),
-        KeyCode::Char('l') => Action::OpenAlgPicker,
-        KeyCode::Char('r') => Action::ToggleReveal,
-        KeyCode::Char('b') => Action::ToggleKeyEncoding,
-        KeyCode::Char('o') => Action::OpenKeyPrompt,
-        KeyCode::Char('J') => Action::OpenJwksPrompt,
-        KeyCode::Char('I') => Action::AskDiscover,
-        KeyCode::Char('m') => Action::ShiftClock(60),
-        KeyCode::Char('M') => Action::ShiftClock(-60),
-        KeyCode::Char('h') => Action::ShiftClock(3600),
-        KeyCode::Char('H') => Action::ShiftClock(-3600),
-        KeyCode::Char('d') => Action::ShiftClock(86_400),
-        KeyCode::Char('D') => Action::ShiftClock(-86_400),
-        KeyCode::Char('0') => Action::ResetClock,
-        KeyCode::Char('>') => Action::AdjustLeeway(10),
-        KeyCode::Char('<') => Action::AdjustLeeway(-10),
-        KeyCode::Char('v') => Action::ToggleDiff,
-        KeyCode::Char('u') => Action::RestoreOriginal,
-        KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
-        KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
-        KeyCode::Char('w') | KeyCode::Esc if app.secret_search.is_some() => {
-            Action::CancelSecretSearch
-        }
-        KeyCode::Char('w') => Action::StartSecretSearch,
+/// The key map's chord for a terminal key press; `None` for keys the map has no name for.
+pub fn chord(key: KeyEvent) -> Option<Chord> {
+    let name = match key.code {
+        KeyCode::Char(c) => KeyName::Char(c),
+        KeyCode::F(n) => KeyName::F(n),
+        KeyCode::Enter => KeyName::Enter,
+        KeyCode::Esc => KeyName::Esc,
+        KeyCode::Tab => KeyName::Tab,
+        KeyCode::BackTab => KeyName::BackTab,
+        KeyCode::Backspace => KeyName::Backspace,
+        KeyCode::Delete => KeyName::Delete,
+        KeyCode::Up => KeyName::Up,
+        KeyCode::Down => KeyName::Down,
+        KeyCode::Left => KeyName::Left,
+        KeyCode::Right => KeyName::Right,
+        KeyCode::PageUp => KeyName::PageUp,
+        KeyCode::PageDown => KeyName::PageDown,
+        KeyCode::Home => KeyName::Home,
+        KeyCode::End => KeyName::End,
         _ => return None,
-    })
-}
-
-/// Keys while the help is open: close it or scroll it.
-fn help_key(key: KeyEvent) -> Option<Action> {
-    Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Up | KeyCode::Char('k') => Action::ScrollHelp(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::ScrollHelp(1),
-        KeyCode::PageUp => Action::ScrollHelp(-PAGE_ROWS),
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollHelp(PAGE_ROWS),
-        KeyCode::Home => Action::ScrollHelp(i32::MIN),
-        KeyCode::End => Action::ScrollHelp(i32::MAX),
-        _ => return None,
-    })
-}
-
-/// Keys while the algorithm list is open: move, set, close.
-fn alg_picker_key(key: KeyEvent) -> Option<Action> {
-    Some(match key.code {
-        KeyCode::Up | KeyCode::Char('k') => Action::MoveAlgPicker(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::MoveAlgPicker(1),
-        KeyCode::PageUp | KeyCode::Home => Action::MoveAlgPicker(i32::MIN),
-        KeyCode::PageDown | KeyCode::End => Action::MoveAlgPicker(i32::MAX),
-        KeyCode::Enter | KeyCode::Char(' ') => Action::PickAlg,
-        KeyCode::Esc | KeyCode::Char('q' | 'l') => Action::CloseAlgPicker,
-        _ => return None,
-    })
-}
-
-/// Keys of the anatomy view: scrolling, the glossary, back to the workbench.
-fn anatomy_key(key: KeyEvent) -> Option<Action> {
-    Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'x') | KeyCode::F(2) => {
-            Action::OpenView(View::Workbench)
-        }
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
-        KeyCode::Char('g') => Action::ToggleGlossaryList,
-        KeyCode::Up | KeyCode::Char('k') => Action::ScrollView(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::ScrollView(1),
-        KeyCode::PageUp => Action::ScrollView(-PAGE_ROWS),
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollView(PAGE_ROWS),
-        KeyCode::Home => Action::ScrollView(i32::MIN),
-        _ => return None,
-    })
-}
-
-/// Keys of the flow view: one per simulator step, the timeline selection, opening a token.
-fn flow_key(key: KeyEvent) -> Option<Action> {
-    let [s30, m1, m5, h1, d1] = flow::Action::ADVANCE_STEPS;
-    Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'f') | KeyCode::F(3) => {
-            Action::OpenView(View::Workbench)
-        }
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
-        KeyCode::Char('l') => Action::Flow(flow::Action::Login),
-        KeyCode::Char('a') => Action::Flow(flow::Action::CallApiA),
-        KeyCode::Char('b') => Action::Flow(flow::Action::CallApiB),
-        KeyCode::Char('1') => Action::Flow(flow::Action::Advance(s30)),
-        KeyCode::Char('2') => Action::Flow(flow::Action::Advance(m1)),
-        KeyCode::Char('3') => Action::Flow(flow::Action::Advance(m5)),
-        KeyCode::Char('4') => Action::Flow(flow::Action::Advance(h1)),
-        KeyCode::Char('5') => Action::Flow(flow::Action::Advance(d1)),
-        KeyCode::Char('r') => Action::Flow(flow::Action::Refresh),
-        KeyCode::Char('s') => Action::Flow(flow::Action::ReplayOldRefresh),
-        KeyCode::Char('o') => Action::Flow(flow::Action::Logout),
-        KeyCode::Char('n') => Action::Flow(flow::Action::RotateKeys),
-        KeyCode::Char('t') => Action::Flow(flow::Action::RetireOldKey),
-        KeyCode::Up | KeyCode::Char('k') => Action::SelectFlowEntry(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::SelectFlowEntry(1),
-        KeyCode::Home => Action::SelectFlowEntry(i32::MIN),
-        KeyCode::End => Action::SelectFlowEntry(i32::MAX),
-        KeyCode::Left => Action::CycleFlowToken(-1),
-        KeyCode::Right | KeyCode::Tab => Action::CycleFlowToken(1),
-        KeyCode::PageUp => Action::ScrollView(-PAGE_ROWS / 2),
-        KeyCode::PageDown => Action::ScrollView(PAGE_ROWS / 2),
-        KeyCode::Enter | KeyCode::Char('w') => Action::OpenFlowToken,
-        _ => return None,
+    };
+    Some(Chord {
+        key: name,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+        alt: key.modifiers.contains(KeyModifiers::ALT),
+        shift: key.modifiers.contains(KeyModifiers::SHIFT),
     })
 }
 
 /// The action for a mouse event on a screen of `area`: focus, scroll, or a tab of the narrow
-/// layout.
+/// layout. Under an overlay a click reaches nothing (a half-typed prompt stays); the wheel
+/// scrolls the help or moves the list.
 pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
-    if app.view != View::Workbench {
-        return match mouse.kind {
-            MouseEventKind::ScrollDown => Some(Action::ScrollView(WHEEL_ROWS)),
-            MouseEventKind::ScrollUp => Some(Action::ScrollView(-WHEEL_ROWS)),
-            _ => None,
-        };
+    let wheel = match mouse.kind {
+        MouseEventKind::ScrollDown => Some(WHEEL_ROWS),
+        MouseEventKind::ScrollUp => Some(-WHEEL_ROWS),
+        _ => None,
+    };
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { .. } => return wheel.map(Action::ScrollHelp),
+        Overlay::AlgPicker { .. } => return wheel.map(|rows| Action::MoveAlgPicker(rows.signum())),
+        _ => return None,
     }
-    if app.help || app.alg_picker.is_some() {
-        return None;
+    if app.view != View::Workbench {
+        return wheel.map(Action::ScrollView);
     }
     let panes = Panes::compute(area);
     let at = Position::new(mouse.column, mouse.row);
@@ -450,9 +418,7 @@ pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Acti
     .map(|(p, _)| body(p))?;
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => Some(Action::Focus(pane)),
-        MouseEventKind::ScrollDown => Some(Action::Scroll(pane, WHEEL_ROWS)),
-        MouseEventKind::ScrollUp => Some(Action::Scroll(pane, -WHEEL_ROWS)),
-        _ => None,
+        _ => wheel.map(|rows| Action::Scroll(pane, rows)),
     }
 }
 
@@ -466,6 +432,10 @@ mod tests {
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
+        action_for_event(app, &Event::Key(key), Rect::new(0, 0, 160, 48))
     }
 
     fn click(column: u16, row: u16) -> MouseEvent {
@@ -537,8 +507,8 @@ mod tests {
             (KeyCode::Char('k'), Some(Action::MoveAlgPicker(-1))),
             (KeyCode::End, Some(Action::MoveAlgPicker(i32::MAX))),
             (KeyCode::Enter, Some(Action::PickAlg)),
-            (KeyCode::Esc, Some(Action::CloseAlgPicker)),
-            (KeyCode::Char('q'), Some(Action::CloseAlgPicker)),
+            (KeyCode::Esc, Some(Action::CloseOverlay)),
+            (KeyCode::Char('q'), Some(Action::CloseOverlay)),
             (KeyCode::Char('a'), None),
         ];
         for (code, action) in cases {
@@ -548,41 +518,74 @@ mod tests {
             kind: MouseEventKind::ScrollDown,
             ..click(12, 5)
         };
-        assert_eq!(action_for_mouse(&app, wheel, Rect::new(0, 0, 60, 20)), None);
+        assert_eq!(
+            action_for_mouse(&app, wheel, Rect::new(0, 0, 60, 20)),
+            Some(Action::MoveAlgPicker(1)),
+            "the wheel moves the list, never the pane under it"
+        );
+        assert_eq!(
+            action_for_mouse(&app, click(12, 5), Rect::new(0, 0, 60, 20)),
+            None
+        );
+    }
+
+    /// Draws `app` at `width` x `height` and tells it the scroll limits, as the loop does.
+    fn draw(app: &mut App, width: u16, height: u16) {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                .expect("terminal");
+        let mut limits = app.limits;
+        terminal
+            .draw(|frame| limits = ui::draw(frame, app, Theme::mono()))
+            .expect("draws");
+        app.update(Action::Layout(limits), 1_700_000_000.0);
+    }
+
+    fn press_key(app: &mut App, code: KeyCode) {
+        if let Some(action) = action_for_key(app, press(code)) {
+            app.update(action, 1_700_000_000.0);
+        }
+    }
+
+    fn help_scroll(app: &App) -> usize {
+        match app.overlay {
+            Overlay::Help { scroll } => scroll,
+            _ => panic!("the help is closed"),
+        }
     }
 
     #[test]
-    fn help_keys_scroll_only_as_far_as_the_screen_needs() {
+    fn scrolling_stops_at_the_end_and_one_key_back_always_moves() {
         let mut app = app();
         app.update(Action::ToggleHelp, 1_700_000_000.0);
-        let small = Rect::new(0, 0, 80, 24);
-        let max = ui::help::max_scroll(&app, small);
+        draw(&mut app, 80, 24);
+        let max = app.limits.help;
         assert!(max > 0, "the help does not fit 80x24");
-        let key = |code| Event::Key(press(code));
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::End), small),
-            Some(Action::ScrollHelp(i32::try_from(max).expect("small")))
-        );
-        assert_eq!(action_for_event(&app, &key(KeyCode::Up), small), None);
-        app.update(
-            Action::ScrollHelp(i32::try_from(max).expect("small")),
-            1_700_000_000.0,
-        );
-        assert_eq!(action_for_event(&app, &key(KeyCode::PageDown), small), None);
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::Up), small),
-            Some(Action::ScrollHelp(-1))
-        );
-        let tall = Rect::new(0, 0, 140, 60);
-        assert_eq!(ui::help::max_scroll(&app, tall), 0);
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::Home), tall),
-            Some(Action::ScrollHelp(-i32::try_from(max).expect("small"))),
-            "scroll left from a smaller screen is undone"
-        );
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::Esc), small),
-            Some(Action::ToggleHelp)
-        );
+        press_key(&mut app, KeyCode::End);
+        assert_eq!(help_scroll(&app), max);
+        press_key(&mut app, KeyCode::PageDown);
+        press_key(&mut app, KeyCode::Down);
+        assert_eq!(help_scroll(&app), max, "nothing past the end");
+        press_key(&mut app, KeyCode::Up);
+        assert_eq!(help_scroll(&app), max - 1, "one key back moves");
+        // A taller screen shows it all: the offset comes back inside.
+        draw(&mut app, 140, 250);
+        assert_eq!(app.limits.help, 0);
+        assert_eq!(help_scroll(&app), 0);
+
+        // The same holds for a pane: the payload of the example fits, so it cannot scroll.
+        press_key(&mut app, KeyCode::Esc);
+        app.update(Action::Focus(Focus::Signature), 1_700_000_000.0);
+        draw(&mut app, 100, 30);
+        let max = app.limits.panes[3];
+        assert!(max > 0, "the signature pane fits 100x30");
+        for _ in 0..(max + 5) {
+            press_key(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.scroll_of(Focus::Signature), max);
+        press_key(&mut app, KeyCode::Up);
+        assert_eq!(app.scroll_of(Focus::Signature), max - 1);
+        press_key(&mut app, KeyCode::Home);
+        assert_eq!(app.scroll_of(Focus::Signature), 0);
     }
 }

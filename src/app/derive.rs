@@ -410,7 +410,7 @@ impl App {
             self.derived.findings.insert(0, weak);
         }
         self.derived.times = times;
-        if self.show_diff {
+        if matches!(self.overlay, super::Overlay::Diff) {
             self.derived.diff = diff(self.original.as_deref(), &self.derived);
         }
         self.recomputes += 1;
@@ -492,8 +492,10 @@ impl App {
                 Some(_) if unchecked_aud.is_some() => (
                     LightState::Yellow,
                     format!(
-                        "{}: not checked, set the expected audience (e)",
-                        unchecked_aud.unwrap_or_default()
+                        "{}: not checked, set the expected audience ({})",
+                        unchecked_aud.unwrap_or_default(),
+                        self.keymap
+                            .key(super::Context::Workbench, super::Command::ExpectAudience)
                     ),
                 ),
                 Some(c) => (

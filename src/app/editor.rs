@@ -85,10 +85,11 @@ pub fn key_editor(text: &str) -> TextArea<'static> {
     area
 }
 
-/// A one-line prompt (the key file path).
-pub fn line_editor(text: &str) -> TextArea<'static> {
+/// A one-line prompt holding `text`, showing `placeholder` while empty.
+pub fn line_editor(text: &str, placeholder: &str) -> TextArea<'static> {
     let mut area = plain(TextArea::new(vec![text.to_owned()]));
-    area.set_placeholder_text("path to a PEM, JWK or JWKS file");
+    area.set_placeholder_text(placeholder);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
     area
 }
 

@@ -2,7 +2,7 @@
 //! first, an empty paste ignored, and a token found inside whatever text was pasted (a curl
 //! command line, a JSON token response, a cookie, a URL), with the others listed to switch to.
 
-use super::{App, Focus, KeySource, Mode, Tone, editor};
+use super::{App, Command, Context, Focus, KeySource, Mode, Overlay, Tone, editor};
 use crate::jose::extract::{Stripped, TextShape, find_tokens, holds_token};
 
 /// The tokens found in one paste, the one shown first.
@@ -46,12 +46,14 @@ impl App {
         if text.trim().is_empty() {
             return;
         }
-        if let Some(prompt) = self.prompt.as_mut() {
+        if let Overlay::Prompt { editor, .. } = &mut self.overlay {
             // A prompt is one line: a path or URL pasted with its newline is that line.
             let line = text.lines().map(str::trim).find(|l| !l.is_empty());
-            prompt.insert_str(line.unwrap_or_default());
+            editor.insert_str(line.unwrap_or_default());
             return;
         }
+        // A paste is meant for the screen under a list, the help or the diff: they close.
+        self.overlay = Overlay::None;
         let looks_like_key = {
             let t = text.trim_start();
             t.starts_with('{') || t.starts_with("-----BEGIN")
@@ -118,9 +120,10 @@ impl App {
                 current: 0,
             };
             message = format!(
-                "{} tokens in the pasted text: {} open; n switches to {}",
+                "{} tokens in the pasted text: {} open; {} switches to {}",
                 list.len(),
                 list.names[0],
+                self.keymap.key(Context::Workbench, Command::NextFound),
                 list.names[1..].join(", ")
             );
             self.found = Some(list);

@@ -14,8 +14,8 @@ use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
 use super::{CliError, token_source};
 use crate::audit::{
-    CandidateSource, CrackOptions, CrackOutcome, HmacHash, Progress, Rules, Target, crack, group,
-    shown_secret, weak_secret_finding,
+    CandidateSource, CrackOptions, CrackOutcome, HmacHash, Progress, Rules, Target, crack,
+    shown_secret, thousands, weak_secret_finding,
 };
 use crate::jose::b64::hex;
 use crate::jose::claims::ClaimOptions;
@@ -156,7 +156,7 @@ fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, Cl
             while !worker.is_finished() {
                 bar.set_length(progress.bytes_total());
                 bar.set_position(progress.bytes_read());
-                bar.set_message(format!("{} candidates", group(progress.tried())));
+                bar.set_message(format!("{} candidates", thousands(progress.tried())));
                 std::thread::sleep(Duration::from_millis(100));
             }
             bar.finish_and_clear();
@@ -239,10 +239,10 @@ fn write_human(
             let names: Vec<String> = s.sources.iter().map(CandidateSource::name).collect();
             let stats = format!(
                 "{} candidates from {} in {:.2}s ({}/s, {} thread{})",
-                group(o.tried),
+                thousands(o.tried),
                 names.join(", "),
                 o.elapsed.as_secs_f64(),
-                group(rate_per_sec(o)),
+                thousands(rate_per_sec(o)),
                 o.threads,
                 if o.threads == 1 { "" } else { "s" }
             );

@@ -112,16 +112,6 @@ impl LoadedKey {
 }
 
 impl KeyArgs {
-    /// True when a key source was given.
-    pub fn is_given(&self) -> bool {
-        self.secret.is_some()
-            || self.secret_b64.is_some()
-            || self.secret_file.is_some()
-            || self.secret_env.is_some()
-            || self.key.is_some()
-            || self.is_network()
-    }
-
     /// True when the key comes from the network (`--jwks-url`, `--discover`,
     /// `--trust-token-keys`).
     pub fn is_network(&self) -> bool {

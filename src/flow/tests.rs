@@ -19,7 +19,7 @@ fn claims(sim: &Simulator, id: TokenId) -> serde_json::Map<String, serde_json::V
 #[test]
 fn login_issues_real_signed_access_and_refresh_tokens() {
     let mut s = sim();
-    let entry = s.apply(Action::Login).clone();
+    let entry = s.apply(Move::Login).clone();
     assert!(entry.verdict.is_ok());
     assert_eq!(entry.issued.len(), 2);
     assert!(entry.lesson.contains("short-lived") && entry.lesson.contains("rotates"));
@@ -60,40 +60,40 @@ fn login_issues_real_signed_access_and_refresh_tokens() {
 #[test]
 fn api_a_accepts_until_exp_then_rejects_with_the_claim_reason() {
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Advance(299));
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-    s.apply(Action::Advance(1));
-    let entry = s.apply(Action::CallApiA).clone();
+    s.apply(Move::Login);
+    s.apply(Move::Advance(299));
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
+    s.apply(Move::Advance(1));
+    let entry = s.apply(Move::CallApiA).clone();
     assert_eq!(reason(&entry), "exp: expired 0s ago");
     assert!(entry.response.starts_with("401 invalid_token"));
     assert!(entry.lesson.contains("refresh token"));
     assert_eq!(entry.token, s.client().access);
-    s.apply(Action::Advance(60));
-    assert_eq!(reason(s.apply(Action::CallApiA)), "exp: expired 1m 0s ago");
+    s.apply(Move::Advance(60));
+    assert_eq!(reason(s.apply(Move::CallApiA)), "exp: expired 1m 0s ago");
 }
 
 #[test]
 fn api_b_rejects_the_token_minted_for_api_a() {
     let mut s = sim();
-    s.apply(Action::Login);
-    let entry = s.apply(Action::CallApiB).clone();
+    s.apply(Move::Login);
+    let entry = s.apply(Move::CallApiB).clone();
     assert_eq!(
         reason(&entry),
         "aud: aud 'api-a' does not hold 'api-b': the token is meant for someone else"
     );
     assert!(entry.lesson.contains("audience confusion"));
     // The same token is fine at API A.
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
 }
 
 #[test]
 fn refresh_rotates_the_token_and_returns_a_new_pair() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let old = s.client();
-    s.apply(Action::Advance(300));
-    let entry = s.apply(Action::Refresh).clone();
+    s.apply(Move::Advance(300));
+    let entry = s.apply(Move::Refresh).clone();
     assert!(entry.verdict.is_ok(), "{entry:?}");
     let new = s.client();
     assert_ne!(new.access, old.access);
@@ -112,18 +112,18 @@ fn refresh_rotates_the_token_and_returns_a_new_pair() {
     assert_eq!(fresh.status_at(s.now()), RefreshStatus::Active);
     assert_eq!(fresh.family, record.family);
     assert_eq!(s.remaining(new.access.unwrap()), Some(300));
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
 }
 
 #[test]
 fn replaying_a_used_refresh_token_revokes_the_whole_family() {
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Refresh);
+    s.apply(Move::Login);
+    s.apply(Move::Refresh);
     let user = s.client();
     let family = s.token(user.refresh.unwrap()).unwrap().family.clone();
 
-    let replay = s.apply(Action::ReplayOldRefresh).clone();
+    let replay = s.apply(Move::ReplayOldRefresh).clone();
     assert_eq!(replay.actor, Actor::Attacker);
     assert!(reason(&replay).starts_with("reuse detected: refresh #1 was already exchanged"));
     assert!(replay.lesson.contains("RFC 9700"));
@@ -139,33 +139,33 @@ fn replaying_a_used_refresh_token_revokes_the_whole_family() {
     assert_eq!(user_record.status, RefreshStatus::Revoked);
 
     // The user's next refresh fails, and says why.
-    let next = s.apply(Action::Refresh).clone();
+    let next = s.apply(Move::Refresh).clone();
     assert!(!next.verdict.is_ok());
     assert!(
         reason(&next).contains("is revoked: reuse detected"),
         "{next:?}"
     );
     // So does the attacker's.
-    assert!(reason(s.apply(Action::ReplayOldRefresh)).contains("reuse detected"));
+    assert!(reason(s.apply(Move::ReplayOldRefresh)).contains("reuse detected"));
     // And the user's live access token went on the deny-list with the family.
-    let call = s.apply(Action::CallApiA).clone();
+    let call = s.apply(Move::CallApiA).clone();
     assert!(reason(&call).starts_with("revoked: jti"), "{call:?}");
 }
 
 #[test]
 fn attacker_refreshing_first_is_caught_when_the_user_refreshes() {
     let mut s = sim();
-    s.apply(Action::Login);
-    let stolen = s.apply(Action::ReplayOldRefresh).clone();
+    s.apply(Move::Login);
+    let stolen = s.apply(Move::ReplayOldRefresh).clone();
     assert!(stolen.verdict.is_ok());
     assert_eq!(s.attacker().refresh, stolen.issued.get(1).copied());
-    let user = s.apply(Action::Refresh).clone();
+    let user = s.apply(Move::Refresh).clone();
     assert!(
         reason(&user).starts_with("reuse detected: refresh #1"),
         "{user:?}"
     );
     // The attacker's rotated token died with the family.
-    let again = s.apply(Action::ReplayOldRefresh).clone();
+    let again = s.apply(Move::ReplayOldRefresh).clone();
     assert_eq!(again.token, s.attacker().refresh);
     assert!(reason(&again).contains("is revoked: reuse detected"));
     let attacker_refresh = s.attacker().refresh.unwrap();
@@ -178,14 +178,14 @@ fn attacker_refreshing_first_is_caught_when_the_user_refreshes() {
 #[test]
 fn expired_refresh_token_forces_a_new_login() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let old = s.client().refresh.unwrap();
-    s.apply(Action::Advance(86_400));
+    s.apply(Move::Advance(86_400));
     assert_eq!(
         s.server().refresh_record(old).unwrap().status_at(s.now()),
         RefreshStatus::Expired
     );
-    let entry = s.apply(Action::Refresh).clone();
+    let entry = s.apply(Move::Refresh).clone();
     assert_eq!(reason(&entry), "exp: expired 0s ago: log in again");
     assert!(entry.lesson.contains("log in again"));
     assert_eq!(
@@ -193,21 +193,21 @@ fn expired_refresh_token_forces_a_new_login() {
         RefreshStatus::Expired
     );
     assert_eq!(
-        reason(s.apply(Action::Refresh)),
+        reason(s.apply(Move::Refresh)),
         "refresh #1 has expired: log in again"
     );
-    s.apply(Action::Login);
-    assert!(s.apply(Action::Refresh).verdict.is_ok());
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    s.apply(Move::Login);
+    assert!(s.apply(Move::Refresh).verdict.is_ok());
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
 }
 
 #[test]
 fn logout_deny_lists_the_access_token_and_revokes_the_family() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let access = s.client().access.unwrap();
     let jti = s.token(access).unwrap().jti.clone();
-    let out = s.apply(Action::Logout).clone();
+    let out = s.apply(Move::Logout).clone();
     assert!(out.verdict.is_ok());
     assert!(
         out.response
@@ -221,40 +221,40 @@ fn logout_deny_lists_the_access_token_and_revokes_the_family() {
             .check(s.compact(access).unwrap(), "api-a", s.now()),
         Ok(())
     );
-    let call = s.apply(Action::CallApiA).clone();
+    let call = s.apply(Move::CallApiA).clone();
     assert_eq!(
         reason(&call),
         format!("revoked: jti '{jti}' is on the deny-list (logout)")
     );
     assert!(call.lesson.contains("deny-list"));
-    assert!(reason(s.apply(Action::Refresh)).ends_with("is revoked: logout"));
-    let again = s.apply(Action::Logout).clone();
+    assert!(reason(s.apply(Move::Refresh)).ends_with("is revoked: logout"));
+    let again = s.apply(Move::Logout).clone();
     assert!(again.verdict.is_ok());
     assert!(again.response.ends_with("was already revoked (logout)"));
     assert_eq!(s.server().deny_list().len(), 1);
     // A new login starts a new family that works.
-    s.apply(Action::Login);
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    s.apply(Move::Login);
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
     assert_eq!(s.server().families().len(), 2);
 }
 
 #[test]
 fn old_kid_verifies_until_retired_then_is_unknown() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let old = s.client().access.unwrap();
-    let rotated = s.apply(Action::RotateKeys).clone();
+    let rotated = s.apply(Move::RotateKeys).clone();
     assert_eq!(rotated.response, "active key 'k2', 'k1' retiring");
     let statuses: Vec<_> = s.server().keys().iter().map(|k| k.status).collect();
     assert_eq!(statuses, [KeyStatus::Retiring, KeyStatus::Active]);
     // The k1 token still verifies.
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
     // New tokens carry k2.
-    s.apply(Action::Refresh);
+    s.apply(Move::Refresh);
     let new = s.client().access.unwrap();
     assert_eq!(s.token(new).unwrap().kid, "k2");
 
-    s.apply(Action::RetireOldKey);
+    s.apply(Move::RetireOldKey);
     let statuses: Vec<_> = s.server().keys().iter().map(|k| k.status).collect();
     assert_eq!(statuses, [KeyStatus::Retired, KeyStatus::Active]);
     let failure = s
@@ -265,9 +265,9 @@ fn old_kid_verifies_until_retired_then_is_unknown() {
         failure.to_string(),
         "unknown kid 'k1': no published key has it (published: 'k2')"
     );
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    assert!(s.apply(Move::CallApiA).verdict.is_ok());
     assert_eq!(
-        reason(s.apply(Action::RetireOldKey)),
+        reason(s.apply(Move::RetireOldKey)),
         "no key is retiring: rotate the keys first"
     );
 }
@@ -275,32 +275,32 @@ fn old_kid_verifies_until_retired_then_is_unknown() {
 #[test]
 fn retiring_the_key_of_the_clients_token_rejects_it_with_unknown_kid() {
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::RotateKeys);
-    let retire = s.apply(Action::RetireOldKey).clone();
+    s.apply(Move::Login);
+    s.apply(Move::RotateKeys);
+    let retire = s.apply(Move::RetireOldKey).clone();
     assert!(retire.lesson.contains("access #1 and refresh #1"));
-    let call = s.apply(Action::CallApiA).clone();
+    let call = s.apply(Move::CallApiA).clone();
     assert!(reason(&call).starts_with("unknown kid 'k1'"), "{call:?}");
     assert!(call.lesson.contains("retired"));
-    assert!(reason(s.apply(Action::Refresh)).starts_with("unknown kid 'k1'"));
+    assert!(reason(s.apply(Move::Refresh)).starts_with("unknown kid 'k1'"));
 }
 
 #[test]
 fn requests_without_tokens_are_refused() {
     let mut s = sim();
     assert_eq!(
-        reason(s.apply(Action::CallApiA)),
+        reason(s.apply(Move::CallApiA)),
         "no access token: log in first"
     );
     assert_eq!(
-        reason(s.apply(Action::Refresh)),
+        reason(s.apply(Move::Refresh)),
         "no refresh token: log in first"
     );
     assert_eq!(
-        reason(s.apply(Action::ReplayOldRefresh)),
+        reason(s.apply(Move::ReplayOldRefresh)),
         "the attacker holds no refresh token"
     );
-    assert_eq!(reason(s.apply(Action::Logout)), "not logged in");
+    assert_eq!(reason(s.apply(Move::Logout)), "not logged in");
     assert_eq!(s.timeline().len(), 4);
 }
 
@@ -308,32 +308,32 @@ fn requests_without_tokens_are_refused() {
 fn the_clock_moves_forward_only() {
     let mut s = sim();
     let start = s.now();
-    assert!(!s.apply(Action::Advance(-5)).verdict.is_ok());
+    assert!(!s.apply(Move::Advance(-5)).verdict.is_ok());
     assert_eq!(s.now(), start);
-    s.apply(Action::Login);
-    let entry = s.apply(Action::Advance(300)).clone();
+    s.apply(Move::Login);
+    let entry = s.apply(Move::Advance(300)).clone();
     assert_eq!(entry.response, "clock is now T+5m 0s");
     assert!(entry.lesson.starts_with("access #1 expired"));
-    for secs in Action::ADVANCE_STEPS {
-        s.apply(Action::Advance(secs));
+    for secs in Move::ADVANCE_STEPS {
+        s.apply(Move::Advance(secs));
     }
     assert_eq!(s.elapsed(), 300 + 30 + 60 + 300 + 3600 + 86_400);
     let access = s.client().access.unwrap();
     assert_eq!(s.remaining(access), Some(300 - s.elapsed()));
-    assert_eq!(Action::Advance(3600).label(), "Advance +1h 0m");
+    assert_eq!(Move::Advance(3600).label(), "Advance +1h 0m");
 }
 
 #[test]
 fn runs_are_reproducible_per_seed_and_secrets_stay_hidden() {
     let run = |seed| {
         let mut s = Simulator::with_seed(seed);
-        s.apply(Action::Login);
+        s.apply(Move::Login);
         s.compact(s.client().access.unwrap()).unwrap().to_owned()
     };
     assert_eq!(run(1), run(1));
     assert_ne!(run(1), run(2));
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let debug = format!("{s:?}");
     assert!(debug.contains("Secret(32 bytes)"));
 }
@@ -342,14 +342,14 @@ fn runs_are_reproducible_per_seed_and_secrets_stay_hidden() {
 fn scripted_session_plays_out_as_taught() {
     let mut s = sim();
     let script = [
-        Action::Login,
-        Action::CallApiA,
-        Action::Advance(300),
-        Action::CallApiA,
-        Action::Refresh,
-        Action::CallApiA,
-        Action::ReplayOldRefresh,
-        Action::Refresh,
+        Move::Login,
+        Move::CallApiA,
+        Move::Advance(300),
+        Move::CallApiA,
+        Move::Refresh,
+        Move::CallApiA,
+        Move::ReplayOldRefresh,
+        Move::Refresh,
     ];
     for action in script {
         s.apply(action);
@@ -357,20 +357,20 @@ fn scripted_session_plays_out_as_taught() {
     let t0 = s.config().start;
     let family = s.server().families()[0].id.clone();
     let reuse = "reuse detected: refresh #1 was already exchanged at T+5m 0s";
-    let expected: Vec<(Action, Actor, i64, Option<String>)> = vec![
-        (Action::Login, Actor::Client, t0, None),
-        (Action::CallApiA, Actor::Client, t0, None),
-        (Action::Advance(300), Actor::Clock, t0, None),
+    let expected: Vec<(Move, Actor, i64, Option<String>)> = vec![
+        (Move::Login, Actor::Client, t0, None),
+        (Move::CallApiA, Actor::Client, t0, None),
+        (Move::Advance(300), Actor::Clock, t0, None),
         (
-            Action::CallApiA,
+            Move::CallApiA,
             Actor::Client,
             t0 + 300,
             Some("exp: expired 0s ago".to_owned()),
         ),
-        (Action::Refresh, Actor::Client, t0 + 300, None),
-        (Action::CallApiA, Actor::Client, t0 + 300, None),
+        (Move::Refresh, Actor::Client, t0 + 300, None),
+        (Move::CallApiA, Actor::Client, t0 + 300, None),
         (
-            Action::ReplayOldRefresh,
+            Move::ReplayOldRefresh,
             Actor::Attacker,
             t0 + 300,
             Some(format!(
@@ -378,13 +378,13 @@ fn scripted_session_plays_out_as_taught() {
             )),
         ),
         (
-            Action::Refresh,
+            Move::Refresh,
             Actor::Client,
             t0 + 300,
             Some(format!("refresh family '{family}' is revoked: {reuse}")),
         ),
     ];
-    let got: Vec<(Action, Actor, i64, Option<String>)> = s
+    let got: Vec<(Move, Actor, i64, Option<String>)> = s
         .timeline()
         .iter()
         .map(|e| {

@@ -7,14 +7,14 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::text::escaped_spans;
 use super::theme::Theme;
-use crate::app::App;
 use crate::teach::anatomy::{self, Kind, Part, Step};
 use crate::teach::glossary::{ENTRIES, Place};
 
 /// The anatomy view of `app`, drawn over the whole screen.
-pub struct AnatomyScreen<'a>(pub &'a App);
+pub struct AnatomyScreen<'a>(pub &'a Screen<'a>);
 
 impl Widget for AnatomyScreen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -35,26 +35,26 @@ impl Widget for AnatomyScreen<'_> {
         } else {
             step_lines(&app.anatomy.steps, theme)
         };
-        let scroll = app.anatomy.scroll.min(lines.len().saturating_sub(1));
-        Paragraph::new(lines)
+        let text = Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
-            .block(block)
+            .block(block);
+        let rows = text.line_count(body.width);
+        app.note_view(rows, body.height);
+        let scroll = app
+            .anatomy
+            .scroll
+            .min(rows.saturating_sub(usize::from(body.height)));
+        text.scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
             .render(body, buf);
-        let hints = if app.anatomy.glossary {
-            "g the steps · ↑↓ PgUp PgDn Home scroll · Esc workbench · f flow · ? help"
-        } else {
-            "g glossary · ↑↓ PgUp PgDn Home scroll · Esc workbench · f flow · ? help"
-        };
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(
                 " ANATOMY ",
                 theme.title.add_modifier(ratatui::style::Modifier::REVERSED),
             ),
             Span::raw(" "),
-            Span::styled(hints, theme.muted),
-        ])
-        .render(status, buf);
+        ];
+        spans.extend(super::hint_spans(app, &[crate::app::Context::Anatomy]));
+        Line::from(spans).render(status, buf);
     }
 }
 

@@ -7,14 +7,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::pane_block;
 use super::text::{ago, countdown, escape_untrusted, escaped_spans, format_timestamp};
-use crate::app::{App, Focus, LightState, Zone};
-use crate::audit::group;
+use crate::app::{Focus, LightState, Zone};
+use crate::audit::thousands;
 use crate::jose::finding::Severity;
 
 /// The symbol and style of a light.
-pub fn light_look(app: &App, state: LightState) -> (&'static str, Style) {
+pub fn light_look(app: &Screen, state: LightState) -> (&'static str, Style) {
     let t = &app.theme;
     match state {
         LightState::Green => ("✔", t.ok),
@@ -31,7 +32,7 @@ pub fn shift_words(shift: i64) -> String {
 }
 
 /// Draws the Claims strip; `compact` keeps only the lights and the expiry.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
+pub fn render(app: &Screen, area: Rect, buf: &mut Buffer, compact: bool) {
     let theme = &app.theme;
     let mut title = vec![Span::styled(
         format!(" leeway {}s ", app.leeway),
@@ -85,10 +86,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     }
     left.extend(gauge_line(app, l.width));
     left.extend(identity_lines(app));
-    Paragraph::new(left)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .render(l, buf);
+    let left = Paragraph::new(left).wrap(Wrap { trim: false });
+    app.note_pane(Focus::Claims, left.line_count(l.width), l.height);
+    left.scroll((scroll, 0)).render(l, buf);
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(theme.border)
@@ -116,14 +116,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     if app.derived.findings.is_empty() {
         right.push(Line::styled("nothing to report", theme.muted));
     }
-    Paragraph::new(right)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .render(right_inner, buf);
+    let right = Paragraph::new(right).wrap(Wrap { trim: false });
+    app.note_pane(
+        Focus::Claims,
+        right.line_count(right_inner.width),
+        right_inner.height,
+    );
+    right.scroll((scroll, 0)).render(right_inner, buf);
 }
 
 /// ` Findings (3: 1 high, 2 low) `: the count per severity, highest first.
-fn findings_title(app: &App) -> String {
+fn findings_title(app: &Screen) -> String {
     let found = &app.derived.findings;
     if found.is_empty() {
         return " Findings (0) ".to_owned();
@@ -144,22 +147,22 @@ fn findings_title(app: &App) -> String {
 }
 
 /// The live line of a running weak-secret search.
-fn search_line(app: &App) -> Option<Line<'static>> {
+fn search_line(app: &Screen) -> Option<Line<'static>> {
     let s = app.secret_search.as_ref()?;
     Some(Line::styled(
         format!(
             "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · w or \
              Esc stops",
             s.hash.alg(),
-            group(s.tried),
+            thousands(s.tried),
             s.percent(),
-            group(s.rate(app.now))
+            thousands(s.rate(app.now))
         ),
         app.theme.warn,
     ))
 }
 
-fn lights_line(app: &App) -> Line<'static> {
+fn lights_line(app: &Screen) -> Line<'static> {
     let mut spans = Vec::new();
     for light in &app.derived.lights {
         let (sym, style) = light_look(app, light.state);
@@ -169,7 +172,7 @@ fn lights_line(app: &App) -> Line<'static> {
     Line::from(spans)
 }
 
-fn dates(app: &App, unix: f64) -> String {
+fn dates(app: &Screen, unix: f64) -> String {
     let pair = match app.zone {
         Zone::System => format_timestamp(unix, &Local),
         Zone::Fixed(tz) => format_timestamp(unix, &tz),
@@ -186,7 +189,7 @@ fn secs(delta: f64) -> (bool, u64) {
     (future, delta.abs().floor() as u64)
 }
 
-fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
+fn time_lines(app: &Screen, with_dates: bool) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let now = app.effective_now();
     let t = app.derived.times;
@@ -236,7 +239,7 @@ fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn gauge_line(app: &App, width: u16) -> Option<Line<'static>> {
+fn gauge_line(app: &Screen, width: u16) -> Option<Line<'static>> {
     let theme = &app.theme;
     let (iat, exp) = (app.derived.times.iat?, app.derived.times.exp?);
     if exp <= iat {
@@ -267,7 +270,7 @@ fn gauge_line(app: &App, width: u16) -> Option<Line<'static>> {
     ]))
 }
 
-fn identity_lines(app: &App) -> Vec<Line<'static>> {
+fn identity_lines(app: &Screen) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let claims = app.derived.decoded.claims();
     let mut out = Vec::new();

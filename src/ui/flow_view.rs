@@ -8,42 +8,23 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::Context;
 use crate::flow::{KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, Verdict, duration};
 
-/// The keys of the flow view and what they do, shown at its foot.
-pub const FLOW_KEYS: &[(&str, &str)] = &[
-    ("l", "login"),
-    ("a", "call API A"),
-    ("b", "call API B"),
-    ("1-5", "advance +30s/+1m/+5m/+1h/+1d"),
-    ("r", "refresh"),
-    ("s", "attacker replays the old refresh token"),
-    ("o", "logout"),
-    ("n", "rotate keys"),
-    ("t", "retire old key"),
-    ("↑↓", "select a step"),
-    ("←→", "choose its token"),
-    ("Enter/w", "open the token in the workbench"),
-    ("PgUp/PgDn", "scroll the lesson"),
-    ("Esc", "workbench"),
-];
-
 /// The flow view of `app`, drawn over the whole screen.
-pub struct FlowScreen<'a>(pub &'a App);
+pub struct FlowScreen<'a>(pub &'a Screen<'a>);
 
 impl Widget for FlowScreen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
         let theme = &app.theme;
-        let keys = keys_lines(theme);
-        // Every key must stay visible: the legend takes the rows its width needs.
-        let legend: usize = FLOW_KEYS
-            .iter()
-            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
-            .sum();
+        // The footer comes from the key map; every key must stay visible, so the legend takes
+        // the rows its width needs.
+        let keys = vec![Line::from(super::hint_spans(app, &[Context::Flow]))];
+        let legend = keys[0].width();
         let foot_height = u16::try_from(legend / usize::from(area.width.max(1)) + 2).unwrap_or(3);
         let [top, body, foot] = Layout::vertical([
             Constraint::Length(1),
@@ -111,15 +92,6 @@ fn clock_line(sim: &Simulator, theme: &Theme) -> Line<'static> {
     ])
 }
 
-fn keys_lines(theme: &Theme) -> Vec<Line<'static>> {
-    let mut spans = Vec::new();
-    for (key, what) in FLOW_KEYS {
-        spans.push(Span::styled((*key).to_owned(), theme.title));
-        spans.push(Span::styled(format!(" {what}  "), theme.muted));
-    }
-    vec![Line::from(spans)]
-}
-
 fn verdict_look(theme: &Theme, verdict: &Verdict) -> (&'static str, Style) {
     if verdict.is_ok() {
         ("✔", theme.ok)
@@ -128,7 +100,7 @@ fn verdict_look(theme: &Theme, verdict: &Verdict) -> (&'static str, Style) {
     }
 }
 
-fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
+fn render_timeline(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let b = block(" Timeline: requests and responses ", theme);
     let inner = b.inner(area);
@@ -177,7 +149,7 @@ fn entry_line(sim: &Simulator, e: &TimelineEntry, selected: bool, theme: &Theme)
     line
 }
 
-fn render_detail(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
+fn render_detail(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let b = block(" The selected step ", theme);
     let inner = b.inner(area);
@@ -222,8 +194,9 @@ fn render_detail(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let mut lesson = vec![Span::styled("lesson   ", theme.title)];
     lesson.extend(escaped_spans(&e.lesson, Style::new(), theme.escaped));
     lines.push(Line::from(lesson));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
+    let lesson = Paragraph::new(lines).wrap(Wrap { trim: false });
+    app.note_view(lesson.line_count(inner.width), inner.height);
+    lesson
         .scroll((u16::try_from(app.flow.scroll).unwrap_or(u16::MAX), 0))
         .render(inner, buf);
 }

@@ -6,13 +6,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::pane_block;
 use super::text::escaped_spans;
-use crate::app::{App, Focus, Mode};
+use crate::app::{Focus, Mode};
 use crate::jose::decode::Segment;
 
 /// Draws the Encoded pane.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let decoded = &app.derived.decoded;
     let what = match app.mode {
@@ -72,7 +73,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 /// The style of each byte of the token field, looked up as the rows are drawn.
 struct Styler<'a> {
-    app: &'a App,
+    app: &'a Screen<'a>,
     offset: Option<usize>,
     len: usize,
 }
@@ -108,7 +109,7 @@ impl Styler<'_> {
     }
 }
 
-fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) {
     let text = app.token_text.as_str();
     let token = app.derived.decoded.token();
     let styler = Styler {
@@ -125,6 +126,7 @@ fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
     if text.is_ascii() && !text.contains('\n') {
         // Fixed-width rows: jump straight to the visible window, whatever the token's size.
         let rows = text.len().div_ceil(width);
+        app.note_pane(Focus::Token, rows, area.height);
         let first = app.scroll_of(Focus::Token).min(rows.saturating_sub(height));
         for (y, row) in (first..rows.min(first + height)).enumerate() {
             let start = row * width;
@@ -140,7 +142,13 @@ fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
     let (mut x, mut row) = (0usize, 0usize);
     for (at, c) in text.char_indices() {
         if row >= first + height {
-            break;
+            // Below the window: only count the rows, for the scroll limit.
+            x += 1;
+            if c == '\n' || x >= width {
+                x = 0;
+                row += 1;
+            }
+            continue;
         }
         let (shown, style) = if c == '\n' {
             ('↵', app.theme.muted)
@@ -156,6 +164,7 @@ fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
             row += 1;
         }
     }
+    app.note_pane(Focus::Token, row + usize::from(x > 0), area.height);
 }
 
 fn put(buf: &mut Buffer, area: Rect, x: usize, y: usize, c: char, style: Style) {

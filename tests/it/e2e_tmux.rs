@@ -149,14 +149,14 @@ fn paste_verify_edit_shift_clock_and_quit() {
         ),
     );
     tmux.wait_for("the example token", |s| {
-        s.contains("VERIFIED") && s.contains("VERIFY")
+        s.contains("✔ VERIFIED") && s.contains("VERIFY")
     });
 
-    // A bracketed paste replaces the token; the example's secret does not verify it.
+    // A bracketed paste replaces the token and drops the example's secret: nothing verifies it.
     tmux.paste(&token);
     let screen = tmux.wait_for("the pasted token", |s| s.contains("Grace"));
     assert!(
-        !screen.contains("VERIFIED"),
+        !screen.contains("✔ VERIFIED") && screen.contains("? UNVERIFIED"),
         "a foreign token verified with the demo secret:\n{screen}"
     );
     assert_eq!(
@@ -171,7 +171,7 @@ fn paste_verify_edit_shift_clock_and_quit() {
     }
     tmux.type_text(SECRET);
     tmux.keys(&["Enter"]);
-    let screen = tmux.wait_for("the signature to verify", |s| s.contains("VERIFIED"));
+    let screen = tmux.wait_for("the signature to verify", |s| s.contains("✔ VERIFIED"));
     assert!(screen.contains("VERIFY: the token is the truth"));
     let pasted_line = token_line(&screen);
 
@@ -183,8 +183,8 @@ fn paste_verify_edit_shift_clock_and_quit() {
         s.contains("SIGN: the parts are the truth") && s.contains("e2e-user-edited")
     });
     assert!(
-        screen.contains("VERIFIED"),
-        "the re-signed token must verify:\n{screen}"
+        screen.contains("SIGNED with this key") && !screen.contains("✔ VERIFIED"),
+        "a re-signed token is signed, not verified:\n{screen}"
     );
     assert_ne!(
         token_line(&screen),

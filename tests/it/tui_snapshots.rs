@@ -17,13 +17,16 @@ const RSA_PUBLIC: &str = include_str!("../fixtures/tui/rsa_public.pem");
 fn app(opts: LaunchOptions) -> App {
     let mut app = App::new(opts, NOW);
     app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
-    app.theme = Theme::mono();
     app
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| ui::draw(frame, app)).expect("draws");
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app, Theme::mono());
+        })
+        .expect("draws");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {
@@ -71,7 +74,13 @@ fn example_token_verified_and_counting_down() {
 
 #[test]
 fn wrong_secret() {
-    let mut app = app(LaunchOptions::default());
+    // A secret the user gave stays for the pasted token (the example's own would be dropped).
+    let mut app = app(LaunchOptions {
+        secret: Some(jwt_workbench::jose::key::Secret::from_utf8(
+            jwt_workbench::app::DEMO_SECRET,
+        )),
+        ..LaunchOptions::default()
+    });
     let token = hs256(
         r#"{"sub":"1234567890","name":"Ada Lovelace","iat":1700000000,"exp":1700000300}"#,
         "a-different-secret-that-signed-this-token",
@@ -160,6 +169,30 @@ fn rs256_unsigned_after_an_edit_with_only_a_public_key() {
     );
     let shot = screen(&app, 140, 40);
     assert!(shot.contains("! UNSIGNED"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn an_edit_is_signed_with_this_key_never_verified() {
+    let mut app = app(LaunchOptions::default());
+    edit(
+        &mut app,
+        Focus::Payload,
+        &[
+            key(K::Down),
+            key(K::End),
+            key(K::Left),
+            key(K::Left),
+            key(K::Char('X')),
+        ],
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(
+        shot.contains("✎ SIGNED with this key (HS256, HMAC secret (36"),
+        "{shot}"
+    );
+    assert!(!shot.contains("VERIFIED"), "{shot}");
+    assert!(shot.contains("SIGN: the parts are the truth"), "{shot}");
     assert_snapshot!(shot);
 }
 
@@ -278,12 +311,12 @@ fn flow_after_a_stolen_refresh_token_is_replayed() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::OpenView(View::Flow), NOW);
     for step in [
-        flow::Action::Login,
-        flow::Action::CallApiA,
-        flow::Action::Advance(300),
-        flow::Action::CallApiA,
-        flow::Action::Refresh,
-        flow::Action::ReplayOldRefresh,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::Advance(300),
+        flow::Move::CallApiA,
+        flow::Move::Refresh,
+        flow::Move::ReplayOldRefresh,
     ] {
         app.update(Action::Flow(step), NOW);
     }

@@ -32,10 +32,10 @@ fn cr_and_crlf_newlines_become_lf_for_every_target() {
     let mut app = example();
     app.update(Action::OpenKeyPrompt, NOW);
     app.update(Action::Paste("\r\n ~/keys/a.pem \r\n".to_owned()), NOW);
-    assert_eq!(
-        app.prompt.as_ref().expect("prompt").lines(),
-        ["~/keys/a.pem"]
-    );
+    let Overlay::Prompt { editor, .. } = &app.overlay else {
+        panic!("the prompt is open");
+    };
+    assert_eq!(editor.lines(), ["~/keys/a.pem"]);
 }
 
 #[test]
@@ -247,4 +247,73 @@ fn aud_is_amber_until_an_expected_audience_is_set() {
     app.aud = vec!["mobile".to_owned()];
     app.update(Action::Tick, NOW);
     assert_eq!(light(&app, "aud"), LightState::Red);
+}
+
+#[test]
+fn the_new_keys_come_from_the_key_map() {
+    let mut app = with_secret(OTHER);
+    assert_eq!(app.action_for_key(Chord::ctrl('u')), Some(Action::ClearKey));
+    assert_eq!(
+        app.action_for_key(Chord::char('n')),
+        Some(Action::SwitchFoundToken(1))
+    );
+    assert_eq!(
+        app.action_for_key(Chord::char('N')),
+        Some(Action::SwitchFoundToken(-1))
+    );
+    assert_eq!(
+        app.action_for_key(Chord::char('e')),
+        Some(Action::OpenExpectPrompt(PromptKind::Audience))
+    );
+    assert_eq!(
+        app.action_for_key(Chord::char('E')),
+        Some(Action::OpenExpectPrompt(PromptKind::Issuer))
+    );
+    // Editing the key, Ctrl-U clears it; editing the token, it stays the editor's.
+    app.update(Action::Focus(Focus::Signature), NOW);
+    app.update(Action::StartEdit, NOW);
+    assert_eq!(app.action_for_key(Chord::ctrl('u')), Some(Action::ClearKey));
+    app.update(Action::Focus(Focus::Token), NOW);
+    app.update(Action::StartEdit, NOW);
+    assert_eq!(
+        app.action_for_key(Chord::ctrl('u')),
+        Some(Action::Edit(Chord::ctrl('u').input()))
+    );
+}
+
+#[test]
+fn the_expected_audience_and_issuer_are_set_in_a_prompt() {
+    let token = hs256(
+        r#"{"sub":"a","aud":["api","web"],"iss":"https://id.example"}"#,
+        OTHER,
+    );
+    let mut app = with_secret(OTHER);
+    app.update(Action::Paste(token), NOW);
+    assert_eq!(light(&app, "aud"), LightState::Yellow);
+    app.update(Action::OpenExpectPrompt(PromptKind::Audience), NOW);
+    app.update(Action::Paste(" mobile ,web ".to_owned()), NOW);
+    app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(app.aud, ["mobile", "web"]);
+    assert_eq!(light(&app, "aud"), LightState::Green);
+    assert_eq!(
+        app.message.clone().expect("message").0,
+        "expected audience: 'mobile' or 'web'"
+    );
+    // The prompt opens on what is set, and an empty answer clears it.
+    app.update(Action::OpenExpectPrompt(PromptKind::Audience), NOW);
+    let Overlay::Prompt { editor, .. } = &app.overlay else {
+        panic!("the prompt is open");
+    };
+    assert_eq!(editor.lines(), ["mobile, web"]);
+    for _ in 0..20 {
+        app.update(Action::Edit(key(K::Backspace)), NOW);
+    }
+    app.update(Action::SubmitPrompt, NOW);
+    assert!(app.aud.is_empty());
+    assert_eq!(light(&app, "aud"), LightState::Yellow);
+    app.update(Action::OpenExpectPrompt(PromptKind::Issuer), NOW);
+    app.update(Action::Paste("https://evil.example".to_owned()), NOW);
+    app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(app.iss.as_deref(), Some("https://evil.example"));
+    assert_eq!(light(&app, "iss"), LightState::Red);
 }
