@@ -225,7 +225,7 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Action>();
     let mut runner = Runner {
         tui: Tui::new(TICK, opts.mouse)?,
-        clipboard: Clipboard::new(),
+        clipboard: Clipboard::outliving(std::env::current_exe().ok()),
         tx,
         search: None,
         no_color: crate::tui::no_color(),
