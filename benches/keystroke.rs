@@ -87,7 +87,16 @@ fn paste_megabyte(c: &mut Criterion) {
 fn keystroke_megabyte(c: &mut Criterion) {
     let token = megabyte_token();
     let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
-    let mut app = App::new(LaunchOptions::default(), NOW);
+    // The key is the user's, so it stays for the pasted token: every keystroke re-signs.
+    let mut app = App::new(
+        LaunchOptions {
+            secret: Some(jwt_workbench::jose::key::Secret::from_utf8(
+                jwt_workbench::app::DEMO_SECRET,
+            )),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
     app.update(Action::Paste(token), NOW);
     app.update(Action::Focus(Focus::Payload), NOW);
     app.update(Action::StartEdit, NOW);

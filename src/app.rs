@@ -588,6 +588,8 @@ pub struct App {
     pub key_file_pending: Option<String>,
     /// The original token's parts, to notice when edits give them back.
     pub original_parts: Option<OriginalParts>,
+    /// The findings wait for the next tick (a big token being edited).
+    pub findings_due: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -679,6 +681,7 @@ impl App {
             found: None,
             key_file_pending: None,
             original_parts: None,
+            findings_due: false,
         };
         let key_given = secret.is_some() || keys.is_some();
         if let Some(secret) = secret {
@@ -794,7 +797,10 @@ impl App {
                 self.scroll[i] = scrolled(self.scroll[i], rows, self.limits.panes[i]);
             }
             Action::Layout(limits) => self.set_limits(limits),
-            Action::Tick => self.recheck_claims(),
+            Action::Tick => {
+                self.refresh_due_findings();
+                self.recheck_claims();
+            }
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::OpenJwksPrompt => self.open_url_prompt(),
             Action::AskDiscover => self.ask_discover(),

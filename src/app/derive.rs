@@ -13,7 +13,7 @@ use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
 use crate::jose::key::{Key, KeySet, KeyType, Secret};
-use crate::jose::sign::{self, hmac};
+use crate::jose::sign::{self, SignError, hmac};
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
 
 /// The colour of a status light.
@@ -59,6 +59,9 @@ pub struct DiffLine {
     /// The member path and values.
     pub text: String,
 }
+
+/// Tokens larger than this are audited on the next tick, not on every keystroke of an edit.
+pub const DEFER_AUDIT_BYTES: usize = 256 * 1024;
 
 /// The pasted token's parts as the editors showed them, and its signing input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -336,16 +339,26 @@ impl App {
     pub(super) fn recompute_from_parts(&mut self) {
         let header = self.header_text();
         let payload = self.payload_text();
-        self.derived.header_error = json::parse(&header).err();
-        self.derived.payload_error = json::parse(&payload).err();
-        if self.derived.header_error.is_some() || self.derived.payload_error.is_some() {
-            self.derived.sign_note =
-                Some("the token is not updated until the JSON is fixed".to_owned());
-            self.recomputes += 1;
-            return;
-        }
-        let unsigned = match sign::prepare(&header, &payload) {
+        // Encoding parses both parts: its error is the editors' error, so a megabyte payload
+        // is parsed once per keystroke, not three times.
+        let prepared = sign::prepare(&header, &payload);
+        self.derived.header_error = None;
+        self.derived.payload_error = None;
+        let unsigned = match prepared {
             Ok(u) => u,
+            Err(SignError::Json(segment, e)) => {
+                // Both parts' errors are shown: the payload's too when the header broke.
+                if segment == Segment::Header {
+                    self.derived.header_error = Some(e);
+                    self.derived.payload_error = json::parse(&payload).err();
+                } else {
+                    self.derived.payload_error = Some(e);
+                }
+                self.derived.sign_note =
+                    Some("the token is not updated until the JSON is fixed".to_owned());
+                self.recomputes += 1;
+                return;
+            }
             Err(e) => {
                 self.derived.sign_note = Some(format!("cannot encode: {e}"));
                 self.recomputes += 1;
@@ -393,7 +406,12 @@ impl App {
         };
         let signature = verify_decoded(decoded, keys, opts);
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
+        let signed_here = self.mode == super::Mode::Sign && self.derived.signed_with.is_some();
         let computed = match (alg, decoded.signing_input(), keys) {
+            // Just made with the key: recomputing a megabyte's HMAC would give the same bytes.
+            (Some(alg), Some(_), Some(_)) if signed_here && alg.family() == Family::Hmac => {
+                decoded.signature().map(<[u8]>::to_vec)
+            }
             (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys
                 .keys
                 .iter()
@@ -401,13 +419,19 @@ impl App {
                 .map(|s| hmac(alg, s.expose(), input.as_bytes())),
             _ => None,
         };
-        let found = findings(decoded, key_for(keys, alg), self.effective_now());
+        // Auditing a token of hundreds of kilobytes takes longer than a keystroke may: while
+        // its parts are edited, the findings follow on the next tick (within a second).
+        let defer = self.mode == super::Mode::Sign && decoded.token().len() > DEFER_AUDIT_BYTES;
+        let found = (!defer).then(|| findings(decoded, key_for(keys, alg), self.effective_now()));
         let times = times(decoded.claims());
         self.derived.signature = signature;
         self.derived.computed = computed;
-        self.derived.findings = found;
-        if let Some(weak) = self.weak_secret_for_token() {
-            self.derived.findings.insert(0, weak);
+        self.findings_due = defer;
+        if let Some(found) = found {
+            self.derived.findings = found;
+            if let Some(weak) = self.weak_secret_for_token() {
+                self.derived.findings.insert(0, weak);
+            }
         }
         self.derived.times = times;
         if matches!(self.overlay, super::Overlay::Diff) {
@@ -415,6 +439,27 @@ impl App {
         }
         self.recomputes += 1;
         self.recheck_claims();
+    }
+
+    /// The findings put off while a big token was edited, computed now.
+    pub(super) fn refresh_due_findings(&mut self) {
+        if !self.findings_due {
+            return;
+        }
+        self.findings_due = false;
+        let alg = self
+            .derived
+            .decoded
+            .alg()
+            .and_then(|a| a.parse::<Alg>().ok());
+        self.derived.findings = findings(
+            &self.derived.decoded,
+            key_for(self.keys(), alg),
+            self.effective_now(),
+        );
+        if let Some(weak) = self.weak_secret_for_token() {
+            self.derived.findings.insert(0, weak);
+        }
     }
 
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.

@@ -121,3 +121,39 @@ fn a_public_key_leaves_the_edit_unsigned_not_signed() {
     assert_eq!(light_state(&app), LightState::Yellow);
     assert!(signature_light(&app).reason.starts_with("unsigned: "));
 }
+
+#[test]
+fn a_big_token_being_edited_is_audited_on_the_next_tick() {
+    use std::fmt::Write as _;
+    let mut payload = String::from(r#"{"sub":"big""#);
+    let mut i = 0;
+    while payload.len() < 300_000 {
+        let _ = write!(payload, r#","claim_{i}":"value {i}""#);
+        i += 1;
+    }
+    payload.push('}');
+    let token = hs256(&payload, WRONG);
+    let mut app = with_secret(WRONG);
+    app.update(Action::Paste(token), NOW);
+    assert!(!app.findings_due, "a paste is audited at once");
+    let pasted: Vec<&str> = app.derived.findings.iter().map(|f| f.id).collect();
+    assert!(pasted.contains(&"no-exp"), "{pasted:?}");
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    // `"sub": "big",` -> `"sub": "big", "exp": 1,`
+    for k in [K::Down, K::End] {
+        app.update(Action::Edit(key(k)), NOW);
+    }
+    for c in r#" "exp": 1,"#.chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    assert_eq!(app.mode, Mode::Sign);
+    assert!(app.findings_due);
+    assert!(
+        app.derived.findings.iter().any(|f| f.id == "no-exp"),
+        "not yet"
+    );
+    app.update(Action::Tick, NOW);
+    assert!(!app.findings_due);
+    assert!(!app.derived.findings.iter().any(|f| f.id == "no-exp"));
+}
