@@ -96,9 +96,11 @@ impl App {
         let opened = self.derived.decoded.token().to_owned();
         // The one decoding chose first, then the others in text order.
         let mut entries: Vec<(String, String)> = Vec::with_capacity(found.len());
+        let mut first_placed = false;
         for (i, f) in found.into_iter().enumerate() {
             let name = f.name.unwrap_or_else(|| format!("token {}", i + 1));
-            if f.token == opened {
+            if !first_placed && f.token == opened {
+                first_placed = true;
                 entries.insert(0, (name, f.token));
             } else {
                 entries.push((name, f.token));

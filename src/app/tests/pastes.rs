@@ -106,6 +106,20 @@ fn a_json_token_response_opens_the_first_and_switches_between_all() {
 }
 
 #[test]
+fn the_same_token_twice_opens_the_first_name() {
+    let token = hs256(r#"{"sub":"same"}"#, OTHER);
+    let mut app = with_secret(OTHER);
+    app.update(
+        Action::Paste(format!(
+            r#"{{"access_token":"{token}","id_token":"{token}"}}"#
+        )),
+        NOW,
+    );
+    let found = app.found.as_ref().expect("listed");
+    assert_eq!(found.names, ["access_token", "id_token"]);
+}
+
+#[test]
 fn cookies_and_urls_open_their_token() {
     let token = hs256(r#"{"sub":"c"}"#, OTHER);
     for text in [
