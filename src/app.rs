@@ -363,6 +363,8 @@ pub enum Action {
     CycleFlowToken(i32),
     /// Open the selected flow step's token in the workbench, with the flow's key.
     OpenFlowToken,
+    /// Show the flow view's next pane (narrow screens show one at a time).
+    CycleFlowPane,
     /// Scroll the pane's view by rows (clamped to what it holds).
     Scroll(Focus, i32),
     /// The screen was drawn: how far each pane, the help and the view can scroll now.
@@ -791,7 +793,7 @@ impl App {
             Action::Flow(step) => self.flow_step(step),
             Action::SelectFlowEntry(delta) => self.flow_select(delta),
             Action::CycleFlowToken(step) => self.flow_cycle_token(step),
-            Action::OpenFlowToken => self.open_flow_token(),
+            Action::OpenFlowToken | Action::CycleFlowPane => self.flow_command(&action),
             Action::Scroll(pane, rows) => {
                 let i = pane.index();
                 self.scroll[i] = scrolled(self.scroll[i], rows, self.limits.panes[i]);

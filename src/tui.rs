@@ -52,17 +52,25 @@ pub fn no_color_from(value: Option<&std::ffi::OsStr>) -> bool {
 /// Safe to call any number of times and from anywhere (the panic hook calls it); only the first
 /// call after [`Tui::new`] does anything. Errors are ignored: there is nothing left to report to.
 pub fn restore() {
-    if ACTIVE.swap(false, Ordering::SeqCst) {
-        // Raw mode first: it has the widest effect if anything after it fails.
-        let _ = disable_raw_mode();
-        let _ = execute!(
-            io::stdout(),
-            DisableMouseCapture,
-            DisableBracketedPaste,
-            LeaveAlternateScreen,
-            cursor::Show
-        );
+    restore_with(&ACTIVE, &mut io::stdout());
+}
+
+/// [`restore`] with the flag and the output given, so a test can see what it writes. Returns
+/// whether it restored anything.
+fn restore_with(active: &AtomicBool, out: &mut impl Write) -> bool {
+    if !active.swap(false, Ordering::SeqCst) {
+        return false;
     }
+    // Raw mode first: it has the widest effect if anything after it fails.
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    true
 }
 
 /// Raw mode, the alternate screen, bracketed paste, mouse capture when asked, cursor hidden.
@@ -394,10 +402,24 @@ mod tests {
     }
 
     #[test]
-    fn restore_without_init_is_a_no_op() {
-        restore();
-        restore();
-        assert!(!ACTIVE.load(Ordering::SeqCst));
+    fn restore_puts_every_mode_back_once() {
+        let active = AtomicBool::new(true);
+        let mut out = Vec::new();
+        assert!(restore_with(&active, &mut out));
+        let written = String::from_utf8_lossy(&out);
+        for (mode, sequence) in [
+            ("mouse capture off", "\u{1b}[?1000l"),
+            ("bracketed paste off", "\u{1b}[?2004l"),
+            ("main screen", "\u{1b}[?1049l"),
+            ("cursor shown", "\u{1b}[?25h"),
+        ] {
+            assert!(written.contains(sequence), "{mode}: {written:?}");
+        }
+        assert!(!active.load(Ordering::SeqCst));
+        // Idempotent: the panic hook and Drop may both call it; the second writes nothing.
+        let mut again = Vec::new();
+        assert!(!restore_with(&active, &mut again));
+        assert!(again.is_empty());
     }
 
     #[test]

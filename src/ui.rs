@@ -24,7 +24,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
-pub use layout::{LayoutMode, Panes};
+pub use layout::{LayoutMode, Needs, Panes};
 pub use theme::Theme;
 
 use std::cell::Cell;
@@ -114,7 +114,7 @@ impl Widget for &Screen<'_> {
                 return;
             }
         }
-        let panes = Panes::compute(area);
+        let panes = panes(self, area);
         match panes.mode {
             LayoutMode::TooSmall => {
                 let text = format!(
@@ -147,10 +147,29 @@ impl Widget for &Screen<'_> {
                 }
             }
         }
-        claims_pane::render(self, panes.claims, buf, panes.mode == LayoutMode::Narrow);
+        // The narrow strip shows the lights and the expiry, or everything when it got the rows.
+        let compact =
+            panes.mode == LayoutMode::Narrow && panes.claims.height <= layout::CLAIMS_NARROW;
+        claims_pane::render(self, panes.claims, buf, compact);
         status_line::render(self, panes.status, buf);
         render_overlay(self, area, buf);
     }
+}
+
+/// Where the panes of the workbench go on a screen of `area`, by what they hold (the mouse
+/// hit-tests with the same rects).
+pub fn panes(app: &Screen, area: Rect) -> Panes {
+    let needs = Needs {
+        // Bytes, not characters: a megabyte token is not walked for the layout, and a few
+        // multibyte characters only ask for a row more.
+        token_chars: app.token_text.len(),
+        token_notes: app.derived.decoded.extracted.stripped.len()
+            + app.derived.decoded.errors.len(),
+        header: app.header.lines().len(),
+        payload: app.payload.lines().len(),
+        claims: claims_pane::wanted_rows(app, area.width),
+    };
+    Panes::fit(area, &needs)
 }
 
 /// Draws the overlay, last, so it is over everything.
@@ -258,6 +277,46 @@ pub fn pane_block<'a>(app: &Screen, pane: Focus, title: Vec<Span<'a>>) -> Block<
             app.theme.border
         })
         .title(Line::from(spans))
+}
+
+/// Marks a pane whose content goes on past its viewport: `↓ more` on the bottom border when
+/// rows are below, `↑` when rows are above, so cut content never looks whole.
+pub fn mark_cut(
+    app: &Screen,
+    area: Rect,
+    buf: &mut Buffer,
+    scroll: u16,
+    content: usize,
+    viewport: u16,
+) {
+    let below = content > usize::from(scroll) + usize::from(viewport);
+    let above = scroll > 0;
+    let text = match (above, below) {
+        (true, true) => " ↑↓ more ",
+        (false, true) => " ↓ more ",
+        (true, false) => " ↑ ",
+        (false, false) => return,
+    };
+    let width = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
+    if area.height < 2 || area.width < width + 4 {
+        return;
+    }
+    buf.set_string(
+        area.right() - width - 2,
+        area.bottom() - 1,
+        text,
+        app.theme.title,
+    );
+}
+
+/// Ends a row cut at the right edge of `area` with `…`, when `full` columns did not fit.
+pub fn mark_row_cut(buf: &mut Buffer, area: Rect, y: u16, full: usize, style: Style) {
+    if full > usize::from(area.width)
+        && area.width > 0
+        && let Some(cell) = buf.cell_mut((area.right() - 1, y))
+    {
+        cell.set_char('…').set_style(style);
+    }
 }
 
 /// A centered rect of at most `width` x `height` inside `area`.

@@ -19,7 +19,7 @@ use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, cr
 use crate::clipboard::Clipboard;
 use crate::key_file;
 use crate::tui::{TermInput, Tui};
-use crate::ui::{self, LayoutMode, Panes, Theme};
+use crate::ui::{self, LayoutMode, Theme};
 
 /// Rows scrolled by one wheel step.
 const WHEEL_ROWS: i32 = 3;
@@ -391,7 +391,12 @@ pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Acti
     if app.view != View::Workbench {
         return wheel.map(Action::ScrollView);
     }
-    let panes = Panes::compute(area);
+    let click = matches!(mouse.kind, MouseEventKind::Down(MouseButton::Left));
+    if !click && wheel.is_none() {
+        // Moves, drags and other buttons map to nothing: no layout to compute, nothing to draw.
+        return None;
+    }
+    let panes = ui::panes(&ui::Screen::new(app, Theme::mono()), area);
     let at = Position::new(mouse.column, mouse.row);
     if let Some(tabs) = panes.tabs.filter(|t| t.contains(at)) {
         return match mouse.kind {
@@ -552,6 +557,47 @@ mod tests {
             Overlay::Help { scroll } => scroll,
             _ => panic!("the help is closed"),
         }
+    }
+
+    #[test]
+    fn a_click_never_reaches_a_pane_under_a_prompt_nor_discards_it() {
+        let mut app = app();
+        app.update(Action::OpenKeyPrompt, 1_700_000_000.0);
+        for c in "/tmp/ke".chars() {
+            press_key(&mut app, KeyCode::Char(c));
+        }
+        let area = Rect::new(0, 0, 160, 48);
+        for (column, row) in [(5, 2), (50, 20), (150, 45)] {
+            assert_eq!(action_for_mouse(&app, click(column, row), area), None);
+            let wheel = MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                ..click(column, row)
+            };
+            assert_eq!(action_for_mouse(&app, wheel, area), None);
+        }
+        let Overlay::Prompt { editor, .. } = &app.overlay else {
+            panic!("the prompt closed");
+        };
+        assert_eq!(editor.lines().join(""), "/tmp/ke");
+        // Keys bound elsewhere are typed into it.
+        press_key(&mut app, KeyCode::Char('y'));
+        let Overlay::Prompt { editor, .. } = &app.overlay else {
+            panic!("the prompt closed");
+        };
+        assert_eq!(editor.lines().join(""), "/tmp/key");
+    }
+
+    #[test]
+    fn a_mouse_move_maps_to_nothing() {
+        let app = app();
+        let moved = MouseEvent {
+            kind: MouseEventKind::Moved,
+            ..click(30, 10)
+        };
+        assert_eq!(
+            action_for_mouse(&app, moved, Rect::new(0, 0, 160, 48)),
+            None
+        );
     }
 
     #[test]

@@ -952,8 +952,8 @@ impl Default for KeyMap {
             a,
             vec![key(K::Esc), ch('q'), ch('x'), key(K::F(2))],
             C::Back,
-            "back to the workbench",
-            Some("workbench"),
+            "back: from the glossary to the steps, from the steps to the workbench",
+            Some("back"),
         );
         add(
             a,
@@ -1407,6 +1407,10 @@ impl App {
             C::Restore => Action::RestoreOriginal,
             C::Anatomy => Action::OpenView(View::Anatomy),
             C::Flow => Action::OpenView(View::Flow),
+            // From the glossary, back goes to the steps first.
+            C::Back if context == Context::Anatomy && self.anatomy.glossary => {
+                Action::ToggleGlossaryList
+            }
             C::Back => Action::OpenView(View::Workbench),
             C::WeakSecret => Action::StartSecretSearch,
             C::CancelSearch => Action::CancelSecretSearch,

@@ -112,6 +112,16 @@ impl LoadedKey {
 }
 
 impl KeyArgs {
+    /// True when a key source was given.
+    pub fn is_given(&self) -> bool {
+        self.secret.is_some()
+            || self.secret_b64.is_some()
+            || self.secret_file.is_some()
+            || self.secret_env.is_some()
+            || self.key.is_some()
+            || self.is_network()
+    }
+
     /// True when the key comes from the network (`--jwks-url`, `--discover`,
     /// `--trust-token-keys`).
     pub fn is_network(&self) -> bool {
@@ -153,6 +163,13 @@ impl KeyArgs {
         }
         if let Some(path) = &self.secret_file {
             let mut bytes = Zeroizing::new(read_file(path, "secret file")?);
+            // Judge the file as it is: a DER key can end in a 0x0a byte.
+            if let Some(what) = Secret::new(bytes.to_vec()).key_material() {
+                return Err(CliError::KeyConfusion {
+                    label: format!("secret from --secret-file {}", path.display()),
+                    what,
+                });
+            }
             let stripped = strip_one_newline(&mut bytes);
             let mut label = format!("secret from --secret-file {}", path.display());
             if stripped {
@@ -221,6 +238,9 @@ impl KeyArgs {
 fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliError> {
     if secret.is_empty() {
         return Err(CliError::EmptySecret { label });
+    }
+    if let Some(what) = secret.key_material() {
+        return Err(CliError::KeyConfusion { label, what });
     }
     Ok(Some(LoadedKey {
         keys: KeySet::secret(secret.clone()),

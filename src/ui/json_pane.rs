@@ -86,7 +86,19 @@ pub fn render(app: &Screen, pane: Focus, area: Rect, buf: &mut Buffer) {
             line
         })
         .collect();
+    let widths: Vec<usize> = shown.iter().map(Line::width).collect();
     Paragraph::new(shown).render(inner, buf);
+    for (y, full) in (inner.y..).zip(widths) {
+        super::mark_row_cut(buf, inner, y, full, theme.muted);
+    }
+    super::mark_cut(
+        app,
+        area,
+        buf,
+        u16::try_from(first).unwrap_or(u16::MAX),
+        lines.len(),
+        inner.height,
+    );
     if app.focus == pane
         && app.glossary.is_some()
         && let Some(row) = app

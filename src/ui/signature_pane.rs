@@ -211,13 +211,12 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    let body = Paragraph::new(lines).wrap(Wrap { trim: false });
-    app.note_pane(Focus::Signature, body.line_count(rest.width), rest.height);
-    body.scroll((
-        u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0),
-        0,
-    ))
-    .render(rest, buf);
+    let body = Paragraph::new(super::text::hang(lines, rest.width, 2)).wrap(Wrap { trim: false });
+    let rows = body.line_count(rest.width);
+    app.note_pane(Focus::Signature, rows, rest.height);
+    let scroll = u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0);
+    super::mark_cut(app, area, buf, scroll, rows, rest.height);
+    body.scroll((scroll, 0)).render(rest, buf);
 }
 
 /// Draws the key-file or JWKS URL prompt over the screen.

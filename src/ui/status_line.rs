@@ -21,7 +21,9 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     if line.width() > width {
         line = status(app, true, true);
     }
+    let full = line.width();
     line.render(area, buf);
+    super::mark_row_cut(buf, area, area.y, full, app.theme.muted);
 }
 
 fn status(app: &Screen, short_mode: bool, short_hints: bool) -> Line<'static> {

@@ -43,9 +43,16 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
             theme.escaped,
         )));
     }
-    let note_rows = u16::try_from(notes.len())
-        .unwrap_or(u16::MAX)
-        .min(inner.height / 2);
+    // The notes get the rows the token does not need, and at least half the pane.
+    let token_rows = app
+        .token_text
+        .len()
+        .div_ceil(usize::from(inner.width.max(1)))
+        .max(1);
+    let spare = usize::from(inner.height)
+        .saturating_sub(token_rows)
+        .max(usize::from(inner.height / 2));
+    let note_rows = u16::try_from(notes.len().min(spare)).unwrap_or(u16::MAX);
     let [body, foot] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(note_rows)]).areas(inner);
     if note_rows > 0 {
@@ -68,7 +75,15 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
         .render(body, buf);
         return;
     }
-    render_token(app, body, buf);
+    let (first, rows) = render_token(app, body, buf);
+    super::mark_cut(
+        app,
+        area,
+        buf,
+        u16::try_from(first).unwrap_or(u16::MAX),
+        rows,
+        body.height,
+    );
 }
 
 /// The style of each byte of the token field, looked up as the rows are drawn.
@@ -109,7 +124,8 @@ impl Styler<'_> {
     }
 }
 
-fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) {
+/// Draws the token's rows; returns the first row shown and how many rows there are.
+fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) -> (usize, usize) {
     let text = app.token_text.as_str();
     let token = app.derived.decoded.token();
     let styler = Styler {
@@ -136,7 +152,7 @@ fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) {
                 put(buf, area, x, y, c, styler.style(at, c));
             }
         }
-        return;
+        return (first, rows);
     }
     let first = app.scroll_of(Focus::Token);
     let (mut x, mut row) = (0usize, 0usize);
@@ -164,7 +180,9 @@ fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) {
             row += 1;
         }
     }
-    app.note_pane(Focus::Token, row + usize::from(x > 0), area.height);
+    let rows = row + usize::from(x > 0);
+    app.note_pane(Focus::Token, rows, area.height);
+    (first, rows)
 }
 
 fn put(buf: &mut Buffer, area: Rect, x: usize, y: usize, c: char, style: Style) {
