@@ -459,6 +459,22 @@ impl App {
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
         self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
+        // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
+        if self.aud.is_empty()
+            && let Some(values) = aud_values(self.derived.decoded.claims())
+            && let Some(check) = self
+                .derived
+                .claims
+                .checks
+                .iter_mut()
+                .find(|c| c.claim == "aud")
+        {
+            check.detail = format!(
+                "{values}: not checked, set the expected audience ({})",
+                self.keymap
+                    .key(super::Context::Workbench, super::Command::ExpectAudience)
+            );
+        }
         self.derived.lights = self.lights();
         self.claim_checks += 1;
         if self.view == super::View::Anatomy {
