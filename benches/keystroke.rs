@@ -84,5 +84,47 @@ fn paste_megabyte(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, keystroke, paste_megabyte);
+fn keystroke_megabyte(c: &mut Criterion) {
+    let token = megabyte_token();
+    let mut terminal = Terminal::new(TestBackend::new(160, 48)).expect("terminal");
+    // The key is the user's, so it stays for the pasted token: every keystroke re-signs.
+    let mut app = App::new(
+        LaunchOptions {
+            secret: Some(jwt_workbench::jose::key::Secret::from_utf8(
+                jwt_workbench::app::DEMO_SECRET,
+            )),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    app.update(Action::Paste(token), NOW);
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    // Inside the "sub" string, so every keystroke changes the token.
+    for key in [Key::Down, Key::End, Key::Left, Key::Left] {
+        app.update(press(key), NOW);
+    }
+    let mut typed = false;
+    let mut group = c.benchmark_group("keystroke");
+    group.sample_size(20);
+    group.bench_function("keystroke in a 1 MB payload + frame 160x48", |b| {
+        b.iter(|| {
+            let key = if typed {
+                Key::Backspace
+            } else {
+                Key::Char('x')
+            };
+            typed = !typed;
+            app.update(press(key), NOW);
+            terminal
+                .draw(|frame| {
+                    ui::draw(frame, black_box(&app), ui::Theme::color());
+                })
+                .expect("draws");
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, keystroke, keystroke_megabyte, paste_megabyte);
 criterion_main!(benches);

@@ -6,8 +6,10 @@
 
 mod derive;
 mod editor;
+mod expect;
 pub mod keymap;
 mod net;
+mod paste;
 mod picker;
 mod secret_search;
 #[cfg(test)]
@@ -23,9 +25,10 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::jose::alg::Alg;
 use crate::jose::key::{KeySet, Secret};
 
-pub use derive::{Derived, DiffLine, Light, LightState, Times};
+pub use derive::{Derived, DiffLine, Light, LightState, OriginalParts, Times};
 pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
+pub use paste::{FoundTokens, normalize_newlines};
 pub use secret_search::{SearchOutcome, SearchState};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 
@@ -197,6 +200,10 @@ pub enum PromptKind {
     KeyFile,
     /// The URL of a JWKS.
     JwksUrl,
+    /// The audiences the token must name, comma-separated.
+    Audience,
+    /// The issuer the token must name.
+    Issuer,
 }
 
 /// The one thing drawn over the screen, if any: it takes every key and click first.
@@ -293,6 +300,12 @@ pub enum Action {
     Paste(String),
     /// Ask the terminal layer to read the system clipboard (it answers with `Paste`).
     PasteFromClipboard,
+    /// Open the next (+1) or previous (-1) token of a paste that held several.
+    SwitchFoundToken(i32),
+    /// Empty the key field and forget any loaded key.
+    ClearKey,
+    /// Open the prompt for the expected audience or issuer.
+    OpenExpectPrompt(PromptKind),
     /// Copy a part to the clipboard.
     Copy(CopyTarget),
     /// Copy what the focused pane shows.
@@ -568,6 +581,17 @@ pub struct App {
     pub search_generation: u64,
     /// The weak-secret finding and the token it was found for.
     pub weak_secret: Option<(String, crate::jose::finding::Finding)>,
+    /// The key field holds the built-in example's secret, put there by the workbench, not the
+    /// user: a pasted token drops it.
+    pub demo_key: bool,
+    /// The tokens of the last paste, when it held several.
+    pub found: Option<FoundTokens>,
+    /// The key file being read on a worker, as typed.
+    pub key_file_pending: Option<String>,
+    /// The original token's parts, to notice when edits give them back.
+    pub original_parts: Option<OriginalParts>,
+    /// The findings wait for the next tick (a big token being edited).
+    pub findings_due: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -655,6 +679,11 @@ impl App {
             secret_search: None,
             search_generation: 0,
             weak_secret: None,
+            demo_key: false,
+            found: None,
+            key_file_pending: None,
+            original_parts: None,
+            findings_due: false,
         };
         let key_given = secret.is_some() || keys.is_some();
         if let Some(secret) = secret {
@@ -674,6 +703,7 @@ impl App {
             // The example's own secret, unless the user brought a key for tokens to come.
             if !key_given {
                 app.set_secret_field(&Secret::from_utf8(DEMO_SECRET));
+                app.demo_key = true;
             }
             app.set_token(&example);
             app.message = Some((
@@ -686,6 +716,7 @@ impl App {
     }
 
     /// Applies one action at the real time `now` and returns the effects to perform.
+    #[allow(clippy::too_many_lines)]
     pub fn update(&mut self, action: Action, now: f64) -> Vec<Effect> {
         self.now = now;
         if !action.keeps_message() {
@@ -708,6 +739,9 @@ impl App {
             Action::Edit(input) => self.edit(input),
             Action::Paste(text) => self.paste(&text),
             Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
+            Action::SwitchFoundToken(step) => self.switch_found_token(step),
+            Action::ClearKey => self.clear_key(),
+            Action::OpenExpectPrompt(kind) => self.open_prompt(kind),
             Action::Copy(target) => effects.push(self.copy(target)),
             Action::CopyFocused => effects.push(self.copy(match self.focus {
                 Focus::Header => CopyTarget::Header,
@@ -765,7 +799,10 @@ impl App {
                 self.scroll[i] = scrolled(self.scroll[i], rows, self.limits.panes[i]);
             }
             Action::Layout(limits) => self.set_limits(limits),
-            Action::Tick => self.recheck_claims(),
+            Action::Tick => {
+                self.refresh_due_findings();
+                self.recheck_claims();
+            }
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::OpenJwksPrompt => self.open_url_prompt(),
             Action::AskDiscover => self.ask_discover(),
@@ -857,9 +894,24 @@ impl App {
 
     fn open_prompt(&mut self, kind: PromptKind) {
         self.stop_edit();
+        let (text, placeholder) = match kind {
+            PromptKind::KeyFile => (String::new(), "path to a PEM, JWK or JWKS file (~ is home)"),
+            PromptKind::JwksUrl => (
+                String::new(),
+                "https://issuer.example/.well-known/jwks.json",
+            ),
+            PromptKind::Audience => (
+                self.aud.join(", "),
+                "api, https://api.example (empty: none)",
+            ),
+            PromptKind::Issuer => (
+                self.iss.clone().unwrap_or_default(),
+                "https://issuer.example/ (empty: none)",
+            ),
+        };
         self.overlay = Overlay::Prompt {
             kind,
-            editor: Box::new(editor::line_editor("")),
+            editor: Box::new(editor::line_editor(&text, placeholder)),
         };
         self.focus = Focus::Signature;
         self.tab = Focus::Signature;
@@ -980,6 +1032,7 @@ impl App {
             Focus::Signature => {
                 if self.key.input(input) {
                     self.key_source = KeySource::Typed;
+                    self.demo_key = false;
                     self.key_changed();
                 }
             }
@@ -992,51 +1045,20 @@ impl App {
             return Vec::new();
         };
         let path = editor.lines().join("").trim().to_owned();
-        if kind == PromptKind::JwksUrl {
-            return self.submit_url_prompt(path);
+        match kind {
+            PromptKind::JwksUrl => return self.submit_url_prompt(path),
+            PromptKind::Audience | PromptKind::Issuer => {
+                self.set_expectation(kind, &path);
+                return Vec::new();
+            }
+            PromptKind::KeyFile => {}
         }
         if path.is_empty() {
             return Vec::new();
         }
+        self.message = Some((format!("reading '{path}'…"), Tone::Info));
+        self.key_file_pending = Some(path.clone());
         vec![Effect::ReadKeyFile(PathBuf::from(path))]
-    }
-
-    fn paste(&mut self, text: &str) {
-        if let Overlay::Prompt { editor, .. } = &mut self.overlay {
-            editor.insert_str(text.trim());
-            return;
-        }
-        // A paste is meant for the screen under a list, the help or the diff: they close.
-        self.overlay = Overlay::None;
-        let looks_like_key = {
-            let t = text.trim_start();
-            t.starts_with('{') || t.starts_with("-----BEGIN")
-        };
-        match (self.editing, self.focus) {
-            (true, Focus::Header) => {
-                self.header.insert_str(editor::visible_json(text));
-                self.mode = Mode::Sign;
-                self.recompute_from_parts();
-            }
-            (true, Focus::Payload) => {
-                self.payload.insert_str(editor::visible_json(text));
-                self.mode = Mode::Sign;
-                self.recompute_from_parts();
-            }
-            (_, Focus::Signature) if looks_like_key => {
-                self.load_key_bytes("pasted key", text.as_bytes());
-            }
-            (true, Focus::Signature) => {
-                self.key.insert_str(text.trim_end_matches(['\r', '\n']));
-                self.key_source = KeySource::Typed;
-                self.key_changed();
-            }
-            _ => {
-                self.stop_edit();
-                self.set_token(text);
-                self.message = Some(("token replaced by the pasted text".to_owned(), Tone::Info));
-            }
-        }
     }
 
     fn copy(&self, target: CopyTarget) -> Effect {
@@ -1049,6 +1071,11 @@ impl App {
     }
 
     fn key_file_read(&mut self, path: &str, bytes: Result<Zeroizing<Vec<u8>>, String>) {
+        // Only the file asked for last counts: an earlier, slower read is stale.
+        if self.key_file_pending.as_deref() != Some(path) {
+            return;
+        }
+        self.key_file_pending = None;
         match bytes {
             Ok(bytes) => {
                 let label = std::path::Path::new(path)
@@ -1056,13 +1083,16 @@ impl App {
                     .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
                 self.load_key_bytes(&label, &bytes);
             }
-            Err(why) => self.message = Some((format!("cannot read '{path}': {why}"), Tone::Error)),
+            Err(why) => {
+                self.message = Some((format!("cannot load '{path}': {why}"), Tone::Error));
+            }
         }
     }
 
     fn load_key_bytes(&mut self, label: &str, bytes: &[u8]) {
         match crate::jose::key::parse_key(bytes) {
             Ok(keys) => {
+                self.demo_key = false;
                 self.message = Some((
                     format!("loaded {} from {label}", keys.describe()),
                     Tone::Info,
@@ -1072,6 +1102,15 @@ impl App {
                     keys,
                 };
                 self.key_changed();
+            }
+            Err(crate::jose::key::KeyError::NotAKey) => {
+                self.message = Some((
+                    format!(
+                        "{label}: not a key: expected PEM, DER, a JWK or a JWKS (type an HMAC \
+                         secret in the key field instead)"
+                    ),
+                    Tone::Error,
+                ));
             }
             Err(e) => self.message = Some((format!("{label}: {e}"), Tone::Error)),
         }
@@ -1084,6 +1123,7 @@ impl App {
                 self.token_text = original;
                 self.mode = Mode::Verify;
                 self.recompute_from_token();
+                self.remember_original_parts();
                 self.message = Some(("the original token is back".to_owned(), Tone::Info));
             }
             None => self.message = Some(("no original token to restore".to_owned(), Tone::Error)),
@@ -1092,11 +1132,13 @@ impl App {
 
     /// Replaces the token (a paste or the launch token): verify mode, kept as the original.
     fn set_token(&mut self, text: &str) {
+        self.found = None;
         self.token_text = editor::visible_token(text);
         self.original = Some(self.token_text.clone());
         self.mode = Mode::Verify;
         self.scroll = [0; 5];
         self.recompute_from_token();
+        self.remember_original_parts();
     }
 
     fn set_secret_field(&mut self, secret: &Secret) {

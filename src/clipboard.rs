@@ -1,11 +1,16 @@
 //! Copy and paste: the system clipboard when there is one, the terminal's OSC 52 when not.
 //!
-//! One `arboard` handle is opened on first use and kept: on X11 the copying process serves the
-//! clipboard contents itself, so a handle dropped right after copying would lose them. Opening
-//! fails with no display (SSH, headless CI); copying then falls back to OSC 52, which asks the
-//! terminal emulator to set the clipboard wherever it runs. Nothing here panics.
+//! One `arboard` handle is opened on first use and kept. On X11 and Wayland the copying process
+//! serves the clipboard contents itself, so a copy would vanish when `jwb` quits: the workbench
+//! hands each copy to a keeper instead, its own binary started again with [`KEEPER_ENV`] set,
+//! detached in its own process group, which reads the text on standard input (never argv or the
+//! environment, which other users' `ps` can read) and serves it until another program takes the
+//! clipboard. Opening fails with no display (SSH, headless CI); copying then falls back to
+//! OSC 52, which asks the terminal emulator to set the clipboard wherever it runs. Nothing here
+//! panics.
 
-use std::io::{self, Write};
+use std::io::{self, Read as _, Write};
+use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -26,7 +31,16 @@ enum Handle {
 /// The workbench clipboard: one lazily opened system handle, with OSC 52 as the fallback.
 pub struct Clipboard {
     handle: Handle,
+    /// The program that keeps a copy alive after the workbench quits (X11/Wayland).
+    keeper: Option<PathBuf>,
 }
+
+/// Set (to [`KEEPER_MARKER`]) in the environment of a `jwb` started to keep a copy alive.
+pub const KEEPER_ENV: &str = "JWB_CLIPBOARD_KEEPER";
+/// The value of [`KEEPER_ENV`]: a marker only, the text comes on standard input.
+const KEEPER_MARKER: &str = "serve-stdin";
+/// The longest text a keeper takes.
+const KEEPER_MAX: u64 = 64 * 1024 * 1024;
 
 /// Where copied text went, or why it went nowhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +104,16 @@ impl Clipboard {
     pub fn new() -> Self {
         Self {
             handle: Handle::Untried,
+            keeper: None,
+        }
+    }
+
+    /// A clipboard whose copies outlive the program: on X11 and Wayland each copy is served by
+    /// `program` (this binary) started as a keeper, see [`serve_from_stdin`].
+    pub fn outliving(program: Option<PathBuf>) -> Self {
+        Self {
+            handle: Handle::Untried,
+            keeper: program.filter(|_| cfg!(all(unix, not(target_os = "macos")))),
         }
     }
 
@@ -98,6 +122,7 @@ impl Clipboard {
     pub fn without_system(reason: impl Into<String>) -> Self {
         Self {
             handle: Handle::Failed(reason.into()),
+            keeper: None,
         }
     }
 
@@ -117,10 +142,17 @@ impl Clipboard {
 
     /// Copies `text`: to the system clipboard if possible, else as OSC 52 written to `terminal`.
     pub fn copy(&mut self, text: &str, terminal: &mut impl Write) -> CopyOutcome {
-        let system_error = match self
-            .system()
-            .and_then(|c| c.set_text(text).map_err(|e| describe(&e)))
-        {
+        let keeper = self.keeper.clone();
+        let system_error = match self.system().and_then(|c| {
+            // The keeper takes the clipboard; if it cannot, this process does (the copy then
+            // lasts as long as the workbench).
+            if let Some(program) = keeper
+                && hand_to_keeper(&program, text).is_ok()
+            {
+                return Ok(());
+            }
+            c.set_text(text).map_err(|e| describe(&e))
+        }) {
             Ok(()) => return CopyOutcome::System,
             Err(reason) => reason,
         };
@@ -160,6 +192,116 @@ fn unreachable_text(text: &str) -> bool {
         .iter()
         .any(|s| lower.contains(s))
 }
+
+/// Starts `program` as a keeper, hands it `text` on its standard input, and waits (briefly)
+/// for its word that it owns the clipboard.
+fn hand_to_keeper(program: &std::path::Path, text: &str) -> Result<(), String> {
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(program);
+    command
+        .env(KEEPER_ENV, KEEPER_MARKER)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    // Its own process group: the Ctrl-C or Ctrl-Z meant for the workbench does not reach it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().map_err(|e| e.to_string())?;
+    let written = child
+        .stdin
+        .take()
+        .ok_or_else(|| "no pipe to the keeper".to_owned())
+        .and_then(|mut stdin| stdin.write_all(text.as_bytes()).map_err(|e| e.to_string()));
+    let answer = match (written, child.stdout.take()) {
+        (Ok(()), Some(stdout)) => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let _ = io::BufRead::read_line(&mut io::BufReader::new(stdout), &mut line);
+                let _ = tx.send(line);
+            });
+            rx.recv_timeout(std::time::Duration::from_secs(2))
+                .map_err(|_| "the clipboard keeper did not answer".to_owned())
+        }
+        (Err(e), _) => Err(e),
+        (Ok(()), None) => Err("no pipe from the keeper".to_owned()),
+    };
+    match answer {
+        Ok(line) if line.trim_end() == "ok" => {
+            // Reaped when it is done, so it never lingers as a zombie while the workbench runs.
+            std::thread::spawn(move || child.wait());
+            Ok(())
+        }
+        other => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(other.map_or_else(|e| e, |line| line.trim().to_owned()))
+        }
+    }
+}
+
+/// True when this process was started as a clipboard keeper (see [`serve_from_stdin`]).
+pub fn is_keeper() -> bool {
+    std::env::var_os(KEEPER_ENV).is_some_and(|v| v == KEEPER_MARKER)
+}
+
+/// The keeper's whole life: reads the text on standard input, takes the clipboard, says `ok`
+/// (or `error: why`) on standard output, and serves the text until another program takes the
+/// clipboard. Returns the process's exit status.
+pub fn serve_from_stdin() -> std::process::ExitCode {
+    use std::process::ExitCode;
+    let mut text = zeroize::Zeroizing::new(String::new());
+    let mut out = io::stdout();
+    if io::stdin()
+        .take(KEEPER_MAX)
+        .read_to_string(&mut text)
+        .is_err()
+    {
+        let _ = writeln!(out, "error: the text to keep is not UTF-8");
+        return ExitCode::FAILURE;
+    }
+    let mut clipboard = match arboard::Clipboard::new() {
+        Ok(clipboard) => clipboard,
+        Err(e) => {
+            let _ = writeln!(out, "error: {}", describe(&e));
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = clipboard.set_text(text.as_str()) {
+        let _ = writeln!(out, "error: {}", describe(&e));
+        return ExitCode::FAILURE;
+    }
+    let _ = writeln!(out, "ok");
+    let _ = out.flush();
+    keep_serving(&mut clipboard, &text);
+    ExitCode::SUCCESS
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+fn keep_serving(clipboard: &mut arboard::Clipboard, text: &str) {
+    use arboard::SetExtLinux as _;
+    loop {
+        // Returns when another program owns the clipboard, or after a minute: a display that
+        // went away wakes nobody, so look whether the text is still ours and the display
+        // still there before serving on.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        if clipboard.set().wait_until(deadline).text(text).is_err()
+            || std::time::Instant::now() < deadline
+        {
+            return;
+        }
+        let still_ours = clipboard
+            .get_text()
+            .map(zeroize::Zeroizing::new)
+            .is_ok_and(|now| now.as_str() == text);
+        if !still_ours {
+            return;
+        }
+    }
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn keep_serving(_: &mut arboard::Clipboard, _: &str) {}
 
 /// Writes `text` as an OSC 52 "set clipboard" sequence and flushes.
 ///

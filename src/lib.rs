@@ -9,6 +9,7 @@ pub mod color_depth;
 pub mod config;
 pub mod flow;
 pub mod jose;
+pub mod key_file;
 pub mod net;
 pub mod screenshot;
 pub mod teach;

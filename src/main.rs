@@ -6,5 +6,9 @@ use clap::Parser as _;
 use jwt_workbench::cli::{Cli, run};
 
 fn main() -> ExitCode {
+    // Started by the workbench to keep a copied text on the clipboard after it quits.
+    if jwt_workbench::clipboard::is_keeper() {
+        return jwt_workbench::clipboard::serve_from_stdin();
+    }
     run(Cli::parse())
 }

@@ -6,20 +6,47 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Whether `c` must not reach the terminal as itself: a control character (C0, DEL, C1, which
-/// includes ESC and CSI), a bidi embedding, override, isolate or mark, or a line/paragraph
-/// separator.
+/// includes ESC and CSI), a line/paragraph separator, or a format character (Unicode category
+/// Cf): bidi embeddings, overrides, isolates and marks make text read differently from what it
+/// is, and invisible ones (zero-width space and joiners, word joiner, BOM, soft hyphen, tags)
+/// make `admin\u{200b}` look like `admin`.
 pub fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-        )
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_format(c)
+}
+
+/// Unicode's format characters (general category Cf, Unicode 15.1).
+pub fn is_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061C}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
+}
+
+/// Whether `s` holds a character that is invisible or changes how the text around it reads
+/// (a format character, see [`is_format`]): a claim holding one shows one value and means
+/// another.
+pub fn has_invisible(s: &str) -> bool {
+    s.chars().any(is_format)
 }
 
 /// `s` with every character that [`needs_escape`] written as `\u{1b}` (lowercase hex).
@@ -45,5 +72,42 @@ pub fn push_escaped(out: &mut String, c: char) {
         let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
     } else {
         out.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_and_format_characters_are_written_out() {
+        assert_eq!(escape_untrusted("admin\u{200b}"), "admin\\u{200b}");
+        for c in [
+            '\u{200b}',
+            '\u{200c}',
+            '\u{200d}',
+            '\u{200e}',
+            '\u{200f}',
+            '\u{2060}',
+            '\u{feff}',
+            '\u{ad}',
+            '\u{202e}',
+            '\u{2066}',
+            '\u{e0041}',
+            '\u{1b}',
+            '\u{9b}',
+            '\u{2028}',
+        ] {
+            assert!(needs_escape(c), "{c:?}");
+        }
+        for c in ['a', 'é', '→', '✔', '\u{a0}', '日', '😀'] {
+            assert!(!needs_escape(c), "{c:?}");
+        }
+        assert!(has_invisible("ad\u{feff}min"));
+        assert!(
+            !has_invisible("admin\u{1b}"),
+            "controls are escaped, not invisible"
+        );
+        assert!(matches!(escape_untrusted("plain"), Cow::Borrowed(_)));
     }
 }

@@ -10,7 +10,6 @@ use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
-use zeroize::Zeroizing;
 
 use crate::app::{
     Action, App, Chord, Effect, Focus, KeyName, LaunchOptions, NetKeys, NetRequest, NetTarget,
@@ -19,6 +18,7 @@ use crate::app::{
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
 use crate::color_depth::ColorDepth;
+use crate::key_file;
 use crate::tui::{TermInput, Tui};
 use crate::ui::{self, LayoutMode, Theme};
 
@@ -169,12 +169,19 @@ impl Runner {
                 }
                 None
             }
-            Effect::ReadKeyFile(path) => Some(Action::KeyFileRead {
-                path: path.display().to_string(),
-                bytes: std::fs::read(&path)
-                    .map(Zeroizing::new)
-                    .map_err(|e| e.to_string()),
-            }),
+            Effect::ReadKeyFile(path) => {
+                // On a worker: a slow disk, or a path swapped for a FIFO after the check, must
+                // not freeze the screen; the answer comes back as an action.
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let typed = path.display().to_string();
+                    let expanded = key_file::expand_home(&typed, key_file::home_dir().as_deref());
+                    let bytes = key_file::read(&expanded);
+                    // The receiver is gone only when the workbench has quit.
+                    let _ = tx.send(Action::KeyFileRead { path: typed, bytes });
+                });
+                None
+            }
         };
         Ok(Next::Continue(follow))
     }
@@ -238,7 +245,7 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
     let (tx, rx) = mpsc::channel::<Action>();
     let mut runner = Runner {
         tui: Tui::new(TICK, opts.mouse)?,
-        clipboard: Clipboard::new(),
+        clipboard: Clipboard::outliving(std::env::current_exe().ok()),
         tx,
         search: None,
         no_color: crate::tui::no_color(),

@@ -13,7 +13,7 @@ use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
 use crate::jose::key::{Key, KeySet, KeyType, NoSigningKey, Secret};
-use crate::jose::sign::{self, hmac};
+use crate::jose::sign::{self, SignError, hmac};
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
 
 /// The colour of a status light.
@@ -60,6 +60,20 @@ pub struct DiffLine {
     pub text: String,
 }
 
+/// Tokens larger than this are audited on the next tick, not on every keystroke of an edit.
+pub const DEFER_AUDIT_BYTES: usize = 256 * 1024;
+
+/// The pasted token's parts as the editors showed them, and its signing input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalParts {
+    /// The header editor's text.
+    pub header: String,
+    /// The payload editor's text.
+    pub payload: String,
+    /// `header.payload` as encoded in the token.
+    pub signing_input: String,
+}
+
 /// Everything computed from the inputs.
 #[derive(Debug)]
 pub struct Derived {
@@ -75,6 +89,9 @@ pub struct Derived {
     pub computed: Option<Vec<u8>>,
     /// Why the token is not (re-)signed, in sign mode.
     pub sign_note: Option<String>,
+    /// In sign mode, what the workbench signed the token with (`HS256, secret of 36 bytes`):
+    /// a signature made here is reported as made, never as verified.
+    pub signed_with: Option<String>,
     /// The claim checks at the shifted clock.
     pub claims: ClaimReport,
     /// The audit findings.
@@ -105,6 +122,7 @@ impl Default for Derived {
             },
             computed: None,
             sign_note: None,
+            signed_with: None,
             claims: ClaimReport::default(),
             findings: Vec::new(),
             lights: Vec::new(),
@@ -227,6 +245,21 @@ fn editor_error(decoded: &Decoded, segment: Segment, shown: &str) -> Option<Json
     })
 }
 
+/// The token's `aud` as the user reads it (`aud 'api', 'web'`), when it is a string or an
+/// array of strings.
+fn aud_values(claims: Option<&Map<String, Value>>) -> Option<String> {
+    let values: Vec<&str> = match claims?.get("aud")? {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
+        _ => return None,
+    };
+    let mut shown: Vec<String> = values.iter().take(4).map(|v| format!("'{v}'")).collect();
+    if values.len() > 4 {
+        shown.push(format!("and {} more", values.len() - 4));
+    }
+    Some(format!("aud {}", shown.join(", ")))
+}
+
 fn times(claims: Option<&Map<String, Value>>) -> Times {
     let get = |name: &str| claims.and_then(|c| c.get(name)).and_then(Value::as_f64);
     Times {
@@ -252,42 +285,100 @@ impl App {
         self.payload = editor::json_editor(&payload);
         self.derived.decoded = decoded;
         self.derived.sign_note = None;
+        self.derived.signed_with = None;
         self.reverify();
+    }
+
+    /// Remembers what the pasted token's parts look like, so that edits which give them back
+    /// return to verifying its own signature.
+    pub(super) fn remember_original_parts(&mut self) {
+        self.original_parts = self
+            .derived
+            .decoded
+            .signing_input()
+            .map(|input| OriginalParts {
+                header: self.header_text(),
+                payload: self.payload_text(),
+                signing_input: input.to_owned(),
+            });
+    }
+
+    /// In sign mode, when the edited parts are the pasted token's again (the same editor text,
+    /// or the same encoded bytes), the pasted token is back: verify its own signature.
+    fn back_to_original(&mut self, signing_input: Option<&str>) -> bool {
+        let Some(parts) = &self.original_parts else {
+            return false;
+        };
+        let same = signing_input == Some(parts.signing_input.as_str())
+            || (self.header_text() == parts.header && self.payload_text() == parts.payload);
+        let Some(original) = self.original.clone().filter(|_| same) else {
+            return false;
+        };
+        self.mode = super::Mode::Verify;
+        self.token_text = original;
+        self.derived.decoded = decode(&self.token_text);
+        self.derived.sign_note = None;
+        self.derived.signed_with = None;
+        self.reverify();
+        self.message = Some((
+            "the parts are the pasted token's again: back to VERIFY, checking its own signature"
+                .to_owned(),
+            super::Tone::Info,
+        ));
+        true
     }
 
     /// The parts are the truth: re-encode them, and re-sign when the key can.
     pub(super) fn recompute_from_parts(&mut self) {
         let header = self.header_text();
         let payload = self.payload_text();
-        self.derived.header_error = json::parse(&header).err();
-        self.derived.payload_error = json::parse(&payload).err();
-        if self.derived.header_error.is_some() || self.derived.payload_error.is_some() {
-            self.derived.sign_note =
-                Some("the token is not updated until the JSON is fixed".to_owned());
-            self.recomputes += 1;
-            return;
-        }
-        let unsigned = match sign::prepare(&header, &payload) {
+        // Encoding parses both parts: its error is the editors' error, so a megabyte payload
+        // is parsed once per keystroke, not three times.
+        let prepared = sign::prepare(&header, &payload);
+        self.derived.header_error = None;
+        self.derived.payload_error = None;
+        let unsigned = match prepared {
             Ok(u) => u,
+            Err(SignError::Json(segment, e)) => {
+                // Both parts' errors are shown: the payload's too when the header broke.
+                if segment == Segment::Header {
+                    self.derived.header_error = Some(e);
+                    self.derived.payload_error = json::parse(&payload).err();
+                } else {
+                    self.derived.payload_error = Some(e);
+                }
+                self.derived.sign_note =
+                    Some("the token is not updated until the JSON is fixed".to_owned());
+                self.recomputes += 1;
+                return;
+            }
             Err(e) => {
                 self.derived.sign_note = Some(format!("cannot encode: {e}"));
                 self.recomputes += 1;
                 return;
             }
         };
+        if self.back_to_original(Some(&unsigned.signing_input)) {
+            return;
+        }
         let kid = match json::parse(&header) {
             Ok(Value::Object(m)) => m.get("kid").and_then(Value::as_str).map(str::to_owned),
             _ => None,
         };
-        let (token, note) = if unsigned.alg == Alg::None {
-            (sign::finish(&unsigned, None), None)
+        let (token, note, signed_with) = if unsigned.alg == Alg::None {
+            (sign::finish(&unsigned, None), None, None)
         } else {
             match signing_key(self.keys(), unsigned.alg, kid.as_deref()) {
-                Ok(key) => (sign::finish(&unsigned, Some(key)), None),
-                Err(why) => (Ok(format!("{}.", unsigned.signing_input)), Some(why)),
+                Ok(key) => (
+                    sign::finish(&unsigned, Some(key)),
+                    None,
+                    Some(format!("{}, {}", unsigned.alg, key.describe())),
+                ),
+                Err(why) => (Ok(format!("{}.", unsigned.signing_input)), Some(why), None),
             }
         };
         self.derived.sign_note = note;
+        self.derived.signed_with = signed_with;
         match token {
             Ok(token) => {
                 self.token_text = token;
@@ -308,7 +399,12 @@ impl App {
         };
         let signature = verify_decoded(decoded, keys, opts);
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
+        let signed_here = self.mode == super::Mode::Sign && self.derived.signed_with.is_some();
         let computed = match (alg, decoded.signing_input(), keys) {
+            // Just made with the key: recomputing a megabyte's HMAC would give the same bytes.
+            (Some(alg), Some(_), Some(_)) if signed_here && alg.family() == Family::Hmac => {
+                decoded.signature().map(<[u8]>::to_vec)
+            }
             (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys
                 .keys
                 .iter()
@@ -316,13 +412,19 @@ impl App {
                 .map(|s| hmac(alg, s.expose(), input.as_bytes())),
             _ => None,
         };
-        let found = findings(decoded, key_for(keys, alg), self.effective_now());
+        // Auditing a token of hundreds of kilobytes takes longer than a keystroke may: while
+        // its parts are edited, the findings follow on the next tick (within a second).
+        let defer = self.mode == super::Mode::Sign && decoded.token().len() > DEFER_AUDIT_BYTES;
+        let found = (!defer).then(|| findings(decoded, key_for(keys, alg), self.effective_now()));
         let times = times(decoded.claims());
         self.derived.signature = signature;
         self.derived.computed = computed;
-        self.derived.findings = found;
-        if let Some(weak) = self.weak_secret_for_token() {
-            self.derived.findings.insert(0, weak);
+        self.findings_due = defer;
+        if let Some(found) = found {
+            self.derived.findings = found;
+            if let Some(weak) = self.weak_secret_for_token() {
+                self.derived.findings.insert(0, weak);
+            }
         }
         self.derived.times = times;
         if matches!(self.overlay, super::Overlay::Diff) {
@@ -332,10 +434,47 @@ impl App {
         self.recheck_claims();
     }
 
+    /// The findings put off while a big token was edited, computed now.
+    pub(super) fn refresh_due_findings(&mut self) {
+        if !self.findings_due {
+            return;
+        }
+        self.findings_due = false;
+        let alg = self
+            .derived
+            .decoded
+            .alg()
+            .and_then(|a| a.parse::<Alg>().ok());
+        self.derived.findings = findings(
+            &self.derived.decoded,
+            key_for(self.keys(), alg),
+            self.effective_now(),
+        );
+        if let Some(weak) = self.weak_secret_for_token() {
+            self.derived.findings.insert(0, weak);
+        }
+    }
+
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
         self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
+        // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
+        if self.aud.is_empty()
+            && let Some(values) = aud_values(self.derived.decoded.claims())
+            && let Some(check) = self
+                .derived
+                .claims
+                .checks
+                .iter_mut()
+                .find(|c| c.claim == "aud")
+        {
+            check.detail = format!(
+                "{values}: not checked, set the expected audience ({})",
+                self.keymap
+                    .key(super::Context::Workbench, super::Command::ExpectAudience)
+            );
+        }
         self.derived.lights = self.lights();
         self.claim_checks += 1;
         if self.view == super::View::Anatomy {
@@ -376,18 +515,38 @@ impl App {
         };
         let unsigned =
             self.mode == super::Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
-        match (&d.sign_note, unsigned) {
-            (Some(note), true) => {
+        match (&d.sign_note, unsigned, &d.signed_with) {
+            (Some(note), true, _) => {
                 out.push(light(
                     "signature",
                     LightState::Yellow,
                     format!("unsigned: {note}"),
                 ));
             }
+            // A signature made here proves nothing about the key: it is not a verification.
+            (_, _, Some(with)) if self.mode == super::Mode::Sign => out.push(light(
+                "signature",
+                LightState::Grey,
+                format!("signed here with this key ({with}): nothing verified"),
+            )),
             _ => out.push(light("signature", sig_state, d.signature.reason.clone())),
         }
         for name in ["exp", "nbf", "iat", "aud", "iss"] {
+            // A token meant for some audience says nothing until the audience expected here
+            // is known: amber, with the way to set it (a malformed aud keeps its failure).
+            let unchecked_aud = (name == "aud" && self.aud.is_empty())
+                .then(|| aud_values(d.decoded.claims()))
+                .flatten();
             let (state, reason) = match d.claims.get(name) {
+                Some(_) if unchecked_aud.is_some() => (
+                    LightState::Yellow,
+                    format!(
+                        "{}: not checked, set the expected audience ({})",
+                        unchecked_aud.unwrap_or_default(),
+                        self.keymap
+                            .key(super::Context::Workbench, super::Command::ExpectAudience)
+                    ),
+                ),
                 Some(c) => (
                     match c.status {
                         Status::Pass => LightState::Green,

@@ -32,7 +32,10 @@ pub fn visible_json(text: &str) -> String {
             '\t' => out.push_str("  "),
             c if u32::from(c) < 0x20 => out.push_str(&escape_untrusted(c.encode_utf8(&mut [0; 4]))),
             c if crate::untrusted::needs_escape(c) => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                // JSON escapes UTF-16 units: a character past U+FFFF (a tag) takes two.
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
             }
             c => out.push(c),
         }
@@ -82,10 +85,11 @@ pub fn key_editor(text: &str) -> TextArea<'static> {
     area
 }
 
-/// A one-line prompt (the key file path).
-pub fn line_editor(text: &str) -> TextArea<'static> {
+/// A one-line prompt holding `text`, showing `placeholder` while empty.
+pub fn line_editor(text: &str, placeholder: &str) -> TextArea<'static> {
     let mut area = plain(TextArea::new(vec![text.to_owned()]));
-    area.set_placeholder_text("path to a PEM, JWK or JWKS file");
+    area.set_placeholder_text(placeholder);
+    area.move_cursor(ratatui_textarea::CursorMove::End);
     area
 }
 
@@ -95,5 +99,20 @@ pub fn mask(area: &mut TextArea<'static>, masked: bool) {
         area.set_mask_char(MASK);
     } else {
         area.clear_mask_char();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_become_json_escapes_that_parse_back() {
+        let text = "{\"sub\":\"admin\u{200b}\",\"t\":\"\u{e0041}\"}";
+        let shown = visible_json(text);
+        assert_eq!(shown, r#"{"sub":"admin\u200b","t":"\udb40\udc41"}"#);
+        let a: serde_json::Value = serde_json::from_str(text).expect("json");
+        let b: serde_json::Value = serde_json::from_str(&shown).expect("json");
+        assert_eq!(a, b);
     }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 
 use ratatui_textarea::{Input, Key as TextKey};
 
-use super::{Action, App, CopyTarget, Focus, View};
+use super::{Action, App, CopyTarget, Focus, PromptKind, View};
 use crate::flow;
 
 /// A key, without modifiers.
@@ -404,6 +404,11 @@ pub enum Command {
     OpenToken,
     PrevToken,
     NextToken,
+    ClearKey,
+    NextFound,
+    PrevFound,
+    ExpectAudience,
+    ExpectIssuer,
 }
 
 impl Command {
@@ -470,6 +475,11 @@ impl Command {
             Command::OpenToken => "open_token",
             Command::PrevToken => "prev_token",
             Command::NextToken => "next_token",
+            Command::ClearKey => "clear_key",
+            Command::NextFound => "next_pasted_token",
+            Command::PrevFound => "prev_pasted_token",
+            Command::ExpectAudience => "expected_audience",
+            Command::ExpectIssuer => "expected_issuer",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
             Command::FlowAdvance(secs) => {
@@ -666,6 +676,41 @@ impl Default for KeyMap {
         );
         add(
             w,
+            vec![Chord::ctrl('u')],
+            C::ClearKey,
+            "clear the key field (and forget a loaded key)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('n')],
+            C::NextFound,
+            "open the next token of a paste that held several (access_token, id_token...)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('N')],
+            C::PrevFound,
+            "open the previous token of that paste",
+            None,
+        );
+        add(
+            w,
+            vec![ch('e')],
+            C::ExpectAudience,
+            "set the expected audience (aud) the token must name",
+            None,
+        );
+        add(
+            w,
+            vec![ch('E')],
+            C::ExpectIssuer,
+            "set the expected issuer (iss)",
+            None,
+        );
+        add(
+            w,
             vec![ch('J')],
             C::JwksUrl,
             "fetch a JWKS from a URL (HTTPS; cached)",
@@ -778,6 +823,13 @@ impl Default for KeyMap {
             C::StopEdit,
             "done editing the token or key",
             Some("done"),
+        );
+        add(
+            X::EditingLine,
+            vec![Chord::ctrl('u')],
+            C::ClearKey,
+            "clear the key field (editing the key)",
+            None,
         );
         let e = X::Editing;
         add(
@@ -1477,6 +1529,15 @@ impl App {
             C::OpenToken => Action::OpenFlowToken,
             C::PrevToken => Action::CycleFlowToken(-1),
             C::NextToken => Action::CycleFlowToken(1),
+            // In the token's editor Ctrl-U stays the editor's own key.
+            C::ClearKey if context == Context::EditingLine && self.focus != Focus::Signature => {
+                Action::Edit(Chord::ctrl('u').input())
+            }
+            C::ClearKey => Action::ClearKey,
+            C::NextFound => Action::SwitchFoundToken(1),
+            C::PrevFound => Action::SwitchFoundToken(-1),
+            C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
+            C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
         })
     }
 }

@@ -62,7 +62,15 @@ impl App {
                 self.header = editor::json_editor(&new_text);
                 self.mode = Mode::Sign;
                 self.recompute_from_parts();
-                self.message = Some((format!("algorithm set to {alg} in the header"), Tone::Info));
+                let mode = if self.mode == Mode::Verify {
+                    ": the pasted token again, back to VERIFY"
+                } else {
+                    ""
+                };
+                self.message = Some((
+                    format!("algorithm set to {alg} in the header{mode}"),
+                    Tone::Info,
+                ));
             }
             Err(why) => self.message = Some((why, Tone::Error)),
         }

@@ -1,5 +1,8 @@
 //! `App::update` for every action, in both modes.
 
+mod modes;
+mod pastes;
+
 use ratatui_textarea::{Input, Key as K};
 
 use super::*;
@@ -13,6 +16,17 @@ const RSA_PUBLIC: &str = include_str!("../../tests/fixtures/tui/rsa_public.pem")
 
 fn example() -> App {
     App::new(LaunchOptions::default(), NOW)
+}
+
+/// The example, opened with a secret the user gave (so a paste keeps it).
+fn with_secret(secret: &str) -> App {
+    App::new(
+        LaunchOptions {
+            secret: Some(Secret::from_utf8(secret)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    )
 }
 
 fn hs256(payload: &str, secret: &str) -> String {
@@ -103,7 +117,7 @@ fn focus_cycles_both_ways() {
 
 #[test]
 fn pasted_token_is_the_truth_and_verified_with_the_key() {
-    let mut app = example();
+    let mut app = with_secret(DEMO_SECRET);
     let token = hs256(r#"{"sub":"x","exp":1700000100}"#, DEMO_SECRET);
     app.update(Action::Paste(format!("Bearer {token}")), NOW);
     assert_eq!(app.mode, Mode::Verify);
@@ -125,7 +139,7 @@ fn pasted_token_is_the_truth_and_verified_with_the_key() {
 
 #[test]
 fn wrong_secret_then_typing_the_right_one_makes_it_valid() {
-    let mut app = example();
+    let mut app = with_secret(DEMO_SECRET);
     let token = hs256(r#"{"sub":"x"}"#, "another-secret-of-enough-length-0123");
     app.update(Action::Paste(token.clone()), NOW);
     assert_eq!(app.derived.signature.status, SigStatus::Invalid);
@@ -159,8 +173,8 @@ fn editing_the_payload_re_encodes_and_re_signs() {
     for c in " ".chars() {
         app.update(Action::Edit(ch(c)), NOW);
     }
-    // White space outside strings does not change the token.
-    assert_eq!(app.mode, Mode::Sign);
+    // White space outside strings does not change the token: the pasted one is back.
+    assert_eq!(app.mode, Mode::Verify);
     assert_eq!(app.token_text, before);
     type_into(&mut app, Focus::Payload, "");
     app.payload = editor::json_editor(r#"{"sub":"1234567890","admin":true}"#);
@@ -262,16 +276,34 @@ fn private_key_file_signs_rs256() {
         "{}",
         app.derived.signature.reason
     );
+    app.update(Action::OpenKeyPrompt, NOW);
+    for c in "missing.pem".chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    app.update(Action::SubmitPrompt, NOW);
+    // A read asked for earlier and answering late is ignored.
+    app.update(
+        Action::KeyFileRead {
+            path: "key.pem".to_owned(),
+            bytes: Err("no such file".to_owned()),
+        },
+        NOW,
+    );
+    assert_eq!(app.key_file_pending.as_deref(), Some("missing.pem"));
     app.update(
         Action::KeyFileRead {
             path: "missing.pem".to_owned(),
-            bytes: Err("No such file".to_owned()),
+            bytes: Err("no such file".to_owned()),
         },
         NOW,
     );
     let (msg, tone) = app.message.clone().expect("message");
     assert_eq!(tone, Tone::Error);
-    assert!(msg.contains("missing.pem"), "{msg}");
+    assert_eq!(msg, "cannot load 'missing.pem': no such file");
+    assert!(
+        matches!(app.key_source, KeySource::Loaded { .. }),
+        "key kept"
+    );
 }
 
 #[test]
@@ -298,7 +330,15 @@ fn clock_shift_and_leeway_move_the_expiry_verdict() {
     assert_eq!(light(&app, "exp"), LightState::Red);
     assert!((app.effective_now() - (NOW + 3600.0)).abs() < 1e-9);
     app.update(Action::AdjustLeeway(3600), NOW);
-    assert_eq!(light(&app, "exp"), LightState::Green);
+    // Accepted only thanks to the leeway: amber, and said so.
+    assert_eq!(light(&app, "exp"), LightState::Yellow);
+    let exp = app
+        .derived
+        .lights
+        .iter()
+        .find(|l| l.name == "exp")
+        .expect("exp");
+    assert_eq!(exp.reason, "expired 55m 0s ago, within the 3600s leeway");
     app.update(Action::AdjustLeeway(-7200), NOW);
     assert_eq!(app.leeway, 0, "leeway never goes negative");
     app.update(Action::ResetClock, NOW);
@@ -428,7 +468,10 @@ fn key_reveal_and_base64_encoding() {
 #[test]
 fn control_characters_never_enter_an_editor() {
     let mut app = example();
-    app.update(Action::Paste("abc\u{1b}[31m.def".to_owned()), NOW);
+    app.update(
+        Action::Paste("eyJhbGciOiJub25lIn0.abc\u{1b}[31m.def".to_owned()),
+        NOW,
+    );
     assert!(!app.token_text.contains('\u{1b}'));
     assert!(app.token_text.contains("\\u{1b}"));
     let payload = "{\"x\":\"\u{1b}]0;pwned\u{7}\"}";

@@ -161,13 +161,16 @@ pub(crate) fn check_fields<'v>(
         Ok(None) => say("exp", Status::Info, &|| {
             "no exp: the token never expires".into()
         }),
-        Ok(Some(exp)) if now < exp + leeway => say("exp", Status::Pass, &|| {
-            let grace = if now >= exp {
-                " (within the leeway)"
-            } else {
-                ""
-            };
-            format!("expires in {}{grace}", human_duration(exp - now))
+        Ok(Some(exp)) if now < exp => say("exp", Status::Pass, &|| {
+            format!("expires in {}", human_duration(exp - now))
+        }),
+        // Accepted, but only thanks to the leeway: a warning, not a pass.
+        Ok(Some(exp)) if now < exp + leeway => say("exp", Status::Warn, &|| {
+            format!(
+                "expired {} ago, within the {}s leeway",
+                human_duration(now - exp),
+                opts.leeway
+            )
         }),
         Ok(Some(exp)) => say("exp", Status::Fail, &|| {
             format!("expired {} ago", human_duration(now - exp))
@@ -176,12 +179,15 @@ pub(crate) fn check_fields<'v>(
     checks.push(match numeric_date(get("nbf"), "nbf") {
         Err(c) => c,
         Ok(None) => say("nbf", Status::Info, &|| "no nbf: valid from issue".into()),
-        Ok(Some(nbf)) if now >= nbf - leeway => say("nbf", Status::Pass, &|| {
-            if now >= nbf {
-                format!("valid since {} ago", human_duration(now - nbf))
-            } else {
-                format!("valid in {} (within the leeway)", human_duration(nbf - now))
-            }
+        Ok(Some(nbf)) if now >= nbf => say("nbf", Status::Pass, &|| {
+            format!("valid since {} ago", human_duration(now - nbf))
+        }),
+        Ok(Some(nbf)) if now >= nbf - leeway => say("nbf", Status::Warn, &|| {
+            format!(
+                "not valid for another {}, within the {}s leeway",
+                human_duration(nbf - now),
+                opts.leeway
+            )
         }),
         Ok(Some(nbf)) => say("nbf", Status::Fail, &|| {
             format!("not valid yet: nbf is in {}", human_duration(nbf - now))
@@ -339,7 +345,7 @@ mod tests {
         };
         assert_eq!(
             run(&c, &lee).get("exp").unwrap().detail,
-            "expires in 5s (within the leeway)"
+            "expired 5s ago, within the 10s leeway"
         );
         assert_eq!(
             run(&c, &at(1192.0)).get("exp").unwrap().detail,
@@ -371,7 +377,14 @@ mod tests {
             leeway: 5,
             ..ClaimOptions::default()
         };
-        assert_eq!(run(&c, &lee).get("nbf").unwrap().status, Status::Pass);
+        // Accepted thanks to the leeway only: a warning, not a failure.
+        let nbf = run(&c, &lee);
+        assert_eq!(nbf.get("nbf").unwrap().status, Status::Warn);
+        assert_eq!(
+            nbf.get("nbf").unwrap().detail,
+            "not valid for another 5s, within the 5s leeway"
+        );
+        assert!(nbf.is_valid());
         // An iat inside the leeway is not "issued ... ago".
         let lee = ClaimOptions {
             now: 1995.0,

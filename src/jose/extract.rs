@@ -1,4 +1,5 @@
-//! Finds the token in what people paste: headers, quotes, URLs, cookies, wrapped lines.
+//! Finds the token in what people paste: headers, quotes, URLs, cookies, wrapped lines, curl
+//! command lines and JSON token responses.
 
 /// Something removed from the pasted text to reach the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +16,9 @@ pub enum Stripped {
     Parameter(String),
     /// White space or line breaks inside the token (wrapped text).
     InnerWhitespace,
+    /// The text around a token found inside it (a curl command line, a JSON response...),
+    /// described here.
+    SurroundingText(String),
 }
 
 impl Stripped {
@@ -27,6 +31,7 @@ impl Stripped {
             Stripped::Quotes => "surrounding quotes".to_owned(),
             Stripped::Parameter(name) => format!("'{name}=' parameter around the token"),
             Stripped::InnerWhitespace => "line breaks or spaces inside the token".to_owned(),
+            Stripped::SurroundingText(what) => format!("the {what} around the token"),
         }
     }
 }
@@ -40,7 +45,7 @@ pub struct Extracted {
     pub stripped: Vec<Stripped>,
 }
 
-/// Parameter and cookie names that carry tokens, most specific first.
+/// Parameter and cookie names that carry tokens.
 const PARAMS: [&str; 6] = [
     "id_token",
     "access_token",
@@ -52,7 +57,55 @@ const PARAMS: [&str; 6] = [
 
 /// Extracts the compact token from pasted text. Never fails: what is left is the token
 /// candidate, and decoding reports what is wrong with it.
+///
+/// A header, a `Bearer ` prefix, quotes, a URL or cookie parameter and line breaks are peeled
+/// off first. When what is left still holds characters no token has (a curl command line, a
+/// JSON token response, a cookie of another name), the first token found inside the text by
+/// [`find_tokens`] is taken instead; when there is none, the candidate stays, so a broken
+/// token still shows where it breaks.
 pub fn extract(input: &str) -> Extracted {
+    let peeled = peel(input);
+    // A token with a bad character in it is still that token: its errors say where it breaks
+    // (the scan would find a shorter, different token in it).
+    if peeled.token.bytes().all(is_token_byte)
+        || HEADER_STARTS.iter().any(|p| peeled.token.starts_with(p))
+    {
+        return peeled;
+    }
+    match find_tokens(input).into_iter().next() {
+        Some(found) => Extracted {
+            token: found.token,
+            stripped: vec![Stripped::SurroundingText(
+                TextShape::of(input).describe(found.name.as_deref()),
+            )],
+        },
+        None => peeled,
+    }
+}
+
+/// True when `input` holds something worth decoding as a token: a token found inside it, or,
+/// once headers, quotes and line breaks are peeled off, a dotted text of token characters
+/// (a broken token is still worth showing, with its errors located).
+pub fn holds_token(input: &str) -> bool {
+    let peeled = peel(input);
+    let t = peeled.token.as_str();
+    let token_like = t.bytes().all(is_token_byte) || HEADER_STARTS.iter().any(|p| t.starts_with(p));
+    if t.contains('.') && token_like {
+        return true;
+    }
+    !find_tokens(input).is_empty()
+}
+
+/// How a header segment starts: `{"`, `{ `, `{\n` or `{\r` in base64url.
+const HEADER_STARTS: [&str; 4] = ["eyJ", "eyA", "ewo", "ew0"];
+
+/// Bytes of a compact token, padded or not, in either Base64 alphabet.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'=' | b'+' | b'/')
+}
+
+/// Peels headers, the scheme, quotes, a parameter and white space off the text.
+fn peel(input: &str) -> Extracted {
     let mut stripped = Vec::new();
     let mut s = input.trim();
     if s.len() != input.len() {
@@ -205,12 +258,13 @@ fn strip_quotes<'a>(s: &'a str, stripped: &mut Vec<Stripped>) -> &'a str {
 }
 
 /// Finds `name=value` where `name` is a token-carrying parameter that starts the text or
-/// follows `?`, `#`, `&`, `;` or white space.
+/// follows `?`, `#`, `&`, `;` or white space; the first such parameter in the text wins.
 fn find_parameter(s: &str) -> Option<(&'static str, &str)> {
     // A bare token holds none of these, so this cannot misfire on one.
     if !s.contains('=') || looks_like_bare_token(s) {
         return None;
     }
+    let mut first: Option<(usize, &'static str, &str)> = None;
     for name in PARAMS {
         let mut from = 0;
         while let Some(found) = s[from..].find(name) {
@@ -226,16 +280,198 @@ fn find_parameter(s: &str) -> Option<(&'static str, &str)> {
                 let end = value
                     .find(['&', ';', '#', ' ', '\t', '\r', '\n'])
                     .unwrap_or(value.len());
-                return Some((name, &value[..end]));
+                if first.is_none_or(|(before, ..)| at < before) {
+                    first = Some((at, name, &value[..end]));
+                }
+                break;
             }
         }
     }
-    None
+    first.map(|(_, name, value)| (name, value))
 }
 
 fn looks_like_bare_token(s: &str) -> bool {
     // Padded Base64 ends segments with '=' but never holds '?', '&' or a known name.
     !s.contains(['?', '&', '#', ';']) && !PARAMS.iter().any(|p| s.starts_with(p))
+}
+
+/// A token found inside pasted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The name the text gives it: a JSON member (`access_token`), a URL, form or cookie
+    /// parameter (`id_token`, `session`), or the header of a `Bearer ` scheme.
+    pub name: Option<String>,
+    /// The compact token.
+    pub token: String,
+    /// Where it sits in the text, in bytes.
+    pub span: std::ops::Range<usize>,
+}
+
+/// The most tokens [`find_tokens`] reports.
+pub const MAX_FOUND: usize = 32;
+
+/// Every JWS or JWE inside `text`, in text order, at most [`MAX_FOUND`]: runs of base64url
+/// segments joined by dots whose first segment decodes to a JSON object, 3 segments long
+/// (5 when that header names an `enc`). Linear in the text's length.
+pub fn find_tokens(text: &str) -> Vec<Found> {
+    let bytes = text.as_bytes();
+    let is_seg = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() && out.len() < MAX_FOUND {
+        if !is_seg(bytes[at]) {
+            at += 1;
+            continue;
+        }
+        // `at` starts a run of segments and dots: try each segment of it as a header.
+        let mut end = at;
+        while end < bytes.len() && (is_seg(bytes[end]) || bytes[end] == b'.') {
+            end += 1;
+        }
+        let mut start = at;
+        while start < end && out.len() < MAX_FOUND {
+            if let Some(len) = token_at(&text[start..end]) {
+                out.push(Found {
+                    name: name_before(&text[..start]),
+                    token: text[start..start + len].to_owned(),
+                    span: start..start + len,
+                });
+                start += len;
+            } else {
+                match text[start..end].find('.') {
+                    Some(dot) => start += dot + 1,
+                    None => break,
+                }
+            }
+        }
+        at = end;
+    }
+    out
+}
+
+/// The length of the token that starts `run` (segments and dots only), if one does.
+fn token_at(run: &str) -> Option<usize> {
+    let header_seg = run.split('.').next()?;
+    if !HEADER_STARTS.iter().any(|p| header_seg.starts_with(p)) {
+        return None;
+    }
+    // Headers are short; a long segment is decoded only as far as the check needs.
+    let probe = &header_seg[..header_seg.len().min(8 * 1024)];
+    let probe = &probe[..probe.len() - probe.len() % 4];
+    let header = super::b64::decode_lenient(probe).ok()?.0;
+    let has_enc = header.windows(5).any(|w| w == br#""enc""#);
+    // The dots ending the header and the payload, then (JWE) the key, the IV and the
+    // ciphertext.
+    let dots: Vec<usize> = run.match_indices('.').map(|(i, _)| i).take(4).collect();
+    let last = match (has_enc, dots.len()) {
+        (true, 4) => dots[3],
+        (_, 2..) if dots[1] > dots[0] + 1 => dots[1],
+        // No payload, or too few segments: not a token anyone pastes.
+        _ => return None,
+    };
+    Some(
+        run[last + 1..]
+            .find('.')
+            .map_or(run.len(), |d| last + 1 + d),
+    )
+}
+
+/// The name the text gives the token that follows `before`: `"name": "`, `name=`,
+/// `Name: ` or `Name: Bearer `.
+fn name_before(before: &str) -> Option<String> {
+    let before = before.strip_suffix(['"', '\'']).unwrap_or(before);
+    let ident = |s: &str| -> Option<String> {
+        let start = s
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .map_or(0, |i| i + 1);
+        let name = &s[start..];
+        (!name.is_empty() && name.len() <= 64).then(|| name.to_owned())
+    };
+    if let Some(rest) = before.strip_suffix('=') {
+        return ident(rest);
+    }
+    let trimmed = before.trim_end();
+    if let Some(rest) = trimmed.strip_suffix(':') {
+        let rest = rest.trim_end();
+        let Some(quoted) = rest.strip_suffix('"') else {
+            // A header: `X-Token: eyJ...`.
+            return ident(rest);
+        };
+        // A JSON member: `"name": "eyJ...`.
+        let name = &quoted[quoted.rfind('"')? + 1..];
+        return (!name.is_empty() && name.len() <= 64).then(|| name.to_owned());
+    }
+    let scheme_at = trimmed.len().checked_sub("bearer".len())?;
+    if trimmed
+        .get(scheme_at..)
+        .is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+    {
+        let header = trimmed[..scheme_at].trim_end().strip_suffix(':')?;
+        return ident(header.trim_end());
+    }
+    None
+}
+
+/// What a pasted text looks like as a whole, to say what was removed around the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextShape {
+    /// A `curl ...` command line.
+    Curl,
+    /// A JSON document (a token endpoint's response).
+    Json,
+    /// A `Cookie:` header.
+    Cookie,
+    /// A `Set-Cookie:` header.
+    SetCookie,
+    /// An HTTP header of another name.
+    Header,
+    /// A URL.
+    Url,
+    /// Anything else.
+    Text,
+}
+
+impl TextShape {
+    /// The shape of `text`.
+    pub fn of(text: &str) -> TextShape {
+        let t = text.trim_start();
+        let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+        let header_name = t.split_once(':').is_some_and(|(name, _)| {
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+        if starts("curl ") || starts("curl\t") || starts("curl\n") {
+            TextShape::Curl
+        } else if t.starts_with(['{', '[']) {
+            TextShape::Json
+        } else if starts("set-cookie:") {
+            TextShape::SetCookie
+        } else if starts("cookie:") {
+            TextShape::Cookie
+        } else if t.contains("://") {
+            TextShape::Url
+        } else if header_name {
+            TextShape::Header
+        } else {
+            TextShape::Text
+        }
+    }
+
+    /// The shape in words, naming the token's member or parameter when it has one.
+    pub fn describe(self, name: Option<&str>) -> String {
+        let what = match self {
+            TextShape::Curl => "curl command line",
+            TextShape::Json => "JSON",
+            TextShape::Cookie => "Cookie header",
+            TextShape::SetCookie => "Set-Cookie header",
+            TextShape::Header => "header",
+            TextShape::Url => "URL",
+            TextShape::Text => "text",
+        };
+        match name {
+            Some(name) => format!("{what} ('{name}')"),
+            None => what.to_owned(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -294,6 +530,137 @@ mod tests {
         assert_eq!(ex("a?mytoken=abc").0, "a?mytoken=abc");
     }
 
+    /// A second token, so several can be told apart.
+    const T2: &str = "eyJhbGciOiJSUzI1NiJ9.eyJiIjoyfQ.c2lnMg";
+    /// A JWE (its header names an enc).
+    const JWE: &str = "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y2lwaGVy.dGFn";
+
+    fn found(s: &str) -> Vec<(Option<String>, String)> {
+        find_tokens(s)
+            .into_iter()
+            .map(|f| (f.name, f.token))
+            .collect()
+    }
+
+    fn named(name: &str, token: &str) -> (Option<String>, String) {
+        (Some(name.to_owned()), token.to_owned())
+    }
+
+    #[test]
+    fn finds_the_token_in_a_curl_command_line() {
+        let curl = format!(
+            "curl -sS -X GET 'https://api.example/v1/me' \\\n  -H \"Authorization: Bearer {T}\" \\\n  -H 'Accept: application/json'"
+        );
+        assert_eq!(found(&curl), vec![named("Authorization", T)]);
+        assert_eq!(
+            ex(&curl),
+            (
+                T.to_owned(),
+                vec![Stripped::SurroundingText(
+                    "curl command line ('Authorization')".into()
+                )]
+            )
+        );
+        assert!(holds_token(&curl));
+    }
+
+    #[test]
+    fn finds_every_token_of_a_json_token_response_in_order() {
+        let json = format!(
+            "{{\n  \"access_token\": \"{T}\",\n  \"token_type\": \"Bearer\",\n  \"expires_in\": 3600,\n  \"refresh_token\": \"{T2}\",\n  \"id_token\":\"{JWE}\"\n}}"
+        );
+        assert_eq!(
+            found(&json),
+            vec![
+                named("access_token", T),
+                named("refresh_token", T2),
+                named("id_token", JWE)
+            ]
+        );
+        assert_eq!(
+            ex(&json),
+            (
+                T.to_owned(),
+                vec![Stripped::SurroundingText("JSON ('access_token')".into())]
+            ),
+            "the first token is opened"
+        );
+    }
+
+    #[test]
+    fn finds_tokens_in_cookies_urls_and_headers() {
+        let cookie = format!("Cookie: theme=dark; session={T}; lang=en");
+        assert_eq!(found(&cookie), vec![named("session", T)]);
+        assert_eq!(ex(&cookie).0, T);
+        let set = format!("Set-Cookie: id_token={T}; Path=/; Secure; HttpOnly");
+        assert_eq!(found(&set), vec![named("id_token", T)]);
+        assert_eq!(
+            ex(&set),
+            (T.to_owned(), vec![Stripped::Parameter("id_token".into())])
+        );
+        let fragment = format!("https://app.example/cb#access_token={T}&id_token={T2}&state=1");
+        assert_eq!(
+            found(&fragment),
+            vec![named("access_token", T), named("id_token", T2)]
+        );
+        assert_eq!(ex(&fragment).0, T, "the first parameter in the text wins");
+        let query = format!("https://x.example/ws?token={T2}");
+        assert_eq!(found(&query), vec![named("token", T2)]);
+        assert_eq!(ex(&query).0, T2);
+        let header = format!("X-Id-Token: {T}");
+        assert_eq!(found(&header), vec![named("X-Id-Token", T)]);
+        assert_eq!(
+            ex(&header),
+            (
+                T.to_owned(),
+                vec![Stripped::SurroundingText("header ('X-Id-Token')".into())]
+            )
+        );
+        let auth = format!("Authorization: Bearer {T}");
+        assert_eq!(found(&auth), vec![named("Authorization", T)]);
+    }
+
+    #[test]
+    fn a_token_in_prose_is_found_without_a_name() {
+        let text = format!("the failing token was {T}. Any idea?");
+        assert_eq!(found(&text), vec![(None, T.to_owned())]);
+        assert_eq!(
+            ex(&text),
+            (T.to_owned(), vec![Stripped::SurroundingText("text".into())])
+        );
+    }
+
+    #[test]
+    fn text_without_a_token_holds_none() {
+        for s in [
+            "",
+            "   ",
+            "hello world",
+            "{\"access_token\": \"opaque-abc123\", \"token_type\": \"Bearer\"}",
+            "curl https://example.com",
+            "Cookie: a=b; c=d",
+        ] {
+            assert!(!holds_token(s), "{s:?}");
+            assert!(find_tokens(s).is_empty(), "{s:?}");
+        }
+        // A broken token is still a token to show, with its errors located, though the
+        // scanner finds no token in it.
+        assert!(find_tokens("eyJhbGciOiJIUzI1NiJ9..c2ln").is_empty());
+        assert!(holds_token("eyJhbGciOiJIUzI1NiJ9..c2ln"));
+        assert!(holds_token(T));
+        assert!(holds_token(&format!("Bearer {T}")));
+        assert!(holds_token("eyJhbGciOiJub25lIn0.abc\u{1b}[31m.def"));
+        // A bad character inside a token leaves the token whole, for its errors to point at.
+        let broken = format!("{}!{}", &T[..25], &T[25..]);
+        assert_eq!(ex(&broken), (broken.clone(), vec![]));
+    }
+
+    #[test]
+    fn finds_at_most_max_found_tokens() {
+        let many = vec![T; MAX_FOUND + 5].join(" ");
+        assert_eq!(find_tokens(&many).len(), MAX_FOUND);
+    }
+
     #[test]
     fn strict_removes_only_the_allowed_wrapping() {
         use Stripped::*;
@@ -344,10 +711,19 @@ mod tests {
             "token=",
             "?token",
             "Authorization:é",
+            "eyJ",
+            "eyJ.",
+            "eyJ..",
+            "é eyJhbGc.é.é",
+            "\"eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.\":é",
+            "Bearer :",
+            "x Bearer eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ.",
             "Authorization: Bearer",
             "\"Bearer \"",
         ] {
             let _ = extract(s);
+            let _ = find_tokens(s);
+            let _ = holds_token(s);
             let _ = strict(s);
         }
     }

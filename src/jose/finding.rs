@@ -186,6 +186,45 @@ pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> 
     out
 }
 
+/// A claim whose name or value holds an invisible or format character.
+fn invisible_findings(out: &mut Vec<Finding>, claims: &serde_json::Map<String, Value>) {
+    let invisible: Vec<&str> = claims
+        .iter()
+        .filter(|(name, value)| crate::untrusted::has_invisible(name) || holds_invisible(value, 0))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if !invisible.is_empty() {
+        out.push(finding(
+            "invisible-characters",
+            Severity::Medium,
+            format!(
+                "invisible or format characters (zero-width, bidi, BOM) in {}",
+                invisible
+                    .iter()
+                    .map(|n| crate::untrusted::escape_untrusted(n).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            "the value looks like another ('admin\\u{200b}' shows as 'admin'): a check by eye, \
+             a log search or a naive comparison can be fooled",
+            "Unicode TR36 sec. 2",
+        ));
+    }
+}
+
+/// Whether a claim value holds an invisible character, looking a few levels deep.
+fn holds_invisible(value: &Value, depth: usize) -> bool {
+    match value {
+        Value::String(s) => crate::untrusted::has_invisible(s),
+        _ if depth >= 8 => false,
+        Value::Array(items) => items.iter().any(|v| holds_invisible(v, depth + 1)),
+        Value::Object(members) => members
+            .iter()
+            .any(|(k, v)| crate::untrusted::has_invisible(k) || holds_invisible(v, depth + 1)),
+        _ => false,
+    }
+}
+
 fn duplicates(out: &mut Vec<Finding>, part: &str, text: &str) {
     let dups = json::duplicate_members(text);
     if !dups.is_empty() {
@@ -424,6 +463,22 @@ fn claim_findings(out: &mut Vec<Finding>, claims: &serde_json::Map<String, Value
             "RFC 7519 sec. 4.1.4-4.1.5",
         ));
     }
+    if let (Some(exp), Some(iat)) = (exp, iat)
+        && exp < iat
+    {
+        out.push(finding(
+            "exp-before-iat",
+            Severity::Medium,
+            format!(
+                "exp is {} before iat: the token expired before it was issued",
+                super::claims::human_duration(iat - exp)
+            ),
+            "no server should accept it; the issuer confused seconds and milliseconds, or \
+             swapped the claims",
+            "RFC 7519 sec. 4.1.4, RFC 7519 sec. 4.1.6",
+        ));
+    }
+    invisible_findings(out, claims);
     let sensitive: Vec<&str> = claims
         .keys()
         .filter(|k| SENSITIVE.contains(&k.to_ascii_lowercase().as_str()))
@@ -479,6 +534,9 @@ mod tests {
         "RFC 8725 sec. 3.2",
         "RFC 8725 sec. 3.10",
         "RFC 9700 sec. 2.2",
+        // Unicode Security Considerations, 2 "Visual Security Issues": invisible and bidi
+        // characters make one string look like another.
+        "Unicode TR36 sec. 2",
     ];
 
     fn token(header: &str, payload: &str) -> String {
@@ -506,6 +564,10 @@ mod tests {
                 "e30",
             ),
             token(r#"{"alg":"NONE"}"#, r#"{"iat":9e9,"nbf":5,"exp":1}"#),
+            token(
+                r#"{"alg":"HS256"}"#,
+                "{\"sub\":\"a\u{200b}\",\"iat\":9,\"exp\":8}",
+            ),
             token(r#"{"alg":"HS257"}"#, r#"{"iat":0,"exp":9e6}"#),
             token("{}", "{}"),
             format!("Bearer {}==", token(r#"{"alg":"HS256"}"#, "{}")),
@@ -539,6 +601,8 @@ mod tests {
             "no-exp",
             "iat-future",
             "nbf-after-exp",
+            "exp-before-iat",
+            "invisible-characters",
             "long-lifetime",
             "alg-missing",
             "input-stripped",

@@ -70,10 +70,11 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
                 Span::styled(format!("Key: secret, {enc}, {shown}"), theme.muted),
                 Span::styled(
                     format!(
-                        "  {} {} {}",
+                        "  {} {} {}  {}: clear",
                         app.keymap.key(Context::Workbench, Command::RevealKey),
                         app.keymap.key(Context::Workbench, Command::KeyEncoding),
                         app.keymap.key(Context::Workbench, Command::KeyFile),
+                        app.keymap.key(Context::Workbench, Command::ClearKey),
                     ),
                     theme.muted,
                 ),
@@ -87,8 +88,9 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
         KeySource::Loaded { label, keys } => {
             Line::styled(
                 format!(
-                    "Key loaded from {label}  {}: another file",
-                    app.keymap.key(Context::Workbench, Command::KeyFile)
+                    "Key loaded from {label}  {}: another  {}: clear",
+                    app.keymap.key(Context::Workbench, Command::KeyFile),
+                    app.keymap.key(Context::Workbench, Command::ClearKey),
                 ),
                 theme.muted,
             )
@@ -116,6 +118,24 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
                 Span::styled("! UNSIGNED ", theme.warn),
                 Span::raw(note.clone()),
             ]));
+        }
+        (_, Mode::Sign) if d.signed_with.is_some() => {
+            // A signature made here checks out by construction: say what was done, not
+            // "verified", which is kept for a signature someone else made.
+            lines.push(Line::from(vec![
+                Span::styled("✎ SIGNED with this key", theme.title),
+                Span::raw(format!(
+                    " ({})",
+                    d.signed_with.as_deref().unwrap_or_default()
+                )),
+            ]));
+            lines.push(Line::styled(
+                "re-signed after an edit: nothing is verified (u: back to the pasted token)",
+                theme.muted,
+            ));
+            if let Some(note) = &d.sign_note {
+                lines.push(Line::styled(format!("! {note}"), theme.warn));
+            }
         }
         (note, _) => {
             let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
@@ -218,6 +238,16 @@ pub fn render_prompt(
         PromptKind::KeyFile => {
             format!(" Load a key: PEM, JWK or JWKS file ({submit}: load, {cancel}: cancel) ")
         }
+        PromptKind::Audience => {
+            format!(
+                " Expected audience: the aud the token must name ({submit}: set, {cancel}: cancel) "
+            )
+        }
+        PromptKind::Issuer => {
+            format!(
+                " Expected issuer: the iss the token must name ({submit}: set, {cancel}: cancel) "
+            )
+        }
     };
     let block = Block::bordered()
         .border_style(app.theme.border_focus)
@@ -231,6 +261,8 @@ pub fn render_prompt(
         match kind {
             PromptKind::JwksUrl => "HTTPS only (http to loopback); public keys only are cached",
             PromptKind::KeyFile => "the file is read once; a private key is kept in memory only",
+            PromptKind::Audience => "several: separate them with commas; empty: aud is not checked",
+            PromptKind::Issuer => "matched exactly; empty: iss is not checked",
         },
         app.theme.muted,
     )

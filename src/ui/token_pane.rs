@@ -16,12 +16,12 @@ use crate::jose::decode::Segment;
 pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let decoded = &app.derived.decoded;
+    // The token's own size, the one the size finding and the command line give, not the
+    // pasted text's (which may hold a header, quotes or a whole curl line).
+    let bytes = decoded.token().len();
     let what = match app.mode {
-        Mode::Verify => format!(" {} bytes ", app.token_text.len()),
-        Mode::Sign => format!(
-            " {} bytes, re-encoded from the parts ",
-            app.token_text.len()
-        ),
+        Mode::Verify => format!(" {bytes} bytes "),
+        Mode::Sign => format!(" {bytes} bytes, re-encoded from the parts "),
     };
     let block = pane_block(app, Focus::Token, vec![Span::styled(what, theme.muted)]);
     let inner = block.inner(area);

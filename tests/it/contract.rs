@@ -530,12 +530,14 @@ fn exp_boundaries_with_leeway() {
     );
     assert_eq!(
         claim(p, &at(1009.0, 10), "exp"),
-        (Status::Pass, "expires in 9s (within the leeway)".into())
+        (Status::Warn, "expired 9s ago, within the 10s leeway".into())
     );
     assert_eq!(
         claim(p, &at(1010.0, 10), "exp"),
         (Status::Fail, "expired 10s ago".into())
     );
+    // Within the leeway is a warning, not a failure: the token is still accepted.
+    assert!(claims_at(p, &at(1009.0, 10)).is_valid());
     assert_eq!(
         claim("{}", &at(0.0, 0), "exp"),
         (Status::Info, "no exp: the token never expires".into())
@@ -555,7 +557,10 @@ fn nbf_boundaries_with_leeway() {
     );
     assert_eq!(
         claim(p, &at(990.0, 10), "nbf"),
-        (Status::Pass, "valid in 10s (within the leeway)".into())
+        (
+            Status::Warn,
+            "not valid for another 10s, within the 10s leeway".into()
+        )
     );
     assert_eq!(
         claim(p, &at(989.0, 10), "nbf"),
@@ -998,6 +1003,23 @@ fn every_finding_has_a_trigger() {
             "nbf is not before exp: the token is never valid",
         ),
         (
+            "exp-before-iat",
+            hs(CLEAN_HEADER, r#"{"sub":"42","iat":9000,"exp":8000}"#),
+            None,
+            Severity::Medium,
+            "exp is 16m 40s before iat: the token expired before it was issued",
+        ),
+        (
+            "invisible-characters",
+            hs(
+                CLEAN_HEADER,
+                r#"{"sub":"admin\u200b","iat":9000,"exp":12000,"roles":["x\ufeff"]}"#,
+            ),
+            None,
+            Severity::Medium,
+            "invisible or format characters (zero-width, bidi, BOM) in sub, roles",
+        ),
+        (
             "readable-sensitive-claims",
             hs(
                 CLEAN_HEADER,
@@ -1023,7 +1045,7 @@ fn every_finding_has_a_trigger() {
     ];
     let mut ids: Vec<&str> = cases.iter().map(|c| c.0).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 22, "every finding id has a case");
+    assert_eq!(ids.len(), 24, "every finding id has a case");
     for (id, token, key, severity, message) in &cases {
         let f = found(token, key.as_ref());
         let hit = f

@@ -165,7 +165,13 @@ fn example_token_verified_and_counting_down() {
 
 #[test]
 fn wrong_secret() {
-    let mut app = app(LaunchOptions::default());
+    // A secret the user gave stays for the pasted token (the example's own would be dropped).
+    let mut app = app(LaunchOptions {
+        secret: Some(jwt_workbench::jose::key::Secret::from_utf8(
+            jwt_workbench::app::DEMO_SECRET,
+        )),
+        ..LaunchOptions::default()
+    });
     let token = hs256(
         r#"{"sub":"1234567890","name":"Ada Lovelace","iat":1700000000,"exp":1700000300}"#,
         "a-different-secret-that-signed-this-token",
@@ -254,6 +260,30 @@ fn rs256_unsigned_after_an_edit_with_only_a_public_key() {
     );
     let shot = screen(&app, 140, 40);
     assert!(shot.contains("! UNSIGNED"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn an_edit_is_signed_with_this_key_never_verified() {
+    let mut app = app(LaunchOptions::default());
+    edit(
+        &mut app,
+        Focus::Payload,
+        &[
+            key(K::Down),
+            key(K::End),
+            key(K::Left),
+            key(K::Left),
+            key(K::Char('X')),
+        ],
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(
+        shot.contains("✎ SIGNED with this key (HS256, HMAC secret (36"),
+        "{shot}"
+    );
+    assert!(!shot.contains("VERIFIED"), "{shot}");
+    assert!(shot.contains("SIGN: the parts are the truth"), "{shot}");
     assert_snapshot!(shot);
 }
 
@@ -574,7 +604,13 @@ fn the_token_colours_and_the_verdict_are_drawn_in_colour() {
 
 #[test]
 fn a_wrong_secret_is_red_and_the_light_theme_keeps_the_parts_apart() {
-    let mut app = app(LaunchOptions::default());
+    // A secret the user gave stays for the pasted token (the example's own would be dropped).
+    let mut app = app(LaunchOptions {
+        secret: Some(jwt_workbench::jose::key::Secret::from_utf8(
+            jwt_workbench::app::DEMO_SECRET,
+        )),
+        ..LaunchOptions::default()
+    });
     let token = hs256(
         r#"{"sub":"1234567890","name":"Ada Lovelace","iat":1700000000,"exp":1700000300}"#,
         "a-different-secret-that-signed-this-token",

@@ -1,0 +1,159 @@
+//! SIGN and VERIFY: a signature made here is reported as made, and the pasted token's own
+//! signature is verified again as soon as the parts are back to its bytes.
+
+use super::*;
+
+const WRONG: &str = "a-wrong-secret-of-enough-length-000000";
+
+fn signature_light(app: &App) -> Light {
+    app.derived
+        .lights
+        .iter()
+        .find(|l| l.name == "signature")
+        .cloned()
+        .expect("signature light")
+}
+
+#[test]
+fn a_re_signed_token_is_signed_not_verified() {
+    let token = hs256(r#"{"sub":"x"}"#, "the-real-secret-nobody-typed-0000000");
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(token.clone()),
+            secret: Some(Secret::from_utf8(WRONG)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+    app.update(Action::CycleAlg(1), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert_eq!(app.derived.decoded.alg(), Some("HS384"));
+    assert_eq!(
+        app.derived.signed_with.as_deref(),
+        Some("HS384, HMAC secret (38 bytes)")
+    );
+    let light = signature_light(&app);
+    assert_eq!(
+        light.state,
+        LightState::Grey,
+        "not green: nothing was verified"
+    );
+    assert_eq!(
+        light.reason,
+        "signed here with this key (HS384, HMAC secret (38 bytes)): nothing verified"
+    );
+    // Back to the pasted header: the pasted token and its own (wrong) signature again.
+    app.update(Action::CycleAlg(-1), NOW);
+    assert_eq!(app.mode, Mode::Verify);
+    assert_eq!(app.token_text, token);
+    assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+    assert_eq!(light_state(&app), LightState::Red);
+    assert!(app.derived.signed_with.is_none());
+    assert!(
+        app.message
+            .clone()
+            .expect("message")
+            .0
+            .ends_with("back to VERIFY"),
+    );
+}
+
+fn light_state(app: &App) -> LightState {
+    signature_light(app).state
+}
+
+#[test]
+fn typing_and_undoing_an_edit_returns_to_verify() {
+    let token = hs256(
+        r#"{"sub":"x","n":1}"#,
+        "the-real-secret-nobody-typed-0000000",
+    );
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(token.clone()),
+            secret: Some(Secret::from_utf8(WRONG)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    // Into the number 1 of "n": 1.
+    for k in [K::Down, K::Down, K::End] {
+        app.update(Action::Edit(key(k)), NOW);
+    }
+    app.update(Action::Edit(ch('2')), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert_ne!(app.token_text, token);
+    assert!(app.derived.signed_with.is_some());
+    assert!(
+        app.derived.signature.is_valid(),
+        "self-made signature checks out"
+    );
+    app.update(Action::Edit(key(K::Backspace)), NOW);
+    assert_eq!(app.mode, Mode::Verify);
+    assert_eq!(app.token_text, token);
+    assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+    assert!(app.editing, "the edit goes on");
+    // Editing on re-signs again.
+    app.update(Action::Edit(ch('0')), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert!(app.derived.signed_with.is_some());
+}
+
+#[test]
+fn a_public_key_leaves_the_edit_unsigned_not_signed() {
+    let token = rs256(r#"{"sub":"x"}"#);
+    let mut app = example();
+    app.update(Action::Focus(Focus::Signature), NOW);
+    app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
+    app.update(Action::Paste(token), NOW);
+    assert!(app.derived.signature.is_valid());
+    assert_eq!(
+        light_state(&app),
+        LightState::Green,
+        "a verified pasted token"
+    );
+    app.update(Action::CycleAlg(1), NOW);
+    assert_eq!(app.mode, Mode::Sign);
+    assert!(app.derived.signed_with.is_none());
+    assert_eq!(light_state(&app), LightState::Yellow);
+    assert!(signature_light(&app).reason.starts_with("unsigned: "));
+}
+
+#[test]
+fn a_big_token_being_edited_is_audited_on_the_next_tick() {
+    use std::fmt::Write as _;
+    let mut payload = String::from(r#"{"sub":"big""#);
+    let mut i = 0;
+    while payload.len() < 300_000 {
+        let _ = write!(payload, r#","claim_{i}":"value {i}""#);
+        i += 1;
+    }
+    payload.push('}');
+    let token = hs256(&payload, WRONG);
+    let mut app = with_secret(WRONG);
+    app.update(Action::Paste(token), NOW);
+    assert!(!app.findings_due, "a paste is audited at once");
+    let pasted: Vec<&str> = app.derived.findings.iter().map(|f| f.id).collect();
+    assert!(pasted.contains(&"no-exp"), "{pasted:?}");
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    // `"sub": "big",` -> `"sub": "big", "exp": 1,`
+    for k in [K::Down, K::End] {
+        app.update(Action::Edit(key(k)), NOW);
+    }
+    for c in r#" "exp": 1,"#.chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    assert_eq!(app.mode, Mode::Sign);
+    assert!(app.findings_due);
+    assert!(
+        app.derived.findings.iter().any(|f| f.id == "no-exp"),
+        "not yet"
+    );
+    app.update(Action::Tick, NOW);
+    assert!(!app.findings_due);
+    assert!(!app.derived.findings.iter().any(|f| f.id == "no-exp"));
+}
