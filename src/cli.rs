@@ -7,6 +7,7 @@ pub mod explain;
 pub mod inspect;
 pub mod keys;
 pub mod members;
+mod ordered_map;
 pub mod output;
 pub mod remote;
 pub mod when;

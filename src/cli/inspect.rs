@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::keys::KeyArgs;
+use super::ordered_map::{Next, ordered_map};
 use super::output::{self, Mode, Paint};
 use super::{CliError, parse_alg, token_source};
 use crate::jose::alg::Alg;
@@ -67,6 +68,15 @@ pub struct VerifyArgs {
     /// `{"line":N,"valid":true}` for a valid token, else its signature, claims and errors.
     #[arg(long)]
     pub batch: bool,
+    /// Worker threads for --batch (default: one per core); results keep the input order.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        requires = "batch",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024)
+    )]
+    pub threads: usize,
 }
 
 /// Runs `jwb decode`.
@@ -122,7 +132,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         }
         let stdin = io::stdin().lock();
         let stdout = io::stdout().lock();
-        return batch(stdin, stdout, keys, opts, &claims);
+        return batch_threads(stdin, stdout, keys, opts, &claims, args.threads);
     }
     let input = input.unwrap_or_default();
     let report = inspect(&input, keys, opts, &claims);
@@ -164,45 +174,59 @@ fn rank(outcome: Outcome) -> u8 {
 /// Verifies one token per line of `input`, writing one JSON object per line to `out`. Blank
 /// lines are skipped; the outcome is the worst of all lines.
 pub fn batch(
-    mut input: impl io::BufRead,
+    input: impl io::BufRead,
     out: impl io::Write,
     keys: Option<&KeySet>,
     opts: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Result<Outcome, CliError> {
+    batch_threads(input, out, keys, opts, claims, 1)
+}
+
+/// [`batch`] on `threads` workers (0: one per core): lines are verified in parallel and
+/// printed in input order, with a bounded window of lines in flight, so the output is the
+/// same as with one thread.
+pub fn batch_threads(
+    mut input: impl io::BufRead,
+    out: impl io::Write,
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+    claims: &ClaimOptions,
+    threads: usize,
+) -> Result<Outcome, CliError> {
     let mut out = BufWriter::new(out);
     let mut line = Vec::new();
     let mut number = 0usize;
     let mut worst: Option<Outcome> = None;
-    loop {
-        line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .map_err(CliError::Stdin)?
-            == 0
-        {
-            break;
+    let next = || -> Next<(usize, String), CliError> {
+        loop {
+            line.clear();
+            if input
+                .read_until(b'\n', &mut line)
+                .map_err(CliError::Stdin)?
+                == 0
+            {
+                return Ok(None);
+            }
+            number += 1;
+            let text = String::from_utf8_lossy(&line);
+            let token = text.trim();
+            if !token.is_empty() {
+                return Ok(Some(((number, token.to_owned()), line.len())));
+            }
         }
-        number += 1;
-        let text = String::from_utf8_lossy(&line);
-        let token = text.trim();
-        if token.is_empty() {
-            continue;
-        }
-        // Most lines in a log are valid: say so without building any sentence.
-        let fast = keys.and_then(|k| verify_fast(token, k, opts, claims));
-        let outcome = if fast == Some(Outcome::Valid) {
-            writeln!(out, "{{\"line\":{number},\"valid\":true}}").map_err(CliError::output)?;
-            Outcome::Valid
-        } else {
-            let (outcome, value) = batch_line(number, token, keys, opts, claims);
-            output::write_json(&mut out, &value, false).map_err(CliError::output)?;
-            outcome
-        };
+    };
+    let verdict =
+        |(number, token): (usize, String)| batch_entry(number, &token, keys, opts, claims);
+    let print = |(outcome, json): (Outcome, io::Result<Vec<u8>>)| -> Result<(), CliError> {
+        out.write_all(&json.map_err(CliError::output)?)
+            .map_err(CliError::output)?;
         if worst.is_none_or(|w| rank(outcome) > rank(w)) {
             worst = Some(outcome);
         }
-    }
+        Ok(())
+    };
+    ordered_map(threads, next, verdict, print)?;
     out.flush().map_err(CliError::output)?;
     worst.ok_or_else(|| {
         CliError::Usage(format!(
@@ -210,6 +234,26 @@ pub fn batch(
             if number == 1 { "" } else { "s" }
         ))
     })
+}
+
+/// One line's outcome and its JSON line (newline included).
+fn batch_entry(
+    number: usize,
+    token: &str,
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+    claims: &ClaimOptions,
+) -> (Outcome, io::Result<Vec<u8>>) {
+    // Most lines in a log are valid: say so without building any sentence.
+    let fast = keys.and_then(|k| verify_fast(token, k, opts, claims));
+    if fast == Some(Outcome::Valid) {
+        let json = format!("{{\"line\":{number},\"valid\":true}}\n");
+        return (Outcome::Valid, Ok(json.into_bytes()));
+    }
+    let (outcome, value) = batch_line(number, token, keys, opts, claims);
+    let mut json = Vec::new();
+    let written = output::write_json(&mut json, &value, false);
+    (outcome, written.map(|()| json))
 }
 
 /// One line's verdict: the lean path when it applies, else the full inspection.

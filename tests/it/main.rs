@@ -1,6 +1,7 @@
 //! The integration tests, one binary: one module per area.
 
 mod audit;
+mod batch;
 mod cli;
 mod contract;
 mod e2e_tmux;
