@@ -120,6 +120,8 @@ pub fn prepare(header_json: &str, payload_json: &str) -> Result<Unsigned, SignEr
     let checked::Top::Object { alg } = header else {
         return Err(SignError::HeaderNotObject);
     };
+    // The rule of `alg::header_alg` (the last `alg` member, when a string), read while
+    // checking; `checked`'s tests pin the two together.
     let alg: Alg = alg.flatten().ok_or(SignError::NoAlg)?.parse()?;
     let header_b64 = b64::encode(json::minify(header_json).as_bytes());
     let payload_b64 = b64::encode(json::minify(payload_json).as_bytes());

@@ -244,6 +244,33 @@ mod tests {
     }
 
     proptest! {
+        /// The `alg` read while checking is the one `alg::header_alg` reads from the value.
+        #[test]
+        fn alg_is_read_as_header_alg_reads_it(
+            members in proptest::collection::vec(
+                (prop::sample::select(vec!["alg", "typ", "a\\u006cg", "kid"]),
+                 prop::sample::select(vec!["\"HS256\"", "\"RS2\\u0035\"", "7", "null", "{\"alg\":\"x\"}", "[\"HS512\"]"])),
+                0..5,
+            ),
+        ) {
+            let text = format!(
+                "{{{}}}",
+                members.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect::<Vec<_>>().join(",")
+            );
+            let Ok(serde_json::Value::Object(map)) = json::parse(&text) else {
+                panic!("not an object: {text}");
+            };
+            let Top::Object { alg } = top(&text).unwrap() else {
+                panic!("not an object: {text}");
+            };
+            let alg = alg.flatten();
+            prop_assert_eq!(
+                alg.as_deref(),
+                crate::jose::alg::header_alg(&map),
+                "{}", text
+            );
+        }
+
         #[test]
         fn agrees_with_the_value_parser_on_any_text(text in "[\\[\\]{}:,\"a0-9e.\\- \\\\]{0,24}") {
             prop_assert_eq!(check(&text).is_ok(), json::parse(&text).is_ok(), "{:?}", text);
