@@ -10,10 +10,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
+use super::Screen;
 use super::anatomy_view::wrap_hanging;
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
-use crate::app::{App, Context};
+use crate::app::Context;
 use crate::flow::{
     Api, ApiId, KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, TokenKind, Verdict,
     Verification, duration,
@@ -23,7 +24,7 @@ use crate::flow::{
 const NARROW_PANES: [&str; 4] = ["Lesson", "Tokens", "Auth server", "Revocation and APIs"];
 
 /// The flow view of `app`, drawn over the whole screen.
-pub struct FlowScreen<'a>(pub &'a App);
+pub struct FlowScreen<'a>(pub &'a Screen<'a>);
 
 /// Where each part of the view goes on a screen of `area`.
 struct Areas {
@@ -42,12 +43,12 @@ fn is_wide(area: Rect) -> bool {
 }
 
 /// The footer: every binding of the flow view, from the key map, wrapped to the width.
-fn legend_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+fn legend_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
     let spans = super::hint_spans(app, &[Context::Flow]);
     wrap_hanging(&spans, usize::from(width.max(1)), 0)
 }
 
-fn areas(app: &App, area: Rect) -> Areas {
+fn areas(app: &Screen, area: Rect) -> Areas {
     let wide = is_wide(area);
     let legend = legend_lines(app, area.width).len();
     let foot_height = u16::try_from(legend).unwrap_or(3);
@@ -96,15 +97,6 @@ fn areas(app: &App, area: Rect) -> Areas {
             wide,
         }
     }
-}
-
-/// The furthest the lesson can scroll on a screen of `area`.
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let a = areas(app, area);
-    let Some(lesson) = a.lesson else { return 0 };
-    let inner = Block::bordered().inner(lesson);
-    let rows = detail_lines(app, usize::from(inner.width).max(1)).len();
-    rows.saturating_sub(usize::from(inner.height))
 }
 
 impl Widget for FlowScreen<'_> {
@@ -213,7 +205,7 @@ fn verdict_look(theme: &Theme, verdict: &Verdict) -> (&'static str, Style) {
     }
 }
 
-fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
+fn render_timeline(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let b = block(" Timeline: requests and verdicts ", theme);
     let inner = b.inner(area);
@@ -224,7 +216,7 @@ fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
             &[Span::styled(
                 "Nobody has logged in yet. Press l to log in (authorization code with PKCE), \
                  then call the APIs (a b i c), let time pass (1-5), refresh (r), and let the \
-                 attacker use what it stole (v s z).",
+                 attacker use what it stole (v s h).",
                 theme.muted,
             )],
             usize::from(inner.width).max(1),
@@ -281,7 +273,7 @@ fn entry_line(
     line
 }
 
-fn detail_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+fn detail_lines(app: &Screen, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let Some(sim) = app.flow.sim.as_ref() else {
         return Vec::new();
@@ -331,12 +323,14 @@ fn detail_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn render_detail(app: &App, title: &str, area: Rect, buf: &mut Buffer) {
+fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut b = block(title, theme);
     let inner = b.inner(area);
     let lines = detail_lines(app, usize::from(inner.width).max(1));
+    app.note_view(lines.len(), inner.height);
     let visible = usize::from(inner.height);
+    app.note_view(lines.len(), inner.height);
     let scroll = app.flow.scroll.min(lines.len().saturating_sub(visible));
     let below = lines.len().saturating_sub(scroll + visible);
     if scroll > 0 {
@@ -344,7 +338,14 @@ fn render_detail(app: &App, title: &str, area: Rect, buf: &mut Buffer) {
     }
     if below > 0 {
         b = b.title_bottom(
-            Line::styled(format!(" ↓ {below} more rows (PgDn) "), theme.title).right_aligned(),
+            Line::styled(
+                format!(
+                    " ↓ {below} more row{} (PgDn) ",
+                    if below == 1 { "" } else { "s" }
+                ),
+                theme.title,
+            )
+            .right_aligned(),
         );
     }
     b.render(area, buf);
@@ -379,8 +380,9 @@ fn render_lines(lines: &[Line<'static>], title: &str, theme: &Theme, area: Rect,
         b = b.title_bottom(
             Line::styled(
                 format!(
-                    " {} more rows: a taller screen shows them ",
-                    rows.len() - visible
+                    " {} more row{}: a taller screen shows them ",
+                    rows.len() - visible,
+                    if rows.len() - visible == 1 { "" } else { "s" }
                 ),
                 theme.muted,
             )
@@ -423,7 +425,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.families().is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
-    for f in server.families() {
+    for f in recent(&mut lines, server.families(), 3, theme) {
         let mut spans = vec![Span::raw(format!(
             "  {} {}..{} ",
             f.id,
@@ -450,7 +452,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.refresh_tokens().is_empty() {
         lines.push(Line::styled("  empty", theme.muted));
     }
-    for r in server.refresh_tokens() {
+    for r in recent(&mut lines, server.refresh_tokens(), 6, theme) {
         let (status, style) = refresh_status_look(theme, r.status_at(sim.now()));
         let mut spans = vec![
             Span::raw(format!("  {:<11} ", label(sim, r.token))),
@@ -469,7 +471,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.codes().is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
-    for c in server.codes() {
+    for c in recent(&mut lines, server.codes(), 2, theme) {
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", c.code)),
             if c.used {
@@ -482,6 +484,24 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
         ]));
     }
     render_lines(&lines, title, theme, area, buf);
+}
+
+/// The last `keep` items of a list that only grows, after a line counting the earlier ones:
+/// the newest state stays on screen however long the session runs.
+fn recent<'a, T>(
+    lines: &mut Vec<Line<'static>>,
+    items: &'a [T],
+    keep: usize,
+    theme: &Theme,
+) -> &'a [T] {
+    let skip = items.len().saturating_sub(keep);
+    if skip > 0 {
+        lines.push(Line::styled(
+            format!("  … {skip} earlier not shown"),
+            theme.muted,
+        ));
+    }
+    &items[skip..]
 }
 
 fn api_line(sim: &Simulator, api: &Api, theme: &Theme) -> Line<'static> {
