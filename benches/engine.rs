@@ -1,11 +1,15 @@
 //! Engine speed against the `jsonwebtoken` crate (rust_crypto backend) and against a bare
-//! HMAC-SHA256 of the same signing input, the floor for HS256. Quick run:
+//! HMAC-SHA256 of the same signing input, the floor for HS256. The ratios (ours / theirs, from
+//! this run's medians: below 1.0 we are faster) are printed at the end. Quick run:
 //! `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`.
+
+#[path = "support/medians.rs"]
+mod medians;
 
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::Criterion;
 use hmac::{Hmac, Mac};
 use jsonwebtoken as jwt;
 use jwt_workbench::jose::claims::{ClaimOptions, check_claims};
@@ -14,6 +18,7 @@ use jwt_workbench::jose::key::{KeySet, Secret, parse_key};
 use jwt_workbench::jose::report::{inspect, verify_fast, verify_quick};
 use jwt_workbench::jose::sign::sign;
 use jwt_workbench::jose::verify::{SigStatus, VerifyOptions, verify_parts};
+use medians::Medians;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -226,5 +231,56 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
-criterion_main!(benches);
+/// Ours over theirs for every row the issue tracks, from this run's medians.
+fn summary(m: &Medians) {
+    println!();
+    println!("ours / jsonwebtoken (median time; below 1.00x we are faster):");
+    m.ratio(
+        "decode (target <= 1.0x)",
+        "decode/ours",
+        "decode/jsonwebtoken-insecure",
+    );
+    m.ratio(
+        "HS256 sign (target <= 1.0x)",
+        "hs256-sign/ours",
+        "hs256-sign/jsonwebtoken",
+    );
+    m.ratio(
+        "HS256 verify (target <= 0.67x, 1.5x faster)",
+        "hs256-verify/ours-quick",
+        "hs256-verify/jsonwebtoken",
+    );
+    m.ratio(
+        "HS256 verify, valid-only path",
+        "hs256-verify/ours-fast",
+        "hs256-verify/jsonwebtoken",
+    );
+    m.ratio(
+        "RS256 verify (target <= 0.25x, 4x faster)",
+        "rs256-verify/ours-quick",
+        "rs256-verify/jsonwebtoken",
+    );
+    m.ratio(
+        "ES256 verify (target <= 0.25x, 4x faster)",
+        "es256-verify/ours-quick",
+        "es256-verify/jsonwebtoken",
+    );
+    m.ratio(
+        "EdDSA verify (target <= 1.0x)",
+        "eddsa-verify/ours-quick",
+        "eddsa-verify/jsonwebtoken",
+    );
+    m.ratio(
+        "HS256 verify over bare HMAC (the floor)",
+        "hs256-verify/ours-fast",
+        "hs256-verify/bare-hmac",
+    );
+}
+
+fn main() {
+    let medians = Medians::start();
+    let mut c = Criterion::default().configure_from_args();
+    bench(&mut c);
+    c.final_summary();
+    summary(&medians);
+}

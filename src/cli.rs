@@ -11,6 +11,7 @@ pub mod jwe;
 pub mod keys;
 pub mod man;
 pub mod members;
+mod ordered_map;
 pub mod output;
 pub mod remote;
 pub mod time_bar;

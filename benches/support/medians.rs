@@ -34,7 +34,12 @@ impl Medians {
     /// The median time of one iteration of `id` (`group/function`) in nanoseconds, if it ran
     /// in this process.
     pub fn ns(&self, id: &str) -> Option<f64> {
-        let path = self.dir.join(id).join("new").join("estimates.json");
+        // A grouped bench is `group/function/`; a lone `bench_function("a/b")` is one
+        // directory with the slash made safe.
+        let path = [id.to_owned(), id.replace('/', "_")]
+            .into_iter()
+            .map(|dir| self.dir.join(dir).join("new").join("estimates.json"))
+            .find(|path| path.exists())?;
         let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
         if modified < self.started {
             return None;

@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::keys::KeyArgs;
+use super::ordered_map::{Next, ordered_map};
 use super::output::{self, Mode, Paint};
 use super::{CliError, parse_alg, token_source};
 use crate::jose::alg::Alg;
@@ -87,6 +88,15 @@ pub struct VerifyArgs {
     /// and skipped.
     #[arg(long)]
     pub batch: bool,
+    /// Worker threads for --batch (default: one per core); results keep the input order.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 0,
+        requires = "batch",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=1024)
+    )]
+    pub threads: usize,
     /// Options for encrypted tokens.
     #[command(flatten)]
     pub jwe: super::jwe::JweArgs,
@@ -172,7 +182,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         }
         let stdin = io::stdin().lock();
         let stdout = io::stdout().lock();
-        return batch(stdin, stdout, keys, opts, &claims, extraction);
+        return batch_threads(stdin, stdout, keys, opts, &claims, extraction, args.threads);
     }
     let input = input.unwrap_or_default();
     let report = verify_token(&input, keys, opts, &claims, extraction);
@@ -334,66 +344,92 @@ fn worse(worst: Option<Outcome>, outcome: Outcome) -> Outcome {
 /// lines are skipped; the outcome is the worst of all lines. Each line is judged as a single
 /// `verify` judges its token, with the same extraction.
 pub fn batch(
-    mut input: impl io::BufRead,
+    input: impl io::BufRead,
     out: impl io::Write,
     keys: Option<&KeySet>,
     opts: VerifyOptions,
     claims: &ClaimOptions,
     extraction: Extraction,
 ) -> Result<Outcome, CliError> {
+    batch_threads(input, out, keys, opts, claims, extraction, 1)
+}
+
+/// One line of the batch, as the reader hands it to the workers.
+enum BatchItem {
+    /// A line to verify: its number and text.
+    Token(usize, String),
+    /// A line already judged while reading (too long, not text).
+    Judged(Outcome, serde_json::Value),
+}
+
+/// [`batch`] on `threads` workers (0: one per core): lines are read and printed on this
+/// thread, verified in parallel, and printed in input order with a bounded window of lines in
+/// flight, so the output is the same as with one thread.
+pub fn batch_threads(
+    mut input: impl io::BufRead,
+    out: impl io::Write,
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+    claims: &ClaimOptions,
+    extraction: Extraction,
+    threads: usize,
+) -> Result<Outcome, CliError> {
     let mut out = BufWriter::new(out);
     let mut line = Vec::new();
     let mut number = 0usize;
     let mut worst: Option<Outcome> = None;
-    loop {
-        let read = read_line(&mut input, &mut line).map_err(CliError::Stdin)?;
-        if matches!(read, Line::End) {
-            break;
-        }
-        number += 1;
-        if let Line::TooLong(len) = read {
-            let message = format!(
-                "line is {len} bytes, more than the {MAX_LINE}-byte limit for a token: skipped"
-            );
-            output::write_json(&mut out, &unreadable_line(number, &message), false)
-                .map_err(CliError::output)?;
-            worst = Some(worse(worst, Outcome::Malformed));
-            continue;
-        }
-        while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
-            line.pop();
-        }
-        let token = match std::str::from_utf8(&line) {
-            Ok(t) => t,
-            Err(e) => {
-                let message = format!(
-                    "line is not UTF-8 text (invalid byte at offset {})",
-                    e.valid_up_to()
-                );
-                output::write_json(&mut out, &unreadable_line(number, &message), false)
-                    .map_err(CliError::output)?;
-                worst = Some(worse(worst, Outcome::Malformed));
-                continue;
+    let next = || -> Next<BatchItem, CliError> {
+        loop {
+            let read = read_line(&mut input, &mut line).map_err(CliError::Stdin)?;
+            if matches!(read, Line::End) {
+                return Ok(None);
             }
-        };
-        if token.trim_ascii().is_empty() {
-            continue;
+            number += 1;
+            if let Line::TooLong(len) = read {
+                let message = format!(
+                    "line is {len} bytes, more than the {MAX_LINE}-byte limit for a token: \
+                     skipped"
+                );
+                let judged =
+                    BatchItem::Judged(Outcome::Malformed, unreadable_line(number, &message));
+                return Ok(Some((judged, message.len())));
+            }
+            while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+                line.pop();
+            }
+            let token = match std::str::from_utf8(&line) {
+                Ok(t) => t,
+                Err(e) => {
+                    let message = format!(
+                        "line is not UTF-8 text (invalid byte at offset {})",
+                        e.valid_up_to()
+                    );
+                    let judged =
+                        BatchItem::Judged(Outcome::Malformed, unreadable_line(number, &message));
+                    return Ok(Some((judged, message.len())));
+                }
+            };
+            if !token.trim_ascii().is_empty() {
+                return Ok(Some((
+                    BatchItem::Token(number, token.to_owned()),
+                    token.len(),
+                )));
+            }
         }
-        // Most lines in a log are valid: say so without building any sentence.
-        let fast = keys.and_then(|k| match extraction {
-            Extraction::Strict => verify_fast(token, k, opts, claims),
-            Extraction::Lenient => verify_fast_lenient(token, k, opts, claims),
-        });
-        let outcome = if fast == Some(Outcome::Valid) {
-            writeln!(out, "{{\"line\":{number},\"valid\":true}}").map_err(CliError::output)?;
-            Outcome::Valid
-        } else {
-            let (outcome, value) = batch_line(number, token, keys, opts, claims, extraction);
-            output::write_json(&mut out, &value, false).map_err(CliError::output)?;
-            outcome
-        };
+    };
+    let verdict = |item: BatchItem| match item {
+        BatchItem::Token(number, token) => {
+            batch_entry(number, &token, keys, opts, claims, extraction)
+        }
+        BatchItem::Judged(outcome, value) => (outcome, json_line(&value)),
+    };
+    let print = |(outcome, json): (Outcome, io::Result<Vec<u8>>)| -> Result<(), CliError> {
+        out.write_all(&json.map_err(CliError::output)?)
+            .map_err(CliError::output)?;
         worst = Some(worse(worst, outcome));
-    }
+        Ok(())
+    };
+    ordered_map(threads, next, verdict, print)?;
     out.flush().map_err(CliError::output)?;
     worst.ok_or_else(|| {
         CliError::Usage(format!(
@@ -401,6 +437,34 @@ pub fn batch(
             if number == 1 { "" } else { "s" }
         ))
     })
+}
+
+/// One line's outcome and its JSON line (newline included).
+fn batch_entry(
+    number: usize,
+    token: &str,
+    keys: Option<&KeySet>,
+    opts: VerifyOptions,
+    claims: &ClaimOptions,
+    extraction: Extraction,
+) -> (Outcome, io::Result<Vec<u8>>) {
+    // Most lines in a log are valid: say so without building any sentence.
+    let fast = keys.and_then(|k| match extraction {
+        Extraction::Strict => verify_fast(token, k, opts, claims),
+        Extraction::Lenient => verify_fast_lenient(token, k, opts, claims),
+    });
+    if fast == Some(Outcome::Valid) {
+        let json = format!("{{\"line\":{number},\"valid\":true}}\n");
+        return (Outcome::Valid, Ok(json.into_bytes()));
+    }
+    let (outcome, value) = batch_line(number, token, keys, opts, claims, extraction);
+    (outcome, json_line(&value))
+}
+
+/// A value as one JSON line, as `output::write_json` prints it.
+fn json_line(value: &serde_json::Value) -> io::Result<Vec<u8>> {
+    let mut json = Vec::new();
+    output::write_json(&mut json, value, false).map(|()| json)
 }
 
 /// One line's verdict: the lean path when it applies, else the full inspection.

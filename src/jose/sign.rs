@@ -1,7 +1,8 @@
 //! Signing: the user's header and payload JSON text as given, minified outside strings.
 
+mod checked;
+
 use hmac::{Hmac, Mac};
-use serde_json::Value;
 use sha2::{Sha256, Sha384, Sha512};
 
 use super::alg::{Alg, Family, UnknownAlg};
@@ -112,24 +113,39 @@ pub struct Unsigned {
 
 /// Checks and encodes header and payload JSON into the signing input.
 pub fn prepare(header_json: &str, payload_json: &str) -> Result<Unsigned, SignError> {
-    let header = json::parse(header_json).map_err(|e| SignError::Json(Segment::Header, e))?;
-    // Only whether it parses matters here: checking without building the value spares a
-    // megabyte payload its allocations; the located error comes from the full parser.
-    if serde_json::from_str::<serde::de::IgnoredAny>(payload_json).is_err() {
-        json::parse(payload_json).map_err(|e| SignError::Json(Segment::Payload, e))?;
-    }
-    let Value::Object(header) = header else {
+    // Checked without building values (see `checked`); on an error, the value parser is run
+    // to report it exactly as everywhere else.
+    let header = checked::top(header_json).map_err(|_| json_error(Segment::Header, header_json))?;
+    checked::check(payload_json).map_err(|_| json_error(Segment::Payload, payload_json))?;
+    let checked::Top::Object { alg } = header else {
         return Err(SignError::HeaderNotObject);
     };
-    let alg: Alg = super::alg::header_alg(&header)
-        .ok_or(SignError::NoAlg)?
-        .parse()?;
+    // The rule of `alg::header_alg` (the last `alg` member, when a string), read while
+    // checking; `checked`'s tests pin the two together.
+    let alg: Alg = alg.flatten().ok_or(SignError::NoAlg)?.parse()?;
     let header_b64 = b64::encode(json::minify(header_json).as_bytes());
     let payload_b64 = b64::encode(json::minify(payload_json).as_bytes());
     Ok(Unsigned {
         alg,
         signing_input: format!("{header_b64}.{payload_b64}"),
     })
+}
+
+/// The located error of JSON text that the checker refused.
+#[cold]
+fn json_error(segment: Segment, text: &str) -> SignError {
+    match json::parse(text) {
+        Err(e) => SignError::Json(segment, e),
+        // Both parsers are serde_json's, so they refuse the same texts.
+        Ok(_) => SignError::Json(
+            segment,
+            JsonError {
+                line: 1,
+                column: 1,
+                message: "invalid JSON".to_owned(),
+            },
+        ),
+    }
 }
 
 /// Signs header and payload JSON with the algorithm the header names. `alg: none` gives an

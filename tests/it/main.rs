@@ -2,6 +2,7 @@
 
 mod agree;
 mod audit;
+mod batch;
 mod cli;
 mod contract;
 mod docs;
