@@ -37,10 +37,16 @@ pub const EXIT_STATUS_HELP: &str = "\
 Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
-     an algorithm other than --alg, or alg 'none'
-  2  usage error, malformed token (including non-compliant base64url, which verify
-     rejects though decode shows it), unreadable input or key
-  3  the signature is valid but a claim fails: expired, not yet valid, audience, issuer";
+     key material given as a secret (key confusion), an algorithm other than --alg,
+     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+  2  usage error or malformed token: for verify, any character outside Base64URL and
+     the dots (white space inside, '?token=', a second token; --lenient extracts the
+     token as decode does), non-compliant base64url, a header that is not a JSON
+     object, a member named twice, five parts without enc; input over 16 MiB, an
+     unreadable key
+  3  the signature is valid but a claim fails: expired, not yet valid, audience
+     (including an aud with no --aud to check it against), issuer; or the payload is
+     not a JSON object (a valid JWS, but no claims set)";
 
 /// The exit statuses of `jwb audit`.
 pub const AUDIT_EXIT_STATUS_HELP: &str = "\
@@ -81,7 +87,7 @@ pub enum Command {
     Encode(EncodeArgs),
     /// Encrypt a payload into a JWE (optionally signing it first: sign-then-encrypt).
     Encrypt(encrypt::EncryptArgs),
-    /// Check a token's signature and claims; the exit status says the verdict.
+    /// Check exactly the token given (signature and claims); the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
     /// Find what is wrong with a token, and search for its HMAC secret in wordlists.
@@ -121,6 +127,22 @@ pub struct WorkbenchArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
+    /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// Colours for a dark or a light terminal background; T toggles them in the workbench.
+    #[arg(long, value_name = "THEME", value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
+}
+
+/// The colour themes of the workbench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ThemeArg {
+    /// For a dark terminal background.
+    #[default]
+    Dark,
+    /// For a light terminal background.
+    Light,
 }
 
 impl WorkbenchArgs {
@@ -147,7 +169,8 @@ impl WorkbenchArgs {
     }
 }
 
-/// Why a command could not do its work. Every one of these exits with status 2.
+/// Why a command could not do its work. Each exits with status 2, except key confusion
+/// (key material given as a secret), which is the signature's failure: 1.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// A file could not be read.
@@ -186,6 +209,17 @@ pub enum CliError {
         /// Why it did not parse.
         source: KeyError,
     },
+    /// Key material given through a secret option.
+    #[error(
+        "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
+         key confusion, CVE-2016-10555); give keys with --key FILE"
+    )]
+    KeyConfusion {
+        /// Where the secret came from.
+        label: String,
+        /// What it looks like.
+        what: &'static str,
+    },
     /// A secret is empty.
     #[error("{label} is empty; an HMAC secret needs bytes (at least 32 for HS256)")]
     EmptySecret {
@@ -220,6 +254,16 @@ pub enum CliError {
     /// Standard input could not be read.
     #[error("cannot read standard input: {0}")]
     Stdin(io::Error),
+    /// Standard input holds more than any token could need.
+    #[error(
+        "{what} is larger than {limit} bytes (16 MiB): no token is that large; nothing was verified"
+    )]
+    InputTooLarge {
+        /// What was read.
+        what: String,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// Input that must be text is not UTF-8.
     #[error("{what} is not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 {
@@ -267,6 +311,15 @@ pub enum CliError {
 }
 
 impl CliError {
+    /// The exit status: 1 for key confusion (as `verify` gives for a public key used as an
+    /// HMAC secret through `--key`), 2 for everything else.
+    pub fn status(&self) -> u8 {
+        match self {
+            CliError::KeyConfusion { .. } => Outcome::SignatureFailed as u8,
+            _ => Outcome::Malformed as u8,
+        }
+    }
+
     /// Wraps an output error.
     pub fn output(err: io::Error) -> Self {
         CliError::Output(err)
@@ -326,7 +379,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 paint.fail("error:"),
                 escape_untrusted(&err.to_string())
             );
-            ExitCode::from(Outcome::Malformed as u8)
+            ExitCode::from(err.status())
         }
     }
 }
@@ -368,6 +421,12 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         iss: args.iss.clone(),
         leeway: args.leeway,
         net: remote::net_options(&args.key),
+        keymap: crate::app::KeyMap::default(),
+        mouse: !args.no_mouse,
+        appearance: match args.theme {
+            ThemeArg::Dark => crate::app::Appearance::Dark,
+            ThemeArg::Light => crate::app::Appearance::Light,
+        },
     };
     crate::workbench::run(options).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
@@ -390,19 +449,33 @@ pub fn token_source(arg: Option<&str>) -> Result<Option<String>, CliError> {
     }
 }
 
-/// All of standard input, as UTF-8 text.
+/// Largest standard input read as a token (or JSON), as for files: a token is never near it.
+pub const MAX_STDIN: usize = 16 * 1024 * 1024;
+
+/// All of standard input (at most [`MAX_STDIN`] bytes), as UTF-8 text.
 pub fn read_stdin_text() -> Result<String, CliError> {
+    read_text(io::stdin().lock(), "standard input")
+}
+
+/// All of `input` (at most [`MAX_STDIN`] bytes), as UTF-8 text without its final newlines.
+pub fn read_text(input: impl io::Read, what: &str) -> Result<String, CliError> {
     let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
+    input
+        .take(MAX_STDIN as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(CliError::Stdin)?;
+    if bytes.len() > MAX_STDIN {
+        return Err(CliError::InputTooLarge {
+            what: what.to_owned(),
+            limit: MAX_STDIN,
+        });
+    }
     // The newline `echo` and editors end the input with is not part of the token.
     while bytes.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
         bytes.pop();
     }
     String::from_utf8(bytes).map_err(|e| CliError::NotUtf8 {
-        what: "standard input".to_owned(),
+        what: what.to_owned(),
         offset: e.utf8_error().valid_up_to(),
     })
 }

@@ -8,11 +8,11 @@ use serde_json::{Map, Value};
 use super::editor;
 use super::{App, KeyEncoding};
 use crate::jose::alg::{Alg, Family};
-use crate::jose::claims::{ClaimOptions, ClaimReport, Status, check_claims};
+use crate::jose::claims::{ClaimReport, Status, check_claims};
 use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
-use crate::jose::key::{Key, KeySet, KeyType, Secret};
+use crate::jose::key::{Key, KeySet, KeyType, NoSigningKey, Secret};
 use crate::jose::sign::{self, hmac};
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
 
@@ -120,7 +120,7 @@ impl Derived {
     /// The `alg` member of a header JSON text.
     pub fn header_alg(&self, header_text: &str) -> Option<String> {
         match json::parse(header_text) {
-            Ok(Value::Object(m)) => m.get("alg").and_then(Value::as_str).map(str::to_owned),
+            Ok(Value::Object(m)) => crate::jose::alg::header_alg(&m).map(str::to_owned),
             _ => self.decoded.alg().map(str::to_owned),
         }
     }
@@ -157,7 +157,8 @@ pub fn with_alg(header_text: &str, alg: Alg) -> Result<String, String> {
     }
 }
 
-/// The key to sign with: it must fit `alg`, be able to sign, and match `kid` in a JWKS.
+/// The key to sign with, chosen by the engine's one rule ([`KeySet::signing_key`]), with
+/// why the token is shown unsigned when there is none.
 fn signing_key<'k>(
     keys: Option<&'k KeySet>,
     alg: Alg,
@@ -168,25 +169,17 @@ fn signing_key<'k>(
             "no key: {alg} needs a key to sign, so the token is shown unsigned (empty signature)"
         ));
     };
-    let mut fitting: Vec<&Key> = keys.keys.iter().filter(|k| k.fits(alg)).collect();
-    if fitting.is_empty() {
-        return Err(format!(
+    keys.signing_key(alg, kid).map_err(|e| match e {
+        NoSigningKey::NoFit { .. } => format!(
             "the key ({}) does not fit {alg}, so the token is shown unsigned",
             keys.describe()
-        ));
-    }
-    if keys.is_jwks
-        && let Some(kid) = kid
-        && fitting.iter().any(|k| k.kid.as_deref() == Some(kid))
-    {
-        fitting.retain(|k| k.kid.as_deref() == Some(kid));
-    }
-    fitting.into_iter().find(|k| k.can_sign()).ok_or_else(|| {
-        format!(
+        ),
+        NoSigningKey::PublicOnly { .. } => format!(
             "{} can verify but not sign: {alg} needs the private key, so the token is shown \
              unsigned (empty signature)",
             keys.describe()
-        )
+        ),
+        other => format!("{other}, so the token is shown unsigned"),
     })
 }
 
@@ -332,7 +325,7 @@ impl App {
             self.derived.findings.insert(0, weak);
         }
         self.derived.times = times;
-        if self.show_diff {
+        if matches!(self.overlay, super::Overlay::Diff) {
             self.derived.diff = diff(self.original.as_deref(), &self.derived);
         }
         self.recomputes += 1;
@@ -341,12 +334,7 @@ impl App {
 
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.
     pub(super) fn recheck_claims(&mut self) {
-        let opts = ClaimOptions {
-            now: self.effective_now(),
-            leeway: self.leeway,
-            aud: self.aud.clone(),
-            iss: self.iss.clone(),
-        };
+        let opts = self.claim_options();
         self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
         self.derived.lights = self.lights();
         self.claim_checks += 1;

@@ -12,7 +12,7 @@ use super::{CliError, parse_alg, read_file, read_stdin_text, when};
 use crate::jose::alg::Alg;
 use crate::jose::b64;
 use crate::jose::json;
-use crate::jose::key::Key;
+use crate::jose::key::{Key, NoSigningKey};
 use crate::jose::sign::sign;
 
 /// `jwb encode`.
@@ -85,7 +85,7 @@ pub fn run(args: &EncodeArgs, now: f64) -> Result<(), CliError> {
         (Some(a), _) | (None, Some(a)) => a,
         (None, None) => default_alg(loaded.as_ref())?,
     };
-    let key = signing_key(loaded.as_ref(), alg)?;
+    let key = signing_key(loaded.as_ref(), alg, args.key.kid.as_deref())?;
     let kid = args
         .key
         .kid
@@ -124,13 +124,13 @@ fn header_alg(text: &str) -> Result<Option<Alg>, CliError> {
     let serde_json::Value::Object(map) = value else {
         return Err(CliError::Usage("header: must be a JSON object".to_owned()));
     };
-    match map.get("alg") {
-        None => Ok(None),
-        Some(serde_json::Value::String(name)) => name
+    match (crate::jose::alg::header_alg(&map), map.get("alg")) {
+        (Some(name), _) => name
             .parse()
             .map(Some)
             .map_err(|e| CliError::Usage(format!("header: {e}"))),
-        Some(other) => Err(CliError::Usage(format!(
+        (None, None) => Ok(None),
+        (None, Some(other)) => Err(CliError::Usage(format!(
             "header: alg must be a string, got {other}"
         ))),
     }
@@ -155,8 +155,13 @@ fn no_key() -> CliError {
     )
 }
 
-/// The key to sign `alg` with: `None` only for `alg: none`.
-fn signing_key(loaded: Option<&LoadedKey>, alg: Alg) -> Result<Option<&Key>, CliError> {
+/// The key to sign `alg` with, by the engine's one rule ([`KeySet::signing_key`]): `None`
+/// only for `alg: none`. `kid` (from `--kid`) picks a key of a JWKS.
+fn signing_key<'k>(
+    loaded: Option<&'k LoadedKey>,
+    alg: Alg,
+    kid: Option<&str>,
+) -> Result<Option<&'k Key>, CliError> {
     if alg == Alg::None {
         return match loaded {
             None => Ok(None),
@@ -168,39 +173,22 @@ fn signing_key(loaded: Option<&LoadedKey>, alg: Alg) -> Result<Option<&Key>, Cli
         };
     }
     let loaded = loaded.ok_or_else(no_key)?;
-    let fitting: Vec<&Key> = loaded.keys.keys.iter().filter(|k| k.fits(alg)).collect();
-    if let Some(key) = fitting.iter().find(|k| k.can_sign()) {
-        return Ok(Some(key));
-    }
-    Err(CliError::Usage(match fitting.first() {
-        Some(key) => format!(
-            "cannot sign with {} from {}: it is a public key, and signing needs the private \
-             key",
-            key.describe(),
-            loaded.label
-        ),
-        None => format!(
-            "cannot sign {alg} with {} from {} (it fits {})",
-            loaded.keys.describe(),
-            loaded.label,
-            fits(loaded)
-        ),
-    }))
-}
-
-fn fits(loaded: &LoadedKey) -> String {
-    let algs: Vec<&str> = loaded
-        .keys
-        .keys
-        .iter()
-        .flat_map(Key::algs)
-        .map(Alg::name)
-        .collect();
-    if algs.is_empty() {
-        "no algorithm".to_owned()
-    } else {
-        algs.join(", ")
-    }
+    loaded.keys.signing_key(alg, kid).map(Some).map_err(|e| {
+        CliError::Usage(match e {
+            NoSigningKey::NoFit { have, fits, .. } => {
+                format!(
+                    "cannot sign {alg} with {have} from {} (it fits {fits})",
+                    loaded.label
+                )
+            }
+            NoSigningKey::PublicOnly { key, .. } => format!(
+                "cannot sign with {key} from {}: it is a public key, and signing needs the \
+                 private key",
+                loaded.label
+            ),
+            other => format!("cannot sign {alg} with {}: {other}", loaded.label),
+        })
+    })
 }
 
 fn quoted(text: &str) -> Result<String, CliError> {

@@ -13,7 +13,8 @@ use crate::jose::alg::Alg;
 use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeySet;
 use crate::jose::report::{
-    Outcome, Report, claims_json, inspect, signature_json, verify_fast, verify_quick,
+    Extraction, Outcome, Report, claims_json, inspect, signature_json, verify_fast,
+    verify_fast_lenient, verify_quick, verify_token,
 };
 use crate::jose::verify::VerifyOptions;
 
@@ -39,12 +40,22 @@ pub struct DecodeArgs {
 }
 
 /// `jwb verify`.
+// Each flag is its own command-line switch; clap maps them one to one.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Args)]
 pub struct VerifyArgs {
-    /// The token, or '-' to read standard input. Without it, standard input is read when it
-    /// is not a terminal.
+    /// The token, or '-' to read standard input (at most 16 MiB). Without it, standard input
+    /// is read when it is not a terminal. Verify checks exactly this token: only surrounding
+    /// white space, one 'Bearer ' or 'Authorization: Bearer ' prefix and one pair of quotes
+    /// are removed; any other character outside Base64URL and the dots (white space inside,
+    /// '?token=', a second token) makes it malformed (exit 2).
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+    /// Extract the token from pasted text as `jwb decode` does (URL parameters, cookies,
+    /// line breaks inside); the report then says what was removed and shows the token
+    /// actually verified.
+    #[arg(long)]
+    pub lenient: bool,
     /// The key to verify with.
     #[command(flatten)]
     pub key: KeyArgs,
@@ -57,7 +68,8 @@ pub struct VerifyArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
-    /// Accepted audience (repeat for several); `aud` must hold one of them.
+    /// Accepted audience (repeat for several); `aud` must hold one of them. A token with
+    /// `aud` and no --aud fails its aud check (RFC 7519 sec. 4.1.3).
     #[arg(long, value_name = "A")]
     pub aud: Vec<String>,
     /// Required issuer, matched exactly.
@@ -71,6 +83,8 @@ pub struct VerifyArgs {
     pub json: bool,
     /// Read one token per line from standard input and print one JSON result per line:
     /// `{"line":N,"valid":true}` for a valid token, else its signature, claims and errors.
+    /// Each line is judged as strictly as a single token; a line over 16 MiB is reported
+    /// and skipped.
     #[arg(long)]
     pub batch: bool,
     /// Options for encrypted tokens.
@@ -115,7 +129,15 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     } else {
         Some(token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "verify" })?)
     };
-    if let Some(outcome) = verify_jwe(args, input.as_deref(), now)? {
+    // A JWE is only opened when it is exactly what was given (or --lenient asked for the
+    // paste clean-up); anything else goes to the strict report below, which names the stray
+    // character.
+    // Five parts without `enc` are no JWE either: the report below says so (RFC 7516 sec.
+    // 4.1.2).
+    let exact = input.as_deref().is_some_and(|t| {
+        (args.lenient || crate::jose::extract::strict(t).is_ok()) && header_names_enc(t)
+    });
+    if exact && let Some(outcome) = verify_jwe(args, input.as_deref(), now)? {
         return Ok(outcome);
     }
     let key = args
@@ -134,6 +156,11 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         aud: args.aud.clone(),
         iss: args.iss.clone(),
     };
+    let extraction = if args.lenient {
+        Extraction::Lenient
+    } else {
+        Extraction::Strict
+    };
     let keys = key.as_ref().map(|k| &k.keys);
     if args.batch {
         if args.token.as_deref().is_some_and(|t| t != "-") {
@@ -145,13 +172,30 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         }
         let stdin = io::stdin().lock();
         let stdout = io::stdout().lock();
-        return batch(stdin, stdout, keys, opts, &claims);
+        return batch(stdin, stdout, keys, opts, &claims, extraction);
     }
     let input = input.unwrap_or_default();
-    let report = inspect(&input, keys, opts, &claims);
+    let report = verify_token(&input, keys, opts, &claims, extraction);
     let label = key.as_ref().map(|k| k.label.as_str());
-    show(&report, label, claims.now, Mode::Verify, args.json)?;
+    let mode = if args.lenient {
+        Mode::VerifyLenient
+    } else {
+        Mode::Verify
+    };
+    show(&report, label, claims.now, mode, args.json)?;
     Ok(report.outcome())
+}
+
+/// True when the first segment of `input` (after any paste clean-up) decodes to a JSON
+/// object with an `enc` member.
+fn header_names_enc(input: &str) -> bool {
+    let token = crate::jose::extract::extract(input).token;
+    token
+        .split('.')
+        .next()
+        .and_then(crate::jose::b64::decode_strict)
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|header| header.get("enc").is_some())
 }
 
 /// A JWE given with a key is decrypted and judged over both layers (`cli/jwe.rs`).
@@ -192,7 +236,12 @@ fn show(
 ) -> Result<(), CliError> {
     let mut out = BufWriter::new(io::stdout().lock());
     if json {
-        output::write_json(&mut out, &report.to_json(), true).map_err(CliError::output)?;
+        let mut value = report.to_json();
+        // With --lenient, the token actually verified, next to what was removed.
+        if mode == Mode::VerifyLenient && !report.decoded.extracted.stripped.is_empty() {
+            value["token"]["verified"] = json!(report.decoded.token());
+        }
+        output::write_json(&mut out, &value, true).map_err(CliError::output)?;
     } else {
         output::report(&mut out, report, key_label, now, mode, Paint::stdout())
             .map_err(CliError::output)?;
@@ -213,47 +262,137 @@ fn rank(outcome: Outcome) -> u8 {
     }
 }
 
+/// Longest line `--batch` reads as a token, as for a token on standard input.
+pub const MAX_LINE: usize = super::MAX_STDIN;
+
+/// One line of the batch input: its bytes, or how long it was when it was too long.
+enum Line {
+    Text,
+    TooLong(u64),
+    End,
+}
+
+/// Reads one line into `buf` (without keeping more than `MAX_LINE` bytes of it); a longer
+/// line is read to its end and dropped.
+fn read_line(input: &mut impl io::BufRead, buf: &mut Vec<u8>) -> io::Result<Line> {
+    buf.clear();
+    let mut total: u64 = 0;
+    loop {
+        let chunk = match input.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok(match total {
+                0 => Line::End,
+                n if n > MAX_LINE as u64 => Line::TooLong(n),
+                _ => Line::Text,
+            });
+        }
+        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        total += take as u64;
+        if total <= MAX_LINE as u64 + 1 {
+            buf.extend_from_slice(&chunk[..take]);
+        } else {
+            buf.clear();
+        }
+        input.consume(take);
+        if done {
+            // The newline itself is not part of the line's length.
+            return Ok(if total > MAX_LINE as u64 + 1 {
+                Line::TooLong(total - 1)
+            } else {
+                Line::Text
+            });
+        }
+    }
+}
+
+/// A line the batch cannot read as text: its result, malformed.
+fn unreadable_line(number: usize, message: &str) -> serde_json::Value {
+    json!({
+        "line": number,
+        "valid": false,
+        "signature": {"valid": false, "status": "malformed", "reason": message},
+        "claims": {"valid": false, "checks": []},
+        "errors": [{"segment": null, "span": null, "message": message}],
+    })
+}
+
+fn worse(worst: Option<Outcome>, outcome: Outcome) -> Outcome {
+    match worst {
+        Some(w) if rank(w) >= rank(outcome) => w,
+        _ => outcome,
+    }
+}
+
 /// Verifies one token per line of `input`, writing one JSON object per line to `out`. Blank
-/// lines are skipped; the outcome is the worst of all lines.
+/// lines are skipped; the outcome is the worst of all lines. Each line is judged as a single
+/// `verify` judges its token, with the same extraction.
 pub fn batch(
     mut input: impl io::BufRead,
     out: impl io::Write,
     keys: Option<&KeySet>,
     opts: VerifyOptions,
     claims: &ClaimOptions,
+    extraction: Extraction,
 ) -> Result<Outcome, CliError> {
     let mut out = BufWriter::new(out);
     let mut line = Vec::new();
     let mut number = 0usize;
     let mut worst: Option<Outcome> = None;
     loop {
-        line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .map_err(CliError::Stdin)?
-            == 0
-        {
+        let read = read_line(&mut input, &mut line).map_err(CliError::Stdin)?;
+        if matches!(read, Line::End) {
             break;
         }
         number += 1;
-        let text = String::from_utf8_lossy(&line);
-        let token = text.trim();
-        if token.is_empty() {
+        if let Line::TooLong(len) = read {
+            let message = format!(
+                "line is {len} bytes, more than the {MAX_LINE}-byte limit for a token: skipped"
+            );
+            output::write_json(&mut out, &unreadable_line(number, &message), false)
+                .map_err(CliError::output)?;
+            worst = Some(worse(worst, Outcome::Malformed));
+            continue;
+        }
+        while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
+            line.pop();
+        }
+        let token = match std::str::from_utf8(&line) {
+            Ok(t) => t,
+            Err(e) => {
+                let message = format!(
+                    "line is not UTF-8 text (invalid byte at offset {})",
+                    e.valid_up_to()
+                );
+                output::write_json(&mut out, &unreadable_line(number, &message), false)
+                    .map_err(CliError::output)?;
+                worst = Some(worse(worst, Outcome::Malformed));
+                continue;
+            }
+        };
+        if token.trim_ascii().is_empty() {
             continue;
         }
         // Most lines in a log are valid: say so without building any sentence.
-        let fast = keys.and_then(|k| verify_fast(token, k, opts, claims));
+        let fast = keys.and_then(|k| match extraction {
+            Extraction::Strict => verify_fast(token, k, opts, claims),
+            Extraction::Lenient => verify_fast_lenient(token, k, opts, claims),
+        });
         let outcome = if fast == Some(Outcome::Valid) {
             writeln!(out, "{{\"line\":{number},\"valid\":true}}").map_err(CliError::output)?;
             Outcome::Valid
         } else {
-            let (outcome, value) = batch_line(number, token, keys, opts, claims);
+            let (outcome, value) = batch_line(number, token, keys, opts, claims, extraction);
             output::write_json(&mut out, &value, false).map_err(CliError::output)?;
             outcome
         };
-        if worst.is_none_or(|w| rank(outcome) > rank(w)) {
-            worst = Some(outcome);
-        }
+        worst = Some(worse(worst, outcome));
     }
     out.flush().map_err(CliError::output)?;
     worst.ok_or_else(|| {
@@ -271,8 +410,13 @@ fn batch_line(
     keys: Option<&KeySet>,
     opts: VerifyOptions,
     claims: &ClaimOptions,
+    extraction: Extraction,
 ) -> (Outcome, serde_json::Value) {
-    if let Some(q) = keys.and_then(|k| verify_quick(token, k, opts, claims)) {
+    let quick = match extraction {
+        Extraction::Strict => keys.and_then(|k| verify_quick(token, k, opts, claims)),
+        Extraction::Lenient => None,
+    };
+    if let Some(q) = quick {
         let outcome = q.outcome();
         return (
             outcome,
@@ -285,19 +429,22 @@ fn batch_line(
             }),
         );
     }
-    let report = inspect(token, keys, opts, claims);
+    let report = verify_token(token, keys, opts, claims, extraction);
     let outcome = report.outcome();
     let mut full = report.to_json();
-    (
-        outcome,
-        json!({
-            "line": number,
-            "valid": outcome == Outcome::Valid,
-            "signature": full["signature"].take(),
-            "claims": full["claims"].take(),
-            "errors": full["errors"].take(),
-        }),
-    )
+    let mut value = json!({
+        "line": number,
+        "valid": outcome == Outcome::Valid,
+        "signature": full["signature"].take(),
+        "claims": full["claims"].take(),
+        "errors": full["errors"].take(),
+    });
+    // With --lenient, say what was removed and which token was verified.
+    if extraction == Extraction::Lenient && !report.decoded.extracted.stripped.is_empty() {
+        value["stripped"] = full["token"]["stripped"].take();
+        value["token"] = json!(report.decoded.token());
+    }
+    (outcome, value)
 }
 
 #[cfg(test)]
@@ -324,6 +471,7 @@ mod tests {
             Some(&keys),
             VerifyOptions::default(),
             &claims,
+            Extraction::Strict,
         )
         .unwrap();
         assert_eq!(outcome, Outcome::Malformed);
@@ -344,6 +492,32 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_are_reported_without_being_kept() {
+        let long = vec![b'a'; MAX_LINE + 10];
+        let mut input = long.clone();
+        input.extend_from_slice(b"\nxyz\n");
+        input.extend_from_slice(&long);
+        let mut reader = io::BufReader::with_capacity(4096, &input[..]);
+        let mut buf = Vec::new();
+        let first = read_line(&mut reader, &mut buf).unwrap();
+        assert!(matches!(first, Line::TooLong(n) if n == (MAX_LINE + 10) as u64));
+        assert!(buf.capacity() <= MAX_LINE + 4096 * 2, "{}", buf.capacity());
+        assert!(matches!(
+            read_line(&mut reader, &mut buf).unwrap(),
+            Line::Text
+        ));
+        assert_eq!(buf, b"xyz\n");
+        assert!(matches!(
+            read_line(&mut reader, &mut buf).unwrap(),
+            Line::TooLong(_)
+        ));
+        assert!(matches!(
+            read_line(&mut reader, &mut buf).unwrap(),
+            Line::End
+        ));
+    }
+
+    #[test]
     fn empty_batch_is_an_error() {
         let keys = KeySet::secret(Secret::from_utf8("k"));
         let r = batch(
@@ -352,6 +526,7 @@ mod tests {
             Some(&keys),
             VerifyOptions::default(),
             &ClaimOptions::default(),
+            Extraction::Strict,
         );
         assert!(matches!(r, Err(CliError::Usage(m)) if m.contains("2 lines")));
     }

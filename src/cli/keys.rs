@@ -163,6 +163,13 @@ impl KeyArgs {
         }
         if let Some(path) = &self.secret_file {
             let mut bytes = Zeroizing::new(read_file(path, "secret file")?);
+            // Judge the file as it is: a DER key can end in a 0x0a byte.
+            if let Some(what) = Secret::new(bytes.to_vec()).key_material() {
+                return Err(CliError::KeyConfusion {
+                    label: format!("secret from --secret-file {}", path.display()),
+                    what,
+                });
+            }
             let stripped = strip_one_newline(&mut bytes);
             let mut label = format!("secret from --secret-file {}", path.display());
             if stripped {
@@ -231,6 +238,9 @@ impl KeyArgs {
 fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliError> {
     if secret.is_empty() {
         return Err(CliError::EmptySecret { label });
+    }
+    if let Some(what) = secret.key_material() {
+        return Err(CliError::KeyConfusion { label, what });
     }
     Ok(Some(LoadedKey {
         keys: KeySet::secret(secret.clone()),

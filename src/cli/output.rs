@@ -73,12 +73,21 @@ impl Paint {
 /// Writes `value` as JSON, with every character that could act on a terminal (DEL, C1
 /// controls, bidi controls, line separators) written as a `\u` escape: the same JSON, inert.
 pub fn write_json(out: &mut impl Write, value: &Value, pretty: bool) -> io::Result<()> {
+    let compact = serde_json::to_string(value).map_err(io::Error::other)?;
+    // Indentation multiplies a deep value's size: when the pretty form would grow past a
+    // few times the compact one, the same JSON is written compact, still one valid document.
     let text = if pretty {
-        serde_json::to_string_pretty(value)
+        let mut limited = Limited {
+            buf: Vec::new(),
+            limit: compact.len().saturating_mul(PRETTY_GROWTH) + 64 * 1024,
+        };
+        match serde_json::to_writer_pretty(&mut limited, value) {
+            Ok(()) => String::from_utf8(limited.buf).map_err(io::Error::other)?,
+            Err(_) => compact,
+        }
     } else {
-        serde_json::to_string(value)
-    }
-    .map_err(io::Error::other)?;
+        compact
+    };
     if !text.chars().any(|c| c != '\n' && needs_escape(c)) {
         return writeln!(out, "{text}");
     }
@@ -94,6 +103,34 @@ pub fn write_json(out: &mut impl Write, value: &Value, pretty: bool) -> io::Resu
     writeln!(out, "{inert}")
 }
 
+/// How many times larger than the compact form pretty `--json` output may grow before it
+/// is written compact instead.
+pub const PRETTY_GROWTH: usize = 4;
+
+/// A writer that refuses to hold more than `limit` bytes.
+struct Limited {
+    buf: Vec<u8>,
+    limit: usize,
+}
+
+impl Write for Limited {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.buf.len() + data.len() > self.limit {
+            return Err(io::Error::other("pretty form too large"));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Bytes of each part (header, payload) the human report shows; the rest is cut, and the
+/// report says how much.
+pub const MAX_SHOWN: usize = 256 * 1024;
+
 /// Which command the report is for: `decode` has no verdict line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -101,6 +138,8 @@ pub enum Mode {
     Decode,
     /// `jwb verify`.
     Verify,
+    /// `jwb verify --lenient`: the report says what was removed and shows the token verified.
+    VerifyLenient,
 }
 
 /// Writes the human report.
@@ -113,24 +152,54 @@ pub fn report(
     paint: Paint,
 ) -> io::Result<()> {
     let d = &report.decoded;
+    if mode == Mode::VerifyLenient && !d.extracted.stripped.is_empty() {
+        let removed: Vec<String> = d
+            .extracted
+            .stripped
+            .iter()
+            .map(crate::jose::extract::Stripped::describe)
+            .collect();
+        writeln!(out, "{}", paint.title("Token verified (--lenient)"))?;
+        writeln!(out, "  {} {}", paint.dim("removed:"), removed.join(", "))?;
+        writeln!(out, "  {}", escape_untrusted(d.token()))?;
+        writeln!(out)?;
+    }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
     times_section(out, d, now, paint)?;
     signature_section(out, report, key_label, paint)?;
     claims_section(out, report, paint)?;
     findings_section(out, report, paint)?;
-    if mode == Mode::Verify {
+    if mode != Mode::Decode {
         writeln!(out)?;
         writeln!(out, "{}", verdict(report, paint))?;
     }
     Ok(())
 }
 
-fn json_block(out: &mut impl Write, text: &str) -> io::Result<()> {
-    for line in crate::jose::json::pretty(text).split('\n') {
+fn json_block(out: &mut impl Write, text: &str, paint: Paint) -> io::Result<()> {
+    let shown = crate::jose::json::pretty_bounded(text, MAX_SHOWN);
+    for line in shown.text.split('\n') {
         writeln!(out, "{}", escape_untrusted(line))?;
     }
-    Ok(())
+    cut_note(out, shown.cut, paint)
+}
+
+/// Says how much of a part the report left out.
+fn cut_note(out: &mut impl Write, cut: usize, paint: Paint) -> io::Result<()> {
+    if cut == 0 {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        paint.dim(&format!(
+            "... {cut} more bytes not shown (the report shows {} KiB of each part; nesting \
+             deeper than {} levels stays on one line; --json has the parsed values)",
+            MAX_SHOWN / 1024,
+            crate::jose::json::PRETTY_DEPTH
+        ))
+    )
 }
 
 fn header_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
@@ -141,7 +210,7 @@ fn header_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result
     };
     writeln!(out, "{}", paint.title(&format!("Header{shape}")))?;
     match &d.header_text {
-        Some(text) => json_block(out, text),
+        Some(text) => json_block(out, text, paint),
         None => writeln!(out, "{}", paint.dim("(unreadable)")),
     }
 }
@@ -155,12 +224,13 @@ fn payload_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Resul
     };
     writeln!(out, "{}", paint.title(title))?;
     match &d.payload {
-        Some(Content::Json { text, .. }) => json_block(out, text),
+        Some(Content::Json { text, .. }) => json_block(out, text, paint),
         Some(Content::Text(text)) => {
-            for line in text.split('\n') {
+            let end = floor_boundary(text, text.len().min(MAX_SHOWN));
+            for line in text[..end].split('\n') {
                 writeln!(out, "{}", escape_untrusted(line))?;
             }
-            Ok(())
+            cut_note(out, text.len() - end, paint)
         }
         Some(Content::Binary(bytes)) => binary_block(out, bytes, paint),
         Some(Content::Encrypted) => writeln!(

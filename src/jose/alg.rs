@@ -3,6 +3,14 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde_json::{Map, Value};
+
+/// The `alg` member of a header, read the one way every path reads it (decode, verify, the
+/// lean path, the workbench, encode): its text when it is a string, else nothing.
+pub fn header_alg(header: &Map<String, Value>) -> Option<&str> {
+    header.get("alg").and_then(Value::as_str)
+}
+
 /// A JWS `alg` value that the workbench knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Alg {

@@ -9,7 +9,9 @@ pub struct ClaimOptions {
     pub now: f64,
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     pub leeway: u64,
-    /// Accepted audiences: `aud` must hold one of them. Empty: not checked.
+    /// Accepted audiences: `aud` must hold one of them. Empty: a token without `aud` passes,
+    /// and a token with one fails (RFC 7519 sec. 4.1.3: it is not meant for a recipient that
+    /// cannot name itself).
     pub aud: Vec<String>,
     /// The required issuer, matched exactly. `None`: not checked.
     pub iss: Option<String>,
@@ -68,14 +70,10 @@ impl ClaimReport {
     }
 }
 
-/// Formats a duration in seconds for people: `45s`, `3m 12s`, `2h 5m`, `4d 3h`.
-pub fn human_duration(secs: f64) -> String {
-    let s = secs.abs();
-    if !s.is_finite() || s > 1e15 {
-        return "forever".to_owned();
-    }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let s = s.floor() as u64;
+/// A duration in its two largest units, unpadded: `45s`, `3m 12s`, `2h 5m`, `4d 3h`,
+/// `2y 17d`. The one way durations are written: claims, findings, the workbench and the CLI
+/// all use it.
+pub fn duration(s: u64) -> String {
     let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
     match (d, h, m) {
         (0, 0, 0) => format!("{sec}s"),
@@ -84,6 +82,17 @@ pub fn human_duration(secs: f64) -> String {
         _ if d >= 365 => format!("{}y {}d", d / 365, d % 365),
         _ => format!("{d}d {h}h"),
     }
+}
+
+/// [`duration`] of a number of seconds from a token (fractions dropped, sign ignored):
+/// `forever` beyond any date.
+pub fn human_duration(secs: f64) -> String {
+    let s = secs.abs();
+    if !s.is_finite() || s > 1e15 {
+        return "forever".to_owned();
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    duration(s.floor() as u64)
 }
 
 /// Reads a `NumericDate`: a JSON number, fractions allowed.
@@ -236,17 +245,19 @@ fn check_aud(aud: Option<&Value>, expected: &[String], say: &Say<'_>) -> ClaimCh
             });
         }
     };
+    // RFC 7519 sec. 4.1.3: a recipient that does not find itself in a present aud MUST
+    // reject the token; with no audience to look for, it cannot find itself, so the check
+    // fails rather than pass unchecked (as PyJWT and the jsonwebtoken crate do).
     if expected.is_empty() {
-        return say("aud", Status::Info, &|| {
-            if aud.is_none() {
-                "no aud".to_owned()
-            } else {
+        return match aud {
+            None => say("aud", Status::Info, &|| "no aud".to_owned()),
+            Some(_) => say("aud", Status::Fail, &|| {
                 format!(
-                    "aud {} (not checked: no audience required)",
+                    "aud is {} but no --aud was given to check it against",
                     quoted(&values, ", ")
                 )
-            }
-        });
+            }),
+        };
     }
     let wanted = || {
         let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -424,8 +435,26 @@ mod tests {
             "no aud, but 'api-a' is required"
         );
         assert_eq!(r.get("iss").unwrap().status, Status::Fail);
-        // Unrequested checks never fail.
-        assert!(run(&json!({"aud": "x", "iss": "y"}), &at(0.0)).is_valid());
+        // An unrequested issuer check never fails; a present aud with no audience does.
+        assert!(run(&json!({"iss": "y"}), &at(0.0)).is_valid());
+        let r = run(&json!({"aud": "api", "iss": "y"}), &at(0.0));
+        assert_eq!(
+            (
+                r.get("aud").unwrap().status,
+                r.get("aud").unwrap().detail.as_str()
+            ),
+            (
+                Status::Fail,
+                "aud is 'api' but no --aud was given to check it against"
+            )
+        );
+        assert_eq!(
+            run(&json!({"aud": ["a", "b"]}), &at(0.0))
+                .get("aud")
+                .unwrap()
+                .detail,
+            "aud is 'a', 'b' but no --aud was given to check it against"
+        );
     }
 
     #[test]

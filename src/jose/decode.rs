@@ -7,7 +7,7 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::b64::{self, Base64Error, Deviation};
-use super::extract::{Extracted, extract};
+use super::extract::{Extracted, StrayChar, extract};
 use super::json::{self, JsonError};
 
 /// A dot-separated segment of a compact token.
@@ -68,6 +68,8 @@ pub enum Problem {
     Json(JsonError),
     /// Valid JSON but not an object where one is required.
     NotObject(&'static str),
+    /// A character that strict extraction (what `verify` reads) does not accept.
+    Stray(StrayChar),
 }
 
 /// A located decoding error: which segment, where, and why.
@@ -98,6 +100,7 @@ impl fmt::Display for DecodeError {
             Problem::NotUtf8 { at } => write!(f, "decoded bytes are not UTF-8 (byte {at})"),
             Problem::Json(e) => write!(f, "invalid JSON: {e}"),
             Problem::NotObject(what) => write!(f, "{what} must be a JSON object"),
+            Problem::Stray(stray) => write!(f, "{stray}"),
         }
     }
 }
@@ -181,7 +184,7 @@ impl Decoded {
 
     /// The header's `alg` member, as text.
     pub fn alg(&self) -> Option<&str> {
-        self.header.as_ref()?.get("alg")?.as_str()
+        super::alg::header_alg(self.header.as_ref()?)
     }
 
     /// A string member of the header.
@@ -233,7 +236,33 @@ impl Decoded {
 
 /// Decodes pasted text leniently: extracts the token, then decodes each segment on its own.
 pub fn decode(input: &str) -> Decoded {
-    let extracted = extract(input);
+    decode_extracted(extract(input))
+}
+
+/// A token that strict extraction refused: nothing is decoded, the one error says which
+/// character is in the way and where.
+pub fn refused(input: &str, stray: StrayChar) -> Decoded {
+    let end = stray.at + stray.ch.len_utf8();
+    Decoded {
+        extracted: Extracted {
+            token: input.to_owned(),
+            stripped: Vec::new(),
+        },
+        shape: Shape::Malformed,
+        parts: Vec::new(),
+        header_text: None,
+        header: None,
+        payload: None,
+        errors: vec![DecodeError {
+            segment: None,
+            span: Some(stray.at..end),
+            problem: Problem::Stray(stray),
+        }],
+    }
+}
+
+/// Decodes a token already extracted (leniently or strictly), each segment on its own.
+pub fn decode_extracted(extracted: Extracted) -> Decoded {
     let mut errors = Vec::new();
     let token = extracted.token.as_str();
     if token.is_empty() {

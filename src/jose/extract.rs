@@ -80,6 +80,114 @@ pub fn extract(input: &str) -> Extracted {
     Extracted { token, stripped }
 }
 
+/// A character that has no place in a compact token, found by [`strict`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{} (U+{:04X}) at byte {at} is not part of a compact token (only A-Z a-z 0-9 - _ and \
+     the dots between parts are){}; verify checks exactly the token it is given: \
+     `jwb decode` and the workbench extract tokens from pasted text, and `jwb verify \
+     --lenient` does the same clean-up",
+    quote_char(*.ch), u32::from(*.ch), hint(*.ch)
+)]
+pub struct StrayChar {
+    /// The character.
+    pub ch: char,
+    /// Its byte offset in the input as given.
+    pub at: usize,
+}
+
+fn quote_char(c: char) -> String {
+    format!("'{}'", c.escape_debug())
+}
+
+fn hint(c: char) -> &'static str {
+    match c {
+        '=' => ": Base64URL in a JWS has no '=' padding (RFC 7515 sec. 2)",
+        '+' | '/' => ": that is the standard Base64 alphabet, not Base64URL (RFC 7515 sec. 2)",
+        '?' | '&' | '#' | ';' => ": a query string, fragment or cookie around the token",
+        c if c.is_whitespace() => ": white space inside the token",
+        _ => "",
+    }
+}
+
+/// The token as [`strict`] found it: a slice of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StrictToken<'a> {
+    /// The compact token.
+    pub token: &'a str,
+    /// Byte offset of the token in the input.
+    pub offset: usize,
+    /// What was removed around it.
+    pub stripped: Vec<Stripped>,
+}
+
+impl StrictToken<'_> {
+    /// The owned form, as decoding records it.
+    pub fn to_extracted(&self) -> Extracted {
+        Extracted {
+            token: self.token.to_owned(),
+            stripped: self.stripped.clone(),
+        }
+    }
+}
+
+/// Finds the token the way a verifier must: only surrounding ASCII white space, one
+/// `Bearer ` or `Authorization: Bearer ` prefix and one pair of surrounding quotes are
+/// removed; any other character outside Base64URL and the dots is an error naming it.
+/// Unlike [`extract`], nothing inside the token is ever dropped, so what is checked is
+/// exactly what a program downstream will act on.
+pub fn strict(input: &str) -> Result<StrictToken<'_>, StrayChar> {
+    let mut stripped = Vec::new();
+    let is_space = |c: char| c.is_ascii_whitespace();
+    let mut s = input.trim_matches(is_space);
+    if s.len() != input.len() {
+        stripped.push(Stripped::SurroundingWhitespace);
+    }
+    let mut quoted = unquote(s);
+    if let Some(inner) = quoted {
+        stripped.push(Stripped::Quotes);
+        s = inner;
+    }
+    if let Some(rest) = strip_prefix_ci(s, "authorization:") {
+        let rest = rest.trim_start_matches([' ', '\t']);
+        if let Some(token) = strip_prefix_ci(rest, "bearer ") {
+            stripped.extend([Stripped::AuthorizationHeader, Stripped::Bearer]);
+            s = token.trim_start_matches([' ', '\t']);
+        }
+    } else if let Some(token) = strip_prefix_ci(s, "bearer ") {
+        stripped.push(Stripped::Bearer);
+        s = token.trim_start_matches([' ', '\t']);
+    }
+    if quoted.is_none() {
+        quoted = unquote(s);
+        if let Some(inner) = quoted {
+            stripped.push(Stripped::Quotes);
+            s = inner;
+        }
+    }
+    // `s` is a slice of `input`, so its offset is a pointer difference.
+    let offset = s.as_ptr() as usize - input.as_ptr() as usize;
+    if let Some((i, ch)) = s
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Err(StrayChar { ch, at: offset + i });
+    }
+    Ok(StrictToken {
+        token: s,
+        offset,
+        stripped,
+    })
+}
+
+/// The text inside one pair of matching quotes, when it has them.
+fn unquote(s: &str) -> Option<&str> {
+    ['"', '\'', '`']
+        .into_iter()
+        .find(|&q| s.len() >= 2 && s.starts_with(q) && s.ends_with(q))
+        .map(|_| &s[1..s.len() - 1])
+}
+
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
@@ -187,6 +295,45 @@ mod tests {
     }
 
     #[test]
+    fn strict_removes_only_the_allowed_wrapping() {
+        use Stripped::*;
+        let ok = |s: &str| strict(s).map(|t| (t.token.to_owned(), t.stripped));
+        assert_eq!(ok(T), Ok((T.to_owned(), vec![])));
+        assert_eq!(
+            ok(&format!(" \tAuthorization: Bearer {T}\r\n")),
+            Ok((
+                T.to_owned(),
+                vec![SurroundingWhitespace, AuthorizationHeader, Bearer]
+            ))
+        );
+        assert_eq!(
+            ok(&format!("\"Bearer {T}\"")),
+            Ok((T.to_owned(), vec![Quotes, Bearer]))
+        );
+        assert_eq!(
+            ok(&format!("bearer '{T}'")),
+            Ok((T.to_owned(), vec![Bearer, Quotes]))
+        );
+        let at = |s: &str| strict(s).map(|_| ()).map_err(|e| (e.ch, e.at));
+        assert_eq!(at(&format!("{T}?token={T}")), Err(('?', T.len())));
+        assert_eq!(
+            at(&format!("Bearer {}\u{a0}{}", &T[..5], &T[5..])),
+            Err(('\u{a0}', 12))
+        );
+        assert_eq!(at(&format!("{T} {T}")), Err((' ', T.len())));
+        assert_eq!(at(&format!("\"\"{T}\"\"")), Err(('"', 1)));
+        assert_eq!(at(&format!("Bearer Bearer {T}")), Err((' ', 13)));
+        assert_eq!(at("YQ==.YQ.YQ"), Err(('=', 2)));
+        let e = strict(&format!("{T}\u{2028}")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("'\\u{2028}' (U+2028) at byte 36 is not part"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("jwb decode"), "{e}");
+    }
+
+    #[test]
     fn odd_input_never_panics() {
         for s in [
             "",
@@ -197,8 +344,11 @@ mod tests {
             "token=",
             "?token",
             "Authorization:é",
+            "Authorization: Bearer",
+            "\"Bearer \"",
         ] {
             let _ = extract(s);
+            let _ = strict(s);
         }
     }
 }

@@ -1,7 +1,12 @@
 //! JSON text kept exactly: minify and pretty-print by moving only the white space outside
 //! strings, locate syntax errors, and find duplicate member names.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+
+use serde::Deserialize;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
 
 /// A JSON syntax error with its 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -47,6 +52,11 @@ enum Piece<'a> {
 /// Splits JSON text into pieces, dropping white space outside strings. An unterminated
 /// string runs to the end of the text.
 fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
+    located_pieces(text).map(|(_, piece)| piece)
+}
+
+/// [`pieces`], each with the byte offset where it starts.
+fn located_pieces(text: &str) -> impl Iterator<Item = (usize, Piece<'_>)> {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -56,7 +66,7 @@ fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
         let start = i;
         let b = *bytes.get(i)?;
         i += 1;
-        Some(match b {
+        let piece = match b {
             b'{' | b'[' => Piece::Open(b),
             b'}' | b']' => Piece::Close(b),
             b':' => Piece::Colon,
@@ -95,7 +105,8 @@ fn pieces(text: &str) -> impl Iterator<Item = Piece<'_>> {
                 }
                 Piece::Word(&text[start..i])
             }
-        })
+        };
+        Some((start, piece))
     })
 }
 
@@ -114,46 +125,75 @@ pub fn minify(text: &str) -> String {
 }
 
 /// Pretty-prints with two-space indentation by inserting white space only, so that
-/// `minify(pretty(x)) == x` for compact `x`. Works on invalid JSON too.
+/// `minify(pretty(x)) == x` for compact `x`. Works on invalid JSON too. Nesting deeper than
+/// [`PRETTY_DEPTH`] stays on one line, so the output grows at most by the indentation of
+/// that depth per line, never with the depth of hostile input.
 pub fn pretty(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+    pretty_bounded(text, usize::MAX).text
+}
+
+/// Nesting deeper than this is written compact, on the line where it starts.
+pub const PRETTY_DEPTH: usize = 32;
+
+/// Pretty text, and how much of the input it leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pretty {
+    /// The pretty-printed text (all of it, or its first part).
+    pub text: String,
+    /// Bytes of the input not shown: 0 when nothing was cut.
+    pub cut: usize,
+}
+
+/// [`pretty`], stopping once about `max` bytes are written; says how much input was left
+/// out, so the caller can say what was cut.
+pub fn pretty_bounded(text: &str, max: usize) -> Pretty {
+    let mut out = String::with_capacity(text.len().min(max).saturating_mul(2).min(1 << 20));
     let mut depth = 0usize;
-    let mut iter = pieces(text).peekable();
-    while let Some(piece) = iter.next() {
+    let mut iter = located_pieces(text).peekable();
+    while let Some((at, piece)) = iter.next() {
+        if out.len() >= max {
+            return Pretty {
+                text: out,
+                cut: text.len() - at,
+            };
+        }
         match piece {
             Piece::Open(b) => {
                 out.push(char::from(b));
-                if matches!(iter.peek(), Some(Piece::Close(_))) {
+                if matches!(iter.peek(), Some((_, Piece::Close(_)))) {
                     continue;
                 }
                 depth += 1;
-                newline(&mut out, depth);
+                if depth <= PRETTY_DEPTH {
+                    newline(&mut out, depth);
+                }
             }
             Piece::Close(b) => {
                 if !out.ends_with(['{', '[']) {
                     depth = depth.saturating_sub(1);
-                    newline(&mut out, depth);
+                    if depth < PRETTY_DEPTH {
+                        newline(&mut out, depth);
+                    }
                 }
                 out.push(char::from(b));
             }
-            Piece::Colon => out.push_str(": "),
+            Piece::Colon if depth <= PRETTY_DEPTH => out.push_str(": "),
+            Piece::Colon => out.push(':'),
             Piece::Comma => {
                 out.push(',');
-                newline(&mut out, depth);
+                if depth <= PRETTY_DEPTH {
+                    newline(&mut out, depth);
+                }
             }
             Piece::Str(s) | Piece::Word(s) => out.push_str(s),
         }
     }
-    out
+    Pretty { text: out, cut: 0 }
 }
-
-/// Indentation stops growing here: deeper JSON (which no parser accepts anyway) would
-/// otherwise cost memory quadratic in its depth.
-const MAX_INDENT: usize = 64;
 
 fn newline(out: &mut String, depth: usize) {
     out.push('\n');
-    for _ in 0..depth.min(MAX_INDENT) {
+    for _ in 0..depth.min(PRETTY_DEPTH) {
         out.push_str("  ");
     }
 }
@@ -172,9 +212,25 @@ enum Frame {
 /// Member names that occur more than once in the same object, as `path.name` (first
 /// occurrence order, each reported once).
 pub fn duplicate_members(text: &str) -> Vec<String> {
+    duplicates(text).into_iter().map(|d| d.path).collect()
+}
+
+/// A member name repeated in the same object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// `path.name`, as [`duplicate_members`] gives it.
+    pub path: String,
+    /// Byte offset in the text of the first repetition of the name.
+    pub at: usize,
+}
+
+/// Member names that occur more than once in the same object, with where each is first
+/// repeated. Linear in the text: names are kept in hash sets, never searched in lists.
+pub fn duplicates(text: &str) -> Vec<Duplicate> {
     let mut stack: Vec<Frame> = Vec::new();
-    let mut dups: Vec<String> = Vec::new();
-    for piece in pieces(text) {
+    let mut dups: Vec<Duplicate> = Vec::new();
+    let mut reported: HashSet<String> = HashSet::new();
+    for (at, piece) in located_pieces(text) {
         match piece {
             Piece::Open(b) => stack.push(if b == b'{' {
                 Frame::Object {
@@ -212,9 +268,9 @@ pub fn duplicate_members(text: &str) -> Vec<String> {
                 let name = serde_json::from_str::<String>(raw)
                     .unwrap_or_else(|_| raw.trim_matches('"').to_owned());
                 if !keys.insert(name.clone()) {
-                    let full = path_of(outer, &name);
-                    if !dups.contains(&full) {
-                        dups.push(full);
+                    let path = path_of(outer, &name);
+                    if reported.insert(path.clone()) {
+                        dups.push(Duplicate { path, at });
                     }
                 }
                 *last = name;
@@ -225,10 +281,18 @@ pub fn duplicate_members(text: &str) -> Vec<String> {
     dups
 }
 
+/// Frames of a path shown before it is cut: a path as deep as the JSON would make every
+/// duplicate cost as much as the depth.
+const PATH_FRAMES: usize = 32;
+
 /// `a.b[].name`: the members and arrays that lead from the top to `name`.
 fn path_of(outer: &[Frame], name: &str) -> String {
     let mut path = String::new();
-    for frame in outer {
+    let skip = outer.len().saturating_sub(PATH_FRAMES);
+    if skip > 0 {
+        path.push('\u{2026}');
+    }
+    for frame in &outer[skip..] {
         match frame {
             Frame::Object { last, .. } => {
                 if !path.is_empty() {
@@ -244,6 +308,203 @@ fn path_of(outer: &[Frame], name: &str) -> String {
     }
     path.push_str(name);
     path
+}
+
+/// Reads a JSON object, accepting exactly what [`parse`] accepts and rejecting any member
+/// name repeated at any depth, and gives the values of the top-level members `names` without
+/// building the rest. `None` when the text is not such an object. This is the lean
+/// verification path's parser: every string is still checked (escapes, lone surrogates,
+/// UTF-8) and every number read (`1e400` is refused), so it can only skip work, never a check.
+pub(crate) fn pick<const N: usize>(bytes: &[u8], names: [&str; N]) -> Option<[Option<Value>; N]> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let picked = Pick { names }.deserialize(&mut de).ok()?;
+    de.end().ok()?;
+    Some(picked)
+}
+
+struct Pick<'n, const N: usize> {
+    names: [&'n str; N],
+}
+
+impl<'de, const N: usize> DeserializeSeed<'de> for Pick<'_, N> {
+    type Value = [Option<Value>; N];
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, const N: usize> Visitor<'de> for Pick<'_, N> {
+    type Value = [Option<Value>; N];
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out: [Option<Value>; N] = std::array::from_fn(|_| None);
+        let mut seen = Names::default();
+        while let Some(Name(name)) = map.next_key()? {
+            let wanted = self.names.iter().position(|n| *n == name);
+            if !seen.insert(name) {
+                return Err(serde::de::Error::custom("duplicate member"));
+            }
+            let value = map.next_value_seed(Checked {
+                keep: wanted.is_some(),
+            })?;
+            if let Some(i) = wanted {
+                out[i] = Some(value);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A member name, borrowed from the text when it has no escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Name<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Name<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a member name")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Name(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Name(Cow::Owned(v.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// The names of one object: a short list, a hash set once it grows.
+#[derive(Default)]
+struct Names<'de> {
+    few: Vec<Cow<'de, str>>,
+    many: HashSet<Cow<'de, str>>,
+}
+
+impl<'de> Names<'de> {
+    const FEW: usize = 16;
+
+    /// False when the name was already there.
+    fn insert(&mut self, name: Cow<'de, str>) -> bool {
+        if self.few.len() < Self::FEW {
+            if self.few.contains(&name) {
+                return false;
+            }
+            self.few.push(name);
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().cloned());
+        }
+        self.many.insert(name)
+    }
+}
+
+/// Any JSON value, read in full and checked for repeated names; built only when `keep`.
+struct Checked {
+    keep: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Checked {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Checked {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(if self.keep {
+            Value::Bool(v)
+        } else {
+            Value::Null
+        })
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(if self.keep {
+            Value::from(v)
+        } else {
+            Value::Null
+        })
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(if self.keep {
+            Value::from(v)
+        } else {
+            Value::Null
+        })
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // serde_json gives only finite numbers here (it refuses `1e400`), as `parse` does.
+        Ok(if self.keep {
+            Value::from(v)
+        } else {
+            Value::Null
+        })
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(if self.keep {
+            Value::String(v.to_owned())
+        } else {
+            Value::Null
+        })
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Checked { keep: self.keep })? {
+            if self.keep {
+                items.push(item);
+            }
+        }
+        Ok(if self.keep {
+            Value::Array(items)
+        } else {
+            Value::Null
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut members = serde_json::Map::new();
+        let mut seen = Names::default();
+        while let Some(Name(name)) = map.next_key()? {
+            let value = map.next_value_seed(Checked { keep: self.keep })?;
+            if self.keep {
+                members.insert(name.clone().into_owned(), value);
+            }
+            if !seen.insert(name) {
+                return Err(serde::de::Error::custom("duplicate member"));
+            }
+        }
+        Ok(if self.keep {
+            Value::Object(members)
+        } else {
+            Value::Null
+        })
+    }
 }
 
 /// Maps a 1-based line and column to a byte offset in `text`, clamped to its length.
@@ -310,13 +571,32 @@ mod tests {
     #[test]
     fn deep_nesting_costs_linear_space() {
         let deep = "[".repeat(50_000);
-        // Indentation is capped, so the pretty form stays within a constant factor.
-        assert!(pretty(&deep).len() < deep.len() * (2 * MAX_INDENT + 2));
+        // Past the depth cap nothing is indented: the pretty form is hardly larger.
+        let p = pretty(&deep);
+        assert!(
+            p.len() < deep.len() + PRETTY_DEPTH * (PRETTY_DEPTH + 1) * 2,
+            "{}",
+            p.len()
+        );
+        assert_eq!(minify(&p), deep);
+        let bounded = pretty_bounded(&deep, 1000);
+        assert!(bounded.text.len() < 1100);
+        assert_eq!(bounded.cut + minify(&bounded.text).len(), deep.len());
+        let wide = format!("[{}1]", "1,".repeat(10_000));
+        assert_eq!(pretty_bounded(&wide, usize::MAX).cut, 0);
+        let cut = pretty_bounded(&wide, 100);
+        assert_eq!(
+            &wide[wide.len() - cut.cut..],
+            &wide[minify(&cut.text).len()..]
+        );
         let deep_objects = "{\"a\":".repeat(20_000) + "{\"k\":1,\"k\":2}";
         let dups = duplicate_members(&deep_objects);
         assert_eq!(dups.len(), 1);
-        assert_eq!(dups[0].len(), 20_000 * 2 + 1);
-        assert!(dups[0].ends_with("a.a.k"));
+        // The path keeps its last frames only.
+        assert_eq!(dups[0], format!("\u{2026}.{}k", "a.".repeat(PATH_FRAMES)));
+        let found = duplicates(&deep_objects);
+        assert_eq!(&deep_objects[found[0].at..found[0].at + 3], "\"k\"");
+        assert!(found[0].at > 20_000 * 5);
     }
 
     #[test]
@@ -326,6 +606,34 @@ mod tests {
             let _ = minify(t);
             let _ = duplicate_members(t);
         }
+    }
+
+    #[test]
+    fn pick_checks_what_it_skips() {
+        let names = ["alg", "kid"];
+        let got = pick(br#"{"x":[1,{"y":"\u00e9"}],"alg":"HS256"}"#, names).unwrap();
+        assert_eq!(got, [Some(Value::from("HS256")), None]);
+        for bad in [
+            &br#"{"x":"\ud800","alg":"HS256"}"#[..],
+            br#"{"x":1e400}"#,
+            b"{\"x\":\"\xff\"}",
+            br#"{"x":{"a":1,"a":2}}"#,
+            br#"{"alg":1,"alg":2}"#,
+            b"[1]",
+            br#"{"a":1} x"#,
+        ] {
+            assert!(
+                pick(bad, names).is_none(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+        let many = (0..40)
+            .map(|i| format!("\"k{i}\":1,"))
+            .collect::<Vec<_>>()
+            .concat();
+        assert!(pick(format!("{{{many}\"k3\":2}}").as_bytes(), names).is_none());
+        assert!(pick(format!("{{{many}\"z\":2}}").as_bytes(), names).is_some());
     }
 
     fn arb_json() -> impl Strategy<Value = serde_json::Value> {

@@ -61,6 +61,58 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// What these bytes are when they are key material rather than a secret: a PEM block,
+    /// a JWK or JWKS, or DER of a public key, private key or certificate. Such bytes are
+    /// never used as an HMAC secret, whichever way they came in: a public key used as one is
+    /// the RS256->HS256 key confusion (CVE-2016-10555).
+    pub fn key_material(&self) -> Option<&'static str> {
+        key_material(&self.0)
+    }
+}
+
+/// See [`Secret::key_material`].
+fn key_material(bytes: &[u8]) -> Option<&'static str> {
+    let text = std::str::from_utf8(bytes).ok().map(str::trim);
+    if let Some(t) = text {
+        if t.contains("-----BEGIN ") && t.contains("-----") {
+            return Some(if t.contains("PRIVATE KEY-----") {
+                "a PEM private key"
+            } else if t.contains("CERTIFICATE-----") {
+                "a PEM certificate"
+            } else {
+                "a PEM public key"
+            });
+        }
+        if t.starts_with('{')
+            && let Ok(serde_json::Value::Object(obj)) = serde_json::from_str(t)
+        {
+            if obj.contains_key("keys") {
+                return Some("a JWKS");
+            }
+            if obj.contains_key("kty") {
+                return Some("a JWK");
+            }
+        }
+    }
+    if bytes.first() != Some(&0x30) {
+        return None;
+    }
+    if der::spki_algorithm(bytes).is_some() {
+        Some("DER of a public key (SubjectPublicKeyInfo)")
+    } else if der::pkcs8_algorithm(bytes).is_some() {
+        Some("DER of a private key (PKCS#8)")
+    } else if der::is_pkcs1_private(bytes) {
+        Some("DER of an RSA private key (PKCS#1)")
+    } else if der::is_pkcs1_public(bytes) {
+        Some("DER of an RSA public key (PKCS#1)")
+    } else if der::sec1_curve(bytes).is_some() {
+        Some("DER of an EC private key (SEC1)")
+    } else if der::certificate_spki(bytes).is_some() {
+        Some("DER of a certificate")
+    } else {
+        None
+    }
 }
 
 impl fmt::Debug for Secret {
@@ -160,6 +212,8 @@ pub struct Key {
     pub jwk_alg: Option<String>,
     /// Where it came from.
     pub origin: Origin,
+    /// For a secret: what key material its bytes are, when they are ([`Secret::key_material`]).
+    material: Option<&'static str>,
     parsed: OnceLock<Vec<(Alg, ParsedPublicKey)>>,
 }
 
@@ -186,6 +240,7 @@ impl Key {
             kid: None,
             jwk_alg: None,
             origin,
+            material: None,
             parsed: OnceLock::new(),
         }
     }
@@ -194,6 +249,7 @@ impl Key {
     pub fn from_secret(secret: Secret) -> Self {
         let bits = secret.len() * 8;
         let mut key = Key::new(KeyType::Secret, Vec::new(), None, bits, Origin::Secret);
+        key.material = secret.key_material();
         key.secret = Some(secret);
         key
     }
@@ -229,13 +285,31 @@ impl Key {
         }
     }
 
+    /// For a secret whose bytes are key material (a PEM block, a JWK, DER): what they are.
+    /// Such a secret fits no algorithm when it comes to verifying or signing.
+    pub fn secret_is_key_material(&self) -> Option<&'static str> {
+        self.material
+    }
+
+    /// True when a JWK's own `alg` allows `alg` (RFC 7517 sec. 4.4); keys without one allow
+    /// every algorithm they fit.
+    pub fn allows(&self, alg: Alg) -> bool {
+        self.jwk_alg.as_deref().is_none_or(|own| own == alg.name())
+    }
+
     /// The algorithms this key fits.
     pub fn algs(&self) -> Vec<Alg> {
         Alg::ALL.into_iter().filter(|a| self.fits(*a)).collect()
     }
 
-    /// The algorithm to sign with when none is chosen.
+    /// The algorithm to sign with when none is chosen: a JWK's own `alg` when it fits,
+    /// else the usual one for the key type.
     pub fn default_alg(&self) -> Alg {
+        if let Some(own) = self.jwk_alg.as_deref().and_then(|a| a.parse::<Alg>().ok())
+            && self.fits(own)
+        {
+            return own;
+        }
         match self.kind {
             KeyType::Secret => Alg::HS256,
             KeyType::Rsa => Alg::RS256,
@@ -352,9 +426,13 @@ fn curve_bits(curve: Curve) -> usize {
 const RSA_MIN_BITS: usize = 2048;
 
 fn rsa_public(public: Vec<u8>, origin: Origin) -> Result<Key, KeyError> {
+    // Count the modulus's real bits first: a small key is refused with its size.
+    if let Some(bits) = der::rsa_public_bits(&public) {
+        check_rsa_bits(bits)?;
+    }
     let parsed = aws_lc_rs::rsa::PublicKey::from_der(&public)
         .map_err(|e| KeyError::Der(format!("not a valid RSA public key: {e}")))?;
-    let bits = parsed.modulus_len() * 8;
+    let bits = der::rsa_public_bits(&public).unwrap_or(parsed.modulus_len() * 8);
     check_rsa_bits(bits)?;
     Ok(Key::new(KeyType::Rsa, public, None, bits, origin))
 }
@@ -382,9 +460,9 @@ fn rsa_pair(
 }
 
 fn rsa_private(pair: RsaKeyPair, origin: Origin) -> Result<Key, KeyError> {
-    let bits = pair.public_modulus_len() * 8;
-    check_rsa_bits(bits)?;
     let public = pair.public_key().as_ref().to_vec();
+    let bits = der::rsa_public_bits(&public).unwrap_or(pair.public_modulus_len() * 8);
+    check_rsa_bits(bits)?;
     Ok(Key::new(
         KeyType::Rsa,
         public,
@@ -592,6 +670,119 @@ impl KeySet {
     /// True when some key in the set can sign.
     pub fn can_sign(&self) -> bool {
         self.keys.iter().any(Key::can_sign)
+    }
+}
+
+/// Why no key of a set can sign an algorithm.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoSigningKey {
+    /// No key is of the kind the algorithm needs.
+    #[error("{have} does not fit {alg} (it fits {fits})")]
+    NoFit {
+        /// The algorithm.
+        alg: Alg,
+        /// The key set, described.
+        have: String,
+        /// The algorithms the keys fit.
+        fits: String,
+    },
+    /// The fitting keys name another algorithm as their own.
+    #[error(
+        "the key's own alg '{own}' differs from {alg}: a verifier honouring it would reject \
+         the token (RFC 7517 sec. 4.4)"
+    )]
+    OwnAlg {
+        /// The key's `alg`.
+        own: String,
+        /// The algorithm asked for.
+        alg: Alg,
+    },
+    /// No fitting key of the JWKS has the token's `kid`.
+    #[error("no {alg} key of the JWKS has kid '{kid}'")]
+    NoKid {
+        /// The kid asked for.
+        kid: String,
+        /// The algorithm.
+        alg: Alg,
+    },
+    /// The fitting keys are public.
+    #[error("{key} can verify but not sign: {alg} needs the private key")]
+    PublicOnly {
+        /// The key, described.
+        key: String,
+        /// The algorithm.
+        alg: Alg,
+    },
+    /// The secret is key material.
+    #[error(
+        "the HMAC secret is {what}: key material is never used as an HMAC secret \
+         (RS256->HS256 key confusion, CVE-2016-10555); --key is the door for keys"
+    )]
+    KeyMaterial {
+        /// What it looks like.
+        what: &'static str,
+    },
+}
+
+impl KeySet {
+    /// The key to sign `alg` with, chosen the one way `encode` and the workbench choose it,
+    /// so that what they sign is what `verify` accepts: it fits `alg`, a JWK's own `alg`
+    /// allows it, a secret is not key material, it can sign; in a JWKS the `kid` picks it.
+    pub fn signing_key(&self, alg: Alg, kid: Option<&str>) -> Result<&Key, NoSigningKey> {
+        let mut fitting: Vec<&Key> = self.keys.iter().filter(|k| k.fits(alg)).collect();
+        if fitting.is_empty() {
+            let fits: Vec<&str> = self
+                .keys
+                .iter()
+                .flat_map(Key::algs)
+                .map(Alg::name)
+                .collect();
+            return Err(NoSigningKey::NoFit {
+                alg,
+                have: self.describe(),
+                fits: if fits.is_empty() {
+                    "no algorithm".to_owned()
+                } else {
+                    fits.join(", ")
+                },
+            });
+        }
+        // In a JWKS, the kid picks the key, as it does for the verifier.
+        if self.is_jwks
+            && let Some(kid) = kid
+        {
+            fitting.retain(|k| k.kid.as_deref() == Some(kid));
+            if fitting.is_empty() {
+                return Err(NoSigningKey::NoKid {
+                    kid: kid.to_owned(),
+                    alg,
+                });
+            }
+        }
+        if let Some(what) = fitting.iter().find_map(|k| k.material)
+            && fitting.iter().all(|k| k.material.is_some())
+        {
+            return Err(NoSigningKey::KeyMaterial { what });
+        }
+        let allowed: Vec<&Key> = fitting
+            .iter()
+            .copied()
+            .filter(|k| k.allows(alg) && k.material.is_none())
+            .collect();
+        let Some(first) = allowed.first() else {
+            return Err(NoSigningKey::OwnAlg {
+                own: fitting[0].jwk_alg.clone().unwrap_or_default(),
+                alg,
+            });
+        };
+        allowed
+            .iter()
+            .copied()
+            .find(|k| k.can_sign())
+            .ok_or_else(|| NoSigningKey::PublicOnly {
+                key: first.describe(),
+                alg,
+            })
     }
 }
 

@@ -1,16 +1,14 @@
 //! One call that answers "what is this token, and does it hold?": decode, signature,
 //! claims and findings together, plus a lean path for verifying in bulk.
 
-use std::borrow::Cow;
-
-use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::{Value, json};
 
 use super::b64;
 use super::claims::{ClaimOptions, ClaimReport, Status, check_claims, check_fields};
-use super::decode::{Content, Decoded, Shape, decode};
+use super::decode::{Content, Decoded, Shape, decode, decode_extracted, refused};
+use super::extract::{extract, strict};
 use super::finding::{Finding, findings};
+use super::json;
 use super::key::KeySet;
 use super::verify::{HeaderFacts, SigStatus, SignatureCheck, VerifyOptions, check, verify_decoded};
 
@@ -41,14 +39,57 @@ pub enum Outcome {
     ClaimFailed = 3,
 }
 
-/// Decodes, verifies and checks a token in one go.
+/// How a verifier finds the token in its input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Extraction {
+    /// Exactly the token given: surrounding ASCII white space, one `Bearer ` /
+    /// `Authorization: Bearer ` prefix and one pair of quotes aside, any other character
+    /// outside Base64URL and the dots makes it malformed ([`super::extract::strict`]).
+    #[default]
+    Strict,
+    /// The paste clean-up of `decode` ([`super::extract::extract`]): the report says what
+    /// was removed.
+    Lenient,
+}
+
+/// Decodes, verifies and checks a token in one go, extracting it from pasted text the
+/// lenient way (what `decode`, `explain`, `audit` and the workbench show). A verifier acting
+/// on the verdict wants [`verify_token`].
 pub fn inspect(
     input: &str,
     keys: Option<&KeySet>,
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Report {
-    let decoded = decode(input);
+    report_of(decode(input), keys, verify, claims)
+}
+
+/// The verdict on a token, as `jwb verify` gives it: with [`Extraction::Strict`], exactly
+/// the token given is checked, and a stray character (white space inside, a query string, a
+/// second token) makes it malformed, named with its offset.
+pub fn verify_token(
+    input: &str,
+    keys: Option<&KeySet>,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+    extraction: Extraction,
+) -> Report {
+    let decoded = match extraction {
+        Extraction::Lenient => decode(input),
+        Extraction::Strict => match strict(input) {
+            Ok(token) => decode_extracted(token.to_extracted()),
+            Err(stray) => refused(input, stray),
+        },
+    };
+    report_of(decoded, keys, verify, claims)
+}
+
+fn report_of(
+    decoded: Decoded,
+    keys: Option<&KeySet>,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+) -> Report {
     let signature = verify_decoded(&decoded, keys, verify);
     let claim_report = check_claims(decoded.claims(), claims);
     let key = keys.and_then(|k| {
@@ -70,7 +111,7 @@ pub fn inspect(
 impl Report {
     /// The verdict as an exit status.
     pub fn outcome(&self) -> Outcome {
-        outcome(&self.signature, &self.claims)
+        verdict(&self.signature, &self.claims)
     }
 
     /// The `--json` object: header, payload, signature, claims, findings, errors.
@@ -114,7 +155,9 @@ impl Report {
     }
 }
 
-fn outcome(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
+/// The verdict from a signature check and the claim checks: the one rule by which `verify`,
+/// `--batch`, the workbench and `explain` reach theirs.
+pub fn verdict(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
     match signature.status {
         SigStatus::Malformed => Outcome::Malformed,
         SigStatus::Invalid | SigStatus::Unverifiable => Outcome::SignatureFailed,
@@ -172,65 +215,23 @@ pub struct Quick {
 impl Quick {
     /// The verdict as an exit status.
     pub fn outcome(&self) -> Outcome {
-        outcome(&self.signature, &self.claims)
+        verdict(&self.signature, &self.claims)
     }
 }
 
-#[derive(Deserialize)]
-struct LeanHeader<'a> {
-    #[serde(borrow)]
-    alg: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    kid: Option<Cow<'a, str>>,
-    #[serde(default, deserialize_with = "present")]
-    crit: Option<IgnoredAny>,
-    /// A nested token's payload is not claims; the full path handles it.
-    #[serde(default, deserialize_with = "present")]
-    cty: Option<IgnoredAny>,
-}
-
-/// True when the JSON text is an object. Derived structs would also read an array
-/// positionally, which the full path rightly refuses as a header or a claims set.
-fn is_object(json: &[u8]) -> bool {
-    json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
-}
-
-// A member that is present counts even when it is `null` (`"crit": null` must still be
-// rejected, `"exp": null` must still fail), as the full path sees it; plain `Option` would
-// read `null` as absent.
-#[derive(Deserialize)]
-struct LeanClaims {
-    #[serde(default, deserialize_with = "present")]
-    exp: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    nbf: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    iat: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    aud: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    iss: Option<Value>,
-}
-
-fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    T::deserialize(d).map(Some)
-}
-
 /// Verifies a compact, compliant token without building the display form: only the members
-/// the checks need are parsed. Returns `None` when the token needs the full, lenient path
-/// (pasted decorations, non-compliant encoding, broken JSON, duplicate claims...), whose
-/// answer [`inspect`] gives with every detail.
+/// the checks need are kept, though all of the JSON is read and checked as the full path
+/// checks it. The token is found by strict extraction. Returns `None` when the token needs
+/// the full path (a stray character, non-compliant encoding, JSON that is broken or not an
+/// object, repeated member names, a nested token...), whose answer [`verify_token`] gives
+/// with every detail; when it answers, the verdict is the one [`verify_token`] gives.
 pub fn verify_quick(
     token: &str,
     keys: &KeySet,
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Quick> {
-    lean(token, keys, verify, claims, true)
+    lean(strict(token).ok()?.token, keys, verify, claims, true)
 }
 
 /// The verdict alone, by the lean path, with no sentence built: the fastest check for bulk
@@ -241,7 +242,26 @@ pub fn verify_fast(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Outcome> {
-    lean(token, keys, verify, claims, false).map(|q| q.outcome())
+    lean(strict(token).ok()?.token, keys, verify, claims, false).map(|q| q.outcome())
+}
+
+/// The lean path on a token found the lenient way, for `verify --lenient`: `None` as for
+/// [`verify_quick`] and when the clean-up removed anything (the report must say what).
+pub fn verify_fast_lenient(
+    input: &str,
+    keys: &KeySet,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+) -> Option<Outcome> {
+    let found = extract(input);
+    let clean = found
+        .stripped
+        .iter()
+        .all(|s| *s == super::extract::Stripped::SurroundingWhitespace);
+    if !clean {
+        return None;
+    }
+    lean(&found.token, keys, verify, claims, false).map(|q| q.outcome())
 }
 
 fn lean(
@@ -262,35 +282,27 @@ fn lean(
     let mut signature_buf = [0u8; 512];
     let signing_input = &token.as_bytes()[..h.len() + 1 + p.len()];
     let signature = b64::with_strict(h, &mut header_buf, |header_bytes| {
-        if !is_object(header_bytes) {
-            return None;
-        }
-        let header: LeanHeader<'_> = serde_json::from_slice(header_bytes).ok()?;
-        if header.cty.is_some() {
+        let [alg, kid, crit, cty] = json::pick(header_bytes, ["alg", "kid", "crit", "cty"])?;
+        // A nested token's payload is not claims; the full path says so.
+        if cty.is_some() {
             return None;
         }
         b64::with_strict(s, &mut signature_buf, |sig| {
             let facts = HeaderFacts {
-                alg: header.alg.as_deref(),
-                kid: header.kid.as_deref(),
-                has_crit: header.crit.is_some(),
+                alg: alg.as_ref().and_then(Value::as_str),
+                kid: kid.as_ref().and_then(Value::as_str),
+                has_crit: crit.is_some(),
             };
             check(facts, signing_input, sig, Some(keys), verify, explain)
         })
     })??;
     let claims = b64::with_strict(p, &mut payload_buf, |payload_bytes| {
-        if !is_object(payload_bytes) {
-            return None;
-        }
-        let lean: LeanClaims = serde_json::from_slice(payload_bytes).ok()?;
+        let names = ["exp", "nbf", "iat", "aud", "iss"];
+        let values = json::pick(payload_bytes, names)?;
         Some(check_fields(
-            |name| match name {
-                "exp" => lean.exp.as_ref(),
-                "nbf" => lean.nbf.as_ref(),
-                "iat" => lean.iat.as_ref(),
-                "aud" => lean.aud.as_ref(),
-                "iss" => lean.iss.as_ref(),
-                _ => None,
+            |name| {
+                let i = names.iter().position(|n| *n == name)?;
+                values[i].as_ref()
             },
             claims,
             explain,

@@ -117,9 +117,7 @@ pub fn prepare(header_json: &str, payload_json: &str) -> Result<Unsigned, SignEr
     let Value::Object(header) = header else {
         return Err(SignError::HeaderNotObject);
     };
-    let alg: Alg = header
-        .get("alg")
-        .and_then(Value::as_str)
+    let alg: Alg = super::alg::header_alg(&header)
         .ok_or(SignError::NoAlg)?
         .parse()?;
     let header_b64 = b64::encode(json::minify(header_json).as_bytes());

@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::alg::{Alg, Family};
-use super::decode::{Decoded, Shape};
+use super::decode::{Decoded, Problem, Shape};
+use super::json;
 use super::key::{Key, KeySet, KeyType};
 use super::sign::hmac_verify;
 
@@ -70,23 +71,44 @@ pub fn verify_decoded(
 ) -> SignatureCheck {
     let alg = decoded.alg();
     match decoded.shape {
+        // RFC 7516 sec. 4.1.2: a JWE header must have `enc`; five parts without it are no
+        // JWE, only a malformed token.
+        Shape::Jwe
+            if decoded
+                .header
+                .as_ref()
+                .is_none_or(|h| !h.contains_key("enc")) =>
+        {
+            return SignatureCheck::new(
+                SigStatus::Malformed,
+                alg,
+                None,
+                "five parts, but the header has no \"enc\": neither a JWS (3 parts) nor a JWE \
+                 (RFC 7516 sec. 4.1.2)"
+                    .to_owned(),
+            );
+        }
         Shape::Jwe => {
             return SignatureCheck::new(
                 SigStatus::Unverifiable,
                 alg,
                 None,
-                "a JWE is encrypted, not signed: it is decrypted with the recipient's key, \
-                 which this tool does not do"
+                "a JWE is encrypted, cannot be verified here: it is not signed but decrypted \
+                 with the recipient's key, which this tool does not do"
                     .to_owned(),
             );
         }
         Shape::Malformed => {
-            return SignatureCheck::new(
-                SigStatus::Malformed,
-                alg,
-                None,
-                "not a well-formed JWS (header.payload.signature)".to_owned(),
-            );
+            let reason = match decoded.errors.first() {
+                Some(
+                    e @ super::decode::DecodeError {
+                        problem: Problem::Stray(_),
+                        ..
+                    },
+                ) => e.to_string(),
+                _ => "not a well-formed JWS (header.payload.signature)".to_owned(),
+            };
+            return SignatureCheck::new(SigStatus::Malformed, alg, None, reason);
         }
         Shape::Jws => {}
     }
@@ -112,10 +134,31 @@ pub fn verify_decoded(
             "the header is not a JSON object".to_owned(),
         );
     };
+    if let Some(reason) = duplicate_reason(decoded) {
+        return SignatureCheck::new(SigStatus::Malformed, alg, None, reason);
+    }
     let (Some(input), Some(sig)) = (decoded.signing_input(), decoded.signature()) else {
         return SignatureCheck::new(SigStatus::Malformed, alg, None, "no signature".to_owned());
     };
     verify_parts(header, input.as_bytes(), sig, keys, opts)
+}
+
+/// A member named twice in the header or the payload: parsers disagree on which value
+/// counts (first, last, or an error), so a verifier rejects the token rather than pick one
+/// (RFC 7515 sec. 5.2, RFC 7519 sec. 4).
+fn duplicate_reason(decoded: &Decoded) -> Option<String> {
+    let texts = [
+        ("header", decoded.header_text.as_deref()),
+        ("payload", decoded.payload_text()),
+    ];
+    texts.into_iter().find_map(|(part, text)| {
+        let dup = json::duplicates(text?).into_iter().next()?;
+        Some(format!(
+            "duplicate member '{}' in the {part} at byte {}: parsers disagree on which value \
+             counts, so the token is rejected (RFC 7515 sec. 5.2, RFC 7519 sec. 4)",
+            dup.path, dup.at
+        ))
+    })
 }
 
 /// Verifies a signature given the parsed header, the signing input and the signature bytes.
@@ -126,7 +169,7 @@ pub fn verify_parts(
     keys: Option<&KeySet>,
     opts: VerifyOptions,
 ) -> SignatureCheck {
-    let alg_text = header.get("alg").and_then(Value::as_str);
+    let alg_text = super::alg::header_alg(header);
     let kid = header.get("kid").and_then(Value::as_str);
     let crit = header.get("crit");
     let facts = HeaderFacts {
@@ -219,7 +262,10 @@ pub(crate) fn check(
         Ok(c) => c,
         Err(reason) => return unverifiable(reason, Some(keys.describe())),
     };
-    let candidates = chosen.as_slice();
+    let all = chosen.as_slice();
+    // More candidates than the cap: try the first MAX_CANDIDATES and say the rest were not.
+    let capped = all.len() > MAX_CANDIDATES;
+    let candidates = &all[..all.len().min(MAX_CANDIDATES)];
     // In a key set, keys of other sizes may be there too: only a signature that fits no key
     // at all is the wrong length.
     if candidates
@@ -234,7 +280,17 @@ pub(crate) fn check(
             reason,
         );
     }
-    try_keys(candidates, alg, alg_text, signing_input, signature, explain)
+    let mut result = try_keys(candidates, alg, alg_text, signing_input, signature, explain);
+    if capped && result.status == SigStatus::Invalid {
+        result.status = SigStatus::Unverifiable;
+        result.reason = format!(
+            "the token has no kid, and the key set has more than {MAX_CANDIDATES} {alg} keys: \
+             the first {MAX_CANDIDATES} were tried and none matched; the rest were not tried \
+             (give the token a kid, or pick the key with --kid)"
+        );
+        result.key = Some(keys.describe());
+    }
+    result
 }
 
 /// Tries each candidate key; the first that verifies wins.
@@ -315,12 +371,32 @@ impl<'k> Candidates<'k> {
     }
 }
 
+/// Keys of a set tried for a token without a `kid`: beyond this many, a verifier would
+/// spend time in proportion to a key set an attacker may have made large.
+pub const MAX_CANDIDATES: usize = 64;
+
 fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidates<'k>, String> {
     if !keys.keys.iter().any(|k| k.fits(alg)) {
         return Err(mismatch_reason(keys, alg));
     }
+    // A secret that is key material is never an HMAC secret, whichever way it came in.
+    if let Some(what) = keys
+        .keys
+        .iter()
+        .filter(|k| k.fits(alg))
+        .find_map(Key::secret_is_key_material)
+        && keys
+            .keys
+            .iter()
+            .filter(|k| k.fits(alg))
+            .all(|k| k.secret_is_key_material().is_some())
+    {
+        return Err(super::key::NoSigningKey::KeyMaterial { what }.to_string());
+    }
     let picked = |k: &&Key| {
-        k.fits(alg) && (!keys.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
+        k.fits(alg)
+            && k.secret_is_key_material().is_none()
+            && (!keys.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
     };
     // One key, the common case, needs no list of candidates.
     let chosen = match keys.keys.as_slice() {
@@ -337,11 +413,15 @@ fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidate
     }
     // A key whose own alg differs is not a candidate (RFC 7517 sec. 4.4); it is an error only
     // when no candidate is left.
-    let allowed = |k: &&Key| k.jwk_alg.as_deref().is_none_or(|own| own == alg.name());
+    let allowed = |k: &&Key| k.allows(alg);
     match chosen {
         Candidates::One(key) if allowed(&key) => Ok(chosen),
         Candidates::Many(ref all) if all.iter().any(allowed) => Ok(Candidates::Many(
-            all.iter().copied().filter(allowed).collect(),
+            all.iter()
+                .copied()
+                .filter(allowed)
+                .take(MAX_CANDIDATES + 1)
+                .collect(),
         )),
         _ => {
             let own = chosen.as_slice()[0].jwk_alg.as_deref().unwrap_or_default();

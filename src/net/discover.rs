@@ -1,6 +1,8 @@
 //! Discovery: from an issuer URL to its metadata document (OpenID Connect Discovery 1.0, then
 //! RFC 8414 OAuth authorization server metadata) and on to its `jwks_uri`.
 
+use std::time::Instant;
+
 use serde_json::Value;
 
 use super::fetch::{self, Policy, check_url};
@@ -42,8 +44,45 @@ pub fn oauth_url(issuer: &str) -> String {
 }
 
 /// Reads the issuer's metadata: the OpenID Connect document, else (on an HTTP error status)
-/// the OAuth one. The document's `issuer` must equal `issuer` exactly.
+/// the OAuth one. The document's `issuer` must equal `issuer` exactly. Both fetches share
+/// `policy.timeout`.
 pub fn discover(issuer: &str, policy: &Policy) -> Result<Discovered, NetError> {
+    discover_until(issuer, policy, Instant::now() + policy.timeout)
+}
+
+/// `policy` with only the time left until `deadline`: the fetches of one exchange share
+/// one deadline, so three slow answers cannot take three timeouts.
+fn remaining(policy: &Policy, deadline: Instant, url: &str) -> Result<Policy, NetError> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(whole_exchange(url, policy));
+    }
+    Ok(Policy {
+        timeout: left,
+        ..policy.clone()
+    })
+}
+
+/// A timeout reported against the whole exchange's limit, not the time that was left.
+fn whole_exchange(url: &str, policy: &Policy) -> NetError {
+    NetError::Timeout {
+        url: url.to_owned(),
+        secs: policy.timeout.as_secs_f64(),
+    }
+}
+
+fn get_until(url: &str, policy: &Policy, deadline: Instant) -> Result<fetch::Fetched, NetError> {
+    fetch::get(url, &remaining(policy, deadline, url)?).map_err(|e| match e {
+        NetError::Timeout { url, .. } => whole_exchange(&url, policy),
+        other => other,
+    })
+}
+
+fn discover_until(
+    issuer: &str,
+    policy: &Policy,
+    deadline: Instant,
+) -> Result<Discovered, NetError> {
     check_url(issuer, policy).map_err(|e| match e {
         NetError::BadUrl { why, .. } => NetError::NoIssuer(format!(
             "the token's iss '{issuer}' is not a URL to discover from: {why}"
@@ -51,11 +90,11 @@ pub fn discover(issuer: &str, policy: &Policy) -> Result<Discovered, NetError> {
         other => other,
     })?;
     let openid = openid_url(issuer);
-    let (url, kind, fetched) = match fetch::get(&openid, policy) {
+    let (url, kind, fetched) = match get_until(&openid, policy, deadline) {
         Ok(f) => (openid, "OpenID Connect", f),
         Err(NetError::Status { status, .. }) => {
             let oauth = oauth_url(issuer);
-            match fetch::get(&oauth, policy) {
+            match get_until(&oauth, policy, deadline) {
                 Ok(f) => (oauth, "OAuth (RFC 8414)", f),
                 Err(NetError::Status { status: second, .. }) => {
                     return Err(NetError::Discovery {
@@ -112,15 +151,24 @@ pub fn read_document(
     })
 }
 
-/// Discovers the issuer's metadata, then gets its JWKS (through the cache).
+/// Discovers the issuer's metadata, then gets its JWKS (through the cache). The whole
+/// exchange (up to three fetches) shares one `opts.policy.timeout`.
 pub fn discover_jwks(
     issuer: &str,
     kid: Option<&str>,
     opts: &NetOptions,
     now: u64,
 ) -> Result<(Discovered, RemoteJwks), NetError> {
-    let found = discover(issuer, &opts.policy)?;
-    let jwks = super::jwks(&found.jwks_uri, kid, opts, now)?;
+    let deadline = Instant::now() + opts.policy.timeout;
+    let found = discover_until(issuer, &opts.policy, deadline)?;
+    let rest = NetOptions {
+        policy: remaining(&opts.policy, deadline, &found.jwks_uri)?,
+        ..opts.clone()
+    };
+    let jwks = super::jwks(&found.jwks_uri, kid, &rest, now).map_err(|e| match e {
+        NetError::Timeout { url, .. } => whole_exchange(&url, &opts.policy),
+        other => other,
+    })?;
     Ok((found, jwks))
 }
 

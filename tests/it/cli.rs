@@ -97,8 +97,9 @@ fn exit_status_2_malformed() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "payload: '!' is not base64url (offset 8) (token bytes 29..30)",
+            "'!' (U+0021) at byte 29 is not part of a compact token",
         ))
+        .stderr(predicate::str::contains("(token bytes 29..30)"))
         .stderr(predicate::str::contains("^"));
 }
 
@@ -763,7 +764,8 @@ fn non_compliant_base64url_decodes_but_does_not_verify() {
     verify(&padded)
         .assert()
         .code(2)
-        .stdout(predicate::str::contains("not compliant base64url"));
+        .stdout(predicate::str::contains("'=' (U+003D) at byte"))
+        .stdout(predicate::str::contains("has no '=' padding"));
 }
 
 #[test]
@@ -920,6 +922,12 @@ fn explain_walks_through_rfc7515_a1() {
 fn explain_without_a_token_uses_the_example_and_its_secret() {
     let out = stdout_of(jwb().args(["explain", "--now", "1700000000"]));
     assert!(out.contains("\"name\":\"Ada Lovelace\""), "{out}");
+    // The demo secret is printed, so the learner can recompute the HMAC.
+    assert!(
+        out.starts_with("No token given: this is the built-in example")
+            && out.contains("'jwt-workbench-demo-secret-0123456789'"),
+        "{out}"
+    );
     assert!(
         out.contains("[ok] It equals the token's third part"),
         "{out}"

@@ -620,18 +620,67 @@ fn audience_forms() {
         claim(r#"{"aud":["api",7]}"#, &opts, "aud"),
         (Status::Fail, "aud array holds a number".into())
     );
-    assert_eq!(
-        claim(r#"{"aud":"api"}"#, &ClaimOptions::default(), "aud"),
-        (
-            Status::Info,
-            "aud 'api' (not checked: no audience required)".into()
-        )
-    );
     // Audience matching is exact: no prefix, case or trailing-slash leniency.
     for near in ["API", "api/", "ap", " api"] {
         let p = serde_json::json!({ "aud": near }).to_string();
         assert_eq!(claim(&p, &opts, "aud").0, Status::Fail, "{near:?}");
     }
+}
+
+#[test]
+fn a_present_aud_fails_without_an_expected_audience() {
+    // RFC 7519 sec. 4.1.3: the recipient must find itself in a present aud.
+    assert_eq!(
+        claim(r#"{"aud":"api"}"#, &ClaimOptions::default(), "aud"),
+        (
+            Status::Fail,
+            "aud is 'api' but no --aud was given to check it against".into()
+        )
+    );
+    assert_eq!(
+        claim(r#"{"aud":["api","web"]}"#, &ClaimOptions::default(), "aud"),
+        (
+            Status::Fail,
+            "aud is 'api', 'web' but no --aud was given to check it against".into()
+        )
+    );
+    assert_eq!(
+        claim("{}", &ClaimOptions::default(), "aud"),
+        (Status::Info, "no aud".into())
+    );
+    // Every path gets the rule: verify (exit 3), the lean path, batch, explain.
+    let token = signed(r#"{"alg":"HS256"}"#, r#"{"aud":"api"}"#, &secret());
+    let quick = verify_quick(
+        &token,
+        &secret(),
+        VerifyOptions::default(),
+        &ClaimOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(quick.outcome(), Outcome::ClaimFailed);
+    let out = cli_verify(&token, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stdout).contains("aud is 'api' but no --aud was given to check it against"));
+    assert_eq!(cli_verify(&token, &["--aud", "api"]).status.code(), Some(0));
+    let out = jwb()
+        .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
+        .write_stdin(format!("{token}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let explain = |extra: &[&str]| {
+        let out = jwb()
+            .args(["explain", &token, "--secret", SECRET, "--now", "0"])
+            .args(extra)
+            .output()
+            .unwrap();
+        text(&out.stdout)
+    };
+    let untrusted = explain(&[]);
+    assert!(!untrusted.contains("may the server trust"), "{untrusted}");
+    assert!(untrusted.contains("must reject this token"), "{untrusted}");
+    assert!(explain(&["--aud", "api"]).contains("Only now may the server trust the claims"));
+    assert!(!explain(&["--aud", "api", "--iss", "me"]).contains("may the server trust"));
 }
 
 #[test]
@@ -1060,4 +1109,608 @@ fn a_key_set_without_kids_tries_every_key_that_fits() {
         SigStatus::Unverifiable,
         "the key's own alg 'RS384' differs from the header's 'RS256' (RFC 7517 sec. 4.4)",
     );
+}
+
+// --- issue 9: one strict verdict ----------------------------------------------------------
+
+fn jwb() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("jwb"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// `jwb verify INPUT --secret SECRET --now 0`, with extra arguments.
+fn cli_verify(input: &str, extra: &[&str]) -> std::process::Output {
+    jwb()
+        .args(["verify", input, "--secret", SECRET, "--now", "0"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn forged_and_good() -> (String, String) {
+    let good = signed(r#"{"alg":"HS256"}"#, r#"{"sub":"user"}"#, &secret());
+    let forged = raw(r#"{"alg":"none"}"#, r#"{"sub":"admin"}"#, b"");
+    (forged, good)
+}
+
+#[test]
+fn verify_checks_exactly_the_token_it_was_given() {
+    let (forged, good) = forged_and_good();
+    let cases = [
+        (format!("{forged}?token={good}"), '?', forged.len()),
+        (format!("{forged}#id_token={good}"), '#', forged.len()),
+        (format!("{forged}&access_token={good}"), '&', forged.len()),
+        (format!("{forged};jwt={good}"), ';', forged.len()),
+        (format!("{good} {forged}"), ' ', good.len()),
+        (format!("{good},{forged}"), ',', good.len()),
+        (format!("jwt={good}"), '=', 3),
+        (format!("{}\t{}", &good[..10], &good[10..]), '\t', 10),
+        (format!("{}\n{}", &good[..10], &good[10..]), '\n', 10),
+        (
+            format!("{}\u{a0}{}", &good[..10], &good[10..]),
+            '\u{a0}',
+            10,
+        ),
+        (
+            format!("{}\u{2028}{}", &good[..10], &good[10..]),
+            '\u{2028}',
+            10,
+        ),
+        (
+            format!("{}\u{3000}{}", &good[..10], &good[10..]),
+            '\u{3000}',
+            10,
+        ),
+        (
+            format!("{}\u{85}{}", &good[..10], &good[10..]),
+            '\u{85}',
+            10,
+        ),
+        (
+            format!("Bearer {}\u{a0}{}", &good[..10], &good[10..]),
+            '\u{a0}',
+            17,
+        ),
+        (format!("{good}="), '=', good.len()),
+    ];
+    for (input, ch, at) in &cases {
+        let out = cli_verify(input, &[]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{input:?}: {err}");
+        let named = format!(
+            "'{}' (U+{:04X}) at byte {at} is not part of a compact token",
+            ch.escape_debug(),
+            u32::from(*ch)
+        );
+        assert!(err.contains(&named), "{input:?}: {err}");
+        assert!(
+            err.contains("`jwb decode` and the workbench extract"),
+            "{err}"
+        );
+        assert!(text(&out.stdout).contains("NOT VALID: the token is malformed"));
+        // The library's verify entry point says the same.
+        let report = jwt_workbench::jose::report::verify_token(
+            input,
+            Some(&secret()),
+            VerifyOptions::default(),
+            &ClaimOptions::default(),
+            jwt_workbench::jose::report::Extraction::Strict,
+        );
+        assert_eq!(report.outcome(), Outcome::Malformed, "{input:?}");
+        assert!(report.signature.reason.starts_with(&named), "{input:?}");
+        assert!(
+            verify_quick(
+                input,
+                &secret(),
+                VerifyOptions::default(),
+                &ClaimOptions::default()
+            )
+            .is_none()
+        );
+    }
+}
+
+#[test]
+fn verify_removes_only_surrounding_space_one_bearer_and_one_pair_of_quotes() {
+    let (_, good) = forged_and_good();
+    for input in [
+        format!("  {good}\r\n"),
+        format!("Bearer {good}"),
+        format!("Authorization: Bearer {good}"),
+        format!("authorization:\tbearer {good}"),
+        format!("\"{good}\""),
+        format!("'Bearer {good}'"),
+    ] {
+        let out = cli_verify(&input, &[]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{input:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    for input in [
+        format!("Bearer Bearer {good}"),
+        format!("\"\"{good}\"\""),
+        format!("Authorization: {good}"),
+    ] {
+        assert_eq!(cli_verify(&input, &[]).status.code(), Some(2), "{input:?}");
+    }
+}
+
+#[test]
+fn lenient_verify_says_what_it_removed_and_which_token_it_verified() {
+    let (forged, good) = forged_and_good();
+    let pasted = format!("https://app.example/cb?state=1&access_token={good}&x=1");
+    let out = cli_verify(&pasted, &["--lenient"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("removed: 'access_token=' parameter around the token"),
+        "{report}"
+    );
+    assert!(report.contains(&good), "{report}");
+    let out = cli_verify(&pasted, &["--lenient", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["token"]["verified"], good.as_str());
+    assert_eq!(
+        v["token"]["stripped"][0],
+        "'access_token=' parameter around the token"
+    );
+    // From "forged?token=good", --lenient verifies the parameter's token, and says so: a
+    // script that opted in can see which token the verdict is about.
+    let out = cli_verify(&format!("{forged}?token={good}"), &["--lenient", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["token"]["verified"], good.as_str());
+    assert_eq!(
+        v["token"]["stripped"][0],
+        "'token=' parameter around the token"
+    );
+    // Batch lines say the same.
+    let out = jwb()
+        .args([
+            "verify",
+            "--batch",
+            "--lenient",
+            "--secret",
+            SECRET,
+            "--now",
+            "0",
+        ])
+        .write_stdin(format!("{pasted}\n{good}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["valid"], true);
+    assert_eq!(lines[0]["token"], good.as_str());
+    assert_eq!(
+        lines[0]["stripped"][0],
+        "'access_token=' parameter around the token"
+    );
+    assert_eq!(lines[1], serde_json::json!({"line": 2, "valid": true}));
+    // Without --lenient, the batch is as strict as a single verify.
+    let out = jwb()
+        .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
+        .write_stdin(format!("{pasted}\nBearer {good}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["signature"]["status"], "malformed");
+    assert!(
+        lines[0]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("':' (U+003A) at byte 5")
+    );
+    assert_eq!(lines[1]["valid"], true);
+}
+
+#[test]
+fn decode_still_extracts_from_pasted_text() {
+    let (_, good) = forged_and_good();
+    let out = jwb()
+        .args(["decode", &format!("https://x.example/?token={good}")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report = inspect(
+        &format!("{}\n  {}", &good[..10], &good[10..]),
+        Some(&secret()),
+        VerifyOptions::default(),
+        &ClaimOptions::default(),
+    );
+    assert_eq!(report.outcome(), Outcome::Valid);
+}
+
+#[test]
+fn five_parts_need_enc_and_a_jwe_is_unverifiable() {
+    let no_enc = format!("{}.a.b.c.d", b64::encode(br#"{"alg":"RSA-OAEP"}"#));
+    let out = cli_verify(&no_enc, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("the header has no \"enc\""));
+    // RFC 7516 App. A.1 header.
+    let jwe = format!(
+        "{}.OKOawDo13gRp.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ",
+        b64::encode(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
+    );
+    // With a secret that cannot open an RSA-OAEP token, the JWE path says why it cannot
+    // decrypt, and the verdict is the signature-level failure, never "malformed".
+    let out = cli_verify(&jwe, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("no key can decrypt"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn duplicate_members_are_rejected_by_verify_and_shown_by_decode() {
+    let keys = secret();
+    let header = r#"{"alg":"HS256","alg":"none"}"#;
+    let token = signed(r#"{"alg":"HS256"}"#, "{}", &keys);
+    // Sign the duplicated header by hand: `sign` would refuse nothing, but be explicit.
+    let input = format!("{}.{}", b64::encode(header.as_bytes()), b64::encode(b"{}"));
+    let sig = hmac(Alg::HS256, SECRET.as_bytes(), input.as_bytes());
+    let dup = format!("{input}.{}", b64::encode(&sig));
+    let out = cli_verify(&dup, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("duplicate member 'alg' in the header at byte 15"),
+        "{}",
+        text(&out.stdout)
+    );
+    // In the payload too, at any depth, and on the lean path.
+    let payload_dup = signed(
+        r#"{"alg":"HS256"}"#,
+        r#"{"sub":"a","x":{"k":1,"k":2},"sub":"b"}"#,
+        &keys,
+    );
+    let out = cli_verify(&payload_dup, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stdout).contains("duplicate member 'x.k' in the payload at byte 22"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
+        verify_quick(
+            &payload_dup,
+            &keys,
+            VerifyOptions::default(),
+            &ClaimOptions::default()
+        )
+        .is_none()
+    );
+    let out = jwb()
+        .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
+        .write_stdin(format!("{dup}\n{payload_dup}\n{token}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["signature"]["status"], "malformed");
+    assert_eq!(lines[1]["signature"]["status"], "malformed");
+    assert_eq!(lines[2]["valid"], true);
+    // decode still shows them, with the finding, and exits 0.
+    let out = jwb().args(["decode", &dup]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stdout).contains("\"alg\": \"none\""));
+    assert!(
+        text(&out.stdout).contains("duplicate"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_header_must_be_an_object_and_a_payload_that_is_not_one_fails_the_claims() {
+    let input = format!("{}.{}", b64::encode(br#"["HS256"]"#), b64::encode(b"{}"));
+    let sig = hmac(Alg::HS256, SECRET.as_bytes(), input.as_bytes());
+    let out = cli_verify(&format!("{input}.{}", b64::encode(&sig)), &[]);
+    assert_eq!(out.status.code(), Some(2));
+    for payload in ["[1,2]", r#""text""#, "42", "plain text"] {
+        let input = format!(
+            "{}.{}",
+            b64::encode(br#"{"alg":"HS256"}"#),
+            b64::encode(payload.as_bytes())
+        );
+        let sig = hmac(Alg::HS256, SECRET.as_bytes(), input.as_bytes());
+        let token = format!("{input}.{}", b64::encode(&sig));
+        let out = cli_verify(&token, &["--json"]);
+        assert_eq!(out.status.code(), Some(3), "{payload}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["signature"]["status"], "valid", "{payload}");
+        assert_eq!(v["claims"]["checks"][0]["claim"], "payload");
+    }
+}
+
+#[test]
+fn values_the_lean_path_once_skipped_give_the_same_verdict_everywhere() {
+    let cases = [
+        (
+            r#"{"alg":"HS256"}"#,
+            r#"{"sub":"a","x":"\ud800"}"#.as_bytes(),
+            3,
+        ),
+        (r#"{"alg":"HS256"}"#, br#"{"sub":"a","x":1e400}"#, 3),
+        (r#"{"alg":"HS256"}"#, b"{\"sub\":\"\xff\"}", 3),
+        (r#"{"alg":"HS256","x":"\ud800"}"#, b"{}", 2),
+        (r#"{"alg":"HS256","x":1e400}"#, b"{}", 2),
+        (r#"{"alg":"HS256","crit":["exp"]}"#, b"{}", 1),
+        (
+            r#"{"alg":"HS256","cty":"JWT"}"#,
+            b"eyJhbGciOiJub25lIn0.e30.",
+            3,
+        ),
+    ];
+    let mut lines = String::new();
+    for (header, payload, status) in &cases {
+        let input = format!(
+            "{}.{}",
+            b64::encode(header.as_bytes()),
+            b64::encode(payload)
+        );
+        let sig = hmac(Alg::HS256, SECRET.as_bytes(), input.as_bytes());
+        let token = format!("{input}.{}", b64::encode(&sig));
+        let out = cli_verify(&token, &[]);
+        assert_eq!(out.status.code(), Some(*status), "{header} {payload:?}");
+        lines.push_str(&token);
+        lines.push('\n');
+        let single = jwb()
+            .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
+            .write_stdin(format!("{token}\n"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            single.status.code(),
+            Some(*status),
+            "batch: {header} {payload:?}"
+        );
+        assert!(
+            text(&single.stdout).starts_with("{\"line\":1,\"valid\":false"),
+            "{}",
+            text(&single.stdout)
+        );
+    }
+}
+
+#[test]
+#[allow(clippy::too_many_lines)]
+fn key_material_is_never_an_hmac_secret_whichever_door() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+    let path = |name: &str| dir.join(name).display().to_string();
+    let pem = String::from_utf8(fixture("keys/rsa.spki.pem")).unwrap();
+    // An HS256 token signed with the public key's PEM bytes: the classic forgery.
+    let input = format!(
+        "{}.{}",
+        b64::encode(br#"{"alg":"HS256"}"#),
+        b64::encode(br#"{"sub":"admin"}"#)
+    );
+    let forged = |secret: &[u8]| {
+        format!(
+            "{input}.{}",
+            b64::encode(&hmac(Alg::HS256, secret, input.as_bytes()))
+        )
+    };
+    let b64_der = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(fixture("keys/rsa.spki.der"))
+    };
+    // The Base64 body of a "PRIVATE KEY" PEM block is PKCS#8 DER.
+    let pkcs8_body: String = String::from_utf8(fixture("keys/rsa.pkcs8.pem"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let pkcs8_der = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(&pkcs8_body)
+            .unwrap()
+    };
+    let doors: Vec<(Vec<String>, Vec<u8>, &str)> = vec![
+        (
+            vec!["--secret-file".into(), path("rsa.spki.pem")],
+            pem.trim_end().as_bytes().to_vec(),
+            "a PEM public key",
+        ),
+        (
+            vec!["--secret".into(), pem.clone()],
+            pem.as_bytes().to_vec(),
+            "a PEM public key",
+        ),
+        (
+            vec!["--secret-env".into(), "JWB_TEST_PEM".into()],
+            pem.as_bytes().to_vec(),
+            "a PEM public key",
+        ),
+        (
+            vec!["--secret-file".into(), path("p256.public.jwk.json")],
+            fixture("keys/p256.public.jwk.json"),
+            "a JWK",
+        ),
+        (
+            vec!["--secret-file".into(), path("set.jwks.json")],
+            fixture("keys/set.jwks.json"),
+            "a JWKS",
+        ),
+        (
+            vec!["--secret-file".into(), path("rsa.spki.der")],
+            fixture("keys/rsa.spki.der"),
+            "DER of a public key",
+        ),
+        (
+            vec!["--secret-file".into(), path("rsa.pkcs1.der")],
+            fixture("keys/rsa.pkcs1.der"),
+            "DER of an RSA private key (PKCS#1)",
+        ),
+        (
+            vec!["--secret-b64".into(), pkcs8_body.clone()],
+            pkcs8_der.clone(),
+            "DER of a private key (PKCS#8)",
+        ),
+        (
+            vec!["--secret-file".into(), path("p256.sec1.der")],
+            fixture("keys/p256.sec1.der"),
+            "DER of an EC private key (SEC1)",
+        ),
+        (
+            vec!["--secret-b64".into(), b64_der],
+            fixture("keys/rsa.spki.der"),
+            "DER of a public key",
+        ),
+    ];
+    for (args, bytes, what) in &doors {
+        let out = jwb()
+            .args(["verify", &forged(bytes)])
+            .args(args)
+            .env("JWB_TEST_PEM", &pem)
+            .output()
+            .unwrap();
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(&format!("is {what}")), "{args:?}: {err}");
+        assert!(
+            err.contains("key confusion") && err.contains("--key"),
+            "{err}"
+        );
+    }
+    // The library refuses too, so the workbench's typed key and explain agree.
+    let check = verify(
+        &forged(pem.as_bytes()),
+        Some(&KeySet::secret(Secret::from_utf8(&pem))),
+        VerifyOptions::default(),
+    );
+    assert_eq!(check.status, SigStatus::Unverifiable);
+    assert!(
+        check.reason.contains("the HMAC secret is a PEM public key"),
+        "{}",
+        check.reason
+    );
+    // An empty oct JWK is refused like an empty --secret.
+    let err = parse_key(br#"{"kty":"oct","k":""}"#).unwrap_err();
+    assert!(err.to_string().contains("'k' is empty"), "{err}");
+    let empty = std::env::temp_dir().join(format!("jwb-empty-oct-{}.json", std::process::id()));
+    std::fs::write(&empty, r#"{"kty":"oct","k":""}"#).unwrap();
+    let out = jwb()
+        .args([
+            "verify",
+            &forged(b"x"),
+            "--key",
+            &empty.display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&empty);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
+fn rsa_sizes_are_real_bit_lengths() {
+    for name in ["keys/rsa2047.spki.pem", "keys/rsa2047.pkcs8.pem"] {
+        let err = parse_key(&fixture(name)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unsupported key: RSA key of 2047 bits: RFC 7518 sec. 3.3 requires at least 2048",
+            "{name}"
+        );
+    }
+    assert_eq!(keyset("keys/rsa.spki.pem").keys[0].bits(), 2048);
+}
+
+#[test]
+fn the_signing_key_honours_a_jwks_own_alg_everywhere() {
+    use jwt_workbench::jose::key::NoSigningKey;
+    // A JWKS whose HS256 key says alg HS512 (own alg) next to one without.
+    let jwks = br#"{"keys":[
+        {"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtMzI","alg":"HS512","kid":"a"},
+        {"kty":"oct","k":"c2VjcmV0LXR3by1zZWNyZXQtdHdvLXNlY3JldC10d28tMzI","kid":"b"}]}"#;
+    let keys = parse_key(jwks).unwrap();
+    assert!(matches!(
+        keys.signing_key(Alg::HS256, Some("a")),
+        Err(NoSigningKey::OwnAlg { .. })
+    ));
+    assert!(matches!(
+        keys.signing_key(Alg::HS256, Some("c")),
+        Err(NoSigningKey::NoKid { .. })
+    ));
+    let chosen = keys.signing_key(Alg::HS256, None).unwrap();
+    assert_eq!(chosen.kid.as_deref(), Some("b"), "key a is HS512-only");
+    let token = sign(r#"{"alg":"HS256"}"#, "{}", Some(chosen)).unwrap();
+    assert!(plain(&token, &keys).is_valid(), "what was signed verifies");
+    let token = sign(
+        r#"{"alg":"HS512","kid":"a"}"#,
+        "{}",
+        Some(keys.signing_key(Alg::HS512, Some("a")).unwrap()),
+    )
+    .unwrap();
+    assert!(plain(&token, &keys).is_valid(), "what was signed verifies");
+    let only_512 = parse_key(
+        br#"{"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtMzI","alg":"HS512"}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        only_512.signing_key(Alg::HS256, None),
+        Err(NoSigningKey::OwnAlg { .. })
+    ));
+    assert_eq!(only_512.keys[0].default_alg(), Alg::HS512);
+    // encode uses the same rule.
+    let file = std::env::temp_dir().join(format!("jwb-own-alg-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        br#"{"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtMzI","alg":"HS512"}"#,
+    )
+    .unwrap();
+    let f = file.display().to_string();
+    let refused = jwb()
+        .args(["encode", "--payload", "{}", "--alg", "HS256", "--key", &f])
+        .output()
+        .unwrap();
+    let signed_default = jwb()
+        .args(["encode", "--payload", "{}", "--key", &f])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("own alg 'HS512'"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert!(
+        signed_default.status.success(),
+        "{}",
+        text(&signed_default.stderr)
+    );
+    let t = text(&signed_default.stdout);
+    assert_eq!(decode(t.trim()).alg(), Some("HS512"));
+}
+
+#[test]
+fn one_duration_format() {
+    use jwt_workbench::jose::claims::{duration, human_duration};
+    for secs in [0u64, 42, 192, 7509, 3 * 86_400 + 4 * 3600, 400 * 86_400] {
+        #[allow(clippy::cast_precision_loss)]
+        let f = secs as f64;
+        assert_eq!(jwt_workbench::ui::text::duration(secs), duration(secs));
+        assert_eq!(human_duration(f), duration(secs));
+    }
+    assert_eq!(duration(400 * 86_400), "1y 35d");
 }

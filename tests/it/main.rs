@@ -1,12 +1,15 @@
 //! The integration tests, one binary: one module per area.
 
+mod agree;
 mod audit;
 mod cli;
 mod contract;
 mod e2e_tmux;
+mod explain;
 mod jwe_cli;
 mod jwe_vectors;
 mod keys;
+mod limits;
 mod net;
 mod props;
 mod rfc_vectors;

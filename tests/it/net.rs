@@ -820,3 +820,44 @@ fn token_named_keys_are_never_fetched_unless_trusted() {
     }
     server.stop();
 }
+
+#[test]
+fn discovery_shares_one_deadline_across_its_three_fetches() {
+    // Each answer alone is in time; together they are not: 404, then the OAuth document,
+    // then the keys, each after 700 ms, against a 1.5 s limit for the whole exchange.
+    let key = TestKey::new("slow");
+    let jwks = jwks_of(&[&key]);
+    let base: Arc<Mutex<String>> = Arc::default();
+    let shared = Arc::clone(&base);
+    let slow = Duration::from_millis(700);
+    let server = Server::start(move |path, _| {
+        let base = shared.lock().unwrap().clone();
+        let reply = match path {
+            "/.well-known/oauth-authorization-server" => Reply::json(&json!({
+                "issuer": base, "jwks_uri": format!("{base}/keys"),
+            })),
+            "/keys" => Reply::json(&jwks),
+            _ => Reply::status(404),
+        };
+        Reply {
+            delay: slow,
+            ..reply
+        }
+    });
+    *base.lock().unwrap() = server.base();
+    let opts = NetOptions {
+        policy: Policy {
+            timeout: Duration::from_millis(1500),
+            ..Policy::default()
+        },
+        cache: None,
+    };
+    let started = std::time::Instant::now();
+    let err = discover_jwks(&server.base(), None, &opts, NOW).unwrap_err();
+    let took = started.elapsed();
+    assert!(matches!(err, NetError::Timeout { .. }), "{err}");
+    assert!(err.to_string().contains("timed out after 1.5 s"), "{err}");
+    // Three fetches with their own limits would take 2.1 s and succeed.
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    server.stop();
+}

@@ -287,12 +287,50 @@ fn flow_after_a_stolen_refresh_token_is_replayed() {
     ] {
         app.update(Action::Flow(step), NOW);
     }
-    let shot = screen(&app, 140, 45);
-    assert!(shot.contains("✘ 401 invalid_token: exp"), "{shot}");
+    let shot = screen(&app, 160, 48);
+    assert!(shot.contains("client   Call API A"), "{shot}");
+    assert!(shot.contains("401 invalid_token: exp"), "{shot}");
     assert!(shot.contains("REVOKED at T+5m 0s"), "{shot}");
     assert!(shot.contains("reuse detected"), "{shot}");
+    assert!(shot.contains("revoked"), "{shot}");
     assert_snapshot!(shot);
-    assert_snapshot!("flow_medium", screen(&app, 100, 30));
+    app.update(Action::CycleFlowPane, NOW);
+    let wide = screen(&app, 160, 48);
+    assert!(wide.contains("Access-token deny-list"), "{wide}");
+    assert_snapshot!("flow_revocation_pane", wide);
+}
+
+#[test]
+fn flow_at_80x24_shows_one_pane_at_a_time() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    for step in [
+        flow::Action::ToggleDpop,
+        flow::Action::Login,
+        flow::Action::CallApiA,
+        flow::Action::ReplayAccessToken,
+        flow::Action::Logout,
+    ] {
+        app.update(Action::Flow(step), NOW);
+    }
+    let lesson = screen(&app, 80, 24);
+    assert!(lesson.contains("Lesson (1/4, m: next)"), "{lesson}");
+    assert!(
+        lesson.contains("✘ attacker Replay access token"),
+        "{lesson}"
+    );
+    assert_snapshot!("flow_80x24_lesson", lesson);
+    let mut panes = Vec::new();
+    for _ in 0..3 {
+        app.update(Action::CycleFlowPane, NOW);
+        panes.push(screen(&app, 80, 24));
+    }
+    assert!(panes[0].contains("DPoP-bound"), "{}", panes[0]);
+    assert!(panes[1].contains("Signing keys (ES256)"), "{}", panes[1]);
+    assert!(panes[2].contains("Access-token deny-list"), "{}", panes[2]);
+    assert!(panes[2].contains("until T+5m 0s: logout"), "{}", panes[2]);
+    assert_snapshot!("flow_80x24_tokens", panes[0]);
+    assert_snapshot!("flow_80x24_deny_list", panes[2]);
 }
 
 #[test]
@@ -306,7 +344,7 @@ fn glossary_line_for_the_claim_under_the_cursor() {
         "{shot}"
     );
     assert!(
-        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 after"),
+        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 on or"),
         "{shot}"
     );
     assert_snapshot!(shot);
@@ -420,4 +458,52 @@ fn non_ascii_in_the_signing_input_draws_without_panicking() {
         let shot = screen(&app, 140, 40);
         assert!(shot.contains("signing input"), "{shot}");
     }
+}
+
+#[test]
+fn glossary_scroll_stops_at_the_end_and_x_returns_to_the_steps() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use jwt_workbench::workbench::action_for_event;
+    use ratatui::layout::Rect;
+    let press = |app: &mut App, code: KeyCode| {
+        let area = Rect::new(0, 0, 80, 24);
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        if let Some(action) = action_for_event(app, &event, area) {
+            app.update(action, NOW);
+        }
+    };
+    let mut app = app(LaunchOptions::default());
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    press(&mut app, KeyCode::Char('g'));
+    assert!(app.anatomy.glossary);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let end = screen(&app, 80, 24);
+    // The last entry is on the last row, nothing is left below, and one key goes back up.
+    assert!(
+        end.contains("↑ more") && !end.contains("more rows"),
+        "{end}"
+    );
+    assert!(end.contains("x5t#S256") || end.contains("enc "), "{end}");
+    let at_end = app.anatomy.scroll;
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.anatomy.scroll, at_end);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.anatomy.scroll, at_end - 1);
+    // Wrapped entries keep a hanging indent: no continuation row starts at the left edge.
+    for row in end.lines().skip(1).take(21) {
+        let inner = row.trim_start_matches('│');
+        assert!(
+            inner.is_empty() || !inner.starts_with(|c: char| c.is_ascii_lowercase()),
+            "{row}"
+        );
+    }
+    assert_snapshot!(end);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    assert!(!app.anatomy.glossary);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Workbench);
 }

@@ -119,7 +119,7 @@ fn cbc_hs_open(
     // The tag is checked first and in constant time; only an authentic ciphertext is
     // decrypted, so its padding is never examined for a forger.
     verify_slices_are_equal(&expected, tag).map_err(|_| Failed)?;
-    if ciphertext.is_empty() || ciphertext.len() % 16 != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(16) {
         return Err(Failed);
     }
     let (aes, _) = cbc_algorithm(enc);

@@ -49,7 +49,7 @@ fn kw_wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Failed> {
 
 /// AES Key Unwrap, with its integrity check.
 fn kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failed> {
-    if wrapped.len() < 24 || wrapped.len() % 8 != 0 {
+    if wrapped.len() < 24 || !wrapped.len().is_multiple_of(8) {
         return Err(Failed);
     }
     let mut out = Zeroizing::new(vec![0; wrapped.len() - 8]);

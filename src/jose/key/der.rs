@@ -149,8 +149,34 @@ pub(crate) fn is_pkcs1_private(der: &[u8]) -> bool {
         })
 }
 
-/// Size in bits (whole bytes, as aws-lc-rs counts them) of the modulus of an RSA private
-/// key, PKCS#1 or wrapped in PKCS#8.
+/// The length in bits of a big-endian unsigned integer: a 2047-bit modulus is 2047, not
+/// its 256 bytes times 8.
+pub(crate) fn bit_len(be: &[u8]) -> usize {
+    let Some(first) = be.iter().position(|&b| b != 0) else {
+        return 0;
+    };
+    (be.len() - first) * 8 - be[first].leading_zeros() as usize
+}
+
+/// Size in bits of the modulus of an RSA public key, PKCS#1 `RSAPublicKey` or wrapped in a
+/// `SubjectPublicKeyInfo`.
+pub(crate) fn rsa_public_bits(der: &[u8]) -> Option<usize> {
+    let pkcs1 = if spki_algorithm(der).is_some() {
+        let (seq, _) = read(der)?;
+        // The BIT STRING's first byte counts unused bits; the RSAPublicKey follows.
+        children(seq.content).get(1)?.content.get(1..)?
+    } else {
+        der
+    };
+    let (seq, _) = read(pkcs1).filter(|(t, _)| t.tag == SEQUENCE)?;
+    let n = children(seq.content)
+        .into_iter()
+        .next()
+        .filter(|t| t.tag == 0x02)?;
+    Some(bit_len(n.content))
+}
+
+/// Size in bits of the modulus of an RSA private key, PKCS#1 or wrapped in PKCS#8.
 pub(crate) fn rsa_private_bits(der: &[u8]) -> Option<usize> {
     let inner = if pkcs8_algorithm(der) == Some(KeyAlgorithm::Rsa) {
         let (seq, _) = read(der)?;
@@ -161,8 +187,7 @@ pub(crate) fn rsa_private_bits(der: &[u8]) -> Option<usize> {
     let (seq, _) = read(inner).filter(|(t, _)| t.tag == SEQUENCE)?;
     let items = children(seq.content);
     let n = items.get(1).filter(|t| t.tag == 0x02)?;
-    let significant = n.content.iter().skip_while(|&&b| b == 0).count();
-    Some(significant * 8)
+    Some(bit_len(n.content))
 }
 
 /// True for a PKCS#1 `RSAPublicKey` (n, e).

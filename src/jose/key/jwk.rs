@@ -81,7 +81,15 @@ fn parse_one(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> 
     let kty = member(obj, "kty")?;
     let mut key = match kty {
         "oct" => {
-            let mut key = Key::from_secret(Secret::new(bytes(obj, "k")?.to_vec()));
+            let k = bytes(obj, "k")?;
+            if k.is_empty() {
+                return Err(KeyError::Jwk(
+                    "the oct key's 'k' is empty; an HMAC secret needs bytes (at least 32 for \
+                     HS256)"
+                        .to_owned(),
+                ));
+            }
+            let mut key = Key::from_secret(Secret::new(k.to_vec()));
             key.origin = origin;
             key
         }
@@ -106,7 +114,7 @@ fn rsa(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
         b[first..].to_vec()
     };
     // Refuse a small key with the RFC's reason before aws-lc-rs refuses it with its own.
-    super::check_rsa_bits(strip(&n).len() * 8)?;
+    super::check_rsa_bits(der::bit_len(&n))?;
     let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
         .into_iter()
         .filter(|m| !obj.contains_key(*m))

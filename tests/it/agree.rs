@@ -1,0 +1,292 @@
+//! One verdict: for generated signed tokens with hostile JSON (lone surrogates, huge numbers,
+//! invalid UTF-8, repeated names, `crit`, `cty`, non-objects, nested tokens), `jwb verify`,
+//! `jwb verify --batch`, the workbench's derived state and `jwb explain` reach the same
+//! verdict: the same exit status, signature status and claim results.
+
+// Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
+#![allow(clippy::unwrap_used)]
+
+use assert_cmd::Command;
+use jwt_workbench::app::{App, LaunchOptions};
+use jwt_workbench::jose::alg::Alg;
+use jwt_workbench::jose::b64;
+use jwt_workbench::jose::key::Secret;
+use jwt_workbench::jose::report::{claims_json, signature_json, verdict};
+use jwt_workbench::jose::sign::hmac;
+use proptest::prelude::*;
+use serde_json::Value;
+
+const SECRET: &str = "agree-tests-secret-of-32-bytes!!";
+
+const HEADER_MEMBERS: &[&str] = &[
+    r#""typ":"JWT""#,
+    r#""kid":"k1""#,
+    r#""x":"\ud800""#,
+    r#""x":"\udc00\ud800""#,
+    r#""x":1e400"#,
+    r#""big":123456789012345678901234567890"#,
+    r#""alg":"none""#,
+    r#""alg":5"#,
+    r#""crit":["exp"]"#,
+    r#""crit":null"#,
+    r#""cty":"JWT""#,
+    r#""cty":"json""#,
+    r#""n":{"a":1,"a":2}"#,
+    r#""e":"\u00e9\u202e""#,
+    "\"bad\":\"\u{ff}\"",
+];
+
+const PAYLOAD_MEMBERS: &[&str] = &[
+    r#""sub":"a""#,
+    r#""exp":1500000000"#,
+    r#""exp":1e10"#,
+    r#""exp":1e400"#,
+    r#""exp":"soon""#,
+    r#""exp":null"#,
+    r#""nbf":1500000000"#,
+    r#""iat":1500000000"#,
+    r#""aud":"api""#,
+    r#""aud":["api","web"]"#,
+    r#""aud":["web",7]"#,
+    r#""iss":"me""#,
+    r#""x":"\ud800""#,
+    r#""x":1e400"#,
+    r#""n":{"a":1,"a":2}"#,
+    r#""deep":[[[[{"k":[1]}]]]]"#,
+];
+
+/// A JSON object from members (repeats make duplicates), or something that is not one.
+fn object(members: &'static [&'static str], first: Option<&'static str>) -> BoxedStrategy<Vec<u8>> {
+    let object = prop::collection::vec(prop::sample::select(members), 0..5).prop_map(move |m| {
+        let all: Vec<&str> = first.into_iter().chain(m).collect();
+        format!("{{{}}}", all.join(",")).into_bytes()
+    });
+    prop_oneof![
+        8 => object,
+        1 => prop::sample::select(vec![
+            &b"[1,2]"[..],
+            b"\"text\"",
+            b"42",
+            b"null",
+            b"plain text",
+            b"",
+            b"eyJhbGciOiJub25lIn0.e30.",
+            b"{\"a\":\"\xff\"}",
+            b"{\"a\":1",
+        ])
+        .prop_map(<[u8]>::to_vec),
+    ]
+    .boxed()
+}
+
+fn header() -> BoxedStrategy<Vec<u8>> {
+    prop_oneof![
+        4 => object(HEADER_MEMBERS, Some(r#""alg":"HS256""#)),
+        1 => object(HEADER_MEMBERS, Some(r#""alg":"HS384""#)),
+        1 => object(HEADER_MEMBERS, None),
+    ]
+    .boxed()
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    header: Vec<u8>,
+    payload: Vec<u8>,
+    tamper: bool,
+    now: u32,
+    leeway: u8,
+    aud: Vec<&'static str>,
+    iss: Option<&'static str>,
+    pin: Option<Alg>,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        header(),
+        object(PAYLOAD_MEMBERS, None),
+        prop::bool::weighted(0.15),
+        prop::sample::select(vec![1_400_000_000u32, 1_500_000_000, 1_600_000_000]),
+        prop::sample::select(vec![0u8, 30]),
+        prop::collection::vec(prop::sample::select(vec!["api", "other"]), 0..2),
+        prop::option::of(prop::sample::select(vec!["me", "you"])),
+        prop::option::weighted(0.2, prop::sample::select(vec![Alg::HS256, Alg::HS384])),
+    )
+        .prop_map(
+            |(header, payload, tamper, now, leeway, aud, iss, pin)| Case {
+                header,
+                payload,
+                tamper,
+                now,
+                leeway,
+                aud,
+                iss,
+                pin,
+            },
+        )
+}
+
+impl Case {
+    fn token(&self) -> String {
+        let input = format!(
+            "{}.{}",
+            b64::encode(&self.header),
+            b64::encode(&self.payload)
+        );
+        let alg = if self.header.windows(7).any(|w| w == b"\"HS384\"") {
+            Alg::HS384
+        } else {
+            Alg::HS256
+        };
+        let key: &[u8] = if self.tamper {
+            b"another-secret"
+        } else {
+            SECRET.as_bytes()
+        };
+        format!("{input}.{}", b64::encode(&hmac(alg, key, input.as_bytes())))
+    }
+
+    /// The options every command takes alike.
+    fn args(&self) -> Vec<String> {
+        let mut args = vec![
+            "--secret".to_owned(),
+            SECRET.to_owned(),
+            "--now".to_owned(),
+            self.now.to_string(),
+            "--leeway".to_owned(),
+            self.leeway.to_string(),
+        ];
+        for a in &self.aud {
+            args.extend(["--aud".to_owned(), (*a).to_owned()]);
+        }
+        if let Some(i) = self.iss {
+            args.extend(["--iss".to_owned(), i.to_owned()]);
+        }
+        if let Some(p) = self.pin {
+            args.extend(["--alg".to_owned(), p.name().to_owned()]);
+        }
+        args
+    }
+}
+
+/// A verdict in comparable form: exit status, signature status, each claim's status.
+#[derive(Debug, PartialEq, Eq)]
+struct Verdict {
+    status: i32,
+    signature: String,
+    claims: Vec<(String, String)>,
+}
+
+fn claims_of(claims: &Value) -> Vec<(String, String)> {
+    claims["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["claim"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn jwb() -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("jwb"));
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn single(case: &Case, token: &str) -> Verdict {
+    let out = jwb()
+        .args(["verify", token, "--json"])
+        .args(case.args())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    Verdict {
+        status: out.status.code().unwrap(),
+        signature: v["signature"]["status"].as_str().unwrap().to_owned(),
+        claims: claims_of(&v["claims"]),
+    }
+}
+
+/// The batch line, or `None` for the lean `{"line":1,"valid":true}`.
+fn batch(case: &Case, token: &str) -> (i32, Option<Verdict>) {
+    let out = jwb()
+        .args(["verify", "--batch"])
+        .args(case.args())
+        .write_stdin(format!("{token}\n"))
+        .output()
+        .unwrap();
+    let status = out.status.code().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    if v == serde_json::json!({"line": 1, "valid": true}) {
+        return (status, None);
+    }
+    let verdict = Verdict {
+        status,
+        signature: v["signature"]["status"].as_str().unwrap().to_owned(),
+        claims: claims_of(&v["claims"]),
+    };
+    (status, Some(verdict))
+}
+
+fn workbench(case: &Case, token: &str) -> Verdict {
+    let app = App::new(
+        LaunchOptions {
+            token: Some(token.to_owned()),
+            secret: Some(Secret::from_utf8(SECRET)),
+            alg: case.pin,
+            aud: case.aud.iter().map(|a| (*a).to_owned()).collect(),
+            iss: case.iss.map(str::to_owned),
+            leeway: u64::from(case.leeway),
+            ..LaunchOptions::default()
+        },
+        f64::from(case.now),
+    );
+    let d = &app.derived;
+    Verdict {
+        status: i32::from(verdict(&d.signature, &d.claims) as u8),
+        signature: signature_json(&d.signature)["status"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        claims: claims_of(&claims_json(&d.claims)),
+    }
+}
+
+/// Whether `explain` tells a server to trust the claims.
+fn explain_trusts(case: &Case, token: &str) -> bool {
+    let out = jwb()
+        .args(["explain", token])
+        .args(case.args())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let trusts = text.contains("Only now may the server trust the claims.");
+    assert!(trusts != text.contains("must reject this token"), "{text}");
+    trusts
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    #[test]
+    fn verify_batch_workbench_and_explain_agree(case in case()) {
+        let token = case.token();
+        let one = single(&case, &token);
+        let (batch_status, line) = batch(&case, &token);
+        prop_assert_eq!(batch_status, one.status, "batch exit status");
+        match line {
+            None => prop_assert_eq!(one.status, 0, "batch said valid"),
+            Some(line) => prop_assert_eq!(&line, &one, "batch line"),
+        }
+        prop_assert_eq!(&workbench(&case, &token), &one, "workbench");
+        prop_assert_eq!(explain_trusts(&case, &token), one.status == 0, "explain");
+    }
+}
