@@ -6,6 +6,7 @@
 
 mod derive;
 mod editor;
+mod jwe;
 pub mod keymap;
 mod net;
 mod picker;

@@ -89,6 +89,8 @@ pub struct Derived {
     pub typed_key: Option<KeySet>,
     /// Why the key field holds no usable key.
     pub key_error: Option<String>,
+    /// A JWE, parsed and decrypted when the key allows.
+    pub jwe: Option<super::jwe::JweView>,
 }
 
 impl Default for Derived {
@@ -112,6 +114,7 @@ impl Default for Derived {
             diff: Vec::new(),
             typed_key: None,
             key_error: None,
+            jwe: None,
         }
     }
 }
@@ -252,11 +255,15 @@ impl App {
         self.payload = editor::json_editor(&payload);
         self.derived.decoded = decoded;
         self.derived.sign_note = None;
+        self.derived.jwe = None;
         self.reverify();
     }
 
     /// The parts are the truth: re-encode them, and re-sign when the key can.
     pub(super) fn recompute_from_parts(&mut self) {
+        if self.reencrypt_jwe() {
+            return;
+        }
         let header = self.header_text();
         let payload = self.payload_text();
         self.derived.header_error = json::parse(&header).err();
@@ -300,13 +307,14 @@ impl App {
 
     /// Verifies the decoded token with the key, lints it, and re-checks the claims.
     pub(super) fn reverify(&mut self) {
+        let jwe_check = self.refresh_jwe();
         let keys = self.keys();
         let decoded = &self.derived.decoded;
         let opts = VerifyOptions {
             alg: self.pinned_alg,
             allow_none: false,
         };
-        let signature = verify_decoded(decoded, keys, opts);
+        let signature = jwe_check.unwrap_or_else(|| verify_decoded(decoded, keys, opts));
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
         let computed = match (alg, decoded.signing_input(), keys) {
             (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys
@@ -317,7 +325,7 @@ impl App {
             _ => None,
         };
         let found = findings(decoded, key_for(keys, alg), self.effective_now());
-        let times = times(decoded.claims());
+        let times = times(self.claims_shown());
         self.derived.signature = signature;
         self.derived.computed = computed;
         self.derived.findings = found;
@@ -332,10 +340,19 @@ impl App {
         self.recheck_claims();
     }
 
+    /// The claims to check and count down: the payload's, or a decrypted JWE's.
+    fn claims_shown(&self) -> Option<&Map<String, Value>> {
+        self.derived
+            .jwe
+            .as_ref()
+            .and_then(super::jwe::JweView::claims)
+            .or_else(|| self.derived.decoded.claims())
+    }
+
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
-        self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
+        self.derived.claims = check_claims(self.claims_shown(), &opts);
         self.derived.lights = self.lights();
         self.claim_checks += 1;
         if self.view == super::View::Anatomy {
@@ -353,10 +370,15 @@ impl App {
         let mut out = Vec::with_capacity(9);
         out.push(match (d.decoded.shape, d.decoded.errors.first()) {
             (_, Some(e)) => light("structure", LightState::Red, e.to_string()),
+            (Shape::Jwe, None) if d.jwe.as_ref().is_some_and(|j| j.opened.is_ok()) => light(
+                "structure",
+                LightState::Green,
+                "a JWE, decrypted: its five parts are well formed".to_owned(),
+            ),
             (Shape::Jwe, None) => light(
                 "structure",
                 LightState::Grey,
-                "a JWE: only its header is readable".to_owned(),
+                "a JWE: only its header is readable without the key".to_owned(),
             ),
             _ if !d.decoded.is_compliant() => light(
                 "structure",
