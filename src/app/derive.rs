@@ -432,6 +432,9 @@ impl App {
     }
 
     fn alg_light(&self) -> Light {
+        if let Some(light) = self.jwe_alg_light() {
+            return light;
+        }
         let (state, reason) = match self.derived.decoded.alg() {
             None => (LightState::Red, "the header has no alg".to_owned()),
             Some(text) => match text.parse::<Alg>() {

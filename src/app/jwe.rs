@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::derive::{Light, LightState};
 use super::{App, Mode, editor};
 use crate::jose::decode::{Shape, decode};
 use crate::jose::json;
@@ -73,6 +74,30 @@ impl JweView {
                 reason: why.clone(),
             },
         }
+    }
+}
+
+/// The alg light of a JWE: its `alg` names key management, judged as the CLI judges it.
+fn alg_light_of(view: &JweView) -> Light {
+    let alg = view.parsed.alg;
+    let (state, reason) = match &view.opened {
+        Ok(_) if alg == KeyAlg::Rsa1_5 => (
+            LightState::Red,
+            "RSA1_5: open to Bleichenbacher's padding-oracle attack".to_owned(),
+        ),
+        Ok(_) => (
+            LightState::Green,
+            format!("{alg} + {}: the key fits", view.parsed.enc),
+        ),
+        Err(_) => (
+            LightState::Grey,
+            format!("{alg} + {}: {}", view.parsed.enc, alg.describe()),
+        ),
+    };
+    Light {
+        name: "alg",
+        state,
+        reason,
     }
 }
 
@@ -147,6 +172,21 @@ impl App {
         let check = view.check();
         self.derived.jwe = Some(view);
         Some(check)
+    }
+
+    /// The alg light for a JWE (a JWE's `alg` is no signature algorithm); `None` otherwise.
+    pub(super) fn jwe_alg_light(&self) -> Option<Light> {
+        if self.derived.decoded.shape != Shape::Jwe {
+            return None;
+        }
+        Some(match &self.derived.jwe {
+            Some(view) => alg_light_of(view),
+            None => Light {
+                name: "alg",
+                state: LightState::Red,
+                reason: "not a JWE this tool can read (see the structure light)".to_owned(),
+            },
+        })
     }
 
     /// After an edit of a decrypted JWE's payload: re-encrypts it under the same header and
@@ -271,7 +311,11 @@ mod tests {
             "countdown from the plaintext"
         );
         let structure = &app.derived.lights[0];
-        assert_eq!(structure.state, super::super::derive::LightState::Green);
+        assert_eq!(structure.state, LightState::Green);
+        let alg = app.derived.lights.iter().find(|l| l.name == "alg").expect("alg light");
+        assert_eq!(alg.state, LightState::Green, "{}", alg.reason);
+        let alg = locked.derived.lights.iter().find(|l| l.name == "alg").expect("alg light");
+        assert_ne!(alg.state, LightState::Red, "dir is no unknown alg: {}", alg.reason);
     }
 
     #[test]
