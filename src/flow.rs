@@ -4,7 +4,7 @@
 //! refresh rotation with reuse detection and lifetimes, key rotation, DPoP, revocation by
 //! deny-list and by introspection, and a skewed clock.
 //!
-//! Nothing here reads the system clock or touches a terminal: every step is an [`Action`]
+//! Nothing here reads the system clock or touches a terminal: every step is a [`Move`]
 //! applied to a [`Simulator`], which appends [`TimelineEntry`]s saying what was asked, what
 //! came back, and why. The state changes live in `server`, `api` and here; the words in
 //! `lessons`.
@@ -32,7 +32,7 @@ use server::AccessGrant;
 
 /// One step the learner can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Move {
     /// The user logs in: authorization request with PKCE, then the code for tokens.
     Login,
     /// The attacker redeems the authorization code it intercepted, without the verifier.
@@ -73,32 +73,32 @@ pub enum Action {
     ToggleLeeway,
 }
 
-impl Action {
+impl Move {
     /// The clock steps offered to the learner: 30 s, 1 min, 5 min, 1 h, 1 day.
     pub const ADVANCE_STEPS: [i64; 5] = [30, 60, 300, 3600, 86_400];
 
     /// A short name for the timeline.
     pub fn label(self) -> String {
         match self {
-            Action::Login => "Login (code + PKCE)".to_owned(),
-            Action::RedeemStolenCode => "Redeem stolen code".to_owned(),
-            Action::CallApiA => "Call API A".to_owned(),
-            Action::CallApiB => "Call API B".to_owned(),
-            Action::CallApiC => "Call API C".to_owned(),
-            Action::CallApiD => "Call API D".to_owned(),
-            Action::SendIdToken => "ID token to API A".to_owned(),
-            Action::Advance(secs) => format!("Advance +{}", duration(secs)),
-            Action::Refresh => "Refresh".to_owned(),
-            Action::RetryRefresh => "Retry last refresh".to_owned(),
-            Action::ReplayOldRefresh => "Replay refresh token".to_owned(),
-            Action::ReplayAccessToken => "Replay access token".to_owned(),
-            Action::Logout => "Logout".to_owned(),
-            Action::RotateKeys => "Rotate signing keys".to_owned(),
-            Action::RetireOldKey => "Retire old key".to_owned(),
-            Action::ToggleDpop => "Toggle DPoP".to_owned(),
-            Action::ToggleProactive => "Toggle proactive refresh".to_owned(),
-            Action::ToggleGrace => "Toggle grace window".to_owned(),
-            Action::ToggleLeeway => "Toggle API D leeway".to_owned(),
+            Move::Login => "Login (code + PKCE)".to_owned(),
+            Move::RedeemStolenCode => "Redeem stolen code".to_owned(),
+            Move::CallApiA => "Call API A".to_owned(),
+            Move::CallApiB => "Call API B".to_owned(),
+            Move::CallApiC => "Call API C".to_owned(),
+            Move::CallApiD => "Call API D".to_owned(),
+            Move::SendIdToken => "ID token to API A".to_owned(),
+            Move::Advance(secs) => format!("Advance +{}", duration(secs)),
+            Move::Refresh => "Refresh".to_owned(),
+            Move::RetryRefresh => "Retry last refresh".to_owned(),
+            Move::ReplayOldRefresh => "Replay refresh token".to_owned(),
+            Move::ReplayAccessToken => "Replay access token".to_owned(),
+            Move::Logout => "Logout".to_owned(),
+            Move::RotateKeys => "Rotate signing keys".to_owned(),
+            Move::RetireOldKey => "Retire old key".to_owned(),
+            Move::ToggleDpop => "Toggle DPoP".to_owned(),
+            Move::ToggleProactive => "Toggle proactive refresh".to_owned(),
+            Move::ToggleGrace => "Toggle grace window".to_owned(),
+            Move::ToggleLeeway => "Toggle API D leeway".to_owned(),
         }
     }
 }
@@ -369,27 +369,26 @@ impl Simulator {
 
     /// Applies one action and returns the last timeline entry it produced (an action can
     /// produce several: a login is two requests, a proactive refresh precedes a call).
-    pub fn apply(&mut self, action: Action) -> &TimelineEntry {
+    pub fn apply(&mut self, action: Move) -> &TimelineEntry {
         let steps = match action {
-            Action::Login => self.login(),
-            Action::RedeemStolenCode => vec![self.redeem_stolen_code()],
-            Action::CallApiA => self.client_call(ApiId::A, TokenKind::Access),
-            Action::CallApiB => self.client_call(ApiId::B, TokenKind::Access),
-            Action::CallApiC => self.client_call(ApiId::C, TokenKind::Access),
-            Action::CallApiD => self.client_call(ApiId::D, TokenKind::Access),
-            Action::SendIdToken => self.client_call(ApiId::A, TokenKind::Id),
-            Action::Advance(secs) => vec![self.advance(secs)],
-            Action::Refresh => vec![self.refresh(Actor::Client, self.client.refresh)],
-            Action::RetryRefresh => vec![self.refresh(Actor::Client, self.last_used_refresh)],
-            Action::ReplayOldRefresh => vec![self.refresh(Actor::Attacker, self.attacker.refresh)],
-            Action::ReplayAccessToken => vec![self.attacker_call()],
-            Action::Logout => vec![self.logout()],
-            Action::RotateKeys => vec![self.rotate_keys()],
-            Action::RetireOldKey => vec![self.retire_old_key()],
-            Action::ToggleDpop
-            | Action::ToggleProactive
-            | Action::ToggleGrace
-            | Action::ToggleLeeway => vec![self.toggle(action)],
+            Move::Login => self.login(),
+            Move::RedeemStolenCode => vec![self.redeem_stolen_code()],
+            Move::CallApiA => self.client_call(ApiId::A, TokenKind::Access),
+            Move::CallApiB => self.client_call(ApiId::B, TokenKind::Access),
+            Move::CallApiC => self.client_call(ApiId::C, TokenKind::Access),
+            Move::CallApiD => self.client_call(ApiId::D, TokenKind::Access),
+            Move::SendIdToken => self.client_call(ApiId::A, TokenKind::Id),
+            Move::Advance(secs) => vec![self.advance(secs)],
+            Move::Refresh => vec![self.refresh(Actor::Client, self.client.refresh)],
+            Move::RetryRefresh => vec![self.refresh(Actor::Client, self.last_used_refresh)],
+            Move::ReplayOldRefresh => vec![self.refresh(Actor::Attacker, self.attacker.refresh)],
+            Move::ReplayAccessToken => vec![self.attacker_call()],
+            Move::Logout => vec![self.logout()],
+            Move::RotateKeys => vec![self.rotate_keys()],
+            Move::RetireOldKey => vec![self.retire_old_key()],
+            Move::ToggleDpop | Move::ToggleProactive | Move::ToggleGrace | Move::ToggleLeeway => {
+                vec![self.toggle(action)]
+            }
         };
         let at = self.now;
         for step in steps {
@@ -1224,10 +1223,10 @@ impl Simulator {
         }
     }
 
-    fn toggle(&mut self, action: Action) -> Step {
+    fn toggle(&mut self, action: Move) -> Step {
         let s = &mut self.settings;
         let (name, on, what) = match action {
-            Action::ToggleDpop => {
+            Move::ToggleDpop => {
                 s.dpop = !s.dpop;
                 (
                     "DPoP",
@@ -1236,7 +1235,7 @@ impl Simulator {
                      (cnf.jkt), and every request carries a proof signed with it (RFC 9449).",
                 )
             }
-            Action::ToggleProactive => {
+            Move::ToggleProactive => {
                 s.proactive = !s.proactive;
                 (
                     "proactive refresh",
@@ -1245,7 +1244,7 @@ impl Simulator {
                      the margin left, instead of waiting for a 401.",
                 )
             }
-            Action::ToggleGrace => {
+            Move::ToggleGrace => {
                 s.grace = !s.grace;
                 (
                     "grace window",

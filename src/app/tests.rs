@@ -559,15 +559,15 @@ fn flow_view_creates_the_simulator_once_and_each_action_reaches_it() {
     app.update(Action::OpenView(View::Flow), NOW);
     assert!(app.flow.sim.is_some());
     let actions = [
-        flow::Action::Login,
-        flow::Action::CallApiA,
-        flow::Action::CallApiB,
-        flow::Action::Advance(300),
-        flow::Action::Refresh,
-        flow::Action::ReplayOldRefresh,
-        flow::Action::Logout,
-        flow::Action::RotateKeys,
-        flow::Action::RetireOldKey,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::CallApiB,
+        flow::Move::Advance(300),
+        flow::Move::Refresh,
+        flow::Move::ReplayOldRefresh,
+        flow::Move::Logout,
+        flow::Move::RotateKeys,
+        flow::Move::RetireOldKey,
     ];
     for a in actions {
         app.update(Action::Flow(a), NOW);
@@ -598,8 +598,8 @@ fn flow_view_creates_the_simulator_once_and_each_action_reaches_it() {
 fn a_flow_token_opens_in_the_workbench_verified_with_the_flow_key() {
     let mut app = example();
     app.update(Action::OpenView(View::Flow), NOW);
-    app.update(Action::Flow(flow::Action::Login), NOW);
-    app.update(Action::Flow(flow::Action::Advance(60)), NOW);
+    app.update(Action::Flow(flow::Move::Login), NOW);
+    app.update(Action::Flow(flow::Move::Advance(60)), NOW);
     // The token request issued the access token, the ID token, then the refresh token.
     app.update(Action::SelectFlowEntry(-1), NOW);
     let sim = app.flow.sim.clone().unwrap();
@@ -880,15 +880,18 @@ fn every_chord() -> Vec<Chord> {
 fn help_rows(app: &App) -> Vec<String> {
     let mut app_help = App::new(LaunchOptions::default(), NOW);
     app_help.view = app.view;
-    crate::ui::help::lines(&app_help, 94)
-        .iter()
-        .map(|l| {
-            l.spans
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect::<String>()
-        })
-        .collect()
+    crate::ui::help::lines(
+        &crate::ui::Screen::new(&app_help, crate::ui::Theme::mono()),
+        94,
+    )
+    .iter()
+    .map(|l| {
+        l.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    })
+    .collect()
 }
 
 #[test]

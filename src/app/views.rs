@@ -155,17 +155,17 @@ impl App {
 
     /// Scrolls the open view by rows.
     pub(super) fn scroll_view(&mut self, rows: i32) {
-        let delta = isize::try_from(rows).unwrap_or(0);
+        let max = self.limits.view;
         let slot = match self.view {
             View::Anatomy => &mut self.anatomy.scroll,
             View::Flow => &mut self.flow.scroll,
             View::Workbench => return,
         };
-        *slot = slot.saturating_add_signed(delta);
+        *slot = super::scrolled(*slot, rows, max);
     }
 
     /// Applies one simulator action and selects the entry it produced.
-    pub(super) fn flow_step(&mut self, action: flow::Action) {
+    pub(super) fn flow_step(&mut self, action: flow::Move) {
         let sim = self
             .flow
             .sim

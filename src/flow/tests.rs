@@ -17,13 +17,13 @@ fn claims(sim: &Simulator, id: TokenId) -> serde_json::Map<String, serde_json::V
     decode(compact).claims().unwrap().clone()
 }
 
-fn ok(s: &mut Simulator, action: Action) -> TimelineEntry {
+fn ok(s: &mut Simulator, action: Move) -> TimelineEntry {
     let e = s.apply(action).clone();
     assert!(e.verdict.is_ok(), "{action:?}: {e:?}");
     e
 }
 
-fn refused(s: &mut Simulator, action: Action) -> TimelineEntry {
+fn refused(s: &mut Simulator, action: Move) -> TimelineEntry {
     let e = s.apply(action).clone();
     assert!(!e.verdict.is_ok(), "{action:?} was accepted: {e:?}");
     e
@@ -32,7 +32,7 @@ fn refused(s: &mut Simulator, action: Action) -> TimelineEntry {
 #[test]
 fn login_is_the_code_flow_with_pkce_and_issues_rfc9068_access_tokens() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let (authorize, token) = (&s.timeline()[0], &s.timeline()[1]);
     let verifier = s.verifier().unwrap().to_owned();
     assert!(
@@ -113,8 +113,8 @@ fn login_is_the_code_flow_with_pkce_and_issues_rfc9068_access_tokens() {
 #[test]
 fn a_stolen_code_without_the_verifier_is_refused() {
     let mut s = sim();
-    s.apply(Action::Login);
-    let e = refused(&mut s, Action::RedeemStolenCode);
+    s.apply(Move::Login);
+    let e = refused(&mut s, Move::RedeemStolenCode);
     assert_eq!(e.actor, Actor::Attacker);
     assert!(reason(&e).starts_with("PKCE verification failed"), "{e:?}");
     assert!(e.lesson.contains("RFC 7636 sec. 4.6"));
@@ -151,23 +151,23 @@ fn a_stolen_code_without_the_verifier_is_refused() {
 #[test]
 fn apis_check_signature_aud_exp_and_typ() {
     let mut s = sim();
-    s.apply(Action::Login);
-    let first = ok(&mut s, Action::CallApiA);
+    s.apply(Move::Login);
+    let first = ok(&mut s, Move::CallApiA);
     assert!(
         first.response.contains("fetched the JWKS (k1)"),
         "{first:?}"
     );
-    assert!(ok(&mut s, Action::CallApiA).response == "200 OK: the orders");
-    let b = refused(&mut s, Action::CallApiB);
+    assert!(ok(&mut s, Move::CallApiA).response == "200 OK: the orders");
+    let b = refused(&mut s, Move::CallApiB);
     assert!(reason(&b).starts_with("aud:"), "{b:?}");
     assert!(b.lesson.contains("RFC 8725 sec. 3.9"));
-    let id = refused(&mut s, Action::SendIdToken);
+    let id = refused(&mut s, Move::SendIdToken);
     assert_eq!(reason(&id), "typ is 'JWT', not 'at+jwt'");
     assert!(id.lesson.contains("RFC 9068 sec. 4"));
-    s.apply(Action::Advance(299));
-    ok(&mut s, Action::CallApiA);
-    s.apply(Action::Advance(1));
-    let e = refused(&mut s, Action::CallApiA);
+    s.apply(Move::Advance(299));
+    ok(&mut s, Move::CallApiA);
+    s.apply(Move::Advance(1));
+    let e = refused(&mut s, Move::CallApiA);
     assert_eq!(reason(&e), "exp: expired 0s ago");
     assert!(e.lesson.contains("on or after exp"));
 }
@@ -175,10 +175,10 @@ fn apis_check_signature_aud_exp_and_typ() {
 #[test]
 fn key_rotation_publishes_then_signs_then_retires_after_the_last_token_expired() {
     let mut s = sim();
-    s.apply(Action::Login);
-    ok(&mut s, Action::CallApiA); // API A caches the JWKS with k1 only.
+    s.apply(Move::Login);
+    ok(&mut s, Move::CallApiA); // API A caches the JWKS with k1 only.
     // Stage 1: k2 is published, k1 still signs.
-    let e = ok(&mut s, Action::RotateKeys);
+    let e = ok(&mut s, Move::RotateKeys);
     assert!(e.response.contains("'k2' published"), "{e:?}");
     assert_eq!(s.server().active_key().unwrap().kid(), "k1");
     assert!(s.server().jwks().contains("\"k2\""));
@@ -188,31 +188,31 @@ fn key_rotation_publishes_then_signs_then_retires_after_the_last_token_expired()
         "API A's cache does not know k2 yet"
     );
     // Retiring now is refused: nothing is retiring.
-    refused(&mut s, Action::RetireOldKey);
+    refused(&mut s, Move::RetireOldKey);
     // Stage 2: k2 signs; k1 retires but stays published.
-    ok(&mut s, Action::RotateKeys);
+    ok(&mut s, Move::RotateKeys);
     assert_eq!(s.server().active_key().unwrap().kid(), "k2");
     let old_access = s.client().access.unwrap();
-    s.apply(Action::Refresh);
+    s.apply(Move::Refresh);
     let new_access = s.client().access.unwrap();
     assert_eq!(s.token(new_access).unwrap().kid, "k2");
     // API A meets an unknown kid, refetches the JWKS and accepts.
-    let call = ok(&mut s, Action::CallApiA);
+    let call = ok(&mut s, Move::CallApiA);
     assert!(
         call.response
             .contains("unknown kid 'k2': fetched the JWKS (k1, k2)"),
         "{call:?}"
     );
     // Stage 3 must wait for k1's longest-lived token.
-    let wait = refused(&mut s, Action::RetireOldKey);
+    let wait = refused(&mut s, Move::RetireOldKey);
     assert!(
         reason(&wait).contains("key 'k1' signed tokens that live until"),
         "{wait:?}"
     );
     assert!(s.server().jwks().contains("\"k1\""));
     let until = s.server().last_expiry("k1").unwrap();
-    s.apply(Action::Advance(until - s.now()));
-    ok(&mut s, Action::RetireOldKey);
+    s.apply(Move::Advance(until - s.now()));
+    ok(&mut s, Move::RetireOldKey);
     assert!(!s.server().jwks().contains("\"k1\""));
     assert_eq!(s.server().keys()[0].status, KeyStatus::Retired);
     // A k1 token is now refused for its unknown kid (it had expired anyway).
@@ -232,10 +232,10 @@ fn key_rotation_publishes_then_signs_then_retires_after_the_last_token_expired()
 #[test]
 fn refresh_rotates_and_reuse_revokes_the_family() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
     let old = s.client();
-    s.apply(Action::Advance(300));
-    let entry = ok(&mut s, Action::Refresh);
+    s.apply(Move::Advance(300));
+    let entry = ok(&mut s, Move::Refresh);
     let new = s.client();
     assert_ne!(new.access, old.access);
     assert_ne!(new.refresh, old.refresh);
@@ -250,7 +250,7 @@ fn refresh_rotates_and_reuse_revokes_the_family() {
         Some((new.access.unwrap(), new.refresh.unwrap()))
     );
     // The attacker replays the copy it took at login: reuse, the family dies.
-    let replay = refused(&mut s, Action::ReplayOldRefresh);
+    let replay = refused(&mut s, Move::ReplayOldRefresh);
     assert!(reason(&replay).starts_with("reuse detected: refresh #1 was already exchanged"));
     assert!(replay.lesson.contains("RFC 9700 sec. 4.14.2"));
     let family = &s.token(new.refresh.unwrap()).unwrap().family;
@@ -262,7 +262,7 @@ fn refresh_rotates_and_reuse_revokes_the_family() {
             .status,
         RefreshStatus::Revoked
     );
-    refused(&mut s, Action::Refresh);
+    refused(&mut s, Move::Refresh);
     // The live access token went on the deny-list.
     assert!(
         s.server()
@@ -275,19 +275,19 @@ fn refresh_rotates_and_reuse_revokes_the_family() {
 fn sessions_end_at_the_idle_and_at_the_absolute_lifetime() {
     // Used every day, the session still ends 3 days after login.
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Advance(86_400));
-    ok(&mut s, Action::Refresh);
-    s.apply(Action::Advance(86_400));
-    ok(&mut s, Action::Refresh);
+    s.apply(Move::Login);
+    s.apply(Move::Advance(86_400));
+    ok(&mut s, Move::Refresh);
+    s.apply(Move::Advance(86_400));
+    ok(&mut s, Move::Refresh);
     let capped = s.client().refresh.unwrap();
     assert_eq!(
         s.token(capped).unwrap().exp,
         s.config().start + 3 * 86_400,
         "capped by the session"
     );
-    s.apply(Action::Advance(86_400));
-    let e = refused(&mut s, Action::Refresh);
+    s.apply(Move::Advance(86_400));
+    let e = refused(&mut s, Move::Refresh);
     assert!(
         reason(&e).starts_with("the session reached its absolute lifetime (3d 0h)"),
         "{e:?}"
@@ -295,9 +295,9 @@ fn sessions_end_at_the_idle_and_at_the_absolute_lifetime() {
     assert!(e.lesson.contains("could live forever"));
     // Unused for two days, it ends at the idle lifetime (36 h).
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Advance(2 * 86_400));
-    let e = refused(&mut s, Action::Refresh);
+    s.apply(Move::Login);
+    s.apply(Move::Advance(2 * 86_400));
+    let e = refused(&mut s, Move::Refresh);
     assert!(reason(&e).contains("idle lifetime 1d 12h"), "{e:?}");
 }
 
@@ -305,40 +305,40 @@ fn sessions_end_at_the_idle_and_at_the_absolute_lifetime() {
 fn a_retried_refresh_is_accepted_only_within_the_grace_window() {
     // Without the window, a retry is reuse.
     let mut s = sim();
-    s.apply(Action::Login);
-    ok(&mut s, Action::Refresh);
-    let e = refused(&mut s, Action::RetryRefresh);
+    s.apply(Move::Login);
+    ok(&mut s, Move::Refresh);
+    let e = refused(&mut s, Move::RetryRefresh);
     assert!(reason(&e).starts_with("reuse detected"));
     assert!(e.lesson.contains("grace window (g)"));
     // With it, the same pair comes back within 30 s, and not after.
     let mut s = sim();
-    ok(&mut s, Action::ToggleGrace);
-    s.apply(Action::Login);
-    ok(&mut s, Action::Refresh);
+    ok(&mut s, Move::ToggleGrace);
+    s.apply(Move::Login);
+    ok(&mut s, Move::Refresh);
     let pair = s.client();
-    s.apply(Action::Advance(20));
-    let e = ok(&mut s, Action::RetryRefresh);
+    s.apply(Move::Advance(20));
+    let e = ok(&mut s, Move::RetryRefresh);
     assert!(e.response.contains("the same pair"), "{e:?}");
     assert_eq!(s.client(), pair);
     assert!(s.server().families()[0].revoked.is_none());
-    s.apply(Action::Advance(10));
-    let e = refused(&mut s, Action::RetryRefresh);
+    s.apply(Move::Advance(10));
+    let e = refused(&mut s, Move::RetryRefresh);
     assert!(reason(&e).starts_with("reuse detected"));
 }
 
 #[test]
 fn a_stolen_bearer_token_works_until_exp_and_dpop_stops_its_replay() {
     let mut s = sim();
-    s.apply(Action::Login);
-    let e = ok(&mut s, Action::ReplayAccessToken);
+    s.apply(Move::Login);
+    let e = ok(&mut s, Move::ReplayAccessToken);
     assert_eq!(e.actor, Actor::Attacker);
     assert!(e.lesson.contains("until its exp"));
-    s.apply(Action::Advance(300));
-    refused(&mut s, Action::ReplayAccessToken);
+    s.apply(Move::Advance(300));
+    refused(&mut s, Move::ReplayAccessToken);
 
     let mut s = sim();
-    ok(&mut s, Action::ToggleDpop);
-    s.apply(Action::Login);
+    ok(&mut s, Move::ToggleDpop);
+    s.apply(Move::Login);
     let access = s.client().access.unwrap();
     let jkt = claims(&s, access)["cnf"]["jkt"]
         .as_str()
@@ -346,21 +346,21 @@ fn a_stolen_bearer_token_works_until_exp_and_dpop_stops_its_replay() {
         .to_owned();
     assert_eq!(Some(jkt.as_str()), s.token(access).unwrap().jkt.as_deref());
     // The client's calls carry a fresh proof each.
-    let call = ok(&mut s, Action::CallApiA);
+    let call = ok(&mut s, Move::CallApiA);
     assert!(
         call.request.contains("Authorization: DPoP")
             && call.response.contains("DPoP proof checked")
     );
-    ok(&mut s, Action::CallApiA);
+    ok(&mut s, Move::CallApiA);
     // The attacker replays the proof it saw: the API remembers its jti.
-    let e = refused(&mut s, Action::ReplayAccessToken);
+    let e = refused(&mut s, Move::ReplayAccessToken);
     assert!(reason(&e).starts_with("DPoP proof replayed"), "{e:?}");
     assert!(e.lesson.contains("RFC 9449"));
     // Its stolen refresh token is useless too: the session is bound to the client's key.
-    let e = refused(&mut s, Action::ReplayOldRefresh);
+    let e = refused(&mut s, Move::ReplayOldRefresh);
     assert!(reason(&e).contains("another key"), "{e:?}");
     assert!(s.server().families()[0].revoked.is_none());
-    ok(&mut s, Action::Refresh);
+    ok(&mut s, Move::Refresh);
 }
 
 #[test]
@@ -419,24 +419,24 @@ fn a_dpop_proof_is_checked_for_key_method_url_age_and_replay() {
 #[test]
 fn introspection_sees_a_revocation_at_once_local_verification_lags() {
     let mut s = sim();
-    s.apply(Action::Login);
-    ok(&mut s, Action::CallApiA); // Syncs A's deny-list copy (empty).
-    let c = ok(&mut s, Action::CallApiC);
+    s.apply(Move::Login);
+    ok(&mut s, Move::CallApiA); // Syncs A's deny-list copy (empty).
+    let c = ok(&mut s, Move::CallApiC);
     assert!(c.response.contains("introspected: active true"));
-    ok(&mut s, Action::Logout);
-    let c = refused(&mut s, Action::CallApiC);
+    ok(&mut s, Move::Logout);
+    let c = refused(&mut s, Move::CallApiC);
     assert!(
         reason(&c).starts_with("the auth server says active: false (revoked: logout)"),
         "{c:?}"
     );
     // API A's copy of the deny-list is older than its sync interval? Not yet: it still accepts.
-    let a = ok(&mut s, Action::CallApiA);
+    let a = ok(&mut s, Move::CallApiA);
     assert!(
         a.lesson.contains("last synchronized the deny-list"),
         "{a:?}"
     );
-    s.apply(Action::Advance(60));
-    let a = refused(&mut s, Action::CallApiA);
+    s.apply(Move::Advance(60));
+    let a = refused(&mut s, Move::CallApiA);
     assert!(reason(&a).starts_with("revoked: jti"), "{a:?}");
     assert!(
         s.api(ApiId::C).unwrap().calls_to_auth >= 2,
@@ -447,19 +447,19 @@ fn introspection_sees_a_revocation_at_once_local_verification_lags() {
 #[test]
 fn deny_list_entries_are_pruned_once_the_token_expired() {
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Advance(100));
-    s.apply(Action::Logout);
+    s.apply(Move::Login);
+    s.apply(Move::Advance(100));
+    s.apply(Move::Logout);
     assert_eq!(s.server().deny_list().len(), 1);
     let until = s.server().deny_list()[0].until;
     assert_eq!(until, s.token(s.client().access.unwrap()).unwrap().exp);
-    s.apply(Action::Advance(until - s.now() - 1));
+    s.apply(Move::Advance(until - s.now() - 1));
     assert_eq!(
         s.server().deny_list().len(),
         1,
         "kept while the token lives"
     );
-    let e = ok(&mut s, Action::Advance(1));
+    let e = ok(&mut s, Move::Advance(1));
     assert!(s.server().deny_list().is_empty());
     assert_eq!(s.server().pruned(), 1);
     assert!(e.lesson.contains("1 deny-list entry was pruned"), "{e:?}");
@@ -468,30 +468,30 @@ fn deny_list_entries_are_pruned_once_the_token_expired() {
 #[test]
 fn a_clock_running_ahead_expires_tokens_early_and_leeway_absorbs_it() {
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Advance(240));
-    ok(&mut s, Action::CallApiA);
-    let d = refused(&mut s, Action::CallApiD);
+    s.apply(Move::Login);
+    s.apply(Move::Advance(240));
+    ok(&mut s, Move::CallApiA);
+    let d = refused(&mut s, Move::CallApiD);
     assert!(reason(&d).starts_with("exp: expired 30s ago"), "{d:?}");
     assert!(d.lesson.contains("clock runs 1m 30s ahead"));
-    ok(&mut s, Action::ToggleLeeway);
-    let d = ok(&mut s, Action::CallApiD);
+    ok(&mut s, Move::ToggleLeeway);
+    let d = ok(&mut s, Move::CallApiD);
     assert!(d.lesson.contains("leeway"), "{d:?}");
 }
 
 #[test]
 fn proactive_refresh_happens_before_a_call_near_expiry() {
     let mut s = sim();
-    ok(&mut s, Action::ToggleProactive);
-    s.apply(Action::Login);
+    ok(&mut s, Move::ToggleProactive);
+    s.apply(Move::Login);
     let first = s.client().access;
-    s.apply(Action::Advance(200));
+    s.apply(Move::Advance(200));
     let before = s.timeline().len();
-    ok(&mut s, Action::CallApiA);
+    ok(&mut s, Move::CallApiA);
     assert_eq!(s.timeline().len(), before + 1, "no refresh with time left");
-    s.apply(Action::Advance(80));
+    s.apply(Move::Advance(80));
     let before = s.timeline().len();
-    ok(&mut s, Action::CallApiA);
+    ok(&mut s, Move::CallApiA);
     assert_eq!(s.timeline().len(), before + 2, "refresh, then the call");
     let refresh = &s.timeline()[before];
     assert!(refresh.lesson.starts_with("Proactive refresh"));
@@ -502,20 +502,20 @@ fn proactive_refresh_happens_before_a_call_near_expiry() {
 fn requests_without_tokens_are_refused_and_the_clock_moves_forward_only() {
     let mut s = sim();
     for a in [
-        Action::CallApiA,
-        Action::CallApiC,
-        Action::SendIdToken,
-        Action::Refresh,
-        Action::RetryRefresh,
-        Action::ReplayOldRefresh,
-        Action::ReplayAccessToken,
-        Action::RedeemStolenCode,
-        Action::Logout,
+        Move::CallApiA,
+        Move::CallApiC,
+        Move::SendIdToken,
+        Move::Refresh,
+        Move::RetryRefresh,
+        Move::ReplayOldRefresh,
+        Move::ReplayAccessToken,
+        Move::RedeemStolenCode,
+        Move::Logout,
     ] {
         refused(&mut s, a);
     }
-    refused(&mut s, Action::Advance(0));
-    refused(&mut s, Action::Advance(-5));
+    refused(&mut s, Move::Advance(0));
+    refused(&mut s, Move::Advance(-5));
     assert_eq!(s.now(), s.config().start);
 }
 
@@ -523,7 +523,7 @@ fn requests_without_tokens_are_refused_and_the_clock_moves_forward_only() {
 fn runs_are_reproducible_per_seed() {
     let run = |seed| {
         let mut s = Simulator::with_seed(seed);
-        s.apply(Action::Login);
+        s.apply(Move::Login);
         let access = s.client().access.unwrap();
         (
             s.verifier().unwrap().to_owned(),
@@ -539,19 +539,19 @@ fn runs_are_reproducible_per_seed() {
 fn scripted_session_plays_out_as_taught() {
     let mut s = sim();
     for a in [
-        Action::Login,
-        Action::CallApiA,
-        Action::CallApiB,
-        Action::Advance(300),
-        Action::CallApiA,
-        Action::Refresh,
-        Action::CallApiA,
-        Action::ReplayOldRefresh,
-        Action::CallApiA,
-        Action::Logout,
-        Action::RotateKeys,
-        Action::RotateKeys,
-        Action::RetireOldKey,
+        Move::Login,
+        Move::CallApiA,
+        Move::CallApiB,
+        Move::Advance(300),
+        Move::CallApiA,
+        Move::Refresh,
+        Move::CallApiA,
+        Move::ReplayOldRefresh,
+        Move::CallApiA,
+        Move::Logout,
+        Move::RotateKeys,
+        Move::RotateKeys,
+        Move::RetireOldKey,
     ] {
         s.apply(a);
     }

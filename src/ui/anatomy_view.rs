@@ -8,17 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 use unicode_width::UnicodeWidthChar;
 
+use super::Screen;
 use super::text::escaped_spans;
 use super::theme::Theme;
-use crate::app::App;
 use crate::teach::anatomy::{self, Kind, Part, Step};
 use crate::teach::glossary::{CLAIM_NAME_KINDS, ENTRIES, Place};
 
 /// The anatomy view of `app`, drawn over the whole screen.
-pub struct AnatomyScreen<'a>(pub &'a App);
+pub struct AnatomyScreen<'a>(pub &'a Screen<'a>);
 
 /// The rows of the body once wrapped to `width`, and how many fit: what scrolling works on.
-fn body_rows(app: &App, area: Rect) -> (Vec<Line<'static>>, usize) {
+fn body_rows(app: &Screen, area: Rect) -> (Vec<Line<'static>>, usize) {
     let [body, _] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     let inner = Block::bordered().inner(body);
     let width = usize::from(inner.width).max(1);
@@ -28,12 +28,6 @@ fn body_rows(app: &App, area: Rect) -> (Vec<Line<'static>>, usize) {
         step_lines(&app.anatomy.steps, &app.theme, width)
     };
     (rows, usize::from(inner.height))
-}
-
-/// The furthest the view can scroll on a screen of `area`: the last row at the bottom.
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let (rows, visible) = body_rows(app, area);
-    rows.len().saturating_sub(visible)
 }
 
 impl Widget for AnatomyScreen<'_> {
@@ -48,6 +42,7 @@ impl Widget for AnatomyScreen<'_> {
             " Anatomy of the workbench's token, with its real values and your key "
         };
         let (rows, visible) = body_rows(app, area);
+        app.note_view(rows.len(), u16::try_from(visible).unwrap_or(u16::MAX));
         let scroll = app.anatomy.scroll.min(rows.len().saturating_sub(visible));
         let mut block = Block::bordered()
             .border_style(theme.border_focus)

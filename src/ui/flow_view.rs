@@ -10,10 +10,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget};
 
+use super::Screen;
 use super::anatomy_view::wrap_hanging;
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
-use crate::app::{App, Context};
+use crate::app::Context;
 use crate::flow::{
     Api, ApiId, KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, TokenKind, Verdict,
     Verification, duration,
@@ -23,7 +24,7 @@ use crate::flow::{
 const NARROW_PANES: [&str; 4] = ["Lesson", "Tokens", "Auth server", "Revocation and APIs"];
 
 /// The flow view of `app`, drawn over the whole screen.
-pub struct FlowScreen<'a>(pub &'a App);
+pub struct FlowScreen<'a>(pub &'a Screen<'a>);
 
 /// Where each part of the view goes on a screen of `area`.
 struct Areas {
@@ -42,12 +43,12 @@ fn is_wide(area: Rect) -> bool {
 }
 
 /// The footer: every binding of the flow view, from the key map, wrapped to the width.
-fn legend_lines(app: &App, width: u16) -> Vec<Line<'static>> {
+fn legend_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
     let spans = super::hint_spans(app, &[Context::Flow]);
     wrap_hanging(&spans, usize::from(width.max(1)), 0)
 }
 
-fn areas(app: &App, area: Rect) -> Areas {
+fn areas(app: &Screen, area: Rect) -> Areas {
     let wide = is_wide(area);
     let legend = legend_lines(app, area.width).len();
     let foot_height = u16::try_from(legend).unwrap_or(3);
@@ -96,15 +97,6 @@ fn areas(app: &App, area: Rect) -> Areas {
             wide,
         }
     }
-}
-
-/// The furthest the lesson can scroll on a screen of `area`.
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let a = areas(app, area);
-    let Some(lesson) = a.lesson else { return 0 };
-    let inner = Block::bordered().inner(lesson);
-    let rows = detail_lines(app, usize::from(inner.width).max(1)).len();
-    rows.saturating_sub(usize::from(inner.height))
 }
 
 impl Widget for FlowScreen<'_> {
@@ -213,7 +205,7 @@ fn verdict_look(theme: &Theme, verdict: &Verdict) -> (&'static str, Style) {
     }
 }
 
-fn render_timeline(app: &App, sim: &Simulator, area: Rect, buf: &mut Buffer) {
+fn render_timeline(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let b = block(" Timeline: requests and verdicts ", theme);
     let inner = b.inner(area);
@@ -281,7 +273,7 @@ fn entry_line(
     line
 }
 
-fn detail_lines(app: &App, width: usize) -> Vec<Line<'static>> {
+fn detail_lines(app: &Screen, width: usize) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let Some(sim) = app.flow.sim.as_ref() else {
         return Vec::new();
@@ -331,12 +323,13 @@ fn detail_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     lines
 }
 
-fn render_detail(app: &App, title: &str, area: Rect, buf: &mut Buffer) {
+fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let mut b = block(title, theme);
     let inner = b.inner(area);
     let lines = detail_lines(app, usize::from(inner.width).max(1));
     let visible = usize::from(inner.height);
+    app.note_view(lines.len(), inner.height);
     let scroll = app.flow.scroll.min(lines.len().saturating_sub(visible));
     let below = lines.len().saturating_sub(scroll + visible);
     if scroll > 0 {
