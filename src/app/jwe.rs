@@ -312,10 +312,25 @@ mod tests {
         );
         let structure = &app.derived.lights[0];
         assert_eq!(structure.state, LightState::Green);
-        let alg = app.derived.lights.iter().find(|l| l.name == "alg").expect("alg light");
+        let alg = app
+            .derived
+            .lights
+            .iter()
+            .find(|l| l.name == "alg")
+            .expect("alg light");
         assert_eq!(alg.state, LightState::Green, "{}", alg.reason);
-        let alg = locked.derived.lights.iter().find(|l| l.name == "alg").expect("alg light");
-        assert_ne!(alg.state, LightState::Red, "dir is no unknown alg: {}", alg.reason);
+        let alg = locked
+            .derived
+            .lights
+            .iter()
+            .find(|l| l.name == "alg")
+            .expect("alg light");
+        assert_ne!(
+            alg.state,
+            LightState::Red,
+            "dir is no unknown alg: {}",
+            alg.reason
+        );
     }
 
     #[test]
