@@ -7,6 +7,7 @@ mod contract;
 mod e2e_tmux;
 mod explain;
 mod jwe_cli;
+mod jwe_tui;
 mod jwe_vectors;
 mod keys;
 mod limits;
