@@ -28,11 +28,11 @@ fn open(token: &str, secret: Option<&str>, now: f64) -> App {
     app
 }
 
-fn draw(app: &App, width: u16, height: u16, theme: Theme) -> Buffer {
+fn draw(app: &App, width: u16, height: u16, theme: &Theme) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
         .draw(|frame| {
-            ui::draw(frame, app, theme);
+            ui::draw(frame, app, *theme);
         })
         .expect("draws");
     terminal.backend().buffer().clone()
@@ -75,7 +75,7 @@ fn a_jwe_shows_its_five_parts_in_five_styles() {
     let token = jwe::encrypt(br#"{"sub":"ada","role":"admin"}"#, &key, &opts).expect("encrypts");
     let app = open(&token, None, 1_700_000_000.0);
     for theme in [Theme::color(), Theme::light(), Theme::mono()] {
-        let buffer = draw(&app, 250, 40, theme);
+        let buffer = draw(&app, 250, 40, &theme);
         let parts: Vec<&str> = token.split('.').collect();
         let mut styles = vec![style_of(&buffer, &parts[0][..6], 0)];
         // Each later part is found after its dot, which is drawn in a style of its own.
@@ -102,7 +102,7 @@ fn an_authjs_cookie_opened_with_its_secret() {
     let claims: Value = serde_json::from_slice(&plain.plaintext).expect("claims");
     let now = claims["iat"].as_f64().expect("iat") + 60.0;
     let app = open(token, Some(secret), now);
-    let screen = text(&draw(&app, 120, 40, Theme::mono()));
+    let screen = text(&draw(&app, 120, 40, &Theme::mono()));
     assert!(screen.contains("ada@example.com"), "{screen}");
     assert!(screen.contains("decrypted"), "{screen}");
     assert_snapshot!(screen);
