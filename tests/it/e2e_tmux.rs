@@ -305,6 +305,47 @@ fn closing_the_terminal_ends_jwb() {
     }
 }
 
+/// The flow simulator's scenarios run with their keys in the real binary, on a small and a
+/// large terminal: login with PKCE, the stolen code, DPoP stopping a replay, logout seen at once
+/// by the introspecting API, and the deny-list one `m` away.
+#[test]
+fn flow_scenarios_run_at_80x24_and_160x48() {
+    if !tmux_available() {
+        return;
+    }
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    for (width, height) in [(80, 24), (160, 48)] {
+        let tmux = Tmux::start(width, height, &format!("{jwb}; sleep 30"));
+        tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
+        tmux.keys(&["f"]);
+        tmux.wait_for("the flow view", |s| s.contains("FLOW"));
+        tmux.keys(&["p", "l", "v"]);
+        tmux.wait_for("PKCE refusing the stolen code", |s| {
+            s.contains("PKCE verification fail")
+        });
+        tmux.keys(&["a", "h"]);
+        tmux.wait_for("DPoP refusing the replay", |s| {
+            s.contains("DPoP proof replayed")
+        });
+        tmux.keys(&["o", "i"]);
+        let screen = tmux.wait_for("introspection seeing the logout", |s| {
+            s.contains("active: false")
+        });
+        assert!(screen.contains("DPoP on"), "{screen}");
+        // The deny-list: beside the tokens on a wide screen, the fourth pane on a narrow one.
+        let presses: &[&str] = if width >= 120 {
+            &["m"]
+        } else {
+            &["m", "m", "m"]
+        };
+        tmux.keys(presses);
+        tmux.wait_for("the deny-list", |s| {
+            s.contains("Access-token deny-list") && s.contains("logout")
+        });
+        tmux.keys(&["Escape", "q"]);
+    }
+}
+
 #[test]
 fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
     let jwb = env!("CARGO_BIN_EXE_jwb");
