@@ -7,6 +7,7 @@
 mod derive;
 mod editor;
 mod expect;
+mod jwe;
 pub mod keymap;
 mod net;
 mod paste;

@@ -106,6 +106,8 @@ pub struct Derived {
     pub typed_key: Option<KeySet>,
     /// Why the key field holds no usable key.
     pub key_error: Option<String>,
+    /// A JWE, parsed and decrypted when the key allows.
+    pub jwe: Option<super::jwe::JweView>,
 }
 
 impl Default for Derived {
@@ -130,6 +132,7 @@ impl Default for Derived {
             diff: Vec::new(),
             typed_key: None,
             key_error: None,
+            jwe: None,
         }
     }
 }
@@ -286,6 +289,7 @@ impl App {
         self.derived.decoded = decoded;
         self.derived.sign_note = None;
         self.derived.signed_with = None;
+        self.derived.jwe = None;
         self.reverify();
     }
 
@@ -330,6 +334,9 @@ impl App {
 
     /// The parts are the truth: re-encode them, and re-sign when the key can.
     pub(super) fn recompute_from_parts(&mut self) {
+        if self.reencrypt_jwe() {
+            return;
+        }
         let header = self.header_text();
         let payload = self.payload_text();
         // Encoding parses both parts: its error is the editors' error, so a megabyte payload
@@ -391,13 +398,14 @@ impl App {
 
     /// Verifies the decoded token with the key, lints it, and re-checks the claims.
     pub(super) fn reverify(&mut self) {
+        let jwe_check = self.refresh_jwe();
         let keys = self.keys();
         let decoded = &self.derived.decoded;
         let opts = VerifyOptions {
             alg: self.pinned_alg,
             allow_none: false,
         };
-        let signature = verify_decoded(decoded, keys, opts);
+        let signature = jwe_check.unwrap_or_else(|| verify_decoded(decoded, keys, opts));
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
         let signed_here = self.mode == super::Mode::Sign && self.derived.signed_with.is_some();
         let computed = match (alg, decoded.signing_input(), keys) {
@@ -416,7 +424,7 @@ impl App {
         // its parts are edited, the findings follow on the next tick (within a second).
         let defer = self.mode == super::Mode::Sign && decoded.token().len() > DEFER_AUDIT_BYTES;
         let found = (!defer).then(|| findings(decoded, key_for(keys, alg), self.effective_now()));
-        let times = times(decoded.claims());
+        let times = times(self.claims_shown());
         self.derived.signature = signature;
         self.derived.computed = computed;
         self.findings_due = defer;
@@ -455,13 +463,22 @@ impl App {
         }
     }
 
+    /// The claims to check and count down: the payload's, or a decrypted JWE's.
+    fn claims_shown(&self) -> Option<&Map<String, Value>> {
+        self.derived
+            .jwe
+            .as_ref()
+            .and_then(super::jwe::JweView::claims)
+            .or_else(|| self.derived.decoded.claims())
+    }
+
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
-        self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
+        self.derived.claims = check_claims(self.claims_shown(), &opts);
         // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
         if self.aud.is_empty()
-            && let Some(values) = aud_values(self.derived.decoded.claims())
+            && let Some(values) = aud_values(self.claims_shown())
             && let Some(check) = self
                 .derived
                 .claims
@@ -492,10 +509,15 @@ impl App {
         let mut out = Vec::with_capacity(9);
         out.push(match (d.decoded.shape, d.decoded.errors.first()) {
             (_, Some(e)) => light("structure", LightState::Red, e.to_string()),
+            (Shape::Jwe, None) if d.jwe.as_ref().is_some_and(|j| j.opened.is_ok()) => light(
+                "structure",
+                LightState::Green,
+                "a JWE, decrypted: its five parts are well formed".to_owned(),
+            ),
             (Shape::Jwe, None) => light(
                 "structure",
                 LightState::Grey,
-                "a JWE: only its header is readable".to_owned(),
+                "a JWE: only its header is readable without the key".to_owned(),
             ),
             _ if !d.decoded.is_compliant() => light(
                 "structure",
@@ -569,6 +591,9 @@ impl App {
     }
 
     fn alg_light(&self) -> Light {
+        if let Some(light) = self.jwe_alg_light() {
+            return light;
+        }
         let (state, reason) = match self.derived.decoded.alg() {
             None => (LightState::Red, "the header has no alg".to_owned()),
             Some(text) => match text.parse::<Alg>() {

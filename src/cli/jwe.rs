@@ -245,7 +245,7 @@ fn open(req: &Request<'_>, parsed: &Jwe, stripped: &[Stripped]) -> Result<View, 
         } else {
             Outcome::ClaimFailed
         };
-        if !matches!(parsed.alg.key_kind(), KeyKind::Symmetric(_)) {
+        if !parsed.alg.authenticates_sender() {
             view.unauthenticated = Some(format!(
                 "{} encrypts to the recipient's public key, so anyone holding that key can make \
                  such a token: decrypting it proves nothing about who did; only a signed inner \

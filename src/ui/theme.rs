@@ -17,6 +17,10 @@ pub struct Theme {
     pub token_payload: Style,
     /// The token's signature part (jwt.io blue).
     pub token_signature: Style,
+    /// A JWE's encrypted key part.
+    pub token_encrypted_key: Style,
+    /// A JWE's initialization vector part.
+    pub token_iv: Style,
     /// The dots between token parts.
     pub token_dot: Style,
     /// A JSON object key.
@@ -60,6 +64,8 @@ impl Theme {
             token_header: c(Color::LightRed),
             token_payload: c(Color::LightMagenta),
             token_signature: c(Color::LightCyan),
+            token_encrypted_key: c(Color::LightGreen),
+            token_iv: c(Color::LightYellow),
             token_dot: Style::new().add_modifier(Modifier::DIM),
             json_key: c(Color::LightBlue),
             json_string: c(Color::Green),
@@ -87,6 +93,8 @@ impl Theme {
             token_header: c(Color::Red),
             token_payload: c(Color::Magenta),
             token_signature: c(Color::Blue),
+            token_encrypted_key: c(Color::Green),
+            token_iv: c(Color::Cyan),
             json_key: c(Color::Blue),
             json_number: c(Color::Red),
             json_literal: c(Color::Magenta),
@@ -116,6 +124,8 @@ impl Theme {
             token_header: m(Modifier::BOLD),
             token_payload: Style::new(),
             token_signature: m(Modifier::UNDERLINED),
+            token_encrypted_key: m(Modifier::ITALIC),
+            token_iv: m(Modifier::BOLD | Modifier::ITALIC),
             token_dot: m(Modifier::DIM),
             json_key: m(Modifier::BOLD),
             json_string: Style::new(),
@@ -136,11 +146,13 @@ impl Theme {
     }
 
     /// Every style with its name, for tests and a future theme listing.
-    pub fn styles(&self) -> [(&'static str, Style); 19] {
+    pub fn styles(&self) -> [(&'static str, Style); 21] {
         [
             ("token_header", self.token_header),
             ("token_payload", self.token_payload),
             ("token_signature", self.token_signature),
+            ("token_encrypted_key", self.token_encrypted_key),
+            ("token_iv", self.token_iv),
             ("token_dot", self.token_dot),
             ("json_key", self.json_key),
             ("json_string", self.json_string),
@@ -282,6 +294,19 @@ mod tests {
                 theme.token_signature,
             ];
             let verdicts = [theme.ok, theme.fail, theme.warn];
+            // A JWE's five parts: header, encrypted key, IV, ciphertext, tag.
+            let jwe = [
+                theme.token_header,
+                theme.token_encrypted_key,
+                theme.token_iv,
+                theme.token_payload,
+                theme.token_signature,
+            ];
+            for (i, a) in jwe.iter().enumerate() {
+                for b in &jwe[i + 1..] {
+                    assert_ne!(a, b);
+                }
+            }
             for group in [parts, verdicts] {
                 assert_ne!(group[0], group[1]);
                 assert_ne!(group[1], group[2]);

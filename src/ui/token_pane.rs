@@ -106,8 +106,10 @@ impl Styler<'_> {
         } else {
             match decoded.parts.iter().find(|p| p.span.contains(&rel)) {
                 Some(p) => match p.segment {
-                    Segment::Header | Segment::EncryptedKey => theme.token_header,
-                    Segment::Payload | Segment::Iv | Segment::Ciphertext => theme.token_payload,
+                    Segment::Header => theme.token_header,
+                    Segment::EncryptedKey => theme.token_encrypted_key,
+                    Segment::Iv => theme.token_iv,
+                    Segment::Payload | Segment::Ciphertext => theme.token_payload,
                     Segment::Signature | Segment::Tag => theme.token_signature,
                 },
                 None => Style::new(),

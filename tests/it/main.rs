@@ -9,6 +9,7 @@ mod docs;
 mod e2e_tmux;
 mod explain;
 mod jwe_cli;
+mod jwe_tui;
 mod jwe_vectors;
 mod keys;
 mod limits;

@@ -110,6 +110,13 @@ impl KeyAlg {
         }
     }
 
+    /// True when decrypting proves who made the token: a shared key's holders only. With a
+    /// public recipient key (RSA, ECDH-ES) anyone can encrypt, so only a signed inner token
+    /// says who did. `jwb verify` and the workbench judge the encryption layer by this.
+    pub fn authenticates_sender(self) -> bool {
+        matches!(self.key_kind(), KeyKind::Symmetric(_))
+    }
+
     /// True when the JWE Encrypted Key is empty (sec. 4.5, 4.6: the key is agreed or shared).
     pub fn has_no_encrypted_key(self) -> bool {
         matches!(self, KeyAlg::Dir | KeyAlg::EcdhEs)

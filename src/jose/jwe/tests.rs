@@ -151,3 +151,64 @@ fn reencrypt_keeps_header_and_key_and_changes_iv() {
         b"two"
     );
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn symmetric_alg() -> impl Strategy<Value = KeyAlg> {
+        prop::sample::select(vec![
+            KeyAlg::Dir,
+            KeyAlg::A128Kw,
+            KeyAlg::A192Kw,
+            KeyAlg::A256Kw,
+            KeyAlg::A128GcmKw,
+            KeyAlg::A256GcmKw,
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn encrypt_then_decrypt_gives_the_plaintext(
+            plaintext in prop::collection::vec(any::<u8>(), 0..300),
+            alg in symmetric_alg(),
+            enc in prop::sample::select(Enc::ALL.to_vec()),
+            zip in any::<bool>(),
+        ) {
+            let len = match alg.key_kind() {
+                KeyKind::Symmetric(Some(n)) => n,
+                _ => enc.key_len(),
+            };
+            let keys = secret(len);
+            let mut opts = options(alg, enc);
+            opts.zip = zip;
+            let token = encrypt(&plaintext, &keys.keys[0], &opts).unwrap();
+            let out = decrypt(&parse(&token).unwrap(), &keys, DecryptOptions::default()).unwrap();
+            prop_assert_eq!(out.plaintext, plaintext);
+        }
+
+        #[test]
+        fn hostile_tokens_never_panic(
+            parts in prop::collection::vec("[A-Za-z0-9_=+/!-]{0,40}", 5),
+            header in prop::sample::select(vec![
+                r#"{"alg":"dir","enc":"A128GCM"}"#,
+                r#"{"alg":"A128KW","enc":"A128CBC-HS256","zip":"DEF"}"#,
+                r#"{"alg":"A128GCMKW","enc":"A128GCM","iv":"AAAA","tag":"AAAA"}"#,
+                r#"{"alg":"ECDH-ES","enc":"A128GCM","epk":{"kty":"EC","crv":"P-256","x":"AA","y":"AA"}}"#,
+                r#"{"alg":"RSA1_5","enc":"A128GCM","crit":[]}"#,
+                "[]",
+                "",
+            ]),
+        ) {
+            let mut parts = parts;
+            if !header.is_empty() {
+                parts[0] = b64::encode(header.as_bytes());
+            }
+            let token = parts.join(".");
+            if let Ok(jwe) = parse(&token) {
+                let _ = decrypt(&jwe, &secret(16), DecryptOptions { allow_rsa1_5: true });
+                let _ = reencrypt(&jwe, &secret(16), b"x", DecryptOptions::default());
+            }
+        }
+    }
+}
