@@ -6,6 +6,7 @@
 
 mod derive;
 mod editor;
+pub mod keymap;
 mod net;
 mod picker;
 mod secret_search;
@@ -24,6 +25,7 @@ use crate::jose::key::{KeySet, Secret};
 use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
+pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
 pub use secret_search::{SearchOutcome, SearchState};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
@@ -32,7 +34,7 @@ pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 pub const DEMO_SECRET: &str = "jwt-workbench-demo-secret-0123456789";
 
 /// How the workbench starts: the token, the key and the claim expectations.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LaunchOptions {
     /// The token (or pasted text holding one); `None` opens the built-in example.
     pub token: Option<String>,
@@ -54,6 +56,32 @@ pub struct LaunchOptions {
     pub leeway: u64,
     /// How keys are fetched from the network (policy, cache).
     pub net: crate::net::NetOptions,
+    /// The key bindings (the defaults, or rebound by a configuration file).
+    pub keymap: KeyMap,
+    /// Whether the terminal's mouse capture is on (`--no-mouse` turns it off).
+    pub mouse: bool,
+    /// Light or dark colours (`--theme`).
+    pub appearance: Appearance,
+}
+
+impl Default for LaunchOptions {
+    fn default() -> Self {
+        Self {
+            token: None,
+            from_clipboard: false,
+            keys: None,
+            key_label: None,
+            secret: None,
+            alg: None,
+            aud: Vec::new(),
+            iss: None,
+            leeway: 0,
+            net: crate::net::NetOptions::default(),
+            keymap: KeyMap::default(),
+            mouse: true,
+            appearance: Appearance::Dark,
+        }
+    }
 }
 
 /// The pane that has the focus.
@@ -163,6 +191,76 @@ pub enum Tone {
     Error,
 }
 
+/// What a prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    /// The path of a key file (PEM, JWK, JWKS).
+    KeyFile,
+    /// The URL of a JWKS.
+    JwksUrl,
+}
+
+/// The one thing drawn over the screen, if any: it takes every key and click first.
+#[derive(Debug, Default)]
+pub enum Overlay {
+    /// Nothing over the screen.
+    #[default]
+    None,
+    /// The help, scrolled by `scroll` rows.
+    Help {
+        /// Rows scrolled.
+        scroll: usize,
+    },
+    /// The algorithm list, `row` of `Alg::ALL` selected.
+    AlgPicker {
+        /// The selected row.
+        row: usize,
+    },
+    /// A one-line prompt and what it asks for.
+    Prompt {
+        /// What it asks for.
+        kind: PromptKind,
+        /// What has been typed.
+        editor: Box<TextArea<'static>>,
+    },
+    /// The question whether to discover keys from this issuer.
+    ConfirmDiscover {
+        /// The token's `iss`.
+        issuer: String,
+    },
+    /// The diff against the original token.
+    Diff,
+}
+
+impl Overlay {
+    /// True when nothing is drawn over the screen.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Overlay::None)
+    }
+
+    /// The key context this overlay answers in.
+    pub fn context(&self) -> Option<Context> {
+        Some(match self {
+            Overlay::None => return None,
+            Overlay::Help { .. } => Context::Help,
+            Overlay::AlgPicker { .. } => Context::AlgList,
+            Overlay::Prompt { .. } => Context::Prompt,
+            Overlay::ConfirmDiscover { .. } => Context::Confirm,
+            Overlay::Diff => Context::Diff,
+        })
+    }
+}
+
+/// Light or dark colours, as the user chose them; the drawing side turns it into styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Appearance {
+    /// Colours for a dark terminal background.
+    #[default]
+    Dark,
+    /// Colours for a light terminal background.
+    Light,
+}
+
 /// One thing the user asked for; every key binding maps to one of these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -194,8 +292,8 @@ pub enum Action {
     MoveAlgPicker(i32),
     /// Set the selected algorithm in the header (as `CycleAlg` does) and close the list.
     PickAlg,
-    /// Close the list without changing anything.
-    CloseAlgPicker,
+    /// Close whatever is over the screen (help, list, prompt, question, diff) without acting.
+    CloseOverlay,
     /// Show or mask the key.
     ToggleReveal,
     /// Switch the key between UTF-8 and Base64.
@@ -275,6 +373,14 @@ pub enum Action {
         /// What it found, or why it failed.
         result: Result<SearchOutcome, String>,
     },
+    /// Turn mouse capture off (the terminal selects text) or back on.
+    ToggleMouse,
+    /// Switch between dark and light colours.
+    ToggleTheme,
+    /// Show times in UTC or in local time.
+    ToggleUtc,
+    /// Suspend to the shell (Ctrl-Z); `fg` resumes.
+    Suspend,
     /// Leave the workbench.
     Quit,
 }
@@ -328,6 +434,10 @@ pub enum Effect {
         /// The search to stop.
         generation: u64,
     },
+    /// Turn the terminal's mouse capture on or off.
+    SetMouseCapture(bool),
+    /// Give the terminal back, stop the process (SIGTSTP), and take it again on `fg`.
+    Suspend,
     /// Leave the event loop.
     Quit,
 }
@@ -367,14 +477,16 @@ pub struct App {
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
     pub glossary_row: usize,
-    /// The help overlay is open.
-    pub help: bool,
-    /// Rows the help overlay is scrolled.
-    pub help_scroll: usize,
-    /// The algorithm list, when open: the selected row of `Alg::ALL`.
-    pub alg_picker: Option<usize>,
-    /// The diff against the original token is shown.
-    pub show_diff: bool,
+    /// What is drawn over the screen; it takes keys and clicks first.
+    pub overlay: Overlay,
+    /// The key bindings.
+    pub keymap: KeyMap,
+    /// The terminal's mouse capture is on.
+    pub mouse: bool,
+    /// Light or dark colours.
+    pub appearance: Appearance,
+    /// Times are shown in UTC rather than in local time.
+    pub utc: bool,
     /// The token field's text, exactly as typed or pasted (control characters made visible).
     pub token_text: String,
     /// The token editor, only while editing the token (a megabyte token never enters it).
@@ -385,8 +497,6 @@ pub struct App {
     pub payload: TextArea<'static>,
     /// The key field (masked unless revealed).
     pub key: TextArea<'static>,
-    /// The key-file path prompt, when open.
-    pub prompt: Option<TextArea<'static>>,
     /// How the typed key is read.
     pub key_encoding: KeyEncoding,
     /// The key is shown in clear.
@@ -464,6 +574,9 @@ impl App {
             iss,
             leeway,
             net,
+            keymap,
+            mouse,
+            appearance,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -475,16 +588,16 @@ impl App {
             flow: FlowView::default(),
             glossary: None,
             glossary_row: 0,
-            help: false,
-            help_scroll: 0,
-            alg_picker: None,
-            show_diff: false,
+            overlay: Overlay::None,
+            keymap,
+            mouse,
+            appearance,
+            utc: false,
             token_text: String::new(),
             token_editor: None,
             header: editor::json_editor(""),
             payload: editor::json_editor(""),
             key: editor::key_editor(""),
-            prompt: None,
             key_encoding: KeyEncoding::Utf8,
             reveal: false,
             key_source: KeySource::Typed,
@@ -569,24 +682,13 @@ impl App {
             Action::OpenAlgPicker => self.open_alg_picker(),
             Action::MoveAlgPicker(rows) => self.move_alg_picker(rows),
             Action::PickAlg => self.pick_alg(),
-            Action::CloseAlgPicker => self.alg_picker = None,
+            Action::CloseOverlay => self.overlay = Overlay::None,
             Action::ToggleReveal => {
                 self.reveal = !self.reveal;
                 editor::mask(&mut self.key, !self.reveal);
             }
-            Action::ToggleKeyEncoding => {
-                self.key_encoding = match self.key_encoding {
-                    KeyEncoding::Utf8 => KeyEncoding::Base64,
-                    KeyEncoding::Base64 => KeyEncoding::Utf8,
-                };
-                if matches!(self.key_source, KeySource::Typed) {
-                    self.key_changed();
-                }
-            }
-            Action::OpenKeyPrompt => {
-                self.prompt = Some(editor::line_editor(""));
-                self.focus = Focus::Signature;
-            }
+            Action::ToggleKeyEncoding => self.toggle_key_encoding(),
+            Action::OpenKeyPrompt => self.open_prompt(PromptKind::KeyFile),
             Action::SubmitPrompt => effects.extend(self.submit_prompt()),
             Action::KeyFileRead { path, bytes } => self.key_file_read(&path, bytes),
             Action::ShiftClock(secs) => {
@@ -602,8 +704,10 @@ impl App {
                 self.recheck_claims();
             }
             Action::ToggleDiff => {
-                self.show_diff = !self.show_diff;
-                if self.show_diff {
+                if matches!(self.overlay, Overlay::Diff) {
+                    self.overlay = Overlay::None;
+                } else {
+                    self.overlay = Overlay::Diff;
                     self.derived.diff = derive::diff(self.original.as_deref(), &self.derived);
                 }
             }
@@ -634,6 +738,10 @@ impl App {
             | Action::CancelSecretSearch
             | Action::SecretSearchProgress { .. }
             | Action::SecretSearchDone { .. }) => effects.extend(self.secret_search_action(search)),
+            Action::ToggleMouse | Action::ToggleTheme | Action::ToggleUtc => {
+                effects.extend(self.toggle_display(&action));
+            }
+            Action::Suspend => effects.push(Effect::Suspend),
             Action::Quit => effects.push(Effect::Quit),
         }
         if moves_cursor {
@@ -643,16 +751,68 @@ impl App {
         effects
     }
 
+    fn toggle_key_encoding(&mut self) {
+        self.key_encoding = match self.key_encoding {
+            KeyEncoding::Utf8 => KeyEncoding::Base64,
+            KeyEncoding::Base64 => KeyEncoding::Utf8,
+        };
+        if matches!(self.key_source, KeySource::Typed) {
+            self.key_changed();
+        }
+    }
+
+    /// Mouse capture, colours, time zone: how things are shown, not what.
+    fn toggle_display(&mut self, action: &Action) -> Option<Effect> {
+        match action {
+            Action::ToggleMouse => {
+                self.mouse = !self.mouse;
+                self.message = Some((
+                    if self.mouse {
+                        "mouse capture on: click and wheel work on the panes"
+                    } else {
+                        "mouse capture off: the terminal selects text (S turns it back on)"
+                    }
+                    .to_owned(),
+                    Tone::Info,
+                ));
+                return Some(Effect::SetMouseCapture(self.mouse));
+            }
+            Action::ToggleTheme => {
+                self.appearance = match self.appearance {
+                    Appearance::Dark => Appearance::Light,
+                    Appearance::Light => Appearance::Dark,
+                };
+            }
+            Action::ToggleUtc => self.utc = !self.utc,
+            _ => {}
+        }
+        None
+    }
+
     fn toggle_help(&mut self) {
-        self.help = !self.help;
-        self.help_scroll = 0;
+        self.overlay = match self.overlay {
+            Overlay::Help { .. } => Overlay::None,
+            _ => Overlay::Help { scroll: 0 },
+        };
     }
 
     fn scroll_help(&mut self, rows: i32) {
-        let moved = i64::try_from(self.help_scroll)
-            .unwrap_or(0)
-            .saturating_add(i64::from(rows));
-        self.help_scroll = usize::try_from(moved.max(0)).unwrap_or(0);
+        if let Overlay::Help { scroll } = &mut self.overlay {
+            let moved = i64::try_from(*scroll)
+                .unwrap_or(0)
+                .saturating_add(i64::from(rows));
+            *scroll = usize::try_from(moved.max(0)).unwrap_or(0);
+        }
+    }
+
+    fn open_prompt(&mut self, kind: PromptKind) {
+        self.stop_edit();
+        self.overlay = Overlay::Prompt {
+            kind,
+            editor: Box::new(editor::line_editor("")),
+        };
+        self.focus = Focus::Signature;
+        self.tab = Focus::Signature;
     }
 
     /// The time the claims are checked at: the real time plus the clock shift.
@@ -719,13 +879,14 @@ impl App {
     fn stop_edit(&mut self) {
         self.editing = false;
         self.token_editor = None;
-        self.prompt = None;
-        self.net.url_prompt = false;
     }
 
     fn edit(&mut self, input: Input) {
-        if let Some(prompt) = self.prompt.as_mut() {
-            prompt.input(input);
+        if let Overlay::Prompt { editor, .. } = &mut self.overlay {
+            editor.input(input);
+            return;
+        }
+        if !self.overlay.is_none() {
             return;
         }
         if !self.editing {
@@ -765,11 +926,11 @@ impl App {
     }
 
     fn submit_prompt(&mut self) -> Vec<Effect> {
-        let Some(prompt) = self.prompt.take() else {
+        let Overlay::Prompt { kind, editor } = std::mem::take(&mut self.overlay) else {
             return Vec::new();
         };
-        let path = prompt.lines().join("").trim().to_owned();
-        if self.net.url_prompt {
+        let path = editor.lines().join("").trim().to_owned();
+        if kind == PromptKind::JwksUrl {
             return self.submit_url_prompt(path);
         }
         if path.is_empty() {
@@ -779,10 +940,12 @@ impl App {
     }
 
     fn paste(&mut self, text: &str) {
-        if let Some(prompt) = self.prompt.as_mut() {
-            prompt.insert_str(text.trim());
+        if let Overlay::Prompt { editor, .. } = &mut self.overlay {
+            editor.insert_str(text.trim());
             return;
         }
+        // A paste is meant for the screen under a list, the help or the diff: they close.
+        self.overlay = Overlay::None;
         let looks_like_key = {
             let t = text.trim_start();
             t.starts_with('{') || t.starts_with("-----BEGIN")

@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod encode;
+pub mod encrypt;
 pub mod explain;
 pub mod inspect;
+pub mod jwe;
 pub mod keys;
 pub mod members;
 pub mod output;
@@ -83,6 +85,8 @@ pub enum Command {
     /// Sign a payload into a token.
     #[command(after_help = EXIT_STATUS_HELP)]
     Encode(EncodeArgs),
+    /// Encrypt a payload into a JWE (optionally signing it first: sign-then-encrypt).
+    Encrypt(encrypt::EncryptArgs),
     /// Check exactly the token given (signature and claims); the exit status says the verdict.
     #[command(after_help = EXIT_STATUS_HELP)]
     Verify(VerifyArgs),
@@ -123,6 +127,22 @@ pub struct WorkbenchArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
+    /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
+    #[arg(long)]
+    pub no_mouse: bool,
+    /// Colours for a dark or a light terminal background; T toggles them in the workbench.
+    #[arg(long, value_name = "THEME", value_enum, default_value_t = ThemeArg::Dark)]
+    pub theme: ThemeArg,
+}
+
+/// The colour themes of the workbench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ThemeArg {
+    /// For a dark terminal background.
+    #[default]
+    Dark,
+    /// For a light terminal background.
+    Light,
 }
 
 impl WorkbenchArgs {
@@ -340,6 +360,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Verify(args)) => inspect::verify(&args, now).map(status),
         Some(Command::Explain(args)) => explain::run(&args, now).map(status),
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
+        Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         None => run_workbench(&cli.workbench, now).map(status),
@@ -400,6 +421,12 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         iss: args.iss.clone(),
         leeway: args.leeway,
         net: remote::net_options(&args.key),
+        keymap: crate::app::KeyMap::default(),
+        mouse: !args.no_mouse,
+        appearance: match args.theme {
+            ThemeArg::Dark => crate::app::Appearance::Dark,
+            ThemeArg::Light => crate::app::Appearance::Light,
+        },
     };
     crate::workbench::run(options).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)

@@ -8,6 +8,7 @@ pub mod decode;
 pub mod extract;
 pub mod finding;
 pub mod json;
+pub mod jwe;
 pub mod key;
 pub mod report;
 pub mod sign;

@@ -1,5 +1,5 @@
 //! jwt-workbench: a terminal workbench for JSON Web Tokens.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 pub mod app;
 pub mod audit;

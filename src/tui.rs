@@ -65,6 +65,23 @@ pub fn restore() {
     }
 }
 
+/// Raw mode, the alternate screen, bracketed paste, mouse capture when asked, cursor hidden.
+fn enter(mouse: bool) -> io::Result<()> {
+    // Mark active before the first mode change so a failure half-way still restores.
+    ACTIVE.store(true, Ordering::SeqCst);
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableBracketedPaste,
+        cursor::Hide
+    )?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 fn install_panic_hook() {
     PANIC_HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -100,6 +117,7 @@ pub enum Flow {
 /// The terminal in workbench mode; dropping it restores the terminal.
 pub struct Tui {
     terminal: ratatui::Terminal<Backend>,
+    mouse: bool,
     signals: &'static SignalFlags,
     tick: Duration,
     next_tick: Instant,
@@ -111,28 +129,19 @@ impl Tui {
     ///
     /// `tick` is the countdown period; ticks fall on whole multiples of it in wall-clock time,
     /// so a one-second tick changes "04:12" to "04:11" when the second really changes.
-    pub fn new(tick: Duration) -> io::Result<Self> {
+    pub fn new(tick: Duration, mouse: bool) -> io::Result<Self> {
         if !stdout_is_terminal() {
             return Err(io::Error::other("standard output is not a terminal"));
         }
         install_panic_hook();
         let signals = arm_signals()?;
-        // Mark active before the first mode change so a failure half-way still restores.
-        ACTIVE.store(true, Ordering::SeqCst);
-        let started = enable_raw_mode().and_then(|()| {
-            execute!(
-                io::stdout(),
-                EnterAlternateScreen,
-                EnableBracketedPaste,
-                EnableMouseCapture,
-                cursor::Hide
-            )
-        });
-        let terminal = started.and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
+        let terminal =
+            enter(mouse).and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
         let tick = tick.max(Duration::from_millis(10));
         match terminal {
             Ok(terminal) => Ok(Self {
                 terminal,
+                mouse,
                 signals,
                 tick,
                 next_tick: Instant::now() + until_next_tick(SystemTime::now(), tick),
@@ -143,6 +152,28 @@ impl Tui {
                 Err(err)
             }
         }
+    }
+
+    /// Turns the terminal's mouse capture on (clicks and the wheel reach the app) or off (the
+    /// terminal selects text).
+    pub fn set_mouse_capture(&mut self, on: bool) -> io::Result<()> {
+        self.mouse = on;
+        if on {
+            execute!(io::stdout(), EnableMouseCapture)
+        } else {
+            execute!(io::stdout(), DisableMouseCapture)
+        }
+    }
+
+    /// Ctrl-Z: gives the terminal back, stops the process as the shell's job control expects
+    /// (SIGTSTP), and when `fg` continues it, takes the terminal again and redraws in full.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        #[cfg(unix)]
+        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        // Here the process has been continued (SIGCONT).
+        enter(self.mouse)?;
+        self.terminal.clear()
     }
 
     /// Changes the tick period: a quicker tick while a background job reports progress.
@@ -411,7 +442,7 @@ mod tests {
     fn new_refuses_without_a_terminal() {
         // Test runners capture stdout, so this is the headless path; skip if really on a tty.
         if !stdout_is_terminal() {
-            assert!(Tui::new(Duration::from_secs(1)).is_err());
+            assert!(Tui::new(Duration::from_secs(1), true).is_err());
             assert!(!ACTIVE.load(Ordering::SeqCst));
         }
     }

@@ -27,7 +27,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wra
 pub use layout::{LayoutMode, Panes};
 pub use theme::Theme;
 
-use crate::app::{App, Focus, View};
+use crate::app::{App, Context, Focus, Overlay, View};
 
 /// Draws the whole screen for `app`.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -46,16 +46,12 @@ impl Widget for &App {
             }
             View::Anatomy => {
                 anatomy_view::AnatomyScreen(self).render(area, buf);
-                if self.help {
-                    help::render(self, area, buf);
-                }
+                render_overlay(self, area, buf);
                 return;
             }
             View::Flow => {
                 flow_view::FlowScreen(self).render(area, buf);
-                if self.help {
-                    help::render(self, area, buf);
-                }
+                render_overlay(self, area, buf);
                 return;
             }
         }
@@ -94,18 +90,46 @@ impl Widget for &App {
         }
         claims_pane::render(self, panes.claims, buf, panes.mode == LayoutMode::Narrow);
         status_line::render(self, panes.status, buf);
-        if self.prompt.is_some() {
-            signature_pane::render_prompt(self, area, buf);
-        }
-        alg_picker::render(self, area, buf);
-        net_status::render_confirm(self, area, buf);
-        if self.show_diff {
-            render_diff(self, area, buf);
-        }
-        if self.help {
-            help::render(self, area, buf);
-        }
+        render_overlay(self, area, buf);
     }
+}
+
+/// Draws the overlay, last, so it is over everything.
+fn render_overlay(app: &App, area: Rect, buf: &mut Buffer) {
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { scroll } => help::render(app, *scroll, area, buf),
+        Overlay::AlgPicker { row } => alg_picker::render(app, *row, area, buf),
+        Overlay::Prompt { kind, editor } => {
+            signature_pane::render_prompt(app, *kind, editor, area, buf);
+        }
+        Overlay::ConfirmDiscover { issuer } => net_status::render_confirm(app, issuer, area, buf),
+        Overlay::Diff => render_diff(app, area, buf),
+    }
+}
+
+/// The hints of `contexts` as spans: `Tab pane · Enter edit · ? help`.
+pub fn hint_spans(app: &App, contexts: &[Context]) -> Vec<Span<'static>> {
+    let theme = &app.theme;
+    let mut spans = Vec::new();
+    for (keys, what) in app.keymap.hints(contexts) {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", theme.muted));
+        }
+        spans.push(Span::styled(keys, theme.title));
+        spans.push(Span::styled(format!(" {what}"), theme.muted));
+    }
+    spans
+}
+
+/// The hints of `contexts` as plain text: `Enter: load, Esc: cancel`.
+pub fn hint_text(app: &App, contexts: &[Context]) -> String {
+    app.keymap
+        .hints(contexts)
+        .into_iter()
+        .map(|(keys, what)| format!("{keys} {what}"))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
@@ -223,7 +247,10 @@ fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
         .block(
             Block::bordered()
                 .border_style(theme.border_focus)
-                .title(" Changes against the original token (v: close, u: restore it) "),
+                .title(format!(
+                    " Changes against the original token ({}) ",
+                    hint_text(app, &[Context::Diff])
+                )),
         )
         .render(rect, buf);
 }

@@ -13,18 +13,15 @@ use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
 use crate::app::{
-    Action, App, CopyTarget, Effect, Focus, LaunchOptions, SearchOutcome, Tone, View,
+    Action, App, Chord, Effect, Focus, KeyName, LaunchOptions, Overlay, SearchOutcome, Tone, View,
 };
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
-use crate::flow;
 use crate::tui::{Input, Tui};
 use crate::ui::{self, LayoutMode, Panes, Theme};
 
 /// Rows scrolled by one wheel step.
 const WHEEL_ROWS: i32 = 3;
-/// Rows scrolled by a page key.
-const PAGE_ROWS: i32 = 10;
 /// The tick while nothing runs in the background: countdowns move once a second.
 const TICK: Duration = Duration::from_secs(1);
 /// The tick while a weak-secret search runs, so its progress line moves smoothly.
@@ -83,14 +80,16 @@ impl SearchJob {
 }
 
 /// Opens the workbench on the terminal and runs it until the user quits.
+#[allow(clippy::too_many_lines)]
 pub fn run(opts: LaunchOptions) -> io::Result<()> {
-    let mut tui = Tui::new(TICK)?;
+    let mut tui = Tui::new(TICK, opts.mouse)?;
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
     let mut startup =
         (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
     let mut app = App::new(opts, unix_now());
-    app.theme = Theme::detect();
+    let no_color = crate::tui::no_color();
+    app.theme = Theme::for_appearance(app.appearance, no_color);
     let mut clipboard = Clipboard::new();
     tui.draw(|frame, _| ui::draw(frame, &app))?;
     // Network fetches run on worker threads and answer here; the UI never waits for them.
@@ -119,6 +118,14 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
             while let Some(effect) = pending.pop() {
                 let follow = match effect {
                     Effect::Quit => return Ok(()),
+                    Effect::SetMouseCapture(on) => {
+                        tui.set_mouse_capture(on)?;
+                        continue;
+                    }
+                    Effect::Suspend => {
+                        tui.suspend()?;
+                        continue;
+                    }
                     Effect::CopyToClipboard { text, what } => {
                         let outcome = clipboard.copy(&text, tui.writer());
                         let tone = if outcome.is_copied() {
@@ -181,6 +188,7 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
         if let Some(job) = &search {
             app.update(job.progress_action(), unix_now());
         }
+        app.theme = Theme::for_appearance(app.appearance, no_color);
         tui.draw(|frame, _| ui::draw(frame, &app))?;
     }
 }
@@ -203,17 +211,8 @@ pub fn unix_now() -> f64 {
 pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
-            match action_for_key(app, *key) {
-                // Only the screen size says how far the help can scroll: clamp here, so a key
-                // press past the end is not stored as scroll the next key must undo.
-                Some(Action::ScrollHelp(rows)) => {
-                    let max = i64::try_from(ui::help::max_scroll(app, area)).unwrap_or(i64::MAX);
-                    let now = i64::try_from(app.help_scroll).unwrap_or(i64::MAX).min(max);
-                    let to = now.saturating_add(i64::from(rows)).clamp(0, max);
-                    let by = i32::try_from(to - i64::try_from(app.help_scroll).unwrap_or(0))
-                        .unwrap_or(0);
-                    (by != 0).then_some(Action::ScrollHelp(by))
-                }
+            match app.action_for_key(chord(*key)?) {
+                Some(Action::ScrollHelp(rows)) => scroll_help(app, rows, area),
                 other => other,
             }
         }
@@ -223,197 +222,65 @@ pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> 
     }
 }
 
-/// The action for a key press. App keys are matched before the editor sees the key, so the
-/// editor's own bindings never swallow quitting, leaving or focus moves.
-pub fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl && key.code == KeyCode::Char('c') {
-        return Some(Action::Quit);
-    }
-    if ctrl && key.code == KeyCode::Char('v') {
-        return Some(Action::PasteFromClipboard);
-    }
-    if app.help {
-        return help_key(key);
-    }
-    match app.view {
-        View::Anatomy => return anatomy_key(key),
-        View::Flow => return flow_key(key),
-        View::Workbench => {}
-    }
-    if app.alg_picker.is_some() {
-        return alg_picker_key(key);
-    }
-    if app.prompt.is_some() {
-        return Some(match key.code {
-            KeyCode::Enter => Action::SubmitPrompt,
-            KeyCode::Esc => Action::StopEdit,
-            _ => Action::Edit(key.into()),
-        });
-    }
-    if app.net.confirm.is_some() {
-        return Some(Action::ConfirmDiscover(matches!(
-            key.code,
-            KeyCode::Char('y' | 'Y') | KeyCode::Enter
-        )));
-    }
-    if app.show_diff {
-        return match key.code {
-            KeyCode::Esc | KeyCode::Char('v' | 'q') => Some(Action::ToggleDiff),
-            KeyCode::Char('u') => Some(Action::RestoreOriginal),
-            _ => None,
-        };
-    }
-    if app.editing {
-        return Some(match key.code {
-            KeyCode::Esc => Action::StopEdit,
-            KeyCode::Tab => Action::FocusNext,
-            KeyCode::BackTab => Action::FocusPrev,
-            KeyCode::F(1) => Action::ToggleHelp,
-            KeyCode::F(2) => Action::OpenView(View::Anatomy),
-            KeyCode::F(3) => Action::OpenView(View::Flow),
-            KeyCode::Enter if matches!(app.focus, Focus::Token | Focus::Signature) => {
-                Action::StopEdit
-            }
-            _ => Action::Edit(key.into()),
-        });
-    }
-    let focus = app.focus;
-    Some(match key.code {
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Tab => Action::FocusNext,
-        KeyCode::BackTab => Action::FocusPrev,
-        KeyCode::Enter | KeyCode::Char('i') => Action::StartEdit,
-        KeyCode::Up | KeyCode::Char('k') => Action::Scroll(focus, -1),
-        KeyCode::Down | KeyCode::Char('j') => Action::Scroll(focus, 1),
-        KeyCode::PageUp => Action::Scroll(focus, -PAGE_ROWS),
-        KeyCode::PageDown => Action::Scroll(focus, PAGE_ROWS),
-        KeyCode::Home => Action::Scroll(focus, i32::MIN),
-        KeyCode::Char('p') => Action::PasteFromClipboard,
-        KeyCode::Char('c') => Action::CopyFocused,
-        KeyCode::Char('C') => Action::Copy(CopyTarget::Token),
-        KeyCode::Char('a') => Action::CycleAlg(1),
-        KeyCode::Char('A') => Action::CycleAlg(-1),
-        KeyCode::Char('l') => Action::OpenAlgPicker,
-        KeyCode::Char('r') => Action::ToggleReveal,
-        KeyCode::Char('b') => Action::ToggleKeyEncoding,
-        KeyCode::Char('o') => Action::OpenKeyPrompt,
-        KeyCode::Char('J') => Action::OpenJwksPrompt,
-        KeyCode::Char('I') => Action::AskDiscover,
-        KeyCode::Char('m') => Action::ShiftClock(60),
-        KeyCode::Char('M') => Action::ShiftClock(-60),
-        KeyCode::Char('h') => Action::ShiftClock(3600),
-        KeyCode::Char('H') => Action::ShiftClock(-3600),
-        KeyCode::Char('d') => Action::ShiftClock(86_400),
-        KeyCode::Char('D') => Action::ShiftClock(-86_400),
-        KeyCode::Char('0') => Action::ResetClock,
-        KeyCode::Char('>') => Action::AdjustLeeway(10),
-        KeyCode::Char('<') => Action::AdjustLeeway(-10),
-        KeyCode::Char('v') => Action::ToggleDiff,
-        KeyCode::Char('u') => Action::RestoreOriginal,
-        KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
-        KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
-        KeyCode::Char('w') | KeyCode::Esc if app.secret_search.is_some() => {
-            Action::CancelSecretSearch
-        }
-        KeyCode::Char('w') => Action::StartSecretSearch,
-        _ => return None,
-    })
+/// Scrolls the help by `rows`, clamped: only the screen size says how far the help can scroll,
+/// so a key press past the end is not stored as scroll the next key must undo.
+fn scroll_help(app: &App, rows: i32, area: Rect) -> Option<Action> {
+    let Overlay::Help { scroll } = app.overlay else {
+        return None;
+    };
+    let max = i64::try_from(ui::help::max_scroll(app, area)).unwrap_or(i64::MAX);
+    let now = i64::try_from(scroll).unwrap_or(i64::MAX).min(max);
+    let to = now.saturating_add(i64::from(rows)).clamp(0, max);
+    let by = i32::try_from(to - i64::try_from(scroll).unwrap_or(0)).unwrap_or(0);
+    (by != 0).then_some(Action::ScrollHelp(by))
 }
 
-/// Keys while the help is open: close it or scroll it.
-fn help_key(key: KeyEvent) -> Option<Action> {
-    Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Up | KeyCode::Char('k') => Action::ScrollHelp(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::ScrollHelp(1),
-        KeyCode::PageUp => Action::ScrollHelp(-PAGE_ROWS),
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollHelp(PAGE_ROWS),
-        KeyCode::Home => Action::ScrollHelp(i32::MIN),
-        KeyCode::End => Action::ScrollHelp(i32::MAX),
+/// The key map's chord for a terminal key press; `None` for keys the map has no name for.
+pub fn chord(key: KeyEvent) -> Option<Chord> {
+    let name = match key.code {
+        KeyCode::Char(c) => KeyName::Char(c),
+        KeyCode::F(n) => KeyName::F(n),
+        KeyCode::Enter => KeyName::Enter,
+        KeyCode::Esc => KeyName::Esc,
+        KeyCode::Tab => KeyName::Tab,
+        KeyCode::BackTab => KeyName::BackTab,
+        KeyCode::Backspace => KeyName::Backspace,
+        KeyCode::Delete => KeyName::Delete,
+        KeyCode::Up => KeyName::Up,
+        KeyCode::Down => KeyName::Down,
+        KeyCode::Left => KeyName::Left,
+        KeyCode::Right => KeyName::Right,
+        KeyCode::PageUp => KeyName::PageUp,
+        KeyCode::PageDown => KeyName::PageDown,
+        KeyCode::Home => KeyName::Home,
+        KeyCode::End => KeyName::End,
         _ => return None,
-    })
-}
-
-/// Keys while the algorithm list is open: move, set, close.
-fn alg_picker_key(key: KeyEvent) -> Option<Action> {
-    Some(match key.code {
-        KeyCode::Up | KeyCode::Char('k') => Action::MoveAlgPicker(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::MoveAlgPicker(1),
-        KeyCode::PageUp | KeyCode::Home => Action::MoveAlgPicker(i32::MIN),
-        KeyCode::PageDown | KeyCode::End => Action::MoveAlgPicker(i32::MAX),
-        KeyCode::Enter | KeyCode::Char(' ') => Action::PickAlg,
-        KeyCode::Esc | KeyCode::Char('q' | 'l') => Action::CloseAlgPicker,
-        _ => return None,
-    })
-}
-
-/// Keys of the anatomy view: scrolling, the glossary, back to the workbench.
-fn anatomy_key(key: KeyEvent) -> Option<Action> {
-    Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'x') | KeyCode::F(2) => {
-            Action::OpenView(View::Workbench)
-        }
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('f') | KeyCode::F(3) => Action::OpenView(View::Flow),
-        KeyCode::Char('g') => Action::ToggleGlossaryList,
-        KeyCode::Up | KeyCode::Char('k') => Action::ScrollView(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::ScrollView(1),
-        KeyCode::PageUp => Action::ScrollView(-PAGE_ROWS),
-        KeyCode::PageDown | KeyCode::Char(' ') => Action::ScrollView(PAGE_ROWS),
-        KeyCode::Home => Action::ScrollView(i32::MIN),
-        _ => return None,
-    })
-}
-
-/// Keys of the flow view: one per simulator step, the timeline selection, opening a token.
-fn flow_key(key: KeyEvent) -> Option<Action> {
-    let [s30, m1, m5, h1, d1] = flow::Action::ADVANCE_STEPS;
-    Some(match key.code {
-        KeyCode::Esc | KeyCode::Char('q' | 'f') | KeyCode::F(3) => {
-            Action::OpenView(View::Workbench)
-        }
-        KeyCode::Char('?') | KeyCode::F(1) => Action::ToggleHelp,
-        KeyCode::Char('x') | KeyCode::F(2) => Action::OpenView(View::Anatomy),
-        KeyCode::Char('l') => Action::Flow(flow::Action::Login),
-        KeyCode::Char('a') => Action::Flow(flow::Action::CallApiA),
-        KeyCode::Char('b') => Action::Flow(flow::Action::CallApiB),
-        KeyCode::Char('1') => Action::Flow(flow::Action::Advance(s30)),
-        KeyCode::Char('2') => Action::Flow(flow::Action::Advance(m1)),
-        KeyCode::Char('3') => Action::Flow(flow::Action::Advance(m5)),
-        KeyCode::Char('4') => Action::Flow(flow::Action::Advance(h1)),
-        KeyCode::Char('5') => Action::Flow(flow::Action::Advance(d1)),
-        KeyCode::Char('r') => Action::Flow(flow::Action::Refresh),
-        KeyCode::Char('s') => Action::Flow(flow::Action::ReplayOldRefresh),
-        KeyCode::Char('o') => Action::Flow(flow::Action::Logout),
-        KeyCode::Char('n') => Action::Flow(flow::Action::RotateKeys),
-        KeyCode::Char('t') => Action::Flow(flow::Action::RetireOldKey),
-        KeyCode::Up | KeyCode::Char('k') => Action::SelectFlowEntry(-1),
-        KeyCode::Down | KeyCode::Char('j') => Action::SelectFlowEntry(1),
-        KeyCode::Home => Action::SelectFlowEntry(i32::MIN),
-        KeyCode::End => Action::SelectFlowEntry(i32::MAX),
-        KeyCode::Left => Action::CycleFlowToken(-1),
-        KeyCode::Right | KeyCode::Tab => Action::CycleFlowToken(1),
-        KeyCode::PageUp => Action::ScrollView(-PAGE_ROWS / 2),
-        KeyCode::PageDown => Action::ScrollView(PAGE_ROWS / 2),
-        KeyCode::Enter | KeyCode::Char('w') => Action::OpenFlowToken,
-        _ => return None,
+    };
+    Some(Chord {
+        key: name,
+        ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
+        alt: key.modifiers.contains(KeyModifiers::ALT),
+        shift: key.modifiers.contains(KeyModifiers::SHIFT),
     })
 }
 
 /// The action for a mouse event on a screen of `area`: focus, scroll, or a tab of the narrow
-/// layout.
+/// layout. Under an overlay a click reaches nothing (a half-typed prompt stays); the wheel
+/// scrolls the help or moves the list.
 pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Action> {
-    if app.view != View::Workbench {
-        return match mouse.kind {
-            MouseEventKind::ScrollDown => Some(Action::ScrollView(WHEEL_ROWS)),
-            MouseEventKind::ScrollUp => Some(Action::ScrollView(-WHEEL_ROWS)),
-            _ => None,
-        };
+    let wheel = match mouse.kind {
+        MouseEventKind::ScrollDown => Some(WHEEL_ROWS),
+        MouseEventKind::ScrollUp => Some(-WHEEL_ROWS),
+        _ => None,
+    };
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help { .. } => return wheel.and_then(|rows| scroll_help(app, rows, area)),
+        Overlay::AlgPicker { .. } => return wheel.map(|rows| Action::MoveAlgPicker(rows.signum())),
+        _ => return None,
     }
-    if app.help || app.alg_picker.is_some() {
-        return None;
+    if app.view != View::Workbench {
+        return wheel.map(Action::ScrollView);
     }
     let panes = Panes::compute(area);
     let at = Position::new(mouse.column, mouse.row);
@@ -442,9 +309,7 @@ pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Acti
     .map(|(p, _)| body(p))?;
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => Some(Action::Focus(pane)),
-        MouseEventKind::ScrollDown => Some(Action::Scroll(pane, WHEEL_ROWS)),
-        MouseEventKind::ScrollUp => Some(Action::Scroll(pane, -WHEEL_ROWS)),
-        _ => None,
+        _ => wheel.map(|rows| Action::Scroll(pane, rows)),
     }
 }
 
@@ -458,6 +323,10 @@ mod tests {
 
     fn press(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn action_for_key(app: &App, key: KeyEvent) -> Option<Action> {
+        action_for_event(app, &Event::Key(key), Rect::new(0, 0, 160, 48))
     }
 
     fn click(column: u16, row: u16) -> MouseEvent {
@@ -529,8 +398,8 @@ mod tests {
             (KeyCode::Char('k'), Some(Action::MoveAlgPicker(-1))),
             (KeyCode::End, Some(Action::MoveAlgPicker(i32::MAX))),
             (KeyCode::Enter, Some(Action::PickAlg)),
-            (KeyCode::Esc, Some(Action::CloseAlgPicker)),
-            (KeyCode::Char('q'), Some(Action::CloseAlgPicker)),
+            (KeyCode::Esc, Some(Action::CloseOverlay)),
+            (KeyCode::Char('q'), Some(Action::CloseOverlay)),
             (KeyCode::Char('a'), None),
         ];
         for (code, action) in cases {
@@ -540,7 +409,15 @@ mod tests {
             kind: MouseEventKind::ScrollDown,
             ..click(12, 5)
         };
-        assert_eq!(action_for_mouse(&app, wheel, Rect::new(0, 0, 60, 20)), None);
+        assert_eq!(
+            action_for_mouse(&app, wheel, Rect::new(0, 0, 60, 20)),
+            Some(Action::MoveAlgPicker(1)),
+            "the wheel moves the list, never the pane under it"
+        );
+        assert_eq!(
+            action_for_mouse(&app, click(12, 5), Rect::new(0, 0, 60, 20)),
+            None
+        );
     }
 
     #[test]
@@ -565,7 +442,7 @@ mod tests {
             action_for_event(&app, &key(KeyCode::Up), small),
             Some(Action::ScrollHelp(-1))
         );
-        let tall = Rect::new(0, 0, 140, 60);
+        let tall = Rect::new(0, 0, 140, 250);
         assert_eq!(ui::help::max_scroll(&app, tall), 0);
         assert_eq!(
             action_for_event(&app, &key(KeyCode::Home), tall),
@@ -574,7 +451,7 @@ mod tests {
         );
         assert_eq!(
             action_for_event(&app, &key(KeyCode::Esc), small),
-            Some(Action::ToggleHelp)
+            Some(Action::CloseOverlay)
         );
     }
 }

@@ -325,7 +325,7 @@ impl App {
             self.derived.findings.insert(0, weak);
         }
         self.derived.times = times;
-        if self.show_diff {
+        if matches!(self.overlay, super::Overlay::Diff) {
             self.derived.diff = diff(self.original.as_deref(), &self.derived);
         }
         self.recomputes += 1;

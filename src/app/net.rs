@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{App, Effect, Focus, KeySource, Tone, editor};
+use super::{App, Effect, Focus, KeySource, Overlay, PromptKind, Tone};
 use crate::jose::key::parse_key;
 use crate::net::{self, NetOptions};
 
@@ -43,10 +43,6 @@ pub struct NetKeys {
 /// The network state of the signature pane.
 #[derive(Debug, Clone, Default)]
 pub struct NetPane {
-    /// The open prompt asks for a JWKS URL, not a key file.
-    pub url_prompt: bool,
-    /// Discovery waits for the user to confirm this issuer URL.
-    pub confirm: Option<String>,
     /// A fetch is running: what, and since when (Unix seconds).
     pub fetching: Option<(String, f64)>,
     /// The last fetch's result line.
@@ -96,14 +92,11 @@ impl App {
 
     /// Opens the prompt for a JWKS URL.
     pub(super) fn open_url_prompt(&mut self) {
-        self.prompt = Some(editor::line_editor(""));
-        self.net.url_prompt = true;
-        self.focus = Focus::Signature;
+        self.open_prompt(PromptKind::JwksUrl);
     }
 
     /// The URL prompt was submitted: fetch it.
     pub(super) fn submit_url_prompt(&mut self, url: String) -> Vec<Effect> {
-        self.net.url_prompt = false;
         if url.is_empty() {
             return Vec::new();
         }
@@ -114,8 +107,10 @@ impl App {
     pub(super) fn ask_discover(&mut self) {
         match self.token_str("iss") {
             Some(iss) => {
-                self.net.confirm = Some(iss);
+                self.stop_edit();
+                self.overlay = Overlay::ConfirmDiscover { issuer: iss };
                 self.focus = Focus::Signature;
+                self.tab = Focus::Signature;
             }
             None => {
                 self.message = Some((
@@ -129,7 +124,7 @@ impl App {
 
     /// The user answered the discovery question.
     pub(super) fn confirm_discover(&mut self, yes: bool) -> Vec<Effect> {
-        let Some(iss) = self.net.confirm.take() else {
+        let Overlay::ConfirmDiscover { issuer: iss } = std::mem::take(&mut self.overlay) else {
             return Vec::new();
         };
         if !yes {
@@ -249,9 +244,11 @@ mod tests {
         let (token, jwks) = es256(r#"{"iss":"https://id.example","exp":1700000600}"#);
         let mut app = app(&token);
         assert!(app.update(Action::AskDiscover, NOW).is_empty());
-        assert_eq!(app.net.confirm.as_deref(), Some("https://id.example"));
+        assert!(
+            matches!(&app.overlay, Overlay::ConfirmDiscover { issuer } if issuer == "https://id.example")
+        );
         assert!(app.update(Action::ConfirmDiscover(false), NOW).is_empty());
-        assert!(app.net.confirm.is_none() && app.net.fetching.is_none());
+        assert!(app.overlay.is_none() && app.net.fetching.is_none());
 
         app.update(Action::AskDiscover, NOW);
         let effects = app.update(Action::ConfirmDiscover(true), NOW);
@@ -280,11 +277,17 @@ mod tests {
         let (token, _) = es256(r#"{"sub":"x"}"#);
         let mut app = app(&token);
         app.update(Action::AskDiscover, NOW);
-        assert!(app.net.confirm.is_none());
+        assert!(app.overlay.is_none());
         assert!(app.message.as_ref().unwrap().0.contains("no iss"));
 
         app.update(Action::OpenJwksPrompt, NOW);
-        assert!(app.net.url_prompt && app.prompt.is_some());
+        assert!(matches!(
+            app.overlay,
+            Overlay::Prompt {
+                kind: PromptKind::JwksUrl,
+                ..
+            }
+        ));
         app.update(Action::Paste("https://id.example/jwks".into()), NOW);
         let effects = app.update(Action::SubmitPrompt, NOW);
         assert!(

@@ -1,6 +1,6 @@
 //! The algorithm list: pick the header's `alg` from every algorithm, seeing which fit the key.
 
-use super::{App, Mode, Tone, derive, editor};
+use super::{App, Mode, Overlay, Tone, derive, editor};
 use crate::jose::alg::Alg;
 
 impl App {
@@ -31,11 +31,13 @@ impl App {
         let current = self
             .header_alg()
             .and_then(|a| Alg::ALL.iter().position(|x| *x == a));
-        self.alg_picker = Some(current.unwrap_or(0));
+        self.overlay = Overlay::AlgPicker {
+            row: current.unwrap_or(0),
+        };
     }
 
     pub(super) fn move_alg_picker(&mut self, rows: i32) {
-        if let Some(selected) = self.alg_picker.as_mut() {
+        if let Overlay::AlgPicker { row: selected } = &mut self.overlay {
             let last = Alg::ALL.len() - 1;
             let moved = i64::try_from(*selected)
                 .unwrap_or(0)
@@ -45,8 +47,11 @@ impl App {
     }
 
     pub(super) fn pick_alg(&mut self) {
-        if let Some(alg) = self.alg_picker.take().and_then(|i| Alg::ALL.get(i)) {
-            self.set_alg(*alg);
+        if let Overlay::AlgPicker { row } = self.overlay {
+            self.overlay = Overlay::None;
+            if let Some(alg) = Alg::ALL.get(row) {
+                self.set_alg(*alg);
+            }
         }
     }
 

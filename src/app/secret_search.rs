@@ -231,7 +231,8 @@ impl App {
             } else {
                 (
                     format!(
-                        "secret not in the built-in list: {} candidates tried in {secs:.2}s",
+                        "secret not in the built-in list: {} candidates tried in {secs:.2}s \
+                         (bigger lists: jwb audit --wordlist, or --hashcat for GPUs)",
                         group(outcome.tried)
                     ),
                     Tone::Info,

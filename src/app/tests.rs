@@ -238,7 +238,7 @@ fn public_key_only_leaves_the_token_unsigned_with_a_reason() {
 fn private_key_file_signs_rs256() {
     let mut app = example();
     app.update(Action::OpenKeyPrompt, NOW);
-    assert!(app.prompt.is_some());
+    assert!(matches!(app.overlay, Overlay::Prompt { .. }));
     for c in "key.pem".chars() {
         app.update(Action::Edit(ch(c)), NOW);
     }
@@ -466,13 +466,51 @@ fn token_edits_stay_in_verify_mode() {
 }
 
 #[test]
-fn help_scroll_and_messages() {
+fn keys_under_the_help_scroll_the_help_not_the_pane() {
     let mut app = example();
+    app.update(Action::Focus(Focus::Payload), NOW);
     app.update(Action::ToggleHelp, NOW);
-    assert!(app.help);
-    app.update(Action::Scroll(Focus::Payload, 3), NOW);
-    app.update(Action::Scroll(Focus::Payload, -10), NOW);
-    assert_eq!(app.scroll_of(Focus::Payload), 0);
+    let down = app
+        .action_for_key(Chord::plain(KeyName::Down))
+        .expect("bound");
+    assert_eq!(down, Action::ScrollHelp(1));
+    app.update(down, NOW);
+    app.update(Action::ScrollHelp(2), NOW);
+    assert_eq!(help_scroll(&app), Some(3));
+    assert_eq!(
+        app.scroll_of(Focus::Payload),
+        0,
+        "the pane under the help stays"
+    );
+    let close = app
+        .action_for_key(Chord::plain(KeyName::Esc))
+        .expect("bound");
+    app.update(close, NOW);
+    assert_eq!(help_scroll(&app), None);
+    assert_eq!(
+        app.action_for_key(Chord::plain(KeyName::Down)),
+        Some(Action::Scroll(Focus::Payload, 1)),
+        "with the help closed, the same key scrolls the focused pane"
+    );
+}
+
+fn help_scroll(app: &App) -> Option<usize> {
+    match app.overlay {
+        Overlay::Help { scroll } => Some(scroll),
+        _ => None,
+    }
+}
+
+fn alg_row(app: &App) -> Option<usize> {
+    match app.overlay {
+        Overlay::AlgPicker { row } => Some(row),
+        _ => None,
+    }
+}
+
+#[test]
+fn messages_last_until_the_next_action() {
+    let mut app = example();
     app.update(Action::Message("copied".to_owned(), Tone::Info), NOW);
     assert!(app.message.is_some());
     app.update(Action::Tick, NOW + 1.0);
@@ -605,11 +643,11 @@ fn glossary_names_the_member_under_the_cursor() {
 fn the_alg_list_opens_on_the_header_alg_and_picks_as_cycling_does() {
     let mut picked = example();
     picked.update(Action::OpenAlgPicker, NOW);
-    assert_eq!(picked.alg_picker, Some(0), "HS256 is the first of Alg::ALL");
+    assert_eq!(alg_row(&picked), Some(0), "HS256 is the first of Alg::ALL");
     picked.update(Action::MoveAlgPicker(2), NOW);
-    assert_eq!(picked.alg_picker, Some(2));
+    assert_eq!(alg_row(&picked), Some(2));
     picked.update(Action::PickAlg, NOW);
-    assert_eq!(picked.alg_picker, None);
+    assert_eq!(alg_row(&picked), None);
     assert_eq!(picked.header_alg(), Some(Alg::HS512));
     assert_eq!(picked.mode, Mode::Sign);
     assert!(
@@ -628,7 +666,7 @@ fn the_alg_list_opens_on_the_header_alg_and_picks_as_cycling_does() {
     assert_eq!(picked.message, cycled.message);
 
     picked.update(Action::OpenAlgPicker, NOW);
-    assert_eq!(picked.alg_picker, Some(2), "opens on the header's alg");
+    assert_eq!(alg_row(&picked), Some(2), "opens on the header's alg");
 }
 
 #[test]
@@ -636,20 +674,17 @@ fn the_alg_list_selection_stays_inside_the_list_and_esc_changes_nothing() {
     let mut app = example();
     let header = app.header_text();
     app.update(Action::MoveAlgPicker(1), NOW);
-    assert_eq!(
-        app.alg_picker, None,
-        "moving a closed list does not open it"
-    );
+    assert_eq!(alg_row(&app), None, "moving a closed list does not open it");
     app.update(Action::OpenAlgPicker, NOW);
     app.update(Action::MoveAlgPicker(-1), NOW);
-    assert_eq!(app.alg_picker, Some(0));
+    assert_eq!(alg_row(&app), Some(0));
     app.update(Action::MoveAlgPicker(i32::MAX), NOW);
-    assert_eq!(app.alg_picker, Some(Alg::ALL.len() - 1));
+    assert_eq!(alg_row(&app), Some(Alg::ALL.len() - 1));
     app.update(Action::MoveAlgPicker(i32::MIN), NOW);
-    assert_eq!(app.alg_picker, Some(0));
+    assert_eq!(alg_row(&app), Some(0));
     app.update(Action::MoveAlgPicker(5), NOW);
-    app.update(Action::CloseAlgPicker, NOW);
-    assert_eq!(app.alg_picker, None);
+    app.update(Action::CloseOverlay, NOW);
+    assert_eq!(alg_row(&app), None);
     assert_eq!(app.header_text(), header);
     assert_eq!(app.mode, Mode::Verify);
 }
@@ -696,13 +731,17 @@ fn help_scrolls_from_the_top_and_never_above_it() {
     let mut app = example();
     app.update(Action::ToggleHelp, NOW);
     app.update(Action::ScrollHelp(7), NOW);
-    assert_eq!(app.help_scroll, 7);
+    assert_eq!(help_scroll(&app).unwrap_or(0), 7);
     app.update(Action::ScrollHelp(-100), NOW);
-    assert_eq!(app.help_scroll, 0);
+    assert_eq!(help_scroll(&app).unwrap_or(0), 0);
     app.update(Action::ScrollHelp(4), NOW);
     app.update(Action::ToggleHelp, NOW);
     app.update(Action::ToggleHelp, NOW);
-    assert_eq!(app.help_scroll, 0, "the help opens at its top");
+    assert_eq!(
+        help_scroll(&app).unwrap_or(0),
+        0,
+        "the help opens at its top"
+    );
 }
 
 #[test]
@@ -763,4 +802,197 @@ fn pasted_white_space_and_raw_bidi_characters_keep_their_meaning() {
         "{}",
         app.derived.signature.reason
     );
+}
+
+/// An app in which `context` is live, for walking the key map.
+fn app_in(context: Context) -> App {
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(hs256(
+                r#"{"iss":"https://id.example","sub":"x"}"#,
+                DEMO_SECRET,
+            )),
+            secret: Some(Secret::from_utf8(DEMO_SECRET)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    let setup: &[Action] = match context {
+        Context::Global | Context::Workbench | Context::Display => &[],
+        Context::Search => &[Action::StartSecretSearch],
+        Context::Editing => &[Action::Focus(Focus::Header), Action::StartEdit],
+        Context::EditingLine => &[Action::Focus(Focus::Token), Action::StartEdit],
+        Context::Prompt => &[Action::OpenKeyPrompt],
+        Context::Confirm => &[Action::AskDiscover],
+        Context::Diff => &[Action::ToggleDiff],
+        Context::Help => &[Action::ToggleHelp],
+        Context::AlgList => &[Action::OpenAlgPicker],
+        Context::Anatomy => &[Action::OpenView(View::Anatomy)],
+        Context::Flow => &[Action::OpenView(View::Flow)],
+    };
+    for action in setup {
+        app.update(action.clone(), NOW);
+    }
+    assert!(app.contexts().contains(&context), "{context:?} not live");
+    app
+}
+
+/// Every key a user could press: characters, named keys, F-keys, with and without Control.
+fn every_chord() -> Vec<Chord> {
+    let mut names: Vec<KeyName> = (' '..='~').map(KeyName::Char).collect();
+    names.extend((1..=12).map(KeyName::F));
+    names.extend([
+        KeyName::Enter,
+        KeyName::Esc,
+        KeyName::Tab,
+        KeyName::BackTab,
+        KeyName::Backspace,
+        KeyName::Delete,
+        KeyName::Up,
+        KeyName::Down,
+        KeyName::Left,
+        KeyName::Right,
+        KeyName::PageUp,
+        KeyName::PageDown,
+        KeyName::Home,
+        KeyName::End,
+    ]);
+    let mut chords: Vec<Chord> = names.iter().map(|k| Chord::plain(*k)).collect();
+    chords.extend(('a'..='z').map(Chord::ctrl));
+    chords
+}
+
+/// The help's text over the view `app` shows, as one string per row.
+fn help_rows(app: &App) -> Vec<String> {
+    let mut app_help = App::new(LaunchOptions::default(), NOW);
+    app_help.view = app.view;
+    crate::ui::help::lines(&app_help, 94)
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+#[test]
+fn every_binding_shown_dispatches_its_action() {
+    let map = KeyMap::default();
+    for context in Context::ALL {
+        let app = app_in(context);
+        let rows = help_rows(&app);
+        for b in map.of(context) {
+            let expected = app.command_action(context, b.command);
+            assert!(
+                expected.is_some(),
+                "{context:?} {:?} stands for no action",
+                b.command
+            );
+            for key in &b.keys {
+                assert_eq!(
+                    app.action_for_key(*key),
+                    expected,
+                    "{key} in {context:?} ({})",
+                    b.help
+                );
+            }
+            let label = keymap::label(&b.keys, " ");
+            let text = rows
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                text.contains(&format!("{label} {}", b.help)),
+                "the help over {:?} does not show '{label}  {}'",
+                app.view,
+                b.help
+            );
+        }
+    }
+}
+
+#[test]
+fn every_dispatched_key_is_shown() {
+    for context in Context::ALL {
+        let app = app_in(context);
+        let live = app.contexts();
+        let shown = app.help_contexts();
+        for chord in every_chord() {
+            match app.action_for_key(chord) {
+                None | Some(Action::Edit(_)) => {}
+                Some(action) => {
+                    let binding = live.iter().find_map(|c| {
+                        app.keymap
+                            .of(*c)
+                            .find(|b| b.keys.contains(&chord.normalized()))
+                            .map(|b| (*c, b))
+                    });
+                    let (c, b) = binding.unwrap_or_else(|| {
+                        panic!("{chord} gives {action:?} in {context:?} but no binding has it")
+                    });
+                    assert!(
+                        shown.contains(&c),
+                        "{chord} ({}) in {c:?} is missing from the help over {:?}",
+                        b.help,
+                        app.view
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn j_and_k_scroll_and_the_help_says_so() {
+    let app = example();
+    assert_eq!(
+        app.action_for_key(Chord::char('j')),
+        Some(Action::Scroll(Focus::Token, 1))
+    );
+    let rows = help_rows(&app);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("↓ j") && r.contains("scroll")),
+        "{rows:#?}"
+    );
+}
+
+#[test]
+fn the_help_over_the_flow_lists_the_flow_keys_not_the_workbench() {
+    let mut app = app_in(Context::Flow);
+    assert_eq!(
+        app.action_for_key(Chord::char('?')),
+        Some(Action::ToggleHelp)
+    );
+    app.update(Action::ToggleHelp, NOW);
+    let rows = help_rows(&app);
+    let text = rows.join("\n");
+    assert!(
+        text.contains("the attacker replays the refresh token"),
+        "{text}"
+    );
+    assert!(text.contains("time passes: +1 day"), "{text}");
+    assert!(
+        !text.contains("load a key file"),
+        "workbench keys in the flow's help"
+    );
+    assert!(!text.contains("VERIFY mode"), "{text}");
+}
+
+#[test]
+fn a_prompt_keeps_its_text_through_keys_bound_elsewhere() {
+    let mut app = app_in(Context::Prompt);
+    for c in "q?xf".chars() {
+        let action = app.action_for_key(Chord::char(c)).expect("typed");
+        assert!(matches!(action, Action::Edit(_)), "{c}: {action:?}");
+        app.update(action, NOW);
+    }
+    let Overlay::Prompt { editor, .. } = &app.overlay else {
+        panic!("the prompt closed");
+    };
+    assert_eq!(editor.lines().join(""), "q?xf");
+    assert_eq!(app.view, View::Workbench);
 }

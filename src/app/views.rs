@@ -91,8 +91,7 @@ impl App {
     /// Opens a view; the anatomy is derived and the simulator created here, not while drawing.
     pub(super) fn open_view(&mut self, view: View) {
         self.stop_edit();
-        self.help = false;
-        self.show_diff = false;
+        self.overlay = super::Overlay::None;
         self.view = view;
         match view {
             View::Workbench => {}

@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
 use super::{CliError, token_source};
+use crate::audit::hashcat::{self, PotfileLookup};
 use crate::audit::{
-    CandidateSource, CrackOptions, CrackOutcome, HmacHash, Progress, Rules, Target, crack, group,
-    shown_secret, weak_secret_finding,
+    CandidateSource, CrackOptions, CrackOutcome, Found, HmacHash, Progress, Rules, Target, crack,
+    group, shown_secret, weak_secret_finding,
 };
 use crate::jose::b64::hex;
 use crate::jose::claims::ClaimOptions;
@@ -31,6 +32,7 @@ pub const PROBLEM: u8 = 1;
 
 /// `jwb audit`.
 #[derive(Debug, Clone, Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub struct AuditArgs {
     /// The token, or '-' to read standard input. Without it, standard input is read when it
     /// is not a terminal.
@@ -57,6 +59,14 @@ pub struct AuditArgs {
     /// Skip the built-in list of weak secrets.
     #[arg(long)]
     pub no_builtin: bool,
+    /// Hand the search to hashcat (GPUs): print the token's line for a hash file (mode 16500)
+    /// on standard output and the hashcat command on standard error, and search nothing.
+    #[arg(long, conflicts_with = "hashcat_potfile")]
+    pub hashcat: bool,
+    /// Read a hashcat potfile ('<hash>:<plain>' lines): a secret cracked for this token is
+    /// verified against its signature and reported as found; otherwise the search runs.
+    #[arg(long, value_name = "FILE")]
+    pub hashcat_potfile: Option<PathBuf>,
     /// Print one JSON object instead of the report (no progress bar).
     #[arg(long)]
     pub json: bool,
@@ -69,7 +79,20 @@ pub struct AuditArgs {
 struct Search {
     hash: HmacHash,
     sources: Vec<CandidateSource>,
-    outcome: CrackOutcome,
+    /// The built-in search and wordlists; `None` when the potfile already held the secret.
+    outcome: Option<CrackOutcome>,
+    /// The potfile read first, and what it held for this token.
+    potfile: Option<(PathBuf, PotfileLookup)>,
+}
+
+impl Search {
+    /// The secret, from the potfile or the search.
+    fn found(&self) -> Option<&Found> {
+        self.potfile
+            .as_ref()
+            .and_then(|(_, p)| p.found.as_ref())
+            .or_else(|| self.outcome.as_ref().and_then(|o| o.found.as_ref()))
+    }
 }
 
 /// Runs `jwb audit`, returning the exit status.
@@ -94,9 +117,12 @@ pub fn run(args: &AuditArgs, now: f64) -> Result<u8, CliError> {
             .map_err(CliError::output)?;
         return Ok(crate::jose::report::Outcome::Malformed as u8);
     }
+    if args.hashcat {
+        return hashcat_export(&report, args);
+    }
     let search = search_secret(&report, args)?;
     if let Some(search) = &search
-        && let Some(found) = &search.outcome.found
+        && let Some(found) = search.found()
     {
         // With the secret known, the signature and the key-strength findings are real.
         let keys = KeySet::secret(Secret::new(found.secret.to_vec()));
@@ -119,24 +145,88 @@ pub fn run(args: &AuditArgs, now: f64) -> Result<u8, CliError> {
     Ok(if problem { PROBLEM } else { CLEAN })
 }
 
+/// `--hashcat`: the hash-file line on stdout (so `> jwt.hash` makes the file), the command
+/// on stderr; with `--json`, both in one object on stdout.
+fn hashcat_export(report: &Report, args: &AuditArgs) -> Result<u8, CliError> {
+    let d = &report.decoded;
+    let line =
+        hashcat::hash_line(d.token(), d.alg()).map_err(|e| CliError::Usage(e.to_string()))?;
+    let command = hashcat::command("jwt.hash", &args.wordlists, args.rules);
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        let value = json!({ "mode": hashcat::MODE, "hash": line, "command": command });
+        output::write_json(&mut out, &value, false).map_err(CliError::output)?;
+    } else {
+        writeln!(out, "{line}").map_err(CliError::output)?;
+        let paint = Paint::stderr();
+        let mut err = io::stderr().lock();
+        // Best effort: the line on stdout is the answer.
+        let _ = writeln!(
+            err,
+            "{}\n  {command}\n{}",
+            paint.dim(&format!(
+                "the line above is the hash file for hashcat mode {} (JWT); save it as jwt.hash \
+                 and run:",
+                hashcat::MODE
+            )),
+            paint.dim(
+                "then check what it cracked: jwb audit --hashcat-potfile POTFILE TOKEN \
+                 (hashcat's potfile: ~/.local/share/hashcat/hashcat.potfile)"
+            ),
+        );
+    }
+    out.flush().map_err(CliError::output)?;
+    Ok(CLEAN)
+}
+
 fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, CliError> {
     let d = &report.decoded;
-    let Some(hash) = d.alg().and_then(HmacHash::from_alg) else {
+    let hash = d.alg().and_then(HmacHash::from_alg);
+    let parts = (d.signing_input(), d.signature());
+    let target = match (hash, parts) {
+        (Some(hash), (Some(input), Some(signature))) => {
+            Target::new(hash, input.as_bytes(), signature).ok()
+        }
+        _ => None,
+    };
+    let (Some(hash), Some(target)) = (hash, target) else {
+        if args.hashcat_potfile.is_some() {
+            return Err(CliError::Usage(
+                "--hashcat-potfile: the token is not an HMAC token (HS256/384/512) with a \
+                 signature of the right length, so hashcat cannot have cracked it"
+                    .to_owned(),
+            ));
+        }
         return Ok(None);
     };
-    let (Some(input), Some(signature)) = (d.signing_input(), d.signature()) else {
-        return Ok(None);
+    let potfile = match &args.hashcat_potfile {
+        Some(path) => {
+            let lookup = hashcat::read_potfile(path, d.token(), &target)
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            Some((path.clone(), lookup))
+        }
+        None => None,
     };
-    let Ok(target) = Target::new(hash, input.as_bytes(), signature) else {
-        return Ok(None);
-    };
+    if potfile.as_ref().is_some_and(|(_, p)| p.found.is_some()) {
+        return Ok(Some(Search {
+            hash,
+            sources: Vec::new(),
+            outcome: None,
+            potfile,
+        }));
+    }
     let mut sources = Vec::new();
     if !args.no_builtin {
         sources.push(CandidateSource::BuiltIn);
     }
     sources.extend(args.wordlists.iter().cloned().map(CandidateSource::File));
     if sources.is_empty() {
-        return Ok(None);
+        return Ok(potfile.map(|potfile| Search {
+            hash,
+            sources,
+            outcome: None,
+            potfile: Some(potfile),
+        }));
     }
     let options = CrackOptions {
         threads: args.threads,
@@ -170,7 +260,8 @@ fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, Cl
     Ok(Some(Search {
         hash,
         sources,
-        outcome,
+        outcome: Some(outcome),
+        potfile,
     }))
 }
 
@@ -200,20 +291,25 @@ fn rate_per_sec(outcome: &CrackOutcome) -> u64 {
 }
 
 fn search_json(search: &Search) -> Value {
-    let o = &search.outcome;
+    let o = search.outcome.as_ref();
     json!({
         "alg": search.hash.alg(),
         "sources": search.sources.iter().map(CandidateSource::name).collect::<Vec<_>>(),
-        "found": o.found.as_ref().map(|f| json!({
+        "found": search.found().map(|f| json!({
             "secret": String::from_utf8(f.secret.to_vec()).ok(),
             "secret_hex": hex(&f.secret),
             "source": f.source,
             "line": f.line,
         })),
-        "tried": o.tried,
-        "elapsed_ms": u64::try_from(o.elapsed.as_millis()).unwrap_or(u64::MAX),
-        "rate_per_sec": rate_per_sec(o),
-        "threads": o.threads,
+        "potfile": search.potfile.as_ref().map(|(path, p)| json!({
+            "path": path.display().to_string(),
+            "entries": p.entries,
+            "rejected_lines": p.rejected,
+        })),
+        "tried": o.map_or(0, |o| o.tried),
+        "elapsed_ms": o.map_or(0, |o| u64::try_from(o.elapsed.as_millis()).unwrap_or(u64::MAX)),
+        "rate_per_sec": o.map_or(0, rate_per_sec),
+        "threads": o.map_or(0, |o| o.threads),
     })
 }
 
@@ -235,18 +331,7 @@ fn write_human(
             paint.dim("not run: the token is not HMAC-signed (HS256/384/512), so it has no shared secret to guess")
         )?,
         Some(s) => {
-            let o = &s.outcome;
-            let names: Vec<String> = s.sources.iter().map(CandidateSource::name).collect();
-            let stats = format!(
-                "{} candidates from {} in {:.2}s ({}/s, {} thread{})",
-                group(o.tried),
-                names.join(", "),
-                o.elapsed.as_secs_f64(),
-                group(rate_per_sec(o)),
-                o.threads,
-                if o.threads == 1 { "" } else { "s" }
-            );
-            if let Some(f) = &o.found {
+            if let Some(f) = s.found() {
                 writeln!(
                     out,
                     "  {} the {} secret is '{}' ({}, line {})",
@@ -256,10 +341,49 @@ fn write_human(
                     f.source,
                     f.line
                 )?;
-            } else {
+            } else if s.outcome.is_some() {
                 writeln!(out, "  {} the secret is in none of the lists", paint.ok("not found:"))?;
             }
-            writeln!(out, "  {}", paint.dim(&stats))?;
+            if let Some((path, p)) = &s.potfile {
+                let mut note = match (p.entries, &p.found) {
+                    (_, Some(_)) => "verified against the signature".to_owned(),
+                    (0, None) => format!("hashcat potfile {}: no entry for this token", path.display()),
+                    (n, None) => format!(
+                        "hashcat potfile {}: {n} entr{} for this token, none verifies",
+                        path.display(),
+                        if n == 1 { "y" } else { "ies" }
+                    ),
+                };
+                if !p.rejected.is_empty() && p.found.is_some() {
+                    let n = p.rejected.len();
+                    let plural = if n == 1 { "y" } else { "ies" };
+                    note = format!("{note}; {n} other entr{plural} for it did not");
+                }
+                writeln!(out, "  {}", paint.dim(&note))?;
+            }
+            if let Some(o) = &s.outcome {
+                let names: Vec<String> = s.sources.iter().map(CandidateSource::name).collect();
+                let stats = format!(
+                    "{} candidates from {} in {:.2}s ({}/s, {} thread{})",
+                    group(o.tried),
+                    names.join(", "),
+                    o.elapsed.as_secs_f64(),
+                    group(rate_per_sec(o)),
+                    o.threads,
+                    if o.threads == 1 { "" } else { "s" }
+                );
+                writeln!(out, "  {}", paint.dim(&stats))?;
+                if o.found.is_none() {
+                    writeln!(
+                        out,
+                        "  {}",
+                        paint.dim(
+                            "bigger lists on GPUs: jwb audit TOKEN --hashcat prints the hashcat \
+                             (mode 16500) hash line and command"
+                        )
+                    )?;
+                }
+            }
         }
     }
     writeln!(out)?;

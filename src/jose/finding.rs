@@ -163,7 +163,12 @@ pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> 
         duplicates(&mut out, "payload", text);
     }
     if let Some(header) = &decoded.header {
-        header_findings(&mut out, header, key);
+        // A JWE's alg names key management (`dir`, `RSA-OAEP`...), not a signature.
+        if decoded.shape == Shape::Jwe {
+            out.extend(super::jwe::header_findings(header));
+        } else {
+            header_findings(&mut out, header, key);
+        }
     }
     if let Some(claims) = decoded.claims() {
         claim_findings(&mut out, claims, now);
@@ -268,8 +273,9 @@ fn header_findings(
                 key.bits() / 8,
                 a.hash_len()
             ),
-            "short secrets can be guessed offline from any one token; use random bytes as \
-             long as the hash",
+            "short secrets can be guessed offline from any one token (jwb audit --wordlist; \
+             on GPUs, hashcat mode 16500: jwb audit --hashcat); use random bytes as long as \
+             the hash",
             "RFC 7518 sec. 3.2",
         ));
     }

@@ -1,8 +1,8 @@
 //! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
 
-mod der;
+pub(crate) mod der;
 mod jwk;
-mod pem;
+pub(crate) mod pem;
 
 use std::fmt;
 use std::sync::OnceLock;

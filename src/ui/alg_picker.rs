@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
 use super::centered;
-use crate::app::App;
+use crate::app::{App, Context};
 use crate::jose::alg::{Alg, Curve, Family};
 
 /// The kind of key `alg` needs, in words.
@@ -28,17 +28,17 @@ pub fn needs(alg: Alg) -> &'static str {
 const CHROME: u16 = 3;
 
 /// Draws the list over the screen when it is open.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(selected) = app.alg_picker else {
-        return;
-    };
+pub fn render(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let rows = u16::try_from(Alg::ALL.len()).unwrap_or(u16::MAX);
     let rect = centered(area, 72, rows + CHROME);
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_style(theme.border_focus)
-        .title(" Algorithm (↑↓ Enter: set in the header, Esc: close) ");
+        .title(format!(
+            " Algorithm ({}) ",
+            super::hint_text(app, &[Context::AlgList])
+        ));
     let inner = block.inner(rect);
     block.render(rect, buf);
     if inner.height < 2 {

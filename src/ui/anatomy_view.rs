@@ -41,20 +41,15 @@ impl Widget for AnatomyScreen<'_> {
             .scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0))
             .block(block)
             .render(body, buf);
-        let hints = if app.anatomy.glossary {
-            "g the steps · ↑↓ PgUp PgDn Home scroll · Esc workbench · f flow · ? help"
-        } else {
-            "g glossary · ↑↓ PgUp PgDn Home scroll · Esc workbench · f flow · ? help"
-        };
-        Line::from(vec![
+        let mut spans = vec![
             Span::styled(
                 " ANATOMY ",
                 theme.title.add_modifier(ratatui::style::Modifier::REVERSED),
             ),
             Span::raw(" "),
-            Span::styled(hints, theme.muted),
-        ])
-        .render(status, buf);
+        ];
+        spans.extend(super::hint_spans(app, &[crate::app::Context::Anatomy]));
+        Line::from(spans).render(status, buf);
     }
 }
 

@@ -10,26 +10,8 @@ use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
 use super::text::{ago, countdown, escaped_spans, format_timestamp};
 use super::theme::Theme;
-use crate::app::App;
+use crate::app::{App, Context};
 use crate::flow::{KeyStatus, RefreshStatus, Simulator, TimelineEntry, TokenId, Verdict, duration};
-
-/// The keys of the flow view and what they do, shown at its foot.
-pub const FLOW_KEYS: &[(&str, &str)] = &[
-    ("l", "login"),
-    ("a", "call API A"),
-    ("b", "call API B"),
-    ("1-5", "advance +30s/+1m/+5m/+1h/+1d"),
-    ("r", "refresh"),
-    ("s", "attacker replays the old refresh token"),
-    ("o", "logout"),
-    ("n", "rotate keys"),
-    ("t", "retire old key"),
-    ("↑↓", "select a step"),
-    ("←→", "choose its token"),
-    ("Enter/w", "open the token in the workbench"),
-    ("PgUp/PgDn", "scroll the lesson"),
-    ("Esc", "workbench"),
-];
 
 /// The flow view of `app`, drawn over the whole screen.
 pub struct FlowScreen<'a>(pub &'a App);
@@ -38,12 +20,10 @@ impl Widget for FlowScreen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.0;
         let theme = &app.theme;
-        let keys = keys_lines(theme);
-        // Every key must stay visible: the legend takes the rows its width needs.
-        let legend: usize = FLOW_KEYS
-            .iter()
-            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
-            .sum();
+        // The footer comes from the key map; every key must stay visible, so the legend takes
+        // the rows its width needs.
+        let keys = vec![Line::from(super::hint_spans(app, &[Context::Flow]))];
+        let legend = keys[0].width();
         let foot_height = u16::try_from(legend / usize::from(area.width.max(1)) + 2).unwrap_or(3);
         let [top, body, foot] = Layout::vertical([
             Constraint::Length(1),
@@ -109,15 +89,6 @@ fn clock_line(sim: &Simulator, theme: &Theme) -> Line<'static> {
             theme.muted,
         ),
     ])
-}
-
-fn keys_lines(theme: &Theme) -> Vec<Line<'static>> {
-    let mut spans = Vec::new();
-    for (key, what) in FLOW_KEYS {
-        spans.push(Span::styled((*key).to_owned(), theme.title));
-        spans.push(Span::styled(format!(" {what}  "), theme.muted));
-    }
-    vec![Line::from(spans)]
 }
 
 fn verdict_look(theme: &Theme, verdict: &Verdict) -> (&'static str, Style) {

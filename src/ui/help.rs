@@ -1,4 +1,4 @@
-//! The help overlay: every key binding, in one place.
+//! The help overlay: the bindings of the view under it, drawn from the key map.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -6,69 +6,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::centered;
-use crate::app::App;
-
-/// Every binding and what it does, grouped; the workbench maps these keys to actions.
-pub const BINDINGS: &[(&str, &str)] = &[
-    (
-        "Tab / Shift-Tab",
-        "next / previous pane (leaves the editor)",
-    ),
-    ("mouse click, wheel", "focus a pane, scroll it"),
-    (
-        "Enter or i",
-        "edit the focused pane (token, header, payload, key)",
-    ),
-    ("Esc", "stop editing; close help, diff or prompt"),
-    ("↑ ↓ PgUp PgDn Home", "scroll the focused pane"),
-    (
-        "p or Ctrl-V",
-        "paste the system clipboard (into the token, or a key into Key)",
-    ),
-    (
-        "terminal paste",
-        "into the editor being edited, else replaces the token",
-    ),
-    (
-        "c / C",
-        "copy the focused part (token, header, payload) / copy the token",
-    ),
-    (
-        "a / A",
-        "next / previous algorithm (edits the header's alg)",
-    ),
-    (
-        "l",
-        "pick the algorithm from a list, with the key kind each needs",
-    ),
-    ("r", "reveal or mask the key"),
-    ("b", "read the key as UTF-8 or Base64"),
-    ("o", "load a key file: PEM, JWK or JWKS"),
-    ("J", "fetch a JWKS from a URL (HTTPS; cached)"),
-    ("I", "discover the keys from the token's iss (asks first)"),
-    (
-        "w",
-        "weak-secret check: is the HMAC secret in the built-in list? (Esc stops)",
-    ),
-    ("m / M", "clock +1 / -1 minute"),
-    ("h / H", "clock +1 / -1 hour"),
-    ("d / D", "clock +1 / -1 day"),
-    ("0", "back to the real clock"),
-    ("> / <", "leeway +10 / -10 seconds"),
-    ("v", "show what changed against the original token"),
-    ("u", "restore the original token"),
-    (
-        "x or F2",
-        "anatomy: how this token is built and checked, step by step (g: glossary)",
-    ),
-    (
-        "f or F3",
-        "flow simulator: login, expiry, refresh, rotation, a stolen refresh token",
-    ),
-    ("? or F1", "this help"),
-    ("q", "quit (outside editors)"),
-    ("Ctrl-C", "quit, anywhere"),
-];
+use crate::app::keymap::{MOUSE_AND_PASTE, label};
+use crate::app::{App, Context, View};
 
 /// The widest the overlay gets, borders included.
 const WIDTH: u16 = 96;
@@ -77,38 +16,65 @@ const KEYS: usize = 22;
 
 /// The overlay's lines for an inner width of `width` columns: long descriptions wrap under
 /// their own column, so nothing is cut at 80 columns.
-fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let width = usize::from(width);
     let mut lines = Vec::new();
-    for intro in [
-        "VERIFY mode: the token is the truth; editing the key only re-verifies it.",
-        "SIGN mode: after editing header or payload, the token is re-encoded and re-signed.",
-    ] {
+    let intro: &[&str] = match app.view {
+        View::Workbench => &[
+            "VERIFY mode: the token is the truth; editing the key only re-verifies it.",
+            "SIGN mode: after editing header or payload, the token is re-encoded and re-signed.",
+        ],
+        View::Anatomy => &["The anatomy: how the workbench's token is built and checked."],
+        View::Flow => &[
+            "The flow simulator: an auth server, a client, an attacker and two APIs on a virtual \
+             clock.",
+        ],
+    };
+    for intro in intro {
         for row in wrap(intro, width) {
             lines.push(Line::styled(row, theme.muted));
         }
     }
-    lines.push(Line::default());
     // Below ~40 columns the key column would leave no room: descriptions go under the keys.
     let stacked = width < KEYS + 16;
-    for (keys, what) in BINDINGS {
+    let row = |keys: &str, what: &str, lines: &mut Vec<Line<'static>>| {
         if stacked {
-            lines.push(Line::styled((*keys).to_owned(), theme.title));
+            lines.push(Line::styled(keys.to_owned(), theme.title));
             for row in wrap(what, width.saturating_sub(2)) {
                 lines.push(Line::raw(format!("  {row}")));
             }
-            continue;
+            return;
         }
         for (i, row) in wrap(what, width - KEYS).into_iter().enumerate() {
-            let keys = if i == 0 { *keys } else { "" };
+            let keys = if i == 0 { keys } else { "" };
             lines.push(Line::from(vec![
                 Span::styled(format!("{keys:>w$}  ", w = KEYS - 2), theme.title),
                 Span::raw(row),
             ]));
         }
+    };
+    for context in app.help_contexts() {
+        lines.push(Line::default());
+        lines.push(Line::styled(format!("{}:", context.title()), theme.muted));
+        for b in app.keymap.of(context) {
+            row(&label(&b.keys, " "), b.help, &mut lines);
+        }
+        if context == Context::Workbench {
+            for (keys, what) in MOUSE_AND_PASTE {
+                row(keys, what, &mut lines);
+            }
+        }
     }
     lines
+}
+
+fn view_name(view: View) -> &'static str {
+    match view {
+        View::Workbench => "the workbench",
+        View::Anatomy => "the anatomy view",
+        View::Flow => "the flow simulator",
+    }
 }
 
 /// Splits `text` into rows of at most `width` characters at spaces (a longer word is cut).
@@ -151,20 +117,31 @@ pub fn max_scroll(app: &App, area: Rect) -> usize {
         .saturating_sub(usize::from(rect.height.saturating_sub(2)))
 }
 
-/// Draws the help overlay, scrolled by `app.help_scroll` (clamped to what the screen needs).
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+/// Draws the help overlay, scrolled by `scroll` rows (clamped to what the screen needs).
+pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let (rect, lines) = layout(app, area);
     let visible = usize::from(rect.height.saturating_sub(2));
-    let scroll = app.help_scroll.min(lines.len().saturating_sub(visible));
+    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    let close = label(
+        &app.keymap
+            .of(Context::Help)
+            .find(|b| b.command == crate::app::Command::Cancel)
+            .map(|b| b.keys.iter().take(2).copied().collect::<Vec<_>>())
+            .unwrap_or_default(),
+        " or ",
+    );
     let mut block = Block::bordered()
         .border_style(theme.border_focus)
-        .title(" Help (Esc or ? to close) ");
+        .title(format!(
+            " Help: {} ({close} to close) ",
+            view_name(app.view)
+        ));
     if scroll > 0 {
         block = block.title_bottom(Line::styled(" ↑ more ", theme.title));
     }
     if scroll + visible < lines.len() {
-        block = block.title_bottom(Line::styled(" ↓ more (↓ PgDn) ", theme.title).right_aligned());
+        block = block.title_bottom(Line::styled(" ↓ more ", theme.title).right_aligned());
     }
     Clear.render(rect, buf);
     let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();

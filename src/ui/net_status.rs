@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::centered;
 use super::text::escape_untrusted;
-use crate::app::App;
+use crate::app::{App, Command, Context};
 use crate::net::discover::openid_url;
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
@@ -44,15 +44,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// Draws the discovery question over the screen, when asked.
-pub fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(iss) = &app.net.confirm else {
-        return;
-    };
+pub fn render_confirm(app: &App, iss: &str, area: Rect, buf: &mut Buffer) {
     let rect = centered(area, 76, 7);
     Clear.render(rect, buf);
     let block = Block::bordered()
         .border_style(app.theme.border_focus)
-        .title(" Discover the keys from the token's iss? (y / Enter: fetch, n / Esc: cancel) ");
+        .title(format!(
+            " Discover the keys from the token's iss? ({}: fetch, {}: cancel) ",
+            app.keymap.keys(Context::Confirm, Command::Submit),
+            app.keymap.keys(Context::Confirm, Command::Cancel),
+        ));
     let inner = block.inner(rect);
     block.render(rect, buf);
     let [text] = Layout::vertical([Constraint::Fill(1)]).areas(inner);

@@ -8,7 +8,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::text::escaped_spans;
 use super::{centered, pane_block};
-use crate::app::{App, Focus, KeyEncoding, KeySource, Mode};
+use ratatui_textarea::TextArea;
+
+use crate::app::{App, Command, Context, Focus, KeyEncoding, KeySource, Mode, PromptKind};
 use crate::jose::alg::Alg;
 use crate::jose::b64;
 use crate::jose::verify::SigStatus;
@@ -41,7 +43,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![
         Span::styled("Algorithm ", theme.muted),
         Span::styled(super::text::escape_untrusted(alg).into_owned(), theme.title),
-        Span::styled("  a/A: change  l: list", theme.muted),
+        Span::styled(
+            format!(
+                "  {}/{}: change  {}: list",
+                app.keymap.key(Context::Workbench, Command::AlgNext),
+                app.keymap.key(Context::Workbench, Command::AlgPrev),
+                app.keymap.key(Context::Workbench, Command::AlgList),
+            ),
+            theme.muted,
+        ),
     ];
     if let Some(pin) = app.pinned_alg {
         spans.push(Span::styled(format!("  pinned: {pin}"), theme.warn));
@@ -57,7 +67,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             let shown = if app.reveal { "shown" } else { "masked" };
             Line::from(vec![
                 Span::styled(format!("Key: secret, {enc}, {shown}"), theme.muted),
-                Span::styled("  r b o", theme.muted),
+                Span::styled(
+                    format!(
+                        "  {} {} {}",
+                        app.keymap.key(Context::Workbench, Command::RevealKey),
+                        app.keymap.key(Context::Workbench, Command::KeyEncoding),
+                        app.keymap.key(Context::Workbench, Command::KeyFile),
+                    ),
+                    theme.muted,
+                ),
             ])
             .render(key_label, buf);
             let [marker, field] =
@@ -67,7 +85,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
         KeySource::Loaded { label, keys } => {
             Line::styled(
-                format!("Key loaded from {label}  o: another file"),
+                format!(
+                    "Key loaded from {label}  {}: another file",
+                    app.keymap.key(Context::Workbench, Command::KeyFile)
+                ),
                 theme.muted,
             )
             .render(key_label, buf);
@@ -178,30 +199,38 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .render(rest, buf);
 }
 
-/// Draws the key file prompt over the screen.
-pub fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
-    let Some(prompt) = &app.prompt else {
-        return;
-    };
+/// Draws the key-file or JWKS URL prompt over the screen.
+pub fn render_prompt(
+    app: &App,
+    kind: PromptKind,
+    editor: &TextArea<'static>,
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let rect = centered(area, 70, 4);
     Clear.render(rect, buf);
+    let submit = app.keymap.key(Context::Prompt, Command::Submit);
+    let cancel = app.keymap.key(Context::Prompt, Command::Cancel);
+    let title = match kind {
+        PromptKind::JwksUrl => {
+            format!(" Fetch a JWKS from a URL: https://… ({submit}: fetch, {cancel}: cancel) ")
+        }
+        PromptKind::KeyFile => {
+            format!(" Load a key: PEM, JWK or JWKS file ({submit}: load, {cancel}: cancel) ")
+        }
+    };
     let block = Block::bordered()
         .border_style(app.theme.border_focus)
-        .title(if app.net.url_prompt {
-            " Fetch a JWKS from a URL: https://… (Enter: fetch, Esc: cancel) "
-        } else {
-            " Load a key: PEM, JWK or JWKS file (Enter: load, Esc: cancel) "
-        });
+        .title(title);
     let inner = block.inner(rect);
     block.render(rect, buf);
     let [field, hint] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
-    prompt.render(field, buf);
+    editor.render(field, buf);
     Line::styled(
-        if app.net.url_prompt {
-            "HTTPS only (http to loopback); public keys only are cached"
-        } else {
-            "the file is read once; a private key is kept in memory only"
+        match kind {
+            PromptKind::JwksUrl => "HTTPS only (http to loopback); public keys only are cached",
+            PromptKind::KeyFile => "the file is read once; a private key is kept in memory only",
         },
         app.theme.muted,
     )

@@ -7,7 +7,7 @@ use ratatui::widgets::Widget;
 
 use super::claims_pane::shift_words;
 use super::text::escaped_spans;
-use crate::app::{App, Focus, Mode, Tone};
+use crate::app::{App, Context, Mode, Tone};
 
 /// Draws the status line. When it does not fit, the mode drops its explanation and then the
 /// hints shrink to the help key, so "? help" is never cut off by a long message.
@@ -51,20 +51,22 @@ fn status(app: &App, short_mode: bool, short_hints: bool) -> Line<'static> {
         };
         message = escaped_spans(text, style, theme.escaped);
     }
-    let hints = if app.prompt.is_some() {
-        "Enter load · Esc cancel"
-    } else if app.editing {
-        match app.focus {
-            Focus::Token | Focus::Signature => "Enter/Esc done · Ctrl-C quit",
-            _ => "Esc done · Tab next pane · Ctrl-C quit",
-        }
-    } else if app.alg_picker.is_some() {
-        "↑↓ choose · Enter set · Esc close"
-    } else if short_hints {
-        "? help · q quit"
-    } else {
-        "Tab pane · Enter edit · c copy · p paste · a alg · ? help · q quit"
-    };
+    // The live contexts' hints, anywhere-keys last; the short form keeps help and quit.
+    let mut contexts: Vec<Context> = app
+        .contexts()
+        .into_iter()
+        .filter(|c| *c != Context::Global)
+        .collect();
+    contexts.push(Context::Global);
+    let mut hints = app.keymap.hints(&contexts);
+    if short_hints && app.overlay.is_none() && !app.editing {
+        hints.retain(|(_, what)| matches!(*what, "help" | "quit"));
+    }
+    let hints = hints
+        .into_iter()
+        .map(|(keys, what)| format!("{keys} {what}"))
+        .collect::<Vec<_>>()
+        .join(" · ");
     let hints = Span::styled(hints, theme.muted);
     if short_hints {
         // The short hints go first, so a long message is what gets cut.

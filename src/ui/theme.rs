@@ -88,6 +88,35 @@ impl Theme {
         }
     }
 
+    /// The colour theme for a light terminal background: the dark shades of the 16 ANSI colours
+    /// (the light ones and yellow fade into white), grey text darker.
+    pub fn light() -> Self {
+        let c = |color: Color| Style::new().fg(color);
+        Self {
+            token_header: c(Color::Red),
+            token_payload: c(Color::Magenta),
+            token_signature: c(Color::Blue),
+            json_key: c(Color::Blue),
+            json_number: c(Color::Red),
+            json_literal: c(Color::Magenta),
+            warn: c(Color::Magenta).add_modifier(Modifier::BOLD),
+            border: c(Color::Gray),
+            border_focus: c(Color::Blue).add_modifier(Modifier::BOLD),
+            muted: c(Color::DarkGray),
+            clock_shifted: Style::new().fg(Color::White).bg(Color::Magenta),
+            ..Self::color()
+        }
+    }
+
+    /// The theme for a choice of light or dark colours; monochrome when `NO_COLOR` asks.
+    pub fn for_appearance(appearance: crate::app::Appearance, no_color: bool) -> Self {
+        match (no_color, appearance) {
+            (true, _) => Self::mono(),
+            (false, crate::app::Appearance::Dark) => Self::color(),
+            (false, crate::app::Appearance::Light) => Self::light(),
+        }
+    }
+
     /// The monochrome theme: modifiers only, no colour at all.
     pub fn mono() -> Self {
         let m = |modifier: Modifier| Style::new().add_modifier(modifier);
@@ -157,7 +186,11 @@ mod tests {
 
     #[test]
     fn color_theme_uses_only_the_16_ansi_colours() {
-        for (name, style) in Theme::color().styles() {
+        for (name, style) in Theme::color()
+            .styles()
+            .into_iter()
+            .chain(Theme::light().styles())
+        {
             assert!(
                 is_basic(style.fg) && is_basic(style.bg),
                 "{name} uses a non-basic colour"
@@ -174,7 +207,7 @@ mod tests {
 
     #[test]
     fn token_parts_and_verdicts_are_distinct_in_both_themes() {
-        for theme in [Theme::color(), Theme::mono()] {
+        for theme in [Theme::color(), Theme::light(), Theme::mono()] {
             let parts = [
                 theme.token_header,
                 theme.token_payload,

@@ -236,3 +236,101 @@ fn malformed_input_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("found 1 part"));
 }
+
+/// hashcat's documented example for mode 16500 (`ST_HASH` in its `module_16500.c` and the
+/// example-hashes wiki page; MIT): cracked, the secret is `hashcat`.
+const HASHCAT_EXAMPLE: &str =
+    "eyJhbGciOiJIUzI1NiJ9.eyIzNDM2MzQyMCI6NTc2ODc1NDd9.f1nXZ3V_Hrr6ee-AFCTLaHRnrkiKmio2t3JqwL32guY";
+
+#[test]
+fn hashcat_export_prints_the_hash_line_and_command() {
+    let out = jwb()
+        .args(["audit", "--hashcat", "--rules", "--wordlist", "my list.txt"])
+        .arg(format!("Bearer {HASHCAT_EXAMPLE}"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    // Exactly the documented line, alone on stdout: `> jwt.hash` makes the hash file.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{HASHCAT_EXAMPLE}\n")
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("hashcat -m 16500 -a 0 jwt.hash 'my list.txt' -r rules/best64.rule"),
+        "{err}"
+    );
+    let (code, json) = audit_json(&["--hashcat", HASHCAT_EXAMPLE]);
+    assert_eq!(code, 0);
+    assert_eq!(json["mode"], 16500);
+    assert_eq!(json["hash"], HASHCAT_EXAMPLE);
+    assert_eq!(
+        json["command"],
+        "hashcat -m 16500 -a 0 jwt.hash wordlist.txt"
+    );
+    // Only HMAC tokens go to mode 16500.
+    let rs = "eyJhbGciOiJSUzI1NiJ9.e30.AAAA";
+    jwb()
+        .args(["audit", "--hashcat", rs])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("alg is 'RS256'"));
+}
+
+#[test]
+fn hashcat_potfile_secret_is_verified_and_reported_as_found() {
+    let pot = wordlist(
+        format!(
+            "8743b52063cd84097a65d1633f5c74f5:hashcat\n{HASHCAT_EXAMPLE}:wrong\n\
+             {HASHCAT_EXAMPLE}:$HEX[68617368636174]\n"
+        )
+        .as_bytes(),
+    );
+    let path = pot.path().to_str().expect("utf-8 path");
+    let (code, json) = audit_json(&["--hashcat-potfile", path, HASHCAT_EXAMPLE]);
+    assert_eq!(code, 1, "{json}");
+    let found = &json["secret_search"]["found"];
+    assert_eq!(found["secret"], "hashcat");
+    assert_eq!(found["line"], 3);
+    assert!(found["source"].as_str().expect("source").contains(path));
+    assert_eq!(json["secret_search"]["potfile"]["entries"], 2);
+    assert_eq!(
+        json["secret_search"]["potfile"]["rejected_lines"],
+        serde_json::json!([2])
+    );
+    assert!(ids(&json).contains(&"weak-secret".to_owned()));
+    assert_eq!(json["signature"]["valid"], true);
+    let out = jwb()
+        .args([
+            "audit",
+            "--now",
+            NOW,
+            "--hashcat-potfile",
+            path,
+            HASHCAT_EXAMPLE,
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("FOUND the HS256 secret is 'hashcat' (hashcat potfile"),
+        "{text}"
+    );
+    assert!(text.contains("verified against the signature"), "{text}");
+}
+
+#[test]
+fn hashcat_potfile_without_the_token_falls_back_to_the_search() {
+    let token = hs("HS256", CLEAN_PAYLOAD, b"secret");
+    let pot = wordlist(format!("{HASHCAT_EXAMPLE}:hashcat\n").as_bytes());
+    let path = pot.path().to_str().expect("utf-8 path");
+    let (code, json) = audit_json(&["--hashcat-potfile", path, &token]);
+    assert_eq!(code, 1);
+    assert_eq!(json["secret_search"]["potfile"]["entries"], 0);
+    assert_eq!(json["secret_search"]["found"]["source"], "built-in list");
+    jwb()
+        .args(["audit", "--hashcat-potfile", "/no/such/potfile", &token])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("/no/such/potfile"));
+}

@@ -10,6 +10,26 @@ use jwt_workbench::jose::key::{Key, Secret};
 
 const SECRET: &str = "e2e-secret-that-is-long-enough-123456";
 
+/// Whether tmux can run these tests. Without it a test prints why and returns, so `cargo test`
+/// passes on a fresh machine; under CI (the `CI` variable set) a missing tmux fails instead, so
+/// `.ci/run` (which installs tmux) still proves them. Every test here starts with
+/// `if !tmux_available() { return; }`.
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if found {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none_or(|v| v.is_empty()),
+        "tmux not found, and CI is set: the end-to-end tests must run here (install tmux)"
+    );
+    println!("skipped: tmux not found (CI installs it)");
+    false
+}
+
 /// A private tmux server, killed when the test ends, pass or fail.
 struct Tmux {
     socket: String,
@@ -129,6 +149,9 @@ fn token_line(screen: &str) -> String {
 
 #[test]
 fn paste_verify_edit_shift_clock_and_quit() {
+    if !tmux_available() {
+        return;
+    }
     let now = now();
     let payload = format!(
         r#"{{"sub":"e2e-user","name":"Grace","iat":{now},"exp":{}}}"#,
@@ -234,6 +257,9 @@ fn jwb_with_pid(after: &str) -> (Tmux, String) {
 
 #[test]
 fn sigterm_restores_the_terminal() {
+    if !tmux_available() {
+        return;
+    }
     let (tmux, pid) = jwb_with_pid(
         "; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon; echo DONE; sleep 30",
     );
@@ -256,6 +282,9 @@ fn sigterm_restores_the_terminal() {
 
 #[test]
 fn closing_the_terminal_ends_jwb() {
+    if !tmux_available() {
+        return;
+    }
     let (tmux, pid) = jwb_with_pid("");
     let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
     assert!(proc_dir.exists());

@@ -5,6 +5,8 @@ mod audit;
 mod cli;
 mod contract;
 mod e2e_tmux;
+mod jwe_cli;
+mod jwe_vectors;
 mod keys;
 mod limits;
 mod net;
