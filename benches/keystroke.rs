@@ -38,7 +38,9 @@ fn keystroke(c: &mut Criterion) {
             typed = !typed;
             app.update(press(key), NOW);
             terminal
-                .draw(|frame| ui::draw(frame, black_box(&app)))
+                .draw(|frame| {
+                    ui::draw(frame, black_box(&app), ui::Theme::color());
+                })
                 .expect("draws");
         });
     });
@@ -73,7 +75,9 @@ fn paste_megabyte(c: &mut Criterion) {
         b.iter(|| {
             app.update(Action::Paste(token.clone()), NOW);
             terminal
-                .draw(|frame| ui::draw(frame, black_box(&app)))
+                .draw(|frame| {
+                    ui::draw(frame, black_box(&app), ui::Theme::color());
+                })
                 .expect("draws");
         });
     });

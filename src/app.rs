@@ -22,11 +22,10 @@ use zeroize::{Zeroize, Zeroizing};
 
 use crate::jose::alg::Alg;
 use crate::jose::key::{KeySet, Secret};
-use crate::ui::Theme;
 
 pub use derive::{Derived, DiffLine, Light, LightState, Times};
 pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
-pub use net::{NetKeys, NetPane, NetRequest, NetTarget, run_request};
+pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
 pub use secret_search::{SearchOutcome, SearchState};
 pub use views::{AnatomyView, FLOW_SEED, FlowView, View, member_name};
 
@@ -251,6 +250,20 @@ impl Overlay {
     }
 }
 
+/// How far each scrollable thing can scroll on the screen as last drawn: content rows minus the
+/// rows of its viewport. The drawing side measures it and reports it with [`Action::Layout`],
+/// so the offsets are clamped in state: scrolling past the end is impossible and one key press
+/// back always moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ScrollLimits {
+    /// Per pane, in [`Focus::ALL`] order.
+    pub panes: [usize; 5],
+    /// The help overlay.
+    pub help: usize,
+    /// The open view: the anatomy, or the flow's lesson.
+    pub view: usize,
+}
+
 /// Light or dark colours, as the user chose them; the drawing side turns it into styles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Appearance {
@@ -330,15 +343,19 @@ pub enum Action {
     /// Scroll the open view (anatomy, or the flow's lesson) by rows.
     ScrollView(i32),
     /// Take one step of the flow simulation.
-    Flow(crate::flow::Action),
+    Flow(crate::flow::Move),
     /// Move the flow timeline's selection by this many entries.
     SelectFlowEntry(i32),
     /// Choose the next (+1) or previous (-1) token of the selected flow step.
     CycleFlowToken(i32),
     /// Open the selected flow step's token in the workbench, with the flow's key.
     OpenFlowToken,
-    /// Scroll the pane's view by rows.
+    /// Show the flow view's next pane (narrow screens show one at a time).
+    CycleFlowPane,
+    /// Scroll the pane's view by rows (clamped to what it holds).
     Scroll(Focus, i32),
+    /// The screen was drawn: how far each pane, the help and the view can scroll now.
+    Layout(ScrollLimits),
     /// A second passed: the clocks move.
     Tick,
     /// A message for the status line (clipboard results).
@@ -350,7 +367,12 @@ pub enum Action {
     /// The answer to the discovery question.
     ConfirmDiscover(bool),
     /// A network fetch finished.
-    NetFetched(Result<NetKeys, String>),
+    NetFetched {
+        /// The fetch it answers; another generation's answer is ignored.
+        generation: u64,
+        /// The keys, or why there are none.
+        result: Result<NetKeys, String>,
+    },
     /// Search the built-in list of weak secrets for the token's HMAC secret.
     StartSecretSearch,
     /// Stop the running weak-secret search.
@@ -394,6 +416,7 @@ impl Action {
             Action::Tick
                 | Action::Message(..)
                 | Action::Scroll(..)
+                | Action::Layout(_)
                 | Action::ScrollView(_)
                 | Action::SecretSearchProgress { .. }
                 | Action::SecretSearchDone { .. }
@@ -415,8 +438,14 @@ pub enum Effect {
     RequestClipboardPaste,
     /// Read this key file and send it back as [`Action::KeyFileRead`].
     ReadKeyFile(PathBuf),
-    /// Fetch keys on a worker thread and send them back as [`Action::NetFetched`].
-    Fetch(NetRequest),
+    /// Fetch keys (through the key cache) on a worker thread and send them back as
+    /// [`Action::NetFetched`].
+    Fetch {
+        /// Tags the answer.
+        generation: u64,
+        /// What to fetch.
+        request: NetRequest,
+    },
     /// Search the built-in list on a worker thread for the secret reproducing `signature`;
     /// report back with [`Action::SecretSearchProgress`] and [`Action::SecretSearchDone`].
     StartSecretSearch {
@@ -517,8 +546,6 @@ pub struct App {
     pub now: f64,
     /// The time zone for local dates.
     pub zone: Zone,
-    /// The styles.
-    pub theme: Theme,
     /// The token as first pasted or opened, for the diff and restore.
     pub original: Option<String>,
     /// Everything computed from the inputs.
@@ -527,6 +554,8 @@ pub struct App {
     pub message: Option<(String, Tone)>,
     /// View scroll offset per pane, in rows.
     pub scroll: [usize; 5],
+    /// How far things can scroll, as last drawn.
+    pub limits: ScrollLimits,
     /// How many full recomputations (decode, verify, findings) ran; for tests.
     pub recomputes: u64,
     /// How many claim re-checks ran; for tests.
@@ -608,11 +637,15 @@ impl App {
             clock_shift: 0,
             now,
             zone: Zone::System,
-            theme: Theme::default(),
             original: None,
             derived: Derived::default(),
             message: None,
             scroll: [0; 5],
+            limits: ScrollLimits {
+                panes: [usize::MAX; 5],
+                help: usize::MAX,
+                view: usize::MAX,
+            },
             recomputes: 0,
             claim_checks: 0,
             net: NetPane {
@@ -661,7 +694,10 @@ impl App {
         let mut effects = Vec::new();
         let moves_cursor = !matches!(
             action,
-            Action::Tick | Action::Message(..) | Action::SecretSearchProgress { .. }
+            Action::Tick
+                | Action::Message(..)
+                | Action::Layout(_)
+                | Action::SecretSearchProgress { .. }
         );
         match action {
             Action::FocusNext => self.set_focus(self.focus.next()),
@@ -723,17 +759,18 @@ impl App {
             Action::Flow(step) => self.flow_step(step),
             Action::SelectFlowEntry(delta) => self.flow_select(delta),
             Action::CycleFlowToken(step) => self.flow_cycle_token(step),
-            Action::OpenFlowToken => self.open_flow_token(),
+            Action::OpenFlowToken | Action::CycleFlowPane => self.flow_command(&action),
             Action::Scroll(pane, rows) => {
-                let slot = &mut self.scroll[pane.index()];
-                *slot = slot.saturating_add_signed(isize::try_from(rows).unwrap_or(0));
+                let i = pane.index();
+                self.scroll[i] = scrolled(self.scroll[i], rows, self.limits.panes[i]);
             }
+            Action::Layout(limits) => self.set_limits(limits),
             Action::Tick => self.recheck_claims(),
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::OpenJwksPrompt => self.open_url_prompt(),
             Action::AskDiscover => self.ask_discover(),
             Action::ConfirmDiscover(yes) => effects.extend(self.confirm_discover(yes)),
-            Action::NetFetched(result) => self.net_fetched(result),
+            Action::NetFetched { generation, result } => self.net_fetched(generation, result),
             search @ (Action::StartSecretSearch
             | Action::CancelSecretSearch
             | Action::SecretSearchProgress { .. }
@@ -798,10 +835,23 @@ impl App {
 
     fn scroll_help(&mut self, rows: i32) {
         if let Overlay::Help { scroll } = &mut self.overlay {
-            let moved = i64::try_from(*scroll)
-                .unwrap_or(0)
-                .saturating_add(i64::from(rows));
-            *scroll = usize::try_from(moved.max(0)).unwrap_or(0);
+            *scroll = scrolled(*scroll, rows, self.limits.help);
+        }
+    }
+
+    /// The screen was drawn with these limits: offsets past them come back inside.
+    fn set_limits(&mut self, limits: ScrollLimits) {
+        self.limits = limits;
+        for (slot, max) in self.scroll.iter_mut().zip(limits.panes) {
+            *slot = (*slot).min(max);
+        }
+        if let Overlay::Help { scroll } = &mut self.overlay {
+            *scroll = (*scroll).min(limits.help);
+        }
+        match self.view {
+            View::Anatomy => self.anatomy.scroll = self.anatomy.scroll.min(limits.view),
+            View::Flow => self.flow.scroll = self.flow.scroll.min(limits.view),
+            View::Workbench => {}
         }
     }
 
@@ -813,6 +863,18 @@ impl App {
         };
         self.focus = Focus::Signature;
         self.tab = Focus::Signature;
+    }
+
+    /// Whether the screen shows something the clock moves: a countdown, a fetch's seconds,
+    /// the search's rate. Other ticks change nothing visible and draw nothing.
+    pub fn shows_time(&self) -> bool {
+        let t = self.derived.times;
+        self.view == View::Workbench
+            && (t.exp.is_some()
+                || t.nbf.is_some()
+                || t.iat.is_some()
+                || self.net.fetching.is_some()
+                || self.secret_search.is_some())
     }
 
     /// The time the claims are checked at: the real time plus the clock shift.
@@ -1059,6 +1121,14 @@ impl App {
             Mode::Sign => self.recompute_from_parts(),
         }
     }
+}
+
+/// `offset` moved by `rows` and kept within `0..=max`.
+pub(crate) fn scrolled(offset: usize, rows: i32, max: usize) -> usize {
+    offset
+        .min(max)
+        .saturating_add_signed(isize::try_from(rows).unwrap_or(0))
+        .min(max)
 }
 
 /// The built-in example token, issued at `now` and valid for five minutes.

@@ -43,7 +43,7 @@ pub fn shown_secret(secret: &[u8]) -> String {
 }
 
 /// `1234567` as `1,234,567`.
-pub fn group(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -57,13 +57,13 @@ pub fn group(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::group;
+    use super::thousands;
 
     #[test]
     fn groups_thousands() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(14_344_391), "14,344,391");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(14_344_391), "14,344,391");
     }
 }

@@ -21,7 +21,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 use crate::jose::alg::Alg;
-use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeyError;
 use crate::jose::report::Outcome;
 use crate::jose::sign::SignError;
@@ -143,30 +142,6 @@ pub enum ThemeArg {
     Dark,
     /// For a light terminal background.
     Light,
-}
-
-impl WorkbenchArgs {
-    /// The token text to open: the argument, standard input (`-`, or piped with no argument),
-    /// or the clipboard with `--clipboard`. `None`: nothing given, open the built-in example.
-    pub fn token_text(&self) -> Result<Option<String>, CliError> {
-        if self.clipboard {
-            return crate::clipboard::Clipboard::new()
-                .paste()
-                .map(Some)
-                .map_err(|e| CliError::Clipboard(e.to_string()));
-        }
-        token_source(self.token.as_deref())
-    }
-
-    /// The claim checks these arguments ask for, at `now`.
-    pub fn claim_options(&self, now: f64) -> ClaimOptions {
-        ClaimOptions {
-            now,
-            leeway: self.leeway,
-            aud: self.aud.clone(),
-            iss: self.iss.clone(),
-        }
-    }
 }
 
 /// Why a command could not do its work. Each exits with status 2, except key confusion
@@ -382,11 +357,6 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::from(err.status())
         }
     }
-}
-
-/// The exit status of an outcome.
-pub fn exit_code(outcome: Outcome) -> ExitCode {
-    ExitCode::from(outcome as u8)
 }
 
 /// Opens the workbench: refuses without a terminal, loads the token and key, then hands

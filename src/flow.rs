@@ -1,78 +1,104 @@
-//! The teaching flow simulator: an authorization server, a client, an attacker and two APIs
-//! playing out a session with real signed JWTs, on a virtual clock.
+//! The teaching flow simulator: an authorization server, a client, an attacker and four APIs
+//! playing out a modern OAuth deployment with real ES256-signed JWTs on a virtual clock:
+//! login by authorization code with PKCE, RFC 9068 access tokens checked against a JWKS,
+//! refresh rotation with reuse detection and lifetimes, key rotation, DPoP, revocation by
+//! deny-list and by introspection, and a skewed clock.
 //!
-//! Nothing here reads the system clock or touches a terminal: every step is an [`Action`]
-//! applied to a [`Simulator`], which appends a [`TimelineEntry`] saying what was asked, what
-//! came back, and why.
+//! Nothing here reads the system clock or touches a terminal: every step is a [`Move`]
+//! applied to a [`Simulator`], which appends [`TimelineEntry`]s saying what was asked, what
+//! came back, and why. The state changes live in `server`, `api` and here; the words in
+//! `lessons`.
 
+mod api;
+mod dpop;
+mod keys;
+mod lessons;
 mod server;
 mod timeline;
 
+pub use api::{Api, ApiId, CachedJwks, Verification};
+pub use keys::EcKey;
 pub use server::{
-    AuthServer, Denied, Failure, Family, IssuedToken, KeyStatus, RefreshRecord, RefreshStatus,
-    Revocation, SigningKey, TokenId, TokenKind,
+    AuthCode, AuthServer, Denied, Failure, Family, GrantError, Introspection, IssuedToken,
+    KeyStatus, RefreshRecord, RefreshStatus, Retire, Revocation, Rotation, SigningKey, TokenId,
+    TokenKind, check_jwt, code_challenge,
 };
 pub use timeline::{Actor, TimelineEntry, Verdict};
 
+use crate::jose::b64;
 use crate::jose::claims::human_duration;
-use server::Mint;
+use crate::jose::decode::decode;
+use server::AccessGrant;
 
 /// One step the learner can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    /// The user logs in: the server issues an access token and a refresh token.
+pub enum Move {
+    /// The user logs in: authorization request with PKCE, then the code for tokens.
     Login,
-    /// The client calls API A, the audience of its access token.
+    /// The attacker redeems the authorization code it intercepted, without the verifier.
+    RedeemStolenCode,
+    /// The client calls API A, which verifies locally with the JWKS.
     CallApiA,
-    /// The client calls API B with the same access token, minted for API A.
+    /// The client calls API B, which is not an audience of the access token.
     CallApiB,
+    /// The client calls API C, which introspects every token.
+    CallApiC,
+    /// The client calls API D, whose clock runs ahead.
+    CallApiD,
+    /// The client sends its ID token to API A by mistake.
+    SendIdToken,
     /// The virtual clock moves forward this many seconds.
     Advance(i64),
     /// The client exchanges its refresh token for a new pair (rotation).
     Refresh,
+    /// The client sends its previous refresh token again, as if the response had been lost.
+    RetryRefresh,
     /// The attacker presents the refresh token it copied.
     ReplayOldRefresh,
-    /// The client logs out: the server revokes the family and deny-lists the access token.
+    /// The attacker calls API A with the access token it copied.
+    ReplayAccessToken,
+    /// The client logs out: the family is revoked and the access token deny-listed.
     Logout,
-    /// The server starts signing with a new key; the old one keeps verifying.
+    /// One key-rotation stage: publish a new key, or start signing with the published one.
     RotateKeys,
-    /// The server withdraws the retiring key; tokens it signed stop verifying.
+    /// Remove the old key from the JWKS once its tokens have expired.
     RetireOldKey,
+    /// Bind tokens to the client's key with DPoP from the next login on, or stop.
+    ToggleDpop,
+    /// The client refreshes before its calls when the access token is about to expire.
+    ToggleProactive,
+    /// The server accepts a retried refresh within a short grace window.
+    ToggleGrace,
+    /// API D grants leeway on `exp` and `nbf`.
+    ToggleLeeway,
 }
 
-impl Action {
+impl Move {
     /// The clock steps offered to the learner: 30 s, 1 min, 5 min, 1 h, 1 day.
     pub const ADVANCE_STEPS: [i64; 5] = [30, 60, 300, 3600, 86_400];
 
-    /// A short name for menus and the timeline.
+    /// A short name for the timeline.
     pub fn label(self) -> String {
         match self {
-            Action::Login => "Login".to_owned(),
-            Action::CallApiA => "Call API A".to_owned(),
-            Action::CallApiB => "Call API B".to_owned(),
-            Action::Advance(secs) => format!("Advance +{}", duration(secs)),
-            Action::Refresh => "Refresh".to_owned(),
-            Action::ReplayOldRefresh => "Replay old refresh token".to_owned(),
-            Action::Logout => "Logout".to_owned(),
-            Action::RotateKeys => "Rotate signing keys".to_owned(),
-            Action::RetireOldKey => "Retire old key".to_owned(),
-        }
-    }
-
-    /// What the action does, in one sentence, for the help line.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Action::Login => "log in: get a 5-minute access token and a long-lived refresh token",
-            Action::CallApiA => "call API A with the access token (it was minted for API A)",
-            Action::CallApiB => "call API B with the same access token (minted for API A)",
-            Action::Advance(_) => "move the virtual clock forward",
-            Action::Refresh => "exchange the refresh token for a new pair; the old one is used up",
-            Action::ReplayOldRefresh => {
-                "the attacker presents the refresh token it copied at login"
-            }
-            Action::Logout => "log out: revoke the refresh family and deny-list the access token",
-            Action::RotateKeys => "sign new tokens with a new key; the old key keeps verifying",
-            Action::RetireOldKey => "withdraw the old key: tokens it signed stop verifying",
+            Move::Login => "Login (code + PKCE)".to_owned(),
+            Move::RedeemStolenCode => "Redeem stolen code".to_owned(),
+            Move::CallApiA => "Call API A".to_owned(),
+            Move::CallApiB => "Call API B".to_owned(),
+            Move::CallApiC => "Call API C".to_owned(),
+            Move::CallApiD => "Call API D".to_owned(),
+            Move::SendIdToken => "ID token to API A".to_owned(),
+            Move::Advance(secs) => format!("Advance +{}", duration(secs)),
+            Move::Refresh => "Refresh".to_owned(),
+            Move::RetryRefresh => "Retry last refresh".to_owned(),
+            Move::ReplayOldRefresh => "Replay refresh token".to_owned(),
+            Move::ReplayAccessToken => "Replay access token".to_owned(),
+            Move::Logout => "Logout".to_owned(),
+            Move::RotateKeys => "Rotate signing keys".to_owned(),
+            Move::RetireOldKey => "Retire old key".to_owned(),
+            Move::ToggleDpop => "Toggle DPoP".to_owned(),
+            Move::ToggleProactive => "Toggle proactive refresh".to_owned(),
+            Move::ToggleGrace => "Toggle grace window".to_owned(),
+            Move::ToggleLeeway => "Toggle API D leeway".to_owned(),
         }
     }
 }
@@ -80,22 +106,36 @@ impl Action {
 /// How the simulation is set up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    /// Seeds the signing secrets and ids, so a run is reproducible.
+    /// Seeds the keys and ids, so a run is reproducible.
     pub seed: u64,
     /// The virtual clock's start, in seconds since the Unix epoch.
     pub start: i64,
-    /// Access-token lifetime in seconds.
+    /// Access-token (and ID-token) lifetime in seconds.
     pub access_ttl: i64,
-    /// Refresh-token lifetime in seconds.
-    pub refresh_ttl: i64,
-    /// The authorization server's issuer id (`iss`), also the refresh tokens' audience.
+    /// Idle lifetime of a refresh token: how long it lives unused.
+    pub refresh_idle: i64,
+    /// Absolute lifetime of a session (refresh family) from login.
+    pub session_absolute: i64,
+    /// Seconds a used refresh token may be presented again as a retry, when the window is on.
+    pub grace: i64,
+    /// Seconds before the access token's expiry at which the client refreshes proactively.
+    pub proactive_margin: i64,
+    /// Seconds an authorization code stays redeemable.
+    pub code_ttl: i64,
+    /// Seconds APIs cache the JWKS.
+    pub jwks_max_age: i64,
+    /// Seconds between two synchronizations of an API's deny-list copy.
+    pub deny_sync: i64,
+    /// Seconds API D's clock runs ahead.
+    pub skew: i64,
+    /// The leeway API D grants when it is on.
+    pub leeway: u64,
+    /// The authorization server's issuer id (`iss`).
     pub issuer: String,
+    /// The client's id.
+    pub client_id: String,
     /// The user (`sub`).
     pub subject: String,
-    /// API A's audience id, the one access tokens are minted for.
-    pub api_a: String,
-    /// API B's audience id.
-    pub api_b: String,
 }
 
 impl Default for Config {
@@ -104,11 +144,18 @@ impl Default for Config {
             seed: 7,
             start: 1_767_225_600,
             access_ttl: 300,
-            refresh_ttl: 86_400,
+            refresh_idle: 36 * 3600,
+            session_absolute: 3 * 86_400,
+            grace: 30,
+            proactive_margin: 30,
+            code_ttl: 60,
+            jwks_max_age: 600,
+            deny_sync: 60,
+            skew: 90,
+            leeway: 120,
             issuer: "https://auth.example".to_owned(),
+            client_id: "spa-client".to_owned(),
             subject: "alice".to_owned(),
-            api_a: "api-a".to_owned(),
-            api_b: "api-b".to_owned(),
         }
     }
 }
@@ -120,6 +167,22 @@ pub struct Wallet {
     pub access: Option<TokenId>,
     /// The refresh token.
     pub refresh: Option<TokenId>,
+    /// The ID token.
+    pub id: Option<TokenId>,
+}
+
+/// The switches the learner flips: independent of each other, so plain flags.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Tokens issued from now on are bound to the client's DPoP key.
+    pub dpop: bool,
+    /// The client refreshes before a call when its access token is about to expire.
+    pub proactive: bool,
+    /// The server accepts a retried refresh within the grace window.
+    pub grace: bool,
+    /// API D grants leeway.
+    pub leeway: bool,
 }
 
 /// A timeline entry before it is numbered and stamped.
@@ -168,42 +231,65 @@ impl Step {
         self.token = token;
         self
     }
+
+    fn with_issued(mut self, issued: Vec<TokenId>) -> Self {
+        self.issued = issued;
+        self
+    }
 }
 
-const LOGIN_LESSON: &str = "The access token is short-lived (minutes) and sent with every API \
-call; an API checks it on its own, from the signature and the claims, without asking the auth \
-server, so it cannot easily be recalled and its short life limits the damage if it leaks. The \
-refresh token is long-lived but only ever sent to the auth server, which tracks it in its \
-store: it can be revoked at once, and each use rotates it (a new one replaces it), so a stolen \
-copy is detected when it is used twice. The attacker in this simulation has just copied the \
-refresh token.";
-
-/// The simulated session.
+/// The simulated deployment.
 #[derive(Debug, Clone)]
 pub struct Simulator {
     config: Config,
     now: i64,
     server: AuthServer,
+    apis: Vec<Api>,
+    settings: Settings,
     client: Wallet,
+    client_key: Option<EcKey>,
+    verifier: Option<String>,
+    /// The refresh token the client exchanged last, for a retry.
+    last_used_refresh: Option<TokenId>,
     attacker: Wallet,
+    attacker_key: Option<EcKey>,
+    stolen_code: Option<String>,
+    /// The DPoP proof the attacker saw with the client's last call to API A.
+    captured_proof: Option<String>,
+    proofs: u64,
     timeline: Vec<TimelineEntry>,
 }
 
 impl Simulator {
-    /// A fresh session at the configured start time: one signing key, nobody logged in.
+    /// A fresh deployment at the configured start time: one signing key, nobody logged in.
     pub fn new(config: Config) -> Self {
         let server = AuthServer::new(&config.issuer, config.seed, config.start);
+        let apis = vec![
+            Api::new(ApiId::A, Verification::LocalJwks, 0),
+            Api::new(ApiId::B, Verification::LocalJwks, 0),
+            Api::new(ApiId::C, Verification::Introspection, 0),
+            Api::new(ApiId::D, Verification::LocalJwks, config.skew),
+        ];
         Simulator {
             now: config.start,
             server,
+            apis,
+            settings: Settings::default(),
             client: Wallet::default(),
+            client_key: EcKey::derive(config.seed, "client dpop key", "client"),
+            verifier: None,
+            last_used_refresh: None,
             attacker: Wallet::default(),
+            attacker_key: EcKey::derive(config.seed, "attacker key", "attacker"),
+            stolen_code: None,
+            captured_proof: None,
+            proofs: 0,
             timeline: Vec::new(),
             config,
         }
     }
 
-    /// A fresh session with the default configuration and this seed.
+    /// A fresh deployment with the default configuration and this seed.
     pub fn with_seed(seed: u64) -> Self {
         Simulator::new(Config {
             seed,
@@ -214,6 +300,11 @@ impl Simulator {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The switches.
+    pub fn settings(&self) -> Settings {
+        self.settings
     }
 
     /// The virtual now, in seconds since the Unix epoch.
@@ -236,12 +327,27 @@ impl Simulator {
         &self.server
     }
 
+    /// The APIs.
+    pub fn apis(&self) -> &[Api] {
+        &self.apis
+    }
+
+    /// One API.
+    pub fn api(&self, id: ApiId) -> Option<&Api> {
+        self.apis.iter().find(|a| a.id == id)
+    }
+
     /// The client's current tokens.
     pub fn client(&self) -> Wallet {
         self.client
     }
 
-    /// The attacker's tokens: the refresh token copied at login, and whatever it got with it.
+    /// The client's PKCE code verifier of the last login.
+    pub fn verifier(&self) -> Option<&str> {
+        self.verifier.as_deref()
+    }
+
+    /// The attacker's tokens: the copies taken at login, and whatever it got with them.
     pub fn attacker(&self) -> Wallet {
         self.attacker
     }
@@ -251,7 +357,7 @@ impl Simulator {
         self.server.token(id)
     }
 
-    /// A token as its compact JWT, to open in the workbench.
+    /// A token as its compact JWT (or opaque handle), to open in the workbench.
     pub fn compact(&self, id: TokenId) -> Option<&str> {
         self.server.token(id).map(|t| t.compact.as_str())
     }
@@ -261,34 +367,47 @@ impl Simulator {
         self.server.token(id).map(|t| t.exp - self.now)
     }
 
-    /// Applies one action and returns the timeline entry it produced.
-    pub fn apply(&mut self, action: Action) -> &TimelineEntry {
-        let at = self.now;
-        let step = match action {
-            Action::Login => self.login(),
-            Action::CallApiA => self.call_api(true),
-            Action::CallApiB => self.call_api(false),
-            Action::Advance(secs) => self.advance(secs),
-            Action::Refresh => self.refresh(Actor::Client),
-            Action::ReplayOldRefresh => self.refresh(Actor::Attacker),
-            Action::Logout => self.logout(),
-            Action::RotateKeys => self.rotate_keys(),
-            Action::RetireOldKey => self.retire_old_key(),
+    /// Applies one action and returns the last timeline entry it produced (an action can
+    /// produce several: a login is two requests, a proactive refresh precedes a call).
+    pub fn apply(&mut self, action: Move) -> &TimelineEntry {
+        let steps = match action {
+            Move::Login => self.login(),
+            Move::RedeemStolenCode => vec![self.redeem_stolen_code()],
+            Move::CallApiA => self.client_call(ApiId::A, TokenKind::Access),
+            Move::CallApiB => self.client_call(ApiId::B, TokenKind::Access),
+            Move::CallApiC => self.client_call(ApiId::C, TokenKind::Access),
+            Move::CallApiD => self.client_call(ApiId::D, TokenKind::Access),
+            Move::SendIdToken => self.client_call(ApiId::A, TokenKind::Id),
+            Move::Advance(secs) => vec![self.advance(secs)],
+            Move::Refresh => vec![self.refresh(Actor::Client, self.client.refresh)],
+            Move::RetryRefresh => vec![self.refresh(Actor::Client, self.last_used_refresh)],
+            Move::ReplayOldRefresh => vec![self.refresh(Actor::Attacker, self.attacker.refresh)],
+            Move::ReplayAccessToken => vec![self.attacker_call()],
+            Move::Logout => vec![self.logout()],
+            Move::RotateKeys => vec![self.rotate_keys()],
+            Move::RetireOldKey => vec![self.retire_old_key()],
+            Move::ToggleDpop | Move::ToggleProactive | Move::ToggleGrace | Move::ToggleLeeway => {
+                vec![self.toggle(action)]
+            }
         };
-        let seq = self.timeline.len();
-        self.timeline.push(TimelineEntry {
-            seq,
-            at,
-            actor: step.actor,
-            action,
-            request: step.request,
-            response: step.response,
-            verdict: step.verdict,
-            token: step.token,
-            issued: step.issued,
-            lesson: step.lesson,
-        });
-        &self.timeline[seq]
+        let at = self.now;
+        for step in steps {
+            let seq = self.timeline.len();
+            self.timeline.push(TimelineEntry {
+                seq,
+                at,
+                actor: step.actor,
+                action,
+                request: step.request,
+                response: step.response,
+                verdict: step.verdict,
+                token: step.token,
+                issued: step.issued,
+                lesson: step.lesson,
+            });
+        }
+        let last = self.timeline.len() - 1;
+        &self.timeline[last]
     }
 
     fn label(&self, id: TokenId) -> String {
@@ -297,66 +416,171 @@ impl Simulator {
             .map_or_else(|| format!("token {}", id.0), |t| t.label.clone())
     }
 
-    /// Issues an access and a refresh token in `family`.
-    fn issue_pair(&mut self, family: &str) -> Result<(TokenId, TokenId), String> {
-        let subject = self.config.subject.clone();
-        let (api_a, issuer) = (self.config.api_a.clone(), self.config.issuer.clone());
-        let mut mint = |kind, audience: &str, ttl| {
-            self.server
-                .mint(&Mint {
-                    kind,
-                    subject: &subject,
-                    audience,
-                    family,
-                    now: self.now,
-                    ttl,
-                })
-                .map_err(|e| format!("server error: {e}"))
-        };
-        let access = mint(TokenKind::Access, &api_a, self.config.access_ttl)?;
-        let refresh = mint(TokenKind::Refresh, &issuer, self.config.refresh_ttl)?;
-        Ok((access, refresh))
+    fn at(&self, t: i64) -> String {
+        format!("T+{}", duration(t - self.config.start))
     }
 
-    fn pair_summary(&self, access: TokenId, refresh: TokenId) -> String {
-        let describe = |id: TokenId| {
-            self.server.token(id).map_or_else(String::new, |t| {
+    fn random_text(&mut self, label: &str, bytes: usize) -> String {
+        b64::encode(&self.server.random(label, bytes))
+    }
+
+    fn next_proof(
+        &mut self,
+        key: Option<&EcKey>,
+        htm: &str,
+        htu: &str,
+        access: Option<&str>,
+    ) -> Option<String> {
+        self.proofs += 1;
+        let jti = format!("p{}", self.proofs);
+        dpop::proof(key?, &jti, htm, htu, self.now, access)
+    }
+
+    fn token_url(&self) -> String {
+        format!("{}/token", self.config.issuer)
+    }
+
+    /// Access, ID and refresh tokens for `family`, the access token bound to `jkt`.
+    fn issue_tokens(
+        &mut self,
+        family: &str,
+        with_id: Option<&str>,
+    ) -> Result<Vec<TokenId>, String> {
+        let jkt = self.server.family(family).and_then(|f| f.jkt.clone());
+        let audiences: Vec<String> = [ApiId::A, ApiId::C, ApiId::D]
+            .iter()
+            .filter_map(|id| self.api(*id).map(|a| a.audience.clone()))
+            .collect();
+        let (subject, client_id) = (self.config.subject.clone(), self.config.client_id.clone());
+        let access = self
+            .server
+            .mint_access(&AccessGrant {
+                subject: &subject,
+                client_id: &client_id,
+                audiences: &audiences,
+                family,
+                now: self.now,
+                ttl: self.config.access_ttl,
+                jkt: jkt.as_deref(),
+            })
+            .map_err(|e| format!("server error: {e}"))?;
+        let mut out = vec![access];
+        if let Some(nonce) = with_id {
+            out.push(
+                self.server
+                    .mint_id(
+                        &subject,
+                        &client_id,
+                        nonce,
+                        family,
+                        self.now,
+                        self.config.access_ttl,
+                    )
+                    .map_err(|e| format!("server error: {e}"))?,
+            );
+        }
+        out.push(
+            self.server
+                .mint_refresh(family, self.now, self.config.refresh_idle),
+        );
+        Ok(out)
+    }
+
+    fn summary(&self, ids: &[TokenId]) -> String {
+        let parts: Vec<String> = ids
+            .iter()
+            .filter_map(|id| self.server.token(*id))
+            .map(|t| {
                 format!(
-                    "{} (expires in {}, aud '{}', kid '{}')",
+                    "{} ({}{})",
                     t.label,
                     duration(t.exp - t.iat),
-                    t.audience,
-                    t.kid
+                    if t.jkt.is_some() { ", DPoP-bound" } else { "" }
                 )
             })
-        };
-        format!("200 OK: {} + {}", describe(access), describe(refresh))
+            .collect();
+        format!("200 OK: {}", parts.join(" + "))
     }
 
-    fn login(&mut self) -> Step {
-        let request = format!(
-            "POST /token grant_type=password username={}",
-            self.config.subject
+    fn login(&mut self) -> Vec<Step> {
+        let verifier = self.random_text("code verifier", 32);
+        let challenge = code_challenge(&verifier);
+        let nonce = self.random_text("nonce", 8);
+        let state = self.random_text("state", 6);
+        let code = self
+            .server
+            .issue_code(&challenge, self.now, self.config.code_ttl);
+        let authorize = Step::ok(
+            Actor::Client,
+            format!(
+                "GET /authorize?response_type=code&client_id={}&redirect_uri=https://app.example/cb\
+                 &scope=openid+orders:read&state={state}&nonce={nonce}&code_challenge={challenge}\
+                 &code_challenge_method=S256",
+                self.config.client_id
+            ),
+            format!("302 Found: Location https://app.example/cb?code={code}&state={state}"),
+            lessons::authorize(),
         );
-        let family = self.server.new_family(self.now);
-        match self.issue_pair(&family) {
-            Ok((access, refresh)) => {
-                self.client = Wallet {
-                    access: Some(access),
-                    refresh: Some(refresh),
-                };
-                self.attacker = Wallet {
-                    access: None,
-                    refresh: Some(refresh),
-                };
-                let mut step = Step::ok(
+        self.stolen_code = Some(code.clone());
+        self.verifier = Some(verifier.clone());
+        let key = if self.settings.dpop {
+            self.client_key.clone()
+        } else {
+            None
+        };
+        let url = self.token_url();
+        let proof = self.next_proof(key.as_ref(), "POST", &url, None);
+        let request = format!(
+            "POST /token grant_type=authorization_code code={code} code_verifier={verifier}{}",
+            if proof.is_some() {
+                " DPoP: <proof>"
+            } else {
+                ""
+            }
+        );
+        if let Err(e) = self.server.redeem_code(&code, &verifier, self.now) {
+            return vec![
+                authorize,
+                Step::rejected(
                     Actor::Client,
                     request,
-                    self.pair_summary(access, refresh),
-                    LOGIN_LESSON.to_owned(),
-                );
-                step.issued = vec![access, refresh];
-                step
+                    "400 invalid_grant",
+                    format!("{e:?}"),
+                    String::new(),
+                ),
+            ];
+        }
+        let jkt = key.as_ref().map(EcKey::thumbprint);
+        let family = self
+            .server
+            .new_family(self.now, self.config.session_absolute, jkt);
+        let token = match self.issue_tokens(&family, Some(&nonce)) {
+            Ok(ids) => {
+                let (access, id, refresh) = (ids.first(), ids.get(1), ids.get(2));
+                self.client = Wallet {
+                    access: access.copied(),
+                    id: id.copied(),
+                    refresh: refresh.copied(),
+                };
+                self.attacker = Wallet {
+                    access: access.copied(),
+                    id: None,
+                    refresh: refresh.copied(),
+                };
+                self.last_used_refresh = None;
+                self.captured_proof = None;
+                Step::ok(
+                    Actor::Client,
+                    request,
+                    self.summary(&ids),
+                    lessons::tokens(
+                        self.config.access_ttl,
+                        self.config.refresh_idle,
+                        self.config.session_absolute,
+                        self.settings.dpop,
+                    ),
+                )
+                .with_issued(ids)
             }
             Err(reason) => Step::rejected(
                 Actor::Client,
@@ -365,82 +589,323 @@ impl Simulator {
                 reason,
                 "The server could not sign the tokens.".to_owned(),
             ),
+        };
+        vec![authorize, token]
+    }
+
+    fn redeem_stolen_code(&mut self) -> Step {
+        let Some(code) = self.stolen_code.clone() else {
+            return Step::rejected(
+                Actor::Attacker,
+                "POST /token grant_type=authorization_code (no code)".to_owned(),
+                "400 invalid_request",
+                "the attacker has intercepted no code: log in first".to_owned(),
+                "The attacker intercepts the code of the next login.".to_owned(),
+            );
+        };
+        // Without the client's verifier, the attacker can only send one of its own.
+        let guess = self.random_text("attacker verifier", 32);
+        let request =
+            format!("POST /token grant_type=authorization_code code={code} code_verifier={guess}");
+        match self.server.redeem_code(&code, &guess, self.now) {
+            Err(GrantError::PkceMismatch { expected, got }) => Step::rejected(
+                Actor::Attacker,
+                request,
+                "400 invalid_grant",
+                format!(
+                    "PKCE verification failed: S256(code_verifier) = {got}, the code_challenge \
+                     is {expected}"
+                ),
+                lessons::pkce_refused(),
+            ),
+            Err(other) => Step::rejected(
+                Actor::Attacker,
+                request,
+                "400 invalid_grant",
+                format!("{other:?}"),
+                lessons::pkce_refused(),
+            ),
+            Ok(()) => Step::ok(
+                Actor::Attacker,
+                request,
+                "200 OK".to_owned(),
+                "The verifier matched by chance: this should never happen.".to_owned(),
+            ),
         }
     }
 
-    fn call_api(&mut self, is_a: bool) -> Step {
-        let (name, audience) = if is_a {
-            ("A", self.config.api_a.clone())
-        } else {
-            ("B", self.config.api_b.clone())
+    /// Fetches the JWKS for an API when its cache is stale; returns a note for the response.
+    fn ensure_jwks(&mut self, api: usize, force: bool) -> Option<String> {
+        let (now, max_age) = (self.now, self.config.jwks_max_age);
+        let document = self.server.jwks();
+        let kids: Vec<String> = self
+            .server
+            .keys()
+            .iter()
+            .filter(|k| k.is_published())
+            .map(|k| k.kid().to_owned())
+            .collect();
+        let a = self.apis.get_mut(api)?;
+        if !force && !a.jwks_stale(now, max_age) {
+            return None;
+        }
+        a.store_jwks(document, kids.clone(), now);
+        Some(format!("fetched the JWKS ({})", kids.join(", ")))
+    }
+
+    /// The client calls an API, refreshing first when proactive refresh is on and due.
+    fn client_call(&mut self, api: ApiId, kind: TokenKind) -> Vec<Step> {
+        let mut steps = Vec::new();
+        if self.settings.proactive
+            && kind == TokenKind::Access
+            && let Some(left) = self.client.access.and_then(|id| self.remaining(id))
+            && left <= self.config.proactive_margin
+            && self.client.refresh.is_some()
+        {
+            let mut step = self.refresh(Actor::Client, self.client.refresh);
+            if step.verdict.is_ok() {
+                step.lesson = format!(
+                    "{} {}",
+                    lessons::proactive(self.config.proactive_margin),
+                    step.lesson
+                );
+            }
+            steps.push(step);
+        }
+        let token = match kind {
+            TokenKind::Id => self.client.id,
+            _ => self.client.access,
         };
-        let host = if is_a { "api-a" } else { "api-b" };
-        let Some(id) = self.client.access else {
+        steps.push(self.call(api, Actor::Client, token));
+        steps
+    }
+
+    fn attacker_call(&mut self) -> Step {
+        self.call(ApiId::A, Actor::Attacker, self.attacker.access)
+    }
+
+    /// One call of an API with a token, by the client or the attacker.
+    #[allow(clippy::too_many_lines)]
+    fn call(&mut self, api_id: ApiId, actor: Actor, token: Option<TokenId>) -> Step {
+        let Some(index) = self.apis.iter().position(|a| a.id == api_id) else {
             return Step::rejected(
-                Actor::Client,
-                format!("GET https://{host}.example/orders (no token)"),
-                "401 invalid_request",
-                "no access token: log in first".to_owned(),
-                format!("API {name} needs a bearer token; the client has none until it logs in."),
-            );
-        };
-        let label = self.label(id);
-        let request = format!("GET https://{host}.example/orders Authorization: Bearer <{label}>");
-        let Some(token) = self.server.token(id) else {
-            return Step::rejected(
-                Actor::Client,
-                request,
-                "401 invalid_token",
-                format!("{label} is unknown"),
+                actor,
+                String::new(),
+                "500",
+                "no such API".into(),
                 String::new(),
             );
         };
-        let verdict = self.server.check(&token.compact, &audience, self.now);
-        let denied = self.server.denied(&token.jti);
-        let step = match (verdict, denied) {
-            (Err(failure), _) => {
-                let lesson = api_failure_lesson(name, &failure, &label, &self.config);
-                Step::rejected(
-                    Actor::Client,
-                    request,
-                    "401 invalid_token",
-                    failure.to_string(),
-                    lesson,
-                )
-            }
-            (Ok(()), Some(d)) => Step::rejected(
-                Actor::Client,
-                request,
-                "401 invalid_token",
-                format!(
-                    "revoked: jti '{}' is on the deny-list ({})",
-                    d.jti, d.revocation.reason
-                ),
-                format!(
-                    "The signature and exp of {label} are fine, but API {name} also consults the \
-                     server's deny-list, and this jti is on it: a signed token cannot be \
-                     recalled, so revoking one before it expires needs a list every API checks."
-                ),
-            ),
-            (Ok(()), None) => Step::ok(
-                Actor::Client,
-                request,
-                "200 OK: the orders".to_owned(),
-                format!(
-                    "API {name} verified the signature with the published key '{}', then exp, \
-                     iss and aud ('{audience}' is the token's audience), then its deny-list: all \
-                     pass, without asking the auth server. That local check is what makes access \
-                     tokens cheap, and why they are kept short-lived.",
-                    token.kid
-                ),
-            ),
+        let url = self.apis[index].url();
+        let name = api_id.name();
+        let Some(id) = token else {
+            return Step::rejected(
+                actor,
+                format!("GET {url} (no token)"),
+                "401 invalid_request",
+                "no token: log in first".to_owned(),
+                format!("API {name} needs an access token; there is none until a login."),
+            );
         };
-        step.with_token(Some(id))
+        let Some(t) = self.server.token(id).cloned() else {
+            return Step::rejected(actor, url, "401", "unknown token".into(), String::new());
+        };
+        let label = t.label.clone();
+        // A bound token travels with the DPoP scheme and a proof; the attacker replays the
+        // proof it saw, having no key of the client's.
+        let proof = match (&t.jkt, actor) {
+            (Some(_), Actor::Attacker) => self.captured_proof.clone().or_else(|| {
+                let key = self.attacker_key.clone();
+                self.next_proof(key.as_ref(), "GET", &url, Some(&t.compact))
+            }),
+            (Some(_), _) => {
+                let key = self.client_key.clone();
+                let p = self.next_proof(key.as_ref(), "GET", &url, Some(&t.compact));
+                if api_id == ApiId::A {
+                    self.captured_proof.clone_from(&p);
+                }
+                p
+            }
+            (None, _) => None,
+        };
+        let scheme = if t.jkt.is_some() { "DPoP" } else { "Bearer" };
+        let request = format!(
+            "GET {url} Authorization: {scheme} <{label}>{}",
+            if proof.is_some() {
+                " DPoP: <proof>"
+            } else {
+                ""
+            }
+        );
+        let reject = |reason: String, lesson: String| {
+            Step::rejected(actor, request.clone(), "401 invalid_token", reason, lesson)
+                .with_token(Some(id))
+        };
+        let api_now = self.apis[index].clock(self.now);
+        let mut notes = Vec::new();
+        match self.apis[index].verification {
+            Verification::Introspection => {
+                self.apis[index].calls_to_auth += 1;
+                let answer = self.server.introspect(&t.compact, self.now);
+                notes.push(format!("introspected: active {}", answer.active));
+                if !answer.active {
+                    return reject(
+                        format!(
+                            "the auth server says active: false ({})",
+                            answer.why.unwrap_or_default()
+                        ),
+                        lessons::introspection_tradeoff(false),
+                    );
+                }
+                let audience = self.apis[index].audience.clone();
+                if !answer.aud.contains(&audience) {
+                    return reject(
+                        format!("aud does not hold '{audience}'"),
+                        lessons::wrong_audience(name, &label, &t.audience),
+                    );
+                }
+            }
+            Verification::LocalJwks => {
+                if let Some(note) = self.ensure_jwks(index, false) {
+                    notes.push(note);
+                }
+                let kid = decode(&t.compact)
+                    .header_str("kid")
+                    .unwrap_or_default()
+                    .to_owned();
+                let knows = |s: &Self| {
+                    s.apis[index]
+                        .jwks
+                        .as_ref()
+                        .is_some_and(|c| c.kids.contains(&kid))
+                };
+                if !knows(self)
+                    && let Some(note) = self.ensure_jwks(index, true)
+                {
+                    notes.push(format!("unknown kid '{kid}': {note}"));
+                }
+                let keys = self.apis[index]
+                    .jwks
+                    .as_ref()
+                    .and_then(|c| keys::parse_jwks(&c.document))
+                    .unwrap_or(crate::jose::key::KeySet {
+                        keys: Vec::new(),
+                        is_jwks: true,
+                    });
+                let leeway = if api_id == ApiId::D && self.settings.leeway {
+                    self.config.leeway
+                } else {
+                    0
+                };
+                self.apis[index].leeway = leeway;
+                let audience = self.apis[index].audience.clone();
+                if let Err(f) = check_jwt(
+                    &t.compact,
+                    &keys,
+                    &audience,
+                    &self.config.issuer,
+                    api_now,
+                    leeway,
+                    Some("at+jwt"),
+                ) {
+                    let lesson = match &f {
+                        Failure::Type(_) => lessons::wrong_type(name, &label),
+                        Failure::Claim { claim: "aud", .. } if t.kind == TokenKind::Id => {
+                            lessons::wrong_type(name, &label)
+                        }
+                        Failure::Claim { claim: "aud", .. } => {
+                            lessons::wrong_audience(name, &label, &t.audience)
+                        }
+                        Failure::Claim { claim: "exp", .. } if api_id == ApiId::D => {
+                            lessons::skewed(&label, self.config.skew, leeway, true)
+                        }
+                        Failure::Claim { claim: "exp", .. } => {
+                            lessons::expired(name, &label, self.config.access_ttl)
+                        }
+                        Failure::UnknownKid { kid, .. } => lessons::unknown_kid(name, &label, kid),
+                        Failure::Claim { .. } | Failure::Signature(_) => {
+                            format!("API {name} refuses a token whose signature or claims fail.")
+                        }
+                    };
+                    return reject(f.to_string(), lesson);
+                }
+                // The deny-list copy is synchronized now and then, not on every call.
+                let (now, every) = (self.now, self.config.deny_sync);
+                let jtis: Vec<String> = self
+                    .server
+                    .deny_list()
+                    .iter()
+                    .map(|d| d.jti.clone())
+                    .collect();
+                let a = &mut self.apis[index];
+                if a.deny_stale(now, every) {
+                    a.deny = jtis;
+                    a.deny_synced = Some(a.clock(now));
+                    a.calls_to_auth += 1;
+                    notes.push("synchronized its deny-list".to_owned());
+                }
+                if a.deny.contains(&t.jti) {
+                    return reject(
+                        format!("revoked: jti '{}' is on the deny-list", t.jti),
+                        lessons::denied(name, &label),
+                    );
+                }
+            }
+        }
+        if let Some(jkt) = &t.jkt {
+            let Some(proof) = proof else {
+                return reject(
+                    "a DPoP-bound token needs a DPoP proof".to_owned(),
+                    lessons::dpop_refused(&label),
+                );
+            };
+            let expect = dpop::Expect {
+                htm: "GET",
+                htu: &url,
+                now: api_now,
+                access_token: Some(&t.compact),
+                jkt,
+            };
+            if let Err(reason) = dpop::check(&proof, expect, &mut self.apis[index].seen_proofs) {
+                return reject(reason, lessons::dpop_refused(&label));
+            }
+            notes.push("DPoP proof checked".to_owned());
+        }
+        let mut lesson = match self.apis[index].verification {
+            Verification::Introspection => lessons::introspection_tradeoff(true),
+            Verification::LocalJwks => {
+                let mut l = lessons::api_ok(name, "verified the token itself", &t.kid);
+                l.push_str(lessons::local_tradeoff());
+                l
+            }
+        };
+        if api_id == ApiId::D {
+            lesson = format!(
+                "{} {lesson}",
+                lessons::skewed(&label, self.config.skew, self.apis[index].leeway, false)
+            );
+        }
+        if self.server.denied(&t.jti).is_some() {
+            let synced = self.apis[index].deny_synced.map_or_else(
+                || "never".to_owned(),
+                |s| self.at(s - self.apis[index].skew),
+            );
+            lesson = lessons::revocation_lag(name, &label, &synced);
+        }
+        if actor == Actor::Attacker {
+            lesson = lessons::bearer_replay(&label, t.exp - self.now);
+        }
+        let response = if notes.is_empty() {
+            "200 OK: the orders".to_owned()
+        } else {
+            format!("200 OK: the orders ({})", notes.join("; "))
+        };
+        Step::ok(actor, request, response, lesson).with_token(Some(id))
     }
 
     fn advance(&mut self, secs: i64) -> Step {
-        let request = format!("advance the clock by {}", duration(secs));
-        if secs < 0 {
+        let request = format!("wait {}", duration(secs));
+        if secs <= 0 {
             return Step::rejected(
                 Actor::Clock,
                 request,
@@ -459,117 +924,138 @@ impl Simulator {
             .filter(|t| t.exp > before && t.exp <= self.now)
             .map(|t| t.label.clone())
             .collect();
-        let lesson = if crossed.is_empty() {
-            "Time passes; nothing the client holds expired in this interval.".to_owned()
-        } else {
-            format!(
-                "{} expired during this interval: from now on every verifier rejects {} on its \
-                 exp claim alone.",
-                crossed.join(" and "),
-                if crossed.len() == 1 { "it" } else { "them" }
-            )
-        };
+        let pruned = self.server.prune_deny_list(self.now);
         Step::ok(
             Actor::Clock,
             request,
             format!("clock is now T+{}", duration(self.elapsed())),
-            lesson,
+            lessons::advanced(&crossed, pruned),
         )
     }
 
     #[allow(clippy::too_many_lines)]
-    fn refresh(&mut self, actor: Actor) -> Step {
-        let wallet = match actor {
-            Actor::Attacker => self.attacker,
-            _ => self.client,
-        };
-        let Some(id) = wallet.refresh else {
-            let (reason, lesson) = if actor == Actor::Attacker {
-                (
-                    "the attacker holds no refresh token",
-                    "The attacker copies the refresh token issued at login; nobody has logged in yet.",
-                )
-            } else {
-                (
-                    "no refresh token: log in first",
-                    "Only a login gives the client its first refresh token.",
-                )
+    fn refresh(&mut self, actor: Actor, presented: Option<TokenId>) -> Step {
+        let Some(id) = presented else {
+            let reason = match actor {
+                Actor::Attacker => "the attacker holds no refresh token",
+                _ if self.client.refresh.is_some() => "no refresh has been made to retry",
+                _ => "no refresh token: log in first",
             };
             return Step::rejected(
                 actor,
                 "POST /token grant_type=refresh_token (no token)".to_owned(),
                 "400 invalid_grant",
                 reason.to_owned(),
-                lesson.to_owned(),
+                "Only a login gives out the first refresh token.".to_owned(),
             );
         };
         let label = self.label(id);
-        let request = format!("POST /token grant_type=refresh_token refresh_token=<{label}>");
-        let reject = |reason: String, lesson: String| {
-            Step::rejected(actor, request.clone(), "400 invalid_grant", reason, lesson)
-                .with_token(Some(id))
-        };
         let (Some(token), Some(record)) = (
             self.server.token(id).cloned(),
             self.server.refresh_record(id).cloned(),
         ) else {
-            return reject(
+            return Step::rejected(
+                actor,
+                String::new(),
+                "400 invalid_grant",
                 format!("{label} is not in the refresh-token store"),
                 String::new(),
             );
         };
-        let expired = match self
-            .server
-            .check(&token.compact, &self.config.issuer, self.now)
-        {
-            Ok(()) => None,
-            Err(f) if f.is_expiry() => Some(f),
-            Err(f) => {
-                let lesson = match &f {
-                    Failure::UnknownKid { kid, .. } => format!(
-                        "{label} was signed with key '{kid}', which has been retired, so the \
-                         server cannot trust it any more: the user must log in again. Retire a \
-                         key only after the longest-lived token it signed has expired."
-                    ),
-                    _ => "The server refuses a refresh token whose signature or claims fail."
-                        .to_owned(),
-                };
-                return reject(f.to_string(), lesson);
-            }
+        let key = match actor {
+            Actor::Attacker => self.attacker_key.clone(),
+            _ => self.client_key.clone(),
         };
-        if let Some(rev) = self
-            .server
-            .family(&record.family)
-            .and_then(|f| f.revoked.clone())
-        {
-            let who = if actor == Actor::Attacker {
-                "the attacker's"
+        let bound = token.jkt.clone();
+        let url = self.token_url();
+        let proof = if bound.is_some() {
+            self.next_proof(key.as_ref(), "POST", &url, None)
+        } else {
+            None
+        };
+        let request = format!(
+            "POST /token grant_type=refresh_token refresh_token=<{label}>{}",
+            if proof.is_some() {
+                " DPoP: <proof>"
             } else {
-                "the user's"
+                ""
+            }
+        );
+        let reject = |reason: String, lesson: String| {
+            Step::rejected(actor, request.clone(), "400 invalid_grant", reason, lesson)
+                .with_token(Some(id))
+        };
+        if let Some(jkt) = &bound {
+            let mut seen = Vec::new();
+            let expect = dpop::Expect {
+                htm: "POST",
+                htu: &url,
+                now: self.now,
+                access_token: None,
+                jkt,
             };
+            if let Err(reason) = dpop::check(proof.as_deref().unwrap_or(""), expect, &mut seen) {
+                return reject(reason, lessons::refresh_bound(&label));
+            }
+        }
+        let Some(family) = self.server.family(&record.family).cloned() else {
+            return reject("unknown session".to_owned(), String::new());
+        };
+        if let Some(rev) = &family.revoked {
             return reject(
-                format!(
-                    "refresh family '{}' is revoked: {}",
-                    record.family, rev.reason
-                ),
-                format!(
-                    "Every refresh token of family '{}' died when the family was revoked, so \
-                     {who} session is over; only a new login starts a new family.",
-                    record.family
-                ),
+                format!("refresh family '{}' is revoked: {}", family.id, rev.reason),
+                lessons::family_revoked(&family.id, actor == Actor::Attacker),
             );
         }
-        match record.status {
+        if self.now >= family.ends {
+            self.server.mark_expired(id);
+            return reject(
+                format!(
+                    "the session reached its absolute lifetime ({}) at {}: log in again",
+                    duration(self.config.session_absolute),
+                    self.at(family.ends)
+                ),
+                lessons::absolute_expired(self.config.session_absolute),
+            );
+        }
+        match record.status_at(self.now) {
             RefreshStatus::Used => {
+                let used_at = record.used_at.unwrap_or(self.now);
+                if self.settings.grace
+                    && self.now < used_at + self.config.grace
+                    && let Some((access, refresh)) = record.rotated_to
+                {
+                    let ids = vec![access, refresh];
+                    if actor == Actor::Client {
+                        self.client.access = Some(access);
+                        self.client.refresh = Some(refresh);
+                    } else {
+                        self.attacker.access = Some(access);
+                        self.attacker.refresh = Some(refresh);
+                    }
+                    return Step::ok(
+                        actor,
+                        request.clone(),
+                        format!(
+                            "{} (the same pair, within the grace window)",
+                            self.summary(&ids)
+                        ),
+                        lessons::grace(&label, self.config.grace),
+                    )
+                    .with_token(Some(id))
+                    .with_issued(ids);
+                }
                 let reason = format!(
-                    "reuse detected: {label} was already exchanged{}",
-                    record
-                        .used_at
-                        .map(|t| format!(" at T+{}", duration(t - self.config.start)))
-                        .unwrap_or_default()
+                    "reuse detected: {label} was already exchanged at {}",
+                    self.at(used_at)
                 );
                 let (refreshes, accesses) =
                     self.server.revoke_family(&record.family, self.now, &reason);
+                let lesson = if actor == Actor::Client && Some(id) == self.last_used_refresh {
+                    lessons::no_grace(&label)
+                } else {
+                    lessons::reuse(&label)
+                };
                 reject(
                     format!(
                         "{reason}; family '{}' revoked ({refreshes} refresh and {accesses} access \
@@ -577,78 +1063,49 @@ impl Simulator {
                         record.family,
                         if accesses == 1 { "" } else { "s" }
                     ),
-                    format!(
-                        "A refresh token is good for one exchange. Seeing {label} a second time \
-                         means two parties hold it, and the server cannot tell which is \
-                         legitimate, so it revokes the whole family: the attacker's and the \
-                         user's sessions both end (RFC 9700 sec. 4.14.2)."
-                    ),
+                    lesson,
                 )
             }
             RefreshStatus::Revoked => reject(
                 format!("{label} is revoked"),
                 "A revoked refresh token can never be exchanged again.".to_owned(),
             ),
-            RefreshStatus::Expired => reject(
-                format!("{label} has expired: log in again"),
-                "An expired refresh token ends the session: the user must log in again.".to_owned(),
-            ),
-            RefreshStatus::Active => {
-                if let Some(f) = expired {
-                    self.server.mark_expired(id);
-                    return reject(
-                        format!("{f}: log in again"),
-                        format!(
-                            "{label} outlived its {} lifetime. Refresh tokens bound how long a \
-                             session can go unattended: past that, the user must log in again.",
-                            duration(self.config.refresh_ttl)
-                        ),
-                    );
-                }
-                match self.issue_pair(&record.family) {
-                    Ok((access, refresh)) => {
-                        self.server.mark_used(id, refresh, self.now);
-                        let fresh = Wallet {
-                            access: Some(access),
-                            refresh: Some(refresh),
-                        };
-                        match actor {
-                            Actor::Attacker => self.attacker = fresh,
-                            _ => self.client = fresh,
-                        }
-                        let lesson = if actor == Actor::Attacker {
-                            format!(
-                                "{label} was still unused, so the server could not tell the \
-                                 attacker from the user and rotated it for the attacker. The \
-                                 user's copy is now used up: when the user refreshes, the reuse \
-                                 is detected and the family revoked."
-                            )
-                        } else {
-                            format!(
-                                "Rotation: {label} is now Used and a new pair replaces it in the \
-                                 same family. Any later use of {label} is reuse, a sign that \
-                                 someone else holds a copy."
-                            )
-                        };
-                        let mut step = Step::ok(
-                            actor,
-                            request.clone(),
-                            self.pair_summary(access, refresh),
-                            lesson,
-                        )
-                        .with_token(Some(id));
-                        step.issued = vec![access, refresh];
-                        step
+            RefreshStatus::Expired => {
+                self.server.mark_expired(id);
+                reject(
+                    format!(
+                        "{label} expired at {} (idle lifetime {}): log in again",
+                        self.at(record.exp),
+                        duration(self.config.refresh_idle)
+                    ),
+                    lessons::idle_expired(&label, self.config.refresh_idle),
+                )
+            }
+            RefreshStatus::Active => match self.issue_tokens(&record.family, None) {
+                Ok(ids) => {
+                    let (access, refresh) = (ids.first().copied(), ids.get(1).copied());
+                    if let (Some(a), Some(r)) = (access, refresh) {
+                        self.server.mark_used(id, (a, r), self.now);
                     }
-                    Err(reason) => Step::rejected(
+                    if actor == Actor::Attacker {
+                        self.attacker.access = access;
+                        self.attacker.refresh = refresh;
+                    } else {
+                        self.client.access = access;
+                        self.client.refresh = refresh;
+                        self.last_used_refresh = Some(id);
+                    }
+                    Step::ok(
                         actor,
                         request.clone(),
-                        "500",
-                        reason,
-                        "The server could not sign the tokens.".to_owned(),
-                    ),
+                        self.summary(&ids),
+                        lessons::rotated(&label, actor == Actor::Attacker),
+                    )
+                    .with_token(Some(id))
+                    .with_issued(ids)
                 }
-            }
+                Err(reason) => reject(reason, "The server could not sign the tokens.".to_owned()),
+            },
         }
     }
 
@@ -668,8 +1125,8 @@ impl Simulator {
             return Step::rejected(
                 Actor::Client,
                 request,
-                "400 invalid_request",
-                format!("{label} is unknown"),
+                "400",
+                "unknown token".into(),
                 String::new(),
             );
         };
@@ -681,8 +1138,8 @@ impl Simulator {
                     "200 OK: family '{family}' was already revoked ({})",
                     rev.reason
                 ),
-                "Revocation is idempotent (RFC 7009 sec. 2.2): revoking a dead session \
-                 succeeds and changes nothing."
+                "Revocation is idempotent (RFC 7009 sec. 2.2): revoking a dead session succeeds \
+                 and changes nothing."
                     .to_owned(),
             )
             .with_token(Some(id));
@@ -693,78 +1150,123 @@ impl Simulator {
             request,
             format!(
                 "200 OK: family '{family}' revoked ({refreshes} refresh token{}, {accesses} \
-                 access token{} deny-listed)",
+                 access token{} deny-listed until exp)",
                 if refreshes == 1 { "" } else { "s" },
                 if accesses == 1 { "" } else { "s" }
             ),
-            "The refresh family is revoked in the server's store, and the live access token's \
-             jti goes on the deny-list until its exp: the token still carries a good signature \
-             and exp, so only that list stops it. The client keeps its copies here so you can \
-             watch them be refused."
-                .to_owned(),
+            lessons::logout().to_owned(),
         )
         .with_token(Some(id))
     }
 
     fn rotate_keys(&mut self) -> Step {
-        let (old, new) = self.server.rotate(self.now);
-        let lesson = match &old {
-            Some(old) => format!(
-                "New tokens are signed with key '{new}'. Key '{old}' is Retiring: it signs \
-                 nothing new but stays published, so tokens it signed keep verifying until it is \
-                 retired."
+        let request = "rotate the signing key".to_owned();
+        match self.server.rotate(self.now) {
+            Rotation::Published(kid) => Step::ok(
+                Actor::Operator,
+                request,
+                format!("key '{kid}' published in the JWKS, not signing yet"),
+                lessons::published(&kid, &self.server.jwks_uri(), self.config.jwks_max_age),
             ),
-            None => format!("New tokens are signed with key '{new}'."),
-        };
-        Step::ok(
-            Actor::Operator,
-            "rotate the signing key".to_owned(),
-            format!(
-                "active key '{new}'{}",
-                old.map(|o| format!(", '{o}' retiring")).unwrap_or_default()
+            Rotation::Switched { old, new } => Step::ok(
+                Actor::Operator,
+                request,
+                format!(
+                    "key '{new}' signs{}",
+                    old.as_ref()
+                        .map(|o| format!(", '{o}' retiring (still published)"))
+                        .unwrap_or_default()
+                ),
+                lessons::switched(old.as_deref(), &new),
             ),
-            lesson,
-        )
+            Rotation::Failed => Step::rejected(
+                Actor::Operator,
+                request,
+                "failed",
+                "no key could be made".to_owned(),
+                String::new(),
+            ),
+        }
     }
 
     fn retire_old_key(&mut self) -> Step {
-        let retired = self.server.retire(self.now);
-        if retired.is_empty() {
-            return Step::rejected(
+        let request = "retire the old signing key".to_owned();
+        match self.server.retire(self.now) {
+            Ok(kids) => {
+                let kids: Vec<String> = kids.iter().map(|k| format!("'{k}'")).collect();
+                Step::ok(
+                    Actor::Operator,
+                    request,
+                    format!("key {} removed from the JWKS", kids.join(", ")),
+                    lessons::retired(&kids.join(", ")),
+                )
+            }
+            Err(Retire::NothingRetiring) => Step::rejected(
                 Actor::Operator,
-                "retire the old signing key".to_owned(),
+                request,
                 "refused",
-                "no key is retiring: rotate the keys first".to_owned(),
+                "no key is retiring: rotate first (n, n)".to_owned(),
                 "Only a key that no longer signs can be retired, or new tokens would be \
                  unverifiable."
                     .to_owned(),
-            );
+            ),
+            Err(Retire::TokensLive { kid, until }) => Step::rejected(
+                Actor::Operator,
+                request,
+                "refused",
+                format!(
+                    "key '{kid}' signed tokens that live until {}",
+                    self.at(until)
+                ),
+                lessons::retire_wait(&kid, &self.at(until)),
+            ),
         }
-        let kids: Vec<String> = retired.iter().map(|k| format!("'{k}'")).collect();
-        let held: Vec<String> = [self.client.access, self.client.refresh]
-            .into_iter()
-            .flatten()
-            .filter_map(|id| self.server.token(id))
-            .filter(|t| retired.contains(&t.kid) && t.exp > self.now)
-            .map(|t| t.label.clone())
-            .collect();
-        let consequence = if held.is_empty() {
-            "None of the client's live tokens depended on it.".to_owned()
-        } else {
-            format!(
-                "The client's {} still carry it and will now be refused with \"unknown kid\".",
-                held.join(" and ")
-            )
+    }
+
+    fn toggle(&mut self, action: Move) -> Step {
+        let s = &mut self.settings;
+        let (name, on, what) = match action {
+            Move::ToggleDpop => {
+                s.dpop = !s.dpop;
+                (
+                    "DPoP",
+                    s.dpop,
+                    "Tokens issued from the next login on are bound to the client's key \
+                     (cnf.jkt), and every request carries a proof signed with it (RFC 9449).",
+                )
+            }
+            Move::ToggleProactive => {
+                s.proactive = !s.proactive;
+                (
+                    "proactive refresh",
+                    s.proactive,
+                    "Before each call, the client refreshes when its access token has less than \
+                     the margin left, instead of waiting for a 401.",
+                )
+            }
+            Move::ToggleGrace => {
+                s.grace = !s.grace;
+                (
+                    "grace window",
+                    s.grace,
+                    "A used refresh token presented again shortly after its use is taken as a \
+                     retry: the server returns the same new pair instead of revoking the family.",
+                )
+            }
+            _ => {
+                s.leeway = !s.leeway;
+                (
+                    "API D leeway",
+                    s.leeway,
+                    "API D tolerates clock skew on exp and nbf by this much.",
+                )
+            }
         };
         Step::ok(
             Actor::Operator,
-            "retire the old signing key".to_owned(),
-            format!("key {} retired", kids.join(", ")),
-            format!(
-                "Key {} is withdrawn: verifiers no longer know its kid, so every token it signed \
-                 fails. {consequence}",
-                kids.join(", ")
-            ),
+            format!("turn {name} {}", if on { "on" } else { "off" }),
+            format!("{name} is {}", if on { "on" } else { "off" }),
+            what.to_owned(),
         )
     }
 }
@@ -775,29 +1277,6 @@ pub fn duration(secs: i64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let secs = secs as f64;
     human_duration(secs)
-}
-
-fn api_failure_lesson(name: &str, failure: &Failure, label: &str, config: &Config) -> String {
-    match failure {
-        Failure::Claim { claim: "exp", .. } => format!(
-            "{label} lived only {}; its exp has passed, so API {name} refuses it. The client \
-             should use its refresh token to get a new one, without asking the user to log in.",
-            duration(config.access_ttl)
-        ),
-        Failure::Claim { claim: "aud", .. } => format!(
-            "The signature is genuine, but {label} was minted for '{}': API {name} checks aud \
-             and refuses it. Without that check, any service that receives a token could replay \
-             it against another (audience confusion, RFC 8725 sec. 3.9).",
-            config.api_a
-        ),
-        Failure::UnknownKid { kid, .. } => format!(
-            "{label} was signed with key '{kid}', which has been retired: no published key has \
-             that kid, so the signature cannot be checked and the token is refused."
-        ),
-        Failure::Claim { .. } | Failure::Signature(_) => {
-            format!("API {name} refuses a token whose signature or claims fail.")
-        }
-    }
 }
 
 #[cfg(test)]

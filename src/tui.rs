@@ -52,17 +52,25 @@ pub fn no_color_from(value: Option<&std::ffi::OsStr>) -> bool {
 /// Safe to call any number of times and from anywhere (the panic hook calls it); only the first
 /// call after [`Tui::new`] does anything. Errors are ignored: there is nothing left to report to.
 pub fn restore() {
-    if ACTIVE.swap(false, Ordering::SeqCst) {
-        // Raw mode first: it has the widest effect if anything after it fails.
-        let _ = disable_raw_mode();
-        let _ = execute!(
-            io::stdout(),
-            DisableMouseCapture,
-            DisableBracketedPaste,
-            LeaveAlternateScreen,
-            cursor::Show
-        );
+    restore_with(&ACTIVE, &mut io::stdout());
+}
+
+/// [`restore`] with the flag and the output given, so a test can see what it writes. Returns
+/// whether it restored anything.
+fn restore_with(active: &AtomicBool, out: &mut impl Write) -> bool {
+    if !active.swap(false, Ordering::SeqCst) {
+        return false;
     }
+    // Raw mode first: it has the widest effect if anything after it fails.
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        DisableBracketedPaste,
+        LeaveAlternateScreen,
+        cursor::Show
+    );
+    true
 }
 
 /// Raw mode, the alternate screen, bracketed paste, mouse capture when asked, cursor hidden.
@@ -92,26 +100,15 @@ fn install_panic_hook() {
     });
 }
 
-/// One input for the app's `update`.
+/// What woke the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Input {
+pub enum TermInput {
     /// A terminal event: key, paste, mouse, resize or focus.
     Event(Event),
     /// The clock reached the next tick: countdowns may have moved.
     Tick,
     /// A termination signal arrived (its number); the app should save nothing and quit.
     Signal(i32),
-}
-
-/// What the app wants after handling an [`Input`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
-    /// Something visible changed: draw again.
-    Redraw,
-    /// Nothing visible changed: keep the current screen.
-    Idle,
-    /// Leave the event loop.
-    Quit,
 }
 
 /// The terminal in workbench mode; dropping it restores the terminal.
@@ -185,7 +182,7 @@ impl Tui {
         }
     }
 
-    /// The ratatui terminal, for drawing outside [`Tui::run`].
+    /// The ratatui terminal.
     pub fn terminal(&mut self) -> &mut ratatui::Terminal<Backend> {
         &mut self.terminal
     }
@@ -205,46 +202,19 @@ impl Tui {
     /// Waits for the next input: a terminal event, the next tick, or a termination signal.
     ///
     /// Never waits past the next tick; terminal events are read as soon as they arrive.
-    pub fn next_input(&mut self) -> io::Result<Input> {
+    pub fn next_input(&mut self) -> io::Result<TermInput> {
         loop {
             if let Some(sig) = self.pending_signal() {
-                return Ok(Input::Signal(sig));
+                return Ok(TermInput::Signal(sig));
             }
             let now = Instant::now();
             if now >= self.next_tick {
                 self.next_tick = now + until_next_tick(SystemTime::now(), self.tick);
-                return Ok(Input::Tick);
+                return Ok(TermInput::Tick);
             }
             let wait = poll_timeout((self.next_tick - now).min(SIGNAL_CHECK));
             if event::poll(wait)? {
-                return event::read().map(Input::Event);
-            }
-        }
-    }
-
-    /// Runs the event loop until `update` returns [`Flow::Quit`] or a signal arrives.
-    ///
-    /// Draws once at the start, then after every input for which `update` asks to redraw, and
-    /// after every resize. A signal is passed to `update` as [`Input::Signal`] before returning,
-    /// so the app may note it; the loop ends whatever `update` answers. The effects `update`
-    /// decides on (copying to the clipboard, say) are carried out by the closure itself.
-    pub fn run<S>(
-        &mut self,
-        state: &mut S,
-        mut update: impl FnMut(&mut S, Input) -> Flow,
-        mut draw: impl FnMut(&S, &mut Frame, SystemTime),
-    ) -> io::Result<()> {
-        self.draw(|frame, now| draw(state, frame, now))?;
-        loop {
-            let input = self.next_input()?;
-            let resized = matches!(input, Input::Event(Event::Resize(..)));
-            let by_signal = matches!(input, Input::Signal(_));
-            let flow = update(state, input);
-            if by_signal || flow == Flow::Quit {
-                return Ok(());
-            }
-            if resized || flow == Flow::Redraw {
-                self.draw(|frame, now| draw(state, frame, now))?;
+                return event::read().map(TermInput::Event);
             }
         }
     }
@@ -432,10 +402,24 @@ mod tests {
     }
 
     #[test]
-    fn restore_without_init_is_a_no_op() {
-        restore();
-        restore();
-        assert!(!ACTIVE.load(Ordering::SeqCst));
+    fn restore_puts_every_mode_back_once() {
+        let active = AtomicBool::new(true);
+        let mut out = Vec::new();
+        assert!(restore_with(&active, &mut out));
+        let written = String::from_utf8_lossy(&out);
+        for (mode, sequence) in [
+            ("mouse capture off", "\u{1b}[?1000l"),
+            ("bracketed paste off", "\u{1b}[?2004l"),
+            ("main screen", "\u{1b}[?1049l"),
+            ("cursor shown", "\u{1b}[?25h"),
+        ] {
+            assert!(written.contains(sequence), "{mode}: {written:?}");
+        }
+        assert!(!active.load(Ordering::SeqCst));
+        // Idempotent: the panic hook and Drop may both call it; the second writes nothing.
+        let mut again = Vec::new();
+        assert!(!restore_with(&active, &mut again));
+        assert!(again.is_empty());
     }
 
     #[test]

@@ -24,17 +24,76 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Widget, Wrap};
 
-pub use layout::{LayoutMode, Panes};
+pub use layout::{LayoutMode, Needs, Panes};
 pub use theme::Theme;
 
-use crate::app::{App, Context, Focus, Overlay, View};
+use std::cell::Cell;
 
-/// Draws the whole screen for `app`.
-pub fn draw(frame: &mut Frame, app: &App) {
-    frame.render_widget(app, frame.area());
+use crate::app::{App, Context, Focus, Overlay, ScrollLimits, View};
+
+/// Draws the whole screen for `app` in the styles of `theme`.
+///
+/// Returns how far each pane, the help and the view can scroll as drawn, for
+/// [`Action::Layout`](crate::app::Action::Layout).
+pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> ScrollLimits {
+    let screen = Screen::new(app, theme);
+    frame.render_widget(&screen, frame.area());
+    screen.measured.get()
 }
 
-impl Widget for &App {
+/// The app as drawing sees it: its state, read-only, and the styles to draw it in. The theme is
+/// the drawing side's (the app keeps only the user's light/dark choice), so every pane reads
+/// `app.theme` beside the app's own fields.
+pub struct Screen<'a> {
+    app: &'a App,
+    /// The styles.
+    pub theme: Theme,
+    /// How far things can scroll, noted by each pane as it is drawn.
+    measured: Cell<ScrollLimits>,
+}
+
+impl<'a> Screen<'a> {
+    /// `app` as drawn in `theme`.
+    pub fn new(app: &'a App, theme: Theme) -> Self {
+        Self {
+            app,
+            theme,
+            measured: Cell::new(ScrollLimits::default()),
+        }
+    }
+
+    /// Notes how far `pane` can scroll: `content` rows in a viewport of `viewport` rows.
+    pub fn note_pane(&self, pane: Focus, content: usize, viewport: u16) {
+        let mut limits = self.measured.get();
+        let i = Focus::ALL.iter().position(|f| *f == pane).unwrap_or(0);
+        limits.panes[i] = limits.panes[i].max(content.saturating_sub(usize::from(viewport)));
+        self.measured.set(limits);
+    }
+
+    /// Notes how far the help can scroll.
+    pub fn note_help(&self, max: usize) {
+        let mut limits = self.measured.get();
+        limits.help = max;
+        self.measured.set(limits);
+    }
+
+    /// Notes how far the open view can scroll: `content` rows in `viewport` rows.
+    pub fn note_view(&self, content: usize, viewport: u16) {
+        let mut limits = self.measured.get();
+        limits.view = content.saturating_sub(usize::from(viewport));
+        self.measured.set(limits);
+    }
+}
+
+impl std::ops::Deref for Screen<'_> {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        self.app
+    }
+}
+
+impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
@@ -55,7 +114,7 @@ impl Widget for &App {
                 return;
             }
         }
-        let panes = Panes::compute(area);
+        let panes = panes(self, area);
         match panes.mode {
             LayoutMode::TooSmall => {
                 let text = format!(
@@ -88,14 +147,33 @@ impl Widget for &App {
                 }
             }
         }
-        claims_pane::render(self, panes.claims, buf, panes.mode == LayoutMode::Narrow);
+        // The narrow strip shows the lights and the expiry, or everything when it got the rows.
+        let compact =
+            panes.mode == LayoutMode::Narrow && panes.claims.height <= layout::CLAIMS_NARROW;
+        claims_pane::render(self, panes.claims, buf, compact);
         status_line::render(self, panes.status, buf);
         render_overlay(self, area, buf);
     }
 }
 
+/// Where the panes of the workbench go on a screen of `area`, by what they hold (the mouse
+/// hit-tests with the same rects).
+pub fn panes(app: &Screen, area: Rect) -> Panes {
+    let needs = Needs {
+        // Bytes, not characters: a megabyte token is not walked for the layout, and a few
+        // multibyte characters only ask for a row more.
+        token_chars: app.token_text.len(),
+        token_notes: app.derived.decoded.extracted.stripped.len()
+            + app.derived.decoded.errors.len(),
+        header: app.header.lines().len(),
+        payload: app.payload.lines().len(),
+        claims: claims_pane::wanted_rows(app, area.width),
+    };
+    Panes::fit(area, &needs)
+}
+
 /// Draws the overlay, last, so it is over everything.
-fn render_overlay(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_overlay(app: &Screen, area: Rect, buf: &mut Buffer) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(app, *scroll, area, buf),
@@ -109,7 +187,7 @@ fn render_overlay(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 /// The hints of `contexts` as spans: `Tab pane · Enter edit · ? help`.
-pub fn hint_spans(app: &App, contexts: &[Context]) -> Vec<Span<'static>> {
+pub fn hint_spans(app: &Screen, contexts: &[Context]) -> Vec<Span<'static>> {
     let theme = &app.theme;
     let mut spans = Vec::new();
     for (keys, what) in app.keymap.hints(contexts) {
@@ -123,7 +201,7 @@ pub fn hint_spans(app: &App, contexts: &[Context]) -> Vec<Span<'static>> {
 }
 
 /// The hints of `contexts` as plain text: `Enter: load, Esc: cancel`.
-pub fn hint_text(app: &App, contexts: &[Context]) -> String {
+pub fn hint_text(app: &Screen, contexts: &[Context]) -> String {
     app.keymap
         .hints(contexts)
         .into_iter()
@@ -132,7 +210,7 @@ pub fn hint_text(app: &App, contexts: &[Context]) -> String {
         .join(" · ")
 }
 
-fn render_pane(app: &App, pane: Focus, rect: Rect, buf: &mut Buffer) {
+fn render_pane(app: &Screen, pane: Focus, rect: Rect, buf: &mut Buffer) {
     match pane {
         Focus::Token => token_pane::render(app, rect, buf),
         Focus::Header | Focus::Payload => json_pane::render(app, pane, rect, buf),
@@ -162,7 +240,7 @@ pub fn tab_at(rect: Rect, x: u16) -> Option<Focus> {
     None
 }
 
-fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
+fn render_tabs(app: &Screen, rect: Rect, buf: &mut Buffer) {
     let mut spans = Vec::new();
     for pane in TABS {
         let style = if pane == app.tab {
@@ -179,7 +257,7 @@ fn render_tabs(app: &App, rect: Rect, buf: &mut Buffer) {
 }
 
 /// The bordered block of a pane: highlighted when focused, marked while editing.
-pub fn pane_block<'a>(app: &App, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
+pub fn pane_block<'a>(app: &Screen, pane: Focus, title: Vec<Span<'a>>) -> Block<'a> {
     let focused = app.focus == pane;
     let mut spans = vec![Span::styled(format!(" {} ", pane.title()), app.theme.title)];
     spans.extend(title);
@@ -201,6 +279,46 @@ pub fn pane_block<'a>(app: &App, pane: Focus, title: Vec<Span<'a>>) -> Block<'a>
         .title(Line::from(spans))
 }
 
+/// Marks a pane whose content goes on past its viewport: `↓ more` on the bottom border when
+/// rows are below, `↑` when rows are above, so cut content never looks whole.
+pub fn mark_cut(
+    app: &Screen,
+    area: Rect,
+    buf: &mut Buffer,
+    scroll: u16,
+    content: usize,
+    viewport: u16,
+) {
+    let below = content > usize::from(scroll) + usize::from(viewport);
+    let above = scroll > 0;
+    let text = match (above, below) {
+        (true, true) => " ↑↓ more ",
+        (false, true) => " ↓ more ",
+        (true, false) => " ↑ ",
+        (false, false) => return,
+    };
+    let width = u16::try_from(text.chars().count()).unwrap_or(u16::MAX);
+    if area.height < 2 || area.width < width + 4 {
+        return;
+    }
+    buf.set_string(
+        area.right() - width - 2,
+        area.bottom() - 1,
+        text,
+        app.theme.title,
+    );
+}
+
+/// Ends a row cut at the right edge of `area` with `…`, when `full` columns did not fit.
+pub fn mark_row_cut(buf: &mut Buffer, area: Rect, y: u16, full: usize, style: Style) {
+    if full > usize::from(area.width)
+        && area.width > 0
+        && let Some(cell) = buf.cell_mut((area.right() - 1, y))
+    {
+        cell.set_char('…').set_style(style);
+    }
+}
+
 /// A centered rect of at most `width` x `height` inside `area`.
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
@@ -213,7 +331,7 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn render_diff(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_diff(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let lines: Vec<Line> = app
         .derived

@@ -13,12 +13,13 @@ use ratatui::layout::{Position, Rect};
 use zeroize::Zeroizing;
 
 use crate::app::{
-    Action, App, Chord, Effect, Focus, KeyName, LaunchOptions, Overlay, SearchOutcome, Tone, View,
+    Action, App, Chord, Effect, Focus, KeyName, LaunchOptions, NetKeys, NetRequest, NetTarget,
+    Overlay, SearchOutcome, Tone, View,
 };
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
-use crate::tui::{Input, Tui};
-use crate::ui::{self, LayoutMode, Panes, Theme};
+use crate::tui::{TermInput, Tui};
+use crate::ui::{self, LayoutMode, Theme};
 
 /// Rows scrolled by one wheel step.
 const WHEEL_ROWS: i32 = 3;
@@ -79,117 +80,236 @@ impl SearchJob {
     }
 }
 
+/// The terminal side of the workbench: the terminal, the clipboard, the workers and their
+/// channel back to the loop.
+struct Runner {
+    tui: Tui,
+    clipboard: Clipboard,
+    /// Workers (fetches, the weak-secret search) answer here; the UI never waits for them.
+    tx: mpsc::Sender<Action>,
+    search: Option<SearchJob>,
+    no_color: bool,
+}
+
+/// What the loop does after an effect.
+enum Next {
+    /// Go on; the effect may have an action for the app.
+    Continue(Option<Action>),
+    /// Leave the workbench.
+    Quit,
+}
+
+impl Runner {
+    /// Performs one effect `update` asked for; its result, if any, comes back as an action.
+    fn perform(&mut self, effect: Effect) -> io::Result<Next> {
+        let follow = match effect {
+            Effect::Quit => return Ok(Next::Quit),
+            Effect::SetMouseCapture(on) => {
+                self.tui.set_mouse_capture(on)?;
+                None
+            }
+            Effect::Suspend => {
+                self.tui.suspend()?;
+                None
+            }
+            Effect::CopyToClipboard { text, what } => {
+                let outcome = self.clipboard.copy(&text, self.tui.writer());
+                let tone = if outcome.is_copied() {
+                    Tone::Info
+                } else {
+                    Tone::Error
+                };
+                Some(Action::Message(outcome.message(what), tone))
+            }
+            Effect::RequestClipboardPaste => Some(match self.clipboard.paste() {
+                Ok(text) => Action::Paste(text),
+                Err(e) => Action::Message(e.to_string(), Tone::Error),
+            }),
+            Effect::Fetch {
+                generation,
+                request,
+            } => {
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = run_request(&request, unix_secs());
+                    // The receiver is gone only when the workbench has quit.
+                    let _ = tx.send(Action::NetFetched { generation, result });
+                });
+                None
+            }
+            Effect::StartSecretSearch {
+                generation,
+                hash,
+                signing_input,
+                signature,
+            } => {
+                if let Some(old) = self.search.take() {
+                    old.cancel.store(true, Ordering::Relaxed);
+                }
+                let tx = self.tx.clone();
+                self.search = Some(SearchJob::spawn(
+                    generation,
+                    hash,
+                    signing_input,
+                    signature,
+                    tx,
+                ));
+                self.tui.set_tick(SEARCH_TICK);
+                None
+            }
+            Effect::CancelSecretSearch { generation } => {
+                if let Some(job) = self.search.take_if(|j| j.generation == generation) {
+                    job.cancel.store(true, Ordering::Relaxed);
+                    self.tui.set_tick(TICK);
+                }
+                None
+            }
+            Effect::ReadKeyFile(path) => Some(Action::KeyFileRead {
+                path: path.display().to_string(),
+                bytes: std::fs::read(&path)
+                    .map(Zeroizing::new)
+                    .map_err(|e| e.to_string()),
+            }),
+        };
+        Ok(Next::Continue(follow))
+    }
+
+    /// Applies `action` and every effect it leads to; `false` when the user quit.
+    fn apply(&mut self, app: &mut App, action: Action) -> io::Result<bool> {
+        if let Action::SecretSearchDone { generation, .. } = &action
+            && self
+                .search
+                .as_ref()
+                .is_some_and(|j| j.generation == *generation)
+        {
+            self.search = None;
+            self.tui.set_tick(TICK);
+        }
+        let mut pending = app.update(action, unix_now());
+        while let Some(effect) = pending.pop() {
+            match self.perform(effect)? {
+                Next::Quit => return Ok(false),
+                Next::Continue(Some(follow)) => pending.extend(app.update(follow, unix_now())),
+                Next::Continue(None) => {}
+            }
+        }
+        Ok(true)
+    }
+
+    /// Draws the screen, then tells the app how far things can scroll as drawn.
+    fn draw(&mut self, app: &mut App) -> io::Result<()> {
+        let theme = Theme::for_appearance(app.appearance, self.no_color);
+        let mut limits = app.limits;
+        self.tui
+            .draw(|frame, _| limits = ui::draw(frame, app, theme))?;
+        if limits != app.limits {
+            app.update(Action::Layout(limits), unix_now());
+        }
+        Ok(())
+    }
+}
+
 /// Opens the workbench on the terminal and runs it until the user quits.
-#[allow(clippy::too_many_lines)]
+///
+/// The screen is drawn only when something changed: an action from a key, a paste, a click or
+/// a worker; a resize; a tick while the screen shows a clock; the search's progress. A mouse
+/// move that maps to nothing draws nothing.
 pub fn run(opts: LaunchOptions) -> io::Result<()> {
-    let mut tui = Tui::new(TICK, opts.mouse)?;
+    let (tx, rx) = mpsc::channel::<Action>();
+    let mut runner = Runner {
+        tui: Tui::new(TICK, opts.mouse)?,
+        clipboard: Clipboard::new(),
+        tx,
+        search: None,
+        no_color: crate::tui::no_color(),
+    };
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
     let mut startup =
         (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
     let mut app = App::new(opts, unix_now());
-    let no_color = crate::tui::no_color();
-    app.theme = Theme::for_appearance(app.appearance, no_color);
-    let mut clipboard = Clipboard::new();
-    tui.draw(|frame, _| ui::draw(frame, &app))?;
-    // Network fetches run on worker threads and answer here; the UI never waits for them.
-    let (fetched_tx, fetched_rx) = mpsc::channel::<Action>();
-    let mut search: Option<SearchJob> = None;
+    runner.draw(&mut app)?;
     loop {
-        let action = match startup.take().or_else(|| fetched_rx.try_recv().ok()) {
-            Some(action) => Some(action),
-            None => match tui.next_input()? {
-                Input::Signal(_) => return Ok(()),
-                Input::Tick => Some(Action::Tick),
-                Input::Event(event) => {
-                    let size = tui.terminal().size()?;
-                    action_for_event(&app, &event, Rect::new(0, 0, size.width, size.height))
-                }
-            },
-        };
-        if let Some(Action::SecretSearchDone { generation, .. }) = &action
-            && search.as_ref().is_some_and(|j| j.generation == *generation)
-        {
-            search = None;
-            tui.set_tick(TICK);
-        }
-        if let Some(action) = action {
-            let mut pending = app.update(action, unix_now());
-            while let Some(effect) = pending.pop() {
-                let follow = match effect {
-                    Effect::Quit => return Ok(()),
-                    Effect::SetMouseCapture(on) => {
-                        tui.set_mouse_capture(on)?;
-                        continue;
-                    }
-                    Effect::Suspend => {
-                        tui.suspend()?;
-                        continue;
-                    }
-                    Effect::CopyToClipboard { text, what } => {
-                        let outcome = clipboard.copy(&text, tui.writer());
-                        let tone = if outcome.is_copied() {
-                            Tone::Info
-                        } else {
-                            Tone::Error
-                        };
-                        Action::Message(outcome.message(what), tone)
-                    }
-                    Effect::RequestClipboardPaste => match clipboard.paste() {
-                        Ok(text) => Action::Paste(text),
-                        Err(e) => Action::Message(e.to_string(), Tone::Error),
-                    },
-                    Effect::Fetch(request) => {
-                        let tx = fetched_tx.clone();
-                        std::thread::spawn(move || {
-                            let result = crate::app::run_request(&request, unix_secs());
-                            // The receiver is gone only when the workbench has quit.
-                            let _ = tx.send(Action::NetFetched(result));
-                        });
-                        Action::Message("fetching…".to_owned(), Tone::Info)
-                    }
-                    Effect::StartSecretSearch {
-                        generation,
-                        hash,
-                        signing_input,
-                        signature,
-                    } => {
-                        if let Some(old) = search.take() {
-                            old.cancel.store(true, Ordering::Relaxed);
-                        }
-                        let tx = fetched_tx.clone();
-                        search = Some(SearchJob::spawn(
-                            generation,
-                            hash,
-                            signing_input,
-                            signature,
-                            tx,
-                        ));
-                        tui.set_tick(SEARCH_TICK);
-                        continue;
-                    }
-                    Effect::CancelSecretSearch { generation } => {
-                        if let Some(job) = search.take_if(|j| j.generation == generation) {
-                            job.cancel.store(true, Ordering::Relaxed);
-                            tui.set_tick(TICK);
-                        }
-                        continue;
-                    }
-                    Effect::ReadKeyFile(path) => Action::KeyFileRead {
-                        path: path.display().to_string(),
-                        bytes: std::fs::read(&path)
-                            .map(Zeroizing::new)
-                            .map_err(|e| e.to_string()),
-                    },
-                };
-                pending.extend(app.update(follow, unix_now()));
+        let mut changed = false;
+        if let Some(action) = startup.take() {
+            changed = true;
+            if !runner.apply(&mut app, action)? {
+                return Ok(());
             }
         }
-        if let Some(job) = &search {
-            app.update(job.progress_action(), unix_now());
+        while let Ok(action) = rx.try_recv() {
+            changed = true;
+            if !runner.apply(&mut app, action)? {
+                return Ok(());
+            }
         }
-        app.theme = Theme::for_appearance(app.appearance, no_color);
-        tui.draw(|frame, _| ui::draw(frame, &app))?;
+        if changed {
+            runner.draw(&mut app)?;
+        }
+        let action = match runner.tui.next_input()? {
+            TermInput::Signal(_) => return Ok(()),
+            TermInput::Tick => {
+                if let Some(job) = &runner.search {
+                    app.update(job.progress_action(), unix_now());
+                }
+                let shown = app.shows_time();
+                app.update(Action::Tick, unix_now());
+                if shown || runner.search.is_some() {
+                    runner.draw(&mut app)?;
+                }
+                continue;
+            }
+            TermInput::Event(Event::Resize(..)) => {
+                runner.draw(&mut app)?;
+                continue;
+            }
+            TermInput::Event(event) => {
+                let size = runner.tui.terminal().size()?;
+                action_for_event(&app, &event, Rect::new(0, 0, size.width, size.height))
+            }
+        };
+        if let Some(action) = action {
+            let suspended = matches!(action, Action::Suspend);
+            if !runner.apply(&mut app, action)? {
+                return Ok(());
+            }
+            runner.draw(&mut app)?;
+            if suspended {
+                // `fg` may come back at another size: the next frame is drawn in full.
+                runner.draw(&mut app)?;
+            }
+        }
+    }
+}
+
+/// Runs a fetch to the end; called on a worker thread, `now` in Unix seconds. This is the one
+/// place the workbench reaches the network and the key cache.
+pub fn run_request(req: &NetRequest, now: u64) -> Result<NetKeys, String> {
+    let kid = req.kid.as_deref();
+    match &req.target {
+        NetTarget::Jwks(url) => crate::net::jwks(url, kid, &req.options, now)
+            .map(|r| NetKeys {
+                summary: r.summary(),
+                jwks: r.json,
+                notes: r.notes,
+            })
+            .map_err(|e| e.to_string()),
+        NetTarget::Discover(iss) => {
+            crate::net::discover::discover_jwks(iss, kid, &req.options, now)
+                .map(|(found, r)| {
+                    let mut notes = vec![format!(
+                        "{} metadata at {}: issuer matches",
+                        found.kind, found.document_url
+                    )];
+                    notes.extend(r.notes.iter().cloned());
+                    NetKeys {
+                        summary: r.summary(),
+                        jwks: r.json,
+                        notes,
+                    }
+                })
+                .map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -210,29 +330,11 @@ pub fn unix_now() -> f64 {
 /// The action for a terminal event on a screen of `area`, given what the app is doing.
 pub fn action_for_event(app: &App, event: &Event, area: Rect) -> Option<Action> {
     match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            match app.action_for_key(chord(*key)?) {
-                Some(Action::ScrollHelp(rows)) => scroll_help(app, rows, area),
-                other => other,
-            }
-        }
+        Event::Key(key) if key.kind != KeyEventKind::Release => app.action_for_key(chord(*key)?),
         Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Mouse(mouse) => action_for_mouse(app, *mouse, area),
         _ => None,
     }
-}
-
-/// Scrolls the help by `rows`, clamped: only the screen size says how far the help can scroll,
-/// so a key press past the end is not stored as scroll the next key must undo.
-fn scroll_help(app: &App, rows: i32, area: Rect) -> Option<Action> {
-    let Overlay::Help { scroll } = app.overlay else {
-        return None;
-    };
-    let max = i64::try_from(ui::help::max_scroll(app, area)).unwrap_or(i64::MAX);
-    let now = i64::try_from(scroll).unwrap_or(i64::MAX).min(max);
-    let to = now.saturating_add(i64::from(rows)).clamp(0, max);
-    let by = i32::try_from(to - i64::try_from(scroll).unwrap_or(0)).unwrap_or(0);
-    (by != 0).then_some(Action::ScrollHelp(by))
 }
 
 /// The key map's chord for a terminal key press; `None` for keys the map has no name for.
@@ -275,14 +377,19 @@ pub fn action_for_mouse(app: &App, mouse: MouseEvent, area: Rect) -> Option<Acti
     };
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help { .. } => return wheel.and_then(|rows| scroll_help(app, rows, area)),
+        Overlay::Help { .. } => return wheel.map(Action::ScrollHelp),
         Overlay::AlgPicker { .. } => return wheel.map(|rows| Action::MoveAlgPicker(rows.signum())),
         _ => return None,
     }
     if app.view != View::Workbench {
         return wheel.map(Action::ScrollView);
     }
-    let panes = Panes::compute(area);
+    let click = matches!(mouse.kind, MouseEventKind::Down(MouseButton::Left));
+    if !click && wheel.is_none() {
+        // Moves, drags and other buttons map to nothing: no layout to compute, nothing to draw.
+        return None;
+    }
+    let panes = ui::panes(&ui::Screen::new(app, Theme::mono()), area);
     let at = Position::new(mouse.column, mouse.row);
     if let Some(tabs) = panes.tabs.filter(|t| t.contains(at)) {
         return match mouse.kind {
@@ -420,38 +527,104 @@ mod tests {
         );
     }
 
+    /// Draws `app` at `width` x `height` and tells it the scroll limits, as the loop does.
+    fn draw(app: &mut App, width: u16, height: u16) {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                .expect("terminal");
+        let mut limits = app.limits;
+        terminal
+            .draw(|frame| limits = ui::draw(frame, app, Theme::mono()))
+            .expect("draws");
+        app.update(Action::Layout(limits), 1_700_000_000.0);
+    }
+
+    fn press_key(app: &mut App, code: KeyCode) {
+        if let Some(action) = action_for_key(app, press(code)) {
+            app.update(action, 1_700_000_000.0);
+        }
+    }
+
+    fn help_scroll(app: &App) -> usize {
+        match app.overlay {
+            Overlay::Help { scroll } => scroll,
+            _ => panic!("the help is closed"),
+        }
+    }
+
     #[test]
-    fn help_keys_scroll_only_as_far_as_the_screen_needs() {
+    fn a_click_never_reaches_a_pane_under_a_prompt_nor_discards_it() {
+        let mut app = app();
+        app.update(Action::OpenKeyPrompt, 1_700_000_000.0);
+        for c in "/tmp/ke".chars() {
+            press_key(&mut app, KeyCode::Char(c));
+        }
+        let area = Rect::new(0, 0, 160, 48);
+        for (column, row) in [(5, 2), (50, 20), (150, 45)] {
+            assert_eq!(action_for_mouse(&app, click(column, row), area), None);
+            let wheel = MouseEvent {
+                kind: MouseEventKind::ScrollDown,
+                ..click(column, row)
+            };
+            assert_eq!(action_for_mouse(&app, wheel, area), None);
+        }
+        let Overlay::Prompt { editor, .. } = &app.overlay else {
+            panic!("the prompt closed");
+        };
+        assert_eq!(editor.lines().join(""), "/tmp/ke");
+        // Keys bound elsewhere are typed into it.
+        press_key(&mut app, KeyCode::Char('y'));
+        let Overlay::Prompt { editor, .. } = &app.overlay else {
+            panic!("the prompt closed");
+        };
+        assert_eq!(editor.lines().join(""), "/tmp/key");
+    }
+
+    #[test]
+    fn a_mouse_move_maps_to_nothing() {
+        let app = app();
+        let moved = MouseEvent {
+            kind: MouseEventKind::Moved,
+            ..click(30, 10)
+        };
+        assert_eq!(
+            action_for_mouse(&app, moved, Rect::new(0, 0, 160, 48)),
+            None
+        );
+    }
+
+    #[test]
+    fn scrolling_stops_at_the_end_and_one_key_back_always_moves() {
         let mut app = app();
         app.update(Action::ToggleHelp, 1_700_000_000.0);
-        let small = Rect::new(0, 0, 80, 24);
-        let max = ui::help::max_scroll(&app, small);
+        draw(&mut app, 80, 24);
+        let max = app.limits.help;
         assert!(max > 0, "the help does not fit 80x24");
-        let key = |code| Event::Key(press(code));
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::End), small),
-            Some(Action::ScrollHelp(i32::try_from(max).expect("small")))
-        );
-        assert_eq!(action_for_event(&app, &key(KeyCode::Up), small), None);
-        app.update(
-            Action::ScrollHelp(i32::try_from(max).expect("small")),
-            1_700_000_000.0,
-        );
-        assert_eq!(action_for_event(&app, &key(KeyCode::PageDown), small), None);
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::Up), small),
-            Some(Action::ScrollHelp(-1))
-        );
-        let tall = Rect::new(0, 0, 140, 250);
-        assert_eq!(ui::help::max_scroll(&app, tall), 0);
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::Home), tall),
-            Some(Action::ScrollHelp(-i32::try_from(max).expect("small"))),
-            "scroll left from a smaller screen is undone"
-        );
-        assert_eq!(
-            action_for_event(&app, &key(KeyCode::Esc), small),
-            Some(Action::CloseOverlay)
-        );
+        press_key(&mut app, KeyCode::End);
+        assert_eq!(help_scroll(&app), max);
+        press_key(&mut app, KeyCode::PageDown);
+        press_key(&mut app, KeyCode::Down);
+        assert_eq!(help_scroll(&app), max, "nothing past the end");
+        press_key(&mut app, KeyCode::Up);
+        assert_eq!(help_scroll(&app), max - 1, "one key back moves");
+        // A taller screen shows it all: the offset comes back inside.
+        draw(&mut app, 140, 250);
+        assert_eq!(app.limits.help, 0);
+        assert_eq!(help_scroll(&app), 0);
+
+        // The same holds for a pane: the payload of the example fits, so it cannot scroll.
+        press_key(&mut app, KeyCode::Esc);
+        app.update(Action::Focus(Focus::Signature), 1_700_000_000.0);
+        draw(&mut app, 100, 30);
+        let max = app.limits.panes[3];
+        assert!(max > 0, "the signature pane fits 100x30");
+        for _ in 0..(max + 5) {
+            press_key(&mut app, KeyCode::Down);
+        }
+        assert_eq!(app.scroll_of(Focus::Signature), max);
+        press_key(&mut app, KeyCode::Up);
+        assert_eq!(app.scroll_of(Focus::Signature), max - 1);
+        press_key(&mut app, KeyCode::Home);
+        assert_eq!(app.scroll_of(Focus::Signature), 0);
     }
 }

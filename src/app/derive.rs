@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::editor;
 use super::{App, KeyEncoding};
 use crate::jose::alg::{Alg, Family};
-use crate::jose::claims::{ClaimOptions, ClaimReport, Status, check_claims};
+use crate::jose::claims::{ClaimReport, Status, check_claims};
 use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
@@ -334,12 +334,7 @@ impl App {
 
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.
     pub(super) fn recheck_claims(&mut self) {
-        let opts = ClaimOptions {
-            now: self.effective_now(),
-            leeway: self.leeway,
-            aud: self.aud.clone(),
-            iss: self.iss.clone(),
-        };
+        let opts = self.claim_options();
         self.derived.claims = check_claims(self.derived.decoded.claims(), &opts);
         self.derived.lights = self.lights();
         self.claim_checks += 1;

@@ -900,8 +900,8 @@ impl Default for KeyMap {
             a,
             vec![key(K::Esc), ch('q'), ch('x'), key(K::F(2))],
             C::Back,
-            "back to the workbench",
-            Some("workbench"),
+            "back: from the glossary to the steps, from the steps to the workbench",
+            Some("back"),
         );
         add(
             a,
@@ -1355,6 +1355,10 @@ impl App {
             C::Restore => Action::RestoreOriginal,
             C::Anatomy => Action::OpenView(View::Anatomy),
             C::Flow => Action::OpenView(View::Flow),
+            // From the glossary, back goes to the steps first.
+            C::Back if context == Context::Anatomy && self.anatomy.glossary => {
+                Action::ToggleGlossaryList
+            }
             C::Back => Action::OpenView(View::Workbench),
             C::WeakSecret => Action::StartSecretSearch,
             C::CancelSearch => Action::CancelSecretSearch,
@@ -1372,15 +1376,15 @@ impl App {
                 _ => Action::CloseOverlay,
             },
             C::Glossary => Action::ToggleGlossaryList,
-            C::FlowLogin => Action::Flow(flow::Action::Login),
-            C::FlowApiA => Action::Flow(flow::Action::CallApiA),
-            C::FlowApiB => Action::Flow(flow::Action::CallApiB),
-            C::FlowAdvance(secs) => Action::Flow(flow::Action::Advance(secs)),
-            C::FlowRefresh => Action::Flow(flow::Action::Refresh),
-            C::FlowReplay => Action::Flow(flow::Action::ReplayOldRefresh),
-            C::FlowLogout => Action::Flow(flow::Action::Logout),
-            C::FlowRotate => Action::Flow(flow::Action::RotateKeys),
-            C::FlowRetire => Action::Flow(flow::Action::RetireOldKey),
+            C::FlowLogin => Action::Flow(flow::Move::Login),
+            C::FlowApiA => Action::Flow(flow::Move::CallApiA),
+            C::FlowApiB => Action::Flow(flow::Move::CallApiB),
+            C::FlowAdvance(secs) => Action::Flow(flow::Move::Advance(secs)),
+            C::FlowRefresh => Action::Flow(flow::Move::Refresh),
+            C::FlowReplay => Action::Flow(flow::Move::ReplayOldRefresh),
+            C::FlowLogout => Action::Flow(flow::Move::Logout),
+            C::FlowRotate => Action::Flow(flow::Move::RotateKeys),
+            C::FlowRetire => Action::Flow(flow::Move::RetireOldKey),
             C::OpenToken => Action::OpenFlowToken,
             C::PrevToken => Action::CycleFlowToken(-1),
             C::NextToken => Action::CycleFlowToken(1),

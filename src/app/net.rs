@@ -1,13 +1,14 @@
 //! The workbench's network key sources: a JWKS URL typed in a prompt, or discovery from the
-//! token's `iss` after the user confirms the issuer. The fetch itself runs on a thread in the
-//! terminal layer ([`run_request`]); the app only asks ([`Effect::Fetch`]) and takes the answer
-//! ([`Action::NetFetched`]).
+//! token's `iss` after the user confirms the issuer. The app does no I/O: it asks for a fetch
+//! ([`Effect::Fetch`], tagged with a generation), the event loop runs it and the key cache on a
+//! worker, and the answer comes back as [`Action::NetFetched`]; an answer to an older request is
+//! ignored.
 
 use serde_json::Value;
 
 use super::{App, Effect, Focus, KeySource, Overlay, PromptKind, Tone};
 use crate::jose::key::parse_key;
-use crate::net::{self, NetOptions};
+use crate::net::NetOptions;
 
 /// What to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,34 +50,8 @@ pub struct NetPane {
     pub result: Option<String>,
     /// The transport policy and cache for fetches.
     pub options: NetOptions,
-}
-
-/// Runs a request to the end; called on a worker thread, `now` in Unix seconds.
-pub fn run_request(req: &NetRequest, now: u64) -> Result<NetKeys, String> {
-    let kid = req.kid.as_deref();
-    match &req.target {
-        NetTarget::Jwks(url) => net::jwks(url, kid, &req.options, now)
-            .map(|r| NetKeys {
-                summary: r.summary(),
-                jwks: r.json,
-                notes: r.notes,
-            })
-            .map_err(|e| e.to_string()),
-        NetTarget::Discover(iss) => net::discover::discover_jwks(iss, kid, &req.options, now)
-            .map(|(found, r)| {
-                let mut notes = vec![format!(
-                    "{} metadata at {}: issuer matches",
-                    found.kind, found.document_url
-                )];
-                notes.extend(r.notes.iter().cloned());
-                NetKeys {
-                    summary: r.summary(),
-                    jwks: r.json,
-                    notes,
-                }
-            })
-            .map_err(|e| e.to_string()),
-    }
+    /// The generation of the last fetch asked for; answers to others are stale.
+    pub generation: u64,
 }
 
 impl App {
@@ -148,15 +123,22 @@ impl App {
         };
         self.net.fetching = Some((what, self.now));
         self.net.result = None;
-        vec![Effect::Fetch(NetRequest {
-            target,
-            kid: self.token_str("kid"),
-            options: self.net.options.clone(),
-        })]
+        self.net.generation += 1;
+        vec![Effect::Fetch {
+            generation: self.net.generation,
+            request: NetRequest {
+                target,
+                kid: self.token_str("kid"),
+                options: self.net.options.clone(),
+            },
+        }]
     }
 
     /// A fetch finished.
-    pub(super) fn net_fetched(&mut self, result: Result<NetKeys, String>) {
+    pub(super) fn net_fetched(&mut self, generation: u64, result: Result<NetKeys, String>) {
+        if generation != self.net.generation || self.net.fetching.is_none() {
+            return;
+        }
         self.net.fetching = None;
         let fetched = match result {
             Ok(k) => k,
@@ -252,9 +234,16 @@ mod tests {
 
         app.update(Action::AskDiscover, NOW);
         let effects = app.update(Action::ConfirmDiscover(true), NOW);
-        let [Effect::Fetch(req)] = effects.as_slice() else {
+        let [
+            Effect::Fetch {
+                generation,
+                request: req,
+            },
+        ] = effects.as_slice()
+        else {
             panic!("{effects:?}");
         };
+        let generation = *generation;
         assert_eq!(req.target, NetTarget::Discover("https://id.example".into()));
         assert_eq!(req.kid.as_deref(), Some("k1"));
         assert!(app.net.fetching.is_some());
@@ -265,7 +254,21 @@ mod tests {
             jwks,
             notes: Vec::new(),
         };
-        app.update(Action::NetFetched(Ok(keys)), NOW + 1.0);
+        app.update(
+            Action::NetFetched {
+                generation: generation + 7,
+                result: Ok(keys.clone()),
+            },
+            NOW + 1.0,
+        );
+        assert!(app.net.fetching.is_some(), "a stale answer is ignored");
+        app.update(
+            Action::NetFetched {
+                generation,
+                result: Ok(keys),
+            },
+            NOW + 1.0,
+        );
         assert!(app.net.fetching.is_none());
         assert_eq!(app.derived.signature.status, SigStatus::Valid);
         let result = app.net.result.clone().unwrap();
@@ -291,11 +294,14 @@ mod tests {
         app.update(Action::Paste("https://id.example/jwks".into()), NOW);
         let effects = app.update(Action::SubmitPrompt, NOW);
         assert!(
-            matches!(effects.as_slice(), [Effect::Fetch(r)] if r.target == NetTarget::Jwks("https://id.example/jwks".into())),
+            matches!(effects.as_slice(), [Effect::Fetch { request: r, .. }] if r.target == NetTarget::Jwks("https://id.example/jwks".into())),
             "{effects:?}"
         );
         app.update(
-            Action::NetFetched(Err("'https://id.example/jwks': connection refused".into())),
+            Action::NetFetched {
+                generation: app.net.generation,
+                result: Err("'https://id.example/jwks': connection refused".into()),
+            },
             NOW,
         );
         assert!(app.net.result.as_ref().unwrap().starts_with('✘'));

@@ -6,7 +6,7 @@
 use zeroize::Zeroizing;
 
 use super::{Action, App, Effect, Focus, KeySource, Tone, editor};
-use crate::audit::{Found, HmacHash, group, weak_secret_finding};
+use crate::audit::{Found, HmacHash, thousands, weak_secret_finding};
 use crate::jose::finding::Finding;
 use crate::jose::key::Secret;
 
@@ -233,7 +233,7 @@ impl App {
                     format!(
                         "secret not in the built-in list: {} candidates tried in {secs:.2}s \
                          (bigger lists: jwb audit --wordlist, or --hashcat for GPUs)",
-                        group(outcome.tried)
+                        thousands(outcome.tried)
                     ),
                     Tone::Info,
                 )
@@ -467,7 +467,7 @@ mod tests {
         let msg = message(&app);
         assert!(msg.starts_with("secret not in the built-in list"), "{msg}");
         assert!(
-            msg.contains(&format!("{} candidates", group(tried))),
+            msg.contains(&format!("{} candidates", thousands(tried))),
             "{msg}"
         );
     }

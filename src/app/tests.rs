@@ -559,59 +559,73 @@ fn flow_view_creates_the_simulator_once_and_each_action_reaches_it() {
     app.update(Action::OpenView(View::Flow), NOW);
     assert!(app.flow.sim.is_some());
     let actions = [
-        flow::Action::Login,
-        flow::Action::CallApiA,
-        flow::Action::CallApiB,
-        flow::Action::Advance(300),
-        flow::Action::Refresh,
-        flow::Action::ReplayOldRefresh,
-        flow::Action::Logout,
-        flow::Action::RotateKeys,
-        flow::Action::RetireOldKey,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::CallApiB,
+        flow::Move::Advance(300),
+        flow::Move::Refresh,
+        flow::Move::ReplayOldRefresh,
+        flow::Move::Logout,
+        flow::Move::RotateKeys,
+        flow::Move::RetireOldKey,
     ];
-    for (i, a) in actions.into_iter().enumerate() {
+    for a in actions {
         app.update(Action::Flow(a), NOW);
         let sim = app.flow.sim.as_ref().unwrap();
-        assert_eq!(sim.timeline().len(), i + 1);
-        assert_eq!(sim.timeline()[i].action, a);
-        assert_eq!(app.flow.selected, i);
+        let last = sim.timeline().last().unwrap();
+        assert_eq!(last.action, a);
+        assert_eq!(app.flow.selected, last.seq, "the newest entry is selected");
     }
     let sim = app.flow.sim.as_ref().unwrap();
     assert_eq!(sim.now(), sim.config().start + 300);
+    // The login is two requests: authorize, then the token request.
+    let len = sim.timeline().len();
+    assert_eq!(len, actions.len() + 1);
     // Leaving and coming back keeps the session.
     app.update(Action::OpenView(View::Workbench), NOW);
     app.update(Action::OpenView(View::Flow), NOW);
-    assert_eq!(app.flow.sim.as_ref().unwrap().timeline().len(), 9);
+    assert_eq!(app.flow.sim.as_ref().unwrap().timeline().len(), len);
     app.update(Action::SelectFlowEntry(-100), NOW);
     assert_eq!(app.flow.selected, 0);
     app.update(Action::SelectFlowEntry(100), NOW);
-    assert_eq!(app.flow.selected, 8);
+    assert_eq!(app.flow.selected, len - 1);
+    // m switches the pane shown on narrow screens, back to the lesson's scroll top.
+    app.update(Action::CycleFlowPane, NOW);
+    assert_eq!(app.flow.pane, 1);
 }
 
 #[test]
 fn a_flow_token_opens_in_the_workbench_verified_with_the_flow_key() {
     let mut app = example();
     app.update(Action::OpenView(View::Flow), NOW);
-    app.update(Action::Flow(flow::Action::Login), NOW);
-    app.update(Action::Flow(flow::Action::Advance(60)), NOW);
-    // The login step issued the access token, then the refresh token.
+    app.update(Action::Flow(flow::Move::Login), NOW);
+    app.update(Action::Flow(flow::Move::Advance(60)), NOW);
+    // The token request issued the access token, the ID token, then the refresh token.
     app.update(Action::SelectFlowEntry(-1), NOW);
-    app.update(Action::CycleFlowToken(1), NOW);
     let sim = app.flow.sim.clone().unwrap();
-    let refresh = sim.client().refresh.unwrap();
-    assert_eq!(app.flow.chosen_token(), Some(refresh));
+    let access = sim.client().access.unwrap();
+    assert_eq!(app.flow.chosen_token(), Some(access));
     app.update(Action::OpenFlowToken, NOW);
     assert_eq!(app.view, View::Workbench);
     assert_eq!(app.mode, Mode::Verify);
-    assert_eq!(app.token_text, sim.compact(refresh).unwrap());
+    assert_eq!(app.token_text, sim.compact(access).unwrap());
+    // Verified with the server's ES256 public key, as API A would check it.
     assert_eq!(app.derived.signature.status, SigStatus::Valid);
     assert!(matches!(app.key_source, KeySource::Loaded { .. }));
+    assert_eq!(app.aud, ["api-a"]);
+    assert!(app.derived.claims.is_valid(), "{:?}", app.derived.claims);
     // Checked at the flow's virtual now: one minute after login.
     assert!((app.effective_now() - f64::from(u32::try_from(sim.now()).unwrap())).abs() < 1.0);
     assert_eq!(light(&app, "exp"), LightState::Green);
-    // A step without a token says so and stays in the flow.
+    // The refresh token is an opaque handle: nothing to open.
     app.update(Action::OpenView(View::Flow), NOW);
-    app.update(Action::SelectFlowEntry(1), NOW);
+    app.update(Action::CycleFlowToken(-1), NOW);
+    assert_eq!(app.flow.chosen_token(), sim.client().refresh);
+    app.update(Action::OpenFlowToken, NOW);
+    assert_eq!(app.view, View::Flow);
+    assert!(app.message.as_ref().unwrap().0.contains("opaque handle"));
+    // A step without a token says so and stays in the flow.
+    app.update(Action::SelectFlowEntry(-100), NOW);
     app.update(Action::OpenFlowToken, NOW);
     assert_eq!(app.view, View::Flow);
     assert!(matches!(app.message, Some((_, Tone::Error))));
@@ -866,15 +880,18 @@ fn every_chord() -> Vec<Chord> {
 fn help_rows(app: &App) -> Vec<String> {
     let mut app_help = App::new(LaunchOptions::default(), NOW);
     app_help.view = app.view;
-    crate::ui::help::lines(&app_help, 94)
-        .iter()
-        .map(|l| {
-            l.spans
-                .iter()
-                .map(|s| s.content.as_ref())
-                .collect::<String>()
-        })
-        .collect()
+    crate::ui::help::lines(
+        &crate::ui::Screen::new(&app_help, crate::ui::Theme::mono()),
+        94,
+    )
+    .iter()
+    .map(|l| {
+        l.spans
+            .iter()
+            .map(|s| s.content.as_ref())
+            .collect::<String>()
+    })
+    .collect()
 }
 
 #[test]

@@ -4,8 +4,8 @@
 use ratatui_textarea::TextArea;
 
 use super::{App, Focus, KeySource, Mode, Tone};
-use crate::flow::{self, Simulator, TimelineEntry, TokenId};
-use crate::jose::key::KeySet;
+use crate::flow::{self, Simulator, TimelineEntry, TokenId, TokenKind};
+use crate::jose::claims::ClaimOptions;
 use crate::jose::report::Report;
 use crate::teach::anatomy::{self, Step};
 use crate::teach::glossary::{self, Place};
@@ -46,6 +46,9 @@ pub struct FlowView {
     pub token: usize,
     /// Rows the lesson of the selected entry is scrolled.
     pub scroll: usize,
+    /// Which pane shows where there is room for one: the lesson, the tokens, the auth
+    /// server, revocation and the APIs (wide screens use its parity for the state pane).
+    pub pane: usize,
 }
 
 impl FlowView {
@@ -90,6 +93,17 @@ pub fn member_name(line: &str) -> Option<&str> {
 impl App {
     /// Opens a view; the anatomy is derived and the simulator created here, not while drawing.
     pub(super) fn open_view(&mut self, view: View) {
+        // The anatomy key pressed in the glossary goes back to the steps; in the steps, back
+        // to the workbench.
+        let view = match (self.view, view) {
+            (View::Anatomy, View::Anatomy) if self.anatomy.glossary => {
+                self.anatomy.glossary = false;
+                self.anatomy.scroll = 0;
+                return;
+            }
+            (View::Anatomy, View::Anatomy) => View::Workbench,
+            _ => view,
+        };
         self.stop_edit();
         self.overlay = super::Overlay::None;
         self.view = view;
@@ -117,22 +131,41 @@ impl App {
             claims: self.derived.claims.clone(),
             findings: self.derived.findings.clone(),
         };
-        self.anatomy.steps = anatomy::anatomy(&report, self.keys(), self.pinned_alg);
+        let claims = self.claim_options();
+        self.anatomy.steps = anatomy::anatomy(
+            &report,
+            anatomy::Checks {
+                keys: self.keys(),
+                pinned: self.pinned_alg,
+                claims: &claims,
+            },
+        );
+    }
+
+    /// What the workbench checks claims against: its shifted clock, leeway, audience and
+    /// issuer.
+    pub(super) fn claim_options(&self) -> ClaimOptions {
+        ClaimOptions {
+            now: self.effective_now(),
+            leeway: self.leeway,
+            aud: self.aud.clone(),
+            iss: self.iss.clone(),
+        }
     }
 
     /// Scrolls the open view by rows.
     pub(super) fn scroll_view(&mut self, rows: i32) {
-        let delta = isize::try_from(rows).unwrap_or(0);
+        let max = self.limits.view;
         let slot = match self.view {
             View::Anatomy => &mut self.anatomy.scroll,
             View::Flow => &mut self.flow.scroll,
             View::Workbench => return,
         };
-        *slot = slot.saturating_add_signed(delta);
+        *slot = super::scrolled(*slot, rows, max);
     }
 
     /// Applies one simulator action and selects the entry it produced.
-    pub(super) fn flow_step(&mut self, action: flow::Action) {
+    pub(super) fn flow_step(&mut self, action: flow::Move) {
         let sim = self
             .flow
             .sim
@@ -165,6 +198,18 @@ impl App {
         }
     }
 
+    /// Runs a flow-view command that is not a simulator step.
+    pub(super) fn flow_command(&mut self, action: &super::Action) {
+        match action {
+            super::Action::OpenFlowToken => self.open_flow_token(),
+            super::Action::CycleFlowPane => {
+                self.flow.pane = self.flow.pane.wrapping_add(1);
+                self.flow.scroll = 0;
+            }
+            _ => {}
+        }
+    }
+
     /// Opens the chosen token of the selected entry in the workbench: verify mode, the flow's
     /// signing key for its kid, and the clock shifted to the simulator's virtual now.
     pub(super) fn open_flow_token(&mut self) {
@@ -178,29 +223,50 @@ impl App {
             ));
             return;
         };
+        if token.kind == TokenKind::Refresh {
+            self.message = Some((
+                format!(
+                    "{} is an opaque handle in the auth server's store, not a JWT: there is \
+                     nothing in it to decode or verify",
+                    token.label
+                ),
+                Tone::Info,
+            ));
+            return;
+        }
         let denied = sim.server().denied(&token.jti).is_some() && token.exp > sim.now();
         let compact = token.compact.clone();
         let label = token.label.clone();
-        let signing = sim.server().keys().iter().find(|k| k.kid == token.kid);
-        let (key_source, note) = match signing {
-            Some(k) => (
+        // Checked as its first audience would: API A for an access token, the client for an
+        // ID token.
+        let audience = token
+            .audience
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let issuer = sim.server().issuer().to_owned();
+        let signing = sim.server().keys().iter().find(|k| k.kid() == token.kid);
+        let public = signing.and_then(|k| {
+            let jwk = k.key.public_jwk().to_string();
+            crate::jose::key::parse_key(jwk.as_bytes()).ok()
+        });
+        let (key_source, note) = match (signing, public) {
+            (Some(k), Some(keys)) => (
                 KeySource::Loaded {
-                    label: format!("the flow server's key '{}'", k.kid),
-                    keys: KeySet {
-                        keys: vec![k.key()],
-                        is_jwks: false,
-                    },
+                    label: format!("the flow server's public key '{}' (ES256)", k.kid()),
+                    keys,
                 },
                 if k.is_published() {
                     String::new()
                 } else {
                     format!(
-                        " (key '{}' is retired: the flow's APIs refuse its tokens)",
-                        k.kid
+                        " (key '{}' is out of the JWKS: the flow's APIs refuse its tokens)",
+                        k.kid()
                     )
                 },
             ),
-            None => (KeySource::Typed, " (its key is unknown)".to_owned()),
+            _ => (KeySource::Typed, " (its key is unknown)".to_owned()),
         };
         let mut note = note;
         if denied {
@@ -212,6 +278,8 @@ impl App {
         #[allow(clippy::cast_precision_loss)]
         let virtual_now = sim.now() as f64;
         self.key_source = key_source;
+        self.aud = vec![audience];
+        self.iss = Some(issuer);
         // The workbench checks the claims at the flow's virtual now, shown as a clock shift.
         #[allow(clippy::cast_possible_truncation)]
         let shift = (virtual_now - self.now.floor()) as i64;

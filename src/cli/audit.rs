@@ -16,7 +16,7 @@ use super::{CliError, token_source};
 use crate::audit::hashcat::{self, PotfileLookup};
 use crate::audit::{
     CandidateSource, CrackOptions, CrackOutcome, Found, HmacHash, Progress, Rules, Target, crack,
-    group, shown_secret, weak_secret_finding,
+    shown_secret, thousands, weak_secret_finding,
 };
 use crate::jose::b64::hex;
 use crate::jose::claims::ClaimOptions;
@@ -246,7 +246,7 @@ fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, Cl
             while !worker.is_finished() {
                 bar.set_length(progress.bytes_total());
                 bar.set_position(progress.bytes_read());
-                bar.set_message(format!("{} candidates", group(progress.tried())));
+                bar.set_message(format!("{} candidates", thousands(progress.tried())));
                 std::thread::sleep(Duration::from_millis(100));
             }
             bar.finish_and_clear();
@@ -365,10 +365,10 @@ fn write_human(
                 let names: Vec<String> = s.sources.iter().map(CandidateSource::name).collect();
                 let stats = format!(
                     "{} candidates from {} in {:.2}s ({}/s, {} thread{})",
-                    group(o.tried),
+                    thousands(o.tried),
                     names.join(", "),
                     o.elapsed.as_secs_f64(),
-                    group(rate_per_sec(o)),
+                    thousands(rate_per_sec(o)),
                     o.threads,
                     if o.threads == 1 { "" } else { "s" }
                 );

@@ -12,7 +12,7 @@ use crate::jose::claims::ClaimOptions;
 use crate::jose::key::{KeySet, Secret};
 use crate::jose::report::{Outcome, inspect};
 use crate::jose::verify::VerifyOptions;
-use crate::teach::anatomy::{anatomy, to_text};
+use crate::teach::anatomy::{Checks, anatomy, to_text};
 use crate::ui::text::escape_untrusted;
 
 /// `jwb explain`.
@@ -50,12 +50,24 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     // Empty standard input (a script, a test harness) is "no token", not an empty token.
     let given = token_source(args.token.as_deref())?
         .filter(|t| args.token.is_some() || !t.trim().is_empty());
-    let (token, keys) = match (given, loaded) {
-        (Some(token), loaded) => (token, loaded.map(|l| l.keys)),
-        (None, Some(l)) => (demo_token(now), Some(l.keys)),
+    // With no token, the built-in example is explained; with no key either, its secret is
+    // printed so the learner can recompute the HMAC (it is a demo secret, public by design).
+    let (token, keys, intro) = match (given, loaded) {
+        (Some(token), loaded) => (token, loaded.map(|l| l.keys), None),
+        (None, Some(l)) => (
+            demo_token(now),
+            Some(l.keys),
+            Some("No token given: this is the built-in example, checked with your key.".to_owned()),
+        ),
         (None, None) => (
             demo_token(now),
             Some(KeySet::secret(Secret::from_utf8(DEMO_SECRET))),
+            Some(format!(
+                "No token given: this is the built-in example, an HS256 token signed with the \
+                 demo secret '{DEMO_SECRET}' ({} bytes, UTF-8). Recompute its HMAC with that \
+                 secret and compare it with part 3.",
+                DEMO_SECRET.len()
+            )),
         ),
     };
     let opts = VerifyOptions {
@@ -69,8 +81,18 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         iss: args.iss.clone(),
     };
     let report = inspect(&token, keys.as_ref(), opts, &claims);
-    let text = to_text(&anatomy(&report, keys.as_ref(), args.alg));
+    let text = to_text(&anatomy(
+        &report,
+        Checks {
+            keys: keys.as_ref(),
+            pinned: args.alg,
+            claims: &claims,
+        },
+    ));
     let mut out = BufWriter::new(io::stdout().lock());
+    if let Some(intro) = intro {
+        writeln!(out, "{intro}\n").map_err(CliError::output)?;
+    }
     for line in text.lines() {
         // The walkthrough quotes the token; nothing in it may act on the terminal.
         writeln!(out, "{}", escape_untrusted(line)).map_err(CliError::output)?;

@@ -129,7 +129,15 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     } else {
         Some(token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "verify" })?)
     };
-    if let Some(outcome) = verify_jwe(args, input.as_deref(), now)? {
+    // A JWE is only opened when it is exactly what was given (or --lenient asked for the
+    // paste clean-up); anything else goes to the strict report below, which names the stray
+    // character.
+    // Five parts without `enc` are no JWE either: the report below says so (RFC 7516 sec.
+    // 4.1.2).
+    let exact = input.as_deref().is_some_and(|t| {
+        (args.lenient || crate::jose::extract::strict(t).is_ok()) && header_names_enc(t)
+    });
+    if exact && let Some(outcome) = verify_jwe(args, input.as_deref(), now)? {
         return Ok(outcome);
     }
     let key = args
@@ -176,6 +184,18 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     };
     show(&report, label, claims.now, mode, args.json)?;
     Ok(report.outcome())
+}
+
+/// True when the first segment of `input` (after any paste clean-up) decodes to a JSON
+/// object with an `enc` member.
+fn header_names_enc(input: &str) -> bool {
+    let token = crate::jose::extract::extract(input).token;
+    token
+        .split('.')
+        .next()
+        .and_then(crate::jose::b64::decode_strict)
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|header| header.get("enc").is_some())
 }
 
 /// A JWE given with a key is decrypted and judged over both layers (`cli/jwe.rs`).

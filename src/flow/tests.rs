@@ -1,4 +1,5 @@
-//! Unit tests of the flow simulator: one per rule, then a scripted session.
+//! Unit tests of the flow simulator: one per mechanism, then a scripted session.
+#![allow(clippy::many_single_char_names)]
 
 use super::*;
 use crate::jose::decode::decode;
@@ -16,409 +17,549 @@ fn claims(sim: &Simulator, id: TokenId) -> serde_json::Map<String, serde_json::V
     decode(compact).claims().unwrap().clone()
 }
 
+fn ok(s: &mut Simulator, action: Move) -> TimelineEntry {
+    let e = s.apply(action).clone();
+    assert!(e.verdict.is_ok(), "{action:?}: {e:?}");
+    e
+}
+
+fn refused(s: &mut Simulator, action: Move) -> TimelineEntry {
+    let e = s.apply(action).clone();
+    assert!(!e.verdict.is_ok(), "{action:?} was accepted: {e:?}");
+    e
+}
+
 #[test]
-fn login_issues_real_signed_access_and_refresh_tokens() {
+fn login_is_the_code_flow_with_pkce_and_issues_rfc9068_access_tokens() {
     let mut s = sim();
-    let entry = s.apply(Action::Login).clone();
-    assert!(entry.verdict.is_ok());
-    assert_eq!(entry.issued.len(), 2);
-    assert!(entry.lesson.contains("short-lived") && entry.lesson.contains("rotates"));
-    let (access, refresh) = (s.client().access.unwrap(), s.client().refresh.unwrap());
-    assert_eq!(entry.issued, vec![access, refresh]);
+    s.apply(Move::Login);
+    let (authorize, token) = (&s.timeline()[0], &s.timeline()[1]);
+    let verifier = s.verifier().unwrap().to_owned();
+    assert!(
+        verifier.len() >= 43,
+        "RFC 7636 sec. 4.1: 43 characters at least"
+    );
+    assert!(
+        authorize
+            .request
+            .starts_with("GET /authorize?response_type=code")
+    );
+    assert!(authorize.request.contains(&format!(
+        "code_challenge={}&code_challenge_method=S256",
+        code_challenge(&verifier)
+    )));
+    assert!(
+        !authorize.request.contains(&verifier),
+        "the verifier stays home"
+    );
+    assert!(authorize.response.starts_with("302 Found"));
+    assert!(authorize.lesson.contains("RFC 9700 sec. 2.4"));
+    assert!(token.request.contains(&format!("code_verifier={verifier}")));
+    assert!(token.verdict.is_ok());
+    let w = s.client();
+    let (access, id, refresh) = (w.access.unwrap(), w.id.unwrap(), w.refresh.unwrap());
+    assert_eq!(token.issued, vec![access, id, refresh]);
     let now = s.now();
 
+    let d = decode(s.compact(access).unwrap());
+    assert_eq!(d.header_str("typ"), Some("at+jwt"));
+    assert_eq!(d.header_str("alg"), Some("ES256"));
+    assert_eq!(d.header_str("kid"), Some("k1"));
     let a = claims(&s, access);
-    assert_eq!(a["aud"], "api-a");
     assert_eq!(a["iss"], "https://auth.example");
     assert_eq!(a["sub"], "alice");
+    assert_eq!(a["client_id"], "spa-client");
+    assert_eq!(a["aud"], serde_json::json!(["api-a", "api-c", "api-d"]));
     assert_eq!(a["iat"], now);
     assert_eq!(a["exp"], now + 300);
-    assert!(a["jti"].as_str().unwrap().len() == 16);
-    let decoded = decode(s.compact(access).unwrap());
-    assert_eq!(decoded.header_str("kid"), Some("k1"));
-    assert_eq!(decoded.header_str("typ"), Some("at+jwt"));
+    assert_eq!(a["jti"].as_str().unwrap().len(), 16);
+    assert!(a.get("cnf").is_none(), "bearer unless DPoP is on");
+    let i = claims(&s, id);
+    assert_eq!(i["aud"], "spa-client");
+    assert!(i["nonce"].is_string());
+    // The refresh token is an opaque handle, not a JWT.
+    assert!(s.compact(refresh).unwrap().starts_with("rt_"));
+    assert_eq!(s.remaining(refresh), Some(36 * 3600));
 
-    let r = claims(&s, refresh);
-    assert_eq!(r["exp"], now + 86_400);
-    assert_eq!(r["aud"], "https://auth.example");
-    assert_eq!(r["fam"], a["fam"]);
-    assert_ne!(r["jti"], a["jti"]);
+    // Really signed with ES256: the published JWKS verifies, a tampered copy fails, and the
+    // JWKS carries no private member.
+    let jwks = s.server().published();
+    let good = check_jwt(
+        s.compact(access).unwrap(),
+        &jwks,
+        "api-a",
+        "https://auth.example",
+        now,
+        0,
+        Some("at+jwt"),
+    );
+    assert_eq!(good, Ok(()));
+    let tampered = s.compact(access).unwrap().replacen('.', ".e", 1);
+    assert!(
+        check_jwt(
+            &tampered,
+            &jwks,
+            "api-a",
+            "https://auth.example",
+            now,
+            0,
+            None
+        )
+        .is_err()
+    );
+    assert!(!s.server().jwks().contains("\"d\""));
+}
 
-    // Really signed: the server's published key verifies both, a tampered copy fails.
+#[test]
+fn a_stolen_code_without_the_verifier_is_refused() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    let e = refused(&mut s, Move::RedeemStolenCode);
+    assert_eq!(e.actor, Actor::Attacker);
+    assert!(reason(&e).starts_with("PKCE verification failed"), "{e:?}");
+    assert!(e.lesson.contains("RFC 7636 sec. 4.6"));
+    // At the server: a wrong verifier never works, the right one works once.
+    let mut server = AuthServer::new("https://auth.example", 1, 0);
+    let code = server.issue_code(
+        &code_challenge("right-verifier-right-verifier-right-verifier"),
+        0,
+        60,
+    );
+    assert!(matches!(
+        server.redeem_code(&code, "wrong-verifier-wrong-verifier-wrong-verifier", 1),
+        Err(GrantError::PkceMismatch { .. })
+    ));
     assert_eq!(
-        s.server().check(s.compact(access).unwrap(), "api-a", now),
+        server.redeem_code(&code, "right-verifier-right-verifier-right-verifier", 1),
         Ok(())
     );
-    let tampered = s.compact(access).unwrap().replacen('.', ".e", 1);
-    assert!(s.server().check(&tampered, "api-a", now).is_err());
-    assert_eq!(s.remaining(access), Some(300));
-    assert_eq!(s.remaining(refresh), Some(86_400));
-    // The attacker copied the refresh token at login.
-    assert_eq!(s.attacker().refresh, Some(refresh));
-}
-
-#[test]
-fn api_a_accepts_until_exp_then_rejects_with_the_claim_reason() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Advance(299));
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-    s.apply(Action::Advance(1));
-    let entry = s.apply(Action::CallApiA).clone();
-    assert_eq!(reason(&entry), "exp: expired 0s ago");
-    assert!(entry.response.starts_with("401 invalid_token"));
-    assert!(entry.lesson.contains("refresh token"));
-    assert_eq!(entry.token, s.client().access);
-    s.apply(Action::Advance(60));
-    assert_eq!(reason(s.apply(Action::CallApiA)), "exp: expired 1m 0s ago");
-}
-
-#[test]
-fn api_b_rejects_the_token_minted_for_api_a() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    let entry = s.apply(Action::CallApiB).clone();
     assert_eq!(
-        reason(&entry),
-        "aud: aud 'api-a' does not hold 'api-b': the token is meant for someone else"
+        server.redeem_code(&code, "right-verifier-right-verifier-right-verifier", 2),
+        Err(GrantError::CodeUsed)
     );
-    assert!(entry.lesson.contains("audience confusion"));
-    // The same token is fine at API A.
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
+    let late = server.issue_code(
+        &code_challenge("v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v"),
+        0,
+        60,
+    );
+    assert_eq!(
+        server.redeem_code(&late, "v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v", 60),
+        Err(GrantError::CodeExpired)
+    );
 }
 
 #[test]
-fn refresh_rotates_the_token_and_returns_a_new_pair() {
+fn apis_check_signature_aud_exp_and_typ() {
     let mut s = sim();
-    s.apply(Action::Login);
+    s.apply(Move::Login);
+    let first = ok(&mut s, Move::CallApiA);
+    assert!(
+        first.response.contains("fetched the JWKS (k1)"),
+        "{first:?}"
+    );
+    assert!(ok(&mut s, Move::CallApiA).response == "200 OK: the orders");
+    let b = refused(&mut s, Move::CallApiB);
+    assert!(reason(&b).starts_with("aud:"), "{b:?}");
+    assert!(b.lesson.contains("RFC 8725 sec. 3.9"));
+    let id = refused(&mut s, Move::SendIdToken);
+    assert_eq!(reason(&id), "typ is 'JWT', not 'at+jwt'");
+    assert!(id.lesson.contains("RFC 9068 sec. 4"));
+    s.apply(Move::Advance(299));
+    ok(&mut s, Move::CallApiA);
+    s.apply(Move::Advance(1));
+    let e = refused(&mut s, Move::CallApiA);
+    assert_eq!(reason(&e), "exp: expired 0s ago");
+    assert!(e.lesson.contains("on or after exp"));
+}
+
+#[test]
+fn key_rotation_publishes_then_signs_then_retires_after_the_last_token_expired() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    ok(&mut s, Move::CallApiA); // API A caches the JWKS with k1 only.
+    // Stage 1: k2 is published, k1 still signs.
+    let e = ok(&mut s, Move::RotateKeys);
+    assert!(e.response.contains("'k2' published"), "{e:?}");
+    assert_eq!(s.server().active_key().unwrap().kid(), "k1");
+    assert!(s.server().jwks().contains("\"k2\""));
+    assert_eq!(
+        s.api(ApiId::A).unwrap().jwks.as_ref().unwrap().kids,
+        ["k1"],
+        "API A's cache does not know k2 yet"
+    );
+    // Retiring now is refused: nothing is retiring.
+    refused(&mut s, Move::RetireOldKey);
+    // Stage 2: k2 signs; k1 retires but stays published.
+    ok(&mut s, Move::RotateKeys);
+    assert_eq!(s.server().active_key().unwrap().kid(), "k2");
+    let old_access = s.client().access.unwrap();
+    s.apply(Move::Refresh);
+    let new_access = s.client().access.unwrap();
+    assert_eq!(s.token(new_access).unwrap().kid, "k2");
+    // API A meets an unknown kid, refetches the JWKS and accepts.
+    let call = ok(&mut s, Move::CallApiA);
+    assert!(
+        call.response
+            .contains("unknown kid 'k2': fetched the JWKS (k1, k2)"),
+        "{call:?}"
+    );
+    // Stage 3 must wait for k1's longest-lived token.
+    let wait = refused(&mut s, Move::RetireOldKey);
+    assert!(
+        reason(&wait).contains("key 'k1' signed tokens that live until"),
+        "{wait:?}"
+    );
+    assert!(s.server().jwks().contains("\"k1\""));
+    let until = s.server().last_expiry("k1").unwrap();
+    s.apply(Move::Advance(until - s.now()));
+    ok(&mut s, Move::RetireOldKey);
+    assert!(!s.server().jwks().contains("\"k1\""));
+    assert_eq!(s.server().keys()[0].status, KeyStatus::Retired);
+    // A k1 token is now refused for its unknown kid (it had expired anyway).
+    let jwks = s.server().published();
+    let err = check_jwt(
+        s.compact(old_access).unwrap(),
+        &jwks,
+        "api-a",
+        "https://auth.example",
+        s.now(),
+        0,
+        None,
+    );
+    assert!(matches!(err, Err(Failure::UnknownKid { .. })), "{err:?}");
+}
+
+#[test]
+fn refresh_rotates_and_reuse_revokes_the_family() {
+    let mut s = sim();
+    s.apply(Move::Login);
     let old = s.client();
-    s.apply(Action::Advance(300));
-    let entry = s.apply(Action::Refresh).clone();
-    assert!(entry.verdict.is_ok(), "{entry:?}");
+    s.apply(Move::Advance(300));
+    let entry = ok(&mut s, Move::Refresh);
     let new = s.client();
     assert_ne!(new.access, old.access);
     assert_ne!(new.refresh, old.refresh);
-    assert_eq!(entry.token, old.refresh);
     assert_eq!(
         entry.issued,
         vec![new.access.unwrap(), new.refresh.unwrap()]
     );
-
     let record = s.server().refresh_record(old.refresh.unwrap()).unwrap();
     assert_eq!(record.status, RefreshStatus::Used);
-    assert_eq!(record.used_at, Some(s.now()));
-    assert_eq!(record.rotated_to, new.refresh);
-    let fresh = s.server().refresh_record(new.refresh.unwrap()).unwrap();
-    assert_eq!(fresh.status_at(s.now()), RefreshStatus::Active);
-    assert_eq!(fresh.family, record.family);
-    assert_eq!(s.remaining(new.access.unwrap()), Some(300));
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-}
-
-#[test]
-fn replaying_a_used_refresh_token_revokes_the_whole_family() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::Refresh);
-    let user = s.client();
-    let family = s.token(user.refresh.unwrap()).unwrap().family.clone();
-
-    let replay = s.apply(Action::ReplayOldRefresh).clone();
-    assert_eq!(replay.actor, Actor::Attacker);
+    assert_eq!(
+        record.rotated_to,
+        Some((new.access.unwrap(), new.refresh.unwrap()))
+    );
+    // The attacker replays the copy it took at login: reuse, the family dies.
+    let replay = refused(&mut s, Move::ReplayOldRefresh);
     assert!(reason(&replay).starts_with("reuse detected: refresh #1 was already exchanged"));
-    assert!(replay.lesson.contains("RFC 9700"));
-    let fam = s.server().family(&family).unwrap();
-    assert!(
-        fam.revoked
-            .as_ref()
-            .unwrap()
-            .reason
-            .contains("reuse detected")
-    );
-    let user_record = s.server().refresh_record(user.refresh.unwrap()).unwrap();
-    assert_eq!(user_record.status, RefreshStatus::Revoked);
-
-    // The user's next refresh fails, and says why.
-    let next = s.apply(Action::Refresh).clone();
-    assert!(!next.verdict.is_ok());
-    assert!(
-        reason(&next).contains("is revoked: reuse detected"),
-        "{next:?}"
-    );
-    // So does the attacker's.
-    assert!(reason(s.apply(Action::ReplayOldRefresh)).contains("reuse detected"));
-    // And the user's live access token went on the deny-list with the family.
-    let call = s.apply(Action::CallApiA).clone();
-    assert!(reason(&call).starts_with("revoked: jti"), "{call:?}");
-}
-
-#[test]
-fn attacker_refreshing_first_is_caught_when_the_user_refreshes() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    let stolen = s.apply(Action::ReplayOldRefresh).clone();
-    assert!(stolen.verdict.is_ok());
-    assert_eq!(s.attacker().refresh, stolen.issued.get(1).copied());
-    let user = s.apply(Action::Refresh).clone();
-    assert!(
-        reason(&user).starts_with("reuse detected: refresh #1"),
-        "{user:?}"
-    );
-    // The attacker's rotated token died with the family.
-    let again = s.apply(Action::ReplayOldRefresh).clone();
-    assert_eq!(again.token, s.attacker().refresh);
-    assert!(reason(&again).contains("is revoked: reuse detected"));
-    let attacker_refresh = s.attacker().refresh.unwrap();
-    assert_eq!(
-        s.server().refresh_record(attacker_refresh).unwrap().status,
-        RefreshStatus::Revoked
-    );
-}
-
-#[test]
-fn expired_refresh_token_forces_a_new_login() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    let old = s.client().refresh.unwrap();
-    s.apply(Action::Advance(86_400));
-    assert_eq!(
-        s.server().refresh_record(old).unwrap().status_at(s.now()),
-        RefreshStatus::Expired
-    );
-    let entry = s.apply(Action::Refresh).clone();
-    assert_eq!(reason(&entry), "exp: expired 0s ago: log in again");
-    assert!(entry.lesson.contains("log in again"));
-    assert_eq!(
-        s.server().refresh_record(old).unwrap().status,
-        RefreshStatus::Expired
-    );
-    assert_eq!(
-        reason(s.apply(Action::Refresh)),
-        "refresh #1 has expired: log in again"
-    );
-    s.apply(Action::Login);
-    assert!(s.apply(Action::Refresh).verdict.is_ok());
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-}
-
-#[test]
-fn logout_deny_lists_the_access_token_and_revokes_the_family() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    let access = s.client().access.unwrap();
-    let jti = s.token(access).unwrap().jti.clone();
-    let out = s.apply(Action::Logout).clone();
-    assert!(out.verdict.is_ok());
-    assert!(
-        out.response
-            .contains("1 refresh token, 1 access token deny-listed")
-    );
-    let denied = s.server().denied(&jti).unwrap();
-    assert_eq!(denied.until, s.token(access).unwrap().exp);
-    // Signature and exp still hold: only the deny-list stops it.
+    assert!(replay.lesson.contains("RFC 9700 sec. 4.14.2"));
+    let family = &s.token(new.refresh.unwrap()).unwrap().family;
+    assert!(s.server().family(family).unwrap().revoked.is_some());
     assert_eq!(
         s.server()
-            .check(s.compact(access).unwrap(), "api-a", s.now()),
-        Ok(())
+            .refresh_record(new.refresh.unwrap())
+            .unwrap()
+            .status,
+        RefreshStatus::Revoked
     );
-    let call = s.apply(Action::CallApiA).clone();
-    assert_eq!(
-        reason(&call),
-        format!("revoked: jti '{jti}' is on the deny-list (logout)")
-    );
-    assert!(call.lesson.contains("deny-list"));
-    assert!(reason(s.apply(Action::Refresh)).ends_with("is revoked: logout"));
-    let again = s.apply(Action::Logout).clone();
-    assert!(again.verdict.is_ok());
-    assert!(again.response.ends_with("was already revoked (logout)"));
-    assert_eq!(s.server().deny_list().len(), 1);
-    // A new login starts a new family that works.
-    s.apply(Action::Login);
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-    assert_eq!(s.server().families().len(), 2);
-}
-
-#[test]
-fn old_kid_verifies_until_retired_then_is_unknown() {
-    let mut s = sim();
-    s.apply(Action::Login);
-    let old = s.client().access.unwrap();
-    let rotated = s.apply(Action::RotateKeys).clone();
-    assert_eq!(rotated.response, "active key 'k2', 'k1' retiring");
-    let statuses: Vec<_> = s.server().keys().iter().map(|k| k.status).collect();
-    assert_eq!(statuses, [KeyStatus::Retiring, KeyStatus::Active]);
-    // The k1 token still verifies.
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-    // New tokens carry k2.
-    s.apply(Action::Refresh);
-    let new = s.client().access.unwrap();
-    assert_eq!(s.token(new).unwrap().kid, "k2");
-
-    s.apply(Action::RetireOldKey);
-    let statuses: Vec<_> = s.server().keys().iter().map(|k| k.status).collect();
-    assert_eq!(statuses, [KeyStatus::Retired, KeyStatus::Active]);
-    let failure = s
-        .server()
-        .check(s.compact(old).unwrap(), "api-a", s.now())
-        .unwrap_err();
-    assert_eq!(
-        failure.to_string(),
-        "unknown kid 'k1': no published key has it (published: 'k2')"
-    );
-    assert!(s.apply(Action::CallApiA).verdict.is_ok());
-    assert_eq!(
-        reason(s.apply(Action::RetireOldKey)),
-        "no key is retiring: rotate the keys first"
+    refused(&mut s, Move::Refresh);
+    // The live access token went on the deny-list.
+    assert!(
+        s.server()
+            .denied(&s.token(new.access.unwrap()).unwrap().jti)
+            .is_some()
     );
 }
 
 #[test]
-fn retiring_the_key_of_the_clients_token_rejects_it_with_unknown_kid() {
+fn sessions_end_at_the_idle_and_at_the_absolute_lifetime() {
+    // Used every day, the session still ends 3 days after login.
     let mut s = sim();
-    s.apply(Action::Login);
-    s.apply(Action::RotateKeys);
-    let retire = s.apply(Action::RetireOldKey).clone();
-    assert!(retire.lesson.contains("access #1 and refresh #1"));
-    let call = s.apply(Action::CallApiA).clone();
-    assert!(reason(&call).starts_with("unknown kid 'k1'"), "{call:?}");
-    assert!(call.lesson.contains("retired"));
-    assert!(reason(s.apply(Action::Refresh)).starts_with("unknown kid 'k1'"));
+    s.apply(Move::Login);
+    s.apply(Move::Advance(86_400));
+    ok(&mut s, Move::Refresh);
+    s.apply(Move::Advance(86_400));
+    ok(&mut s, Move::Refresh);
+    let capped = s.client().refresh.unwrap();
+    assert_eq!(
+        s.token(capped).unwrap().exp,
+        s.config().start + 3 * 86_400,
+        "capped by the session"
+    );
+    s.apply(Move::Advance(86_400));
+    let e = refused(&mut s, Move::Refresh);
+    assert!(
+        reason(&e).starts_with("the session reached its absolute lifetime (3d 0h)"),
+        "{e:?}"
+    );
+    assert!(e.lesson.contains("could live forever"));
+    // Unused for two days, it ends at the idle lifetime (36 h).
+    let mut s = sim();
+    s.apply(Move::Login);
+    s.apply(Move::Advance(2 * 86_400));
+    let e = refused(&mut s, Move::Refresh);
+    assert!(reason(&e).contains("idle lifetime 1d 12h"), "{e:?}");
 }
 
 #[test]
-fn requests_without_tokens_are_refused() {
+fn a_retried_refresh_is_accepted_only_within_the_grace_window() {
+    // Without the window, a retry is reuse.
     let mut s = sim();
-    assert_eq!(
-        reason(s.apply(Action::CallApiA)),
-        "no access token: log in first"
-    );
-    assert_eq!(
-        reason(s.apply(Action::Refresh)),
-        "no refresh token: log in first"
-    );
-    assert_eq!(
-        reason(s.apply(Action::ReplayOldRefresh)),
-        "the attacker holds no refresh token"
-    );
-    assert_eq!(reason(s.apply(Action::Logout)), "not logged in");
-    assert_eq!(s.timeline().len(), 4);
+    s.apply(Move::Login);
+    ok(&mut s, Move::Refresh);
+    let e = refused(&mut s, Move::RetryRefresh);
+    assert!(reason(&e).starts_with("reuse detected"));
+    assert!(e.lesson.contains("grace window (g)"));
+    // With it, the same pair comes back within 30 s, and not after.
+    let mut s = sim();
+    ok(&mut s, Move::ToggleGrace);
+    s.apply(Move::Login);
+    ok(&mut s, Move::Refresh);
+    let pair = s.client();
+    s.apply(Move::Advance(20));
+    let e = ok(&mut s, Move::RetryRefresh);
+    assert!(e.response.contains("the same pair"), "{e:?}");
+    assert_eq!(s.client(), pair);
+    assert!(s.server().families()[0].revoked.is_none());
+    s.apply(Move::Advance(10));
+    let e = refused(&mut s, Move::RetryRefresh);
+    assert!(reason(&e).starts_with("reuse detected"));
 }
 
 #[test]
-fn the_clock_moves_forward_only() {
+fn a_stolen_bearer_token_works_until_exp_and_dpop_stops_its_replay() {
     let mut s = sim();
-    let start = s.now();
-    assert!(!s.apply(Action::Advance(-5)).verdict.is_ok());
-    assert_eq!(s.now(), start);
-    s.apply(Action::Login);
-    let entry = s.apply(Action::Advance(300)).clone();
-    assert_eq!(entry.response, "clock is now T+5m 0s");
-    assert!(entry.lesson.starts_with("access #1 expired"));
-    for secs in Action::ADVANCE_STEPS {
-        s.apply(Action::Advance(secs));
-    }
-    assert_eq!(s.elapsed(), 300 + 30 + 60 + 300 + 3600 + 86_400);
+    s.apply(Move::Login);
+    let e = ok(&mut s, Move::ReplayAccessToken);
+    assert_eq!(e.actor, Actor::Attacker);
+    assert!(e.lesson.contains("until its exp"));
+    s.apply(Move::Advance(300));
+    refused(&mut s, Move::ReplayAccessToken);
+
+    let mut s = sim();
+    ok(&mut s, Move::ToggleDpop);
+    s.apply(Move::Login);
     let access = s.client().access.unwrap();
-    assert_eq!(s.remaining(access), Some(300 - s.elapsed()));
-    assert_eq!(Action::Advance(3600).label(), "Advance +1h 0m");
+    let jkt = claims(&s, access)["cnf"]["jkt"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(Some(jkt.as_str()), s.token(access).unwrap().jkt.as_deref());
+    // The client's calls carry a fresh proof each.
+    let call = ok(&mut s, Move::CallApiA);
+    assert!(
+        call.request.contains("Authorization: DPoP")
+            && call.response.contains("DPoP proof checked")
+    );
+    ok(&mut s, Move::CallApiA);
+    // The attacker replays the proof it saw: the API remembers its jti.
+    let e = refused(&mut s, Move::ReplayAccessToken);
+    assert!(reason(&e).starts_with("DPoP proof replayed"), "{e:?}");
+    assert!(e.lesson.contains("RFC 9449"));
+    // Its stolen refresh token is useless too: the session is bound to the client's key.
+    let e = refused(&mut s, Move::ReplayOldRefresh);
+    assert!(reason(&e).contains("another key"), "{e:?}");
+    assert!(s.server().families()[0].revoked.is_none());
+    ok(&mut s, Move::Refresh);
 }
 
 #[test]
-fn runs_are_reproducible_per_seed_and_secrets_stay_hidden() {
+fn a_dpop_proof_is_checked_for_key_method_url_age_and_replay() {
+    let key = EcKey::derive(1, "k", "k").unwrap();
+    let other = EcKey::derive(2, "k", "k").unwrap();
+    let url = "https://api-a.example/orders";
+    let proof = dpop::proof(&key, "j1", "GET", url, 100, Some("AT")).unwrap();
+    let jkt = key.thumbprint();
+    let expect = |now| dpop::Expect {
+        htm: "GET",
+        htu: url,
+        now,
+        access_token: Some("AT"),
+        jkt: &jkt,
+    };
+    let mut seen = Vec::new();
+    assert_eq!(dpop::check(&proof, expect(100), &mut seen), Ok(()));
+    assert!(
+        dpop::check(&proof, expect(100), &mut seen)
+            .unwrap_err()
+            .contains("replayed")
+    );
+    let mut fresh = Vec::new();
+    assert!(
+        dpop::check(&proof, expect(200), &mut fresh)
+            .unwrap_err()
+            .contains("old")
+    );
+    let post = dpop::Expect {
+        htm: "POST",
+        ..expect(100)
+    };
+    assert!(
+        dpop::check(&proof, post, &mut fresh)
+            .unwrap_err()
+            .contains("made for GET")
+    );
+    let other_at = dpop::Expect {
+        access_token: Some("XX"),
+        ..expect(100)
+    };
+    assert!(
+        dpop::check(&proof, other_at, &mut fresh)
+            .unwrap_err()
+            .contains("ath")
+    );
+    let foreign = dpop::proof(&other, "j2", "GET", url, 100, Some("AT")).unwrap();
+    assert!(
+        dpop::check(&foreign, expect(100), &mut fresh)
+            .unwrap_err()
+            .contains("another key")
+    );
+}
+
+#[test]
+fn introspection_sees_a_revocation_at_once_local_verification_lags() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    ok(&mut s, Move::CallApiA); // Syncs A's deny-list copy (empty).
+    let c = ok(&mut s, Move::CallApiC);
+    assert!(c.response.contains("introspected: active true"));
+    ok(&mut s, Move::Logout);
+    let c = refused(&mut s, Move::CallApiC);
+    assert!(
+        reason(&c).starts_with("the auth server says active: false (revoked: logout)"),
+        "{c:?}"
+    );
+    // API A's copy of the deny-list is older than its sync interval? Not yet: it still accepts.
+    let a = ok(&mut s, Move::CallApiA);
+    assert!(
+        a.lesson.contains("last synchronized the deny-list"),
+        "{a:?}"
+    );
+    s.apply(Move::Advance(60));
+    let a = refused(&mut s, Move::CallApiA);
+    assert!(reason(&a).starts_with("revoked: jti"), "{a:?}");
+    assert!(
+        s.api(ApiId::C).unwrap().calls_to_auth >= 2,
+        "a call per request"
+    );
+}
+
+#[test]
+fn deny_list_entries_are_pruned_once_the_token_expired() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    s.apply(Move::Advance(100));
+    s.apply(Move::Logout);
+    assert_eq!(s.server().deny_list().len(), 1);
+    let until = s.server().deny_list()[0].until;
+    assert_eq!(until, s.token(s.client().access.unwrap()).unwrap().exp);
+    s.apply(Move::Advance(until - s.now() - 1));
+    assert_eq!(
+        s.server().deny_list().len(),
+        1,
+        "kept while the token lives"
+    );
+    let e = ok(&mut s, Move::Advance(1));
+    assert!(s.server().deny_list().is_empty());
+    assert_eq!(s.server().pruned(), 1);
+    assert!(e.lesson.contains("1 deny-list entry was pruned"), "{e:?}");
+}
+
+#[test]
+fn a_clock_running_ahead_expires_tokens_early_and_leeway_absorbs_it() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    s.apply(Move::Advance(240));
+    ok(&mut s, Move::CallApiA);
+    let d = refused(&mut s, Move::CallApiD);
+    assert!(reason(&d).starts_with("exp: expired 30s ago"), "{d:?}");
+    assert!(d.lesson.contains("clock runs 1m 30s ahead"));
+    ok(&mut s, Move::ToggleLeeway);
+    let d = ok(&mut s, Move::CallApiD);
+    assert!(d.lesson.contains("leeway"), "{d:?}");
+}
+
+#[test]
+fn proactive_refresh_happens_before_a_call_near_expiry() {
+    let mut s = sim();
+    ok(&mut s, Move::ToggleProactive);
+    s.apply(Move::Login);
+    let first = s.client().access;
+    s.apply(Move::Advance(200));
+    let before = s.timeline().len();
+    ok(&mut s, Move::CallApiA);
+    assert_eq!(s.timeline().len(), before + 1, "no refresh with time left");
+    s.apply(Move::Advance(80));
+    let before = s.timeline().len();
+    ok(&mut s, Move::CallApiA);
+    assert_eq!(s.timeline().len(), before + 2, "refresh, then the call");
+    let refresh = &s.timeline()[before];
+    assert!(refresh.lesson.starts_with("Proactive refresh"));
+    assert_ne!(s.client().access, first);
+}
+
+#[test]
+fn requests_without_tokens_are_refused_and_the_clock_moves_forward_only() {
+    let mut s = sim();
+    for a in [
+        Move::CallApiA,
+        Move::CallApiC,
+        Move::SendIdToken,
+        Move::Refresh,
+        Move::RetryRefresh,
+        Move::ReplayOldRefresh,
+        Move::ReplayAccessToken,
+        Move::RedeemStolenCode,
+        Move::Logout,
+    ] {
+        refused(&mut s, a);
+    }
+    refused(&mut s, Move::Advance(0));
+    refused(&mut s, Move::Advance(-5));
+    assert_eq!(s.now(), s.config().start);
+}
+
+#[test]
+fn runs_are_reproducible_per_seed() {
     let run = |seed| {
         let mut s = Simulator::with_seed(seed);
-        s.apply(Action::Login);
-        s.compact(s.client().access.unwrap()).unwrap().to_owned()
+        s.apply(Move::Login);
+        let access = s.client().access.unwrap();
+        (
+            s.verifier().unwrap().to_owned(),
+            s.token(access).unwrap().jti.clone(),
+            s.server().jwks(),
+        )
     };
-    assert_eq!(run(1), run(1));
-    assert_ne!(run(1), run(2));
-    let mut s = sim();
-    s.apply(Action::Login);
-    let debug = format!("{s:?}");
-    assert!(debug.contains("Secret(32 bytes)"));
+    assert_eq!(run(3), run(3));
+    assert_ne!(run(3), run(4));
 }
 
 #[test]
 fn scripted_session_plays_out_as_taught() {
     let mut s = sim();
-    let script = [
-        Action::Login,
-        Action::CallApiA,
-        Action::Advance(300),
-        Action::CallApiA,
-        Action::Refresh,
-        Action::CallApiA,
-        Action::ReplayOldRefresh,
-        Action::Refresh,
-    ];
-    for action in script {
-        s.apply(action);
+    for a in [
+        Move::Login,
+        Move::CallApiA,
+        Move::CallApiB,
+        Move::Advance(300),
+        Move::CallApiA,
+        Move::Refresh,
+        Move::CallApiA,
+        Move::ReplayOldRefresh,
+        Move::CallApiA,
+        Move::Logout,
+        Move::RotateKeys,
+        Move::RotateKeys,
+        Move::RetireOldKey,
+    ] {
+        s.apply(a);
     }
-    let t0 = s.config().start;
-    let family = s.server().families()[0].id.clone();
-    let reuse = "reuse detected: refresh #1 was already exchanged at T+5m 0s";
-    let expected: Vec<(Action, Actor, i64, Option<String>)> = vec![
-        (Action::Login, Actor::Client, t0, None),
-        (Action::CallApiA, Actor::Client, t0, None),
-        (Action::Advance(300), Actor::Clock, t0, None),
-        (
-            Action::CallApiA,
-            Actor::Client,
-            t0 + 300,
-            Some("exp: expired 0s ago".to_owned()),
-        ),
-        (Action::Refresh, Actor::Client, t0 + 300, None),
-        (Action::CallApiA, Actor::Client, t0 + 300, None),
-        (
-            Action::ReplayOldRefresh,
-            Actor::Attacker,
-            t0 + 300,
-            Some(format!(
-                "{reuse}; family '{family}' revoked (1 refresh and 1 access token revoked)"
-            )),
-        ),
-        (
-            Action::Refresh,
-            Actor::Client,
-            t0 + 300,
-            Some(format!("refresh family '{family}' is revoked: {reuse}")),
-        ),
-    ];
-    let got: Vec<(Action, Actor, i64, Option<String>)> = s
-        .timeline()
-        .iter()
-        .map(|e| {
-            (
-                e.action,
-                e.actor,
-                e.at,
-                e.verdict.reason().map(str::to_owned),
-            )
-        })
-        .collect();
-    assert_eq!(got, expected);
-    let seqs: Vec<usize> = s.timeline().iter().map(|e| e.seq).collect();
-    assert_eq!(seqs, (0..8).collect::<Vec<_>>());
-    let labels: Vec<String> = s
-        .timeline()
-        .iter()
-        .filter_map(|e| e.token)
-        .map(|id| s.token(id).unwrap().label.clone())
-        .collect();
+    let verdicts: Vec<bool> = s.timeline().iter().map(|e| e.verdict.is_ok()).collect();
     assert_eq!(
-        labels,
+        verdicts,
         [
-            "access #1",
-            "access #1",
-            "refresh #1",
-            "access #2",
-            "refresh #1",
-            "refresh #2"
+            true, true, true, false, true, false, true, true, false, true, true, true, true, false
         ]
     );
-    assert!(s.timeline().iter().all(|e| !e.lesson.is_empty()));
-    // Every token in the flow opens as a compact JWT.
-    for t in s.server().tokens() {
-        assert_eq!(s.compact(t.id).unwrap().split('.').count(), 3);
-    }
 }

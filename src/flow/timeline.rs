@@ -1,6 +1,6 @@
 //! The timeline: every request of the simulated session, its response, verdict and lesson.
 
-use super::Action;
+use super::Move;
 use super::server::TokenId;
 
 /// Who made a request.
@@ -62,7 +62,7 @@ pub struct TimelineEntry {
     /// Who acted.
     pub actor: Actor,
     /// The action that produced this entry.
-    pub action: Action,
+    pub action: Move,
     /// The request, in one line (`GET https://api-a.example/orders ...`).
     pub request: String,
     /// The response, in one line (`200 OK`, `401 invalid_token: ...`).

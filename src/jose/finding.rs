@@ -179,7 +179,7 @@ pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> 
             Severity::Info,
             "cty is \"JWT\": the payload is itself a token".to_owned(),
             "open the payload as a token to inspect the inner one",
-            "RFC 7519 sec. 5.2",
+            "RFC 7519 sec. 5.2, RFC 7519 sec. 7.2",
         ));
     }
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -199,7 +199,13 @@ fn duplicates(out: &mut Vec<Finding>, part: &str, text: &str) {
             ),
             "parsers disagree on which value wins (here the last); an attacker can show one \
              value to a checker and another to the application",
-            "RFC 7515 sec. 5.2, RFC 8725 sec. 3.9",
+            // Member names must be unique: RFC 7515 sec. 4 for the header, RFC 7519 sec. 4
+            // for the claims set.
+            if part == "header" {
+                "RFC 7515 sec. 4, RFC 7515 sec. 10.12"
+            } else {
+                "RFC 7519 sec. 4"
+            },
         ));
     }
 }
@@ -244,7 +250,7 @@ fn header_findings(
             Severity::High,
             "alg is 'none': the token is unsecured".to_owned(),
             "anyone can write such a token; a server that accepts it lets anyone in",
-            "RFC 7518 sec. 3.6, RFC 8725 sec. 3.1, CVE-2015-9235",
+            "RFC 7518 sec. 3.6, RFC 8725 sec. 3.2, CVE-2015-9235",
         )),
         Some(Ok(a)) if a.family() != Family::Hmac => out.push(finding(
             "key-confusion-risk",
@@ -301,7 +307,11 @@ fn header_findings(
                 format!("header names {what}: {name} = {v}"),
                 "a verifier that fetches keys from the token's own URL lets the attacker choose \
                  the key; never fetch or trust it without an allow-list",
-                "RFC 8725 sec. 3.10, RFC 7515 sec. 4.1.2",
+                if name == "jku" {
+                    "RFC 8725 sec. 3.10, RFC 7515 sec. 4.1.2"
+                } else {
+                    "RFC 8725 sec. 3.10, RFC 7515 sec. 4.1.5"
+                },
             ));
         }
     }
@@ -320,7 +330,11 @@ fn header_findings(
                 format!("header carries {what}"),
                 "a verifier that trusts a key carried by the token verifies anything the \
                  attacker signs",
-                "CVE-2018-0114, RFC 8725 sec. 3.10",
+                if name == "jwk" {
+                    "CVE-2018-0114, RFC 7515 sec. 4.1.3"
+                } else {
+                    "RFC 7515 sec. 4.1.6"
+                },
             ));
         }
     }
@@ -367,7 +381,7 @@ fn claim_findings(out: &mut Vec<Finding>, claims: &serde_json::Map<String, Value
             Severity::Medium,
             "no exp: the token never expires".to_owned(),
             "a leaked token stays valid forever unless the server keeps a deny-list",
-            "RFC 7519 sec. 4.1.4, RFC 8725 sec. 3.10",
+            "RFC 7519 sec. 4.1.4",
         ));
     }
     if let (Some(exp), Some(start)) = (exp, iat.or(nbf))
@@ -382,7 +396,7 @@ fn claim_findings(out: &mut Vec<Finding>, claims: &serde_json::Map<String, Value
             ),
             "long-lived tokens widen the window for a stolen token; use short access tokens \
              and refresh them",
-            "RFC 9700 sec. 4.14, RFC 8725 sec. 3",
+            "RFC 9700 sec. 2.2",
         ));
     }
     if let Some(iat) = iat
@@ -424,7 +438,141 @@ fn claim_findings(out: &mut Vec<Finding>, claims: &serde_json::Map<String, Value
                 sensitive.join(", ")
             ),
             "a JWS is signed, not encrypted: anyone holding the token can read them",
-            "RFC 8725 sec. 3.6, RFC 7519 sec. 12",
+            "RFC 7519 sec. 12",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jose::b64::encode;
+    use crate::jose::decode::decode;
+    use crate::jose::key::Secret;
+
+    /// Sections checked against each RFC's table of contents; a reference outside this list
+    /// is a typo or a recollection, not a reading.
+    const READ: &[&str] = &[
+        "RFC 4648 sec. 3.5",
+        "RFC 6265 sec. 6.1",
+        "RFC 6750 sec. 2.1",
+        "RFC 7515 sec. 2",
+        "RFC 7515 sec. 4",
+        "RFC 7515 sec. 4.1.1",
+        "RFC 7515 sec. 4.1.2",
+        "RFC 7515 sec. 4.1.3",
+        "RFC 7515 sec. 4.1.5",
+        "RFC 7515 sec. 4.1.6",
+        "RFC 7515 sec. 4.1.11",
+        "RFC 7515 sec. 10.12",
+        "RFC 7516",
+        "RFC 7518 sec. 3.2",
+        "RFC 7518 sec. 3.6",
+        "RFC 7519 sec. 4",
+        "RFC 7519 sec. 4.1.4",
+        "RFC 7519 sec. 4.1.4-4.1.5",
+        "RFC 7519 sec. 4.1.6",
+        "RFC 7519 sec. 5.2",
+        "RFC 7519 sec. 7.2",
+        "RFC 7519 sec. 12",
+        "RFC 8725 sec. 3.1",
+        "RFC 8725 sec. 3.2",
+        "RFC 8725 sec. 3.10",
+        "RFC 9700 sec. 2.2",
+    ];
+
+    fn token(header: &str, payload: &str) -> String {
+        format!(
+            "{}.{}.c2ln",
+            encode(header.as_bytes()),
+            encode(payload.as_bytes())
+        )
+    }
+
+    #[test]
+    fn every_reference_names_a_section_that_was_read() {
+        let short = Key::from_secret(Secret::from_utf8("short"));
+        let cases = [
+            token(
+                r#"{"alg":"none","alg":"none"}"#,
+                r#"{"email":"a@b","email":1}"#,
+            ),
+            token(
+                r#"{"alg":"HS256","jku":"x","x5u":"y","jwk":{},"x5c":[],"crit":["b"]}"#,
+                "{}",
+            ),
+            token(
+                r#"{"alg":"RS256","kid":"../../dev/null","cty":"JWT"}"#,
+                "e30",
+            ),
+            token(r#"{"alg":"NONE"}"#, r#"{"iat":9e9,"nbf":5,"exp":1}"#),
+            token(r#"{"alg":"HS257"}"#, r#"{"iat":0,"exp":9e6}"#),
+            token("{}", "{}"),
+            format!("Bearer {}==", token(r#"{"alg":"HS256"}"#, "{}")),
+            "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn".to_owned(),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for t in &cases {
+            for f in findings(&decode(t), Some(&short), 1e9) {
+                for reference in f.reference.split(", ") {
+                    assert!(
+                        reference.starts_with("CVE-") || READ.contains(&reference),
+                        "{}: '{reference}' was not checked against its RFC",
+                        f.id
+                    );
+                }
+                seen.insert(f.id);
+            }
+        }
+        for id in [
+            "alg-none",
+            "duplicate-members",
+            "readable-sensitive-claims",
+            "jku-header",
+            "x5u-header",
+            "jwk-header",
+            "x5c-header",
+            "crit",
+            "kid-injection",
+            "nested-jwt",
+            "alg-unknown",
+            "no-exp",
+            "iat-future",
+            "nbf-after-exp",
+            "long-lifetime",
+            "alg-missing",
+            "input-stripped",
+            "non-compliant-base64url",
+            "jwe",
+            "short-hmac-secret",
+            "key-confusion-risk",
+        ] {
+            assert!(seen.contains(id), "{id} not triggered");
+        }
+    }
+
+    #[test]
+    fn the_corrected_references() {
+        let of = |t: &str, id: &str| {
+            findings(&decode(t), None, 0.0)
+                .into_iter()
+                .filter(|f| f.id == id)
+                .map(|f| f.reference)
+                .collect::<Vec<_>>()
+        };
+        let dup = token(
+            r#"{"alg":"HS256","alg":"HS256"}"#,
+            r#"{"a":1,"a":2,"exp":1}"#,
+        );
+        assert_eq!(
+            of(&dup, "duplicate-members"),
+            ["RFC 7515 sec. 4, RFC 7515 sec. 10.12", "RFC 7519 sec. 4"]
+        );
+        let plain = token(r#"{"alg":"HS256"}"#, r#"{"email":"a@b"}"#);
+        assert_eq!(of(&plain, "no-exp"), ["RFC 7519 sec. 4.1.4"]);
+        assert_eq!(
+            of(&plain, "readable-sensitive-claims"),
+            ["RFC 7519 sec. 12"]
+        );
     }
 }

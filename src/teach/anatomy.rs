@@ -1,5 +1,10 @@
 //! The token's anatomy, step by step, with this token's real values: JSON -> UTF-8 ->
 //! Base64URL -> `part1.part2` -> signature -> part 3, and the checks a server performs.
+//! Nested tokens (`cty: JWT`) are walked level by level; a JWE is taken apart into its five
+//! parts.
+
+mod jwe;
+mod weak;
 
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -8,12 +13,14 @@ use sha2::Digest as _;
 
 use crate::jose::alg::{Alg, Family};
 use crate::jose::b64;
-use crate::jose::claims::Status;
+use crate::jose::claims::{ClaimOptions, Status};
 use crate::jose::decode::{Content, Shape};
 use crate::jose::key::KeySet;
-use crate::jose::report::Report;
+use crate::jose::report::{Outcome, Report, inspect};
 use crate::jose::sign;
-use crate::jose::verify::SigStatus;
+use crate::jose::verify::{SigStatus, VerifyOptions};
+
+pub use weak::Weakness;
 
 /// How a line should be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,9 +42,9 @@ pub enum Kind {
 pub enum Part {
     /// Part 1, the header.
     Header,
-    /// Part 2, the payload.
+    /// Part 2, the payload (a JWE's ciphertext).
     Payload,
-    /// Part 3, the signature (and the bytes it is made of).
+    /// Part 3, the signature (a JWE's tag), and the bytes it is made of.
     Signature,
 }
 
@@ -70,10 +77,24 @@ pub struct Step {
     pub lines: Vec<Line>,
 }
 
-/// Groups of 3 bytes shown next to their 4 Base64URL characters.
+/// What the walkthrough checks a token against, as a server would.
+#[derive(Debug, Clone, Copy)]
+pub struct Checks<'a> {
+    /// The key the user gave.
+    pub keys: Option<&'a KeySet>,
+    /// The algorithm a server pins (the key's default when not given).
+    pub pinned: Option<Alg>,
+    /// The clock, leeway and expected audience and issuer the claims are checked against.
+    pub claims: &'a ClaimOptions,
+}
+
+/// Groups of 3 bytes shown next to their 4 Base64URL characters, before the last one.
 const GROUPS_SHOWN: usize = 8;
 
-fn line(kind: Kind, text: impl Into<String>) -> Line {
+/// Levels of nesting walked into (RFC 7519 sec. 7.2 sets no limit; a tool must).
+const MAX_LEVELS: usize = 4;
+
+pub(crate) fn line(kind: Kind, text: impl Into<String>) -> Line {
     Line {
         kind,
         text: text.into(),
@@ -82,7 +103,7 @@ fn line(kind: Kind, text: impl Into<String>) -> Line {
 }
 
 /// A code line shown wholly in a part's colour.
-fn part_line(part: Part, text: impl Into<String>) -> Line {
+pub(crate) fn part_line(part: Part, text: impl Into<String>) -> Line {
     let text = text.into();
     Line {
         kind: Kind::Code,
@@ -95,7 +116,7 @@ fn part_line(part: Part, text: impl Into<String>) -> Line {
 }
 
 /// Shows bytes as readable text, escaping what is not.
-fn visible(bytes: &[u8]) -> String {
+pub(crate) fn visible(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -116,7 +137,30 @@ fn visible(bytes: &[u8]) -> String {
     out
 }
 
-/// The encoding of one part, with the 3-bytes-to-4-characters correspondence.
+/// One group of up to 3 bytes next to the characters it became, those marked as `part`.
+fn group_line(part: Part, group: &[u8]) -> Line {
+    let chars = b64::encode(group);
+    let mut text = format!(
+        "{:<12} {:<9} -> {chars}",
+        format!("'{}'", visible(group)),
+        b64::hex(group)
+    );
+    // The characters are what this group became in the token: mark them only.
+    let range = text.len() - chars.len()..text.len();
+    match group.len() {
+        1 => text.push_str("   (1 byte: 2 characters, '==' padding omitted)"),
+        2 => text.push_str("   (2 bytes: 3 characters, '=' padding omitted)"),
+        _ => {}
+    }
+    Line {
+        kind: Kind::Code,
+        marks: vec![Mark { part, range }],
+        text,
+    }
+}
+
+/// The encoding of one part, with the 3-bytes-to-4-characters correspondence. The last group
+/// is always shown: it is where a length not divisible by 3 ends without `=` padding.
 fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &str) -> Step {
     let mut lines = vec![
         line(
@@ -130,31 +174,23 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
              (A-Z a-z 0-9 - _), without '=' padding:",
         ),
     ];
-    for (i, group) in bytes.chunks(3).take(GROUPS_SHOWN).enumerate() {
-        let chars = &b64::encode(group);
-        let text = format!(
-            "{:<12} {:<9} -> {chars}",
-            format!("'{}'", visible(group)),
-            b64::hex(group)
-        );
-        // The four characters are what this group became in the token: mark them only.
-        let start = text.len() - chars.len();
-        lines.push(Line {
-            kind: Kind::Code,
-            marks: vec![Mark {
-                part,
-                range: start..text.len(),
-            }],
-            text,
-        });
-        if i + 1 == GROUPS_SHOWN && bytes.len() > 3 * GROUPS_SHOWN {
+    let groups: Vec<&[u8]> = bytes.chunks(3).collect();
+    for group in groups.iter().take(GROUPS_SHOWN) {
+        lines.push(group_line(part, group));
+    }
+    if groups.len() > GROUPS_SHOWN {
+        let hidden = groups.len() - GROUPS_SHOWN - 1;
+        if hidden > 0 {
             lines.push(line(
                 Kind::Text,
                 format!(
-                    "... and {} more groups",
-                    bytes.len().div_ceil(3) - GROUPS_SHOWN
+                    "... {hidden} more group{} of 3 bytes, then the last:",
+                    if hidden == 1 { "" } else { "s" }
                 ),
             ));
+        }
+        if let Some(last) = groups.last() {
+            lines.push(group_line(part, last));
         }
     }
     lines.push(line(
@@ -172,35 +208,111 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
     }
 }
 
-/// Builds the walkthrough for a token already inspected. `keys` is the key the user gave;
-/// `pinned` is the algorithm a server would pin (the key's default when not given).
-#[allow(clippy::too_many_lines)]
-pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> Vec<Step> {
-    let d = &report.decoded;
+/// Builds the walkthrough for a token already inspected with `checks`. A nested token
+/// (`cty: JWT`) is followed into its inner token, level by level; a JWE is described part by
+/// part.
+pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
     let mut steps = Vec::new();
-    let token = d.token();
-    if d.shape != Shape::Jws {
-        steps.push(Step {
-            title: "Not a signed JWT".to_owned(),
-            lines: vec![line(
-                Kind::Fail,
-                match d.shape {
-                    Shape::Jwe => "This is a JWE (5 parts): its payload is encrypted, so only \
-                                   the header can be shown."
-                        .to_owned(),
-                    _ => d
-                        .errors
+    let mut reports = vec![report.clone()];
+    loop {
+        let level = reports.len();
+        let Some(current) = reports.last() else { break };
+        // A nested token's payload decodes as text (RFC 7519 sec. 7.2 step 8: the Message).
+        let inner = match &current.decoded.payload {
+            Some(Content::Text(t)) => Some(t.clone()),
+            _ => None,
+        };
+        let nested = current.decoded.shape == Shape::Jws
+            && current.decoded.is_nested()
+            && inner.is_some()
+            && level < MAX_LEVELS;
+        let outer_held = reports[..level - 1].iter().all(|r| r.signature.is_valid());
+        let walk = Level {
+            number: level,
+            nested_below: nested,
+            nested_above: level > 1,
+            outer_held,
+        };
+        steps.extend(level_steps(current, checks, walk));
+        match inner {
+            Some(inner) if nested => {
+                let verify = VerifyOptions {
+                    alg: checks.pinned,
+                    allow_none: false,
+                };
+                reports.push(inspect(inner.trim(), checks.keys, verify, checks.claims));
+            }
+            _ => {
+                if current.decoded.is_nested() && level >= MAX_LEVELS {
+                    steps.push(Step {
+                        title: format!("Level {} and deeper", level + 1),
+                        lines: vec![line(
+                            Kind::Fail,
+                            format!(
+                                "More than {MAX_LEVELS} levels of nesting: this walkthrough \
+                                 stops here, and a server should refuse such a token."
+                            ),
+                        )],
+                    });
+                }
+                break;
+            }
+        }
+    }
+    if let Some(last) = reports.last()
+        && last.decoded.shape == Shape::Jws
+    {
+        steps.push(misconceptions(last));
+    }
+    steps
+}
+
+/// Where a level sits in a nested token.
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    /// 1 for the token given.
+    number: usize,
+    /// Its payload is a token the walkthrough goes on into.
+    nested_below: bool,
+    /// It is itself the payload of an outer level.
+    nested_above: bool,
+    /// Every outer level's signature held.
+    outer_held: bool,
+}
+
+impl Level {
+    fn title(self, title: &str) -> String {
+        if self.nested_below || self.nested_above {
+            format!("Level {} · {title}", self.number)
+        } else {
+            title.to_owned()
+        }
+    }
+}
+
+fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
+    let d = &report.decoded;
+    match d.shape {
+        Shape::Jws => {}
+        Shape::Jwe => return jwe::steps(report, |t| level.title(t)),
+        Shape::Malformed => {
+            return vec![Step {
+                title: level.title("Not a JWT"),
+                lines: vec![line(
+                    Kind::Fail,
+                    d.errors
                         .first()
                         .map_or_else(|| "not a JWS".to_owned(), std::string::ToString::to_string),
-                },
-            )],
-        });
-        return steps;
+                )],
+            }];
+        }
     }
+    let mut steps = Vec::new();
+    let token = d.token();
     let part = |i: usize| d.parts.get(i).map_or("", |p| &token[p.span.clone()]);
     if let Some(bytes) = d.parts.first().and_then(|p| p.bytes.as_deref()) {
         steps.push(encoding_step(
-            "1. Header: JSON -> UTF-8 -> Base64URL = part 1",
+            &level.title("1. Header: JSON -> UTF-8 -> Base64URL = part 1"),
             "The header",
             Part::Header,
             bytes,
@@ -209,16 +321,55 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
     }
     if let Some(bytes) = d.parts.get(1).and_then(|p| p.bytes.as_deref()) {
         steps.push(encoding_step(
-            "2. Payload: JSON -> Base64URL = part 2",
-            "The payload",
+            &level.title(if level.nested_below {
+                "2. Payload: the inner token -> Base64URL = part 2"
+            } else {
+                "2. Payload: JSON -> Base64URL = part 2"
+            }),
+            if level.nested_below {
+                "The payload (a whole JWT: cty is \"JWT\")"
+            } else {
+                "The payload"
+            },
             Part::Payload,
             bytes,
             part(1),
         ));
     }
-
-    let input = d.signing_input().unwrap_or_default();
     let alg: Option<Alg> = d.alg().and_then(|a| a.parse().ok());
+    let weakness = weak::assess(d, alg, checks.keys);
+    steps.push(signature_step(
+        report,
+        checks.keys,
+        alg,
+        weakness.as_ref(),
+        level,
+    ));
+    steps.push(verification_step(
+        report,
+        checks.pinned.or_else(|| {
+            checks
+                .keys
+                .and_then(|k| k.keys.first())
+                .map(crate::jose::key::Key::default_alg)
+        }),
+        weakness.as_ref(),
+        level,
+    ));
+    steps
+}
+
+fn signature_step(
+    report: &Report,
+    keys: Option<&KeySet>,
+    alg: Option<Alg>,
+    weakness: Option<&Weakness>,
+    level: Level,
+) -> Step {
+    let d = &report.decoded;
+    let token = d.token();
+    let part = |i: usize| d.parts.get(i).map_or("", |p| &token[p.span.clone()]);
+    let input = d.signing_input().unwrap_or_default();
     let mut lines = vec![
         line(
             Kind::Text,
@@ -290,23 +441,16 @@ pub fn anatomy(report: &Report, keys: Option<&KeySet>, pinned: Option<Alg>) -> V
                     }
                 }
             }
+            if let Some(w) = weakness {
+                lines.push(line(Kind::Fail, w.describe()));
+            }
         }
         None => lines.push(line(Kind::Fail, "The header names no known alg.")),
     }
-    steps.push(Step {
-        title: "3. Signature: sign part1.part2 -> Base64URL = part 3".to_owned(),
+    Step {
+        title: level.title("3. Signature: sign part1.part2 -> Base64URL = part 3"),
         lines,
-    });
-
-    steps.push(verification_step(
-        report,
-        pinned.or_else(|| {
-            keys.and_then(|k| k.keys.first())
-                .map(crate::jose::key::Key::default_alg)
-        }),
-    ));
-    steps.push(misconceptions(report));
-    steps
+    }
 }
 
 /// `part1.part2`, each half marked with its part.
@@ -329,26 +473,43 @@ fn signing_input_line(input: &str) -> Line {
     }
 }
 
-fn verification_step(report: &Report, pinned: Option<Alg>) -> Step {
+#[allow(clippy::too_many_lines)]
+fn verification_step(
+    report: &Report,
+    pinned: Option<Alg>,
+    weakness: Option<&Weakness>,
+    level: Level,
+) -> Step {
     let d = &report.decoded;
     let mut lines = Vec::new();
-    let stripped: Vec<String> = d
-        .extracted
-        .stripped
-        .iter()
-        .map(crate::jose::extract::Stripped::describe)
-        .collect();
-    lines.push(line(
-        Kind::Pass,
-        if stripped.is_empty() {
-            "1. Take the token from the 'Authorization: Bearer <token>' header.".to_owned()
-        } else {
+    if level.nested_above {
+        lines.push(line(
+            Kind::Pass,
             format!(
-                "1. Take the token from the 'Authorization: Bearer <token>' header (removed: {}).",
-                stripped.join(", ")
-            )
-        },
-    ));
+                "1. Take the token from level {}'s payload (RFC 7519 sec. 7.2 step 8).",
+                level.number - 1
+            ),
+        ));
+    } else {
+        let stripped: Vec<String> = d
+            .extracted
+            .stripped
+            .iter()
+            .map(crate::jose::extract::Stripped::describe)
+            .collect();
+        lines.push(line(
+            Kind::Pass,
+            if stripped.is_empty() {
+                "1. Take the token from the 'Authorization: Bearer <token>' header.".to_owned()
+            } else {
+                format!(
+                    "1. Take the token from the 'Authorization: Bearer <token>' header \
+                     (removed: {}).",
+                    stripped.join(", ")
+                )
+            },
+        ));
+    }
     let lens: Vec<String> = d.parts.iter().map(|p| p.span.len().to_string()).collect();
     lines.push(line(
         if d.errors.is_empty() {
@@ -385,40 +546,101 @@ fn verification_step(report: &Report, pinned: Option<Alg>) -> Step {
         },
     ));
     let sig = &report.signature;
+    let unsecured = d.alg() == Some("none");
     lines.push(line(
         match sig.status {
             SigStatus::Valid => Kind::Pass,
             SigStatus::Invalid | SigStatus::Malformed => Kind::Fail,
+            // RFC 7518 sec. 3.6: an Unsecured JWS is for applications that opt in explicitly;
+            // without that, it is a failure, not a caution.
+            SigStatus::Unverifiable if unsecured => Kind::Fail,
             SigStatus::Unverifiable | SigStatus::AcceptedUnsecured => Kind::Warn,
         },
-        format!(
-            "4. Check the signature with the server's key: {}",
-            sig.reason
-        ),
-    ));
-    for c in &report.claims.checks {
-        lines.push(line(
-            match c.status {
-                Status::Pass => Kind::Pass,
-                Status::Fail => Kind::Fail,
-                Status::Warn => Kind::Warn,
-                Status::Info => Kind::Text,
-            },
-            format!("5. {}: {}", c.claim, c.detail),
-        ));
-    }
-    // The verdict `verify` gives: trust only when every check holds.
-    let trusted = report.outcome() == crate::jose::report::Outcome::Valid;
-    lines.push(line(
-        if trusted { Kind::Pass } else { Kind::Fail },
-        if trusted {
-            "6. Only now may the server trust the claims."
+        if unsecured && sig.status == SigStatus::Unverifiable {
+            format!(
+                "4. Check the signature with the server's key: {}. alg 'none' has no signature; \
+                 RFC 7518 sec. 3.6 allows such a token only where the application explicitly \
+                 accepts Unsecured JWSs (here: --allow-none), never by default.",
+                sig.reason
+            )
         } else {
-            "6. A server must reject this token and trust none of its claims."
+            format!(
+                "4. Check the signature with the server's key: {}",
+                sig.reason
+            )
         },
     ));
+    if let Some(w) = weakness {
+        lines.push(line(
+            Kind::Fail,
+            format!("4. Check the key: {}", w.describe()),
+        ));
+    }
+    if level.nested_below {
+        lines.push(line(
+            if sig.is_valid() {
+                Kind::Pass
+            } else {
+                Kind::Fail
+            },
+            "5. The payload is itself a JWT (cty \"JWT\"), not a claims set: RFC 7519 sec. 7.2 \
+             step 8 starts again from step 1 with it as the token. Its claims are the ones \
+             to check.",
+        ));
+    } else {
+        for c in &report.claims.checks {
+            lines.push(line(
+                match c.status {
+                    Status::Pass => Kind::Pass,
+                    Status::Fail => Kind::Fail,
+                    Status::Warn => Kind::Warn,
+                    Status::Info => Kind::Text,
+                },
+                format!("5. {}: {}", c.claim, c.detail),
+            ));
+        }
+    }
+    let holds = report.outcome() == Outcome::Valid && weakness.is_none();
+    let (kind, text) = if level.nested_below {
+        if sig.is_valid() && weakness.is_none() && level.outer_held {
+            (
+                Kind::Pass,
+                format!(
+                    "6. Level {} holds. Trust nothing yet: every level must hold (RFC 8725 sec. \
+                     3.3), so go on to level {}.",
+                    level.number,
+                    level.number + 1
+                ),
+            )
+        } else {
+            (
+                Kind::Fail,
+                "6. A server must reject this token and trust none of its claims.".to_owned(),
+            )
+        }
+    } else if holds && level.outer_held {
+        if level.nested_above {
+            (
+                Kind::Pass,
+                "6. Every level holds: only now may a server that accepts nested JWTs trust the \
+                 claims. (`jwb verify` judges level 1 alone: its payload is not a claims set.)"
+                    .to_owned(),
+            )
+        } else {
+            (
+                Kind::Pass,
+                "6. Only now may the server trust the claims.".to_owned(),
+            )
+        }
+    } else {
+        (
+            Kind::Fail,
+            "6. A server must reject this token and trust none of its claims.".to_owned(),
+        )
+    };
+    lines.push(line(kind, text));
     Step {
-        title: "4. What a server does to verify it".to_owned(),
+        title: level.title("4. What a server does to verify it"),
         lines,
     }
 }
@@ -426,7 +648,8 @@ fn verification_step(report: &Report, pinned: Option<Alg>) -> Step {
 fn misconceptions(report: &Report) -> Step {
     let mut lines = vec![line(
         Kind::Warn,
-        "A signed token (JWS) is NOT encrypted: anyone who holds it can read the payload, no key needed. Here it is:",
+        "A signed token (JWS) is NOT encrypted: anyone who holds it can read the payload, no \
+         key needed. Here it is:",
     )];
     match &report.decoded.payload {
         Some(Content::Json { text, .. }) => lines.push(line(
@@ -438,10 +661,22 @@ fn misconceptions(report: &Report) -> Step {
         Some(Content::Encrypted) | None => {}
     }
     for text in [
-        "Verification does not \"decrypt\" the signature: HMAC is recomputed and compared; RSA, ECDSA and EdDSA signatures are checked with the public key.",
-        "Base64URL is an encoding, not protection. Never put secrets or personal data you would not publish into a JWS payload.",
+        "\"All three parts are encrypted\": no. In a JWS none is: the header and payload are \
+         only Base64URL-encoded, the signature is a signature. The one kind of JWT whose \
+         payload is encrypted is a JWE, with five parts (RFC 7516).",
+        "\"The server decrypts the signature\": not quite. HMAC is recomputed with the secret \
+         and compared. For RS256 the verifier does recover something: RSAVP1 (RFC 8017 sec. \
+         8.2.2) raises the signature to the public exponent and gets back the encoded digest, \
+         which it compares with its own encoding of the hash. That is where \"decrypt the \
+         hash\" comes from, but it uses the public key, which anyone has: it proves nothing is \
+         secret and keeps nothing secret. ECDSA (ES256) and EdDSA have no such step: the \
+         verifier checks an equation over curve points and recovers nothing.",
+        "Base64URL is an encoding, not protection. Never put secrets or personal data you would \
+         not publish into a JWS payload.",
         "alg 'none' means no signature: a server that accepts it accepts tokens anyone wrote.",
-        "Key confusion: a server that lets the header choose the algorithm can be fed HS256 signed with its own RSA public key as the HMAC secret. The server must pin the algorithm for each key.",
+        "Key confusion: a server that lets the header choose the algorithm can be fed HS256 \
+         signed with its own RSA public key as the HMAC secret. The server must pin the \
+         algorithm for each key.",
     ] {
         lines.push(line(Kind::Text, text));
     }
@@ -477,95 +712,4 @@ pub fn to_text(steps: &[Step]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::jose::claims::ClaimOptions;
-    use crate::jose::key::{KeySet, Secret};
-    use crate::jose::report::inspect;
-    use crate::jose::verify::VerifyOptions;
-
-    const A1: &str = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-    const A1_KEY: &str =
-        "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
-
-    #[test]
-    fn rfc7515_a1_walkthrough_shows_the_known_digest_and_parts() {
-        let keys = KeySet::secret(Secret::from_base64(A1_KEY).unwrap());
-        let opts = ClaimOptions {
-            now: 1_300_819_000.0,
-            ..ClaimOptions::default()
-        };
-        let report = inspect(A1, Some(&keys), VerifyOptions::default(), &opts);
-        let text = to_text(&anatomy(&report, Some(&keys), None));
-        // RFC 7515 A.1.1: the HMAC value, in hex.
-        assert!(text.contains("7418dfb49799e0254ffa607dd8adbbba16d4254d69d6bff05b58055853848d79"));
-        assert!(text.contains("{\"typ\":\"JWT\",\\r\\n \"alg\":\"HS256\"}"));
-        assert!(
-            text.lines()
-                .any(|l| l.split_whitespace().collect::<Vec<_>>()
-                    == ["'{\"t'", "7b2274", "->", "eyJ0"]),
-            "{text}"
-        );
-        assert!(text.contains("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\n"));
-        assert!(text.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
-        assert!(text.contains("[ok] It equals the token's third part"));
-        assert!(text.contains("[ok] 6. Only now may the server trust the claims."));
-        assert!(text.contains("is NOT encrypted"));
-    }
-
-    #[test]
-    fn wrong_secret_and_missing_key_are_explained() {
-        let keys = KeySet::secret(Secret::from_utf8("nope"));
-        let report = inspect(
-            A1,
-            Some(&keys),
-            VerifyOptions::default(),
-            &ClaimOptions::default(),
-        );
-        let text = to_text(&anatomy(&report, Some(&keys), None));
-        assert!(text.contains("[FAIL] It differs from the token's third part"));
-        assert!(text.contains("[FAIL] 6. A server must reject this token"));
-        let report = inspect(A1, None, VerifyOptions::default(), &ClaimOptions::default());
-        let text = to_text(&anatomy(&report, None, None));
-        assert!(text.contains("Give the secret to see the HMAC computed"));
-    }
-
-    #[test]
-    fn marks_locate_the_token_parts_in_their_lines() {
-        let keys = KeySet::secret(Secret::from_base64(A1_KEY).unwrap());
-        let report = inspect(
-            A1,
-            Some(&keys),
-            VerifyOptions::default(),
-            &ClaimOptions::default(),
-        );
-        let steps = anatomy(&report, Some(&keys), None);
-        let marked = |part: Part| -> Vec<String> {
-            steps
-                .iter()
-                .flat_map(|s| &s.lines)
-                .flat_map(|l| l.marks.iter().map(move |m| (l, m)))
-                .filter(|(_, m)| m.part == part)
-                .map(|(l, m)| l.text[m.range.clone()].to_owned())
-                .collect()
-        };
-        let header = marked(Part::Header);
-        assert_eq!(header.first().map(String::as_str), Some("eyJ0"));
-        assert!(header.contains(&"eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9".to_owned()));
-        let payload = marked(Part::Payload);
-        assert!(
-            payload
-                .iter()
-                .any(|p| p.starts_with("eyJpc3Mi") && p.ends_with("fQ"))
-        );
-        let signature = marked(Part::Signature);
-        assert!(signature.contains(&"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned()));
-        // The signing input's two halves are marked apart, the dot is not.
-        let input = steps[2].lines[1].clone();
-        assert_eq!(input.marks.len(), 2);
-        assert_eq!(
-            &input.text[input.marks[0].range.end..input.marks[1].range.start],
-            "."
-        );
-    }
-}
+mod tests;

@@ -55,6 +55,31 @@ const fn header(
     }
 }
 
+/// The three kinds of claim names (RFC 7519 sec. 4.1-4.3): name, what it is, section.
+pub const CLAIM_NAME_KINDS: &[(&str, &str, &str)] = &[
+    (
+        "Registered",
+        "the names in the IANA \"JSON Web Token Claims\" registry, starting with RFC 7519's \
+         own seven: iss, sub, aud, exp, nbf, iat, jti. None is mandatory; their meaning is \
+         fixed, so every party reads them the same way.",
+        "RFC 7519 sec. 4.1",
+    ),
+    (
+        "Public",
+        "names anyone may define, to be shared widely: to avoid collisions, register them with \
+         IANA (as OpenID Connect did for email or name) or make them collision-resistant, such \
+         as a URI in a domain you control (\"https://example.com/is_root\").",
+        "RFC 7519 sec. 4.2",
+    ),
+    (
+        "Private",
+        "names a producer and a consumer agree on between themselves (role, tenant...): \
+         neither registered nor collision-resistant, so they may clash with another party's \
+         names; use them with caution.",
+        "RFC 7519 sec. 4.3",
+    ),
+];
+
 /// Every entry, registered claims first.
 pub const ENTRIES: &[Entry] = &[
     claim(
@@ -78,7 +103,8 @@ pub const ENTRIES: &[Entry] = &[
     claim(
         "exp",
         "Expiration Time",
-        "seconds since 1970 after which the token must be rejected",
+        "seconds since 1970 on or after which the token must not be accepted: valid only \
+         while now < exp (a few minutes of leeway at most, for clock skew)",
         "RFC 7519 sec. 4.1.4",
     ),
     claim(

@@ -6,8 +6,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Widget};
 
+use super::Screen;
 use super::centered;
-use crate::app::{App, Context};
+use crate::app::Context;
 use crate::jose::alg::{Alg, Curve, Family};
 
 /// The kind of key `alg` needs, in words.
@@ -28,7 +29,7 @@ pub fn needs(alg: Alg) -> &'static str {
 const CHROME: u16 = 3;
 
 /// Draws the list over the screen when it is open.
-pub fn render(app: &App, selected: usize, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, selected: usize, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let rows = u16::try_from(Alg::ALL.len()).unwrap_or(u16::MAX);
     let rect = centered(area, 72, rows + CHROME);

@@ -7,14 +7,15 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
 
-use super::pane_block;
+use super::Screen;
 use super::text::{ago, countdown, escape_untrusted, escaped_spans, format_timestamp};
-use crate::app::{App, Focus, LightState, Zone};
-use crate::audit::group;
+use super::{mark_cut, pane_block};
+use crate::app::{Focus, LightState, Zone};
+use crate::audit::thousands;
 use crate::jose::finding::Severity;
 
 /// The symbol and style of a light.
-pub fn light_look(app: &App, state: LightState) -> (&'static str, Style) {
+pub fn light_look(app: &Screen, state: LightState) -> (&'static str, Style) {
     let t = &app.theme;
     match state {
         LightState::Green => ("✔", t.ok),
@@ -31,7 +32,7 @@ pub fn shift_words(shift: i64) -> String {
 }
 
 /// Draws the Claims strip; `compact` keeps only the lights and the expiry.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
+pub fn render(app: &Screen, area: Rect, buf: &mut Buffer, compact: bool) {
     let theme = &app.theme;
     let mut title = vec![Span::styled(
         format!(" leeway {}s ", app.leeway),
@@ -50,24 +51,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
         return;
     }
     let scroll = u16::try_from(app.scroll_of(Focus::Claims)).unwrap_or(0);
-    let mut left = vec![lights_line(app)];
     if compact {
         // Narrow screens: the lights wrap rather than lose the last ones off the edge.
+        let mut left = vec![lights_line(app)];
         left.extend(time_lines(app, false).into_iter().take(1));
         Paragraph::new(left)
             .wrap(Wrap { trim: true })
             .render(inner, buf);
         return;
     }
-    for light in &app.derived.lights {
-        if matches!(light.state, LightState::Red | LightState::Yellow) {
-            let (sym, style) = light_look(app, light.state);
-            let mut spans = vec![Span::styled(format!("{sym} {}: ", light.name), style)];
-            spans.extend(escaped_spans(&light.reason, Style::new(), theme.escaped));
-            left.push(Line::from(spans));
-        }
-    }
-    left.extend(time_lines(app, true));
     let [mut l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
     if let Some(entry) = app.glossary
         && l.height > 2
@@ -83,18 +75,64 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
         ])
         .render(row, buf);
     }
-    left.extend(gauge_line(app, l.width));
-    left.extend(identity_lines(app));
-    Paragraph::new(left)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .render(l, buf);
+    let left = Paragraph::new(left_lines(app, l.width)).wrap(Wrap { trim: false });
+    app.note_pane(Focus::Claims, left.line_count(l.width), l.height);
+    mark_cut(app, area, buf, scroll, left.line_count(l.width), l.height);
+    left.scroll((scroll, 0)).render(l, buf);
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(theme.border)
         .title(Span::styled(findings_title(app), theme.title));
     let right_inner = block.inner(r);
     block.render(r, buf);
+    let right = Paragraph::new(right_lines(app, right_inner.width)).wrap(Wrap { trim: false });
+    let rows = right.line_count(right_inner.width);
+    app.note_pane(Focus::Claims, rows, right_inner.height);
+    mark_cut(app, area, buf, scroll, rows, right_inner.height);
+    right.scroll((scroll, 0)).render(right_inner, buf);
+}
+
+/// Rows the full strip needs at a screen `width`, borders included: the longer of its two
+/// columns, plus the glossary row.
+pub fn wanted_rows(app: &Screen, width: u16) -> u16 {
+    let inner = Rect::new(0, 0, width.saturating_sub(2), 1);
+    let [l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
+    let left = Paragraph::new(left_lines(app, l.width))
+        .wrap(Wrap { trim: false })
+        .line_count(l.width);
+    let right_width = r.width.saturating_sub(1);
+    let right = Paragraph::new(right_lines(app, right_width))
+        .wrap(Wrap { trim: false })
+        .line_count(right_width);
+    let rows = left.max(right) + usize::from(app.glossary.is_some()) + 2;
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
+/// The strip's left column: the lights, why the red and yellow ones are so, the times, the
+/// lifetime gauge, and who the token is about.
+fn left_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let mut left = Vec::new();
+    for light in &app.derived.lights {
+        if matches!(light.state, LightState::Red | LightState::Yellow) {
+            let (sym, style) = light_look(app, light.state);
+            let mut spans = vec![Span::styled(format!("{sym} {}: ", light.name), style)];
+            spans.extend(escaped_spans(&light.reason, Style::new(), theme.escaped));
+            left.push(Line::from(spans));
+        }
+    }
+    left.extend(time_lines(app, true));
+    left.extend(gauge_line(app, width));
+    left.extend(identity_lines(app));
+    // The lights wrap between lights, never inside one, and a row never starts with a space.
+    let mut lines = super::text::hang(vec![lights_line(app)], width, 0);
+    lines.extend(super::text::hang(left, width, 5));
+    lines
+}
+
+/// The strip's right column: the weak-secret search, then the findings.
+fn right_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
+    let theme = &app.theme;
     let mut right: Vec<Line> = search_line(app).into_iter().collect();
     for f in &app.derived.findings {
         let style = match f.severity {
@@ -116,14 +154,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer, compact: bool) {
     if app.derived.findings.is_empty() {
         right.push(Line::styled("nothing to report", theme.muted));
     }
-    Paragraph::new(right)
-        .wrap(Wrap { trim: false })
-        .scroll((scroll, 0))
-        .render(right_inner, buf);
+    super::text::hang(right, width, 2)
 }
 
 /// ` Findings (3: 1 high, 2 low) `: the count per severity, highest first.
-fn findings_title(app: &App) -> String {
+fn findings_title(app: &Screen) -> String {
     let found = &app.derived.findings;
     if found.is_empty() {
         return " Findings (0) ".to_owned();
@@ -144,38 +179,43 @@ fn findings_title(app: &App) -> String {
 }
 
 /// The live line of a running weak-secret search.
-fn search_line(app: &App) -> Option<Line<'static>> {
+fn search_line(app: &Screen) -> Option<Line<'static>> {
     let s = app.secret_search.as_ref()?;
     Some(Line::styled(
         format!(
             "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · w or \
              Esc stops",
             s.hash.alg(),
-            group(s.tried),
+            thousands(s.tried),
             s.percent(),
-            group(s.rate(app.now))
+            thousands(s.rate(app.now))
         ),
         app.theme.warn,
     ))
 }
 
-fn lights_line(app: &App) -> Line<'static> {
+fn lights_line(app: &Screen) -> Line<'static> {
     let mut spans = Vec::new();
     for light in &app.derived.lights {
         let (sym, style) = light_look(app, light.state);
-        spans.push(Span::styled(format!("{sym} {}", light.name), style));
+        // No-break spaces: a light never wraps away from its label.
+        spans.push(Span::styled(
+            format!("{sym}\u{a0}{}", light.name.replace(' ', "\u{a0}")),
+            style,
+        ));
         spans.push(Span::raw("  "));
     }
     Line::from(spans)
 }
 
-fn dates(app: &App, unix: f64) -> String {
+fn dates(app: &Screen, unix: f64) -> String {
     let pair = match app.zone {
         Zone::System => format_timestamp(unix, &Local),
         Zone::Fixed(tz) => format_timestamp(unix, &tz),
     };
     match pair {
-        Some((local, utc)) => format!("{local} · {utc}"),
+        Some((_, utc)) if app.utc => utc,
+        Some((local, _)) => local,
         None => format!("{unix} (not a date)"),
     }
 }
@@ -186,7 +226,7 @@ fn secs(delta: f64) -> (bool, u64) {
     (future, delta.abs().floor() as u64)
 }
 
-fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
+fn time_lines(app: &Screen, with_dates: bool) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let now = app.effective_now();
     let t = app.derived.times;
@@ -217,6 +257,8 @@ fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
             (_, true) => format!("issued in the future, in {}", countdown(n)),
             _ => format!("issued {}", ago(n)),
         };
+        // One unit: "expires in 04:12" never wraps apart.
+        let relative = relative.replace(' ', "\u{a0}");
         let (_, style) = light_look(app, status(name));
         out.push(Line::from(vec![
             Span::styled(format!("{name}  "), theme.title),
@@ -236,7 +278,7 @@ fn time_lines(app: &App, with_dates: bool) -> Vec<Line<'static>> {
     clippy::cast_sign_loss,
     clippy::cast_precision_loss
 )]
-fn gauge_line(app: &App, width: u16) -> Option<Line<'static>> {
+fn gauge_line(app: &Screen, width: u16) -> Option<Line<'static>> {
     let theme = &app.theme;
     let (iat, exp) = (app.derived.times.iat?, app.derived.times.exp?);
     if exp <= iat {
@@ -267,7 +309,7 @@ fn gauge_line(app: &App, width: u16) -> Option<Line<'static>> {
     ]))
 }
 
-fn identity_lines(app: &App) -> Vec<Line<'static>> {
+fn identity_lines(app: &Screen) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let claims = app.derived.decoded.claims();
     let mut out = Vec::new();

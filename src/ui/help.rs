@@ -5,9 +5,10 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
+use super::Screen;
 use super::centered;
 use crate::app::keymap::{MOUSE_AND_PASTE, label};
-use crate::app::{App, Context, View};
+use crate::app::{Context, View};
 
 /// The widest the overlay gets, borders included.
 const WIDTH: u16 = 96;
@@ -16,7 +17,7 @@ const KEYS: usize = 22;
 
 /// The overlay's lines for an inner width of `width` columns: long descriptions wrap under
 /// their own column, so nothing is cut at 80 columns.
-pub fn lines(app: &App, width: u16) -> Vec<Line<'static>> {
+pub fn lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let width = usize::from(width);
     let mut lines = Vec::new();
@@ -102,27 +103,21 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Where the overlay goes on a screen of `area`, and its lines.
-fn layout(app: &App, area: Rect) -> (Rect, Vec<Line<'static>>) {
+fn layout(app: &Screen, area: Rect) -> (Rect, Vec<Line<'static>>) {
     let width = WIDTH.min(area.width);
     let lines = lines(app, width.saturating_sub(2));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     (centered(area, width, height), lines)
 }
 
-/// The furthest the overlay can scroll on a screen of `area`: 0 when every line fits.
-pub fn max_scroll(app: &App, area: Rect) -> usize {
-    let (rect, lines) = layout(app, area);
-    lines
-        .len()
-        .saturating_sub(usize::from(rect.height.saturating_sub(2)))
-}
-
 /// Draws the help overlay, scrolled by `scroll` rows (clamped to what the screen needs).
-pub fn render(app: &App, scroll: usize, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, scroll: usize, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let (rect, lines) = layout(app, area);
     let visible = usize::from(rect.height.saturating_sub(2));
-    let scroll = scroll.min(lines.len().saturating_sub(visible));
+    let max = lines.len().saturating_sub(visible);
+    app.note_help(max);
+    let scroll = scroll.min(max);
     let close = label(
         &app.keymap
             .of(Context::Help)

@@ -6,13 +6,14 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
+use super::Screen;
 use super::pane_block;
 use super::text::{escape_untrusted, highlight_json};
-use crate::app::{App, Focus};
+use crate::app::Focus;
 use crate::jose::decode::{Problem, Segment};
 
 /// Draws the Header or the Payload pane.
-pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, pane: Focus, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let (editor, json_error, segment) = match pane {
         Focus::Header => (
@@ -57,6 +58,7 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
         return;
     }
     let error_line = json_error.map(|e| e.line.saturating_sub(1));
+    app.note_pane(pane, editor.lines().len(), inner.height);
     if app.editing && app.focus == pane {
         editor.render(inner, buf);
         if let Some(line) = error_line {
@@ -84,7 +86,19 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
             line
         })
         .collect();
+    let widths: Vec<usize> = shown.iter().map(Line::width).collect();
     Paragraph::new(shown).render(inner, buf);
+    for (y, full) in (inner.y..).zip(widths) {
+        super::mark_row_cut(buf, inner, y, full, theme.muted);
+    }
+    super::mark_cut(
+        app,
+        area,
+        buf,
+        u16::try_from(first).unwrap_or(u16::MAX),
+        lines.len(),
+        inner.height,
+    );
     if app.focus == pane
         && app.glossary.is_some()
         && let Some(row) = app
@@ -103,7 +117,7 @@ pub fn render(app: &App, pane: Focus, area: Rect, buf: &mut Buffer) {
 }
 
 /// Marks a row on the pane's left border with an arrow.
-fn mark(app: &App, area: Rect, inner: Rect, row: Option<usize>, buf: &mut Buffer) {
+fn mark(app: &Screen, area: Rect, inner: Rect, row: Option<usize>, buf: &mut Buffer) {
     let Some(row) = row.and_then(|r| u16::try_from(r).ok()) else {
         return;
     };

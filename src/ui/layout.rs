@@ -72,14 +72,51 @@ pub struct Panes {
     pub tabs: Option<Rect>,
 }
 
+/// What the panes hold, so space follows content: rows go where there is something to show.
+/// All zero (the default) means "unknown" and gives fixed proportions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Needs {
+    /// Characters in the token field (its rows depend on the pane's width).
+    pub token_chars: usize,
+    /// Rows of notes under the token (stripped text, errors).
+    pub token_notes: usize,
+    /// Lines of the header JSON.
+    pub header: usize,
+    /// Lines of the payload JSON.
+    pub payload: usize,
+    /// Rows the full claims strip wants at the screen's width, borders included.
+    pub claims: u16,
+}
+
+impl Needs {
+    /// Rows (borders included) the token pane wants when its text is `width` columns wide.
+    fn token_rows(&self, width: u16) -> u16 {
+        let rows = self.token_chars.div_ceil(usize::from(width.max(1))).max(1) + self.token_notes;
+        u16::try_from(rows + 2).unwrap_or(u16::MAX)
+    }
+
+    fn known(&self) -> bool {
+        *self != Self::default()
+    }
+}
+
 /// Preferred claims strip heights (borders included) per mode.
 const CLAIMS_WIDE: u16 = 10;
 const CLAIMS_MEDIUM: u16 = 8;
-const CLAIMS_NARROW: u16 = 5;
+/// The narrow layout's claims strip when nothing is known of its content: lights and expiry.
+pub const CLAIMS_NARROW: u16 = 5;
 
 impl Panes {
-    /// The panes for a screen `area`, in the mode its size calls for.
+    /// The panes for a screen `area`, in the mode its size calls for, in fixed proportions.
     pub fn compute(area: Rect) -> Self {
+        Self::fit(area, &Needs::default())
+    }
+
+    /// The panes for a screen `area` holding what `needs` says: the claims strip and the token
+    /// take the rows their content wants (within bounds), and the rest goes to the panes that
+    /// can use it, so no pane stands half empty while another is cut.
+    #[allow(clippy::too_many_lines)]
+    pub fn fit(area: Rect, needs: &Needs) -> Self {
         let mode = LayoutMode::for_size(area.width, area.height);
         let empty = Rect::new(area.x, area.y, 0, 0);
         let mut panes = Self {
@@ -97,11 +134,20 @@ impl Panes {
             LayoutMode::TooSmall => {}
             LayoutMode::Wide => {
                 // A typical HS256 token wraps to 2-4 lines at this width.
-                let token_height = (area.height / 5).clamp(5, 8);
+                let (token_height, claims_height) = if needs.known() {
+                    (
+                        needs
+                            .token_rows(area.width.saturating_sub(2))
+                            .clamp(4, (area.height / 4).max(4)),
+                        needs.claims.clamp(5, area.height / 3),
+                    )
+                } else {
+                    ((area.height / 5).clamp(5, 8), CLAIMS_WIDE)
+                };
                 let [token, body, claims, status] = Layout::vertical([
                     Constraint::Length(token_height),
                     Constraint::Fill(1),
-                    Constraint::Length(CLAIMS_WIDE),
+                    Constraint::Length(claims_height),
                     Constraint::Length(1),
                 ])
                 .areas(area);
@@ -122,13 +168,29 @@ impl Panes {
                 };
             }
             LayoutMode::Medium => {
-                let [top, bottom, claims, status] = Layout::vertical([
-                    Constraint::Fill(2),
-                    Constraint::Fill(3),
-                    Constraint::Length(CLAIMS_MEDIUM),
-                    Constraint::Length(1),
-                ])
-                .areas(area);
+                let rows = if needs.known() {
+                    // The claims strip first, then the JSON panes as much as they hold; the
+                    // token and the signature pane (the longest) get the rest.
+                    let claims = needs.claims.clamp(5, area.height * 2 / 5);
+                    let left = area.height.saturating_sub(claims + 1);
+                    let json = u16::try_from(needs.header.max(needs.payload) + 2)
+                        .unwrap_or(u16::MAX)
+                        .clamp(5, (left / 2).max(5));
+                    [
+                        Constraint::Fill(1),
+                        Constraint::Length(json),
+                        Constraint::Length(claims),
+                        Constraint::Length(1),
+                    ]
+                } else {
+                    [
+                        Constraint::Fill(2),
+                        Constraint::Fill(3),
+                        Constraint::Length(CLAIMS_MEDIUM),
+                        Constraint::Length(1),
+                    ]
+                };
+                let [top, bottom, claims, status] = Layout::vertical(rows).areas(area);
                 let halves = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]);
                 let [token, signature] = halves.areas(top);
                 let [header, payload] = halves.areas(bottom);
@@ -143,10 +205,18 @@ impl Panes {
                 };
             }
             LayoutMode::Narrow => {
+                // With room to spare (80x24), the strip shows all of its content, up to half.
+                let claims_height = if needs.known() && area.height >= 20 {
+                    needs
+                        .claims
+                        .clamp(CLAIMS_NARROW, (area.height / 2).max(CLAIMS_NARROW))
+                } else {
+                    CLAIMS_NARROW
+                };
                 let [tabs, body, claims, status] = Layout::vertical([
                     Constraint::Length(1),
                     Constraint::Fill(1),
-                    Constraint::Length(CLAIMS_NARROW),
+                    Constraint::Length(claims_height),
                     Constraint::Length(1),
                 ])
                 .areas(area);

@@ -6,15 +6,16 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::centered;
 use super::text::escape_untrusted;
-use crate::app::{App, Command, Context};
+use crate::app::{Command, Context};
 use crate::net::discover::openid_url;
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 
 /// The lines about the network key source, if any.
-pub fn lines(app: &App) -> Vec<Line<'static>> {
+pub fn lines(app: &Screen) -> Vec<Line<'static>> {
     let theme = &app.theme;
     if let Some((what, since)) = &app.net.fetching {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
@@ -44,7 +45,7 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
 }
 
 /// Draws the discovery question over the screen, when asked.
-pub fn render_confirm(app: &App, iss: &str, area: Rect, buf: &mut Buffer) {
+pub fn render_confirm(app: &Screen, iss: &str, area: Rect, buf: &mut Buffer) {
     let rect = centered(area, 76, 7);
     Clear.render(rect, buf);
     let block = Block::bordered()

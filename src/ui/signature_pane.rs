@@ -10,7 +10,8 @@ use super::text::escaped_spans;
 use super::{centered, pane_block};
 use ratatui_textarea::TextArea;
 
-use crate::app::{App, Command, Context, Focus, KeyEncoding, KeySource, Mode, PromptKind};
+use super::Screen;
+use crate::app::{Command, Context, Focus, KeyEncoding, KeySource, Mode, PromptKind};
 use crate::jose::alg::Alg;
 use crate::jose::b64;
 use crate::jose::verify::SigStatus;
@@ -23,7 +24,7 @@ fn spaced_hex(bytes: &[u8]) -> String {
 
 /// Draws the Signature pane.
 #[allow(clippy::too_many_lines)]
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let d = &app.derived;
     let block = pane_block(app, Focus::Signature, Vec::new());
@@ -190,18 +191,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .scroll((
-            u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0),
-            0,
-        ))
-        .render(rest, buf);
+    let body = Paragraph::new(super::text::hang(lines, rest.width, 2)).wrap(Wrap { trim: false });
+    let rows = body.line_count(rest.width);
+    app.note_pane(Focus::Signature, rows, rest.height);
+    let scroll = u16::try_from(app.scroll_of(Focus::Signature)).unwrap_or(0);
+    super::mark_cut(app, area, buf, scroll, rows, rest.height);
+    body.scroll((scroll, 0)).render(rest, buf);
 }
 
 /// Draws the key-file or JWKS URL prompt over the screen.
 pub fn render_prompt(
-    app: &App,
+    app: &Screen,
     kind: PromptKind,
     editor: &TextArea<'static>,
     area: Rect,

@@ -5,13 +5,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
+use super::Screen;
 use super::claims_pane::shift_words;
 use super::text::escaped_spans;
-use crate::app::{App, Context, Mode, Tone};
+use crate::app::{Context, Mode, Tone};
 
 /// Draws the status line. When it does not fit, the mode drops its explanation and then the
 /// hints shrink to the help key, so "? help" is never cut off by a long message.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let width = usize::from(area.width);
     let mut line = status(app, false, false);
     if line.width() > width {
@@ -20,10 +21,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if line.width() > width {
         line = status(app, true, true);
     }
+    let full = line.width();
     line.render(area, buf);
+    super::mark_row_cut(buf, area, area.y, full, app.theme.muted);
 }
 
-fn status(app: &App, short_mode: bool, short_hints: bool) -> Line<'static> {
+fn status(app: &Screen, short_mode: bool, short_hints: bool) -> Line<'static> {
     let theme = &app.theme;
     let mode = match (app.mode, short_mode) {
         (Mode::Verify, false) => " VERIFY: the token is the truth ",

@@ -219,6 +219,106 @@ where
     ))
 }
 
+/// Wraps each line wider than `width` at spaces, the rows after the first indented like the line
+/// itself (its leading spaces), or by `hanging` columns when it has none, so a wrapped value stays
+/// under its label: `  hex b5b944cc 58614315` wraps to `  hex …` / `  a3749fb5 …`, never to
+/// column 0. Styles are kept; a word longer than a row is cut.
+pub fn hang(lines: Vec<Line<'static>>, width: u16, hanging: usize) -> Vec<Line<'static>> {
+    let width = usize::from(width);
+    if width < 8 {
+        return lines;
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let cells: Vec<(char, Style)> = line
+            .spans
+            .iter()
+            .flat_map(|s| {
+                let style = line.style.patch(s.style);
+                s.content.chars().map(move |c| (c, style))
+            })
+            .collect();
+        let lead = cells.iter().take_while(|(c, _)| *c == ' ').count();
+        let indent = if lead > 0 { lead } else { hanging }.min(width / 2);
+        let mut rows: Vec<Vec<(char, Style)>> = vec![Vec::new()];
+        let mut used = 0;
+        let mut i = 0;
+        while i < cells.len() {
+            let start = i;
+            while i < cells.len() && cells[i].0 != ' ' {
+                i += 1;
+            }
+            while i < cells.len() && cells[i].0 == ' ' {
+                i += 1;
+            }
+            let word = &cells[start..i];
+            let trimmed_width: usize = word
+                .iter()
+                .filter(|(c, _)| *c != ' ')
+                .map(|(c, _)| cell_width(*c))
+                .sum();
+            let limit = if rows.len() == 1 {
+                width
+            } else {
+                width - indent
+            };
+            if used > 0 && used + trimmed_width > limit {
+                rows.push(Vec::new());
+                used = 0;
+            }
+            let limit = if rows.len() == 1 {
+                width
+            } else {
+                width - indent
+            };
+            for &(c, style) in word {
+                if used == 0 && c == ' ' && rows.len() > 1 {
+                    continue;
+                }
+                let w = cell_width(c);
+                if used + w > limit {
+                    if c == ' ' {
+                        continue;
+                    }
+                    rows.push(Vec::new());
+                    used = 0;
+                }
+                if let Some(row) = rows.last_mut() {
+                    row.push((c, style));
+                }
+                used += w;
+            }
+        }
+        for (n, row) in rows.into_iter().enumerate() {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            if n > 0 {
+                spans.push(Span::raw(" ".repeat(indent)));
+            }
+            for (c, style) in row {
+                let joinable = n == 0 || spans.len() > 1;
+                match spans.last_mut() {
+                    Some(last) if last.style == style && joinable => {
+                        last.content.to_mut().push(c);
+                    }
+                    _ => spans.push(Span::styled(c.to_string(), style)),
+                }
+            }
+            out.push(Line::from(spans));
+        }
+    }
+    out
+}
+
+/// Columns a character takes on the terminal.
+fn cell_width(c: char) -> usize {
+    let mut buf = [0; 4];
+    Span::raw(&*c.encode_utf8(&mut buf)).width()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,15 +52,6 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// The colour theme, or the monochrome one when `NO_COLOR` is set.
-    pub fn detect() -> Self {
-        if crate::tui::no_color() {
-            Self::mono()
-        } else {
-            Self::color()
-        }
-    }
-
     /// The colour theme (16 basic ANSI colours).
     pub fn color() -> Self {
         let c = |color: Color| Style::new().fg(color);

@@ -6,13 +6,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use super::Screen;
 use super::pane_block;
 use super::text::escaped_spans;
-use crate::app::{App, Focus, Mode};
+use crate::app::{Focus, Mode};
 use crate::jose::decode::Segment;
 
 /// Draws the Encoded pane.
-pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let decoded = &app.derived.decoded;
     let what = match app.mode {
@@ -42,9 +43,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             theme.escaped,
         )));
     }
-    let note_rows = u16::try_from(notes.len())
-        .unwrap_or(u16::MAX)
-        .min(inner.height / 2);
+    // The notes get the rows the token does not need, and at least half the pane.
+    let token_rows = app
+        .token_text
+        .len()
+        .div_ceil(usize::from(inner.width.max(1)))
+        .max(1);
+    let spare = usize::from(inner.height)
+        .saturating_sub(token_rows)
+        .max(usize::from(inner.height / 2));
+    let note_rows = u16::try_from(notes.len().min(spare)).unwrap_or(u16::MAX);
     let [body, foot] =
         Layout::vertical([Constraint::Fill(1), Constraint::Length(note_rows)]).areas(inner);
     if note_rows > 0 {
@@ -67,12 +75,20 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .render(body, buf);
         return;
     }
-    render_token(app, body, buf);
+    let (first, rows) = render_token(app, body, buf);
+    super::mark_cut(
+        app,
+        area,
+        buf,
+        u16::try_from(first).unwrap_or(u16::MAX),
+        rows,
+        body.height,
+    );
 }
 
 /// The style of each byte of the token field, looked up as the rows are drawn.
 struct Styler<'a> {
-    app: &'a App,
+    app: &'a Screen<'a>,
     offset: Option<usize>,
     len: usize,
 }
@@ -108,7 +124,8 @@ impl Styler<'_> {
     }
 }
 
-fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
+/// Draws the token's rows; returns the first row shown and how many rows there are.
+fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) -> (usize, usize) {
     let text = app.token_text.as_str();
     let token = app.derived.decoded.token();
     let styler = Styler {
@@ -125,6 +142,7 @@ fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
     if text.is_ascii() && !text.contains('\n') {
         // Fixed-width rows: jump straight to the visible window, whatever the token's size.
         let rows = text.len().div_ceil(width);
+        app.note_pane(Focus::Token, rows, area.height);
         let first = app.scroll_of(Focus::Token).min(rows.saturating_sub(height));
         for (y, row) in (first..rows.min(first + height)).enumerate() {
             let start = row * width;
@@ -134,13 +152,19 @@ fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
                 put(buf, area, x, y, c, styler.style(at, c));
             }
         }
-        return;
+        return (first, rows);
     }
     let first = app.scroll_of(Focus::Token);
     let (mut x, mut row) = (0usize, 0usize);
     for (at, c) in text.char_indices() {
         if row >= first + height {
-            break;
+            // Below the window: only count the rows, for the scroll limit.
+            x += 1;
+            if c == '\n' || x >= width {
+                x = 0;
+                row += 1;
+            }
+            continue;
         }
         let (shown, style) = if c == '\n' {
             ('↵', app.theme.muted)
@@ -156,6 +180,9 @@ fn render_token(app: &App, area: Rect, buf: &mut Buffer) {
             row += 1;
         }
     }
+    let rows = row + usize::from(x > 0);
+    app.note_pane(Focus::Token, rows, area.height);
+    (first, rows)
 }
 
 fn put(buf: &mut Buffer, area: Rect, x: usize, y: usize, c: char, style: Style) {

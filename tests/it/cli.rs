@@ -922,6 +922,12 @@ fn explain_walks_through_rfc7515_a1() {
 fn explain_without_a_token_uses_the_example_and_its_secret() {
     let out = stdout_of(jwb().args(["explain", "--now", "1700000000"]));
     assert!(out.contains("\"name\":\"Ada Lovelace\""), "{out}");
+    // The demo secret is printed, so the learner can recompute the HMAC.
+    assert!(
+        out.starts_with("No token given: this is the built-in example")
+            && out.contains("'jwt-workbench-demo-secret-0123456789'"),
+        "{out}"
+    );
     assert!(
         out.contains("[ok] It equals the token's third part"),
         "{out}"

@@ -1360,8 +1360,15 @@ fn five_parts_need_enc_and_a_jwe_is_unverifiable() {
         "{}.OKOawDo13gRp.48V1_ALb6US04U3b.5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A.XFBoMYUZodetZdvTiFvSkQ",
         b64::encode(br#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)
     );
+    // With a secret that cannot open an RSA-OAEP token, the JWE path says why it cannot
+    // decrypt, and the verdict is the signature-level failure, never "malformed".
     let out = cli_verify(&jwe, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("no key can decrypt"),
+        "{}",
+        text(&out.stdout)
+    );
     let out = jwb().args(["verify", &jwe, "--now", "0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("encrypted, cannot be verified here"));

@@ -304,3 +304,33 @@ fn closing_the_terminal_ends_jwb() {
         sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    // An interactive shell with job control, so Ctrl-Z stops jwb and `fg` continues it.
+    let tmux = Tmux::start(100, 30, "sh -i");
+    tmux.type_text(&format!("PS1='shell> '; {jwb} --no-mouse"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
+    tmux.keys(&["C-z"]);
+    let shell = tmux.wait_for("the shell after Ctrl-Z", |s| {
+        s.lines().any(|l| l.starts_with("shell>")) && !s.contains("Signature")
+    });
+    assert!(
+        !shell.contains("VERIFY"),
+        "the screen was not given back:\n{shell}"
+    );
+    tmux.type_text("fg");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the workbench after fg, redrawn", |s| {
+        s.contains("VERIFY") && s.contains("Signature") && s.contains("Claims")
+    });
+    // Still alive and answering keys: S turns mouse capture on (it started off).
+    tmux.keys(&["S"]);
+    tmux.wait_for("the mouse message", |s| s.contains("mouse capture on"));
+    tmux.keys(&["q"]);
+    tmux.wait_for("the shell after quitting", |s| {
+        s.lines().filter(|l| l.starts_with("shell>")).count() >= 2 && !s.contains("Signature")
+    });
+}

@@ -5,6 +5,7 @@ mod audit;
 mod cli;
 mod contract;
 mod e2e_tmux;
+mod explain;
 mod jwe_cli;
 mod jwe_vectors;
 mod keys;

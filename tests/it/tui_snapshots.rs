@@ -1,5 +1,7 @@
 //! The rendered workbench screens, drawn to a `TestBackend` at a fixed clock and time zone.
 
+use std::fmt::Write as _;
+
 use chrono::FixedOffset;
 use insta::assert_snapshot;
 use jwt_workbench::app::{Action, App, Focus, LaunchOptions, View, Zone};
@@ -8,6 +10,7 @@ use jwt_workbench::jose::key::{Key, Secret, parse_key};
 use jwt_workbench::ui::{self, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier, Style};
 use ratatui_textarea::{Input, Key as K};
 
 const NOW: f64 = 1_700_000_000.0;
@@ -17,13 +20,16 @@ const RSA_PUBLIC: &str = include_str!("../fixtures/tui/rsa_public.pem");
 fn app(opts: LaunchOptions) -> App {
     let mut app = App::new(opts, NOW);
     app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
-    app.theme = Theme::mono();
     app
 }
 
 fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal.draw(|frame| ui::draw(frame, app)).expect("draws");
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app, Theme::mono());
+        })
+        .expect("draws");
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..height {
@@ -31,10 +37,98 @@ fn screen(app: &App, width: u16, height: u16) -> String {
         for x in 0..width {
             line.push_str(buffer[(x, y)].symbol());
         }
-        out.push_str(line.trim_end());
+        out.push_str(line.replace('\u{a0}', " ").trim_end());
         out.push('\n');
     }
     out
+}
+
+/// The screen drawn in `theme`, as text and then, per row, the runs of cells that are not in
+/// the default style (`x0-x1 fg bg +MODIFIERS`), so a snapshot shows the colours too.
+fn styled_screen(app: &App, width: u16, height: u16, theme: &Theme) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app, *theme);
+        })
+        .expect("draws");
+    let buffer = terminal.backend().buffer();
+    let mut text = String::new();
+    let mut runs = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        let mut row_runs: Vec<String> = Vec::new();
+        let mut run: Option<(u16, Style)> = None;
+        let close = |run: Option<(u16, Style)>, end: u16, out: &mut Vec<String>| {
+            if let Some((start, style)) = run {
+                let described = describe(style);
+                if !described.is_empty() {
+                    out.push(format!("{start}-{} {described}", end - 1));
+                }
+            }
+        };
+        for x in 0..width {
+            let cell = &buffer[(x, y)];
+            line.push_str(cell.symbol());
+            let style = cell.style();
+            if run.is_none_or(|(_, s)| s != style) {
+                close(run, x, &mut row_runs);
+                run = Some((x, style));
+            }
+        }
+        close(run, width, &mut row_runs);
+        text.push_str(line.trim_end());
+        text.push('\n');
+        if !row_runs.is_empty() {
+            let _ = writeln!(runs, "{y:>2}: {}", row_runs.join(", "));
+        }
+    }
+    format!("{text}--- styles ---\n{runs}")
+}
+
+fn describe(style: Style) -> String {
+    let mut out = Vec::new();
+    if let Some(fg) = style.fg.filter(|c| *c != Color::Reset) {
+        out.push(format!("fg={fg}"));
+    }
+    if let Some(bg) = style.bg.filter(|c| *c != Color::Reset) {
+        out.push(format!("bg={bg}"));
+    }
+    if !style.add_modifier.is_empty() {
+        out.push(format!("+{:?}", style.add_modifier));
+    }
+    out.join(" ")
+}
+
+/// The style of the first cell in the row holding `needle`, where `needle` starts.
+fn style_at(app: &App, width: u16, height: u16, theme: &Theme, needle: &str) -> Style {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| {
+            ui::draw(frame, app, *theme);
+        })
+        .expect("draws");
+    let buffer = terminal.backend().buffer();
+    for y in 0..height {
+        let row: Vec<&str> = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
+        let line = row.concat();
+        if let Some(byte) = line.find(needle) {
+            let column = line[..byte].chars().count();
+            let x = u16::try_from(column).expect("fits");
+            return buffer[(x, y)].style();
+        }
+    }
+    panic!("'{needle}' is not on the screen");
+}
+
+/// Draws `app` and tells it how far things can scroll, as the event loop does after a frame.
+fn settle(app: &mut App, width: u16, height: u16) {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let mut limits = app.limits;
+    terminal
+        .draw(|frame| limits = ui::draw(frame, app, Theme::mono()))
+        .expect("draws");
+    app.update(Action::Layout(limits), NOW);
 }
 
 fn hs256(payload: &str, secret: &str) -> String {
@@ -278,21 +372,59 @@ fn flow_after_a_stolen_refresh_token_is_replayed() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::OpenView(View::Flow), NOW);
     for step in [
-        flow::Action::Login,
-        flow::Action::CallApiA,
-        flow::Action::Advance(300),
-        flow::Action::CallApiA,
-        flow::Action::Refresh,
-        flow::Action::ReplayOldRefresh,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::Advance(300),
+        flow::Move::CallApiA,
+        flow::Move::Refresh,
+        flow::Move::ReplayOldRefresh,
     ] {
         app.update(Action::Flow(step), NOW);
     }
-    let shot = screen(&app, 140, 45);
-    assert!(shot.contains("✘ 401 invalid_token: exp"), "{shot}");
+    let shot = screen(&app, 160, 48);
+    assert!(shot.contains("client   Call API A"), "{shot}");
+    assert!(shot.contains("401 invalid_token: exp"), "{shot}");
     assert!(shot.contains("REVOKED at T+5m 0s"), "{shot}");
     assert!(shot.contains("reuse detected"), "{shot}");
+    assert!(shot.contains("revoked"), "{shot}");
     assert_snapshot!(shot);
-    assert_snapshot!("flow_medium", screen(&app, 100, 30));
+    app.update(Action::CycleFlowPane, NOW);
+    let wide = screen(&app, 160, 48);
+    assert!(wide.contains("Access-token deny-list"), "{wide}");
+    assert_snapshot!("flow_revocation_pane", wide);
+}
+
+#[test]
+fn flow_at_80x24_shows_one_pane_at_a_time() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    for step in [
+        flow::Move::ToggleDpop,
+        flow::Move::Login,
+        flow::Move::CallApiA,
+        flow::Move::ReplayAccessToken,
+        flow::Move::Logout,
+    ] {
+        app.update(Action::Flow(step), NOW);
+    }
+    let lesson = screen(&app, 80, 24);
+    assert!(lesson.contains("Lesson (1/4, m: next)"), "{lesson}");
+    assert!(
+        lesson.contains("✘ attacker Replay access token"),
+        "{lesson}"
+    );
+    assert_snapshot!("flow_80x24_lesson", lesson);
+    let mut panes = Vec::new();
+    for _ in 0..3 {
+        app.update(Action::CycleFlowPane, NOW);
+        panes.push(screen(&app, 80, 24));
+    }
+    assert!(panes[0].contains("DPoP-bound"), "{}", panes[0]);
+    assert!(panes[1].contains("Signing keys (ES256)"), "{}", panes[1]);
+    assert!(panes[2].contains("Access-token deny-list"), "{}", panes[2]);
+    assert!(panes[2].contains("until T+5m 0s: logout"), "{}", panes[2]);
+    assert_snapshot!("flow_80x24_tokens", panes[0]);
+    assert_snapshot!("flow_80x24_deny_list", panes[2]);
 }
 
 #[test]
@@ -306,7 +438,7 @@ fn glossary_line_for_the_claim_under_the_cursor() {
         "{shot}"
     );
     assert!(
-        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 after"),
+        shot.contains("ⓘ exp Expiration Time (RFC 7519 sec. 4.1.4): seconds since 1970 on or"),
         "{shot}"
     );
     assert_snapshot!(shot);
@@ -420,4 +552,177 @@ fn non_ascii_in_the_signing_input_draws_without_panicking() {
         let shot = screen(&app, 140, 40);
         assert!(shot.contains("signing input"), "{shot}");
     }
+}
+
+#[test]
+fn the_token_colours_and_the_verdict_are_drawn_in_colour() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Tick, NOW + 48.0);
+    let theme = Theme::color();
+    let at = |needle| style_at(&app, 140, 40, &theme, needle);
+    // The token pane's first row starts with the header part; the payload follows the dot.
+    assert_eq!(at("eyJhbGciOiJIUzI1NiIs").fg, Some(Color::LightRed));
+    assert_eq!(at("eyJzdWIiOiIxMjM0NTY3ODkw").fg, Some(Color::LightMagenta));
+    let token = app.derived.decoded.token().to_owned();
+    let signature = token.rsplit('.').next().expect("three parts");
+    assert_eq!(at(&signature[..12]).fg, Some(Color::LightCyan));
+    let verdict = at("✔ VERIFIED");
+    assert_eq!(verdict.fg, Some(Color::Green));
+    assert!(verdict.add_modifier.contains(Modifier::BOLD));
+    assert_snapshot!(styled_screen(&app, 140, 40, &theme));
+}
+
+#[test]
+fn a_wrong_secret_is_red_and_the_light_theme_keeps_the_parts_apart() {
+    let mut app = app(LaunchOptions::default());
+    let token = hs256(
+        r#"{"sub":"1234567890","name":"Ada Lovelace","iat":1700000000,"exp":1700000300}"#,
+        "a-different-secret-that-signed-this-token",
+    );
+    app.update(Action::Paste(token), NOW);
+    let light = Theme::light();
+    let verdict = style_at(&app, 120, 40, &light, "✘ INVALID");
+    assert_eq!(verdict.fg, Some(Color::Red));
+    let header = style_at(&app, 120, 40, &light, "eyJhbGciOiJIUzI1NiIs");
+    let payload = style_at(&app, 120, 40, &light, "eyJzdWIiOiIxMjM0NTY3");
+    assert_eq!(header.fg, Some(Color::Red));
+    assert_eq!(payload.fg, Some(Color::Magenta));
+    assert_snapshot!(styled_screen(&app, 120, 40, &light));
+}
+
+#[test]
+fn at_120x40_the_claims_strip_shows_everything_and_the_json_panes_are_not_padded() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Tick, NOW + 48.0);
+    let shot = screen(&app, 120, 40);
+    for needed in [
+        "life iat",
+        "sub  1234567890",
+        "exp  2023-11-14",
+        "✔ structure",
+    ] {
+        assert!(shot.contains(needed), "'{needed}' cut:\n{shot}");
+    }
+    assert!(!shot.contains("↓ more"), "something is cut:\n{shot}");
+    // The header pane (4 lines of JSON) gets no more than a couple of empty rows.
+    let header_rows = shot
+        .lines()
+        .skip_while(|l| !l.starts_with("╭ Header"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('╰'))
+        .count();
+    assert!(header_rows <= 6, "{header_rows} rows for 4 lines:\n{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn at_80x24_the_workbench_shows_the_claims_and_cut_text_is_marked() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Tick, NOW + 48.0);
+    let shot = screen(&app, 80, 24);
+    assert!(shot.contains("expires in 04:12"), "{shot}");
+    assert!(
+        !shot.lines().any(|l| l
+            .trim_end_matches([' ', '│'])
+            .ends_with(['✔', '✘', '!', '·'])),
+        "a light split from its label:\n{shot}"
+    );
+    let status = shot.lines().nth(23).expect("status row");
+    assert!(status.ends_with('…'), "the cut status line: {status:?}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn wrapped_lines_keep_their_indent() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Tick, NOW + 48.0);
+    let shot = screen(&app, 100, 48);
+    let hex: Vec<&str> = shot
+        .lines()
+        .filter_map(|l| l.split('│').nth(1))
+        .skip_while(|l| !l.starts_with("  hex "))
+        .take(2)
+        .collect();
+    assert_eq!(hex.len(), 2, "{shot}");
+    assert!(
+        hex[1].starts_with("  ") && !hex[1].starts_with("  hex"),
+        "the hex wrapped to column 0: {hex:?}"
+    );
+}
+
+#[test]
+fn the_anatomy_view_is_usable_at_80x24_and_x_after_g_returns_to_the_steps() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Anatomy), NOW + 48.0);
+    let shot = screen(&app, 80, 24);
+    assert!(shot.contains("1. Header"), "{shot}");
+    assert!(
+        !shot.lines().any(|l| l.starts_with("│key.")),
+        "a wrapped line lost its indent:\n{shot}"
+    );
+    app.update(Action::ToggleGlossaryList, NOW);
+    let x = app
+        .action_for_key(jwt_workbench::app::Chord::char('x'))
+        .expect("bound");
+    app.update(x, NOW);
+    assert_eq!(app.view, View::Anatomy);
+    assert!(
+        !app.anatomy.glossary,
+        "x goes from the glossary back to the steps"
+    );
+    let x = app
+        .action_for_key(jwt_workbench::app::Chord::char('x'))
+        .expect("bound");
+    app.update(x, NOW);
+    assert_eq!(app.view, View::Workbench);
+}
+
+#[test]
+fn glossary_scroll_stops_at_the_end_and_x_returns_to_the_steps() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    use jwt_workbench::workbench::action_for_event;
+    use ratatui::layout::Rect;
+    let press = |app: &mut App, code: KeyCode| {
+        // As the event loop does: the screen drawn tells the app how far things scroll.
+        settle(app, 80, 24);
+        let area = Rect::new(0, 0, 80, 24);
+        let event = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+        if let Some(action) = action_for_event(app, &event, area) {
+            app.update(action, NOW);
+        }
+    };
+    let mut app = app(LaunchOptions::default());
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    press(&mut app, KeyCode::Char('g'));
+    assert!(app.anatomy.glossary);
+    for _ in 0..40 {
+        press(&mut app, KeyCode::PageDown);
+    }
+    let end = screen(&app, 80, 24);
+    // The last entry is on the last row, nothing is left below, and one key goes back up.
+    assert!(
+        end.contains("↑ more") && !end.contains("more rows"),
+        "{end}"
+    );
+    assert!(end.contains("x5t#S256") || end.contains("enc "), "{end}");
+    let at_end = app.anatomy.scroll;
+    press(&mut app, KeyCode::Down);
+    assert_eq!(app.anatomy.scroll, at_end);
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.anatomy.scroll, at_end - 1);
+    // Wrapped entries keep a hanging indent: no continuation row starts at the left edge.
+    for row in end.lines().skip(1).take(21) {
+        let inner = row.trim_start_matches('│');
+        assert!(
+            inner.is_empty() || !inner.starts_with(|c: char| c.is_ascii_lowercase()),
+            "{row}"
+        );
+    }
+    assert_snapshot!(end);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Anatomy);
+    assert!(!app.anatomy.glossary);
+    press(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.view, View::Workbench);
 }
