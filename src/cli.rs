@@ -5,12 +5,15 @@ pub mod audit;
 pub mod encode;
 pub mod encrypt;
 pub mod explain;
+pub mod explain_json;
 pub mod inspect;
 pub mod jwe;
 pub mod keys;
+pub mod man;
 pub mod members;
 pub mod output;
 pub mod remote;
+pub mod time_bar;
 pub mod when;
 
 use std::io::{self, IsTerminal as _, Read as _, Write as _};
@@ -99,6 +102,21 @@ pub enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff), e.g. `jwb man > ~/.local/share/man/man1/jwb.1`.
+    Man,
+    /// Show where the workbench's configuration file is, or print a commented default.
+    Config(ConfigArgs),
+}
+
+/// The arguments of `jwb config`.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Print a commented default configuration (every setting with its default value).
+    #[arg(long, conflicts_with = "check")]
+    pub print_default: bool,
+    /// Read the configuration file and report any error or warning (exit 2 on an error).
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// The arguments of `jwb` without a subcommand: what the workbench opens with.
@@ -123,15 +141,17 @@ pub struct WorkbenchArgs {
     /// Required issuer, matched exactly.
     #[arg(long, value_name = "I")]
     pub iss: Option<String>,
-    /// Seconds of clock skew tolerated for `exp` and `nbf`.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
-    pub leeway: u64,
+    /// Seconds of clock skew tolerated for `exp` and `nbf` [default: the configuration's
+    /// `leeway`, else 0].
+    #[arg(long, value_name = "SECS")]
+    pub leeway: Option<u64>,
     /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
     #[arg(long)]
     pub no_mouse: bool,
-    /// Colours for a dark or a light terminal background; T toggles them in the workbench.
-    #[arg(long, value_name = "THEME", value_enum, default_value_t = ThemeArg::Dark)]
-    pub theme: ThemeArg,
+    /// Colours for a dark or a light terminal background; T toggles them in the workbench
+    /// [default: the configuration's `theme`, else dark].
+    #[arg(long, value_name = "THEME", value_enum)]
+    pub theme: Option<ThemeArg>,
 }
 
 /// The colour themes of the workbench.
@@ -338,6 +358,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
+        Some(Command::Man) => man::run().map(|()| 0),
+        Some(Command::Config(args)) => config_command(&args),
         None => run_workbench(&cli.workbench, now).map(status),
     };
     match result {
@@ -371,9 +393,21 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     } else {
         token_source(args.token.as_deref())?
     };
-    let loaded = args
-        .key
-        .load_for(token.as_deref(), now, args.iss.as_deref())?;
+    // The configuration fills what the command line leaves out; the flags win.
+    let config = crate::config::load();
+    let settings = &config.config;
+    let iss = args.iss.clone().or_else(|| settings.issuer.clone());
+    let aud = if args.aud.is_empty() {
+        settings.audience.clone().unwrap_or_default()
+    } else {
+        args.aud.clone()
+    };
+    let leeway = args.leeway.or(settings.leeway).unwrap_or(0);
+    // The file's key bindings go into the key map, so the help and hints show them; a bad one
+    // leaves every binding at its default and is reported like any error in the file.
+    let (keymap, config) = config.with_keymap();
+    let settings = &config.config;
+    let loaded = args.key.load_for(token.as_deref(), now, iss.as_deref())?;
     let (keys, key_label, secret) = match loaded {
         // A secret goes into the (masked, editable) key field; key files are shown as loaded.
         Some(l) if l.secret.is_some() => (None, None, l.secret),
@@ -387,19 +421,57 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         key_label,
         secret,
         alg: args.alg,
-        aud: args.aud.clone(),
-        iss: args.iss.clone(),
-        leeway: args.leeway,
+        aud,
+        iss,
+        leeway,
         net: remote::net_options(&args.key),
-        keymap: crate::app::KeyMap::default(),
-        mouse: !args.no_mouse,
-        appearance: match args.theme {
-            ThemeArg::Dark => crate::app::Appearance::Dark,
-            ThemeArg::Light => crate::app::Appearance::Light,
+        keymap,
+        mouse: !args.no_mouse && settings.mouse.unwrap_or(true),
+        appearance: match (args.theme, settings.theme) {
+            (Some(ThemeArg::Light), _) | (None, Some(crate::config::ThemeName::Light)) => {
+                crate::app::Appearance::Light
+            }
+            _ => crate::app::Appearance::Dark,
         },
     };
-    crate::workbench::run(options).map_err(CliError::Terminal)?;
+    crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// `jwb config`: where the file is and whether it is in use, the default text, or a check.
+fn config_command(args: &ConfigArgs) -> Result<u8, CliError> {
+    let mut out = io::stdout().lock();
+    if args.print_default {
+        out.write_all(crate::config::DEFAULT_TEXT.as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(CliError::output)?;
+        return Ok(0);
+    }
+    // The key bindings are checked against the key map, as the workbench would apply them.
+    let (_, loaded) = crate::config::load().with_keymap();
+    let path = crate::config::path().map_or_else(
+        || "(no configuration directory on this system)".to_owned(),
+        |p| p.display().to_string(),
+    );
+    let status = if loaded.error.is_some() {
+        "not used: see the error below"
+    } else if loaded.path.is_some() {
+        "in use"
+    } else {
+        "not present: the defaults apply (`jwb config --print-default > FILE` writes one)"
+    };
+    writeln!(out, "{} ({status})", escape_untrusted(&path)).map_err(CliError::output)?;
+    for warning in &loaded.warnings {
+        writeln!(out, "warning: {}", escape_untrusted(warning)).map_err(CliError::output)?;
+    }
+    match loaded.error {
+        Some(err) if args.check => Err(CliError::Usage(err)),
+        Some(err) => {
+            writeln!(out, "error: {}", escape_untrusted(&err)).map_err(CliError::output)?;
+            Ok(0)
+        }
+        None => Ok(0),
+    }
 }
 
 fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {

@@ -66,7 +66,10 @@ impl CopyOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PasteError {
     /// There is no system clipboard to read (the terminal's own paste still works).
-    #[error("clipboard unavailable: {0} (paste with the terminal instead)")]
+    #[error(
+        "no system clipboard ({0}): paste with your terminal's own paste instead \
+         (e.g. Ctrl-Shift-V, Cmd-V, or the middle mouse button)"
+    )]
     Unavailable(String),
     /// The clipboard holds nothing, or nothing that is text.
     #[error("clipboard holds no text")]
@@ -139,9 +142,23 @@ impl Clipboard {
             Err(arboard::Error::ClipboardNotSupported) => Err(PasteError::Unavailable(
                 "no system clipboard here".to_owned(),
             )),
+            Err(err) if unreachable(&err) => Err(PasteError::Unavailable(describe(&err))),
             Err(err) => Err(PasteError::Read(describe(&err))),
         }
     }
+}
+
+/// The clipboard's server cannot be reached: over SSH, in a container, or with a stale
+/// `DISPLAY`, arboard opens lazily and only the read fails (X11 "connection timed out").
+fn unreachable(err: &arboard::Error) -> bool {
+    matches!(err, arboard::Error::Unknown { .. }) && unreachable_text(&err.to_string())
+}
+
+fn unreachable_text(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["x11", "wayland", "display", "connection", "timed out"]
+        .iter()
+        .any(|s| lower.contains(s))
 }
 
 /// Writes `text` as an OSC 52 "set clipboard" sequence and flushes.
@@ -166,6 +183,7 @@ fn describe(err: &arboard::Error) -> String {
         arboard::Error::ClipboardNotSupported => "no system clipboard here".to_owned(),
         arboard::Error::ClipboardOccupied => "clipboard busy in another program".to_owned(),
         arboard::Error::ConversionFailure => "clipboard text conversion failed".to_owned(),
+        other if unreachable(other) => "no display server reachable".to_owned(),
         other => {
             let text = other.to_string();
             let line = text.lines().next().unwrap_or("unknown error").trim();
@@ -252,8 +270,24 @@ mod tests {
         assert_eq!(err, PasteError::Unavailable("no display".to_owned()));
         assert_eq!(
             err.to_string(),
-            "clipboard unavailable: no display (paste with the terminal instead)"
+            "no system clipboard (no display): paste with your terminal's own paste instead \
+             (e.g. Ctrl-Shift-V, Cmd-V, or the middle mouse button)"
         );
+    }
+
+    #[test]
+    fn an_unreachable_display_is_no_clipboard_not_a_read_error() {
+        // What arboard says over SSH with X11 forwarding gone stale.
+        let timed_out = arboard::Error::Unknown {
+            description: "X11 server connection timed out because it was unreachable".to_owned(),
+        };
+        assert!(unreachable(&timed_out));
+        assert_eq!(describe(&timed_out), "no display server reachable");
+        let other = arboard::Error::Unknown {
+            description: "something else broke".to_owned(),
+        };
+        assert!(!unreachable(&other));
+        assert!(!unreachable(&arboard::Error::ClipboardOccupied));
     }
 
     #[test]

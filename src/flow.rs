@@ -865,6 +865,7 @@ impl Simulator {
                 now: api_now,
                 access_token: Some(&t.compact),
                 jkt,
+                leeway: self.apis[index].leeway,
             };
             if let Err(reason) = dpop::check(&proof, expect, &mut self.apis[index].seen_proofs) {
                 return reject(reason, lessons::dpop_refused(&label));
@@ -993,6 +994,7 @@ impl Simulator {
                 now: self.now,
                 access_token: None,
                 jkt,
+                leeway: 0,
             };
             if let Err(reason) = dpop::check(proof.as_deref().unwrap_or(""), expect, &mut seen) {
                 return reject(reason, lessons::refresh_bound(&label));

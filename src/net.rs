@@ -103,6 +103,16 @@ pub enum NetError {
         /// What went wrong.
         detail: String,
     },
+    /// The proxy (from `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY`) could not be used.
+    #[error("'{url}': the proxy {proxy} failed: {detail} (set NO_PROXY to bypass it for a host)")]
+    Proxy {
+        /// The URL fetched.
+        url: String,
+        /// The proxy, without any credentials.
+        proxy: String,
+        /// What went wrong at the proxy.
+        detail: String,
+    },
     /// The body is not JSON.
     #[error("'{url}': the response is not JSON: {detail}")]
     NotJson {

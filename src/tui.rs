@@ -21,8 +21,9 @@ use crossterm::{cursor, execute};
 use ratatui::Frame;
 use ratatui::backend::CrosstermBackend;
 
-/// The ratatui terminal type this module drives.
-pub type Backend = CrosstermBackend<Stdout>;
+/// The ratatui terminal type this module drives; on a 16-colour terminal its writer turns
+/// crossterm's 256-colour codes for the named colours into basic SGR codes.
+pub type Backend = CrosstermBackend<crate::color_depth::Sgr16<Stdout>>;
 
 /// Whether the terminal is currently in our modes; makes [`restore`] idempotent.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -132,8 +133,12 @@ impl Tui {
         }
         install_panic_hook();
         let signals = arm_signals()?;
-        let terminal =
-            enter(mouse).and_then(|()| ratatui::Terminal::new(Backend::new(io::stdout())));
+        // On a 16-colour terminal the writer turns crossterm's 256-colour codes for the named
+        // colours into basic SGR codes.
+        let sixteen =
+            crate::color_depth::ColorDepth::detect() == crate::color_depth::ColorDepth::Ansi16;
+        let writer = crate::color_depth::Sgr16::new(io::stdout(), sixteen);
+        let terminal = enter(mouse).and_then(|()| ratatui::Terminal::new(Backend::new(writer)));
         let tick = tick.max(Duration::from_millis(10));
         match terminal {
             Ok(terminal) => Ok(Self {

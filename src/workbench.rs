@@ -18,6 +18,7 @@ use crate::app::{
 };
 use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
+use crate::color_depth::ColorDepth;
 use crate::tui::{TermInput, Tui};
 use crate::ui::{self, LayoutMode, Theme};
 
@@ -89,6 +90,10 @@ struct Runner {
     tx: mpsc::Sender<Action>,
     search: Option<SearchJob>,
     no_color: bool,
+    /// The configuration's colours for the token parts.
+    colors: crate::config::PartColors,
+    /// The colours the terminal can show.
+    depth: ColorDepth,
 }
 
 /// What the loop does after an effect.
@@ -198,7 +203,11 @@ impl Runner {
 
     /// Draws the screen, then tells the app how far things can scroll as drawn.
     fn draw(&mut self, app: &mut App) -> io::Result<()> {
-        let theme = Theme::for_appearance(app.appearance, self.no_color);
+        // The appearance (`--theme`, the configuration, `T`) with the configuration's colours
+        // for the token parts, fitted to the colours the terminal has.
+        let theme = Theme::for_appearance(app.appearance, self.no_color)
+            .with_part_colors(&self.colors)
+            .fitted(self.depth);
         let mut limits = app.limits;
         self.tui
             .draw(|frame, _| limits = ui::draw(frame, app, theme))?;
@@ -209,12 +218,23 @@ impl Runner {
     }
 }
 
+/// The configuration's clock for dates, and what to say about the file (an error or
+/// warnings) at the start.
+fn apply_config(app: &mut App, config: &crate::config::Loaded) {
+    if config.config.times == Some(crate::config::Times::Utc) {
+        app.utc = true;
+    }
+    if let Some(message) = config.message() {
+        app.message = Some((message, Tone::Error));
+    }
+}
+
 /// Opens the workbench on the terminal and runs it until the user quits.
 ///
 /// The screen is drawn only when something changed: an action from a key, a paste, a click or
 /// a worker; a resize; a tick while the screen shows a clock; the search's progress. A mouse
 /// move that maps to nothing draws nothing.
-pub fn run(opts: LaunchOptions) -> io::Result<()> {
+pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Action>();
     let mut runner = Runner {
         tui: Tui::new(TICK, opts.mouse)?,
@@ -222,12 +242,15 @@ pub fn run(opts: LaunchOptions) -> io::Result<()> {
         tx,
         search: None,
         no_color: crate::tui::no_color(),
+        colors: config.config.colors,
+        depth: ColorDepth::detect(),
     };
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
     let mut startup =
         (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
     let mut app = App::new(opts, unix_now());
+    apply_config(&mut app, config);
     runner.draw(&mut app)?;
     loop {
         let mut changed = false;

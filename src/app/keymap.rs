@@ -390,6 +390,17 @@ pub enum Command {
     FlowLogout,
     FlowRotate,
     FlowRetire,
+    FlowStolenCode,
+    FlowApiC,
+    FlowApiD,
+    FlowIdToken,
+    FlowRetry,
+    FlowReplayAccess,
+    FlowDpop,
+    FlowProactive,
+    FlowGrace,
+    FlowLeeway,
+    FlowPane,
     OpenToken,
     PrevToken,
     NextToken,
@@ -445,6 +456,17 @@ impl Command {
             Command::FlowLogout => "logout",
             Command::FlowRotate => "rotate_keys",
             Command::FlowRetire => "retire_key",
+            Command::FlowStolenCode => "redeem_stolen_code",
+            Command::FlowApiC => "call_api_c",
+            Command::FlowApiD => "call_api_d",
+            Command::FlowIdToken => "send_id_token",
+            Command::FlowRetry => "retry_refresh",
+            Command::FlowReplayAccess => "replay_access",
+            Command::FlowDpop => "toggle_dpop",
+            Command::FlowProactive => "toggle_proactive",
+            Command::FlowGrace => "toggle_grace",
+            Command::FlowLeeway => "toggle_leeway",
+            Command::FlowPane => "next_flow_pane",
             Command::OpenToken => "open_token",
             Command::PrevToken => "prev_token",
             Command::NextToken => "next_token",
@@ -948,29 +970,54 @@ impl Default for KeyMap {
             "help",
             Some("help"),
         );
-        // The flow view.
+        // The flow view: one key per move, grouped as the README's scenarios are.
         let f = X::Flow;
-        add(
-            f,
-            vec![ch('l')],
-            C::FlowLogin,
-            "the client logs in",
-            Some("login"),
-        );
-        add(
-            f,
-            vec![ch('a')],
-            C::FlowApiA,
-            "the client calls API A",
-            Some("API A"),
-        );
-        add(
-            f,
-            vec![ch('b')],
-            C::FlowApiB,
-            "the client calls API B",
-            Some("API B"),
-        );
+        for (k, command, help, hint) in [
+            (
+                'l',
+                C::FlowLogin,
+                "the client logs in: authorization code + PKCE",
+                "login",
+            ),
+            (
+                'v',
+                C::FlowStolenCode,
+                "the attacker redeems the code it intercepted",
+                "code theft",
+            ),
+            (
+                'a',
+                C::FlowApiA,
+                "the client calls API A (verifies with the JWKS)",
+                "API A",
+            ),
+            (
+                'b',
+                C::FlowApiB,
+                "the client calls API B (not an audience)",
+                "B",
+            ),
+            (
+                'i',
+                C::FlowApiC,
+                "the client calls API C (introspection)",
+                "C",
+            ),
+            (
+                'c',
+                C::FlowApiD,
+                "the client calls API D (clock ahead)",
+                "D",
+            ),
+            (
+                'd',
+                C::FlowIdToken,
+                "the client sends its ID token to API A",
+                "ID token",
+            ),
+        ] {
+            add(f, vec![ch(k)], command, help, Some(hint));
+        }
         for (k, secs, help, hint) in [
             ('1', 30, "time passes: +30 seconds", "+30s"),
             ('2', 60, "time passes: +1 minute", "+1m"),
@@ -980,41 +1027,72 @@ impl Default for KeyMap {
         ] {
             add(f, vec![ch(k)], C::FlowAdvance(secs), help, Some(hint));
         }
-        add(
-            f,
-            vec![ch('r')],
-            C::FlowRefresh,
-            "the client refreshes its tokens",
-            Some("refresh"),
-        );
-        add(
-            f,
-            vec![ch('s')],
-            C::FlowReplay,
-            "the attacker replays the refresh token it stole",
-            Some("attacker replays"),
-        );
-        add(
-            f,
-            vec![ch('o')],
-            C::FlowLogout,
-            "the client logs out",
-            Some("logout"),
-        );
-        add(
-            f,
-            vec![ch('n')],
-            C::FlowRotate,
-            "the server rotates its signing keys",
-            Some("rotate keys"),
-        );
-        add(
-            f,
-            vec![ch('t')],
-            C::FlowRetire,
-            "the server retires the old key",
-            Some("retire key"),
-        );
+        for (k, command, help, hint) in [
+            (
+                'r',
+                C::FlowRefresh,
+                "the client refreshes its tokens",
+                "refresh",
+            ),
+            (
+                'u',
+                C::FlowRetry,
+                "the client retries its last refresh (lost response)",
+                "retry",
+            ),
+            (
+                's',
+                C::FlowReplay,
+                "the attacker replays the refresh token it stole",
+                "steal RT",
+            ),
+            (
+                'h',
+                C::FlowReplayAccess,
+                "the attacker replays the access token it stole",
+                "steal AT",
+            ),
+            ('o', C::FlowLogout, "the client logs out", "logout"),
+            (
+                'n',
+                C::FlowRotate,
+                "key rotation: publish a new key, then sign with it",
+                "rotate",
+            ),
+            (
+                't',
+                C::FlowRetire,
+                "the server retires the old key",
+                "retire",
+            ),
+            (
+                'p',
+                C::FlowDpop,
+                "DPoP on or off (from the next login)",
+                "DPoP",
+            ),
+            (
+                'y',
+                C::FlowProactive,
+                "proactive refresh on or off",
+                "proactive",
+            ),
+            (
+                'g',
+                C::FlowGrace,
+                "the refresh grace window on or off",
+                "grace",
+            ),
+            ('e', C::FlowLeeway, "API D's leeway on or off", "leeway"),
+            (
+                'm',
+                C::FlowPane,
+                "the next pane (narrow screens show one)",
+                "pane",
+            ),
+        ] {
+            add(f, vec![ch(k)], command, help, Some(hint));
+        }
         add(
             f,
             vec![key(K::Up), ch('k')],
@@ -1385,6 +1463,17 @@ impl App {
             C::FlowLogout => Action::Flow(flow::Move::Logout),
             C::FlowRotate => Action::Flow(flow::Move::RotateKeys),
             C::FlowRetire => Action::Flow(flow::Move::RetireOldKey),
+            C::FlowStolenCode => Action::Flow(flow::Move::RedeemStolenCode),
+            C::FlowApiC => Action::Flow(flow::Move::CallApiC),
+            C::FlowApiD => Action::Flow(flow::Move::CallApiD),
+            C::FlowIdToken => Action::Flow(flow::Move::SendIdToken),
+            C::FlowRetry => Action::Flow(flow::Move::RetryRefresh),
+            C::FlowReplayAccess => Action::Flow(flow::Move::ReplayAccessToken),
+            C::FlowDpop => Action::Flow(flow::Move::ToggleDpop),
+            C::FlowProactive => Action::Flow(flow::Move::ToggleProactive),
+            C::FlowGrace => Action::Flow(flow::Move::ToggleGrace),
+            C::FlowLeeway => Action::Flow(flow::Move::ToggleLeeway),
+            C::FlowPane => Action::CycleFlowPane,
             C::OpenToken => Action::OpenFlowToken,
             C::PrevToken => Action::CycleFlowToken(-1),
             C::NextToken => Action::CycleFlowToken(1),

@@ -41,6 +41,9 @@ pub struct ExplainArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
+    /// Print the steps as one JSON object (schema: assets/schema/explain.json).
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Runs `jwb explain`: always exit 0 once the walkthrough is printed, whatever it found.
@@ -81,15 +84,22 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         iss: args.iss.clone(),
     };
     let report = inspect(&token, keys.as_ref(), opts, &claims);
-    let text = to_text(&anatomy(
+    let steps = anatomy(
         &report,
         Checks {
             keys: keys.as_ref(),
             pinned: args.alg,
             claims: &claims,
         },
-    ));
+    );
     let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        let value = super::explain_json::explain_json(&report, intro.as_deref(), &steps);
+        super::output::write_json(&mut out, &value, true).map_err(CliError::output)?;
+        out.flush().map_err(CliError::output)?;
+        return Ok(Outcome::Valid);
+    }
+    let text = to_text(&steps);
     if let Some(intro) = intro {
         writeln!(out, "{intro}\n").map_err(CliError::output)?;
     }

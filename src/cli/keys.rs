@@ -112,7 +112,7 @@ impl LoadedKey {
 }
 
 impl KeyArgs {
-    /// True when a key source was given.
+    /// True when a key source was given (`jwb decode` of a JWE needs to know).
     pub fn is_given(&self) -> bool {
         self.secret.is_some()
             || self.secret_b64.is_some()

@@ -291,6 +291,9 @@ fn times_section(out: &mut impl Write, d: &Decoded, now: f64, paint: Paint) -> i
             None => writeln!(out, "  {name}  {value} is not a representable date")?,
         }
     }
+    if let Some(bar) = super::time_bar::for_terminal(claims, now) {
+        writeln!(out, "  {bar}")?;
+    }
     Ok(())
 }
 

@@ -57,6 +57,8 @@ pub struct Expect<'a> {
     pub access_token: Option<&'a str>,
     /// The thumbprint the token (or session) is bound to.
     pub jkt: &'a str,
+    /// Extra seconds of clock skew tolerated on `iat`, the verifier's leeway.
+    pub leeway: u64,
 }
 
 /// Checks a DPoP proof (RFC 9449 sec. 4.3) and records its `jti` in `seen`, the server's
@@ -96,9 +98,10 @@ pub fn check(proof: &str, expect: Expect<'_>, seen: &mut Vec<String>) -> Result<
         ));
     }
     let iat = claims.get("iat").and_then(Value::as_i64).unwrap_or(0);
-    if (iat - expect.now).abs() > PROOF_WINDOW {
+    let window = PROOF_WINDOW.saturating_add(i64::try_from(expect.leeway).unwrap_or(i64::MAX));
+    if (iat - expect.now).abs() > window {
         return Err(format!(
-            "the DPoP proof is {}s old: proofs are good for {PROOF_WINDOW}s",
+            "the DPoP proof is {}s old to this server's clock: proofs are good for {window}s",
             expect.now - iat
         ));
     }

@@ -376,6 +376,7 @@ fn a_dpop_proof_is_checked_for_key_method_url_age_and_replay() {
         now,
         access_token: Some("AT"),
         jkt: &jkt,
+        leeway: 0,
     };
     let mut seen = Vec::new();
     assert_eq!(dpop::check(&proof, expect(100), &mut seen), Ok(()));
@@ -477,6 +478,13 @@ fn a_clock_running_ahead_expires_tokens_early_and_leeway_absorbs_it() {
     ok(&mut s, Move::ToggleLeeway);
     let d = ok(&mut s, Move::CallApiD);
     assert!(d.lesson.contains("leeway"), "{d:?}");
+    // The skew reaches DPoP proofs' iat too; the same leeway covers it.
+    let mut s = sim();
+    s.apply(Move::ToggleDpop);
+    s.apply(Move::ToggleLeeway);
+    s.apply(Move::Login);
+    s.apply(Move::Advance(240));
+    ok(&mut s, Move::CallApiD);
 }
 
 #[test]

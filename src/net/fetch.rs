@@ -1,10 +1,16 @@
 //! One HTTP GET under a strict policy: HTTPS (plain HTTP only to loopback or when allowed),
 //! a deadline for the whole exchange, a body size limit, and redirects followed by hand so
 //! each hop is checked and none goes from HTTPS to HTTP.
+//!
+//! Networks at work: the certificates trusted are the platform's store (where corporate TLS
+//! inspection installs its CA; `SSL_CERT_FILE`/`SSL_CERT_DIR` replace it, as for OpenSSL) and
+//! the bundled Mozilla roots; the proxy is the environment's (`HTTPS_PROXY`, `HTTP_PROXY`,
+//! `ALL_PROXY`, with `NO_PROXY` exceptions), never for loopback; and a failure says whether the
+//! proxy or the server, and which trust stores, were involved.
 
 use std::io;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use ureq::http::Uri;
@@ -107,12 +113,13 @@ pub fn get(url: &str, policy: &Policy) -> Result<Fetched, NetError> {
         if remaining.is_zero() {
             return Err(timeout(&current, policy));
         }
-        let agent = agent(remaining, target.loopback);
+        let proxy = proxy_for(&current, target.loopback);
+        let agent = agent(remaining, proxy.as_ref());
         let mut response = agent
             .get(&current)
             .header("Accept", "application/json, application/jwk-set+json")
             .call()
-            .map_err(|e| classify(&current, e, policy))?;
+            .map_err(|e| classify(&current, e, policy, proxy.as_ref()))?;
         let status = response.status().as_u16();
         if matches!(status, 301 | 302 | 303 | 307 | 308) {
             let location = response
@@ -160,7 +167,7 @@ pub fn get(url: &str, policy: &Policy) -> Result<Fetched, NetError> {
             .with_config()
             .limit(policy.max_bytes)
             .read_to_vec()
-            .map_err(|e| classify(&current, e, policy))?;
+            .map_err(|e| classify(&current, e, policy, proxy.as_ref()))?;
         return Ok(Fetched {
             url: current,
             body,
@@ -204,24 +211,98 @@ fn resolve(base: &str, location: &str) -> String {
     format!("{}{dir}{location}", &base[..authority_end])
 }
 
-fn agent(remaining: Duration, loopback: bool) -> ureq::Agent {
+/// The certificates a fetch trusts, loaded once per process.
+struct Trust {
+    roots: ureq::tls::RootCerts,
+    /// How many came from the platform (or `SSL_CERT_FILE`/`SSL_CERT_DIR`).
+    platform: usize,
+    /// What went wrong loading the platform's store, if anything.
+    platform_error: Option<String>,
+    /// How many bundled roots.
+    bundled: usize,
+}
+
+fn trust() -> &'static Trust {
+    static TRUST: OnceLock<Trust> = OnceLock::new();
+    TRUST.get_or_init(|| {
+        let native = rustls_native_certs::load_native_certs();
+        let platform_error = native.errors.first().map(ToString::to_string);
+        let bundled = webpki_root_certs::TLS_SERVER_ROOT_CERTS;
+        let certs: Vec<ureq::tls::Certificate<'static>> = native
+            .certs
+            .iter()
+            .map(|der| ureq::tls::Certificate::from_der(der).to_owned())
+            .chain(
+                bundled
+                    .iter()
+                    .map(|der| ureq::tls::Certificate::from_der(der).to_owned()),
+            )
+            .collect();
+        Trust {
+            roots: ureq::tls::RootCerts::from(certs),
+            platform: native.certs.len(),
+            platform_error,
+            bundled: bundled.len(),
+        }
+    })
+}
+
+/// Which trust stores were consulted, for a TLS error.
+fn trust_summary() -> String {
+    let t = trust();
+    let override_var = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+        .into_iter()
+        .find(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    let platform = match override_var {
+        Some(var) => format!("{} from {var}", t.platform),
+        None => format!("{} from the platform's store", t.platform),
+    };
+    let error = t
+        .platform_error
+        .as_ref()
+        .map(|e| format!("; loading it failed: {e}"))
+        .unwrap_or_default();
+    format!(
+        "trusted: {platform}{error}, and {} bundled Mozilla roots",
+        t.bundled
+    )
+}
+
+/// The proxy a fetch of `url` goes through: the environment's, unless the host is loopback or
+/// matches `NO_PROXY`.
+fn proxy_for(url: &str, loopback: bool) -> Option<ureq::Proxy> {
+    if loopback {
+        return None;
+    }
+    let proxy = ureq::Proxy::try_from_env()?;
+    let uri: Uri = url.parse().ok()?;
+    (!proxy.is_no_proxy(&uri)).then_some(proxy)
+}
+
+/// The proxy as shown in messages: scheme, host and port, never its credentials.
+fn proxy_name(proxy: &ureq::Proxy) -> String {
+    let scheme = proxy.uri().scheme_str().unwrap_or("http");
+    format!("{scheme}://{}:{}", proxy.host(), proxy.port())
+}
+
+fn agent(remaining: Duration, proxy: Option<&ureq::Proxy>) -> ureq::Agent {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let tls = ureq::tls::TlsConfig::builder()
         .provider(ureq::tls::TlsProvider::Rustls)
-        .root_certs(ureq::tls::RootCerts::WebPki)
+        .root_certs(trust().roots.clone())
         .unversioned_rustls_crypto_provider(provider)
         .build();
-    let mut config = ureq::Agent::config_builder()
+    ureq::Agent::config_builder()
         .tls_config(tls)
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(remaining))
-        .user_agent(concat!("jwt-workbench/", env!("CARGO_PKG_VERSION")));
-    if loopback {
-        // A proxy from the environment must not see, or break, a loopback fetch.
-        config = config.proxy(None);
-    }
-    config.build().new_agent()
+        .user_agent(concat!("jwt-workbench/", env!("CARGO_PKG_VERSION")))
+        // Decided per URL (loopback and NO_PROXY go direct), so a proxy never sees, or breaks,
+        // a fetch it should not carry.
+        .proxy(proxy.cloned())
+        .build()
+        .new_agent()
 }
 
 fn timeout(url: &str, policy: &Policy) -> NetError {
@@ -231,40 +312,81 @@ fn timeout(url: &str, policy: &Policy) -> NetError {
     }
 }
 
-fn classify(url: &str, err: ureq::Error, policy: &Policy) -> NetError {
+fn classify(url: &str, err: ureq::Error, policy: &Policy, proxy: Option<&ureq::Proxy>) -> NetError {
     let url_s = url.to_owned();
+    // Through a proxy, the connection jwb makes is to the proxy: failing to make it, or the
+    // proxy refusing the tunnel, is the proxy's failure, not the server's.
+    if let Some(p) = proxy {
+        let at_proxy = match &err {
+            ureq::Error::ConnectProxyFailed(why) => Some(why.clone()),
+            ureq::Error::HostNotFound => Some("its host name does not resolve".to_owned()),
+            ureq::Error::ConnectionFailed => Some("connection refused".to_owned()),
+            ureq::Error::Io(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                Some("connection refused".to_owned())
+            }
+            ureq::Error::Io(e) if looks_like_dns(&e.to_string()) => {
+                Some("its host name does not resolve".to_owned())
+            }
+            _ => None,
+        };
+        if let Some(detail) = at_proxy {
+            return NetError::Proxy {
+                url: url_s,
+                proxy: proxy_name(p),
+                detail,
+            };
+        }
+    }
+    let tls = |detail: String| {
+        let via = proxy.map_or_else(String::new, |p| {
+            format!("; through the proxy {}", proxy_name(p))
+        });
+        NetError::Tls {
+            url: url_s.clone(),
+            detail: format!("{detail} ({}{via})", trust_summary()),
+        }
+    };
     match err {
         ureq::Error::Timeout(_) => timeout(url, policy),
         ureq::Error::HostNotFound => NetError::Dns { url: url_s },
         ureq::Error::BodyExceedsLimit(limit) => NetError::TooLarge { url: url_s, limit },
         ureq::Error::ConnectionFailed => NetError::Refused { url: url_s },
-        ureq::Error::Rustls(e) => NetError::Tls {
-            url: url_s,
-            detail: e.to_string(),
+        ureq::Error::Rustls(e) => tls(e.to_string()),
+        ureq::Error::Tls(e) => tls(e.to_owned()),
+        ureq::Error::Io(e) => match tls_of(&e) {
+            Some(detail) => tls(detail),
+            None => via_proxy(classify_io(url, &e, policy), proxy),
         },
-        ureq::Error::Tls(e) => NetError::Tls {
-            url: url_s,
-            detail: e.to_owned(),
-        },
-        ureq::Error::Io(e) => classify_io(url, &e, policy),
-        other => NetError::Transport {
-            url: url_s,
-            detail: other.to_string(),
-        },
+        other => via_proxy(
+            NetError::Transport {
+                url: url_s,
+                detail: other.to_string(),
+            },
+            proxy,
+        ),
     }
+}
+
+/// A transport failure through a proxy says so: either end of the tunnel may have failed.
+fn via_proxy(err: NetError, proxy: Option<&ureq::Proxy>) -> NetError {
+    match (err, proxy) {
+        (NetError::Transport { url, detail }, Some(p)) => NetError::Transport {
+            url,
+            detail: format!("{detail} (through the proxy {})", proxy_name(p)),
+        },
+        (err, _) => err,
+    }
+}
+
+/// The TLS error inside an I/O error, if that is what it is.
+fn tls_of(err: &io::Error) -> Option<String> {
+    err.get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+        .map(ToString::to_string)
 }
 
 fn classify_io(url: &str, err: &io::Error, policy: &Policy) -> NetError {
     let url_s = url.to_owned();
-    if let Some(tls) = err
-        .get_ref()
-        .and_then(|e| e.downcast_ref::<rustls::Error>())
-    {
-        return NetError::Tls {
-            url: url_s,
-            detail: tls.to_string(),
-        };
-    }
     let text = err.to_string();
     match err.kind() {
         io::ErrorKind::ConnectionRefused => NetError::Refused { url: url_s },

@@ -91,6 +91,9 @@ pub struct Checks<'a> {
 /// Groups of 3 bytes shown next to their 4 Base64URL characters, before the last one.
 const GROUPS_SHOWN: usize = 8;
 
+/// The verdict line of a token a server must not accept.
+const REJECT: &str = "6. A server must reject this token and trust none of its claims.";
+
 /// Levels of nesting walked into (RFC 7519 sec. 7.2 sets no limit; a tool must).
 const MAX_LEVELS: usize = 4;
 
@@ -250,7 +253,7 @@ pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
                             Kind::Fail,
                             format!(
                                 "More than {MAX_LEVELS} levels of nesting: this walkthrough \
-                                 stops here, and a server should refuse such a token."
+                                 stops here. {REJECT}"
                             ),
                         )],
                     });
@@ -294,16 +297,28 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
     let d = &report.decoded;
     match d.shape {
         Shape::Jws => {}
-        Shape::Jwe => return jwe::steps(report, |t| level.title(t)),
+        Shape::Jwe => {
+            let mut steps = jwe::steps(report, |t| level.title(t));
+            if level.nested_above
+                && let Some(last) = steps.last_mut()
+            {
+                last.lines.push(line(Kind::Fail, REJECT));
+            }
+            return steps;
+        }
         Shape::Malformed => {
+            let mut lines = vec![line(
+                Kind::Fail,
+                d.errors
+                    .first()
+                    .map_or_else(|| "not a JWS".to_owned(), std::string::ToString::to_string),
+            )];
+            if level.nested_above {
+                lines.push(line(Kind::Fail, REJECT));
+            }
             return vec![Step {
                 title: level.title("Not a JWT"),
-                lines: vec![line(
-                    Kind::Fail,
-                    d.errors
-                        .first()
-                        .map_or_else(|| "not a JWS".to_owned(), std::string::ToString::to_string),
-                )],
+                lines,
             }];
         }
     }
@@ -613,17 +628,17 @@ fn verification_step(
                 ),
             )
         } else {
-            (
-                Kind::Fail,
-                "6. A server must reject this token and trust none of its claims.".to_owned(),
-            )
+            (Kind::Fail, REJECT.to_owned())
         }
     } else if holds && level.outer_held {
         if level.nested_above {
+            // `jwb verify` judges level 1 alone (its payload is not a claims set), and the
+            // verdict must be the same everywhere: say both sides of it.
             (
-                Kind::Pass,
-                "6. Every level holds: only now may a server that accepts nested JWTs trust the \
-                 claims. (`jwb verify` judges level 1 alone: its payload is not a claims set.)"
+                Kind::Warn,
+                "6. Every level holds: a server that accepts nested JWTs may now trust the inner \
+                 claims. One that does not, like `jwb verify`, which judges level 1 alone, must \
+                 reject this token."
                     .to_owned(),
             )
         } else {
@@ -633,10 +648,7 @@ fn verification_step(
             )
         }
     } else {
-        (
-            Kind::Fail,
-            "6. A server must reject this token and trust none of its claims.".to_owned(),
-        )
+        (Kind::Fail, REJECT.to_owned())
     };
     lines.push(line(kind, text));
     Step {

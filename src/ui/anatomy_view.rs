@@ -42,6 +42,8 @@ impl Widget for AnatomyScreen<'_> {
             " Anatomy of the workbench's token, with its real values and your key "
         };
         let (rows, visible) = body_rows(app, area);
+        // The rows depend on the width: report how far the view can scroll, so the state
+        // clamps the next scroll to the last row.
         app.note_view(rows.len(), u16::try_from(visible).unwrap_or(u16::MAX));
         let scroll = app.anatomy.scroll.min(rows.len().saturating_sub(visible));
         let mut block = Block::bordered()
@@ -53,8 +55,14 @@ impl Widget for AnatomyScreen<'_> {
         let below = rows.len().saturating_sub(scroll + visible);
         if below > 0 {
             block = block.title_bottom(
-                Line::styled(format!(" ↓ {below} more rows (↓ PgDn) "), theme.title)
-                    .right_aligned(),
+                Line::styled(
+                    format!(
+                        " ↓ {below} more row{} (↓ PgDn) ",
+                        if below == 1 { "" } else { "s" }
+                    ),
+                    theme.title,
+                )
+                .right_aligned(),
             );
         }
         let shown: Vec<Line> = rows.into_iter().skip(scroll).take(visible).collect();

@@ -216,7 +216,7 @@ fn render_timeline(app: &Screen, sim: &Simulator, area: Rect, buf: &mut Buffer) 
             &[Span::styled(
                 "Nobody has logged in yet. Press l to log in (authorization code with PKCE), \
                  then call the APIs (a b i c), let time pass (1-5), refresh (r), and let the \
-                 attacker use what it stole (v s z).",
+                 attacker use what it stole (v s h).",
                 theme.muted,
             )],
             usize::from(inner.width).max(1),
@@ -328,6 +328,7 @@ fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
     let mut b = block(title, theme);
     let inner = b.inner(area);
     let lines = detail_lines(app, usize::from(inner.width).max(1));
+    app.note_view(lines.len(), inner.height);
     let visible = usize::from(inner.height);
     app.note_view(lines.len(), inner.height);
     let scroll = app.flow.scroll.min(lines.len().saturating_sub(visible));
@@ -337,7 +338,14 @@ fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
     }
     if below > 0 {
         b = b.title_bottom(
-            Line::styled(format!(" ↓ {below} more rows (PgDn) "), theme.title).right_aligned(),
+            Line::styled(
+                format!(
+                    " ↓ {below} more row{} (PgDn) ",
+                    if below == 1 { "" } else { "s" }
+                ),
+                theme.title,
+            )
+            .right_aligned(),
         );
     }
     b.render(area, buf);
@@ -372,8 +380,9 @@ fn render_lines(lines: &[Line<'static>], title: &str, theme: &Theme, area: Rect,
         b = b.title_bottom(
             Line::styled(
                 format!(
-                    " {} more rows: a taller screen shows them ",
-                    rows.len() - visible
+                    " {} more row{}: a taller screen shows them ",
+                    rows.len() - visible,
+                    if rows.len() - visible == 1 { "" } else { "s" }
                 ),
                 theme.muted,
             )
@@ -416,7 +425,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.families().is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
-    for f in server.families() {
+    for f in recent(&mut lines, server.families(), 3, theme) {
         let mut spans = vec![Span::raw(format!(
             "  {} {}..{} ",
             f.id,
@@ -443,7 +452,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.refresh_tokens().is_empty() {
         lines.push(Line::styled("  empty", theme.muted));
     }
-    for r in server.refresh_tokens() {
+    for r in recent(&mut lines, server.refresh_tokens(), 6, theme) {
         let (status, style) = refresh_status_look(theme, r.status_at(sim.now()));
         let mut spans = vec![
             Span::raw(format!("  {:<11} ", label(sim, r.token))),
@@ -462,7 +471,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
     if server.codes().is_empty() {
         lines.push(Line::styled("  none", theme.muted));
     }
-    for c in server.codes() {
+    for c in recent(&mut lines, server.codes(), 2, theme) {
         lines.push(Line::from(vec![
             Span::raw(format!("  {} ", c.code)),
             if c.used {
@@ -475,6 +484,24 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
         ]));
     }
     render_lines(&lines, title, theme, area, buf);
+}
+
+/// The last `keep` items of a list that only grows, after a line counting the earlier ones:
+/// the newest state stays on screen however long the session runs.
+fn recent<'a, T>(
+    lines: &mut Vec<Line<'static>>,
+    items: &'a [T],
+    keep: usize,
+    theme: &Theme,
+) -> &'a [T] {
+    let skip = items.len().saturating_sub(keep);
+    if skip > 0 {
+        lines.push(Line::styled(
+            format!("  … {skip} earlier not shown"),
+            theme.muted,
+        ));
+    }
+    &items[skip..]
 }
 
 fn api_line(sim: &Simulator, api: &Api, theme: &Theme) -> Line<'static> {

@@ -28,8 +28,10 @@ pub fn lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
         ],
         View::Anatomy => &["The anatomy: how the workbench's token is built and checked."],
         View::Flow => &[
-            "The flow simulator: an auth server, a client, an attacker and two APIs on a virtual \
-             clock.",
+            "The flow simulator: an OAuth deployment on a virtual clock, with an auth server \
+             publishing an ES256 JWKS, a client, an attacker and four APIs (A and B verify \
+             locally, C introspects, D's clock runs ahead). The README's Learn section lists \
+             the scenarios and their keys.",
         ],
     };
     for intro in intro {

@@ -161,6 +161,60 @@ impl Theme {
     }
 }
 
+impl Theme {
+    /// The theme with the user's colours for the token's parts (from the configuration file);
+    /// the monochrome theme keeps none, since `NO_COLOR` wins.
+    #[must_use]
+    pub fn with_part_colors(mut self, colors: &crate::config::PartColors) -> Self {
+        if self.monochrome {
+            return self;
+        }
+        for (style, color) in [
+            (&mut self.token_header, colors.header),
+            (&mut self.token_payload, colors.payload),
+            (&mut self.token_signature, colors.signature),
+        ] {
+            if let Some(color) = color {
+                *style = style.fg(color);
+            }
+        }
+        self
+    }
+
+    /// The theme with every colour changed to the nearest one the terminal can show.
+    #[must_use]
+    pub fn fitted(mut self, depth: crate::color_depth::ColorDepth) -> Self {
+        let fit = |style: &mut Style| {
+            style.fg = style.fg.map(|c| depth.fit(c));
+            style.bg = style.bg.map(|c| depth.fit(c));
+        };
+        for style in [
+            &mut self.token_header,
+            &mut self.token_payload,
+            &mut self.token_signature,
+            &mut self.token_dot,
+            &mut self.json_key,
+            &mut self.json_string,
+            &mut self.json_number,
+            &mut self.json_literal,
+            &mut self.json_punct,
+            &mut self.escaped,
+            &mut self.ok,
+            &mut self.fail,
+            &mut self.warn,
+            &mut self.border,
+            &mut self.border_focus,
+            &mut self.title,
+            &mut self.muted,
+            &mut self.clock_shifted,
+            &mut self.status,
+        ] {
+            fit(style);
+        }
+        self
+    }
+}
+
 impl Default for Theme {
     fn default() -> Self {
         Self::color()
@@ -194,6 +248,29 @@ mod tests {
         for (name, style) in Theme::mono().styles() {
             assert_eq!((style.fg, style.bg), (None, None), "{name} has a colour");
         }
+    }
+
+    #[test]
+    fn configured_part_colours_fit_the_terminal() {
+        use crate::color_depth::ColorDepth;
+        let colors = crate::config::PartColors {
+            header: Some(Color::Rgb(255, 135, 0)),
+            payload: None,
+            signature: Some(Color::Indexed(201)),
+        };
+        let theme = Theme::color().with_part_colors(&colors);
+        assert_eq!(theme.token_header.fg, Some(Color::Rgb(255, 135, 0)));
+        assert_eq!(theme.token_payload, Theme::color().token_payload);
+        let sixteen = theme.fitted(ColorDepth::Ansi16);
+        assert_eq!(sixteen.token_signature.fg, Some(Color::LightMagenta));
+        for (name, style) in sixteen.styles() {
+            assert!(is_basic(style.fg) && is_basic(style.bg), "{name}");
+        }
+        assert_eq!(
+            theme.fitted(ColorDepth::Ansi256).token_header.fg,
+            Some(Color::Indexed(208))
+        );
+        assert_eq!(Theme::mono().with_part_colors(&colors), Theme::mono());
     }
 
     #[test]

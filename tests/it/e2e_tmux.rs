@@ -305,8 +305,82 @@ fn closing_the_terminal_ends_jwb() {
     }
 }
 
+/// The flow simulator's scenarios run with their keys in the real binary, on a small and a
+/// large terminal: login with PKCE, the stolen code, DPoP stopping a replay, logout seen at once
+/// by the introspecting API, and the deny-list one `m` away.
+#[test]
+fn flow_scenarios_run_at_80x24_and_160x48() {
+    if !tmux_available() {
+        return;
+    }
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    for (width, height) in [(80, 24), (160, 48)] {
+        let tmux = Tmux::start(width, height, &format!("{jwb}; sleep 30"));
+        tmux.wait_for("the workbench", |s| s.contains("VERIFY"));
+        tmux.keys(&["f"]);
+        tmux.wait_for("the flow view", |s| s.contains("FLOW"));
+        tmux.keys(&["p", "l", "v"]);
+        tmux.wait_for("PKCE refusing the stolen code", |s| {
+            s.contains("PKCE verification fail")
+        });
+        tmux.keys(&["a", "h"]);
+        tmux.wait_for("DPoP refusing the replay", |s| {
+            s.contains("DPoP proof replayed")
+        });
+        tmux.keys(&["o", "i"]);
+        let screen = tmux.wait_for("introspection seeing the logout", |s| {
+            s.contains("active: false")
+        });
+        assert!(screen.contains("DPoP on"), "{screen}");
+        // The deny-list: beside the tokens on a wide screen, the fourth pane on a narrow one.
+        let presses: &[&str] = if width >= 120 {
+            &["m"]
+        } else {
+            &["m", "m", "m"]
+        };
+        tmux.keys(presses);
+        tmux.wait_for("the deny-list", |s| {
+            s.contains("Access-token deny-list") && s.contains("logout")
+        });
+        tmux.keys(&["Escape", "q"]);
+    }
+}
+
+#[test]
+fn the_config_file_applies_and_a_bad_one_is_reported() {
+    if !tmux_available() {
+        return;
+    }
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good.toml");
+    std::fs::write(&good, "leeway = 30\ntimes = \"utc\"\n").expect("writes");
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!("JWB_CONFIG={} {jwb}; sleep 30", good.display()),
+    );
+    tmux.wait_for("the leeway from the config", |s| s.contains("leeway 30s"));
+    tmux.keys(&["q"]);
+
+    // A wrong value: the workbench starts with the defaults and says why, naming line and key.
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "mouse = true\nleeway = \"soon\"\n").expect("writes");
+    let tmux = Tmux::start(
+        220,
+        45,
+        &format!("JWB_CONFIG={} {jwb}; sleep 30", bad.display()),
+    );
+    let screen = tmux.wait_for("the config error", |s| s.contains("default settings"));
+    assert!(screen.contains("bad.toml:2: key 'leeway'"), "{screen}");
+    assert!(screen.contains("leeway 0s"), "{screen}");
+}
+
 #[test]
 fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
+    if !tmux_available() {
+        return;
+    }
     let jwb = env!("CARGO_BIN_EXE_jwb");
     // An interactive shell with job control, so Ctrl-Z stops jwb and `fg` continues it.
     let tmux = Tmux::start(100, 30, "sh -i");

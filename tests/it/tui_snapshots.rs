@@ -726,3 +726,19 @@ fn glossary_scroll_stops_at_the_end_and_x_returns_to_the_steps() {
     press(&mut app, KeyCode::Char('x'));
     assert_eq!(app.view, View::Workbench);
 }
+
+#[test]
+fn a_long_flow_session_keeps_the_newest_server_state_on_a_small_screen() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    app.update(Action::Flow(flow::Move::Login), NOW);
+    for _ in 0..8 {
+        app.update(Action::Flow(flow::Move::Refresh), NOW);
+    }
+    app.update(Action::CycleFlowPane, NOW);
+    app.update(Action::CycleFlowPane, NOW);
+    let shot = screen(&app, 80, 24);
+    assert!(shot.contains("… 3 earlier not shown"), "{shot}");
+    assert!(shot.contains("refresh #9"), "{shot}");
+    assert!(!shot.contains("refresh #3 "), "{shot}");
+}

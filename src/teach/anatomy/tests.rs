@@ -176,7 +176,7 @@ fn nested_tokens_are_walked_level_by_level() {
     assert!(text.contains("RFC 7519 sec. 7.2 step 8"));
     assert!(text.contains("[ok] 6. Level 1 holds"));
     assert!(text.contains("[ok] 5. exp: expires in 16m 40s"), "{text}");
-    assert!(text.contains("[ok] 6. Every level holds"));
+    assert!(text.contains("[!] 6. Every level holds"), "{text}");
     assert!(text.contains("{\"sub\":\"inner\",\"exp\":2000}"));
     // Expired inside: the inner level is refused.
     let late = ClaimOptions {
