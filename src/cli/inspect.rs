@@ -214,9 +214,17 @@ fn verify_jwe(
     input: Option<&str>,
     now: f64,
 ) -> Result<Option<Outcome>, CliError> {
-    let Some(input) = input else {
+    let Some(mut input) = input else {
         return Ok(None);
     };
+    // Strict unless --lenient: a JWE is checked exactly as given too; a stray character
+    // leaves it to the report that names the character.
+    if !args.lenient {
+        match crate::jose::extract::strict(input) {
+            Ok(found) => input = found.token,
+            Err(_) => return Ok(None),
+        }
+    }
     let claims = ClaimOptions {
         now: args.now.unwrap_or(now),
         leeway: args.leeway,
@@ -232,7 +240,11 @@ fn verify_jwe(
             alg: args.alg,
             allow_none: args.allow_none,
         },
-        mode: Mode::Verify,
+        mode: if args.lenient {
+            Mode::VerifyLenient
+        } else {
+            Mode::Verify
+        },
         json: args.json,
     })
 }

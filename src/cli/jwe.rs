@@ -448,7 +448,7 @@ fn report(
             paint.fail("malformed:"),
             escape_untrusted(&error)
         )?;
-        if req.mode == Mode::Verify {
+        if req.mode != Mode::Decode {
             writeln!(out)?;
             writeln!(out, "{}", paint.fail("NOT VALID: the token is malformed"))?;
         }
@@ -502,7 +502,7 @@ fn report(
         }
     }
     findings(out, &jwe::header_findings(&jwe.header), paint)?;
-    if req.mode == Mode::Verify {
+    if req.mode != Mode::Decode {
         writeln!(out)?;
         writeln!(out, "{}", verdict(view, paint))?;
     }

@@ -206,7 +206,8 @@ enum Frame {
         expect_key: bool,
         last: String,
     },
-    Array,
+    /// Arrays opened one inside the other, counted: `[[[[` costs one frame, not four.
+    Arrays(usize),
 }
 
 /// Member names that occur more than once in the same object, as `path.name` (first
@@ -232,18 +233,21 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
     let mut reported: HashSet<String> = HashSet::new();
     for (at, piece) in located_pieces(text) {
         match piece {
-            Piece::Open(b) => stack.push(if b == b'{' {
-                Frame::Object {
-                    keys: HashSet::new(),
-                    expect_key: true,
-                    last: String::new(),
-                }
-            } else {
-                Frame::Array
+            Piece::Open(b'{') => stack.push(Frame::Object {
+                keys: HashSet::new(),
+                expect_key: true,
+                last: String::new(),
             }),
-            Piece::Close(_) => {
-                stack.pop();
-            }
+            Piece::Open(_) => match stack.last_mut() {
+                Some(Frame::Arrays(n)) => *n += 1,
+                _ => stack.push(Frame::Arrays(1)),
+            },
+            Piece::Close(_) => match stack.last_mut() {
+                Some(Frame::Arrays(n)) if *n > 1 => *n -= 1,
+                _ => {
+                    stack.pop();
+                }
+            },
             Piece::Comma => {
                 if let Some(Frame::Object { expect_key, .. }) = stack.last_mut() {
                     *expect_key = true;
@@ -300,7 +304,11 @@ fn path_of(outer: &[Frame], name: &str) -> String {
                 }
                 path.push_str(last);
             }
-            Frame::Array => path.push_str("[]"),
+            Frame::Arrays(n) => {
+                for _ in 0..(*n).min(PATH_FRAMES) {
+                    path.push_str("[]");
+                }
+            }
         }
     }
     if !path.is_empty() {

@@ -1359,8 +1359,22 @@ fn decode_still_extracts_from_pasted_text() {
 
 #[test]
 fn five_parts_need_enc_and_a_jwe_is_unverifiable() {
-    let no_enc = format!("{}.a.b.c.d", b64::encode(br#"{"alg":"RSA-OAEP"}"#));
+    let no_enc = format!(
+        "{}.YWFh.YWFh.YWFh.YWFh",
+        b64::encode(br#"{"alg":"RSA-OAEP"}"#)
+    );
+    // With a key, the JWE path reads it; without, the signature check: both say malformed.
     let out = cli_verify(&no_enc, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("no \"enc\""),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = jwb()
+        .args(["verify", &no_enc, "--now", "0"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("the header has no \"enc\""));
     // RFC 7516 App. A.1 header.
@@ -1377,6 +1391,9 @@ fn five_parts_need_enc_and_a_jwe_is_unverifiable() {
         "{}",
         text(&out.stdout)
     );
+    let out = jwb().args(["verify", &jwe, "--now", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("encrypted, cannot be verified here"));
 }
 
 #[test]
