@@ -23,7 +23,7 @@ use crate::jose::jwe::{
 use crate::jose::key::{KeySet, Secret, parse_key};
 use crate::jose::report::{Outcome, Report, claims_json, inspect, signature_json};
 use crate::jose::verify::VerifyOptions;
-use crate::ui::text::{escape_untrusted, format_timestamp, relative};
+use crate::ui::text::escape_untrusted;
 
 /// The options for encrypted tokens, shared by `decode` and `verify`.
 #[derive(Clone, Default, Args)]
@@ -590,38 +590,13 @@ fn plaintext_block(out: &mut impl io::Write, bytes: &[u8], paint: Paint) -> io::
 }
 
 fn times(out: &mut impl io::Write, bytes: &[u8], now: f64, paint: Paint) -> io::Result<()> {
-    let Some(Value::Object(claims)) = std::str::from_utf8(bytes)
+    match std::str::from_utf8(bytes)
         .ok()
         .and_then(|t| json::parse(t).ok())
-    else {
-        return Ok(());
-    };
-    let times: Vec<(&str, f64)> = ["iat", "nbf", "exp"]
-        .into_iter()
-        .filter_map(|name| Some((name, claims.get(name)?.as_f64()?)))
-        .collect();
-    if times.is_empty() {
-        return Ok(());
+    {
+        Some(Value::Object(claims)) => super::output::times_of(out, &claims, now, paint),
+        _ => Ok(()),
     }
-    writeln!(out)?;
-    writeln!(out, "{}", paint.title("Times"))?;
-    for (name, value) in times {
-        match format_timestamp(value, &chrono::Local) {
-            Some((local, utc)) => {
-                // format_timestamp accepted |value| <= 1e13, so the cast is in range.
-                #[allow(clippy::cast_possible_truncation)]
-                let delta = (value - now).trunc() as i64;
-                writeln!(
-                    out,
-                    "  {name}  {local}  {}  {}",
-                    paint.dim(&format!("({utc})")),
-                    relative(delta)
-                )?;
-            }
-            None => writeln!(out, "  {name}  {value} is not a representable date")?,
-        }
-    }
-    Ok(())
 }
 
 fn findings(out: &mut impl io::Write, list: &[Finding], paint: Paint) -> io::Result<()> {

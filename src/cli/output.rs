@@ -262,9 +262,20 @@ fn binary_block(out: &mut impl Write, bytes: &[u8], paint: Paint) -> io::Result<
 }
 
 fn times_section(out: &mut impl Write, d: &Decoded, now: f64, paint: Paint) -> io::Result<()> {
-    let Some(claims) = d.claims() else {
-        return Ok(());
-    };
+    match d.claims() {
+        Some(claims) => times_of(out, claims, now, paint),
+        None => Ok(()),
+    }
+}
+
+/// The `Times` section for a claims set: `iat`, `nbf` and `exp` as dates with their distance
+/// from `now`, and the lifetime bar on a terminal. Nothing when none of them is a number.
+pub(super) fn times_of(
+    out: &mut impl Write,
+    claims: &serde_json::Map<String, serde_json::Value>,
+    now: f64,
+    paint: Paint,
+) -> io::Result<()> {
     let times: Vec<(&str, f64)> = ["iat", "nbf", "exp"]
         .into_iter()
         .filter_map(|name| Some((name, claims.get(name)?.as_f64()?)))
