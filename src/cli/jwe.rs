@@ -15,7 +15,7 @@ use super::output::{self, Mode, Paint};
 use super::{CliError, read_file};
 use crate::jose::claims::{ClaimOptions, ClaimReport, Status, check_claims};
 use crate::jose::extract::{Stripped, extract};
-use crate::jose::finding::{Finding, Severity};
+use crate::jose::finding::Finding;
 use crate::jose::json;
 use crate::jose::jwe::{
     self, DecryptOptions, Decrypted, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
@@ -600,31 +600,7 @@ fn times(out: &mut impl io::Write, bytes: &[u8], now: f64, paint: Paint) -> io::
 }
 
 fn findings(out: &mut impl io::Write, list: &[Finding], paint: Paint) -> io::Result<()> {
-    if list.is_empty() {
-        return Ok(());
-    }
-    writeln!(out)?;
-    writeln!(out, "{}", paint.title("Findings (JWE header)"))?;
-    for f in list {
-        let severity = format!("[{}]", f.severity.name());
-        let severity = match f.severity {
-            Severity::High => paint.fail(&severity),
-            Severity::Medium => paint.warn(&severity),
-            Severity::Low | Severity::Info => paint.dim(&severity),
-        };
-        writeln!(
-            out,
-            "  {severity} {}: {}",
-            f.id,
-            escape_untrusted(&f.message)
-        )?;
-        writeln!(
-            out,
-            "      {}",
-            paint.dim(&format!("{} ({})", f.explanation, f.reference))
-        )?;
-    }
-    Ok(())
+    super::output::findings_of(out, "Findings (JWE header)", list, paint)
 }
 
 /// The one-line verdict over both layers.

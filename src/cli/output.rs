@@ -360,12 +360,22 @@ fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Re
 }
 
 fn findings_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
-    if report.findings.is_empty() {
+    findings_of(out, "Findings", &report.findings, paint)
+}
+
+/// A findings section under `title`, most severe first as given; nothing when `list` is empty.
+pub(super) fn findings_of(
+    out: &mut impl Write,
+    title: &str,
+    list: &[crate::jose::finding::Finding],
+    paint: Paint,
+) -> io::Result<()> {
+    if list.is_empty() {
         return Ok(());
     }
     writeln!(out)?;
-    writeln!(out, "{}", paint.title("Findings"))?;
-    for f in &report.findings {
+    writeln!(out, "{}", paint.title(title))?;
+    for f in list {
         let severity = format!("[{}]", f.severity.name());
         let severity = match f.severity {
             Severity::High => paint.fail(&severity),

@@ -1,7 +1,7 @@
 //! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
 
 pub(crate) mod der;
-mod jwk;
+pub(crate) mod jwk;
 pub(crate) mod pem;
 
 use std::fmt;

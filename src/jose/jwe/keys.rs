@@ -409,16 +409,7 @@ fn jwk_rsa(obj: &Map<String, Value>) -> Result<JweKey, KeyError> {
             .map_err(|_| KeyError::Jwk("not a usable RSA public key (2048 to 8192 bits)".into()))?;
         return Ok(JweKey::new(Material::RsaPublic(public)));
     }
-    let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
-        .into_iter()
-        .filter(|m| !obj.contains_key(*m))
-        .collect();
-    if !missing.is_empty() {
-        return Err(KeyError::Unsupported(format!(
-            "private RSA JWK without {}: the CRT members are required",
-            missing.join(", ")
-        )));
-    }
+    crate::jose::key::jwk::require_rsa_crt(obj)?;
     let components = KeyPairComponents {
         public_key: PublicKeyComponents { n, e },
         d: bytes(obj, "d")?,

@@ -51,6 +51,22 @@ pub(super) fn parse(text: &str) -> Result<KeySet, KeyError> {
     parse_one(&obj, Origin::Jwk).map(KeySet::single)
 }
 
+/// A private RSA JWK must carry its CRT members (`p`, `q`, `dp`, `dq`, `qi`): aws-lc-rs builds
+/// a key pair only from all of them. The error names the missing ones.
+pub(crate) fn require_rsa_crt(obj: &Map<String, Value>) -> Result<(), KeyError> {
+    let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
+        .into_iter()
+        .filter(|m| !obj.contains_key(*m))
+        .collect();
+    if !missing.is_empty() {
+        return Err(KeyError::Unsupported(format!(
+            "private RSA JWK without {}: the CRT members are required",
+            missing.join(", ")
+        )));
+    }
+    Ok(())
+}
+
 fn member<'a>(obj: &'a Map<String, Value>, name: &str) -> Result<&'a str, KeyError> {
     match obj.get(name) {
         Some(Value::String(s)) => Ok(s),
@@ -115,16 +131,7 @@ fn rsa(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     };
     // Refuse a small key with the RFC's reason before aws-lc-rs refuses it with its own.
     super::check_rsa_bits(der::bit_len(&n))?;
-    let missing: Vec<&str> = ["p", "q", "dp", "dq", "qi"]
-        .into_iter()
-        .filter(|m| !obj.contains_key(*m))
-        .collect();
-    if !missing.is_empty() {
-        return Err(KeyError::Unsupported(format!(
-            "private RSA JWK without {}: the CRT members are required",
-            missing.join(", ")
-        )));
-    }
+    require_rsa_crt(obj)?;
     let components = KeyPairComponents {
         public_key: PublicKeyComponents {
             n: strip(&n),
