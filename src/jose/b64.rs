@@ -18,6 +18,11 @@ pub fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Appends the unpadded Base64URL of `bytes` to `out`.
+pub fn encode_into(bytes: &[u8], out: &mut String) {
+    URL_SAFE_NO_PAD.encode_string(bytes, out);
+}
+
 /// Lowercase hex of bytes, for showing digests and binary secrets.
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -43,6 +48,20 @@ pub fn with_strict<R>(text: &str, buf: &mut [u8], f: impl FnOnce(&[u8]) -> R) ->
         Some(f(&buf[..n]))
     } else {
         decode_strict(text).map(|bytes| f(&bytes))
+    }
+}
+
+/// Appends the decoding of strict Base64URL to `out`; `None` (with `out` as it was) when
+/// the text is not strict Base64URL.
+pub(crate) fn decode_strict_into(text: &str, out: &mut Vec<u8>) -> Option<()> {
+    let start = out.len();
+    out.resize(start + text.len().div_ceil(4) * 3, 0);
+    if let Ok(n) = URL_SAFE_NO_PAD.decode_slice(text, &mut out[start..]) {
+        out.truncate(start + n);
+        Some(())
+    } else {
+        out.truncate(start);
+        None
     }
 }
 

@@ -10,6 +10,10 @@ use super::b64::{self, Base64Error, Deviation};
 use super::extract::{Extracted, StrayChar, extract};
 use super::json::{self, JsonError};
 
+mod view;
+
+pub use view::JwsView;
+
 /// A dot-separated segment of a compact token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Segment {

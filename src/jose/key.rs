@@ -1,6 +1,7 @@
 //! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
 
 pub(crate) mod der;
+pub(crate) mod hmac;
 pub(crate) mod jwk;
 pub(crate) mod pem;
 
@@ -215,6 +216,8 @@ pub struct Key {
     /// For a secret: what key material its bytes are, when they are ([`Secret::key_material`]).
     material: Option<&'static str>,
     parsed: OnceLock<Vec<(Alg, ParsedPublicKey)>>,
+    /// A secret's HMAC states for HS256, HS384 and HS512, prepared on first use.
+    hmac: [OnceLock<hmac::Prepared>; 3],
 }
 
 impl fmt::Debug for Key {
@@ -242,6 +245,7 @@ impl Key {
             origin,
             material: None,
             parsed: OnceLock::new(),
+            hmac: Default::default(),
         }
     }
 
@@ -345,6 +349,35 @@ impl Key {
         } else {
             "public"
         }
+    }
+
+    /// The secret prepared for `alg` (the key's pads hashed once, kept for every later
+    /// token); `None` for a key that is no secret or an algorithm that is not HMAC.
+    fn prepared_hmac(&self, alg: Alg) -> Option<&hmac::Prepared> {
+        let slot = match alg {
+            Alg::HS256 => 0,
+            Alg::HS384 => 1,
+            Alg::HS512 => 2,
+            _ => return None,
+        };
+        let secret = self.secret.as_ref()?;
+        let cell = &self.hmac[slot];
+        if let Some(prepared) = cell.get() {
+            return Some(prepared);
+        }
+        let prepared = hmac::Prepared::new(alg, secret.expose())?;
+        Some(cell.get_or_init(|| prepared))
+    }
+
+    /// Checks an HMAC tag with this key's secret, in constant time.
+    pub(crate) fn hmac_verify(&self, alg: Alg, message: &[u8], tag: &[u8]) -> bool {
+        self.prepared_hmac(alg)
+            .is_some_and(|p| p.verify(message, tag))
+    }
+
+    /// The HMAC tag of `message` with this key's secret.
+    pub(crate) fn hmac_tag(&self, alg: Alg, message: &[u8]) -> Option<hmac::Tag> {
+        self.prepared_hmac(alg).map(|p| p.tag(message))
     }
 
     /// Verifies an asymmetric signature with this key's public part.

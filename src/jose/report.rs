@@ -5,10 +5,9 @@ use serde_json::{Value, json};
 
 use super::b64;
 use super::claims::{ClaimOptions, ClaimReport, Status, check_claims, check_fields};
-use super::decode::{Content, Decoded, Shape, decode, decode_extracted, refused};
+use super::decode::{Content, Decoded, JwsView, Shape, decode, decode_extracted, refused};
 use super::extract::{extract, strict};
 use super::finding::{Finding, findings};
-use super::json;
 use super::key::KeySet;
 use super::verify::{HeaderFacts, SigStatus, SignatureCheck, VerifyOptions, check, verify_decoded};
 
@@ -271,43 +270,39 @@ fn lean(
     claims: &ClaimOptions,
     explain: bool,
 ) -> Option<Quick> {
-    let mut parts = token.split('.');
-    let (h, p, s) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
+    let view = JwsView::new(token)?;
+    let [alg, kid, crit, cty] = view.header(["alg", "kid", "crit", "cty"])?;
+    // A nested token's payload is not claims; the full path says so.
+    if cty.is_some() {
         return None;
     }
-    // Typical segments fit on the stack; larger ones fall back to the heap.
-    let mut header_buf = [0u8; 256];
-    let mut payload_buf = [0u8; 1024];
-    let mut signature_buf = [0u8; 512];
-    let signing_input = &token.as_bytes()[..h.len() + 1 + p.len()];
-    let signature = b64::with_strict(h, &mut header_buf, |header_bytes| {
-        let [alg, kid, crit, cty] = json::pick(header_bytes, ["alg", "kid", "crit", "cty"])?;
-        // A nested token's payload is not claims; the full path says so.
-        if cty.is_some() {
-            return None;
-        }
-        b64::with_strict(s, &mut signature_buf, |sig| {
-            let facts = HeaderFacts {
-                alg: alg.as_ref().and_then(Value::as_str),
-                kid: kid.as_ref().and_then(Value::as_str),
-                has_crit: crit.is_some(),
-            };
-            check(facts, signing_input, sig, Some(keys), verify, explain)
-        })
-    })??;
-    let claims = b64::with_strict(p, &mut payload_buf, |payload_bytes| {
-        let names = ["exp", "nbf", "iat", "aud", "iss"];
-        let values = json::pick(payload_bytes, names)?;
-        Some(check_fields(
-            |name| {
-                let i = names.iter().position(|n| *n == name)?;
-                values[i].as_ref()
-            },
-            claims,
+    // Every signature this path checks fits on the stack (RSA-8192 is 1 KB).
+    let mut signature_buf = [0u8; 1024];
+    let signature = b64::with_strict(view.signature_text(), &mut signature_buf, |sig| {
+        let facts = HeaderFacts {
+            alg: alg.as_ref().and_then(Value::as_str),
+            kid: kid.as_ref().and_then(Value::as_str),
+            has_crit: crit.is_some(),
+        };
+        check(
+            facts,
+            view.signing_input(),
+            sig,
+            Some(keys),
+            verify,
             explain,
-        ))
-    })??;
+        )
+    })?;
+    let names = ["exp", "nbf", "iat", "aud", "iss"];
+    let values = view.claims(names)?;
+    let claims = check_fields(
+        |name| {
+            let i = names.iter().position(|n| *n == name)?;
+            values[i].as_ref()
+        },
+        claims,
+        explain,
+    );
     Some(Quick { signature, claims })
 }
 

@@ -54,23 +54,6 @@ pub fn hmac(alg: Alg, secret: &[u8], message: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Checks an HMAC tag in constant time.
-pub(crate) fn hmac_verify(alg: Alg, secret: &[u8], message: &[u8], tag: &[u8]) -> bool {
-    fn check<M: Mac + hmac::digest::KeyInit>(secret: &[u8], message: &[u8], tag: &[u8]) -> bool {
-        let Ok(mut mac) = <M as hmac::digest::KeyInit>::new_from_slice(secret) else {
-            return false;
-        };
-        mac.update(message);
-        mac.verify_slice(tag).is_ok()
-    }
-    match alg {
-        Alg::HS256 => check::<Hmac<Sha256>>(secret, message, tag),
-        Alg::HS384 => check::<Hmac<Sha384>>(secret, message, tag),
-        Alg::HS512 => check::<Hmac<Sha512>>(secret, message, tag),
-        _ => false,
-    }
-}
-
 #[cold]
 fn unreachable_hmac() -> ! {
     // HMAC accepts keys of every length, so `new_from_slice` cannot fail.
@@ -88,10 +71,11 @@ pub fn signature(alg: Alg, key: &Key, signing_input: &[u8]) -> Result<Vec<u8>, S
     match alg.family() {
         Family::None => Ok(Vec::new()),
         Family::Hmac => {
-            let secret = key
-                .secret()
+            // The key's prepared state: its pads were hashed when it first signed.
+            let tag = key
+                .hmac_tag(alg, signing_input)
                 .ok_or_else(|| SignError::CannotSign(key.describe()))?;
-            Ok(hmac(alg, secret.expose(), signing_input))
+            Ok(tag.as_bytes().to_vec())
         }
         _ => key.sign_asymmetric(alg, signing_input).ok_or_else(|| {
             SignError::CannotSign(format!(
@@ -123,12 +107,17 @@ pub fn prepare(header_json: &str, payload_json: &str) -> Result<Unsigned, SignEr
     // The rule of `alg::header_alg` (the last `alg` member, when a string), read while
     // checking; `checked`'s tests pin the two together.
     let alg: Alg = alg.flatten().ok_or(SignError::NoAlg)?.parse()?;
-    let header_b64 = b64::encode(json::minify(header_json).as_bytes());
-    let payload_b64 = b64::encode(json::minify(payload_json).as_bytes());
-    Ok(Unsigned {
-        alg,
-        signing_input: format!("{header_b64}.{payload_b64}"),
-    })
+    // Compact text (the usual case) is encoded as it is, without a minified copy; the
+    // signing input is written once, with room for a signature of up to 64 bytes after it.
+    let header = json::compact(header_json);
+    let payload = json::compact(payload_json);
+    let encoded = |n: usize| n.div_ceil(3) * 4;
+    let mut signing_input =
+        String::with_capacity(encoded(header.len()) + encoded(payload.len()) + 2 + 88);
+    b64::encode_into(header.as_bytes(), &mut signing_input);
+    signing_input.push('.');
+    b64::encode_into(payload.as_bytes(), &mut signing_input);
+    Ok(Unsigned { alg, signing_input })
 }
 
 /// The located error of JSON text that the checker refused.
@@ -151,16 +140,36 @@ fn json_error(segment: Segment, text: &str) -> SignError {
 /// Signs header and payload JSON with the algorithm the header names. `alg: none` gives an
 /// unsecured token and needs no key.
 pub fn sign(header_json: &str, payload_json: &str, key: Option<&Key>) -> Result<String, SignError> {
-    let unsigned = prepare(header_json, payload_json)?;
-    finish(&unsigned, key)
+    seal(prepare(header_json, payload_json)?, key)
 }
 
 /// Signs a prepared signing input.
 pub fn finish(unsigned: &Unsigned, key: Option<&Key>) -> Result<String, SignError> {
-    let sig = match (unsigned.alg, key) {
-        (Alg::None, _) => Vec::new(),
+    seal(unsigned.clone(), key)
+}
+
+/// Appends the signature to the signing input's own buffer: an HMAC tag goes from the
+/// key's prepared state into the token without another allocation.
+fn seal(unsigned: Unsigned, key: Option<&Key>) -> Result<String, SignError> {
+    let Unsigned {
+        alg,
+        signing_input: mut token,
+    } = unsigned;
+    match (alg, key) {
+        (Alg::None, _) => token.push('.'),
         (_, None) => return Err(SignError::CannotSign("no key given".to_owned())),
-        (alg, Some(key)) => signature(alg, key, unsigned.signing_input.as_bytes())?,
-    };
-    Ok(format!("{}.{}", unsigned.signing_input, b64::encode(&sig)))
+        (alg, Some(key)) if alg.family() == Family::Hmac && key.fits(alg) => {
+            let tag = key
+                .hmac_tag(alg, token.as_bytes())
+                .ok_or_else(|| SignError::CannotSign(key.describe()))?;
+            token.push('.');
+            b64::encode_into(tag.as_bytes(), &mut token);
+        }
+        (alg, Some(key)) => {
+            let sig = signature(alg, key, token.as_bytes())?;
+            token.push('.');
+            b64::encode_into(&sig, &mut token);
+        }
+    }
+    Ok(token)
 }

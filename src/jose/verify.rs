@@ -8,7 +8,6 @@ use super::alg::{Alg, Family};
 use super::decode::{Decoded, Problem, Shape};
 use super::json;
 use super::key::{Key, KeySet, KeyType};
-use super::sign::hmac_verify;
 
 /// What the verifier may accept beyond the key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -304,9 +303,7 @@ fn try_keys(
 ) -> SignatureCheck {
     for key in candidates {
         let ok = match alg.family() {
-            Family::Hmac => key
-                .secret()
-                .is_some_and(|s| hmac_verify(alg, s.expose(), signing_input, signature)),
+            Family::Hmac => key.hmac_verify(alg, signing_input, signature),
             _ => key.verify_asymmetric(alg, signing_input, signature),
         };
         if ok && !explain {
