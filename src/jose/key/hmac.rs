@@ -304,10 +304,14 @@ mod tests {
     fn every_length_around_the_block_boundaries() {
         for alg in [Alg::HS256, Alg::HS384, Alg::HS512] {
             for key_len in [0, 1, 32, 63, 64, 65, 127, 128, 129, 300] {
-                let key: Vec<u8> = (0..key_len).map(|i: usize| (i * 7 + 3).to_le_bytes()[0]).collect();
+                let key: Vec<u8> = (0..key_len)
+                    .map(|i: usize| (i * 7 + 3).to_le_bytes()[0])
+                    .collect();
                 let p = Prepared::new(alg, &key).unwrap();
                 for len in (0..300).chain([511, 512, 513, 1000]) {
-                    let message: Vec<u8> = (0..len).map(|i: usize| (i * 13 + 1).to_le_bytes()[0]).collect();
+                    let message: Vec<u8> = (0..len)
+                        .map(|i: usize| (i * 13 + 1).to_le_bytes()[0])
+                        .collect();
                     let want = reference(alg, &key, &message);
                     assert_eq!(
                         p.tag(&message).as_bytes(),
