@@ -1,7 +1,9 @@
 //! Engine speed against the `jsonwebtoken` crate (rust_crypto backend) and against a bare
 //! HMAC-SHA256 of the same signing input, the floor for HS256. The ratios (ours / theirs, from
 //! this run's medians: below 1.0 we are faster) are printed at the end. Quick run:
-//! `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`.
+//! `cargo bench --bench engine -- --warm-up-time 1 --measurement-time 3`. Times are the
+//! bench thread's CPU time (`support/cpu_time.rs`), so other work on the machine moves them
+//! little; `JWB_BENCH_CLOCK=wall` measures the wall clock instead.
 //!
 //! What each row compares (same token, same key, both sides accept it):
 //! - decode: header and claims to values, no signature. `insecure_decode` reads the header
@@ -19,13 +21,17 @@
 //! - HS256 sign: `jsonwebtoken::encode` serialises its `Header` and the claims struct; ours
 //!   signs the same JSON as text (`sign`: both texts checked as JSON, minified, encoded).
 
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
 #[path = "support/medians.rs"]
 mod medians;
 
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use cpu_time::ThreadCpu;
 use criterion::Criterion;
+use criterion::measurement::Measurement;
 use hmac::{Hmac, Mac};
 use jsonwebtoken as jwt;
 use jwt_workbench::jose::claims::{ClaimOptions, check_claims};
@@ -112,7 +118,7 @@ fn validation(alg: jwt::Algorithm) -> jwt::Validation {
 }
 
 #[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
-fn bench(c: &mut Criterion) {
+fn bench<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let now = now();
     let payload = payload(now);
     let claim_opts = ClaimOptions {
@@ -315,8 +321,18 @@ fn summary(m: &Medians) {
 
 fn main() {
     let medians = Medians::start();
-    let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
-    c.final_summary();
+    // Every row is one thread doing CPU work: its own CPU time is what the ratios compare,
+    // unmoved by other work on a shared machine. `JWB_BENCH_CLOCK=wall` times the wall clock.
+    if std::env::var("JWB_BENCH_CLOCK").is_ok_and(|v| v == "wall") {
+        let mut c = Criterion::default().configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default()
+            .with_measurement(ThreadCpu)
+            .configure_from_args();
+        bench(&mut c);
+        c.final_summary();
+    }
     summary(&medians);
 }

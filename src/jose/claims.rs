@@ -1,5 +1,7 @@
 //! Claim checks (RFC 7519 sec. 4.1): each claim gets its own result, against an explicit `now`.
 
+use std::fmt;
+
 use serde_json::{Map, Value};
 
 /// What the claims are checked against.
@@ -74,25 +76,44 @@ impl ClaimReport {
 /// `2y 17d`. The one way durations are written: claims, findings, the workbench and the CLI
 /// all use it.
 pub fn duration(s: u64) -> String {
-    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{sec}s"),
-        (0, 0, _) => format!("{m}m {sec}s"),
-        (0, _, _) => format!("{h}h {m}m"),
-        _ if d >= 365 => format!("{}y {}d", d / 365, d % 365),
-        _ => format!("{d}d {h}h"),
+    Span(s).to_string()
+}
+
+/// A duration as [`duration`] writes it, written straight into a sentence.
+struct Span(u64);
+
+impl fmt::Display for Span {
+    fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+        match (d, h, m) {
+            (0, 0, 0) => write!(out, "{sec}s"),
+            (0, 0, _) => write!(out, "{m}m {sec}s"),
+            (0, _, _) => write!(out, "{h}h {m}m"),
+            _ if d >= 365 => write!(out, "{}y {}d", d / 365, d % 365),
+            _ => write!(out, "{d}d {h}h"),
+        }
     }
 }
 
 /// [`duration`] of a number of seconds from a token (fractions dropped, sign ignored):
 /// `forever` beyond any date.
 pub fn human_duration(secs: f64) -> String {
-    let s = secs.abs();
-    if !s.is_finite() || s > 1e15 {
-        return "forever".to_owned();
+    Human(secs).to_string()
+}
+
+/// [`human_duration`], written straight into a sentence.
+struct Human(f64);
+
+impl fmt::Display for Human {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0.abs();
+        if !s.is_finite() || s > 1e15 {
+            return f.write_str("forever");
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        Span(s.floor() as u64).fmt(f)
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    duration(s.floor() as u64)
 }
 
 /// Reads a `NumericDate`: a JSON number, fractions allowed.
@@ -162,35 +183,35 @@ pub(crate) fn check_fields<'v>(
             "no exp: the token never expires".into()
         }),
         Ok(Some(exp)) if now < exp => say("exp", Status::Pass, &|| {
-            format!("expires in {}", human_duration(exp - now))
+            format!("expires in {}", Human(exp - now))
         }),
         // Accepted, but only thanks to the leeway: a warning, not a pass.
         Ok(Some(exp)) if now < exp + leeway => say("exp", Status::Warn, &|| {
             format!(
                 "expired {} ago, within the {}s leeway",
-                human_duration(now - exp),
+                Human(now - exp),
                 opts.leeway
             )
         }),
         Ok(Some(exp)) => say("exp", Status::Fail, &|| {
-            format!("expired {} ago", human_duration(now - exp))
+            format!("expired {} ago", Human(now - exp))
         }),
     });
     checks.push(match numeric_date(get("nbf"), "nbf") {
         Err(c) => c,
         Ok(None) => say("nbf", Status::Info, &|| "no nbf: valid from issue".into()),
         Ok(Some(nbf)) if now >= nbf => say("nbf", Status::Pass, &|| {
-            format!("valid since {} ago", human_duration(now - nbf))
+            format!("valid since {} ago", Human(now - nbf))
         }),
         Ok(Some(nbf)) if now >= nbf - leeway => say("nbf", Status::Warn, &|| {
             format!(
                 "not valid for another {}, within the {}s leeway",
-                human_duration(nbf - now),
+                Human(nbf - now),
                 opts.leeway
             )
         }),
         Ok(Some(nbf)) => say("nbf", Status::Fail, &|| {
-            format!("not valid yet: nbf is in {}", human_duration(nbf - now))
+            format!("not valid yet: nbf is in {}", Human(nbf - now))
         }),
     });
     checks.push(match numeric_date(get("iat"), "iat") {
@@ -199,17 +220,14 @@ pub(crate) fn check_fields<'v>(
         Ok(Some(iat)) if iat > now + leeway => say("iat", Status::Warn, &|| {
             format!(
                 "issued in the future, in {}: a clock is wrong",
-                human_duration(iat - now)
+                Human(iat - now)
             )
         }),
         Ok(Some(iat)) if iat > now => say("iat", Status::Pass, &|| {
-            format!(
-                "issued in {} (within the leeway)",
-                human_duration(iat - now)
-            )
+            format!("issued in {} (within the leeway)", Human(iat - now))
         }),
         Ok(Some(iat)) => say("iat", Status::Pass, &|| {
-            format!("issued {} ago", human_duration(now - iat))
+            format!("issued {} ago", Human(now - iat))
         }),
     });
     checks.push(check_aud(get("aud"), &opts.aud, &say));

@@ -386,7 +386,7 @@ impl<'de> Visitor<'de> for Pick<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = Names::default();
         while let Some(Name(name)) = map.next_key()? {
-            let wanted = self.names.iter().position(|n| *n == name);
+            let wanted = self.names.iter().position(|n| same(n, &name));
             if !seen.insert(name) {
                 return Err(serde::de::Error::custom("duplicate member"));
             }
@@ -423,6 +423,12 @@ impl<'de> Deserialize<'de> for Name<'de> {
     }
 }
 
+/// Equal names, compared inline: member names are short, and a call to `memcmp` for every
+/// pair of equally long names costs more than the comparison.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
 /// The names of one object: a short list of names borrowed from the text, on the stack; a
 /// hash set once the object grows, or holds a name with escapes.
 #[derive(Default)]
@@ -442,7 +448,7 @@ impl<'de> Names<'de> {
         }
         match name {
             Cow::Borrowed(text) if self.len < Self::FEW => {
-                if self.few[..self.len].contains(&text) {
+                if self.few[..self.len].iter().any(|n| same(n, text)) {
                     return false;
                 }
                 self.few[self.len] = text;

@@ -6,6 +6,7 @@ pub(crate) mod jwk;
 pub(crate) mod pem;
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use aws_lc_rs::signature::{
@@ -328,23 +329,25 @@ impl Key {
 
     /// A one-line description: type, size, public/private, origin, kid. Never the secret.
     pub fn describe(&self) -> String {
-        let what = match self.kind {
-            KeyType::Secret => format!("HMAC secret ({} bytes)", self.bits / 8),
-            KeyType::Rsa => format!("RSA {}-bit {} key", self.bits, self.half()),
-            KeyType::Ec(c) => format!("EC {} {} key", c.name(), self.half()),
-            KeyType::Ed25519 => format!("Ed25519 {} key", self.half()),
+        // One buffer: verifiers describe the key in every verdict they explain.
+        let mut out = String::with_capacity(48);
+        let _ = match self.kind {
+            KeyType::Secret => write!(out, "HMAC secret ({} bytes)", self.bits / 8),
+            KeyType::Rsa => write!(out, "RSA {}-bit {} key", self.bits, self.half()),
+            KeyType::Ec(c) => write!(out, "EC {} {} key", c.name(), self.half()),
+            KeyType::Ed25519 => write!(out, "Ed25519 {} key", self.half()),
         };
-        let from = match &self.origin {
-            Origin::Secret => String::new(),
-            Origin::Pem(label) => format!(" (PEM {label})"),
-            Origin::Der => " (DER)".to_owned(),
-            Origin::Jwk => " (JWK)".to_owned(),
-            Origin::Jwks(i) => format!(" (JWKS key #{})", i + 1),
+        let _ = match &self.origin {
+            Origin::Secret => Ok(()),
+            Origin::Pem(label) => write!(out, " (PEM {label})"),
+            Origin::Der => write!(out, " (DER)"),
+            Origin::Jwk => write!(out, " (JWK)"),
+            Origin::Jwks(i) => write!(out, " (JWKS key #{})", i + 1),
         };
-        match &self.kid {
-            Some(kid) => format!("{what}{from}, kid '{kid}'"),
-            None => format!("{what}{from}"),
+        if let Some(kid) = &self.kid {
+            let _ = write!(out, ", kid '{kid}'");
         }
+        out
     }
 
     fn half(&self) -> &'static str {

@@ -315,12 +315,9 @@ fn try_keys(
             };
         }
         if ok {
-            return SignatureCheck::new(
-                SigStatus::Valid,
-                Some(alg_text),
-                Some(key.describe()),
-                format!("signature valid: {alg} with {}", key.describe()),
-            );
+            let described = key.describe();
+            let reason = format!("signature valid: {alg} with {described}");
+            return SignatureCheck::new(SigStatus::Valid, Some(alg_text), Some(described), reason);
         }
     }
     if !explain {
