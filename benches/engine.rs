@@ -25,6 +25,8 @@
 mod cpu_time;
 #[path = "support/medians.rs"]
 mod medians;
+#[path = "support/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -117,8 +119,69 @@ fn validation(alg: jwt::Algorithm) -> jwt::Validation {
     v
 }
 
+/// A timed operation: it hands its result to `black_box` and drops it.
+type Row<'a> = (String, Box<dyn FnMut() + 'a>);
+
+fn row<'a, R>(id: &str, mut f: impl FnMut() -> R + 'a) -> Row<'a> {
+    (
+        id.to_owned(),
+        Box::new(move || {
+            black_box(&f());
+        }),
+    )
+}
+
+/// The comparisons the summary prints: label, ours, theirs.
+const RATIOS: [(&str, &str, &str); 9] = [
+    (
+        "decode (target <= 1.0x)",
+        "decode/ours",
+        "decode/jsonwebtoken-insecure",
+    ),
+    (
+        "decode, display form (reference)",
+        "decode/ours-display",
+        "decode/jsonwebtoken-insecure",
+    ),
+    (
+        "HS256 sign (target <= 1.0x)",
+        "hs256-sign/ours",
+        "hs256-sign/jsonwebtoken",
+    ),
+    (
+        "HS256 verify (target <= 0.67x, 1.5x faster)",
+        "hs256-verify/ours-quick",
+        "hs256-verify/jsonwebtoken",
+    ),
+    (
+        "HS256 verify, verdict only (no sentences)",
+        "hs256-verify/ours-fast",
+        "hs256-verify/jsonwebtoken",
+    ),
+    (
+        "RS256 verify (target <= 0.25x, 4x faster)",
+        "rs256-verify/ours-quick",
+        "rs256-verify/jsonwebtoken",
+    ),
+    (
+        "ES256 verify (target <= 0.25x, 4x faster)",
+        "es256-verify/ours-quick",
+        "es256-verify/jsonwebtoken",
+    ),
+    (
+        "EdDSA verify (target <= 1.0x)",
+        "eddsa-verify/ours-quick",
+        "eddsa-verify/jsonwebtoken",
+    ),
+    (
+        "HS256 verdict only over bare HMAC (the floor)",
+        "hs256-verify/ours-fast",
+        "hs256-verify/bare-hmac",
+    ),
+];
+
 #[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
-fn bench<M: Measurement + 'static>(c: &mut Criterion<M>) {
+fn bench<M: Measurement + 'static>(c: &mut Criterion<M>, medians: &Medians) {
     let now = now();
     let payload = payload(now);
     let claim_opts = ClaimOptions {
@@ -135,66 +198,57 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>) {
     let hs = token("HS256", &payload, &secret);
     let (hs_input, hs_sig) = hs.rsplit_once('.').unwrap_or_default();
     let hs_tag = jwt_workbench::jose::b64::decode_strict(hs_sig).unwrap_or_default();
+    let hs256 = opts(jwt_workbench::jose::alg::Alg::HS256);
 
     // Every contender must accept the token, or the timing means nothing.
-    let quick = verify_quick(
-        &hs,
-        &secret,
-        opts(jwt_workbench::jose::alg::Alg::HS256),
-        &claim_opts,
-    );
+    let quick = verify_quick(&hs, &secret, hs256, &claim_opts);
     assert!(quick.is_some_and(|q| q.signature.status == SigStatus::Valid && q.claims.is_valid()));
-    let jwt_hs_key = jwt::DecodingKey::from_secret(SECRET);
-    let jwt_hs = validation(jwt::Algorithm::HS256);
-    assert!(jwt::decode::<Claims>(&hs, &jwt_hs_key, &jwt_hs).is_ok());
-
-    let view = JwsView::new(&hs).unwrap_or_else(|| panic!("bench view"));
-    assert!(view.header(HEADER_MEMBERS).is_some() && view.claims(CLAIM_MEMBERS).is_some());
-    c.bench_function("decode/ours", |b| {
-        b.iter(|| {
-            let view = JwsView::new(black_box(&hs))?;
-            Some((view.header(HEADER_MEMBERS)?, view.claims(CLAIM_MEMBERS)?))
-        });
-    });
-    c.bench_function("decode/ours-display", |b| b.iter(|| decode(black_box(&hs))));
-    c.bench_function("decode/jsonwebtoken-insecure", |b| {
-        b.iter(|| jwt::dangerous::insecure_decode::<Claims>(black_box(&hs)));
-    });
-
-    let hs256 = opts(jwt_workbench::jose::alg::Alg::HS256);
-    c.bench_function("hs256-verify/ours-quick", |b| {
-        b.iter(|| verify_quick(black_box(&hs), &secret, hs256, &claim_opts));
-    });
     assert_eq!(
         verify_fast(&hs, &secret, hs256, &claim_opts),
         Some(jwt_workbench::jose::report::Outcome::Valid)
     );
-    c.bench_function("hs256-verify/ours-fast", |b| {
-        b.iter(|| verify_fast(black_box(&hs), &secret, hs256, &claim_opts));
-    });
-    c.bench_function("hs256-verify/ours-inspect", |b| {
-        b.iter(|| inspect(black_box(&hs), Some(&secret), hs256, &claim_opts));
-    });
-    c.bench_function("hs256-verify/jsonwebtoken", |b| {
-        b.iter(|| jwt::decode::<Claims>(black_box(&hs), &jwt_hs_key, &jwt_hs));
-    });
-    c.bench_function("hs256-verify/bare-hmac", |b| {
-        b.iter(|| {
-            let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(SECRET) else {
-                return false;
-            };
-            mac.update(black_box(hs_input).as_bytes());
-            mac.verify_slice(black_box(&hs_tag)).is_ok()
-        });
-    });
+    let jwt_hs_key = jwt::DecodingKey::from_secret(SECRET);
+    let jwt_hs = validation(jwt::Algorithm::HS256);
+    assert!(jwt::decode::<Claims>(&hs, &jwt_hs_key, &jwt_hs).is_ok());
+    let view = JwsView::new(&hs).unwrap_or_else(|| panic!("bench view"));
+    assert!(view.header(HEADER_MEMBERS).is_some() && view.claims(CLAIM_MEMBERS).is_some());
+    assert!(jwt::dangerous::insecure_decode::<Claims>(&hs).is_ok());
 
     // Where the lean HS256 path spends its time: the signature verdict (key selection, HMAC,
     // the reason in words) and the claim checks (each with its sentence), apart.
     let hs_decoded = decode(&hs);
     let hs_header = hs_decoded.header.clone().unwrap_or_default();
     let hs_claims = hs_decoded.claims().cloned().unwrap_or_default();
-    c.bench_function("hs256-breakdown/signature-check", |b| {
-        b.iter(|| {
+
+    let mut rows: Vec<Row<'_>> = vec![
+        row("decode/ours", || {
+            let view = JwsView::new(black_box(&hs))?;
+            Some((view.header(HEADER_MEMBERS)?, view.claims(CLAIM_MEMBERS)?))
+        }),
+        row("decode/ours-display", || decode(black_box(&hs))),
+        row("decode/jsonwebtoken-insecure", || {
+            jwt::dangerous::insecure_decode::<Claims>(black_box(&hs))
+        }),
+        row("hs256-verify/ours-quick", || {
+            verify_quick(black_box(&hs), &secret, hs256, &claim_opts)
+        }),
+        row("hs256-verify/ours-fast", || {
+            verify_fast(black_box(&hs), &secret, hs256, &claim_opts)
+        }),
+        row("hs256-verify/ours-inspect", || {
+            inspect(black_box(&hs), Some(&secret), hs256, &claim_opts)
+        }),
+        row("hs256-verify/jsonwebtoken", || {
+            jwt::decode::<Claims>(black_box(&hs), &jwt_hs_key, &jwt_hs)
+        }),
+        row("hs256-verify/bare-hmac", || {
+            let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(SECRET) else {
+                return false;
+            };
+            mac.update(black_box(hs_input).as_bytes());
+            mac.verify_slice(black_box(&hs_tag)).is_ok()
+        }),
+        row("hs256-breakdown/signature-check", || {
             verify_parts(
                 &hs_header,
                 black_box(hs_input).as_bytes(),
@@ -202,11 +256,11 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>) {
                 Some(&secret),
                 hs256,
             )
-        });
-    });
-    c.bench_function("hs256-breakdown/claim-checks", |b| {
-        b.iter(|| check_claims(Some(black_box(&hs_claims)), &claim_opts));
-    });
+        }),
+        row("hs256-breakdown/claim-checks", || {
+            check_claims(Some(black_box(&hs_claims)), &claim_opts)
+        }),
+    ];
 
     for (alg, ours_alg, jwt_alg, private, public, jwt_key) in [
         (
@@ -248,75 +302,59 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>) {
             "{alg}"
         );
         let name = alg.to_ascii_lowercase();
-        c.bench_function(&format!("{name}-verify/ours-quick"), |b| {
-            b.iter(|| verify_quick(black_box(&signed), &ours, opts(ours_alg), &claim_opts));
-        });
-        c.bench_function(&format!("{name}-verify/jsonwebtoken"), |b| {
-            b.iter(|| jwt::decode::<Claims>(black_box(&signed), &jwt_key, &jwt_validation));
-        });
+        let claim_opts = &claim_opts;
+        let theirs = signed.clone();
+        rows.push(row(&format!("{name}-verify/ours-quick"), move || {
+            verify_quick(black_box(&signed), &ours, opts(ours_alg), claim_opts)
+        }));
+        rows.push(row(&format!("{name}-verify/jsonwebtoken"), move || {
+            jwt::decode::<Claims>(black_box(&theirs), &jwt_key, &jwt_validation)
+        }));
     }
 
     let header = r#"{"alg":"HS256","typ":"JWT"}"#;
     let jwt_enc = jwt::EncodingKey::from_secret(SECRET);
     let jwt_header = jwt::Header::new(jwt::Algorithm::HS256);
     let claims: Claims = serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{e}"));
-    c.bench_function("hs256-sign/ours", |b| {
-        b.iter(|| sign(black_box(header), black_box(&payload), secret.keys.first()));
-    });
-    c.bench_function("hs256-sign/jsonwebtoken", |b| {
-        b.iter(|| jwt::encode(&jwt_header, black_box(&claims), &jwt_enc));
-    });
+    rows.push(row("hs256-sign/ours", || {
+        sign(black_box(header), black_box(&payload), secret.keys.first())
+    }));
+    rows.push(row("hs256-sign/jsonwebtoken", move || {
+        jwt::encode(&jwt_header, black_box(&claims), &jwt_enc)
+    }));
+
+    for (id, f) in &mut rows {
+        c.bench_function(id.as_str(), |b| b.iter(&mut *f));
+    }
+    c.final_summary();
+    summary(medians, &mut rows);
 }
 
-/// Ours over theirs for every row the issue tracks, from this run's medians.
-fn summary(m: &Medians) {
+/// Ours over theirs for every row the issue tracks: from this run's criterion medians, and
+/// measured in alternation (`support/paired.rs`) for the rows criterion ran.
+fn summary(medians: &Medians, rows: &mut [Row<'_>]) {
     println!();
-    println!("ours / jsonwebtoken (median time; below 1.00x we are faster):");
-    m.ratio(
-        "decode (target <= 1.0x)",
-        "decode/ours",
-        "decode/jsonwebtoken-insecure",
-    );
-    m.ratio(
-        "decode, display form (reference)",
-        "decode/ours-display",
-        "decode/jsonwebtoken-insecure",
-    );
-    m.ratio(
-        "HS256 sign (target <= 1.0x)",
-        "hs256-sign/ours",
-        "hs256-sign/jsonwebtoken",
-    );
-    m.ratio(
-        "HS256 verify (target <= 0.67x, 1.5x faster)",
-        "hs256-verify/ours-quick",
-        "hs256-verify/jsonwebtoken",
-    );
-    m.ratio(
-        "HS256 verify, valid-only path",
-        "hs256-verify/ours-fast",
-        "hs256-verify/jsonwebtoken",
-    );
-    m.ratio(
-        "RS256 verify (target <= 0.25x, 4x faster)",
-        "rs256-verify/ours-quick",
-        "rs256-verify/jsonwebtoken",
-    );
-    m.ratio(
-        "ES256 verify (target <= 0.25x, 4x faster)",
-        "es256-verify/ours-quick",
-        "es256-verify/jsonwebtoken",
-    );
-    m.ratio(
-        "EdDSA verify (target <= 1.0x)",
-        "eddsa-verify/ours-quick",
-        "eddsa-verify/jsonwebtoken",
-    );
-    m.ratio(
-        "HS256 verify over bare HMAC (the floor)",
-        "hs256-verify/ours-fast",
-        "hs256-verify/bare-hmac",
-    );
+    println!("ours / jsonwebtoken (below 1.00x we are faster):");
+    println!("  {:<46} {:>9} {:>9}", "", "criterion", "paired");
+    for (label, ours, theirs) in RATIOS {
+        let (Some(mine), Some(base)) = (medians.ns(ours), medians.ns(theirs)) else {
+            println!("  {label:<46} {:>9}  (not run: {ours}, {theirs})", "n/a");
+            continue;
+        };
+        let at = |name: &str| rows.iter().position(|(id, _)| id == name);
+        let paired = match (at(ours), at(theirs)) {
+            (Some(x), Some(y)) if x < y => {
+                let (left, right) = rows.split_at_mut(y);
+                paired::ratio(&mut left[x].1, &mut right[0].1)
+            }
+            (Some(x), Some(y)) if x > y => {
+                let (left, right) = rows.split_at_mut(x);
+                1.0 / paired::ratio(&mut left[y].1, &mut right[0].1)
+            }
+            _ => f64::NAN,
+        };
+        println!("  {label:<46} {:>8.2}x {paired:>8.2}x", mine / base);
+    }
 }
 
 fn main() {
@@ -324,15 +362,11 @@ fn main() {
     // Every row is one thread doing CPU work: its own CPU time is what the ratios compare,
     // unmoved by other work on a shared machine. `JWB_BENCH_CLOCK=wall` times the wall clock.
     if std::env::var("JWB_BENCH_CLOCK").is_ok_and(|v| v == "wall") {
-        let mut c = Criterion::default().configure_from_args();
-        bench(&mut c);
-        c.final_summary();
+        bench(&mut Criterion::default().configure_from_args(), &medians);
     } else {
         let mut c = Criterion::default()
             .with_measurement(ThreadCpu)
             .configure_from_args();
-        bench(&mut c);
-        c.final_summary();
+        bench(&mut c, &medians);
     }
-    summary(&medians);
 }

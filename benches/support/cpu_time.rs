@@ -12,7 +12,8 @@ use criterion::measurement::{Measurement, ValueFormatter};
 /// The calling thread's CPU time.
 pub struct ThreadCpu;
 
-fn now() -> Duration {
+/// The CPU time this thread has used.
+pub fn now() -> Duration {
     let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
     Duration::new(
         u64::try_from(t.tv_sec).unwrap_or(0),
