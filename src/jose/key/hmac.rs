@@ -1,7 +1,7 @@
 //! HMAC (RFC 2104) with the key hashed once: the SHA-2 states after the key's inner and outer
 //! pad blocks are kept, so each token a key signs or verifies costs only its own blocks. Those
 //! two states stand in for the key (anyone holding them can compute tags), so they are wiped
-//! when dropped, and so is every working copy made while computing a tag.
+//! when dropped, and so are the working state that starts as a copy of one and the tag.
 
 use std::slice;
 
@@ -187,8 +187,8 @@ impl Prepared {
 
 impl Drop for Tag {
     fn drop(&mut self) {
-        // A tag is public once sent, but the buffer also held the inner digest.
-        self.bytes.zeroize();
+        // The right tag for a message someone else sent is what a forger wants: wiped.
+        self.bytes[..self.len].zeroize();
     }
 }
 
@@ -240,7 +240,10 @@ fn finish<C: Core>(
     // The padded tail: the last bytes, 0x80, zeros, and the bit length of everything hashed
     // (the pad block included); one block, or two when the length no longer fits.
     let rest = blocks.remainder();
-    let mut tail = Zeroizing::new([0u8; 256]);
+    // The tail holds the end of the message and the outer block the inner digest: neither
+    // lets anyone compute a tag without the outer state, so they are not wiped (wiping is
+    // byte by byte and costs as much as a compression).
+    let mut tail = [0u8; 256];
     tail[..rest.len()].copy_from_slice(rest);
     tail[rest.len()] = 0x80;
     let tail_len = if rest.len() < C::BLOCK - C::LEN_FIELD {
@@ -253,7 +256,7 @@ fn finish<C: Core>(
         C::compress(&mut state, C::block_of(block));
     }
     // The outer hash: the inner digest, padded, in one block after the pad block.
-    let mut outer = Zeroizing::new([0u8; 128]);
+    let mut outer = [0u8; 128];
     C::write_words(&state[..out_words], &mut outer[..out_len]);
     outer[out_len] = 0x80;
     bit_length::<C>(&mut outer[..C::BLOCK], C::BLOCK + out_len);
