@@ -6,14 +6,18 @@
 //! the single stream (each compression waits for the previous one) and the interleaved one,
 //! the same lanes the search runs in lockstep, compressions only. The SHA-NI rows run only on
 //! a CPU with the SHA extensions; the portable rows everywhere. HS384/HS512 have their own
-//! figure (the portable SHA-512 path). The ratios are printed at the end, from this run's
-//! medians. Quick run: `cargo bench --bench crack -- --warm-up-time 1 --measurement-time 3`.
+//! figure (the portable SHA-512 path). The last row runs the real binary, whole process,
+//! `jwb audit TOKEN --wordlist FILE --threads 2` on 4M random words, and is set against the
+//! interleaved ceiling on all cores. The ratios are printed at the end, from this run's
+//! medians. Quick run: `cargo bench --bench crack -- --warm-up-time 1 --measurement-time 3`;
+//! only the whole-process figure and its ceiling: `cargo bench --bench crack -- 'all_cores|whole'`.
 
 #[path = "support/medians.rs"]
 mod medians;
 
 use std::hint::black_box;
-use std::io::Write;
+use std::io::{BufWriter, Write};
+use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput};
@@ -32,6 +36,8 @@ const CANDIDATES_PER_ITER: usize = 4096;
 const COMPRESSIONS_PER_ITER: u64 = 4096;
 const CRACK_CANDIDATES: usize = 2_000_000;
 const COMPRESSIONS_PER_CANDIDATE: u64 = 6;
+/// Words in the whole-process run's list.
+const PROCESS_WORDS: usize = 4_000_000;
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -171,6 +177,77 @@ fn threaded(c: &mut Criterion) {
     group.finish();
 }
 
+/// `n` random words of 6 to 14 letters and digits, one per line (a fixed xorshift sequence,
+/// so every run searches the same list).
+fn random_words(n: usize, out: &mut impl Write) {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut word = Vec::with_capacity(16);
+    for _ in 0..n {
+        word.clear();
+        let len = 6 + next() % 9;
+        for _ in 0..len {
+            word.push(ALPHABET[usize::try_from(next() % ALPHABET.len() as u64).unwrap_or(0)]);
+        }
+        word.push(b'\n');
+        out.write_all(&word).expect("write");
+    }
+}
+
+/// The real binary, whole process: start-up, reading and splitting the list, the threads.
+fn whole_process(c: &mut Criterion) {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    {
+        let mut out = BufWriter::new(file.as_file_mut());
+        random_words(PROCESS_WORDS, &mut out);
+        out.flush().expect("flush");
+    }
+    // A signing input of 120 to 183 bytes takes 3 blocks after the key block: 6 compressions
+    // per candidate, as the ceiling assumes. The secret has 26 characters, so no 6-14
+    // character word is it.
+    let key = jwt_workbench::jose::key::Key::from_secret(jwt_workbench::jose::key::Secret::new(
+        b"not-in-any-list-0123456789".to_vec(),
+    ));
+    let token = jwt_workbench::jose::sign::sign(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"sub":"1234567890","name":"John Doe","admin":true,"iat":1516239022,"r":"x"}"#,
+        Some(&key),
+    )
+    .expect("signs");
+    let signing_input = token.rsplit_once('.').expect("three parts").0;
+    let target = Target::new(HmacHash::Sha256, signing_input.as_bytes(), &[0; 32]).expect("target");
+    assert_eq!(
+        target.compressions_per_candidate() as u64,
+        COMPRESSIONS_PER_CANDIDATE
+    );
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let path = file.path().to_owned();
+    let mut group = c.benchmark_group("audit_process_4m_hs256");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(PROCESS_WORDS as u64));
+    group.bench_function("whole_process_2_threads", |b| {
+        b.iter(|| {
+            let out = Command::new(jwb)
+                .arg("audit")
+                .arg(&token)
+                .arg("--wordlist")
+                .arg(&path)
+                .args(["--threads", "2"])
+                .output()
+                .expect("jwb runs");
+            // Exit 0: nothing of high severity and the secret not found, every word tried.
+            assert_eq!(out.status.code(), Some(0), "{out:?}");
+        });
+    });
+    group.finish();
+}
+
 fn mega(rate: Option<f64>) -> String {
     rate.map_or_else(|| "n/a".to_owned(), |r| format!("{:.2} M/s", r / 1e6))
 }
@@ -238,6 +315,16 @@ fn summary(m: &Medians) {
         mega(threads(2)),
         ratio(threads(2), all_ceiling)
     );
+    let process = m.rate(
+        "audit_process_4m_hs256/whole_process_2_threads",
+        PROCESS_WORDS as u64,
+    );
+    println!(
+        "  jwb audit --wordlist (4M words) --threads 2, whole process: {}  = {} of the \
+         all-core interleaved ceiling",
+        mega(process),
+        ratio(process, all_ceiling)
+    );
     let sha512 = |alg: &str| m.rate(&format!("hs512_150b/{alg}"), CANDIDATES_PER_ITER as u64);
     println!(
         "  HS384 (portable)             {} per core;  HS512 {}",
@@ -252,6 +339,7 @@ fn main() {
     compression(&mut c);
     per_core(&mut c);
     threaded(&mut c);
+    whole_process(&mut c);
     c.final_summary();
     summary(&medians);
 }
