@@ -36,6 +36,9 @@ const CANDIDATES_PER_ITER: usize = 4096;
 const COMPRESSIONS_PER_ITER: u64 = 4096;
 const CRACK_CANDIDATES: usize = 2_000_000;
 const COMPRESSIONS_PER_CANDIDATE: u64 = 6;
+/// How many times longer each thread of the all-core ceiling runs than one iteration of the
+/// single-core rows, so that starting the threads is negligible.
+const ALL_CORES_REPEAT: usize = 64;
 /// Words in the whole-process run's list.
 const PROCESS_WORDS: usize = 4_000_000;
 
@@ -89,17 +92,36 @@ fn compression(c: &mut Criterion) {
         group.bench_function("sha_ni_interleaved", |b| {
             b.iter(|| compression_ceiling(black_box(rounds), LANES, black_box(words)));
         });
+        // The interleaved loop timed by this thread's CPU time instead of the wall clock:
+        // what one core does when it runs, whatever else the machine is running.
+        group.bench_function("sha_ni_interleaved_cpu_time", |b| {
+            b.iter_custom(|iters| {
+                let start = cpu::thread();
+                for _ in 0..iters {
+                    black_box(compression_ceiling(
+                        black_box(rounds),
+                        LANES,
+                        black_box(words),
+                    ));
+                }
+                cpu::thread().saturating_sub(start)
+            });
+        });
         // The same loop on every core at once: the ceiling the threaded search is held to,
-        // measured under whatever else the machine is running.
+        // measured under whatever else the machine is running. Each thread runs long enough
+        // (about 5 ms on an idle machine) that starting it costs under 1%.
         let cores = cores();
-        group.throughput(Throughput::Elements(COMPRESSIONS_PER_ITER * cores as u64));
+        let all_rounds = rounds * ALL_CORES_REPEAT;
+        group.throughput(Throughput::Elements(
+            COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64 * cores as u64,
+        ));
         group.bench_function("sha_ni_interleaved_all_cores", |b| {
             b.iter(|| {
                 std::thread::scope(|scope| {
                     let handles: Vec<_> = (0..cores)
                         .map(|_| {
                             scope.spawn(|| {
-                                compression_ceiling(black_box(rounds), LANES, black_box(words))
+                                compression_ceiling(black_box(all_rounds), LANES, black_box(words))
                             })
                         })
                         .collect();
@@ -245,7 +267,57 @@ fn whole_process(c: &mut Criterion) {
             assert_eq!(out.status.code(), Some(0), "{out:?}");
         });
     });
+    // The same runs timed by the CPU time they took, per thread: on an idle machine with
+    // both threads busy to the end, this is what the wall clock shows.
+    group.bench_function("whole_process_cpu_time_per_thread", |b| {
+        b.iter_custom(|iters| {
+            let start = cpu::children();
+            for _ in 0..iters {
+                let status = Command::new(jwb)
+                    .arg("audit")
+                    .arg(&token)
+                    .arg("--wordlist")
+                    .arg(&path)
+                    .args(["--threads", "2"])
+                    .stdout(std::process::Stdio::null())
+                    .status()
+                    .expect("jwb runs");
+                assert_eq!(status.code(), Some(0));
+            }
+            cpu::children().saturating_sub(start) / 2
+        });
+    });
     group.finish();
+}
+
+/// CPU time from /proc (Linux; zero elsewhere), in clock ticks of 10 ms: criterion's
+/// samples run long enough for that.
+mod cpu {
+    use std::time::Duration;
+
+    /// User + system time of the fields `first` and `first + 1` of a /proc stat file.
+    fn ticks(path: &str, first: usize) -> Duration {
+        let stat = std::fs::read_to_string(path).unwrap_or_default();
+        // Fields after the command name (which may hold spaces) start at field 3.
+        let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let fields: Vec<u64> = rest
+            .split_whitespace()
+            .map(|f| f.parse().unwrap_or(0))
+            .collect();
+        let at = |field: usize| fields.get(field - 3).copied().unwrap_or(0);
+        // USER_HZ is 100 on every Linux configuration in use.
+        Duration::from_millis((at(first) + at(first + 1)) * 10)
+    }
+
+    /// CPU time of the calling thread.
+    pub fn thread() -> Duration {
+        ticks("/proc/thread-self/stat", 14)
+    }
+
+    /// CPU time of this process's children that have been waited for.
+    pub fn children() -> Duration {
+        ticks("/proc/self/stat", 16)
+    }
 }
 
 fn mega(rate: Option<f64>) -> String {
@@ -281,7 +353,7 @@ fn summary(m: &Medians) {
     let all_ceiling = m
         .rate(
             "sha256_compress/sha_ni_interleaved_all_cores",
-            COMPRESSIONS_PER_ITER * cores as u64,
+            COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64 * cores as u64,
         )
         .map(|r| r / per_candidate);
     println!();
@@ -324,6 +396,20 @@ fn summary(m: &Medians) {
          all-core interleaved ceiling",
         mega(process),
         ratio(process, all_ceiling)
+    );
+    // CPU time: the ceiling per core times the process's 2 threads, and the process's
+    // candidates per CPU-second of each thread.
+    let cpu_ceiling = ceiling("sha_ni_interleaved_cpu_time").map(|r| r * 2.0);
+    let cpu_process = m.rate(
+        "audit_process_4m_hs256/whole_process_cpu_time_per_thread",
+        PROCESS_WORDS as u64,
+    );
+    println!(
+        "    by CPU time (load-independent): ceiling {} on 2 cores, process {} on 2 \
+         threads = {}",
+        mega(cpu_ceiling),
+        mega(cpu_process),
+        ratio(cpu_process, cpu_ceiling)
     );
     let sha512 = |alg: &str| m.rate(&format!("hs512_150b/{alg}"), CANDIDATES_PER_ITER as u64);
     println!(

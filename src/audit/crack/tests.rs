@@ -212,7 +212,11 @@ fn every_short_key_length_is_read_exactly() {
         decoys.push([key.as_slice(), b"x"].concat());
         decoys.push(key.clone());
         let list: Vec<&[u8]> = decoys.iter().map(Vec::as_slice).collect();
-        assert_eq!(target.first_match(&list), Some(list.len() - 1), "key of {len} bytes");
+        assert_eq!(
+            target.first_match(&list),
+            Some(list.len() - 1),
+            "key of {len} bytes"
+        );
         for (i, decoy) in list.iter().enumerate().take(list.len() - 1) {
             assert!(!target.check_one(decoy), "decoy {i} of a {len}-byte key");
         }
@@ -675,6 +679,8 @@ fn shared<'a>(
             current: 0,
             next_seq: 0,
             chunk_bytes: 1,
+            threads: 1,
+            bytes_left: u64::MAX,
             error: None,
         }),
         best: Mutex::new(None),
