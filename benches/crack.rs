@@ -290,33 +290,36 @@ fn whole_process(c: &mut Criterion) {
     group.finish();
 }
 
-/// CPU time from /proc (Linux; zero elsewhere), in clock ticks of 10 ms: criterion's
-/// samples run long enough for that.
+/// CPU time from /proc (Linux; zero elsewhere).
 mod cpu {
     use std::time::Duration;
 
-    /// User + system time of the fields `first` and `first + 1` of a /proc stat file.
-    fn ticks(path: &str, first: usize) -> Duration {
-        let stat = std::fs::read_to_string(path).unwrap_or_default();
-        // Fields after the command name (which may hold spaces) start at field 3.
-        let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<u64> = rest
-            .split_whitespace()
-            .map(|f| f.parse().unwrap_or(0))
-            .collect();
-        let at = |field: usize| fields.get(field - 3).copied().unwrap_or(0);
-        // USER_HZ is 100 on every Linux configuration in use.
-        Duration::from_millis((at(first) + at(first + 1)) * 10)
-    }
-
-    /// CPU time of the calling thread.
+    /// CPU time of the calling thread, in nanoseconds (the first field of schedstat).
     pub fn thread() -> Duration {
-        ticks("/proc/thread-self/stat", 14)
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        let ns = stat
+            .split_whitespace()
+            .next()
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(0);
+        Duration::from_nanos(ns)
     }
 
-    /// CPU time of this process's children that have been waited for.
+    /// CPU time (user + system) of this process's children that have been waited for, in
+    /// clock ticks of 10 ms: each run of the process takes hundreds of them.
     pub fn children() -> Duration {
-        ticks("/proc/self/stat", 16)
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // Fields after the command name (which may hold spaces) start at field 3; cutime and
+        // cstime are fields 16 and 17.
+        let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let ticks: u64 = rest
+            .split_whitespace()
+            .skip(16 - 3)
+            .take(2)
+            .map(|f| f.parse::<u64>().unwrap_or(0))
+            .sum();
+        // USER_HZ is 100 on every Linux configuration in use.
+        Duration::from_millis(ticks * 10)
     }
 }
 
