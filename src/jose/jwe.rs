@@ -9,6 +9,7 @@
 mod alg;
 pub mod authjs;
 mod content;
+mod judge;
 mod keymgmt;
 mod keys;
 
@@ -24,6 +25,7 @@ use super::finding::{Finding, Severity};
 use super::json;
 
 pub use alg::{Enc, KeyAlg, KeyKind, UnknownName};
+pub use judge::{Judgement, judge, looks_like_jws};
 pub use keys::{EcdhCurve, JweKey, JweKeys, parse_jwe_keys};
 
 /// The largest plaintext a `zip: DEF` payload may inflate to. A session cookie is a few
@@ -555,7 +557,7 @@ pub fn encrypt(plaintext: &[u8], key: &JweKey, opts: &EncryptOptions) -> Result<
             key.describe()
         )));
     }
-    let wrapped = keymgmt::wrap_cek(alg, enc, key)
+    let wrapped = keymgmt::wrap_cek(alg, enc, key, &opts.header)
         .map_err(|_| JweError::Encrypt(format!("{alg} with {} failed", key.describe())))?;
     let mut header = Map::new();
     header.insert("alg".into(), Value::String(alg.name().into()));
@@ -607,6 +609,123 @@ fn seal_compact(
         b64::encode(&sealed.ciphertext),
         b64::encode(&sealed.tag)
     ))
+}
+
+/// Builds a compact JWE of `plaintext` whose protected header is the JSON text `header_text`:
+/// its members in its order (white space outside strings removed), with the members key
+/// management sets drawn fresh (`epk` for ECDH-ES, `iv`/`tag` for AES-GCM key wrap). The key
+/// is the first of `keys` that fits the header's `alg`, `enc` and `kid`; a public key or the
+/// public half of a private one is enough for RSA-OAEP and ECDH-ES. This is what an editor of
+/// a JWE's header wants: the header is the AAD, so any edit means a new token.
+pub fn encrypt_with_header(
+    plaintext: &[u8],
+    keys: &JweKeys,
+    header_text: &str,
+) -> Result<String, JweError> {
+    let minified = json::minify(header_text);
+    let bad = |message: String| JweError::Malformed {
+        segment: Some(Segment::Header),
+        span: None,
+        message,
+    };
+    let mut header = match json::parse(&minified) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(bad("the header must be a JSON object".to_owned())),
+        Err(e) => return Err(bad(format!("invalid JSON: {e}"))),
+    };
+    let dups = json::duplicate_members(&minified);
+    if !dups.is_empty() {
+        return Err(bad(format!("repeats member names: {}", dups.join(", "))));
+    }
+    let (alg, enc, zip) = check_header(&header).map_err(bad)?;
+    if alg == KeyAlg::Rsa1_5 {
+        return Err(JweError::Encrypt(
+            "RSA1_5 is only decrypted here, never produced: use RSA-OAEP-256 (RFC 8725 sec. 3.2)"
+                .to_owned(),
+        ));
+    }
+    let kid = header.get("kid").and_then(Value::as_str);
+    let mut reasons = Vec::new();
+    let mut chosen = None;
+    for key in &keys.keys {
+        match encryption_unfit(alg, enc, kid, key) {
+            None => {
+                chosen = Some(key);
+                break;
+            }
+            Some(why) => reasons.push(why),
+        }
+    }
+    let Some(key) = chosen else {
+        reasons.dedup();
+        if reasons.is_empty() {
+            reasons.push(format!("{alg} needs {}", needs(alg.key_kind(), enc)));
+        }
+        return Err(JweError::Encrypt(format!(
+            "the header asks for {alg} + {enc}{}, which no key given can do: {}",
+            kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default(),
+            reasons.join("; ")
+        )));
+    };
+    let wrapped = keymgmt::wrap_cek(alg, enc, key, &header)
+        .map_err(|_| JweError::Encrypt(format!("{alg} with {} failed", key.describe())))?;
+    let header_text = if wrapped.header.is_empty() {
+        minified
+    } else {
+        for (name, value) in wrapped.header {
+            header.insert(name.to_owned(), value);
+        }
+        Value::Object(header).to_string()
+    };
+    seal_compact(
+        &header_text,
+        &wrapped.cek,
+        &wrapped.encrypted_key,
+        enc,
+        plaintext,
+        zip,
+    )
+}
+
+/// Why `key` cannot encrypt with `alg` + `enc` for a header naming `kid`, or `None`.
+fn encryption_unfit(alg: KeyAlg, enc: Enc, kid: Option<&str>, key: &JweKey) -> Option<String> {
+    if let Some(own) = &key.jwk_alg {
+        let fits = own == alg.name() || (alg == KeyAlg::Dir && own == enc.name());
+        if !fits {
+            return Some(format!(
+                "{} is for alg '{own}', the header asks for '{alg}'",
+                key.describe()
+            ));
+        }
+    }
+    if let (Some(want), Some(have)) = (kid, key.kid.as_deref())
+        && want != have
+    {
+        return Some(format!("{} does not match kid '{want}'", key.describe()));
+    }
+    match (alg.key_kind(), &key.material) {
+        (KeyKind::Symmetric(len), keys::Material::Secret(s)) => {
+            let need = len.unwrap_or(enc.key_len());
+            (s.len() != need).then(|| {
+                format!(
+                    "{alg}{} needs a {need}-byte secret, this one has {} bytes",
+                    if alg == KeyAlg::Dir {
+                        format!(" with {enc}")
+                    } else {
+                        String::new()
+                    },
+                    s.len()
+                )
+            })
+        }
+        (KeyKind::Rsa, keys::Material::RsaPrivate(_) | keys::Material::RsaPublic(_))
+        | (KeyKind::Ecdh, keys::Material::EcPrivate(_) | keys::Material::EcPublic(..)) => None,
+        _ => Some(format!(
+            "{alg} needs {}, not a {}",
+            needs(alg.key_kind(), enc),
+            key.describe()
+        )),
+    }
 }
 
 /// Re-encrypts `plaintext` into a token that keeps `jwe`'s protected header and encrypted
