@@ -70,6 +70,99 @@ impl JweArgs {
     }
 }
 
+/// The workbench's options for encrypted tokens: `--key` decrypts (an X25519 key too), these
+/// give the second key slot and the RSA1_5 opt-in.
+#[derive(Clone, Default, Args)]
+pub struct WorkbenchJweArgs {
+    /// Decrypt `RSA1_5` tokens, which are open to Bleichenbacher's padding-oracle attack.
+    #[arg(long = "allow-rsa1-5")]
+    pub allow_rsa1_5: bool,
+    /// The key that verifies a nested JWE's inner token (`cty: JWT`): PEM, DER, JWK or JWKS
+    /// (`V` loads one in the workbench).
+    #[arg(long, value_name = "FILE", conflicts_with = "verify_secret")]
+    pub verify_key: Option<PathBuf>,
+    /// The HMAC secret that verifies a nested JWE's inner token.
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    pub verify_secret: Option<String>,
+}
+
+impl fmt::Debug for WorkbenchJweArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkbenchJweArgs")
+            .field("allow_rsa1_5", &self.allow_rsa1_5)
+            .field("verify_key", &self.verify_key)
+            .field(
+                "verify_secret",
+                &self.verify_secret.as_ref().map(|_| "<secret>"),
+            )
+            .finish()
+    }
+}
+
+/// What the workbench starts with for an encrypted token: `--key`'s file read as JWE keys
+/// when `token` is a JWE and the file holds some (the caller then loads no signature key
+/// from it), the verify key, and the RSA1_5 opt-in.
+pub fn workbench_launch(
+    args: &WorkbenchJweArgs,
+    key: &KeyArgs,
+    token: Option<&str>,
+) -> Result<crate::app::JweLaunch, CliError> {
+    let verify = JweArgs {
+        verify_key: args.verify_key.clone(),
+        verify_secret: args.verify_secret.clone(),
+        ..JweArgs::default()
+    };
+    let verify_key = verify_keys(&verify)?.map(|keys| {
+        let label = match &args.verify_key {
+            Some(path) => path.display().to_string(),
+            None => "--verify-secret".to_owned(),
+        };
+        (label, keys)
+    });
+    let mut key_bytes = None;
+    if let (Some(path), Some(token)) = (&key.key, token)
+        && is_jwe(token)
+    {
+        let bytes = Zeroizing::new(read_file(path, "key file")?);
+        if parse_jwe_keys(&bytes).is_ok() {
+            key_bytes = Some((path.display().to_string(), bytes));
+        }
+    }
+    Ok(crate::app::JweLaunch {
+        key_bytes,
+        verify_key,
+        allow_rsa1_5: args.allow_rsa1_5,
+    })
+}
+
+/// What `explain` decrypts a JWE with: the decryption keys, the nested token's verify key
+/// and the RSA1_5 opt-in. `None` when `input` is no JWE, or no key or JWE option was given.
+pub fn explain_keys(
+    key: &KeyArgs,
+    args: &JweArgs,
+    input: &str,
+) -> Result<Option<(JweKeys, Option<KeySet>, DecryptOptions)>, CliError> {
+    if !is_jwe(input) || (!key.is_given() && !args.is_given()) {
+        return Ok(None);
+    }
+    let (cookie, value) = session_cookie(input);
+    let mut extracted = extract(value);
+    if let Some(name) = cookie {
+        extracted
+            .stripped
+            .insert(0, Stripped::Parameter(name.to_owned()));
+    }
+    // A malformed JWE is walked through its parts, which say what is wrong.
+    let Ok(parsed) = jwe::parse(&extracted.token) else {
+        return Ok(None);
+    };
+    let (keys, _) = load_keys(key, args, &parsed, &extracted.stripped)?;
+    let opts = DecryptOptions {
+        allow_rsa1_5: args.allow_rsa1_5,
+    };
+    Ok(Some((keys, verify_keys(args)?, opts)))
+}
+
 /// What `decode` or `verify` asked of a JWE.
 pub struct Request<'a> {
     /// The text given (the token, perhaps pasted with a cookie name or `Bearer `).

@@ -55,6 +55,13 @@ pub enum JweError {
     Inflate(String),
     /// A token could not be built with this key and these algorithms.
     Encrypt(String),
+    /// An edited header asks for something the keys cannot do: which member, and why.
+    HeaderMember {
+        /// The member at fault (`alg`, `enc`, `kid`, `zip`, `crit`).
+        member: &'static str,
+        /// Why.
+        message: String,
+    },
 }
 
 impl fmt::Display for JweError {
@@ -78,6 +85,9 @@ impl fmt::Display for JweError {
             ),
             JweError::Inflate(why) => write!(f, "zip: {why}"),
             JweError::Encrypt(why) => write!(f, "cannot encrypt: {why}"),
+            JweError::HeaderMember { member, message } => {
+                write!(f, "header member \"{member}\": {message}")
+            }
         }
     }
 }
@@ -186,7 +196,7 @@ pub fn parse(token: &str) -> Result<Jwe, JweError> {
             dups.join(", ")
         )));
     }
-    let (alg, enc, zip) = check_header(&header).map_err(bad_header)?;
+    let (alg, enc, zip) = check_header(&header).map_err(|(_, why)| bad_header(why))?;
     if alg.has_no_encrypted_key() && !encrypted_key.is_empty() {
         return Err(JweError::at(
             Segment::EncryptedKey,
@@ -237,19 +247,25 @@ pub fn parse(token: &str) -> Result<Jwe, JweError> {
     })
 }
 
-/// The members every JWE header must get right: `alg`, `enc`, `zip` and `crit`.
-fn check_header(header: &Map<String, Value>) -> Result<(KeyAlg, Enc, bool), String> {
-    let alg = header_name(header, "alg")?
-        .parse::<KeyAlg>()
-        .map_err(|e| e.to_string())?;
-    let enc = header_name(header, "enc")?
-        .parse::<Enc>()
-        .map_err(|e| e.to_string())?;
+/// The members every JWE header must get right: `alg`, `enc`, `zip` and `crit`. An error
+/// names the member at fault.
+fn check_header(
+    header: &Map<String, Value>,
+) -> Result<(KeyAlg, Enc, bool), (&'static str, String)> {
+    let alg = header_name(header, "alg")
+        .and_then(|a| a.parse::<KeyAlg>().map_err(|e| e.to_string()))
+        .map_err(|e| ("alg", e))?;
+    let enc = header_name(header, "enc")
+        .and_then(|a| a.parse::<Enc>().map_err(|e| e.to_string()))
+        .map_err(|e| ("enc", e))?;
     let zip = match header.get("zip") {
         None => false,
         Some(Value::String(z)) if z == "DEF" => true,
         Some(other) => {
-            return Err(format!("unknown zip {other} (only \"DEF\" is defined)"));
+            return Err((
+                "zip",
+                format!("unknown zip {other} (only \"DEF\" is defined)"),
+            ));
         }
     };
     if let Some(crit) = header.get("crit") {
@@ -258,14 +274,18 @@ fn check_header(header: &Map<String, Value>) -> Result<(KeyAlg, Enc, bool), Stri
             .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
             .unwrap_or_default();
         let Some(names) = names.filter(|n| !n.is_empty()) else {
-            return Err(
+            return Err((
+                "crit",
                 "crit must be a non-empty array of names (RFC 7516 sec. 4.1.13)".to_owned(),
-            );
+            ));
         };
         if let Some(unknown) = names.iter().find(|n| !UNDERSTOOD.contains(n)) {
-            return Err(format!(
-                "crit names '{unknown}', an extension this tool does not understand, so it \
-                 must refuse the token (RFC 7516 sec. 4.1.13)"
+            return Err((
+                "crit",
+                format!(
+                    "crit names '{unknown}', an extension this tool does not understand, so it \
+                     must refuse the token (RFC 7516 sec. 4.1.13)"
+                ),
             ));
         }
     }
@@ -619,7 +639,7 @@ fn seal_compact(
 /// a JWE's header wants: the header is the AAD, so any edit means a new token.
 pub fn encrypt_with_header(
     plaintext: &[u8],
-    keys: &JweKeys,
+    keys: &[&JweKey],
     header_text: &str,
 ) -> Result<String, JweError> {
     let minified = json::minify(header_text);
@@ -637,20 +657,23 @@ pub fn encrypt_with_header(
     if !dups.is_empty() {
         return Err(bad(format!("repeats member names: {}", dups.join(", "))));
     }
-    let (alg, enc, zip) = check_header(&header).map_err(bad)?;
+    let (alg, enc, zip) = check_header(&header)
+        .map_err(|(member, message)| JweError::HeaderMember { member, message })?;
     if alg == KeyAlg::Rsa1_5 {
-        return Err(JweError::Encrypt(
-            "RSA1_5 is only decrypted here, never produced: use RSA-OAEP-256 (RFC 8725 sec. 3.2)"
+        return Err(JweError::HeaderMember {
+            member: "alg",
+            message: "RSA1_5 is only decrypted here, never produced: use RSA-OAEP-256 (RFC \
+                      8725 sec. 3.2)"
                 .to_owned(),
-        ));
+        });
     }
     let kid = header.get("kid").and_then(Value::as_str);
     let mut reasons = Vec::new();
     let mut chosen = None;
-    for key in &keys.keys {
+    for key in keys {
         match encryption_unfit(alg, enc, kid, key) {
             None => {
-                chosen = Some(key);
+                chosen = Some(*key);
                 break;
             }
             Some(why) => reasons.push(why),
@@ -661,11 +684,26 @@ pub fn encrypt_with_header(
         if reasons.is_empty() {
             reasons.push(format!("{alg} needs {}", needs(alg.key_kind(), enc)));
         }
-        return Err(JweError::Encrypt(format!(
-            "the header asks for {alg} + {enc}{}, which no key given can do: {}",
-            kid.map(|k| format!(" with kid '{k}'")).unwrap_or_default(),
-            reasons.join("; ")
-        )));
+        // The member to fix: the kid when a key would fit but for it, the enc when a shared
+        // key's size is what the enc decides (dir), else the alg.
+        let fits_but_kid = keys
+            .iter()
+            .any(|k| encryption_unfit(alg, enc, None, k).is_none());
+        let member = if fits_but_kid {
+            "kid"
+        } else if alg == KeyAlg::Dir {
+            "enc"
+        } else {
+            "alg"
+        };
+        return Err(JweError::HeaderMember {
+            member,
+            message: format!(
+                "{alg} + {enc}{}: no key given can do that ({})",
+                kid.map(|k| format!(" for kid '{k}'")).unwrap_or_default(),
+                reasons.join("; ")
+            ),
+        });
     };
     let wrapped = keymgmt::wrap_cek(alg, enc, key, &header)
         .map_err(|_| JweError::Encrypt(format!("{alg} with {} failed", key.describe())))?;
