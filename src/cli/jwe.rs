@@ -112,9 +112,16 @@ pub fn workbench_launch(
         verify_secret: args.verify_secret.clone(),
         ..JweArgs::default()
     };
+    // The pane is narrow: a file is named as `o` names it, by its file name.
+    let file_name = |path: &std::path::Path| {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
     let verify_key = verify_keys(&verify)?.map(|keys| {
         let label = match &args.verify_key {
-            Some(path) => path.display().to_string(),
+            Some(path) => file_name(path),
             None => "--verify-secret".to_owned(),
         };
         (label, keys)
@@ -125,7 +132,7 @@ pub fn workbench_launch(
     {
         let bytes = Zeroizing::new(read_file(path, "key file")?);
         if parse_jwe_keys(&bytes).is_ok() {
-            key_bytes = Some((path.display().to_string(), bytes));
+            key_bytes = Some((file_name(path), bytes));
         }
     }
     Ok(crate::app::JweLaunch {
