@@ -1126,4 +1126,81 @@ mod tests {
         assert_eq!(alg.state, LightState::Red);
         assert!(opened.derived.findings.iter().any(|f| f.id == "jwe-rsa1_5"));
     }
+
+    #[test]
+    fn a_jwks_key_is_picked_by_kid_and_a_header_kid_edit_picks_another_or_is_located() {
+        let jwk = |text: &str, kid: &str| {
+            let mut v: Value = serde_json::from_str(text).expect("a JWK");
+            v["kid"] = Value::String(kid.to_owned());
+            v
+        };
+        let p256 = jwk(
+            include_str!("../../tests/fixtures/keys/p256.private.jwk.json"),
+            "a",
+        );
+        let p384 = jwk(
+            include_str!("../../tests/fixtures/keys/p384.private.jwk.json"),
+            "b",
+        );
+        let jwks = serde_json::json!({"keys": [p256, p384]}).to_string();
+        let keys = jwe::parse_jwe_keys(jwks.as_bytes()).expect("a JWKS");
+        let mut header = Map::new();
+        header.insert("kid".into(), Value::String("b".into()));
+        let token = jwe::encrypt(
+            br#"{"sub":"kid-b"}"#,
+            &keys.keys[1],
+            &jwe::EncryptOptions {
+                alg: KeyAlg::EcdhEs,
+                enc: jwe::Enc::A128Gcm,
+                zip: false,
+                header,
+            },
+        )
+        .expect("encrypts");
+        let mut app = open(&token, None, NOW);
+        app.update(Action::Focus(Focus::Signature), NOW);
+        app.update(Action::Paste(jwks.clone()), NOW);
+        let opened = app.derived.jwe.as_ref().map(|v| v.opened.clone());
+        let Some(Ok(opened)) = opened else {
+            panic!("{opened:?}");
+        };
+        assert!(
+            opened.key.contains("P-384") && opened.key.contains("'b'"),
+            "{}",
+            opened.key
+        );
+        // The header's kid now names the P-256 key: the token is made for it.
+        let text = app.header_text().replace("\"b\"", "\"a\"");
+        app.header = editor::json_editor(&text);
+        app.mode = Mode::Sign;
+        app.recompute_from_parts();
+        let parsed = jwe::parse(&app.token_text).expect("a JWE");
+        assert_eq!(parsed.header["kid"], "a");
+        assert_eq!(
+            parsed.header["epk"]["crv"], "P-256",
+            "{}",
+            parsed.header_text
+        );
+        let opened = app.derived.jwe.as_ref().map(|v| v.opened.clone());
+        assert!(
+            matches!(&opened, Some(Ok(o)) if o.key.contains("'a'")),
+            "{opened:?}"
+        );
+        // A kid no key has: located on the kid line, the token kept.
+        let text = app.header_text().replace("\"a\"", "\"zzz\"");
+        app.header = editor::json_editor(&text);
+        app.recompute_from_parts();
+        let error = app.derived.header_error.clone().expect("located");
+        let kid_line = text
+            .lines()
+            .position(|l| l.contains("\"kid\""))
+            .expect("kid")
+            + 1;
+        assert_eq!(error.line, kid_line, "{error:?}");
+        assert!(error.message.contains("zzz"), "{}", error.message);
+        assert_eq!(
+            jwe::parse(&app.token_text).expect("kept").header["kid"],
+            "a"
+        );
+    }
 }
