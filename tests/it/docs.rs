@@ -437,3 +437,62 @@ fn schemas_reject_what_they_do_not_document() {
     status["claims"]["checks"][0]["status"] = Value::String("maybe".to_owned());
     assert!(!verify.is_valid(&status));
 }
+
+#[test]
+fn jwe_batch_lines_match_their_schema() {
+    use jwt_workbench::jose::jwe::{self, Enc, EncryptOptions, JweKeys, KeyAlg};
+    let line_schema = schema("verify-batch-line.json");
+    let key = JweKeys::secret(Secret::new(vec![9; 32]));
+    let seal = |plain: &str| {
+        jwe::encrypt(
+            plain.as_bytes(),
+            &key.keys[0],
+            &EncryptOptions {
+                alg: KeyAlg::A256Kw,
+                enc: Enc::A256Gcm,
+                zip: false,
+                header: serde_json::Map::new(),
+            },
+        )
+        .expect("encrypts")
+    };
+    let good = seal(r#"{"sub":"a"}"#);
+    let expired = seal(r#"{"sub":"a","exp":1}"#);
+    // The tag's first character changed: every bit of it counts.
+    let sealed = seal(r#"{"sub":"a"}"#);
+    let at = sealed.rfind('.').expect("dots") + 1;
+    let flipped = if sealed[at..].starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    let tampered = format!("{}{flipped}{}", &sealed[..at], &sealed[at + 1..]);
+    let broken = format!("{}.x", &good[..good.rfind('.').expect("dots")]);
+    let input = [good, expired, tampered, broken].join("\n");
+    let out = jwb()
+        .args([
+            "verify",
+            "--batch",
+            "--now",
+            NOW,
+            "--secret-b64",
+            "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
+        ])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    for value in &lines {
+        assert_valid(&line_schema, value, "a JWE batch line");
+    }
+    assert_eq!(lines[0]["valid"], true, "{text}");
+    assert_eq!(lines[1]["claims"]["valid"], false, "{text}");
+    assert_eq!(lines[2]["signature"]["status"], "undecryptable", "{text}");
+    assert_eq!(lines[3]["signature"]["status"], "malformed", "{text}");
+    assert_eq!(out.status.code(), Some(2), "the worst line: malformed");
+}
