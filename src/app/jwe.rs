@@ -602,6 +602,82 @@ impl App {
     }
 }
 
+impl App {
+    /// `a`/`A` on a JWE: the header's `alg` steps to the next (or previous) key management
+    /// the key that opened it can do (`dir`, `A256KW`, `A256GCMKW` for a 32-byte secret;
+    /// `RSA-OAEP`, `RSA-OAEP-256` for an RSA key; the four ECDH-ES forms for an EC key), and
+    /// the token is re-encrypted with it. `false` when the token is no JWE.
+    pub(super) fn cycle_jwe_alg(&mut self, step: i8) -> bool {
+        let Some(view) = self.derived.jwe.as_ref() else {
+            return false;
+        };
+        let Ok(opened) = &view.opened else {
+            self.message = Some((
+                "a JWE's alg can be changed once it is decrypted: give its key first".to_owned(),
+                super::Tone::Error,
+            ));
+            return true;
+        };
+        let parsed = view.parsed.clone();
+        let key_index = opened.key_index;
+        let Ok(Value::Object(header)) = json::parse(&self.header_text()) else {
+            self.message = Some(("fix the header JSON first".to_owned(), super::Tone::Error));
+            return true;
+        };
+        let enc = header
+            .get("enc")
+            .and_then(Value::as_str)
+            .and_then(|e| e.parse::<jwe::Enc>().ok())
+            .unwrap_or(parsed.enc);
+        let current = header
+            .get("alg")
+            .and_then(Value::as_str)
+            .and_then(|a| a.parse::<KeyAlg>().ok())
+            .unwrap_or(parsed.alg);
+        let usable = self
+            .with_jwe_keys(&parsed, |keys| {
+                let key = keys.keys.get(key_index)?;
+                Some(
+                    KeyAlg::ALL
+                        .into_iter()
+                        .filter(|a| key.can_encrypt(*a, enc))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .flatten()
+            .unwrap_or_default();
+        let at = usable.iter().position(|a| *a == current);
+        let next = match (at, usable.len()) {
+            (_, 0) => None,
+            (None, _) => usable.first().copied(),
+            (Some(i), n) if step >= 0 => usable.get((i + 1) % n).copied(),
+            (Some(i), n) => usable.get((i + n - 1) % n).copied(),
+        };
+        let Some(next) = next else {
+            self.message = Some((
+                "no other key management fits this key".to_owned(),
+                super::Tone::Error,
+            ));
+            return true;
+        };
+        let mut header = header;
+        header.insert("alg".to_owned(), Value::String(next.name().to_owned()));
+        // What the old key management set is drawn fresh for the new one, when it needs it.
+        for member in ["epk", "iv", "tag"] {
+            header.remove(member);
+        }
+        let compact = Value::Object(header).to_string();
+        self.header = editor::json_editor(&editor::visible_json(&json::pretty(&compact)));
+        self.mode = Mode::Sign;
+        self.recompute_from_parts();
+        self.message = Some((
+            format!("alg set to {next} in the header: {}", next.describe()),
+            super::Tone::Info,
+        ));
+        true
+    }
+}
+
 /// What a re-encryption did, said in the signature pane.
 fn reencrypted_note(kept_cek: bool, header_kept: bool, alg: KeyAlg) -> String {
     if kept_cek {
@@ -1202,5 +1278,32 @@ mod tests {
             jwe::parse(&app.token_text).expect("kept").header["kid"],
             "a"
         );
+    }
+
+    #[test]
+    fn a_steps_a_jwe_through_the_key_management_its_key_can_do() {
+        let token = encrypt_to(RSA_PRIVATE, KeyAlg::RsaOaep256, r#"{"sub":"ada"}"#);
+        let mut app = open(&token, None, NOW);
+        app.update(Action::CycleAlg(1), NOW);
+        assert!(
+            app.message
+                .as_ref()
+                .is_some_and(|(m, _)| m.contains("give its key first")),
+            "{:?}",
+            app.message
+        );
+        load_file(&mut app, "rsa.pem", RSA_PRIVATE);
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            app.update(Action::CycleAlg(1), NOW);
+            let parsed = jwe::parse(&app.token_text).expect("a JWE");
+            assert!(
+                app.derived.jwe.as_ref().is_some_and(|v| v.opened.is_ok()),
+                "{:?}",
+                app.derived.sign_note
+            );
+            seen.push(parsed.alg);
+        }
+        assert_eq!(seen, vec![KeyAlg::RsaOaep, KeyAlg::RsaOaep256]);
     }
 }

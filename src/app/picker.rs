@@ -18,6 +18,10 @@ impl App {
     }
 
     pub(super) fn cycle_alg(&mut self, step: i8) {
+        // A JWE's alg is key management: it steps through what the key can do (`app/jwe.rs`).
+        if self.cycle_jwe_alg(step) {
+            return;
+        }
         let i = self
             .header_alg()
             .and_then(|a| Alg::ALL.iter().position(|x| *x == a))

@@ -725,6 +725,14 @@ pub fn encrypt_with_header(
     )
 }
 
+impl JweKey {
+    /// True when this key can build a token with `alg` + `enc` (a public key, or the public
+    /// half of a private one, for RSA-OAEP and ECDH-ES). `RSA1_5` is never produced.
+    pub fn can_encrypt(&self, alg: KeyAlg, enc: Enc) -> bool {
+        alg != KeyAlg::Rsa1_5 && encryption_unfit(alg, enc, None, self).is_none()
+    }
+}
+
 /// Why `key` cannot encrypt with `alg` + `enc` for a header naming `kid`, or `None`.
 fn encryption_unfit(alg: KeyAlg, enc: Enc, kid: Option<&str>, key: &JweKey) -> Option<String> {
     if let Some(own) = &key.jwk_alg {
