@@ -96,7 +96,22 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         aud: args.aud.clone(),
         iss: args.iss.clone(),
     };
-    let report = inspect(&token, keys.as_ref(), opts, &claims);
+    let mut report = inspect(&token, keys.as_ref(), opts, &claims);
+    // A JWE with its key: the verdict over both layers is the engine's (as `verify` gives it).
+    if let Some((jwe_keys, verify_keys, decrypt)) = &jwe_keys
+        && let Ok(parsed) = crate::jose::jwe::parse(report.decoded.token())
+    {
+        let judged = crate::jose::jwe::judge(
+            &parsed,
+            jwe_keys,
+            *decrypt,
+            verify_keys.as_ref(),
+            opts,
+            &claims,
+        );
+        report.signature = judged.signature();
+        report.claims = judged.claim_report();
+    }
     let steps = anatomy(
         &report,
         Checks {

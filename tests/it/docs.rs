@@ -315,6 +315,39 @@ fn explain_json_matches_its_schema() {
         );
         assert_valid(&explain, &value, &format!("explain of {what}"));
     }
+    // A nested JWE with its keys: the decryption walkthrough, its parts marked, the verdict
+    // over both layers.
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = |p: &str| fixtures.join(p).display().to_string();
+    let token = std::fs::read_to_string(fixtures.join("jwe/workbench/nested-rsa-oaep-256.jwe"))
+        .expect("fixture");
+    let value = json_of(
+        &[
+            "explain",
+            "--json",
+            "--now",
+            "1700000600",
+            "--key",
+            &path("cli/rsa-private.pem"),
+            "--verify-key",
+            &path("cli/ec-public.pem"),
+            "-",
+        ],
+        Some(token.trim()),
+    );
+    assert_valid(&explain, &value, "explain of a nested JWE");
+    assert_eq!(value["valid"], Value::Bool(true), "{value:#}");
+    let parts: Vec<&str> = value["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|s| s["lines"].as_array().expect("lines"))
+        .flat_map(|l| l["marks"].as_array().expect("marks"))
+        .filter_map(|m| m["part"].as_str())
+        .collect();
+    for part in ["header", "encrypted_key", "iv", "payload", "signature"] {
+        assert!(parts.contains(&part), "{part} is not marked: {parts:?}");
+    }
 }
 
 #[test]
