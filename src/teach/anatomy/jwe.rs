@@ -437,8 +437,8 @@ fn content(parsed: &Jwe, decrypted: Result<&crate::jose::jwe::Decrypted, &JweErr
     lines.push(match decrypted {
         Ok(_) => line(
             Kind::Pass,
-            "The tag checks out: header, IV and ciphertext are exactly what the key's holder \
-             sealed.",
+            "The tag checks out: header, IV and ciphertext are exactly what was sealed under \
+             this content key; nothing was changed on the way.",
         ),
         Err(JweError::DecryptionFailed) => line(
             Kind::Fail,
