@@ -180,6 +180,15 @@ fn reading() -> Vec<Line> {
     ]
 }
 
+/// `text` cut to [`SHOWN`] characters, with an ellipsis when it was longer.
+fn cut(text: &str) -> String {
+    if text.chars().count() > SHOWN {
+        format!("{}…", text.chars().take(SHOWN).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Hex of at most this many bytes, then an ellipsis.
 const HEX_SHOWN: usize = 24;
 
@@ -253,7 +262,11 @@ pub(super) fn decryption(
                     "The plaintext is itself a signed JWT (a nested token: sign, then \
                      encrypt). Its signature is checked next, with the verify key:",
                 ));
-                lines.push(line(Kind::Code, visible(text.trim().as_bytes())));
+                // Its three parts, each in its colour (long ones cut).
+                let parts = [Part::Header, Part::Payload, Part::Signature];
+                for (part, piece) in parts.into_iter().zip(text.trim().split('.')) {
+                    lines.push(part_line(part, cut(&visible(piece.as_bytes()))));
+                }
             }
             Ok(text) => {
                 lines.push(line(Kind::Text, "The plaintext, now readable:"));
