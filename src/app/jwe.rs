@@ -23,7 +23,7 @@ use crate::jose::sign;
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions};
 
 /// How the workbench starts on an encrypted token (`jwb TOKEN --key FILE --verify-key FILE`).
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct JweLaunch {
     /// A key file's bytes for decrypting, and its label: read as JWE keys (an X25519 key is
     /// no signature key, so it comes this way).
@@ -32,6 +32,20 @@ pub struct JweLaunch {
     pub verify_key: Option<(String, KeySet)>,
     /// Decrypt `RSA1_5` (`--allow-rsa1-5`).
     pub allow_rsa1_5: bool,
+}
+
+impl std::fmt::Debug for JweLaunch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A private key's bytes are never printed, only where they came from.
+        f.debug_struct("JweLaunch")
+            .field(
+                "key_bytes",
+                &self.key_bytes.as_ref().map(|(label, _)| label),
+            )
+            .field("verify_key", &self.verify_key)
+            .field("allow_rsa1_5", &self.allow_rsa1_5)
+            .finish()
+    }
 }
 
 /// The workbench's keys for encrypted tokens, beside the key field.
