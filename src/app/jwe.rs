@@ -1320,4 +1320,20 @@ mod tests {
         }
         assert_eq!(seen, vec![KeyAlg::RsaOaep, KeyAlg::RsaOaep256]);
     }
+
+    #[test]
+    fn ctrl_u_forgets_a_loaded_private_key() {
+        let token = encrypt_to(X25519_PUBLIC, KeyAlg::EcdhEs, r#"{"sub":"ada"}"#);
+        let mut app = open(&token, None, NOW);
+        load_file(&mut app, "x25519.pem", X25519_PRIVATE);
+        assert!(app.derived.jwe.as_ref().is_some_and(|v| v.opened.is_ok()));
+        app.update(Action::ClearKey, NOW);
+        assert!(app.jwe_slots.decryption.is_none());
+        assert!(app.derived.jwe.as_ref().is_some_and(|v| v.opened.is_err()));
+        assert!(
+            app.payload_text().contains("encrypted"),
+            "{}",
+            app.payload_text()
+        );
+    }
 }
