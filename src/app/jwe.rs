@@ -1336,4 +1336,63 @@ mod tests {
             app.payload_text()
         );
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const MEMBERS: &[&str] = &[
+            r#""alg":"RSA-OAEP""#,
+            r#""alg":"RSA-OAEP-256""#,
+            r#""alg":"RSA1_5""#,
+            r#""alg":"dir""#,
+            r#""alg":"ECDH-ES""#,
+            r#""alg":"HS256""#,
+            r#""alg":7"#,
+            r#""enc":"A128GCM""#,
+            r#""enc":"A256CBC-HS512""#,
+            r#""enc":"A1GCM""#,
+            r#""kid":"k""#,
+            r#""cty":"JWT""#,
+            r#""zip":"DEF""#,
+            r#""zip":"LZ""#,
+            r#""crit":["b64"]"#,
+            r#""epk":{"kty":"EC"}"#,
+            r#""x":"\ud800""#,
+            r#""alg":"RSA-OAEP","alg":"dir""#,
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+            /// Whatever the header says, an edit re-encrypts to a token the key opens, or
+            /// keeps the token and says why: never a panic, never a token the key cannot open.
+            #[test]
+            fn header_edits_re_encrypt_or_say_why(
+                members in prop::collection::vec(prop::sample::select(MEMBERS), 0..5),
+                broken in prop::bool::weighted(0.1),
+            ) {
+                let token = encrypt_to(RSA_PRIVATE, KeyAlg::RsaOaep256, r#"{"sub":"p"}"#);
+                let mut app = open(&token, None, NOW);
+                load_file(&mut app, "rsa.pem", RSA_PRIVATE);
+                let mut text = format!("{{{}}}", members.join(","));
+                if broken {
+                    text.pop();
+                }
+                app.header = editor::json_editor(&text);
+                app.mode = Mode::Sign;
+                app.recompute_from_parts();
+                let changed = app.token_text != token;
+                if changed {
+                    let parsed = jwe::parse(&app.token_text).expect("a well-formed JWE");
+                    let keys = jwe::parse_jwe_keys(RSA_PRIVATE.as_bytes()).expect("key");
+                    prop_assert!(jwe::decrypt(&parsed, &keys, DecryptOptions::default()).is_ok());
+                } else {
+                    prop_assert!(
+                        app.derived.header_error.is_some() || app.derived.sign_note.is_some()
+                    );
+                }
+            }
+        }
+    }
 }
