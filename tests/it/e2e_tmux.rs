@@ -694,3 +694,36 @@ fn a_jwe_opens_with_a_private_key_file_loaded_with_o_and_edits_re_encrypt() {
     let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
     assert!(screen.contains("EXITED 0"), "{screen}");
 }
+
+#[test]
+fn a_nested_jwe_opens_with_key_and_verify_key_from_the_command_line() {
+    if !tmux_available() {
+        return;
+    }
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let token = std::fs::read_to_string(fixtures.join("jwe/workbench/nested-rsa-oaep-256.jwe"))
+        .expect("fixture");
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!(
+            "{jwb} {} --key {} --verify-key {}; echo \"EXITED $?\"; sleep 30",
+            token.trim(),
+            fixtures.join("cli/rsa-private.pem").display(),
+            fixtures.join("cli/ec-public.pem").display(),
+        ),
+    );
+    let screen = tmux.wait_for("the decrypted, verified token", |s| {
+        s.contains("VERIFIED decrypted")
+    });
+    assert!(screen.contains("Ada Lovelace"), "{screen}");
+    assert!(screen.contains("rsa-private.pem"), "{screen}");
+    assert!(
+        screen.contains(r#"inner token {"alg":"ES256","typ":"JWT"}"#),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+}
