@@ -1319,6 +1319,16 @@ mod tests {
             seen.push(parsed.alg);
         }
         assert_eq!(seen, vec![KeyAlg::RsaOaep, KeyAlg::RsaOaep256]);
+        // The list of signature algorithms does not open on a JWE: it says what does.
+        app.update(Action::OpenAlgPicker, NOW);
+        assert!(app.overlay.is_none());
+        assert!(
+            app.message
+                .as_ref()
+                .is_some_and(|(m, _)| m.contains("key management")),
+            "{:?}",
+            app.message
+        );
     }
 
     #[test]
