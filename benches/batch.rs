@@ -89,6 +89,7 @@ fn run(input: &[u8], threads: usize) -> Run {
         &claims,
         Extraction::Strict,
         threads,
+        None,
     )
     .expect("the batch runs");
     let wall = started.elapsed();

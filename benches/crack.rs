@@ -277,7 +277,11 @@ fn by_cpu_time(process: &ProcessRun) -> Option<(f64, f64)> {
     let start = cpu::thread();
     let mut done = 0usize;
     while cpu::thread().saturating_sub(start) < std::time::Duration::from_secs(1) {
-        black_box(compression_ceiling(black_box(rounds), LANES, black_box(words)));
+        black_box(compression_ceiling(
+            black_box(rounds),
+            LANES,
+            black_box(words),
+        ));
         done += rounds;
     }
     let spent = cpu::thread().saturating_sub(start).as_secs_f64();
