@@ -309,6 +309,31 @@ fn try_keys(
                 .is_some_and(|s| hmac_verify(alg, s.expose(), signing_input, signature)),
             _ => key.verify_asymmetric(alg, signing_input, signature),
         };
+        // A secret anyone can find proves nothing: the match is not a valid signature.
+        if ok
+            && alg.family() == Family::Hmac
+            && let Some(weak) = key
+                .secret()
+                .and_then(|s| super::weak_secret::assess(alg, s.expose()))
+        {
+            if !explain {
+                return SignatureCheck {
+                    status: SigStatus::Invalid,
+                    alg: None,
+                    key: None,
+                    reason: String::new(),
+                };
+            }
+            return SignatureCheck::new(
+                SigStatus::Invalid,
+                Some(alg_text),
+                Some(key.describe()),
+                format!(
+                    "the {alg} signature matches, but {weak}: a signature made with it proves \
+                     nothing, so it is refused"
+                ),
+            );
+        }
         if ok && !explain {
             return SignatureCheck {
                 status: SigStatus::Valid,
