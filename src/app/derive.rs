@@ -422,9 +422,16 @@ impl App {
         let signature = jwe_check.unwrap_or_else(|| verify_decoded(decoded, keys, opts));
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
         let signed_here = self.mode == super::Mode::Sign && self.derived.signed_with.is_some();
+        // The secret shown recomputing the HMAC is the key set's first; when it is its only
+        // secret and the signature verified, the HMAC was just computed equal to it.
+        let only_secret_verified = signature.is_valid()
+            && keys.is_some_and(|k| k.keys.iter().filter(|k| k.secret().is_some()).count() == 1);
         let computed = match (alg, decoded.signing_input(), keys) {
-            // Just made with the key: recomputing a megabyte's HMAC would give the same bytes.
-            (Some(alg), Some(_), Some(_)) if signed_here && alg.family() == Family::Hmac => {
+            // Just made with the key, or just checked equal: recomputing a megabyte's HMAC
+            // would give the same bytes.
+            (Some(alg), Some(_), Some(_))
+                if (signed_here || only_secret_verified) && alg.family() == Family::Hmac =>
+            {
                 decoded.signature().map(<[u8]>::to_vec)
             }
             (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys

@@ -74,10 +74,10 @@ fn json_area(lines: Vec<String>) -> TextArea<'static> {
 /// A text longer than this is edited through a window of its lines.
 pub const WINDOW_BYTES: usize = 128 * 1024;
 /// How many lines the window holds (more when an edit in it adds lines).
-const WINDOW_LINES: usize = 2048;
+const WINDOW_LINES: usize = 512;
 /// The window moves to centre the cursor once the cursor comes this close to an edge with
 /// more text beyond it: more than any one keystroke moves (a page is a screen's height).
-const WINDOW_MARGIN: usize = 512;
+const WINDOW_MARGIN: usize = 160;
 
 /// The header or payload editor. The text editor widget recomputes the display width of
 /// every character of its text on each edit (its screen map), which costs tens of
@@ -174,23 +174,24 @@ impl JsonEditor {
             }
             _ => self.keep_margin(),
         }
+        if Jump::of(&input) != Some(Jump::Paragraph) {
+            return self.area.input(input);
+        }
         let changed = self.area.input(input.clone());
-        if matches!(Jump::of(&input), Some(Jump::Paragraph)) {
-            // A paragraph move stops at the window's edge as at an empty line: go on from
-            // there, through as many windows as it takes.
-            loop {
-                let row = self.area.cursor().0;
-                let at_edge = (row == 0 && !self.above.is_empty())
-                    || (row + 1 == self.area.lines().len() && !self.below.is_empty());
-                if !at_edge {
-                    break;
-                }
-                let (row, col) = self.cursor();
-                self.window_at(row, col);
-                self.area.input(input.clone());
-                if self.cursor() == (row, col) {
-                    break;
-                }
+        // A paragraph move stops at the window's edge as at an empty line: go on from there,
+        // through as many windows as it takes.
+        loop {
+            let row = self.area.cursor().0;
+            let at_edge = (row == 0 && !self.above.is_empty())
+                || (row + 1 == self.area.lines().len() && !self.below.is_empty());
+            if !at_edge {
+                break;
+            }
+            let (row, col) = self.cursor();
+            self.window_at(row, col);
+            self.area.input(input.clone());
+            if self.cursor() == (row, col) {
+                break;
             }
         }
         changed
@@ -266,9 +267,8 @@ impl Jump {
             (Key::Char('>'), false, true) | (Key::Down | Key::Char('n'), true, true) => {
                 Some(Jump::Bottom)
             }
-            (Key::Char(']' | '[' | 'n' | 'p'), false, true) | (Key::Down | Key::Up, true, false) => {
-                Some(Jump::Paragraph)
-            }
+            (Key::Char(']' | '[' | 'n' | 'p'), false, true)
+            | (Key::Down | Key::Up, true, false) => Some(Jump::Paragraph),
             _ => None,
         }
     }
@@ -327,6 +327,7 @@ mod tests {
 #[cfg(test)]
 mod window_tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn press(key: Key) -> Input {
         Input {
@@ -338,7 +339,10 @@ mod window_tests {
     fn big_text() -> String {
         let mut text = String::from("{\n");
         for i in 0..20_000 {
-            text.push_str(&format!("  \"claim_{i}\": \"value number {i} of a large payload\",\n"));
+            let _ = writeln!(
+                text,
+                "  \"claim_{i}\": \"value number {i} of a large payload\","
+            );
         }
         text.push_str("  \"end\": 1\n}");
         text
@@ -354,11 +358,11 @@ mod window_tests {
         // Down through several windows, typing on the way: the text is what a plain editor
         // would hold.
         let mut expected: Vec<String> = text.split('\n').map(str::to_owned).collect();
-        for row in 0..6_000 {
+        for (row, line) in expected.iter_mut().enumerate().take(6_000) {
             if row % 1_000 == 999 {
                 ed.input(press(Key::Char('x')));
                 ed.input(press(Key::Left));
-                expected[row].insert(0, 'x');
+                line.insert(0, 'x');
             }
             ed.input(press(Key::Down));
             assert_eq!(ed.cursor(), (row + 1, 0));

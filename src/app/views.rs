@@ -1,7 +1,6 @@
 //! The teaching views beside the workbench: the token's anatomy (with the glossary) and the
 //! flow simulator, and the glossary entry for the member under the cursor.
 
-
 use super::{App, Focus, KeySource, Mode, Tone};
 use crate::flow::{self, Simulator, TimelineEntry, TokenId, TokenKind};
 use crate::jose::claims::ClaimOptions;
