@@ -47,6 +47,10 @@ pub fn visible_json(text: &str) -> String {
 /// spaces (so a pasted `Authorization:<TAB>Bearer ...` still decodes); anything else that
 /// could act on the terminal is written out.
 pub fn visible_token(text: &str) -> String {
+    // A bare token (printable ASCII, no white space), the usual paste: nothing to change.
+    if text.bytes().all(|b| b.is_ascii_graphic()) {
+        return text.to_owned();
+    }
     let spaced: String = text
         .chars()
         .map(|c| if c.is_whitespace() { ' ' } else { c })
