@@ -1192,15 +1192,15 @@ impl Default for KeyMap {
             f,
             vec![key(K::PageUp)],
             C::PageUp,
-            "scroll the lesson up",
-            Some("lesson"),
+            "scroll the lesson, or the one pane a narrow screen shows, up",
+            Some("scroll"),
         );
         add(
             f,
             vec![key(K::PageDown)],
             C::PageDown,
-            "scroll the lesson down",
-            Some("lesson"),
+            "scroll the lesson, or the one pane a narrow screen shows, down",
+            Some("scroll"),
         );
         add(
             f,

@@ -125,13 +125,18 @@ impl Widget for FlowScreen<'_> {
                 )
             }
         };
+        let pane = if a.wide {
+            Pane::Beside(theme)
+        } else {
+            Pane::Alone(app)
+        };
         if let Some(r) = a.lesson {
             render_detail(app, &pane_title("The selected step"), r, buf);
         }
         if let Some(r) = a.tokens {
             render_tokens(
                 sim,
-                theme,
+                pane,
                 &pane_title("Tokens held, at the virtual clock"),
                 r,
                 buf,
@@ -143,7 +148,7 @@ impl Widget for FlowScreen<'_> {
             } else {
                 pane_title("Auth server")
             };
-            render_server(sim, theme, &title, r, buf);
+            render_server(sim, pane, &title, r, buf);
         }
         if let Some(r) = a.revocation {
             let title = if a.wide {
@@ -151,7 +156,7 @@ impl Widget for FlowScreen<'_> {
             } else {
                 pane_title("Revocation and APIs")
             };
-            render_revocation(sim, theme, &title, r, buf);
+            render_revocation(sim, pane, &title, r, buf);
         }
     }
 }
@@ -324,15 +329,21 @@ fn detail_lines(app: &Screen, width: usize) -> Vec<Line<'static>> {
 }
 
 fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
-    let mut b = block(title, theme);
+    let b = block(title, &app.theme);
     let inner = b.inner(area);
     let lines = detail_lines(app, usize::from(inner.width).max(1));
-    app.note_view(lines.len(), inner.height);
+    render_scrolled(app, b, lines, area, buf);
+}
+
+/// Draws `rows` in the bordered `b` at the view's scroll offset, notes how far the view can
+/// scroll, and marks the rows above and below in the border.
+fn render_scrolled(app: &Screen, mut b: Block, rows: Vec<Line>, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let inner = b.inner(area);
+    app.note_view(rows.len(), inner.height);
     let visible = usize::from(inner.height);
-    app.note_view(lines.len(), inner.height);
-    let scroll = app.flow.scroll.min(lines.len().saturating_sub(visible));
-    let below = lines.len().saturating_sub(scroll + visible);
+    let scroll = app.flow.scroll.min(rows.len().saturating_sub(visible));
+    let below = rows.len().saturating_sub(scroll + visible);
     if scroll > 0 {
         b = b.title_bottom(Line::styled(" ↑ more ", theme.title));
     }
@@ -349,7 +360,7 @@ fn render_detail(app: &Screen, title: &str, area: Rect, buf: &mut Buffer) {
         );
     }
     b.render(area, buf);
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(visible).collect();
+    let shown: Vec<Line> = rows.into_iter().skip(scroll).take(visible).collect();
     Paragraph::new(shown).render(inner, buf);
 }
 
@@ -367,7 +378,11 @@ fn label(sim: &Simulator, id: TokenId) -> String {
         .map_or_else(|| format!("token {}", id.0), |t| t.label.clone())
 }
 
-fn render_lines(lines: &[Line<'static>], title: &str, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Draws a state pane. On a narrow screen it is the one pane shown, so it scrolls with the
+/// view (`pane` is the screen); side by side it shows what fits and says what a taller screen
+/// would add.
+fn render_lines(lines: &[Line<'static>], title: &str, pane: Pane, area: Rect, buf: &mut Buffer) {
+    let theme = pane.theme();
     let mut b = block(title, theme);
     let inner = b.inner(area);
     let width = usize::from(inner.width).max(1);
@@ -375,25 +390,47 @@ fn render_lines(lines: &[Line<'static>], title: &str, theme: &Theme, area: Rect,
         .iter()
         .flat_map(|l| wrap_hanging(&l.spans, width, 4))
         .collect();
-    let visible = usize::from(inner.height);
-    if rows.len() > visible {
-        b = b.title_bottom(
-            Line::styled(
-                format!(
-                    " {} more row{}: a taller screen shows them ",
-                    rows.len() - visible,
-                    if rows.len() - visible == 1 { "" } else { "s" }
-                ),
-                theme.muted,
-            )
-            .right_aligned(),
-        );
-    }
-    b.render(area, buf);
-    Paragraph::new(rows.into_iter().take(visible).collect::<Vec<_>>()).render(inner, buf);
+    let Pane::Alone(app) = pane else {
+        let visible = usize::from(inner.height);
+        if rows.len() > visible {
+            b = b.title_bottom(
+                Line::styled(
+                    format!(
+                        " {} more row{}: a taller screen shows them ",
+                        rows.len() - visible,
+                        if rows.len() - visible == 1 { "" } else { "s" }
+                    ),
+                    theme.muted,
+                )
+                .right_aligned(),
+            );
+        }
+        b.render(area, buf);
+        Paragraph::new(rows.into_iter().take(visible).collect::<Vec<_>>()).render(inner, buf);
+        return;
+    };
+    render_scrolled(app, b, rows, area, buf);
 }
 
-fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &mut Buffer) {
+/// How a state pane is placed: beside others (wide screens) or alone (narrow ones), where it
+/// scrolls with the view.
+#[derive(Clone, Copy)]
+enum Pane<'a> {
+    Beside(&'a Theme),
+    Alone(&'a Screen<'a>),
+}
+
+impl Pane<'_> {
+    fn theme(&self) -> &Theme {
+        match self {
+            Pane::Beside(theme) => theme,
+            Pane::Alone(app) => &app.theme,
+        }
+    }
+}
+
+fn render_server(sim: &Simulator, pane: Pane, title: &str, area: Rect, buf: &mut Buffer) {
+    let theme = pane.theme();
     let server = sim.server();
     let mut lines = vec![Line::from(vec![
         Span::styled("Signing keys (ES256)", theme.title),
@@ -483,7 +520,7 @@ fn render_server(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
             },
         ]));
     }
-    render_lines(&lines, title, theme, area, buf);
+    render_lines(&lines, title, pane, area, buf);
 }
 
 /// The last `keep` items of a list that only grows, after a line counting the earlier ones:
@@ -556,7 +593,8 @@ fn api_line(sim: &Simulator, api: &Api, theme: &Theme) -> Line<'static> {
     Line::from(spans)
 }
 
-fn render_revocation(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &mut Buffer) {
+fn render_revocation(sim: &Simulator, pane: Pane, title: &str, area: Rect, buf: &mut Buffer) {
+    let theme = pane.theme();
     let server = sim.server();
     let mut lines = vec![Line::from(vec![
         Span::styled("Access-token deny-list", theme.title),
@@ -588,7 +626,7 @@ fn render_revocation(sim: &Simulator, theme: &Theme, title: &str, area: Rect, bu
     for api in sim.apis() {
         lines.push(api_line(sim, api, theme));
     }
-    render_lines(&lines, title, theme, area, buf);
+    render_lines(&lines, title, pane, area, buf);
 }
 
 /// `expires in 04:12` or `expired 3m 0s ago` at the virtual now.
@@ -641,7 +679,8 @@ fn standing(sim: &Simulator, id: TokenId) -> Vec<&'static str> {
     out
 }
 
-fn render_tokens(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &mut Buffer) {
+fn render_tokens(sim: &Simulator, pane: Pane, title: &str, area: Rect, buf: &mut Buffer) {
+    let theme = pane.theme();
     let mut lines = Vec::new();
     for (who, wallet) in [("client", sim.client()), ("attacker", sim.attacker())] {
         let held: Vec<TokenId> = [wallet.access, wallet.id, wallet.refresh]
@@ -678,5 +717,5 @@ fn render_tokens(sim: &Simulator, theme: &Theme, title: &str, area: Rect, buf: &
             lines.push(Line::from(spans));
         }
     }
-    render_lines(&lines, title, theme, area, buf);
+    render_lines(&lines, title, pane, area, buf);
 }

@@ -778,3 +778,30 @@ fn a_long_flow_session_keeps_the_newest_server_state_on_a_small_screen() {
     assert!(shot.contains("refresh #9"), "{shot}");
     assert!(!shot.contains("refresh #3 "), "{shot}");
 }
+
+#[test]
+fn a_narrow_flow_state_pane_scrolls_to_its_last_row() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::OpenView(View::Flow), NOW);
+    app.update(Action::Flow(flow::Move::Login), NOW);
+    for _ in 0..8 {
+        app.update(Action::Flow(flow::Move::Refresh), NOW);
+    }
+    app.update(Action::CycleFlowPane, NOW);
+    app.update(Action::CycleFlowPane, NOW);
+    let top = screen(&app, 80, 24);
+    assert!(top.contains("Auth server (3/4, m: next)"), "{top}");
+    assert!(top.contains("more rows (PgDn)"), "{top}");
+    assert!(!top.contains("a taller screen shows them"), "{top}");
+    assert!(!top.contains("↑ more"), "{top}");
+    app.update(Action::ScrollView(1000), NOW);
+    let bottom = screen(&app, 80, 24);
+    assert!(bottom.contains("↑ more"), "{bottom}");
+    assert!(!bottom.contains("(PgDn)"), "{bottom}");
+    assert_ne!(top, bottom);
+    // The next pane starts at its top again.
+    app.update(Action::CycleFlowPane, NOW);
+    let next = screen(&app, 80, 24);
+    assert!(next.contains("Access-token deny-list"), "{next}");
+    assert!(!next.contains("↑ more"), "{next}");
+}
