@@ -27,6 +27,7 @@ use crate::jose::alg::Alg;
 use crate::jose::key::{KeySet, Secret};
 
 pub use derive::{Derived, DiffLine, Light, LightState, OriginalParts, Times};
+pub use jwe::{JweLaunch, JweSlots, JweView};
 pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
 pub use paste::{FoundTokens, normalize_newlines};
@@ -65,6 +66,8 @@ pub struct LaunchOptions {
     pub mouse: bool,
     /// Light or dark colours (`--theme`).
     pub appearance: Appearance,
+    /// Keys and options for encrypted tokens (`--key` read as JWE keys, `--verify-key`).
+    pub jwe: JweLaunch,
 }
 
 impl Default for LaunchOptions {
@@ -83,6 +86,7 @@ impl Default for LaunchOptions {
             keymap: KeyMap::default(),
             mouse: true,
             appearance: Appearance::Dark,
+            jwe: JweLaunch::default(),
         }
     }
 }
@@ -205,6 +209,8 @@ pub enum PromptKind {
     Audience,
     /// The issuer the token must name.
     Issuer,
+    /// The key file that verifies a nested JWE's inner token.
+    VerifyKeyFile,
 }
 
 /// The one thing drawn over the screen, if any: it takes every key and click first.
@@ -327,6 +333,8 @@ pub enum Action {
     ToggleKeyEncoding,
     /// Open the key file prompt.
     OpenKeyPrompt,
+    /// Open the prompt for the key that verifies a nested JWE's inner token.
+    OpenVerifyKeyPrompt,
     /// Load the path typed in the key-file prompt.
     SubmitPrompt,
     /// A key file's bytes, read by the terminal layer.
@@ -596,6 +604,8 @@ pub struct App {
     /// The pasted token's text and its decoding, kept while its parts are edited, so that an
     /// edit giving it back (a character typed, then deleted) does not decode it again.
     pub original_decoded: Option<(String, crate::jose::decode::Decoded)>,
+    /// Keys for encrypted tokens: the loaded decryption keys and the verify key.
+    pub jwe_slots: JweSlots,
 }
 
 impl std::fmt::Debug for App {
@@ -634,6 +644,7 @@ impl App {
             keymap,
             mouse,
             appearance,
+            jwe,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -689,6 +700,7 @@ impl App {
             original_parts: None,
             findings_due: false,
             original_decoded: None,
+            jwe_slots: JweSlots::default(),
         };
         let key_given = secret.is_some() || keys.is_some();
         if let Some(secret) = secret {
@@ -698,6 +710,7 @@ impl App {
             let label = key_label.unwrap_or_else(|| "key file".to_owned());
             app.key_source = KeySource::Loaded { label, keys };
         }
+        app.launch_jwe(jwe);
         if let Some(token) = token {
             app.set_token(&token);
             if from_clipboard {
@@ -764,6 +777,7 @@ impl App {
             }
             Action::ToggleKeyEncoding => self.toggle_key_encoding(),
             Action::OpenKeyPrompt => self.open_prompt(PromptKind::KeyFile),
+            Action::OpenVerifyKeyPrompt => self.open_prompt(PromptKind::VerifyKeyFile),
             Action::SubmitPrompt => effects.extend(self.submit_prompt()),
             Action::KeyFileRead { path, bytes } => self.key_file_read(&path, bytes),
             Action::ShiftClock(secs) => {
@@ -901,6 +915,10 @@ impl App {
         self.stop_edit();
         let (text, placeholder) = match kind {
             PromptKind::KeyFile => (String::new(), "path to a PEM, JWK or JWKS file (~ is home)"),
+            PromptKind::VerifyKeyFile => (
+                String::new(),
+                "the inner token's key: PEM, JWK or JWKS (an oct JWK for a secret)",
+            ),
             PromptKind::JwksUrl => (
                 String::new(),
                 "https://issuer.example/.well-known/jwks.json",
@@ -958,7 +976,10 @@ impl App {
     /// A one-line description of the key in use, never its value.
     pub fn key_description(&self) -> Option<String> {
         match &self.key_source {
-            KeySource::Loaded { label, keys } => Some(format!("{} from {label}", keys.describe())),
+            KeySource::Loaded { label, .. } => Some(format!(
+                "{} from {label}",
+                self.loaded_key_text().unwrap_or_default()
+            )),
             KeySource::Typed => self.derived.typed_key.as_ref().map(KeySet::describe),
         }
     }
@@ -1056,6 +1077,7 @@ impl App {
                 self.set_expectation(kind, &path);
                 return Vec::new();
             }
+            PromptKind::VerifyKeyFile => return self.submit_verify_key(path),
             PromptKind::KeyFile => {}
         }
         if path.is_empty() {
@@ -1076,6 +1098,9 @@ impl App {
     }
 
     fn key_file_read(&mut self, path: &str, bytes: Result<Zeroizing<Vec<u8>>, String>) {
+        if self.verify_key_read(path, &bytes) {
+            return;
+        }
         // Only the file asked for last counts: an earlier, slower read is stale.
         if self.key_file_pending.as_deref() != Some(path) {
             return;
@@ -1095,6 +1120,7 @@ impl App {
     }
 
     fn load_key_bytes(&mut self, label: &str, bytes: &[u8]) {
+        let for_jwe = self.load_jwe_key_bytes(label, bytes);
         match crate::jose::key::parse_key(bytes) {
             Ok(keys) => {
                 self.demo_key = false;
@@ -1108,6 +1134,7 @@ impl App {
                 };
                 self.key_changed();
             }
+            Err(_) if self.load_jwe_only_key(label, for_jwe.as_deref()) => {}
             Err(crate::jose::key::KeyError::NotAKey) => {
                 self.message = Some((
                     format!(

@@ -153,6 +153,9 @@ pub struct WorkbenchArgs {
     /// [default: the configuration's `theme`, else dark].
     #[arg(long, value_name = "THEME", value_enum)]
     pub theme: Option<ThemeArg>,
+    /// Options for encrypted tokens (JWE).
+    #[command(flatten)]
+    pub jwe: jwe::WorkbenchJweArgs,
 }
 
 /// The colour themes of the workbench.
@@ -408,7 +411,13 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     // leaves every binding at its default and is reported like any error in the file.
     let (keymap, config) = config.with_keymap();
     let settings = &config.config;
-    let loaded = args.key.load_for(token.as_deref(), now, iss.as_deref())?;
+    // A JWE's key file is read as JWE keys (an X25519 key is no signature key).
+    let jwe = jwe::workbench_launch(&args.jwe, &args.key, token.as_deref())?;
+    let loaded = if jwe.key_bytes.is_some() {
+        None
+    } else {
+        args.key.load_for(token.as_deref(), now, iss.as_deref())?
+    };
     let (keys, key_label, secret) = match loaded {
         // A secret goes into the (masked, editable) key field; key files are shown as loaded.
         Some(l) if l.secret.is_some() => (None, None, l.secret),
@@ -426,6 +435,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         iss,
         leeway,
         net: remote::net_options(&args.key),
+        jwe,
         keymap,
         mouse: !args.no_mouse && settings.mouse.unwrap_or(true),
         appearance: match (args.theme, settings.theme) {

@@ -9,6 +9,7 @@ pub mod claims_pane;
 pub mod flow_view;
 pub mod help;
 pub mod json_pane;
+pub mod jwe_lines;
 pub mod layout;
 pub mod net_status;
 pub mod signature_pane;

@@ -498,7 +498,10 @@ impl App {
     /// Re-checks the claims against the shifted clock; nothing else is recomputed.
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
-        self.derived.claims = check_claims(self.claims_shown(), &opts);
+        // A JWE's claims follow the engine's rule for both layers (`app/jwe.rs`).
+        self.derived.claims = self
+            .jwe_claims(&opts)
+            .unwrap_or_else(|| check_claims(self.claims_shown(), &opts));
         // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
         if self.aud.is_empty()
             && let Some(values) = aud_values(self.claims_shown())

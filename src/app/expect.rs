@@ -28,7 +28,7 @@ impl App {
                     None => "no expected issuer: iss is not checked".to_owned(),
                 }
             }
-            PromptKind::KeyFile | PromptKind::JwksUrl => return,
+            PromptKind::KeyFile | PromptKind::JwksUrl | PromptKind::VerifyKeyFile => return,
         };
         self.recheck_claims();
         self.message = Some((message, Tone::Info));

@@ -363,6 +363,7 @@ pub enum Command {
     RevealKey,
     KeyEncoding,
     KeyFile,
+    VerifyKeyFile,
     JwksUrl,
     Discover,
     Clock(i64),
@@ -437,6 +438,7 @@ impl Command {
             Command::RevealKey => "reveal_key",
             Command::KeyEncoding => "key_encoding",
             Command::KeyFile => "key_file",
+            Command::VerifyKeyFile => "verify_key_file",
             Command::JwksUrl => "jwks_url",
             Command::Discover => "discover",
             Command::ClockReset => "clock_reset",
@@ -672,6 +674,13 @@ impl Default for KeyMap {
             vec![ch('o')],
             C::KeyFile,
             "load a key file: PEM, JWK or JWKS",
+            None,
+        );
+        add(
+            w,
+            vec![ch('V')],
+            C::VerifyKeyFile,
+            "load the key that verifies a nested JWE's inner token (PEM, JWK, JWKS)",
             None,
         );
         add(
@@ -1476,6 +1485,7 @@ impl App {
             C::RevealKey => Action::ToggleReveal,
             C::KeyEncoding => Action::ToggleKeyEncoding,
             C::KeyFile => Action::OpenKeyPrompt,
+            C::VerifyKeyFile => Action::OpenVerifyKeyPrompt,
             C::JwksUrl => Action::OpenJwksPrompt,
             C::Discover => Action::AskDiscover,
             C::Clock(secs) => Action::ShiftClock(secs),

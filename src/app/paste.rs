@@ -167,6 +167,8 @@ impl App {
         self.key = editor::key_editor("");
         editor::mask(&mut self.key, !self.reveal);
         self.key_source = KeySource::Typed;
+        // A loaded private key for JWEs goes too, not only its signature keys.
+        self.jwe_slots.decryption = None;
         self.demo_key = false;
         self.key_changed();
         self.message = Some(("key cleared".to_owned(), Tone::Info));

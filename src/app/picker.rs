@@ -18,6 +18,10 @@ impl App {
     }
 
     pub(super) fn cycle_alg(&mut self, step: i8) {
+        // A JWE's alg is key management: it steps through what the key can do (`app/jwe.rs`).
+        if self.cycle_jwe_alg(step) {
+            return;
+        }
         let i = self
             .header_alg()
             .and_then(|a| Alg::ALL.iter().position(|x| *x == a))
@@ -28,6 +32,22 @@ impl App {
 
     pub(super) fn open_alg_picker(&mut self) {
         self.stop_edit();
+        // The list holds signature algorithms; a JWE's alg is key management.
+        if self.derived.jwe.is_some() {
+            let (next, prev) = (
+                self.keymap
+                    .key(super::Context::Workbench, super::Command::AlgNext),
+                self.keymap
+                    .key(super::Context::Workbench, super::Command::AlgPrev),
+            );
+            self.message = Some((
+                format!(
+                    "a JWE's alg is its key management: {next}/{prev} step through what the key                      can do, or edit the header"
+                ),
+                Tone::Info,
+            ));
+            return;
+        }
         let current = self
             .header_alg()
             .and_then(|a| Alg::ALL.iter().position(|x| *x == a));

@@ -130,12 +130,18 @@ impl App {
             findings: self.derived.findings.clone(),
         };
         let claims = self.claim_options();
+        // A JWE with a key is walked through its decryption (`app/jwe.rs`).
+        if let Some(steps) = self.jwe_anatomy(&report, &claims) {
+            self.anatomy.steps = steps;
+            return;
+        }
         self.anatomy.steps = anatomy::anatomy(
             &report,
             anatomy::Checks {
                 keys: self.keys(),
                 pinned: self.pinned_alg,
                 claims: &claims,
+                jwe: None,
             },
         );
     }

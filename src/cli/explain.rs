@@ -44,15 +44,28 @@ pub struct ExplainArgs {
     /// Print the steps as one JSON object (schema: assets/schema/explain.json).
     #[arg(long)]
     pub json: bool,
+    /// Options for encrypted tokens: with the key, a JWE's decryption is walked through.
+    #[command(flatten)]
+    pub jwe: super::jwe::JweArgs,
 }
 
 /// Runs `jwb explain`: always exit 0 once the walkthrough is printed, whatever it found.
 pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     let now = args.now.unwrap_or(now);
-    let loaded = args.key.load()?;
     // Empty standard input (a script, a test harness) is "no token", not an empty token.
     let given = token_source(args.token.as_deref())?
         .filter(|t| args.token.is_some() || !t.trim().is_empty());
+    // A JWE given with its key: the key is read as JWE keys (an X25519 key is no signature
+    // key), and the walkthrough decrypts.
+    let jwe_keys = match &given {
+        Some(token) => super::jwe::explain_keys(&args.key, &args.jwe, token)?,
+        None => None,
+    };
+    let loaded = if jwe_keys.is_some() {
+        None
+    } else {
+        args.key.load()?
+    };
     // With no token, the built-in example is explained; with no key either, its secret is
     // printed so the learner can recompute the HMAC (it is a demo secret, public by design).
     let (token, keys, intro) = match (given, loaded) {
@@ -83,13 +96,35 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         aud: args.aud.clone(),
         iss: args.iss.clone(),
     };
-    let report = inspect(&token, keys.as_ref(), opts, &claims);
+    let mut report = inspect(&token, keys.as_ref(), opts, &claims);
+    // A JWE with its key: the verdict over both layers is the engine's (as `verify` gives it).
+    if let Some((jwe_keys, verify_keys, decrypt)) = &jwe_keys
+        && let Ok(parsed) = crate::jose::jwe::parse(report.decoded.token())
+    {
+        let judged = crate::jose::jwe::judge(
+            &parsed,
+            jwe_keys,
+            *decrypt,
+            verify_keys.as_ref(),
+            opts,
+            &claims,
+        );
+        report.signature = judged.signature();
+        report.claims = judged.claim_report();
+    }
     let steps = anatomy(
         &report,
         Checks {
             keys: keys.as_ref(),
             pinned: args.alg,
             claims: &claims,
+            jwe: jwe_keys.as_ref().map(|(keys, verify_keys, opts)| {
+                crate::teach::anatomy::JweChecks {
+                    keys,
+                    verify_keys: verify_keys.as_ref(),
+                    opts: *opts,
+                }
+            }),
         },
     );
     let mut out = BufWriter::new(io::stdout().lock());

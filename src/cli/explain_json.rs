@@ -37,6 +37,8 @@ fn step_json(step: &Step) -> Value {
                         Part::Header => "header",
                         Part::Payload => "payload",
                         Part::Signature => "signature",
+                        Part::EncryptedKey => "encrypted_key",
+                        Part::Iv => "iv",
                     },
                     "start": chars(m.range.start),
                     "end": chars(m.range.end),

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
 use super::{CliError, read_file};
-use crate::jose::claims::{ClaimOptions, ClaimReport, Status, check_claims};
+use crate::jose::claims::{ClaimOptions, ClaimReport, Status};
 use crate::jose::extract::{Stripped, extract};
 use crate::jose::finding::Finding;
 use crate::jose::json;
@@ -21,7 +21,7 @@ use crate::jose::jwe::{
     self, DecryptOptions, Decrypted, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
 };
 use crate::jose::key::{KeySet, Secret, parse_key};
-use crate::jose::report::{Outcome, Report, claims_json, inspect, signature_json};
+use crate::jose::report::{Outcome, Report, claims_json, signature_json};
 use crate::jose::verify::VerifyOptions;
 use crate::ui::text::escape_untrusted;
 
@@ -68,6 +68,106 @@ impl JweArgs {
             || self.verify_key.is_some()
             || self.verify_secret.is_some()
     }
+}
+
+/// The workbench's options for encrypted tokens: `--key` decrypts (an X25519 key too), these
+/// give the second key slot and the RSA1_5 opt-in.
+#[derive(Clone, Default, Args)]
+pub struct WorkbenchJweArgs {
+    /// Decrypt `RSA1_5` tokens, which are open to Bleichenbacher's padding-oracle attack.
+    #[arg(long = "allow-rsa1-5")]
+    pub allow_rsa1_5: bool,
+    /// The key that verifies a nested JWE's inner token (`cty: JWT`): PEM, DER, JWK or JWKS
+    /// (`V` loads one in the workbench).
+    #[arg(long, value_name = "FILE", conflicts_with = "verify_secret")]
+    pub verify_key: Option<PathBuf>,
+    /// The HMAC secret that verifies a nested JWE's inner token.
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    pub verify_secret: Option<String>,
+}
+
+impl fmt::Debug for WorkbenchJweArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkbenchJweArgs")
+            .field("allow_rsa1_5", &self.allow_rsa1_5)
+            .field("verify_key", &self.verify_key)
+            .field(
+                "verify_secret",
+                &self.verify_secret.as_ref().map(|_| "<secret>"),
+            )
+            .finish()
+    }
+}
+
+/// What the workbench starts with for an encrypted token: `--key`'s file read as JWE keys
+/// when `token` is a JWE and the file holds some (the caller then loads no signature key
+/// from it), the verify key, and the RSA1_5 opt-in.
+pub fn workbench_launch(
+    args: &WorkbenchJweArgs,
+    key: &KeyArgs,
+    token: Option<&str>,
+) -> Result<crate::app::JweLaunch, CliError> {
+    let verify = JweArgs {
+        verify_key: args.verify_key.clone(),
+        verify_secret: args.verify_secret.clone(),
+        ..JweArgs::default()
+    };
+    // The pane is narrow: a file is named as `o` names it, by its file name.
+    let file_name = |path: &std::path::Path| {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let verify_key = verify_keys(&verify)?.map(|keys| {
+        let label = match &args.verify_key {
+            Some(path) => file_name(path),
+            None => "--verify-secret".to_owned(),
+        };
+        (label, keys)
+    });
+    let mut key_bytes = None;
+    if let (Some(path), Some(token)) = (&key.key, token)
+        && is_jwe(token)
+    {
+        let bytes = Zeroizing::new(read_file(path, "key file")?);
+        if parse_jwe_keys(&bytes).is_ok() {
+            key_bytes = Some((file_name(path), bytes));
+        }
+    }
+    Ok(crate::app::JweLaunch {
+        key_bytes,
+        verify_key,
+        allow_rsa1_5: args.allow_rsa1_5,
+    })
+}
+
+/// What `explain` decrypts a JWE with: the decryption keys, the nested token's verify key
+/// and the RSA1_5 opt-in. `None` when `input` is no JWE, or no key or JWE option was given.
+pub fn explain_keys(
+    key: &KeyArgs,
+    args: &JweArgs,
+    input: &str,
+) -> Result<Option<(JweKeys, Option<KeySet>, DecryptOptions)>, CliError> {
+    if !is_jwe(input) || (!key.is_given() && !args.is_given()) {
+        return Ok(None);
+    }
+    let (cookie, value) = session_cookie(input);
+    let mut extracted = extract(value);
+    if let Some(name) = cookie {
+        extracted
+            .stripped
+            .insert(0, Stripped::Parameter(name.to_owned()));
+    }
+    // A malformed JWE is walked through its parts, which say what is wrong.
+    let Ok(parsed) = jwe::parse(&extracted.token) else {
+        return Ok(None);
+    };
+    let (keys, _) = load_keys(key, args, &parsed, &extracted.stripped)?;
+    let opts = DecryptOptions {
+        allow_rsa1_5: args.allow_rsa1_5,
+    };
+    Ok(Some((keys, verify_keys(args)?, opts)))
 }
 
 /// What `decode` or `verify` asked of a JWE.
@@ -208,77 +308,54 @@ impl View {
 }
 
 fn open(req: &Request<'_>, parsed: &Jwe, stripped: &[Stripped]) -> Result<View, CliError> {
-    let (keys, label) = load_keys(req, parsed, stripped)?;
+    let (keys, label) = load_keys(req.key, req.jwe, parsed, stripped)?;
+    let verify_keys = verify_keys(req.jwe)?;
     let opts = DecryptOptions {
         allow_rsa1_5: req.jwe.allow_rsa1_5,
     };
-    let mut view = View {
+    // The verdict is the engine's one rule for both layers (`jose::jwe::judge`).
+    let judged = jwe::judge(
+        parsed,
+        &keys,
+        opts,
+        verify_keys.as_ref(),
+        req.verify,
+        req.claims,
+    );
+    let outcome = judged.outcome();
+    let (decrypted, error) = match judged.decrypted {
+        Ok(d) => (Some(d), None),
+        Err(e) => (None, Some(e)),
+    };
+    Ok(View {
+        token: String::new(),
+        stripped: Vec::new(),
         jwe: Some(parsed.clone()),
         key_label: Some(label),
-        ..View::malformed(JweError::DecryptionFailed)
-    };
-    view.error = None;
-    let decrypted = match jwe::decrypt(parsed, &keys, opts) {
-        Ok(d) => d,
-        Err(e) => {
-            view.outcome = if e.is_malformed() {
-                Outcome::Malformed
-            } else {
-                Outcome::SignatureFailed
-            };
-            view.error = Some(e);
-            return Ok(view);
-        }
-    };
-    let text = std::str::from_utf8(&decrypted.plaintext).ok();
-    let nested = text.filter(|t| parsed.is_nested() || looks_like_jws(t));
-    if let Some(inner) = nested {
-        let verify_keys = verify_keys(req.jwe)?;
-        let report = inspect(inner.trim(), verify_keys.as_ref(), req.verify, req.claims);
-        view.outcome = report.outcome();
-        view.inner = Some(report);
-    } else {
-        let claims_value = text.and_then(|t| json::parse(t).ok());
-        let claims = check_claims(claims_value.as_ref().and_then(Value::as_object), req.claims);
-        view.outcome = if claims.is_valid() {
-            Outcome::Valid
-        } else {
-            Outcome::ClaimFailed
-        };
-        if !parsed.alg.authenticates_sender() {
-            view.unauthenticated = Some(format!(
-                "{} encrypts to the recipient's public key, so anyone holding that key can make \
-                 such a token: decrypting it proves nothing about who did; only a signed inner \
-                 token (cty JWT) does",
-                parsed.alg
-            ));
-            view.outcome = Outcome::SignatureFailed;
-        }
-        view.claims = Some(claims);
-    }
-    view.decrypted = Some(decrypted);
-    Ok(view)
-}
-
-fn looks_like_jws(text: &str) -> bool {
-    let t = text.trim();
-    t.starts_with("eyJ") && t.split('.').count() == 3 && !t.contains(|c: char| c.is_whitespace())
+        decrypted,
+        error,
+        inner: judged.inner,
+        claims: judged.claims,
+        unauthenticated: judged.unauthenticated,
+        outcome,
+    })
 }
 
 /// The decryption keys the options give, and how to name them.
 fn load_keys(
-    req: &Request<'_>,
+    key: &KeyArgs,
+    args: &JweArgs,
     parsed: &Jwe,
     stripped: &[Stripped],
 ) -> Result<(JweKeys, String), CliError> {
-    if let Some(secret) = &req.jwe.authjs_secret {
+    if let Some(secret) = &args.authjs_secret {
         let secret = Zeroizing::new(secret.as_bytes().to_vec());
         // A pasted `name=value` cookie names its own salt.
         let pasted = stripped.iter().find_map(|s| match s {
             Stripped::Parameter(name) if name.contains("session-token") => Some(name.as_str()),
             _ => None,
         });
-        let cookie = req.jwe.cookie_name.as_deref().or(pasted);
+        let cookie = args.cookie_name.as_deref().or(pasted);
         let keys = authjs::candidate_keys(&secret, cookie, parsed.enc);
         if keys.keys.is_empty() {
             return Err(CliError::Usage(format!(
@@ -289,21 +366,21 @@ fn load_keys(
         }
         return Ok((keys, "secret from --authjs-secret".to_owned()));
     }
-    if req.key.is_network() {
+    if key.is_network() {
         return Err(CliError::Usage(
             "a JWE is decrypted with the recipient's private key or a shared secret; \
              --jwks-url, --discover and --trust-token-keys fetch public keys"
                 .to_owned(),
         ));
     }
-    if let Some(path) = &req.key.key {
+    if let Some(path) = &key.key {
         let bytes = Zeroizing::new(read_file(path, "key file")?);
         let label = path.display().to_string();
         let mut keys = parse_jwe_keys(&bytes).map_err(|source| CliError::Key {
             label: format!("key file '{label}'"),
             source,
         })?;
-        if let Some(kid) = &req.key.kid {
+        if let Some(kid) = &key.kid {
             keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
             if keys.keys.is_empty() {
                 return Err(CliError::Usage(format!(
@@ -313,7 +390,7 @@ fn load_keys(
         }
         return Ok((keys, label));
     }
-    match req.key.load()? {
+    match key.load()? {
         Some(loaded) => {
             let secret = loaded.secret.ok_or_else(|| {
                 CliError::Usage("no secret or key file to decrypt with".to_owned())
@@ -669,34 +746,7 @@ fn to_json(view: &View) -> Value {
         (None, Some(v @ Value::Object(_))) => (v, None),
         _ => (Value::Null, plaintext.map(str::to_owned)),
     };
-    let signature = match (&view.inner, &view.error) {
-        (Some(inner), _) => signature_json(&inner.signature),
-        (None, Some(e)) => {
-            json!({"valid": false, "status": if e.is_malformed() {"malformed"} else {"undecryptable"}, "reason": e.to_string()})
-        }
-        (None, None) => match &view.unauthenticated {
-            Some(why) => json!({"valid": false, "status": "unauthenticated", "reason": why}),
-            None => json!({"valid": true, "status": "authenticated-by-decryption",
-                           "reason": "the content tag checks out under the shared key"}),
-        },
-    };
-    let claims = match (&view.inner, &view.claims) {
-        (Some(inner), _) => claims_json(&inner.claims),
-        (None, Some(c)) => claims_json(c),
-        (None, None) => json!({"valid": false, "checks": []}),
-    };
-    let errors: Vec<Value> = view
-        .error
-        .iter()
-        .map(|e| match e {
-            JweError::Malformed { segment, span, .. } => json!({
-                "segment": segment.map(crate::jose::decode::Segment::name),
-                "span": span.as_ref().map(|s| [s.start, s.end]),
-                "message": e.to_string(),
-            }),
-            other => json!({"segment": null, "span": null, "message": other.to_string()}),
-        })
-        .collect();
+    let (signature, claims, errors) = layers_json(view);
     let findings: Vec<Value> = view
         .jwe
         .as_ref()
@@ -731,4 +781,211 @@ fn to_json(view: &View) -> Value {
         "findings": findings,
         "errors": errors,
     })
+}
+
+/// The `signature`, `claims` and `errors` members for a JWE, as `verify --json` and each
+/// `verify --batch` line give them.
+fn layers_json(view: &View) -> (Value, Value, Vec<Value>) {
+    let signature = match (&view.inner, &view.error) {
+        (Some(inner), _) => signature_json(&inner.signature),
+        (None, Some(e)) => {
+            json!({"valid": false, "status": if e.is_malformed() {"malformed"} else {"undecryptable"}, "reason": e.to_string()})
+        }
+        (None, None) => match &view.unauthenticated {
+            Some(why) => json!({"valid": false, "status": "unauthenticated", "reason": why}),
+            None => json!({"valid": true, "status": "authenticated-by-decryption",
+                           "reason": "the content tag checks out under the shared key"}),
+        },
+    };
+    let claims = match (&view.inner, &view.claims) {
+        (Some(inner), _) => claims_json(&inner.claims),
+        (None, Some(c)) => claims_json(c),
+        (None, None) => json!({"valid": false, "checks": []}),
+    };
+    let errors: Vec<Value> = view
+        .error
+        .iter()
+        .map(|e| match e {
+            JweError::Malformed { segment, span, .. } => json!({
+                "segment": segment.map(crate::jose::decode::Segment::name),
+                "span": span.as_ref().map(|s| [s.start, s.end]),
+                "message": e.to_string(),
+            }),
+            other => json!({"segment": null, "span": null, "message": other.to_string()}),
+        })
+        .collect();
+    (signature, claims, errors)
+}
+
+/// Where `verify --batch` gets the keys for JWE lines, loaded once for all lines.
+enum BatchDecryption {
+    /// Keys from the key options.
+    Keys(JweKeys, String),
+    /// An Auth.js secret: the key depends on each token's `enc` (and a pasted cookie's name).
+    AuthJs(Zeroizing<Vec<u8>>),
+}
+
+/// What `verify --batch` decrypts JWE lines with: the decryption keys, the nested token's
+/// signature key and the RSA1_5 opt-in, read once. Each JWE line is then judged by the same
+/// rule as a single `verify` (`jose::jwe::judge`).
+pub struct BatchJwe {
+    decryption: BatchDecryption,
+    verify_keys: Option<KeySet>,
+    args: JweArgs,
+}
+
+impl BatchJwe {
+    /// The JWE keys `verify --batch` was given, or `None` when no decryption key was (JWE
+    /// lines are then reported like any token without a key: unverifiable). A key file that
+    /// holds no key for JWE is no error here: it may be a signature key for the other lines.
+    pub fn load(key: &KeyArgs, args: &JweArgs) -> Result<Option<Self>, CliError> {
+        let decryption = if let Some(secret) = &args.authjs_secret {
+            if key.is_given() {
+                return Err(CliError::Usage(
+                    "give either --authjs-secret or a key option, not both".to_owned(),
+                ));
+            }
+            BatchDecryption::AuthJs(Zeroizing::new(secret.as_bytes().to_vec()))
+        } else if key.is_network() || !key.is_given() {
+            return Ok(None);
+        } else if let Some(path) = &key.key {
+            let bytes = Zeroizing::new(read_file(path, "key file")?);
+            let Ok(mut keys) = parse_jwe_keys(&bytes) else {
+                return Ok(None);
+            };
+            if let Some(kid) = &key.kid {
+                keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
+            }
+            BatchDecryption::Keys(keys, path.display().to_string())
+        } else {
+            match key.load()? {
+                Some(loaded) => match loaded.secret {
+                    Some(secret) => BatchDecryption::Keys(JweKeys::secret(secret), loaded.label),
+                    None => return Ok(None),
+                },
+                None => return Ok(None),
+            }
+        };
+        Ok(Some(BatchJwe {
+            decryption,
+            verify_keys: verify_keys(args)?,
+            args: args.clone(),
+        }))
+    }
+
+    /// True when the key options gave a key file this holds keys of (so a failure to read it
+    /// as a signature key is no error for the batch).
+    pub fn holds_key_file(&self) -> bool {
+        matches!(self.decryption, BatchDecryption::Keys(_, _))
+    }
+
+    /// One batch line, when it is a JWE: its outcome and its JSON line (`{"line":N,"valid":
+    /// true}` when valid, else the signature, claims and errors, as for a JWS line). `None`
+    /// for any other line, and for a line with a stray character in strict mode: the JWS path
+    /// reports those, as a single `verify` does.
+    pub fn line(
+        &self,
+        number: usize,
+        input: &str,
+        verify: VerifyOptions,
+        claims: &ClaimOptions,
+        lenient: bool,
+    ) -> Option<(Outcome, Value)> {
+        let (token, stripped) = if lenient {
+            let (cookie, value) = session_cookie(input);
+            let mut extracted = extract(value);
+            if let Some(name) = cookie {
+                extracted
+                    .stripped
+                    .insert(0, Stripped::Parameter(name.to_owned()));
+            }
+            (extracted.token, extracted.stripped)
+        } else {
+            let found = crate::jose::extract::strict(input).ok()?;
+            (found.token.to_owned(), Vec::new())
+        };
+        if token.split('.').count() != 5 || !header_names_enc(&token) {
+            return None;
+        }
+        let view = match jwe::parse(&token) {
+            Err(err) => View::malformed(err),
+            Ok(parsed) => {
+                let (keys, label) = match &self.decryption {
+                    BatchDecryption::Keys(keys, label) => (None, Some((keys, label.clone()))),
+                    BatchDecryption::AuthJs(secret) => {
+                        let pasted = stripped.iter().find_map(|s| match s {
+                            Stripped::Parameter(n) if n.contains("session-token") => {
+                                Some(n.as_str())
+                            }
+                            _ => None,
+                        });
+                        let cookie = self.args.cookie_name.as_deref().or(pasted);
+                        (
+                            Some(authjs::candidate_keys(secret, cookie, parsed.enc)),
+                            None,
+                        )
+                    }
+                };
+                let (keys, label) = match (&keys, label) {
+                    (Some(k), _) => (k, "secret from --authjs-secret".to_owned()),
+                    (None, Some((k, l))) => (k, l),
+                    (None, None) => return None,
+                };
+                let judged = jwe::judge(
+                    &parsed,
+                    keys,
+                    DecryptOptions {
+                        allow_rsa1_5: self.args.allow_rsa1_5,
+                    },
+                    self.verify_keys.as_ref(),
+                    verify,
+                    claims,
+                );
+                let outcome = judged.outcome();
+                let (decrypted, error) = match judged.decrypted {
+                    Ok(d) => (Some(d), None),
+                    Err(e) => (None, Some(e)),
+                };
+                View {
+                    token: token.clone(),
+                    stripped: stripped.clone(),
+                    jwe: Some(parsed),
+                    key_label: Some(label),
+                    decrypted,
+                    error,
+                    inner: judged.inner,
+                    claims: judged.claims,
+                    unauthenticated: judged.unauthenticated,
+                    outcome,
+                }
+            }
+        };
+        if view.outcome == Outcome::Valid {
+            return Some((Outcome::Valid, json!({"line": number, "valid": true})));
+        }
+        let (signature, claims, errors) = layers_json(&view);
+        let mut value = json!({
+            "line": number,
+            "valid": view.outcome == Outcome::Valid,
+            "signature": signature,
+            "claims": claims,
+            "errors": errors,
+        });
+        if !stripped.is_empty() {
+            value["stripped"] = json!(stripped.iter().map(Stripped::describe).collect::<Vec<_>>());
+            value["token"] = json!(token);
+        }
+        Some((view.outcome, value))
+    }
+}
+
+/// True when the first part of `token` decodes to a JSON object with an `enc` member: five
+/// parts without `enc` are no JWE (RFC 7516 sec. 4.1.2), and a JWS report says so.
+fn header_names_enc(token: &str) -> bool {
+    token
+        .split('.')
+        .next()
+        .and_then(crate::jose::b64::decode_strict)
+        .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+        .is_some_and(|header| header.get("enc").is_some())
 }

@@ -9,6 +9,7 @@
 mod alg;
 pub mod authjs;
 mod content;
+mod judge;
 mod keymgmt;
 mod keys;
 
@@ -24,6 +25,7 @@ use super::finding::{Finding, Severity};
 use super::json;
 
 pub use alg::{Enc, KeyAlg, KeyKind, UnknownName};
+pub use judge::{Judgement, judge, looks_like_jws};
 pub use keys::{EcdhCurve, JweKey, JweKeys, parse_jwe_keys};
 
 /// The largest plaintext a `zip: DEF` payload may inflate to. A session cookie is a few
@@ -53,6 +55,13 @@ pub enum JweError {
     Inflate(String),
     /// A token could not be built with this key and these algorithms.
     Encrypt(String),
+    /// An edited header asks for something the keys cannot do: which member, and why.
+    HeaderMember {
+        /// The member at fault (`alg`, `enc`, `kid`, `zip`, `crit`).
+        member: &'static str,
+        /// Why.
+        message: String,
+    },
 }
 
 impl fmt::Display for JweError {
@@ -76,6 +85,9 @@ impl fmt::Display for JweError {
             ),
             JweError::Inflate(why) => write!(f, "zip: {why}"),
             JweError::Encrypt(why) => write!(f, "cannot encrypt: {why}"),
+            JweError::HeaderMember { member, message } => {
+                write!(f, "header member \"{member}\": {message}")
+            }
         }
     }
 }
@@ -184,7 +196,7 @@ pub fn parse(token: &str) -> Result<Jwe, JweError> {
             dups.join(", ")
         )));
     }
-    let (alg, enc, zip) = check_header(&header).map_err(bad_header)?;
+    let (alg, enc, zip) = check_header(&header).map_err(|(_, why)| bad_header(why))?;
     if alg.has_no_encrypted_key() && !encrypted_key.is_empty() {
         return Err(JweError::at(
             Segment::EncryptedKey,
@@ -235,19 +247,25 @@ pub fn parse(token: &str) -> Result<Jwe, JweError> {
     })
 }
 
-/// The members every JWE header must get right: `alg`, `enc`, `zip` and `crit`.
-fn check_header(header: &Map<String, Value>) -> Result<(KeyAlg, Enc, bool), String> {
-    let alg = header_name(header, "alg")?
-        .parse::<KeyAlg>()
-        .map_err(|e| e.to_string())?;
-    let enc = header_name(header, "enc")?
-        .parse::<Enc>()
-        .map_err(|e| e.to_string())?;
+/// The members every JWE header must get right: `alg`, `enc`, `zip` and `crit`. An error
+/// names the member at fault.
+fn check_header(
+    header: &Map<String, Value>,
+) -> Result<(KeyAlg, Enc, bool), (&'static str, String)> {
+    let alg = header_name(header, "alg")
+        .and_then(|a| a.parse::<KeyAlg>().map_err(|e| e.to_string()))
+        .map_err(|e| ("alg", e))?;
+    let enc = header_name(header, "enc")
+        .and_then(|a| a.parse::<Enc>().map_err(|e| e.to_string()))
+        .map_err(|e| ("enc", e))?;
     let zip = match header.get("zip") {
         None => false,
         Some(Value::String(z)) if z == "DEF" => true,
         Some(other) => {
-            return Err(format!("unknown zip {other} (only \"DEF\" is defined)"));
+            return Err((
+                "zip",
+                format!("unknown zip {other} (only \"DEF\" is defined)"),
+            ));
         }
     };
     if let Some(crit) = header.get("crit") {
@@ -256,14 +274,18 @@ fn check_header(header: &Map<String, Value>) -> Result<(KeyAlg, Enc, bool), Stri
             .map(|a| a.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
             .unwrap_or_default();
         let Some(names) = names.filter(|n| !n.is_empty()) else {
-            return Err(
+            return Err((
+                "crit",
                 "crit must be a non-empty array of names (RFC 7516 sec. 4.1.13)".to_owned(),
-            );
+            ));
         };
         if let Some(unknown) = names.iter().find(|n| !UNDERSTOOD.contains(n)) {
-            return Err(format!(
-                "crit names '{unknown}', an extension this tool does not understand, so it \
-                 must refuse the token (RFC 7516 sec. 4.1.13)"
+            return Err((
+                "crit",
+                format!(
+                    "crit names '{unknown}', an extension this tool does not understand, so it \
+                     must refuse the token (RFC 7516 sec. 4.1.13)"
+                ),
             ));
         }
     }
@@ -555,7 +577,7 @@ pub fn encrypt(plaintext: &[u8], key: &JweKey, opts: &EncryptOptions) -> Result<
             key.describe()
         )));
     }
-    let wrapped = keymgmt::wrap_cek(alg, enc, key)
+    let wrapped = keymgmt::wrap_cek(alg, enc, key, &opts.header)
         .map_err(|_| JweError::Encrypt(format!("{alg} with {} failed", key.describe())))?;
     let mut header = Map::new();
     header.insert("alg".into(), Value::String(alg.name().into()));
@@ -607,6 +629,149 @@ fn seal_compact(
         b64::encode(&sealed.ciphertext),
         b64::encode(&sealed.tag)
     ))
+}
+
+/// Builds a compact JWE of `plaintext` whose protected header is the JSON text `header_text`:
+/// its members in its order (white space outside strings removed), with the members key
+/// management sets drawn fresh (`epk` for ECDH-ES, `iv`/`tag` for AES-GCM key wrap). The key
+/// is the first of `keys` that fits the header's `alg`, `enc` and `kid`; a public key or the
+/// public half of a private one is enough for RSA-OAEP and ECDH-ES. This is what an editor of
+/// a JWE's header wants: the header is the AAD, so any edit means a new token.
+pub fn encrypt_with_header(
+    plaintext: &[u8],
+    keys: &[&JweKey],
+    header_text: &str,
+) -> Result<String, JweError> {
+    let minified = json::minify(header_text);
+    let bad = |message: String| JweError::Malformed {
+        segment: Some(Segment::Header),
+        span: None,
+        message,
+    };
+    let mut header = match json::parse(&minified) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return Err(bad("the header must be a JSON object".to_owned())),
+        Err(e) => return Err(bad(format!("invalid JSON: {e}"))),
+    };
+    let dups = json::duplicate_members(&minified);
+    if !dups.is_empty() {
+        return Err(bad(format!("repeats member names: {}", dups.join(", "))));
+    }
+    let (alg, enc, zip) = check_header(&header)
+        .map_err(|(member, message)| JweError::HeaderMember { member, message })?;
+    if alg == KeyAlg::Rsa1_5 {
+        return Err(JweError::HeaderMember {
+            member: "alg",
+            message: "RSA1_5 is only decrypted here, never produced: use RSA-OAEP-256 (RFC \
+                      8725 sec. 3.2)"
+                .to_owned(),
+        });
+    }
+    let kid = header.get("kid").and_then(Value::as_str);
+    let mut reasons = Vec::new();
+    let mut chosen = None;
+    for key in keys {
+        match encryption_unfit(alg, enc, kid, key) {
+            None => {
+                chosen = Some(*key);
+                break;
+            }
+            Some(why) => reasons.push(why),
+        }
+    }
+    let Some(key) = chosen else {
+        reasons.dedup();
+        if reasons.is_empty() {
+            reasons.push(format!("{alg} needs {}", needs(alg.key_kind(), enc)));
+        }
+        // The member to fix: the kid when a key would fit but for it, the enc when a shared
+        // key's size is what the enc decides (dir), else the alg.
+        let fits_but_kid = keys
+            .iter()
+            .any(|k| encryption_unfit(alg, enc, None, k).is_none());
+        let member = if fits_but_kid {
+            "kid"
+        } else if alg == KeyAlg::Dir {
+            "enc"
+        } else {
+            "alg"
+        };
+        return Err(JweError::HeaderMember {
+            member,
+            message: format!(
+                "{alg} + {enc}{}: no key given can do that ({})",
+                kid.map(|k| format!(" for kid '{k}'")).unwrap_or_default(),
+                reasons.join("; ")
+            ),
+        });
+    };
+    let wrapped = keymgmt::wrap_cek(alg, enc, key, &header)
+        .map_err(|_| JweError::Encrypt(format!("{alg} with {} failed", key.describe())))?;
+    let header_text = if wrapped.header.is_empty() {
+        minified
+    } else {
+        for (name, value) in wrapped.header {
+            header.insert(name.to_owned(), value);
+        }
+        Value::Object(header).to_string()
+    };
+    seal_compact(
+        &header_text,
+        &wrapped.cek,
+        &wrapped.encrypted_key,
+        enc,
+        plaintext,
+        zip,
+    )
+}
+
+impl JweKey {
+    /// True when this key can build a token with `alg` + `enc` (a public key, or the public
+    /// half of a private one, for RSA-OAEP and ECDH-ES). `RSA1_5` is never produced.
+    pub fn can_encrypt(&self, alg: KeyAlg, enc: Enc) -> bool {
+        alg != KeyAlg::Rsa1_5 && encryption_unfit(alg, enc, None, self).is_none()
+    }
+}
+
+/// Why `key` cannot encrypt with `alg` + `enc` for a header naming `kid`, or `None`.
+fn encryption_unfit(alg: KeyAlg, enc: Enc, kid: Option<&str>, key: &JweKey) -> Option<String> {
+    if let Some(own) = &key.jwk_alg {
+        let fits = own == alg.name() || (alg == KeyAlg::Dir && own == enc.name());
+        if !fits {
+            return Some(format!(
+                "{} is for alg '{own}', the header asks for '{alg}'",
+                key.describe()
+            ));
+        }
+    }
+    if let (Some(want), Some(have)) = (kid, key.kid.as_deref())
+        && want != have
+    {
+        return Some(format!("{} does not match kid '{want}'", key.describe()));
+    }
+    match (alg.key_kind(), &key.material) {
+        (KeyKind::Symmetric(len), keys::Material::Secret(s)) => {
+            let need = len.unwrap_or(enc.key_len());
+            (s.len() != need).then(|| {
+                format!(
+                    "{alg}{} needs a {need}-byte secret, this one has {} bytes",
+                    if alg == KeyAlg::Dir {
+                        format!(" with {enc}")
+                    } else {
+                        String::new()
+                    },
+                    s.len()
+                )
+            })
+        }
+        (KeyKind::Rsa, keys::Material::RsaPrivate(_) | keys::Material::RsaPublic(_))
+        | (KeyKind::Ecdh, keys::Material::EcPrivate(_) | keys::Material::EcPublic(..)) => None,
+        _ => Some(format!(
+            "{alg} needs {}, not a {}",
+            needs(alg.key_kind(), enc),
+            key.describe()
+        )),
+    }
 }
 
 /// Re-encrypts `plaintext` into a token that keeps `jwe`'s protected header and encrypted

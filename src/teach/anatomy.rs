@@ -46,6 +46,10 @@ pub enum Part {
     Payload,
     /// Part 3, the signature (a JWE's tag), and the bytes it is made of.
     Signature,
+    /// A JWE's part 2, the encrypted key.
+    EncryptedKey,
+    /// A JWE's part 3, the initialization vector.
+    Iv,
 }
 
 /// A byte range of a line's text that shows a token part.
@@ -86,6 +90,20 @@ pub struct Checks<'a> {
     pub pinned: Option<Alg>,
     /// The clock, leeway and expected audience and issuer the claims are checked against.
     pub claims: &'a ClaimOptions,
+    /// For a JWE: the keys that decrypt it and verify a nested token; `None` walks through
+    /// its parts only.
+    pub jwe: Option<JweChecks<'a>>,
+}
+
+/// What a JWE is decrypted and its nested token verified with.
+#[derive(Debug, Clone, Copy)]
+pub struct JweChecks<'a> {
+    /// The decryption keys.
+    pub keys: &'a crate::jose::jwe::JweKeys,
+    /// The key that verifies a nested token's signature.
+    pub verify_keys: Option<&'a KeySet>,
+    /// The RSA1_5 opt-in.
+    pub opts: crate::jose::jwe::DecryptOptions,
 }
 
 /// Groups of 3 bytes shown next to their 4 Base64URL characters, before the last one.
@@ -215,6 +233,12 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
 /// (`cty: JWT`) is followed into its inner token, level by level; a JWE is described part by
 /// part.
 pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
+    if report.decoded.shape == Shape::Jwe
+        && let Some(jwe_checks) = checks.jwe
+        && let Ok(parsed) = crate::jose::jwe::parse(report.decoded.token())
+    {
+        return jwe::decryption(report, &parsed, checks, jwe_checks);
+    }
     let mut steps = Vec::new();
     let mut reports = vec![report.clone()];
     loop {

@@ -147,6 +147,8 @@ pub fn part_style(theme: &Theme, part: Part) -> Style {
         Part::Header => theme.token_header,
         Part::Payload => theme.token_payload,
         Part::Signature => theme.token_signature,
+        Part::EncryptedKey => theme.token_encrypted_key,
+        Part::Iv => theme.token_iv,
     }
 }
 

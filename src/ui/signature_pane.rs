@@ -95,8 +95,8 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
                 theme.muted,
             )
             .render(key_label, buf);
-            Line::from(escaped_spans(&keys.describe(), theme.title, theme.escaped))
-                .render(key_row, buf);
+            let described = app.loaded_key_text().unwrap_or_else(|| keys.describe());
+            Line::from(escaped_spans(&described, theme.title, theme.escaped)).render(key_row, buf);
         }
     }
 
@@ -150,6 +150,7 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
             }
         }
     }
+    lines.extend(super::jwe_lines::lines(app));
     lines.push(Line::default());
     if let Some(input) = d.decoded.signing_input() {
         let parsed = d.decoded.alg().and_then(|a| a.parse::<Alg>().ok());
@@ -238,6 +239,9 @@ pub fn render_prompt(
         PromptKind::KeyFile => {
             format!(" Load a key: PEM, JWK or JWKS file ({submit}: load, {cancel}: cancel) ")
         }
+        PromptKind::VerifyKeyFile => format!(
+            " Verify key for a nested JWE's inner token ({submit}: load, {cancel}: cancel) "
+        ),
         PromptKind::Audience => {
             format!(
                 " Expected audience: the aud the token must name ({submit}: set, {cancel}: cancel) "
@@ -260,7 +264,9 @@ pub fn render_prompt(
     Line::styled(
         match kind {
             PromptKind::JwksUrl => "HTTPS only (http to loopback); public keys only are cached",
-            PromptKind::KeyFile => "the file is read once; a private key is kept in memory only",
+            PromptKind::KeyFile | PromptKind::VerifyKeyFile => {
+                "the file is read once; a private key is kept in memory only"
+            }
             PromptKind::Audience => "several: separate them with commas; empty: aud is not checked",
             PromptKind::Issuer => "matched exactly; empty: iss is not checked",
         },

@@ -315,6 +315,39 @@ fn explain_json_matches_its_schema() {
         );
         assert_valid(&explain, &value, &format!("explain of {what}"));
     }
+    // A nested JWE with its keys: the decryption walkthrough, its parts marked, the verdict
+    // over both layers.
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let path = |p: &str| fixtures.join(p).display().to_string();
+    let token = std::fs::read_to_string(fixtures.join("jwe/workbench/nested-rsa-oaep-256.jwe"))
+        .expect("fixture");
+    let value = json_of(
+        &[
+            "explain",
+            "--json",
+            "--now",
+            "1700000600",
+            "--key",
+            &path("cli/rsa-private.pem"),
+            "--verify-key",
+            &path("cli/ec-public.pem"),
+            "-",
+        ],
+        Some(token.trim()),
+    );
+    assert_valid(&explain, &value, "explain of a nested JWE");
+    assert_eq!(value["valid"], Value::Bool(true), "{value:#}");
+    let parts: Vec<&str> = value["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|s| s["lines"].as_array().expect("lines"))
+        .flat_map(|l| l["marks"].as_array().expect("marks"))
+        .filter_map(|m| m["part"].as_str())
+        .collect();
+    for part in ["header", "encrypted_key", "iv", "payload", "signature"] {
+        assert!(parts.contains(&part), "{part} is not marked: {parts:?}");
+    }
 }
 
 #[test]
@@ -436,4 +469,63 @@ fn schemas_reject_what_they_do_not_document() {
     let mut status = good;
     status["claims"]["checks"][0]["status"] = Value::String("maybe".to_owned());
     assert!(!verify.is_valid(&status));
+}
+
+#[test]
+fn jwe_batch_lines_match_their_schema() {
+    use jwt_workbench::jose::jwe::{self, Enc, EncryptOptions, JweKeys, KeyAlg};
+    let line_schema = schema("verify-batch-line.json");
+    let key = JweKeys::secret(Secret::new(vec![9; 32]));
+    let seal = |plain: &str| {
+        jwe::encrypt(
+            plain.as_bytes(),
+            &key.keys[0],
+            &EncryptOptions {
+                alg: KeyAlg::A256Kw,
+                enc: Enc::A256Gcm,
+                zip: false,
+                header: serde_json::Map::new(),
+            },
+        )
+        .expect("encrypts")
+    };
+    let good = seal(r#"{"sub":"a"}"#);
+    let expired = seal(r#"{"sub":"a","exp":1}"#);
+    // The tag's first character changed: every bit of it counts.
+    let sealed = seal(r#"{"sub":"a"}"#);
+    let at = sealed.rfind('.').expect("dots") + 1;
+    let flipped = if sealed[at..].starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    let tampered = format!("{}{flipped}{}", &sealed[..at], &sealed[at + 1..]);
+    let broken = format!("{}.x", &good[..good.rfind('.').expect("dots")]);
+    let input = [good, expired, tampered, broken].join("\n");
+    let out = jwb()
+        .args([
+            "verify",
+            "--batch",
+            "--now",
+            NOW,
+            "--secret-b64",
+            "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
+        ])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    for value in &lines {
+        assert_valid(&line_schema, value, "a JWE batch line");
+    }
+    assert_eq!(lines[0]["valid"], true, "{text}");
+    assert_eq!(lines[1]["claims"]["valid"], false, "{text}");
+    assert_eq!(lines[2]["signature"]["status"], "undecryptable", "{text}");
+    assert_eq!(lines[3]["signature"]["status"], "malformed", "{text}");
+    assert_eq!(out.status.code(), Some(2), "the worst line: malformed");
 }

@@ -622,3 +622,108 @@ fn ctrl_z_suspends_to_the_shell_and_fg_brings_the_screen_back() {
         s.lines().filter(|l| l.starts_with("shell>")).count() >= 2 && !s.contains("Signature")
     });
 }
+
+#[test]
+fn a_jwe_opens_with_a_private_key_file_loaded_with_o_and_edits_re_encrypt() {
+    if !tmux_available() {
+        return;
+    }
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let public = std::fs::read(fixtures.join("jwe/keys/x25519.spki.pem")).expect("key");
+    let keys = jwt_workbench::jose::jwe::parse_jwe_keys(&public).expect("an X25519 key");
+    let exp = now() + 3600;
+    let token = jwt_workbench::jose::jwe::encrypt(
+        format!(r#"{{"sub":"e2e-ecdh","exp":{exp}}}"#).as_bytes(),
+        &keys.keys[0],
+        &jwt_workbench::jose::jwe::EncryptOptions {
+            alg: jwt_workbench::jose::jwe::KeyAlg::EcdhEs,
+            enc: jwt_workbench::jose::jwe::Enc::A256Gcm,
+            zip: false,
+            header: serde_json::Map::new(),
+        },
+    )
+    .expect("encrypts");
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!("{jwb} {token}; echo \"EXITED $?\"; sleep 30"),
+    );
+    let screen = tmux.wait_for("the locked JWE", |s| s.contains("VERIFY"));
+    assert!(
+        screen.contains("load the recipient's private key"),
+        "{screen}"
+    );
+    tmux.keys(&["o"]);
+    tmux.wait_for("the key-file prompt", |s| s.contains("Load a key"));
+    tmux.type_text(
+        &fixtures
+            .join("jwe/keys/x25519.pkcs8.pem")
+            .display()
+            .to_string(),
+    );
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the plaintext", |s| s.contains("e2e-ecdh"));
+    assert!(
+        screen.contains("X25519 private key (decrypts JWEs)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("decryption ✔ ECDH-ES + A256GCM"),
+        "{screen}"
+    );
+    let before = token_line(&screen);
+    // Edit the payload (the prompt left the focus on the signature pane, next to it): the
+    // token is re-encrypted to the same recipient.
+    tmux.keys(&["BTab", "Enter", "Down", "End", "Left", "Left"]);
+    tmux.type_text("Z");
+    let screen = tmux.wait_for("the re-encryption", |s| s.contains("e2e-ecdhZ"));
+    let screen = if screen.contains("re-encrypted on each change") {
+        screen
+    } else {
+        tmux.wait_for("the note", |s| s.contains("re-encrypted on each change"))
+    };
+    assert_ne!(token_line(&screen), before, "a new token: {screen}");
+    assert!(
+        screen.contains("decryption ✔"),
+        "the key opens the new token: {screen}"
+    );
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("editing to stop", |s| !s.contains("editing: Esc"));
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+}
+
+#[test]
+fn a_nested_jwe_opens_with_key_and_verify_key_from_the_command_line() {
+    if !tmux_available() {
+        return;
+    }
+    let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let token = std::fs::read_to_string(fixtures.join("jwe/workbench/nested-rsa-oaep-256.jwe"))
+        .expect("fixture");
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!(
+            "{jwb} {} --key {} --verify-key {}; echo \"EXITED $?\"; sleep 30",
+            token.trim(),
+            fixtures.join("cli/rsa-private.pem").display(),
+            fixtures.join("cli/ec-public.pem").display(),
+        ),
+    );
+    let screen = tmux.wait_for("the decrypted, verified token", |s| {
+        s.contains("VERIFIED decrypted")
+    });
+    assert!(screen.contains("Ada Lovelace"), "{screen}");
+    assert!(screen.contains("rsa-private.pem"), "{screen}");
+    assert!(
+        screen.contains(r#"inner token {"alg":"ES256","typ":"JWT"}"#),
+        "{screen}"
+    );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+}

@@ -398,3 +398,142 @@ fn encrypt_makes_authjs_cookies_that_round_trip() {
     assert_eq!(json["jwe"]["enc"], "A256CBC-HS512");
     assert_eq!(json["payload"]["sub"], "u1");
 }
+
+#[test]
+fn verify_batch_decrypts_jwe_lines_with_the_key_given() {
+    let rsa_public = fixture("cli/rsa-public.pem");
+    let sign = fixture("cli/ec-private.pem");
+    let payload = r#"{"sub":"batch","exp":4102444800}"#;
+    let encrypt = |extra: &[&str]| {
+        let mut args = vec![
+            "encrypt",
+            "--payload",
+            payload,
+            "--alg",
+            "RSA-OAEP-256",
+            "--enc",
+            "A256GCM",
+            "--key",
+            &rsa_public,
+        ];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout.trim().to_owned()
+    };
+    let nested = encrypt(&["--sign-key", &sign]);
+    let plain = encrypt(&[]);
+    // The tag's first character changed (its last one may hold only padding bits).
+    let at = nested.rfind('.').expect("dots") + 1;
+    let flipped = if nested[at..].starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    let tampered = format!("{}{flipped}{}", &nested[..at], &nested[at + 1..]);
+    let input = format!("{nested}\n{plain}\n{tampered}\n");
+    let batch = |extra: &[&str]| {
+        let out = jwb()
+            .env("NO_COLOR", "1")
+            .args([
+                "verify",
+                "--batch",
+                "--key",
+                &fixture("cli/rsa-private.pem"),
+            ])
+            .args(extra)
+            .write_stdin(input.clone())
+            .output()
+            .expect("runs");
+        let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON line"))
+            .collect();
+        (out.status.code(), lines)
+    };
+    let (code, lines) = batch(&["--verify-key", &fixture("cli/ec-public.pem")]);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0], serde_json::json!({"line": 1, "valid": true}));
+    assert_eq!(
+        lines[1]["signature"]["status"], "unauthenticated",
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[2]["signature"]["status"], "undecryptable",
+        "{lines:?}"
+    );
+    assert!(
+        lines[2]["signature"]["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("decryption failed")),
+        "{lines:?}"
+    );
+    assert_eq!(code, Some(1), "the worst line: a signature failure");
+    // The same lines, judged one by one, give the same verdicts.
+    for (token, line) in [&nested, &plain, &tampered].iter().zip(&lines) {
+        let one = jwb()
+            .args([
+                "verify",
+                token,
+                "--json",
+                "--key",
+                &fixture("cli/rsa-private.pem"),
+            ])
+            .args(["--verify-key", &fixture("cli/ec-public.pem")])
+            .output()
+            .expect("runs");
+        let v: Value = serde_json::from_slice(&one.stdout).expect("JSON");
+        assert_eq!(v["valid"], line["valid"], "{token}");
+        if line["valid"] == false {
+            assert_eq!(v["signature"], line["signature"], "{token}");
+            assert_eq!(v["claims"], line["claims"], "{token}");
+        }
+    }
+    // Without the verify key, the nested line is unverifiable too.
+    let (_, lines) = batch(&[]);
+    assert_eq!(lines[0]["valid"], false, "{lines:?}");
+    assert_eq!(lines[0]["signature"]["status"], "unverifiable", "{lines:?}");
+}
+
+#[test]
+fn verify_batch_reads_an_x25519_key_for_jwe_lines_and_keeps_signed_lines() {
+    let jwe = run(&[
+        "encrypt",
+        "--payload",
+        r#"{"sub":"x"}"#,
+        "--alg",
+        "ECDH-ES",
+        "--enc",
+        "A128GCM",
+        "--key",
+        &fixture("jwe/keys/x25519.spki.pem"),
+    ])
+    .stdout
+    .trim()
+    .to_owned();
+    let out = jwb()
+        .env("NO_COLOR", "1")
+        .args([
+            "verify",
+            "--batch",
+            "--key",
+            &fixture("jwe/keys/x25519.pkcs8.pem"),
+        ])
+        .write_stdin(format!("{jwe}\neyJhbGciOiJIUzI1NiJ9.e30.e30\n"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(lines[0]["signature"]["status"], "unauthenticated", "{text}");
+    assert_eq!(lines[1]["valid"], false, "{text}");
+    assert_eq!(out.status.code(), Some(1));
+}

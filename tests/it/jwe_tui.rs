@@ -107,3 +107,95 @@ fn an_authjs_cookie_opened_with_its_secret() {
     assert!(screen.contains("decrypted"), "{screen}");
     assert_snapshot!(screen);
 }
+
+const NESTED: &str = include_str!("../fixtures/jwe/workbench/nested-rsa-oaep-256.jwe");
+
+fn fixture_path(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// The nested fixture opened as `jwb TOKEN --key rsa-private.pem --verify-key ec-public.pem`
+/// opens it, ten minutes after it was issued.
+fn nested(verify: bool) -> App {
+    let bytes = std::fs::read(fixture_path("cli/rsa-private.pem")).expect("key");
+    let verify_key = verify.then(|| {
+        let bytes = std::fs::read(fixture_path("cli/ec-public.pem")).expect("key");
+        (
+            "ec-public.pem".to_owned(),
+            jwt_workbench::jose::key::parse_key(&bytes).expect("parses"),
+        )
+    });
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(NESTED.trim().to_owned()),
+            jwe: jwt_workbench::app::JweLaunch {
+                key_bytes: Some(("rsa-private.pem".to_owned(), zeroize::Zeroizing::new(bytes))),
+                verify_key,
+                allow_rsa1_5: false,
+            },
+            ..LaunchOptions::default()
+        },
+        1_700_000_600.0,
+    );
+    app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
+    app
+}
+
+#[test]
+fn a_nested_rsa_oaep_token_opened_with_a_private_key_file_and_a_verify_key() {
+    let without = text(&draw(&nested(false), 120, 40, &Theme::mono()));
+    assert!(without.contains("Ada Lovelace"), "{without}");
+    assert!(without.contains("verify key: none"), "{without}");
+    assert!(without.contains("UNVERIFIED"), "{without}");
+    let app = nested(true);
+    let screen = text(&draw(&app, 120, 40, &Theme::mono()));
+    assert!(
+        screen.contains("VERIFIED decrypted (RSA-OAEP-256 + A256GCM)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains(r#"inner token {"alg":"ES256","typ":"JWT"}"#),
+        "{screen}"
+    );
+    assert!(screen.contains("RSA 2048-bit private key"), "{screen}");
+    assert_snapshot!(screen);
+    // A narrow terminal still says what opened it.
+    let narrow = text(&draw(&app, 80, 24, &Theme::mono()));
+    assert!(narrow.contains("Encoded"), "{narrow}");
+    assert_snapshot!("nested_jwe_80x24", narrow);
+}
+
+#[test]
+fn the_anatomy_walks_through_the_decryption_in_the_parts_colours() {
+    let mut app = nested(true);
+    app.update(
+        jwt_workbench::app::Action::OpenView(jwt_workbench::app::View::Anatomy),
+        1_700_000_600.0,
+    );
+    let steps = jwt_workbench::teach::anatomy::to_text(&app.anatomy.steps);
+    for needle in [
+        "3. Key management: recovering the content key (CEK)",
+        "The recipient's RSA private key decrypts part 2 (256 bytes",
+        "AAD = ASCII(BASE64URL(UTF8(protected header)))",
+        "[ok] The tag checks out",
+        "The plaintext is itself a signed JWT",
+        "7. Inner token · 4. What a server does to verify it",
+        "encrypted AND authenticated",
+        "[ok] Only now may the server trust the claims.",
+    ] {
+        assert!(steps.contains(needle), "{needle}:\n{steps}");
+    }
+    let theme = Theme::color();
+    let buffer = draw(&app, 120, 60, &theme);
+    // The five parts, each in its own colour, as in the Encoded pane.
+    let parts: Vec<&str> = NESTED.trim().split('.').collect();
+    let header = style_of(&buffer, &parts[0][..12], 0);
+    let key = style_of(&buffer, &parts[1][..12], 0);
+    let iv = style_of(&buffer, &parts[2][..12], 0);
+    assert_eq!(header.fg, theme.token_header.fg);
+    assert_eq!(key.fg, theme.token_encrypted_key.fg);
+    assert_eq!(iv.fg, theme.token_iv.fg);
+    assert_snapshot!(text(&draw(&app, 120, 60, &Theme::mono())));
+}

@@ -1,6 +1,7 @@
 //! The integration tests, one binary: one module per area.
 
 mod agree;
+mod agree_jwe;
 mod audit;
 mod batch;
 mod cli;

@@ -239,8 +239,15 @@ fn epk_jwk(curve: EcdhCurve, public: &[u8]) -> Value {
 }
 
 /// Produces a CEK and its Encrypted Key for the recipient's `key`. `None` when the key is
-/// not of the kind `alg` needs (the caller has checked this and says why).
-pub(crate) fn wrap_cek(alg: KeyAlg, enc: Enc, key: &JweKey) -> Result<Wrapped, Failed> {
+/// not of the kind `alg` needs (the caller has checked this and says why). `party` holds the
+/// `apu`/`apv` members the header will carry, which ECDH-ES mixes into the derivation (RFC
+/// 7518 sec. 4.6.2).
+pub(crate) fn wrap_cek(
+    alg: KeyAlg,
+    enc: Enc,
+    key: &JweKey,
+    party: &Map<String, Value>,
+) -> Result<Wrapped, Failed> {
     let mut header = Vec::new();
     let (cek, encrypted_key) = match (&key.material, alg) {
         (Material::Secret(s), KeyAlg::Dir) => (Zeroizing::new(s.expose().to_vec()), Vec::new()),
@@ -285,7 +292,9 @@ pub(crate) fn wrap_cek(alg: KeyAlg, enc: Enc, key: &JweKey) -> Result<Wrapped, F
             let ephemeral = PrivateKey::generate(curve.agreement()).map_err(|_| Failed)?;
             let epk = ephemeral.compute_public_key().map_err(|_| Failed)?;
             header.push(("epk", epk_jwk(curve, epk.as_ref())));
-            let derived = ecdh_derive(&ephemeral, &recipient, alg, enc, &[], &[])?;
+            let apu = optional_bytes(party, "apu")?;
+            let apv = optional_bytes(party, "apv")?;
+            let derived = ecdh_derive(&ephemeral, &recipient, alg, enc, &apu, &apv)?;
             if alg == KeyAlg::EcdhEs {
                 (derived, Vec::new())
             } else {

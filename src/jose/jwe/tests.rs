@@ -212,3 +212,77 @@ mod props {
         }
     }
 }
+
+#[test]
+fn encrypt_with_header_keeps_the_header_text_and_sets_what_key_management_needs() {
+    let keys = secret(32);
+    let refs: Vec<&JweKey> = keys.keys.iter().collect();
+    // Member order, spelling and escapes are kept: the header is the AAD as written.
+    let header = "{\n  \"typ\": \"x\\u0041\",\n  \"enc\": \"A256GCM\",\n  \"alg\": \"dir\"\n}";
+    let token = encrypt_with_header(b"hi", &refs, header).expect("encrypts");
+    let parsed = parse(&token).expect("parses");
+    assert_eq!(
+        parsed.header_text,
+        r#"{"typ":"x\u0041","enc":"A256GCM","alg":"dir"}"#
+    );
+    assert_eq!(
+        decrypt(&parsed, &keys, DecryptOptions::default())
+            .expect("opens")
+            .plaintext,
+        b"hi"
+    );
+    // AES-GCM key wrap: its iv and tag are drawn fresh, in place.
+    let gcm = encrypt_with_header(
+        b"hi",
+        &refs,
+        r#"{"alg":"A256GCMKW","iv":"old","tag":"old","enc":"A128GCM"}"#,
+    )
+    .expect("encrypts");
+    let parsed = parse(&gcm).expect("parses");
+    assert_ne!(parsed.header["iv"], "old");
+    assert!(
+        parsed
+            .header_text
+            .starts_with(r#"{"alg":"A256GCMKW","iv":"#)
+    );
+    assert!(decrypt(&parsed, &keys, DecryptOptions::default()).is_ok());
+    // What the key cannot do names the member to fix.
+    for (text, member) in [
+        (r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#, "alg"),
+        (r#"{"alg":"dir","enc":"A128GCM"}"#, "enc"),
+        (r#"{"alg":"dir","enc":"A999GCM"}"#, "enc"),
+        (r#"{"alg":"RSA1_5","enc":"A256GCM"}"#, "alg"),
+        (r#"{"alg":"dir","enc":"A256GCM","crit":["x"]}"#, "crit"),
+    ] {
+        match encrypt_with_header(b"hi", &refs, text) {
+            Err(JweError::HeaderMember { member: m, .. }) => assert_eq!(m, member, "{text}"),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn ecdh_es_honours_apu_and_apv_from_the_header() {
+    let public = parse_jwe_keys(include_bytes!(
+        "../../../tests/fixtures/jwe/keys/x25519.spki.pem"
+    ))
+    .expect("public");
+    let private = parse_jwe_keys(include_bytes!(
+        "../../../tests/fixtures/jwe/keys/x25519.pkcs8.pem"
+    ))
+    .expect("private");
+    let refs: Vec<&JweKey> = public.keys.iter().collect();
+    for alg in ["ECDH-ES", "ECDH-ES+A128KW"] {
+        let header = format!(r#"{{"alg":"{alg}","enc":"A128GCM","apu":"QWxpY2U","apv":"Qm9i"}}"#);
+        let token = encrypt_with_header(b"agreed", &refs, &header).expect("encrypts");
+        let parsed = parse(&token).expect("parses");
+        let opened = decrypt(&parsed, &private, DecryptOptions::default()).expect("opens");
+        assert_eq!(opened.plaintext, b"agreed");
+    }
+    let mut opts = options(KeyAlg::EcdhEs, Enc::A128Gcm);
+    opts.header
+        .insert("apu".into(), Value::String("QWxpY2U".into()));
+    let token = encrypt(b"agreed", &public.keys[0], &opts).expect("encrypts");
+    let parsed = parse(&token).expect("parses");
+    assert!(decrypt(&parsed, &private, DecryptOptions::default()).is_ok());
+}

@@ -1,11 +1,17 @@
 //! A JWE (RFC 7516) taken apart: five parts, a readable protected header, and what each of
-//! the other four is. Decrypting is not part of the walkthrough.
+//! the other four is; with the recipient's key, the decryption walked through the way a
+//! signature is (RFC 7516 sec. 5.2): key management recovers the content key, the AAD is the
+//! encoded header, content decryption checks the tag, then the plaintext, and a nested token's
+//! signature. The verdict is the engine's (`jose::jwe::judge`).
 
 use serde_json::Value;
 
-use super::{Kind, Line, Part, Step, line, part_line, visible};
+use super::{Checks, JweChecks, Kind, Line, Part, Step, line, part_line, visible};
+use crate::jose::b64;
 use crate::jose::decode::Segment;
-use crate::jose::report::Report;
+use crate::jose::jwe::{Enc, Jwe, JweError, KeyAlg, KeyKind, judge};
+use crate::jose::report::{Outcome, Report};
+use crate::jose::verify::VerifyOptions;
 
 /// Characters of a long part shown before it is cut.
 const SHOWN: usize = 64;
@@ -97,6 +103,8 @@ fn parts(report: &Report) -> Vec<Line> {
         };
         let part = match p.segment {
             Segment::Header => Some(Part::Header),
+            Segment::EncryptedKey => Some(Part::EncryptedKey),
+            Segment::Iv => Some(Part::Iv),
             Segment::Ciphertext => Some(Part::Payload),
             Segment::Tag => Some(Part::Signature),
             _ => None,
@@ -170,4 +178,328 @@ fn reading() -> Vec<Line> {
              and leaves the header readable.",
         ),
     ]
+}
+
+/// `text` cut to [`SHOWN`] characters, with an ellipsis when it was longer.
+fn cut(text: &str) -> String {
+    if text.chars().count() > SHOWN {
+        format!("{}…", text.chars().take(SHOWN).collect::<String>())
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Hex of at most this many bytes, then an ellipsis.
+const HEX_SHOWN: usize = 24;
+
+fn short_hex(bytes: &[u8]) -> String {
+    if bytes.len() > HEX_SHOWN {
+        format!("{}… ({} bytes)", b64::hex(&bytes[..HEX_SHOWN]), bytes.len())
+    } else {
+        b64::hex(bytes)
+    }
+}
+
+/// The whole walkthrough of a JWE decrypted with `jwe_checks`: its parts, the key
+/// management, the AAD, the content decryption and tag, the plaintext, a nested token's own
+/// walkthrough, and what the result proves.
+pub(super) fn decryption(
+    report: &Report,
+    parsed: &Jwe,
+    checks: Checks<'_>,
+    jwe_checks: JweChecks<'_>,
+) -> Vec<Step> {
+    let verify = VerifyOptions {
+        alg: checks.pinned,
+        allow_none: false,
+    };
+    let judged = judge(
+        parsed,
+        jwe_checks.keys,
+        jwe_checks.opts,
+        jwe_checks.verify_keys,
+        verify,
+        checks.claims,
+    );
+    let decrypted = judged.decrypted.as_ref();
+    let mut steps = vec![
+        Step {
+            title: "1. The five parts of a JWE".to_owned(),
+            lines: parts(report),
+        },
+        Step {
+            title: "2. The protected header".to_owned(),
+            lines: header(report),
+        },
+        Step {
+            title: "3. Key management: recovering the content key (CEK)".to_owned(),
+            lines: key_management(parsed, decrypted, jwe_checks),
+        },
+        Step {
+            title: "4. The additional authenticated data: the header as sent".to_owned(),
+            lines: aad(parsed),
+        },
+        Step {
+            title: "5. Content decryption and the tag check".to_owned(),
+            lines: content(parsed, decrypted),
+        },
+    ];
+    if let Ok(d) = decrypted {
+        let mut lines = Vec::new();
+        if let Some((packed, inflated)) = d.inflated {
+            lines.push(line(
+                Kind::Text,
+                format!(
+                    "zip \"DEF\": the {packed} decrypted bytes are DEFLATE data, inflated to \
+                     {inflated} (at most 1 MiB, so a compression bomb is refused)."
+                ),
+            ));
+        }
+        match std::str::from_utf8(&d.plaintext) {
+            Ok(text) if judged.inner.is_some() => {
+                lines.push(line(
+                    Kind::Text,
+                    "The plaintext is itself a signed JWT (a nested token: sign, then \
+                     encrypt). Its signature is checked next, with the verify key:",
+                ));
+                // Its three parts, each in its colour (long ones cut).
+                let parts = [Part::Header, Part::Payload, Part::Signature];
+                for (part, piece) in parts.into_iter().zip(text.trim().split('.')) {
+                    lines.push(part_line(part, cut(&visible(piece.as_bytes()))));
+                }
+            }
+            Ok(text) => {
+                lines.push(line(Kind::Text, "The plaintext, now readable:"));
+                let shown = if crate::jose::json::parse(text).is_ok() {
+                    crate::jose::json::pretty(text)
+                } else {
+                    text.to_owned()
+                };
+                for l in shown.lines().take(40) {
+                    lines.push(line(Kind::Code, visible(l.as_bytes())));
+                }
+            }
+            Err(_) => lines.push(line(
+                Kind::Text,
+                format!(
+                    "The plaintext: {} bytes, not UTF-8 text.",
+                    d.plaintext.len()
+                ),
+            )),
+        }
+        steps.push(Step {
+            title: "6. The plaintext".to_owned(),
+            lines,
+        });
+    }
+    if let Some(inner) = &judged.inner {
+        let inner_checks = Checks {
+            keys: jwe_checks.verify_keys,
+            jwe: None,
+            ..checks
+        };
+        for mut step in super::anatomy(inner, inner_checks) {
+            step.title = format!("7. Inner token · {}", step.title);
+            steps.push(step);
+        }
+    }
+    steps.push(Step {
+        title: "What this token proves".to_owned(),
+        lines: proves(parsed, &judged),
+    });
+    steps
+}
+
+fn key_management(
+    parsed: &Jwe,
+    decrypted: Result<&crate::jose::jwe::Decrypted, &JweError>,
+    jwe_checks: JweChecks<'_>,
+) -> Vec<Line> {
+    let (alg, enc) = (parsed.alg, parsed.enc);
+    let cek = enc.key_len();
+    let mut lines = vec![line(Kind::Text, format!("alg {alg}: {}.", alg.describe()))];
+    let ek = &parsed.encrypted_key;
+    let how = match alg.key_kind() {
+        KeyKind::Symmetric(_) if alg == KeyAlg::Dir => format!(
+            "There is no encrypted key (part 2 is empty): the shared secret itself is the \
+             {cek}-byte CEK for {enc}."
+        ),
+        KeyKind::Symmetric(_)
+            if matches!(alg, KeyAlg::A128Kw | KeyAlg::A192Kw | KeyAlg::A256Kw) =>
+        {
+            format!(
+                "AES Key Wrap (RFC 3394) unwraps part 2 ({} bytes) with the shared secret into \
+                 the {cek}-byte CEK; its integrity check fails for any other secret.",
+                ek.len()
+            )
+        }
+        KeyKind::Symmetric(_) => format!(
+            "AES-GCM with the shared secret decrypts part 2 ({} bytes) into the {cek}-byte CEK, \
+             with the header's own \"iv\" and \"tag\" members.",
+            ek.len()
+        ),
+        KeyKind::Rsa => format!(
+            "The recipient's RSA private key decrypts part 2 ({} bytes, one RSA block) into \
+             the {cek}-byte CEK. Only that private key can; anyone with the public key could \
+             have made it.",
+            ek.len()
+        ),
+        KeyKind::Ecdh => {
+            let epk = parsed
+                .header
+                .get("epk")
+                .and_then(Value::as_object)
+                .and_then(|e| e.get("crv"))
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            let then = if alg == KeyAlg::EcdhEs {
+                format!("that key is the {cek}-byte CEK itself (part 2 is empty)")
+            } else {
+                format!(
+                    "that key unwraps part 2 ({} bytes) with AES Key Wrap into the {cek}-byte CEK",
+                    ek.len()
+                )
+            };
+            format!(
+                "ECDH: the sender's ephemeral public key (the header's \"epk\", on {epk}) and the \
+                 recipient's private key agree on a shared secret Z; Concat KDF (RFC 7518 sec. \
+                 4.6.2) turns Z, the algorithm name and \"apu\"/\"apv\" into a key; {then}."
+            )
+        }
+    };
+    lines.push(line(Kind::Text, how));
+    if !ek.is_empty() {
+        lines.push(line(Kind::Text, "Part 2, the encrypted key, in hex:"));
+        lines.push(part_line(Part::EncryptedKey, short_hex(ek)));
+    }
+    let tried = jwe_checks
+        .keys
+        .keys
+        .iter()
+        .map(crate::jose::jwe::JweKey::describe)
+        .collect::<Vec<_>>();
+    match decrypted {
+        Ok(d) => lines.push(line(
+            Kind::Pass,
+            format!(
+                "Your key ({}) recovers a {cek}-byte CEK (not shown: it is a secret).",
+                d.key
+            ),
+        )),
+        Err(JweError::DecryptionFailed) => lines.push(line(
+            Kind::Fail,
+            format!(
+                "With your key{} ({}) either the CEK could not be recovered or it did not open \
+                 the content: a wrong key, or an altered token. Both say only \"decryption \
+                 failed\", so nothing can serve as an oracle.",
+                if tried.len() == 1 { "" } else { "s" },
+                tried.join("; ")
+            ),
+        )),
+        Err(e) => lines.push(line(Kind::Fail, e.to_string())),
+    }
+    lines
+}
+
+fn aad(parsed: &Jwe) -> Vec<Line> {
+    vec![
+        line(
+            Kind::Text,
+            "AAD = ASCII(BASE64URL(UTF8(protected header))): part 1 exactly as sent, not \
+             decrypted, not re-encoded (RFC 7516 sec. 5.2 step 14):",
+        ),
+        part_line(Part::Header, parsed.aad().to_owned()),
+        line(
+            Kind::Text,
+            "The tag covers it: change one character of the header (alg, enc, kid, cty...) and \
+             decryption fails. The header is readable by anyone, but it cannot be altered \
+             unnoticed.",
+        ),
+    ]
+}
+
+fn content(parsed: &Jwe, decrypted: Result<&crate::jose::jwe::Decrypted, &JweError>) -> Vec<Line> {
+    let enc = parsed.enc;
+    let how = match enc {
+        Enc::A128Gcm | Enc::A192Gcm | Enc::A256Gcm => format!(
+            "{enc}: AES-GCM with the CEK and the {}-byte IV decrypts the ciphertext ({} bytes) \
+             and checks the {}-byte tag over the AAD and the ciphertext, in one operation.",
+            parsed.iv.len(),
+            parsed.ciphertext.len(),
+            parsed.tag.len()
+        ),
+        _ => format!(
+            "{enc}: the CEK is split in two, a MAC key and an AES key (RFC 7518 sec. 5.2). \
+             HMAC over AAD + IV + ciphertext + the AAD's length in bits, cut to {} bytes, must \
+             equal the tag; only then is the ciphertext ({} bytes) decrypted with AES-CBC and \
+             the {}-byte IV.",
+            parsed.tag.len(),
+            parsed.ciphertext.len(),
+            parsed.iv.len()
+        ),
+    };
+    let mut lines = vec![
+        line(Kind::Text, how),
+        line(Kind::Text, "Part 3, the IV (random, not secret), in hex:"),
+        part_line(Part::Iv, short_hex(&parsed.iv)),
+        line(Kind::Text, "Part 4, the ciphertext, in hex:"),
+        part_line(Part::Payload, short_hex(&parsed.ciphertext)),
+        line(Kind::Text, "Part 5, the authentication tag, in hex:"),
+        part_line(Part::Signature, short_hex(&parsed.tag)),
+    ];
+    lines.push(match decrypted {
+        Ok(_) => line(
+            Kind::Pass,
+            "The tag checks out: header, IV and ciphertext are exactly what was sealed under \
+             this content key; nothing was changed on the way.",
+        ),
+        Err(JweError::DecryptionFailed) => line(
+            Kind::Fail,
+            "Decryption failed: nothing of the plaintext may be used.",
+        ),
+        Err(_) => line(
+            Kind::Warn,
+            "Not reached: the content key was not recovered.",
+        ),
+    });
+    lines
+}
+
+fn proves(parsed: &Jwe, judged: &crate::jose::jwe::Judgement) -> Vec<Line> {
+    let mut lines = vec![line(
+        Kind::Text,
+        "A JWE is encrypted AND authenticated: only the recipient reads it, and the tag shows \
+         it was not altered. But it says nothing about who made it unless it is keyed with a \
+         secret only the parties share (dir, AES key wrap) or carries a signed token inside.",
+    )];
+    if judged.decrypted.is_ok() {
+        lines.push(match (&judged.inner, parsed.alg.authenticates_sender()) {
+            (Some(_), _) => line(
+                Kind::Text,
+                "Here the inner token's signature is what says who made it (step 7).",
+            ),
+            (None, true) => line(
+                Kind::Pass,
+                format!(
+                    "Here the key is shared ({}): only its holders could have made this token.",
+                    parsed.alg
+                ),
+            ),
+            (None, false) => line(
+                Kind::Warn,
+                format!(
+                    "Here {} encrypts to the recipient's public key: anyone holding it could \
+                     have made this token. Decrypting it proves nothing about the sender.",
+                    parsed.alg
+                ),
+            ),
+        });
+    }
+    let signature = judged.signature();
+    lines.push(line(Kind::Text, format!("Verdict: {}", signature.reason)));
+    lines.push(match judged.outcome() {
+        Outcome::Valid => line(Kind::Pass, "Only now may the server trust the claims."),
+        _ => line(Kind::Fail, super::REJECT),
+    });
+    lines
 }

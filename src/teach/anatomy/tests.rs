@@ -18,6 +18,7 @@ fn checks<'a>(keys: Option<&'a KeySet>, claims: &'a ClaimOptions) -> Checks<'a> 
         keys,
         pinned: None,
         claims,
+        jwe: None,
     }
 }
 
