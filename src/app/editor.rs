@@ -216,7 +216,11 @@ impl JsonEditor {
     fn keep_margin(&mut self) {
         let row = self.area.cursor().0;
         let len = self.area.lines().len();
-        if (row < WINDOW_MARGIN && !self.above.is_empty())
+        // A window grown by a paste (or a small text grown big) is cut back to size.
+        let oversized = len > 2 * WINDOW_LINES
+            && self.area.lines().iter().map(String::len).sum::<usize>() > WINDOW_BYTES;
+        if oversized
+            || (row < WINDOW_MARGIN && !self.above.is_empty())
             || (row + WINDOW_MARGIN >= len && !self.below.is_empty())
         {
             let (row, col) = self.cursor();
@@ -415,6 +419,23 @@ mod window_tests {
         let mut plain = json_area(text.split('\n').map(str::to_owned).collect());
         plain.input(forward);
         assert_eq!(plain.cursor().0, ed.cursor().0);
+    }
+
+    #[test]
+    fn a_big_paste_into_a_small_text_is_windowed_at_the_next_keystroke() {
+        let mut ed = JsonEditor::new("{\n}");
+        ed.input(press(Key::Down));
+        let text = big_text();
+        ed.insert_str(&text);
+        let whole = ed.text();
+        assert_eq!(whole, format!("{{\n{text}}}"));
+        ed.input(press(Key::Char('x')));
+        assert!(ed.area.lines().len() <= WINDOW_LINES, "cut back");
+        assert_eq!(ed.line_count(), whole.split('\n').count());
+        let (row, col) = ed.cursor();
+        let mut lines: Vec<String> = whole.split('\n').map(str::to_owned).collect();
+        lines[row].insert(col - 1, 'x');
+        assert_eq!(ed.text(), lines.join("\n"));
     }
 
     #[test]
