@@ -6,14 +6,18 @@
 //! the single stream (each compression waits for the previous one) and the interleaved one,
 //! the same lanes the search runs in lockstep, compressions only. The SHA-NI rows run only on
 //! a CPU with the SHA extensions; the portable rows everywhere. HS384/HS512 have their own
-//! figure (the portable SHA-512 path). The ratios are printed at the end, from this run's
-//! medians. Quick run: `cargo bench --bench crack -- --warm-up-time 1 --measurement-time 3`.
+//! figure (the portable SHA-512 path). The last row runs the real binary, whole process,
+//! `jwb audit TOKEN --wordlist FILE --threads 2` on 4M random words, and is set against the
+//! interleaved ceiling on all cores. The ratios are printed at the end, from this run's
+//! medians. Quick run: `cargo bench --bench crack -- --warm-up-time 1 --measurement-time 3`;
+//! only the whole-process figure and its ceiling: `cargo bench --bench crack -- 'all_cores|whole'`.
 
 #[path = "support/medians.rs"]
 mod medians;
 
 use std::hint::black_box;
-use std::io::Write;
+use std::io::{BufWriter, Write};
+use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput};
@@ -32,6 +36,11 @@ const CANDIDATES_PER_ITER: usize = 4096;
 const COMPRESSIONS_PER_ITER: u64 = 4096;
 const CRACK_CANDIDATES: usize = 2_000_000;
 const COMPRESSIONS_PER_CANDIDATE: u64 = 6;
+/// How many times longer each thread of the all-core ceiling runs than one iteration of the
+/// single-core rows, so that starting the threads is negligible.
+const ALL_CORES_REPEAT: usize = 64;
+/// Words in the whole-process run's list.
+const PROCESS_WORDS: usize = 4_000_000;
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -84,16 +93,20 @@ fn compression(c: &mut Criterion) {
             b.iter(|| compression_ceiling(black_box(rounds), LANES, black_box(words)));
         });
         // The same loop on every core at once: the ceiling the threaded search is held to,
-        // measured under whatever else the machine is running.
+        // measured under whatever else the machine is running. Each thread runs long enough
+        // (about 5 ms on an idle machine) that starting it costs under 1%.
         let cores = cores();
-        group.throughput(Throughput::Elements(COMPRESSIONS_PER_ITER * cores as u64));
+        let all_rounds = rounds * ALL_CORES_REPEAT;
+        group.throughput(Throughput::Elements(
+            COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64 * cores as u64,
+        ));
         group.bench_function("sha_ni_interleaved_all_cores", |b| {
             b.iter(|| {
                 std::thread::scope(|scope| {
                     let handles: Vec<_> = (0..cores)
                         .map(|_| {
                             scope.spawn(|| {
-                                compression_ceiling(black_box(rounds), LANES, black_box(words))
+                                compression_ceiling(black_box(all_rounds), LANES, black_box(words))
                             })
                         })
                         .collect();
@@ -171,6 +184,151 @@ fn threaded(c: &mut Criterion) {
     group.finish();
 }
 
+/// `n` random words of 6 to 14 letters and digits, one per line (a fixed xorshift sequence,
+/// so every run searches the same list).
+fn random_words(n: usize, out: &mut impl Write) {
+    const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut word = Vec::with_capacity(16);
+    for _ in 0..n {
+        word.clear();
+        let len = 6 + next() % 9;
+        for _ in 0..len {
+            word.push(ALPHABET[usize::try_from(next() % ALPHABET.len() as u64).unwrap_or(0)]);
+        }
+        word.push(b'\n');
+        out.write_all(&word).expect("write");
+    }
+}
+
+/// What the whole-process runs need: the list (deleted on drop) and the token.
+struct ProcessRun {
+    list: tempfile::NamedTempFile,
+    token: String,
+}
+
+impl ProcessRun {
+    /// Runs `jwb audit TOKEN --wordlist LIST --threads 2` once; every word is tried.
+    fn run(&self) {
+        let out = Command::new(env!("CARGO_BIN_EXE_jwb"))
+            .arg("audit")
+            .arg(&self.token)
+            .arg("--wordlist")
+            .arg(self.list.path())
+            .args(["--threads", "2"])
+            .output()
+            .expect("jwb runs");
+        // Exit 0: nothing of high severity and the secret not found, every word tried.
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+    }
+}
+
+/// The real binary, whole process: start-up, reading and splitting the list, the threads.
+fn whole_process(c: &mut Criterion) -> ProcessRun {
+    let mut file = tempfile::NamedTempFile::new().expect("temp file");
+    {
+        let mut out = BufWriter::new(file.as_file_mut());
+        random_words(PROCESS_WORDS, &mut out);
+        out.flush().expect("flush");
+    }
+    // A signing input of 120 to 183 bytes takes 3 blocks after the key block: 6 compressions
+    // per candidate, as the ceiling assumes. The secret has 26 characters, so no 6-14
+    // character word is it.
+    let key = jwt_workbench::jose::key::Key::from_secret(jwt_workbench::jose::key::Secret::new(
+        b"not-in-any-list-0123456789".to_vec(),
+    ));
+    let token = jwt_workbench::jose::sign::sign(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"sub":"1234567890","name":"John Doe","admin":true,"iat":1516239022,"r":"x"}"#,
+        Some(&key),
+    )
+    .expect("signs");
+    let signing_input = token.rsplit_once('.').expect("three parts").0;
+    let target = Target::new(HmacHash::Sha256, signing_input.as_bytes(), &[0; 32]).expect("target");
+    assert_eq!(
+        target.compressions_per_candidate() as u64,
+        COMPRESSIONS_PER_CANDIDATE
+    );
+    let run = ProcessRun { list: file, token };
+    let mut group = c.benchmark_group("audit_process_4m_hs256");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(PROCESS_WORDS as u64));
+    group.bench_function("whole_process_2_threads", |b| b.iter(|| run.run()));
+    group.finish();
+    run
+}
+
+/// The whole process against the ceiling by CPU time rather than the wall clock, which a
+/// shared machine distorts: the interleaved loop on this thread for about a second of CPU,
+/// then three runs of the process, whose CPU time per thread is what the wall clock shows on
+/// an idle machine when both threads stay busy. Returns candidates per second on 2 cores for
+/// (the ceiling, the process).
+#[allow(clippy::cast_precision_loss)]
+fn by_cpu_time(process: &ProcessRun) -> Option<(f64, f64)> {
+    let words = [0x5a5a_5a5a; 16];
+    let rounds = 64 * 4096;
+    compression_ceiling(1, LANES, words)?;
+    let start = cpu::thread();
+    let mut done = 0usize;
+    while cpu::thread().saturating_sub(start) < std::time::Duration::from_secs(1) {
+        black_box(compression_ceiling(
+            black_box(rounds),
+            LANES,
+            black_box(words),
+        ));
+        done += rounds;
+    }
+    let spent = cpu::thread().saturating_sub(start).as_secs_f64();
+    let ceiling = 2.0 * done as f64 / spent / COMPRESSIONS_PER_CANDIDATE as f64;
+    let runs = 3;
+    let start = cpu::children();
+    for _ in 0..runs {
+        process.run();
+    }
+    let per_thread = cpu::children().saturating_sub(start).as_secs_f64() / 2.0;
+    let rate = (runs * PROCESS_WORDS) as f64 / per_thread;
+    Some((ceiling, rate))
+}
+
+/// CPU time from /proc (Linux; zero elsewhere).
+mod cpu {
+    use std::time::Duration;
+
+    /// CPU time of the calling thread, in nanoseconds (the first field of schedstat).
+    pub fn thread() -> Duration {
+        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+        let ns = stat
+            .split_whitespace()
+            .next()
+            .and_then(|f| f.parse().ok())
+            .unwrap_or(0);
+        Duration::from_nanos(ns)
+    }
+
+    /// CPU time (user + system) of this process's children that have been waited for, in
+    /// clock ticks of 10 ms: each run of the process takes hundreds of them.
+    pub fn children() -> Duration {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        // Fields after the command name (which may hold spaces) start at field 3; cutime and
+        // cstime are fields 16 and 17.
+        let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        let ticks: u64 = rest
+            .split_whitespace()
+            .skip(16 - 3)
+            .take(2)
+            .map(|f| f.parse::<u64>().unwrap_or(0))
+            .sum();
+        // USER_HZ is 100 on every Linux configuration in use.
+        Duration::from_millis(ticks * 10)
+    }
+}
+
 fn mega(rate: Option<f64>) -> String {
     rate.map_or_else(|| "n/a".to_owned(), |r| format!("{:.2} M/s", r / 1e6))
 }
@@ -183,7 +341,7 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
 }
 
 #[allow(clippy::cast_precision_loss)]
-fn summary(m: &Medians) {
+fn summary(m: &Medians, cpu: Option<(f64, f64)>) {
     let per_candidate = COMPRESSIONS_PER_CANDIDATE as f64;
     let ceiling = |id: &str| {
         m.rate(&format!("sha256_compress/{id}"), COMPRESSIONS_PER_ITER)
@@ -204,7 +362,7 @@ fn summary(m: &Medians) {
     let all_ceiling = m
         .rate(
             "sha256_compress/sha_ni_interleaved_all_cores",
-            COMPRESSIONS_PER_ITER * cores as u64,
+            COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64 * cores as u64,
         )
         .map(|r| r / per_candidate);
     println!();
@@ -238,6 +396,24 @@ fn summary(m: &Medians) {
         mega(threads(2)),
         ratio(threads(2), all_ceiling)
     );
+    let process = m.rate(
+        "audit_process_4m_hs256/whole_process_2_threads",
+        PROCESS_WORDS as u64,
+    );
+    println!(
+        "  jwb audit --wordlist (4M words) --threads 2, whole process: {}  = {} of the \
+         all-core interleaved ceiling",
+        mega(process),
+        ratio(process, all_ceiling)
+    );
+    let (cpu_ceiling, cpu_process) = (cpu.map(|c| c.0), cpu.map(|c| c.1));
+    println!(
+        "    by CPU time (load-independent): ceiling {} on 2 cores, process {} on 2 \
+         threads = {}",
+        mega(cpu_ceiling),
+        mega(cpu_process),
+        ratio(cpu_process, cpu_ceiling)
+    );
     let sha512 = |alg: &str| m.rate(&format!("hs512_150b/{alg}"), CANDIDATES_PER_ITER as u64);
     println!(
         "  HS384 (portable)             {} per core;  HS512 {}",
@@ -252,6 +428,14 @@ fn main() {
     compression(&mut c);
     per_core(&mut c);
     threaded(&mut c);
+    let process = whole_process(&mut c);
     c.final_summary();
-    summary(&medians);
+    // Only when this run measured the whole process (a filter may leave it out).
+    let cpu = medians
+        .rate(
+            "audit_process_4m_hs256/whole_process_2_threads",
+            PROCESS_WORDS as u64,
+        )
+        .and_then(|_| by_cpu_time(&process));
+    summary(&medians, cpu);
 }

@@ -9,6 +9,7 @@ pub mod explain_json;
 pub mod inspect;
 pub mod jwe;
 pub mod keys;
+mod line_blocks;
 pub mod man;
 pub mod members;
 mod ordered_map;

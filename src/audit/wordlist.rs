@@ -241,10 +241,7 @@ impl<R: BufRead> Wordlist<R> {
             let take = if wanted >= buf.len() {
                 buf.len()
             } else {
-                buf[wanted - 1..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(buf.len(), |i| wanted + i)
+                memchr::memchr(b'\n', &buf[wanted - 1..]).map_or(buf.len(), |i| wanted + i)
             };
             let scan_from = chunk.data.len();
             chunk.data.extend_from_slice(&buf[..take]);
@@ -271,35 +268,12 @@ impl<R: BufRead> Wordlist<R> {
     }
 }
 
-/// Calls `found` with the index of every `\n` in `hay`, in order.
-///
-/// Works on 8 bytes at a time: lines are short, so a byte-by-byte search per line would cost
-/// more than the bookkeeping around it.
+/// Calls `found` with the index of every `\n` in `hay`, in order (with the CPU's vector
+/// instructions: lines are short, so a byte-by-byte search would cost more than the
+/// bookkeeping around it).
 #[inline]
-fn for_each_newline(hay: &[u8], mut found: impl FnMut(usize)) {
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const NEWLINES: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    let mut words = hay.chunks_exact(8);
-    let mut base = 0;
-    for word in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(word);
-        // Zero bytes of `x` are the newlines. Adding 0x7f to each byte's low 7 bits sets its
-        // top bit unless all are zero, without a carry into the next byte; OR-ing in `x`
-        // covers the top bit itself. What is left unset marks exactly the newlines.
-        let x = u64::from_le_bytes(bytes) ^ NEWLINES;
-        let mut marks = !(((x & LOW7) + LOW7) | x | LOW7);
-        while marks != 0 {
-            found(base + marks.trailing_zeros() as usize / 8);
-            marks &= marks - 1;
-        }
-        base += 8;
-    }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b'\n' {
-            found(base + i);
-        }
-    }
+fn for_each_newline(hay: &[u8], found: impl FnMut(usize)) {
+    memchr::memchr_iter(b'\n', hay).for_each(found);
 }
 
 impl LineState {

@@ -4,6 +4,7 @@
 use std::io::{self, BufWriter, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Args;
@@ -240,14 +241,23 @@ fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, Cl
     let cancel = AtomicBool::new(false);
     let show_bar = !args.json && io::stderr().is_terminal();
     let outcome = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| crack(&target, &sources, &options, &progress, &cancel));
+        // The worker drops `done` when it returns, which wakes the bar's loop at once: a
+        // search shorter than a redraw period is not made to wait for the next one.
+        let (done, finished) = mpsc::channel::<()>();
+        let (target, sources, options, progress, cancel) =
+            (&target, &sources, &options, &progress, &cancel);
+        let worker = scope.spawn(move || {
+            let _done = done;
+            crack(target, sources, options, progress, cancel)
+        });
         if show_bar {
             let bar = progress_bar();
-            while !worker.is_finished() {
+            while let Err(mpsc::RecvTimeoutError::Timeout) =
+                finished.recv_timeout(Duration::from_millis(100))
+            {
                 bar.set_length(progress.bytes_total());
                 bar.set_position(progress.bytes_read());
                 bar.set_message(format!("{} candidates", thousands(progress.tried())));
-                std::thread::sleep(Duration::from_millis(100));
             }
             bar.finish_and_clear();
         }

@@ -1,13 +1,15 @@
 //! `jwb decode` and `jwb verify`: one token in, a report out, the verdict as exit status;
 //! and `verify --batch`, one token per line, streamed.
 
+use std::cell::{Cell, RefCell};
 use std::io::{self, BufWriter, Write as _};
 
 use clap::Args;
 use serde_json::json;
 
 use super::keys::KeyArgs;
-use super::ordered_map::{Next, ordered_map};
+use super::line_blocks::{self, Block, BlockReader};
+use super::ordered_map::ordered_map;
 use super::output::{self, Mode, Paint};
 use super::{CliError, parse_alg, token_source};
 use crate::jose::alg::Alg;
@@ -314,53 +316,6 @@ fn rank(outcome: Outcome) -> u8 {
 /// Longest line `--batch` reads as a token, as for a token on standard input.
 pub const MAX_LINE: usize = super::MAX_STDIN;
 
-/// One line of the batch input: its bytes, or how long it was when it was too long.
-enum Line {
-    Text,
-    TooLong(u64),
-    End,
-}
-
-/// Reads one line into `buf` (without keeping more than `MAX_LINE` bytes of it); a longer
-/// line is read to its end and dropped.
-fn read_line(input: &mut impl io::BufRead, buf: &mut Vec<u8>) -> io::Result<Line> {
-    buf.clear();
-    let mut total: u64 = 0;
-    loop {
-        let chunk = match input.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok(match total {
-                0 => Line::End,
-                n if n > MAX_LINE as u64 => Line::TooLong(n),
-                _ => Line::Text,
-            });
-        }
-        let (take, done) = match chunk.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        total += take as u64;
-        if total <= MAX_LINE as u64 + 1 {
-            buf.extend_from_slice(&chunk[..take]);
-        } else {
-            buf.clear();
-        }
-        input.consume(take);
-        if done {
-            // The newline itself is not part of the line's length.
-            return Ok(if total > MAX_LINE as u64 + 1 {
-                Line::TooLong(total - 1)
-            } else {
-                Line::Text
-            });
-        }
-    }
-}
-
 /// A line the batch cannot read as text: its result, malformed.
 fn unreadable_line(number: usize, message: &str) -> serde_json::Value {
     json!({
@@ -383,7 +338,7 @@ fn worse(worst: Option<Outcome>, outcome: Outcome) -> Outcome {
 /// lines are skipped; the outcome is the worst of all lines. Each line is judged as a single
 /// `verify` judges its token, with the same extraction.
 pub fn batch(
-    input: impl io::BufRead,
+    input: impl io::Read,
     out: impl io::Write,
     keys: Option<&KeySet>,
     opts: VerifyOptions,
@@ -393,20 +348,35 @@ pub fn batch(
     batch_threads(input, out, keys, opts, claims, extraction, 1, None)
 }
 
-/// One line of the batch, as the reader hands it to the workers.
-enum BatchItem {
-    /// A line to verify: its number and text.
-    Token(usize, String),
-    /// A line already judged while reading (too long, not text).
-    Judged(Outcome, serde_json::Value),
+/// What every line of a batch is judged with.
+#[derive(Clone, Copy)]
+struct Judge<'a> {
+    keys: Option<&'a KeySet>,
+    opts: VerifyOptions,
+    claims: &'a ClaimOptions,
+    extraction: Extraction,
+    /// Keys for JWE lines, read once for the batch.
+    jwe: Option<&'a super::jwe::BatchJwe>,
 }
 
-/// [`batch`] on `threads` workers (0: one per core): lines are read and printed on this
-/// thread, verified in parallel, and printed in input order with a bounded window of lines in
-/// flight, so the output is the same as with one thread. JWE lines are decrypted with `jwe`.
+/// A block of lines judged: its JSON lines, the worst outcome among them, and the buffers
+/// to reuse.
+struct Judged {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    worst: Option<Outcome>,
+    error: Option<io::Error>,
+}
+
+/// [`batch`] on `threads` workers (0: one per core). Standard input is read in blocks of many
+/// lines (`line_blocks`) on this thread; each worker judges a whole block and writes its
+/// JSON lines into one buffer; this thread prints the blocks' output in input order, with a
+/// few blocks per worker in flight at most. The output is the same as with one thread, byte
+/// for byte, and the hand-over costs a few operations per block, not per line. JWE lines
+/// are decrypted with `jwe`.
 #[allow(clippy::too_many_arguments)]
 pub fn batch_threads(
-    mut input: impl io::BufRead,
+    input: impl io::Read,
     out: impl io::Write,
     keys: Option<&KeySet>,
     opts: VerifyOptions,
@@ -415,63 +385,88 @@ pub fn batch_threads(
     threads: usize,
     jwe: Option<&super::jwe::BatchJwe>,
 ) -> Result<Outcome, CliError> {
+    let judge = Judge {
+        keys,
+        opts,
+        claims,
+        extraction,
+        jwe,
+    };
+    batch_blocks(BlockReader::new(input, MAX_LINE), out, judge, threads)
+}
+
+/// The batch over blocks from `reader` (tests give it tiny blocks).
+fn batch_blocks(
+    mut reader: BlockReader<impl io::Read>,
+    out: impl io::Write,
+    judge: Judge<'_>,
+    threads: usize,
+) -> Result<Outcome, CliError> {
     let mut out = BufWriter::new(out);
-    let mut line = Vec::new();
-    let mut number = 0usize;
     let mut worst: Option<Outcome> = None;
-    let next = || -> Next<BatchItem, CliError> {
-        loop {
-            let read = read_line(&mut input, &mut line).map_err(CliError::Stdin)?;
-            if matches!(read, Line::End) {
-                return Ok(None);
-            }
-            number += 1;
-            if let Line::TooLong(len) = read {
-                let message = format!(
-                    "line is {len} bytes, more than the {MAX_LINE}-byte limit for a token: \
-                     skipped"
-                );
-                let judged =
-                    BatchItem::Judged(Outcome::Malformed, unreadable_line(number, &message));
-                return Ok(Some((judged, message.len())));
-            }
-            while line.last().is_some_and(|b| matches!(b, b'\n' | b'\r')) {
-                line.pop();
-            }
-            let token = match std::str::from_utf8(&line) {
-                Ok(t) => t,
-                Err(e) => {
-                    let message = format!(
-                        "line is not UTF-8 text (invalid byte at offset {})",
-                        e.valid_up_to()
-                    );
-                    let judged =
-                        BatchItem::Judged(Outcome::Malformed, unreadable_line(number, &message));
-                    return Ok(Some((judged, message.len())));
+    // Spent buffers, handed back to the reader and the workers: no allocation per block
+    // once the window is full.
+    let spare: RefCell<Vec<Vec<u8>>> = RefCell::new(Vec::new());
+    let take_spare = || spare.borrow_mut().pop().unwrap_or_default();
+    let lines_read = Cell::new(0usize);
+    let max_line = reader.max_line();
+    let next = || -> Result<Option<(Block, Vec<u8>)>, CliError> {
+        let block = reader.next_block(take_spare()).map_err(CliError::Stdin)?;
+        lines_read.set(reader.lines_read());
+        Ok(block.map(|block| (block, take_spare())))
+    };
+    let work = |(block, mut output): (Block, Vec<u8>)| -> Judged {
+        output.clear();
+        match block {
+            Block::Lines { first_line, data } => {
+                let mut worst = None;
+                let mut error = None;
+                for (i, line) in line_blocks::lines(&data).enumerate() {
+                    match batch_entry(first_line + i, line, max_line, judge, &mut output) {
+                        Ok(Some(outcome)) => worst = Some(worse(worst, outcome)),
+                        Ok(None) => {}
+                        Err(e) => {
+                            error = Some(e);
+                            break;
+                        }
+                    }
                 }
-            };
-            if !token.trim_ascii().is_empty() {
-                return Ok(Some((
-                    BatchItem::Token(number, token.to_owned()),
-                    token.len(),
-                )));
+                Judged {
+                    input: data,
+                    output,
+                    worst,
+                    error,
+                }
+            }
+            Block::TooLong { line, len } => {
+                let error = write_json_line(&mut output, &too_long_line(line, len)).err();
+                Judged {
+                    input: Vec::new(),
+                    output,
+                    worst: Some(Outcome::Malformed),
+                    error,
+                }
             }
         }
     };
-    let verdict = |item: BatchItem| match item {
-        BatchItem::Token(number, token) => {
-            batch_entry(number, &token, keys, opts, claims, extraction, jwe)
+    let emit = |judged: Judged| -> Result<(), CliError> {
+        if let Some(e) = judged.error {
+            return Err(CliError::output(e));
         }
-        BatchItem::Judged(outcome, value) => (outcome, json_line(&value)),
-    };
-    let print = |(outcome, json): (Outcome, io::Result<Vec<u8>>)| -> Result<(), CliError> {
-        out.write_all(&json.map_err(CliError::output)?)
-            .map_err(CliError::output)?;
-        worst = Some(worse(worst, outcome));
+        out.write_all(&judged.output).map_err(CliError::output)?;
+        if let Some(outcome) = judged.worst {
+            worst = Some(worse(worst, outcome));
+        }
+        let mut spare = spare.borrow_mut();
+        spare.push(judged.output);
+        if judged.input.capacity() > 0 {
+            spare.push(judged.input);
+        }
         Ok(())
     };
-    ordered_map(threads, next, verdict, print)?;
+    ordered_map(threads, next, work, emit)?;
     out.flush().map_err(CliError::output)?;
+    let number = lines_read.get();
     worst.ok_or_else(|| {
         CliError::Usage(format!(
             "--batch read {number} line{} from standard input but no token",
@@ -480,39 +475,75 @@ pub fn batch_threads(
     })
 }
 
-/// One line's outcome and its JSON line (newline included).
+/// The result of a line over the limit, skipped unread.
+fn too_long_line(number: usize, len: u64) -> serde_json::Value {
+    let message =
+        format!("line is {len} bytes, more than the {MAX_LINE}-byte limit for a token: skipped");
+    unreadable_line(number, &message)
+}
+
+/// Judges line `number` (its bytes without the `\n`; over `max_line` bytes it is skipped) and
+/// appends its JSON line to `out`; the outcome, or `None` for a blank line, which is skipped.
 fn batch_entry(
     number: usize,
-    token: &str,
-    keys: Option<&KeySet>,
-    opts: VerifyOptions,
-    claims: &ClaimOptions,
-    extraction: Extraction,
-    jwe: Option<&super::jwe::BatchJwe>,
-) -> (Outcome, io::Result<Vec<u8>>) {
+    line: &[u8],
+    max_line: usize,
+    judge: Judge<'_>,
+    out: &mut Vec<u8>,
+) -> io::Result<Option<Outcome>> {
+    let Judge {
+        keys,
+        opts,
+        claims,
+        extraction,
+        jwe,
+    } = judge;
+    if line.len() > max_line {
+        write_json_line(out, &too_long_line(number, line.len() as u64))?;
+        return Ok(Some(Outcome::Malformed));
+    }
+    let mut line = line;
+    while let [rest @ .., b'\r'] = line {
+        line = rest;
+    }
+    let token = match std::str::from_utf8(line) {
+        Ok(t) => t,
+        Err(e) => {
+            let message = format!(
+                "line is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            );
+            write_json_line(out, &unreadable_line(number, &message))?;
+            return Ok(Some(Outcome::Malformed));
+        }
+    };
+    if token.trim_ascii().is_empty() {
+        return Ok(None);
+    }
     // Most lines in a log are valid: say so without building any sentence.
     let fast = keys.and_then(|k| match extraction {
         Extraction::Strict => verify_fast(token, k, opts, claims),
         Extraction::Lenient => verify_fast_lenient(token, k, opts, claims),
     });
     if fast == Some(Outcome::Valid) {
-        let json = format!("{{\"line\":{number},\"valid\":true}}\n");
-        return (Outcome::Valid, Ok(json.into_bytes()));
+        writeln!(out, "{{\"line\":{number},\"valid\":true}}")?;
+        return Ok(Some(Outcome::Valid));
     }
     // A JWE line, given its key (never valid as a JWS, so the fast path costs valid signed
     // lines nothing): decrypted and judged as a single `verify` judges it.
     let lenient = extraction == Extraction::Lenient;
     if let Some((outcome, value)) = jwe.and_then(|j| j.line(number, token, opts, claims, lenient)) {
-        return (outcome, json_line(&value));
+        write_json_line(out, &value)?;
+        return Ok(Some(outcome));
     }
     let (outcome, value) = batch_line(number, token, keys, opts, claims, extraction);
-    (outcome, json_line(&value))
+    write_json_line(out, &value)?;
+    Ok(Some(outcome))
 }
 
-/// A value as one JSON line, as `output::write_json` prints it.
-fn json_line(value: &serde_json::Value) -> io::Result<Vec<u8>> {
-    let mut json = Vec::new();
-    output::write_json(&mut json, value, false).map(|()| json)
+/// Appends a value as one JSON line, as `output::write_json` prints it.
+fn write_json_line(out: &mut Vec<u8>, value: &serde_json::Value) -> io::Result<()> {
+    output::write_json(out, value, false)
 }
 
 /// One line's verdict: the lean path when it applies, else the full inspection.
@@ -603,30 +634,114 @@ mod tests {
         assert!(!lines[2]["errors"].as_array().unwrap().is_empty());
     }
 
+    /// What a line of `mixed_lines` must give: its outcome and kind, `None` for a blank line.
+    type Expected = Option<(Outcome, &'static str)>;
+
+    /// Lines of every kind, the kind changing at every line, with what each must give.
+    fn mixed_lines(now: f64) -> (Vec<u8>, Vec<Expected>) {
+        let good = demo_token(now);
+        let expired = demo_token(now - 1000.0);
+        let bad_sig = {
+            let (input, _) = good.rsplit_once('.').unwrap();
+            format!("{input}.{}", "A".repeat(43))
+        };
+        let mut text = Vec::new();
+        let mut kinds = Vec::new();
+        for i in 0..600 {
+            let (line, kind): (Vec<u8>, _) = match i % 8 {
+                0 => (good.clone().into(), Some((Outcome::Valid, "valid"))),
+                1 => (
+                    expired.clone().into(),
+                    Some((Outcome::ClaimFailed, "expired")),
+                ),
+                2 => (
+                    bad_sig.clone().into(),
+                    Some((Outcome::SignatureFailed, "bad")),
+                ),
+                3 => (
+                    format!("junk-{i}").into(),
+                    Some((Outcome::Malformed, "junk")),
+                ),
+                4 => (b"  ".to_vec(), None),
+                5 => (
+                    b"\xff\xfe".to_vec(),
+                    Some((Outcome::Malformed, "not utf-8")),
+                ),
+                6 => (vec![b'a'; 3000], Some((Outcome::Malformed, "too long"))),
+                _ => (format!("{good}\r").into(), Some((Outcome::Valid, "crlf"))),
+            };
+            text.extend_from_slice(&line);
+            text.push(b'\n');
+            kinds.push(kind);
+        }
+        (text, kinds)
+    }
+
+    fn run_blocks(input: &[u8], threads: usize, block: usize) -> (Outcome, String) {
+        let keys = KeySet::secret(Secret::from_utf8(DEMO_SECRET));
+        let claims = ClaimOptions {
+            now: 1_700_000_000.0,
+            ..ClaimOptions::default()
+        };
+        let judge = Judge {
+            keys: Some(&keys),
+            opts: VerifyOptions::default(),
+            claims: &claims,
+            extraction: Extraction::Strict,
+            jwe: None,
+        };
+        let reader = BlockReader::with_block_bytes(input, 1000, block);
+        let mut out = Vec::new();
+        let outcome = batch_blocks(reader, &mut out, judge, threads).unwrap();
+        (outcome, String::from_utf8(out).unwrap())
+    }
+
     #[test]
-    fn long_lines_are_reported_without_being_kept() {
-        let long = vec![b'a'; MAX_LINE + 10];
-        let mut input = long.clone();
-        input.extend_from_slice(b"\nxyz\n");
-        input.extend_from_slice(&long);
-        let mut reader = io::BufReader::with_capacity(4096, &input[..]);
-        let mut buf = Vec::new();
-        let first = read_line(&mut reader, &mut buf).unwrap();
-        assert!(matches!(first, Line::TooLong(n) if n == (MAX_LINE + 10) as u64));
-        assert!(buf.capacity() <= MAX_LINE + 4096 * 2, "{}", buf.capacity());
-        assert!(matches!(
-            read_line(&mut reader, &mut buf).unwrap(),
-            Line::Text
-        ));
-        assert_eq!(buf, b"xyz\n");
-        assert!(matches!(
-            read_line(&mut reader, &mut buf).unwrap(),
-            Line::TooLong(_)
-        ));
-        assert!(matches!(
-            read_line(&mut reader, &mut buf).unwrap(),
-            Line::End
-        ));
+    fn blocks_on_threads_print_what_one_thread_prints() {
+        let (input, kinds) = mixed_lines(1_700_000_000.0);
+        let (outcome, single) = run_blocks(&input, 1, line_blocks::BLOCK_BYTES);
+        assert_eq!(outcome, Outcome::Malformed);
+        // The single-threaded verdicts are the expected ones, line by line.
+        let expected: Vec<(usize, Outcome, &str)> = kinds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| k.map(|(outcome, kind)| (i + 1, outcome, kind)))
+            .collect();
+        let lines: Vec<serde_json::Value> = single
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), expected.len());
+        for (line, (number, outcome, kind)) in lines.iter().zip(&expected) {
+            assert_eq!(line["line"], *number, "{kind}: {line}");
+            assert_eq!(line["valid"], *outcome == Outcome::Valid, "{kind}: {line}");
+            match outcome {
+                Outcome::ClaimFailed => assert_eq!(line["signature"]["valid"], true),
+                Outcome::SignatureFailed => {
+                    assert_eq!(line["signature"]["status"], "invalid", "{line}");
+                }
+                Outcome::Malformed => {
+                    assert_eq!(line["signature"]["status"], "malformed", "{line}");
+                }
+                Outcome::Valid => assert_eq!(line.as_object().unwrap().len(), 2, "{line}"),
+            }
+        }
+        // Blocks of every size, from a few bytes (many blocks finishing out of order) to the
+        // default, on several threads: the same bytes.
+        for (threads, block) in [(2, 1), (2, 97), (3, 1000), (2, 4096), (1, 5)] {
+            // Compared without printing kilobytes of JSON on failure.
+            let (other_outcome, other) = run_blocks(&input, threads, block);
+            assert_eq!(
+                other_outcome, outcome,
+                "{threads} threads, {block}-byte blocks"
+            );
+            let first_difference = single.lines().zip(other.lines()).position(|(a, b)| a != b);
+            assert_eq!(
+                first_difference, None,
+                "{threads} threads, {block}-byte blocks"
+            );
+            assert!(other == single, "{threads} threads, {block}-byte blocks");
+        }
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! An ordered parallel map for streams: items are read on the calling thread, processed on
-//! worker threads in jobs of many items, and their results handed back on the calling thread
-//! in input order, with a bounded number of jobs in flight (so memory stays bounded whatever
-//! the length of the stream).
+//! An ordered parallel map for streams: jobs are read on the calling thread, processed on
+//! worker threads, and their results handed back on the calling thread in input order, with
+//! a bounded number of jobs in flight (so memory stays bounded whatever the length of the
+//! stream).
 //!
-//! `verify --batch` runs on it: reading and writing stay sequential and cheap, the
-//! verification of each line spreads over the cores, and the output is exactly what one
+//! `verify --batch` runs on it with one job per block of many lines: reading and writing stay
+//! sequential and cheap, the verification spreads over the cores, the hand-over costs a few
+//! channel operations per block rather than per line, and the output is exactly what one
 //! thread would print.
 
 use std::collections::BTreeMap;
@@ -14,17 +15,9 @@ use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 
-/// Items per job: enough to make the hand-over cost per item negligible.
-const JOB_ITEMS: usize = 256;
-/// Item weight (bytes, for lines) at which a job is closed early, so a few huge items cannot
-/// make a job, and the window, hold much memory.
-const JOB_WEIGHT: usize = 1024 * 1024;
 /// Jobs in flight per worker: enough to keep every worker fed while the calling thread
-/// writes results.
-const JOBS_PER_WORKER: usize = 4;
-
-/// What the reader gives [`ordered_map`]: the next item and its weight, `None` at the end.
-pub type Next<T, E> = Result<Option<(T, usize)>, E>;
+/// reads and writes.
+pub const JOBS_PER_WORKER: usize = 3;
 
 /// How many workers `threads` asks for: 0 is one per core.
 pub fn worker_count(threads: usize) -> usize {
@@ -34,20 +27,19 @@ pub fn worker_count(threads: usize) -> usize {
     }
 }
 
-/// Maps the items from `next` through `work` and hands each result to `emit`, in the order
-/// of the items.
+/// Maps the jobs from `next` through `work` and hands each result to `emit`, in the order
+/// of the jobs.
 ///
-/// `next` yields `(item, weight)` pairs (`None` at the end) and runs on the calling thread, as
-/// does `emit`; `work` runs on `threads` workers (0: one per core). With one worker there are
-/// no threads at all: each item is read, worked and emitted in turn. At most
-/// `JOBS_PER_WORKER` jobs per worker are in flight, each of at most `JOB_ITEMS` items and about
-/// `JOB_WEIGHT` weight. An error from `next` or `emit` stops the reading; the results of
-/// items already read are still emitted (for `next`) or dropped (for `emit`), and the error is
+/// `next` yields jobs (`None` at the end) and runs on the calling thread, as does `emit`;
+/// `work` runs on `threads` workers (0: one per core). With one worker there are no threads
+/// at all: each job is read, worked and emitted in turn. At most [`JOBS_PER_WORKER`] jobs per
+/// worker are in flight. An error from `next` or `emit` stops the reading; the results of
+/// jobs already read are still emitted (for `next`) or dropped (for `emit`), and the error is
 /// returned. A panic in `work` is resumed on the calling thread, as it would be with one
 /// thread.
 pub fn ordered_map<T, R, E>(
     threads: usize,
-    mut next: impl FnMut() -> Next<T, E>,
+    mut next: impl FnMut() -> Result<Option<T>, E>,
     work: impl Fn(T) -> R + Sync,
     mut emit: impl FnMut(R) -> Result<(), E>,
 ) -> Result<(), E>
@@ -57,15 +49,15 @@ where
 {
     let workers = worker_count(threads);
     if workers <= 1 {
-        while let Some((item, _)) = next()? {
-            emit(work(item))?;
+        while let Some(job) = next()? {
+            emit(work(job))?;
         }
         return Ok(());
     }
     let window = workers * JOBS_PER_WORKER;
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<T>)>(window);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, T)>(window);
     let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<(u64, thread::Result<Vec<R>>)>();
+    let (done_tx, done_rx) = mpsc::channel::<(u64, thread::Result<R>)>();
     thread::scope(|scope| {
         for _ in 0..workers {
             let done_tx = done_tx.clone();
@@ -74,14 +66,12 @@ where
                 loop {
                     // The lock is held only to take a job, not to work on it.
                     let job = job_rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                    let Ok((seq, items)) = job else {
+                    let Ok((seq, job)) = job else {
                         return;
                     };
-                    let results = panic::catch_unwind(AssertUnwindSafe(|| {
-                        items.into_iter().map(work).collect::<Vec<R>>()
-                    }));
+                    let result = panic::catch_unwind(AssertUnwindSafe(|| work(job)));
                     // The receiver is gone only when the caller stopped: nothing to do.
-                    if done_tx.send((seq, results)).is_err() {
+                    if done_tx.send((seq, result)).is_err() {
                         return;
                     }
                 }
@@ -96,49 +86,37 @@ where
         let mut outcome = Ok(());
         let mut emit_failed = false;
         loop {
-            let mut items = Vec::with_capacity(JOB_ITEMS);
-            let mut weight = 0;
-            let mut end = false;
-            while items.len() < JOB_ITEMS && weight < JOB_WEIGHT {
-                match next() {
-                    Ok(Some((item, w))) => {
-                        items.push(item);
-                        weight += w;
-                    }
-                    Ok(None) => end = true,
+            // Bound the window: wait for the oldest job before reading a new one, so no more
+            // than `window` jobs (and their memory) exist at once.
+            while sent - order.next >= window as u64 {
+                match order.wait(&done_rx, &mut emit) {
+                    Ok(true) => {}
+                    Ok(false) => break,
                     Err(e) => {
                         outcome = Err(e);
-                        end = true;
+                        emit_failed = true;
+                        break;
                     }
-                }
-                if end {
-                    break;
                 }
             }
-            if !items.is_empty() {
-                // Bound the window: wait for the oldest job before sending a new one.
-                while sent - order.next >= window as u64 {
-                    match order.wait(&done_rx, &mut emit) {
-                        Ok(true) => {}
-                        Ok(false) => break,
-                        Err(e) => {
-                            outcome = Err(e);
-                            emit_failed = true;
-                            break;
-                        }
-                    }
-                }
-                if emit_failed || job_tx.send((sent, items)).is_err() {
-                    break;
-                }
-                sent += 1;
-                if let Err(e) = order.drain(&done_rx, &mut emit) {
+            if emit_failed {
+                break;
+            }
+            let job = match next() {
+                Ok(Some(job)) => job,
+                Ok(None) => break,
+                Err(e) => {
                     outcome = Err(e);
-                    emit_failed = true;
                     break;
                 }
+            };
+            if job_tx.send((sent, job)).is_err() {
+                break;
             }
-            if end {
+            sent += 1;
+            if let Err(e) = order.drain(&done_rx, &mut emit) {
+                outcome = Err(e);
+                emit_failed = true;
                 break;
             }
         }
@@ -157,7 +135,7 @@ where
 
 /// Results that arrived out of order, waiting for the earlier ones.
 struct Reorder<R> {
-    pending: BTreeMap<u64, Vec<R>>,
+    pending: BTreeMap<u64, R>,
     /// The next job whose results go out.
     next: u64,
 }
@@ -167,7 +145,7 @@ impl<R> Reorder<R> {
     /// result can come any more (every worker gone), which a job sent rules out.
     fn wait<E>(
         &mut self,
-        done: &mpsc::Receiver<(u64, thread::Result<Vec<R>>)>,
+        done: &mpsc::Receiver<(u64, thread::Result<R>)>,
         emit: &mut impl FnMut(R) -> Result<(), E>,
     ) -> Result<bool, E> {
         let Ok((seq, results)) = done.recv() else {
@@ -181,7 +159,7 @@ impl<R> Reorder<R> {
     /// Takes whatever results have arrived without waiting, and emits what is next in order.
     fn drain<E>(
         &mut self,
-        done: &mpsc::Receiver<(u64, thread::Result<Vec<R>>)>,
+        done: &mpsc::Receiver<(u64, thread::Result<R>)>,
         emit: &mut impl FnMut(R) -> Result<(), E>,
     ) -> Result<(), E> {
         while let Ok((seq, results)) = done.try_recv() {
@@ -190,21 +168,19 @@ impl<R> Reorder<R> {
         self.flush(emit)
     }
 
-    fn accept(&mut self, seq: u64, results: thread::Result<Vec<R>>) {
-        match results {
-            Ok(results) => {
-                self.pending.insert(seq, results);
+    fn accept(&mut self, seq: u64, result: thread::Result<R>) {
+        match result {
+            Ok(result) => {
+                self.pending.insert(seq, result);
             }
             Err(payload) => panic::resume_unwind(payload),
         }
     }
 
     fn flush<E>(&mut self, emit: &mut impl FnMut(R) -> Result<(), E>) -> Result<(), E> {
-        while let Some(results) = self.pending.remove(&self.next) {
+        while let Some(result) = self.pending.remove(&self.next) {
             self.next += 1;
-            for result in results {
-                emit(result)?;
-            }
+            emit(result)?;
         }
         Ok(())
     }
@@ -217,14 +193,14 @@ mod tests {
 
     /// Runs the map over `0..n` with work whose duration varies, so jobs finish out of order.
     fn run(threads: usize, n: u64) -> Vec<u64> {
-        let mut items = 0..n;
+        let mut jobs = 0..n;
         let mut out = Vec::new();
         ordered_map(
             threads,
-            || Ok::<_, ()>(items.next().map(|i| (i, 1))),
+            || Ok::<_, ()>(jobs.next()),
             |i| {
-                if i % 700 < 3 {
-                    thread::sleep(Duration::from_millis(2));
+                if i % 7 < 3 {
+                    thread::sleep(Duration::from_micros(300 * (3 - i % 7)));
                 }
                 i * 2
             },
@@ -239,9 +215,9 @@ mod tests {
 
     #[test]
     fn results_come_in_input_order_whatever_the_threads() {
-        let expected: Vec<u64> = (0..5000).map(|i| i * 2).collect();
+        let expected: Vec<u64> = (0..400).map(|i| i * 2).collect();
         for threads in [1, 2, 3, 8] {
-            assert_eq!(run(threads, 5000), expected, "{threads} threads");
+            assert_eq!(run(threads, 400), expected, "{threads} threads");
         }
         assert!(run(4, 0).is_empty());
         assert_eq!(run(4, 1), [0]);
@@ -256,10 +232,10 @@ mod tests {
                 threads,
                 || {
                     i += 1;
-                    if i > 1000 {
+                    if i > 100 {
                         Err("broken input")
                     } else {
-                        Ok(Some((i, 1)))
+                        Ok(Some(i))
                     }
                 },
                 |x| x + 1,
@@ -269,7 +245,7 @@ mod tests {
                 },
             );
             assert_eq!(result, Err("broken input"));
-            assert_eq!(out, (2..=1001).collect::<Vec<u32>>(), "{threads} threads");
+            assert_eq!(out, (2..=101).collect::<Vec<u32>>(), "{threads} threads");
         }
     }
 
@@ -281,7 +257,7 @@ mod tests {
             2,
             || {
                 read += 1;
-                Ok(Some((read, 1)))
+                Ok(Some(read))
             },
             |x| x,
             |_| {
@@ -295,65 +271,53 @@ mod tests {
         );
         assert_eq!(result, Err("closed pipe"));
         // Endless input, yet the reading stopped within the window.
-        let bound = (2 * JOBS_PER_WORKER + 2) * JOB_ITEMS;
-        assert!(read <= bound as u64, "{read} items read");
+        let bound = 10 + 2 * JOBS_PER_WORKER + 1;
+        assert!(read <= bound as u64, "{read} jobs read");
     }
 
     #[test]
-    fn the_window_bounds_items_in_flight() {
+    fn the_window_bounds_jobs_in_flight() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let in_flight = AtomicUsize::new(0);
         let peak = AtomicUsize::new(0);
-        let mut items = 0..20_000u32;
+        let mut jobs = 0..2000u32;
         ordered_map(
             2,
             || {
-                let item = items.next();
-                if item.is_some() {
+                let job = jobs.next();
+                if job.is_some() {
                     let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                     peak.fetch_max(now, Ordering::SeqCst);
                 }
-                Ok::<_, ()>(item.map(|i| (i, 1)))
+                Ok::<_, ()>(job)
             },
-            |i| i,
+            |i| {
+                if i % 5 == 0 {
+                    thread::sleep(Duration::from_micros(200));
+                }
+                i
+            },
             |_| {
                 in_flight.fetch_sub(1, Ordering::SeqCst);
                 Ok(())
             },
         )
         .unwrap();
-        // The window, one job being filled, and one job's results being emitted.
-        let bound = (2 * JOBS_PER_WORKER + 2) * JOB_ITEMS;
-        assert!(peak.load(Ordering::SeqCst) <= bound, "{peak:?}");
+        // The window, and the job being read.
+        let peak = peak.load(Ordering::SeqCst);
+        assert!(peak <= 2 * JOBS_PER_WORKER + 1, "{peak}");
+        assert!(peak >= 2, "the jobs never overlapped: {peak}");
     }
 
     #[test]
-    fn heavy_items_close_a_job_early() {
-        // One item per job when each weighs the whole budget: still all in order.
-        let mut items = 0..50u32;
-        let mut out = Vec::new();
-        ordered_map(
-            2,
-            || Ok::<_, ()>(items.next().map(|i| (i, JOB_WEIGHT))),
-            |i| i,
-            |r| {
-                out.push(r);
-                Ok(())
-            },
-        )
-        .unwrap();
-        assert_eq!(out, (0..50).collect::<Vec<_>>());
-    }
-
-    #[test]
-    #[should_panic(expected = "bad item")]
+    #[should_panic(expected = "bad job")]
     fn a_panic_in_the_work_reaches_the_caller() {
-        let mut items = 0..2000u32;
+        let mut jobs = 0..200u32;
         let _ = ordered_map(
             2,
-            || Ok::<_, ()>(items.next().map(|i| (i, 1))),
+            || Ok::<_, ()>(jobs.next()),
             |i| {
-                assert!(i != 1500, "bad item");
+                assert!(i != 150, "bad job");
                 i
             },
             |_| Ok(()),

@@ -18,6 +18,9 @@ use crate::audit::wordlist::{self, LineChunk, Wordlist, WordlistError};
 /// chunk at a few milliseconds of work so threads stay balanced and stop promptly.
 const MANGLED_CHUNK_BYTES: usize = 4 * 1024;
 
+/// Smallest chunk the guided sizes go down to near the end of the input.
+const MIN_CHUNK_BYTES: usize = 8 * 1024;
+
 /// Lines tested between two looks at the stop and cancel flags (plain mode).
 const LINES_PER_STEP: usize = 256;
 
@@ -117,6 +120,10 @@ pub(super) struct Feed {
     pub(super) current: usize,
     pub(super) next_seq: u64,
     pub(super) chunk_bytes: usize,
+    /// Worker threads: near the end, chunks shrink so all finish together.
+    pub(super) threads: usize,
+    /// Bytes of the sources not read yet; `u64::MAX` when a source's size is unknown.
+    pub(super) bytes_left: u64,
     pub(super) error: Option<WordlistError>,
 }
 
@@ -125,9 +132,16 @@ impl Feed {
     /// `None` when all sources are exhausted or one failed.
     fn next(&mut self, chunk: &mut LineChunk, progress: &Progress) -> Option<(u64, usize)> {
         while self.error.is_none() {
+            // Guided sizes: a chunk is at most a quarter of each thread's share of what is
+            // left, so near the end no thread is left holding a large chunk while the others
+            // stand idle (sources of unknown size keep the full chunk size).
+            let share = usize::try_from(self.bytes_left / (4 * self.threads as u64).max(1))
+                .unwrap_or(usize::MAX);
+            let chunk_bytes = share.clamp(MIN_CHUNK_BYTES.min(self.chunk_bytes), self.chunk_bytes);
             let reader = self.readers.get_mut(self.current)?;
-            match reader.read_chunk(chunk, self.chunk_bytes) {
+            match reader.read_chunk(chunk, chunk_bytes) {
                 Ok(true) => {
+                    self.bytes_left = self.bytes_left.saturating_sub(chunk.input_bytes());
                     progress
                         .bytes_read
                         .fetch_add(chunk.input_bytes(), Ordering::Relaxed);
@@ -304,6 +318,7 @@ pub fn crack(
     let started = Instant::now();
     let mut readers = Vec::with_capacity(sources.len());
     let mut total = 0;
+    let mut sizes_known = true;
     for source in sources {
         let reader: SourceReader = match source {
             CandidateSource::BuiltIn => {
@@ -318,6 +333,7 @@ pub fn crack(
             }
         };
         total += reader.len_bytes().unwrap_or(0);
+        sizes_known &= reader.len_bytes().is_some();
         readers.push(reader);
     }
     progress.bytes_total.store(total, Ordering::Relaxed);
@@ -339,6 +355,8 @@ pub fn crack(
             current: 0,
             next_seq: 0,
             chunk_bytes,
+            threads,
+            bytes_left: if sizes_known { total } else { u64::MAX },
             error: None,
         }),
         best: Mutex::new(None),

@@ -190,6 +190,39 @@ fn trailing_zero_bytes_are_the_same_hmac_key() {
     assert!(!target.check_one(b"abc\x01"));
 }
 
+/// Every short key length (the SHA-NI path reads keys of up to 16 bytes with overlapping
+/// loads, in three length classes) found among neighbours that differ in one byte.
+#[test]
+fn every_short_key_length_is_read_exactly() {
+    let message = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzaG9ydC1rZXlzIn0";
+    for len in 0..=20usize {
+        let key: Vec<u8> = (0..len).map(|i| 0x41 + u8::try_from(i).unwrap()).collect();
+        let signature = reference(HmacHash::Sha256, &key, message);
+        let target = Target::new(HmacHash::Sha256, message, &signature).unwrap();
+        let mut decoys: Vec<Vec<u8>> = (0..len)
+            .map(|i| {
+                let mut decoy = key.clone();
+                decoy[i] ^= 0x20;
+                decoy
+            })
+            .collect();
+        if len > 0 {
+            decoys.push(key[..len - 1].to_vec());
+        }
+        decoys.push([key.as_slice(), b"x"].concat());
+        decoys.push(key.clone());
+        let list: Vec<&[u8]> = decoys.iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            target.first_match(&list),
+            Some(list.len() - 1),
+            "key of {len} bytes"
+        );
+        for (i, decoy) in list.iter().enumerate().take(list.len() - 1) {
+            assert!(!target.check_one(decoy), "decoy {i} of a {len}-byte key");
+        }
+    }
+}
+
 #[test]
 fn keys_at_and_beyond_the_block_size() {
     for hash in HASHES {
@@ -646,6 +679,8 @@ fn shared<'a>(
             current: 0,
             next_seq: 0,
             chunk_bytes: 1,
+            threads: 1,
+            bytes_left: u64::MAX,
             error: None,
         }),
         best: Mutex::new(None),
