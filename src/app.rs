@@ -543,9 +543,9 @@ pub struct App {
     /// The token editor, only while editing the token (a megabyte token never enters it).
     pub token_editor: Option<TextArea<'static>>,
     /// The header JSON editor.
-    pub header: TextArea<'static>,
+    pub header: editor::JsonEditor,
     /// The payload JSON editor.
-    pub payload: TextArea<'static>,
+    pub payload: editor::JsonEditor,
     /// The key field (masked unless revealed).
     pub key: TextArea<'static>,
     /// How the typed key is read.
@@ -601,6 +601,9 @@ pub struct App {
     pub original_parts: Option<OriginalParts>,
     /// The findings wait for the next tick (a big token being edited).
     pub findings_due: bool,
+    /// The pasted token's text and its decoding, kept while its parts are edited, so that an
+    /// edit giving it back (a character typed, then deleted) does not decode it again.
+    pub original_decoded: Option<(String, crate::jose::decode::Decoded)>,
     /// Keys for encrypted tokens: the loaded decryption keys and the verify key.
     pub jwe_slots: JweSlots,
 }
@@ -696,6 +699,7 @@ impl App {
             key_file_pending: None,
             original_parts: None,
             findings_due: false,
+            original_decoded: None,
             jwe_slots: JweSlots::default(),
         };
         let key_given = secret.is_some() || keys.is_some();
@@ -961,12 +965,12 @@ impl App {
 
     /// The header editor's text.
     pub fn header_text(&self) -> String {
-        self.header.lines().join("\n")
+        self.header.text()
     }
 
     /// The payload editor's text.
     pub fn payload_text(&self) -> String {
-        self.payload.lines().join("\n")
+        self.payload.text()
     }
 
     /// A one-line description of the key in use, never its value.
@@ -1163,6 +1167,7 @@ impl App {
         self.found = None;
         self.token_text = editor::visible_token(text);
         self.original = Some(self.token_text.clone());
+        self.original_decoded = None;
         self.mode = Mode::Verify;
         self.scroll = [0; 5];
         self.recompute_from_token();

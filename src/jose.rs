@@ -13,3 +13,4 @@ pub mod key;
 pub mod report;
 pub mod sign;
 pub mod verify;
+pub mod weak_secret;

@@ -166,8 +166,8 @@ pub fn panes(app: &Screen, area: Rect) -> Panes {
         token_chars: app.token_text.len(),
         token_notes: app.derived.decoded.extracted.stripped.len()
             + app.derived.decoded.errors.len(),
-        header: app.header.lines().len(),
-        payload: app.payload.lines().len(),
+        header: app.header.line_count(),
+        payload: app.payload.line_count(),
         claims: claims_pane::wanted_rows(app, area.width),
     };
     Panes::fit(area, &needs)

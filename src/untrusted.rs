@@ -11,11 +11,19 @@ use std::fmt::Write as _;
 /// is, and invisible ones (zero-width space and joiners, word joiner, BOM, soft hyphen, tags)
 /// make `admin\u{200b}` look like `admin`.
 pub fn needs_escape(c: char) -> bool {
+    if c.is_ascii() {
+        // The common case, decided without the tables below: C0 and DEL.
+        return c.is_ascii_control();
+    }
     c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_format(c)
 }
 
 /// Unicode's format characters (general category Cf, Unicode 15.1).
 pub fn is_format(c: char) -> bool {
+    // The first format character is U+00AD: below it, one comparison says no.
+    if c < '\u{AD}' {
+        return false;
+    }
     matches!(
         c,
         '\u{00AD}'
@@ -46,7 +54,9 @@ pub fn is_format(c: char) -> bool {
 /// (a format character, see [`is_format`]): a claim holding one shows one value and means
 /// another.
 pub fn has_invisible(s: &str) -> bool {
-    s.chars().any(is_format)
+    // Format characters are all outside ASCII: an ASCII text (a whole-text check the
+    // compiler vectorises) has none.
+    !s.is_ascii() && s.chars().any(is_format)
 }
 
 /// `s` with every character that [`needs_escape`] written as `\u{1b}` (lowercase hex).
@@ -55,7 +65,8 @@ pub fn has_invisible(s: &str) -> bool {
 /// literally looks the same as an escaped ESC: the point is that no character can act on the
 /// terminal, not that the rendering can be parsed back.
 pub fn escape_untrusted(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
+    // Printable ASCII (a byte scan, the usual text) or no character to escape: as it is.
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) || !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -100,8 +111,21 @@ mod tests {
         ] {
             assert!(needs_escape(c), "{c:?}");
         }
-        for c in ['a', 'é', '→', '✔', '\u{a0}', '日', '😀'] {
+        for c in ['a', 'é', '→', '✔', '\u{a0}', '日', '😀', ' ', '~'] {
             assert!(!needs_escape(c), "{c:?}");
+        }
+        // The ASCII shortcut gives what the full rule gives.
+        for c in (0..=0x7f_u8).map(char::from) {
+            let full = c.is_control() || is_format(c);
+            assert_eq!(needs_escape(c), full, "{c:?}");
+            assert_eq!(
+                matches!(escape_untrusted(c.encode_utf8(&mut [0; 4])), Cow::Owned(_)),
+                full,
+                "{c:?}"
+            );
+        }
+        for c in (0..=0xff_u32).filter_map(char::from_u32) {
+            assert_eq!(is_format(c), c == '\u{ad}', "{c:?}");
         }
         assert!(has_invisible("ad\u{feff}min"));
         assert!(

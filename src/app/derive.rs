@@ -9,7 +9,7 @@ use super::editor;
 use super::{App, KeyEncoding};
 use crate::jose::alg::{Alg, Family};
 use crate::jose::claims::{ClaimReport, Status, check_claims};
-use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode};
+use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode, decode_compact};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
 use crate::jose::key::{Key, KeySet, KeyType, NoSigningKey, Secret};
@@ -309,18 +309,27 @@ impl App {
 
     /// In sign mode, when the edited parts are the pasted token's again (the same editor text,
     /// or the same encoded bytes), the pasted token is back: verify its own signature.
-    fn back_to_original(&mut self, signing_input: Option<&str>) -> bool {
+    fn back_to_original(&mut self, signing_input: &str, header: &str, payload: &str) -> bool {
         let Some(parts) = &self.original_parts else {
             return false;
         };
-        let same = signing_input == Some(parts.signing_input.as_str())
-            || (self.header_text() == parts.header && self.payload_text() == parts.payload);
-        let Some(original) = self.original.clone().filter(|_| same) else {
+        let same = signing_input == parts.signing_input
+            || (header == parts.header && payload == parts.payload);
+        if !same {
+            return false;
+        }
+        let Some(original) = self.original.as_deref() else {
             return false;
         };
+        // The pasted token, decoded when it was pasted: typing a character and deleting it
+        // again must not decode a megabyte token a second time.
+        let (text, decoded) = match self.original_decoded.take() {
+            Some((text, decoded)) if text == original => (text, decoded),
+            _ => (original.to_owned(), decode(original)),
+        };
         self.mode = super::Mode::Verify;
-        self.token_text = original;
-        self.derived.decoded = decode(&self.token_text);
+        self.token_text = text;
+        self.derived.decoded = decoded;
         self.derived.sign_note = None;
         self.derived.signed_with = None;
         self.reverify();
@@ -365,7 +374,7 @@ impl App {
                 return;
             }
         };
-        if self.back_to_original(Some(&unsigned.signing_input)) {
+        if self.back_to_original(&unsigned.signing_input, &header, &payload) {
             return;
         }
         let kid = match json::parse(&header) {
@@ -388,8 +397,13 @@ impl App {
         self.derived.signed_with = signed_with;
         match token {
             Ok(token) => {
-                self.token_text = token;
-                self.derived.decoded = decode(&self.token_text);
+                let text = std::mem::replace(&mut self.token_text, token.clone());
+                // Made here from the parts: a compact token, nothing to extract from it.
+                let previous = std::mem::replace(&mut self.derived.decoded, decode_compact(token));
+                // Leaving the pasted token: keep it decoded for the edit that gives it back.
+                if self.original.as_deref() == Some(text.as_str()) {
+                    self.original_decoded = Some((text, previous));
+                }
             }
             Err(e) => self.derived.sign_note = Some(format!("signing failed: {e}")),
         }
@@ -408,9 +422,16 @@ impl App {
         let signature = jwe_check.unwrap_or_else(|| verify_decoded(decoded, keys, opts));
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
         let signed_here = self.mode == super::Mode::Sign && self.derived.signed_with.is_some();
+        // The secret shown recomputing the HMAC is the key set's first; when it is its only
+        // secret and the signature verified, the HMAC was just computed equal to it.
+        let only_secret_verified = signature.is_valid()
+            && keys.is_some_and(|k| k.keys.iter().filter(|k| k.secret().is_some()).count() == 1);
         let computed = match (alg, decoded.signing_input(), keys) {
-            // Just made with the key: recomputing a megabyte's HMAC would give the same bytes.
-            (Some(alg), Some(_), Some(_)) if signed_here && alg.family() == Family::Hmac => {
+            // Just made with the key, or just checked equal: recomputing a megabyte's HMAC
+            // would give the same bytes.
+            (Some(alg), Some(_), Some(_))
+                if (signed_here || only_secret_verified) && alg.family() == Family::Hmac =>
+            {
                 decoded.signature().map(<[u8]>::to_vec)
             }
             (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys
@@ -421,8 +442,10 @@ impl App {
             _ => None,
         };
         // Auditing a token of hundreds of kilobytes takes longer than a keystroke may: while
-        // its parts are edited, the findings follow on the next tick (within a second).
-        let defer = self.mode == super::Mode::Sign && decoded.token().len() > DEFER_AUDIT_BYTES;
+        // it or its parts are edited (including the keystroke that gives the pasted token
+        // back), the findings follow on the next tick (within a second).
+        let defer = (self.mode == super::Mode::Sign || self.editing)
+            && decoded.token().len() > DEFER_AUDIT_BYTES;
         let found = (!defer).then(|| findings(decoded, key_for(keys, alg), self.effective_now()));
         let times = times(self.claims_shown());
         self.derived.signature = signature;

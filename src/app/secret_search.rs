@@ -395,7 +395,13 @@ mod tests {
         assert!(app.secret_search.is_none());
         assert_eq!(app.key.lines(), ["secret"]);
         assert_eq!(app.key_encoding, KeyEncoding::Utf8);
-        assert_eq!(app.derived.signature.status, SigStatus::Valid);
+        // The secret matches, and being found is exactly why it proves nothing.
+        assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+        assert!(
+            app.derived.signature.reason.contains("signature matches"),
+            "{}",
+            app.derived.signature.reason
+        );
         let first = &app.derived.findings[0];
         assert_eq!((first.id, first.severity), ("weak-secret", Severity::High));
         assert_eq!(
@@ -440,7 +446,11 @@ mod tests {
         );
         assert_eq!(app.key_encoding, KeyEncoding::Base64);
         assert_eq!(app.key.lines(), [b64::encode(&[0xff, 0x00, 0x80])]);
-        assert_eq!(app.derived.signature.status, SigStatus::Valid);
+        assert_eq!(
+            app.derived.signature.status,
+            SigStatus::Invalid,
+            "3 bytes is short"
+        );
         assert!(app.derived.findings[0].message.contains("ff0080 (hex)"));
     }
 

@@ -200,7 +200,17 @@ fn changing_the_algorithm_edits_the_header_and_re_signs() {
     assert_eq!(app.mode, Mode::Sign);
     assert_eq!(app.derived.decoded.alg(), Some("HS384"));
     assert!(app.header_text().contains("\"alg\": \"HS384\""));
-    assert!(app.derived.signature.is_valid());
+    // The 36-byte demo secret is shorter than HS384's 48-byte hash: signed, but refused as
+    // any strict verifier refuses it (RFC 7518 sec. 3.2), and the pane says why.
+    assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+    assert!(
+        app.derived
+            .signature
+            .reason
+            .contains("the secret is 36 bytes, shorter than the 48-byte hash output"),
+        "{}",
+        app.derived.signature.reason
+    );
     app.update(Action::CycleAlg(-1), NOW);
     app.update(Action::CycleAlg(-1), NOW);
     assert_eq!(
@@ -707,9 +717,10 @@ fn the_alg_list_opens_on_the_header_alg_and_picks_as_cycling_does() {
     assert_eq!(alg_row(&picked), None);
     assert_eq!(picked.header_alg(), Some(Alg::HS512));
     assert_eq!(picked.mode, Mode::Sign);
-    assert!(
-        picked.derived.signature.is_valid(),
-        "re-signed with the secret"
+    assert_eq!(
+        picked.derived.signature.status,
+        SigStatus::Invalid,
+        "re-signed with the 36-byte secret, which HS512 refuses"
     );
 
     let mut cycled = example();

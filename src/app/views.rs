@@ -1,8 +1,6 @@
 //! The teaching views beside the workbench: the token's anatomy (with the glossary) and the
 //! flow simulator, and the glossary entry for the member under the cursor.
 
-use ratatui_textarea::TextArea;
-
 use super::{App, Focus, KeySource, Mode, Tone};
 use crate::flow::{self, Simulator, TimelineEntry, TokenId, TokenKind};
 use crate::jose::claims::ClaimOptions;
@@ -304,7 +302,7 @@ impl App {
     /// Recomputes the glossary entry for the member under the cursor of the header or payload
     /// pane: the editor's cursor row while editing, else the first member row in view.
     pub(super) fn refresh_glossary(&mut self) {
-        let (area, place): (&TextArea<'static>, Place) = match self.focus {
+        let (area, place): (&super::editor::JsonEditor, Place) = match self.focus {
             Focus::Header => (&self.header, Place::Header),
             Focus::Payload => (&self.payload, Place::Claim),
             _ => {
@@ -312,19 +310,16 @@ impl App {
                 return;
             }
         };
-        let lines = area.lines();
         let found = if self.editing {
             let row = area.cursor().0;
-            lines
-                .get(row)
+            area.line(row)
                 .and_then(|l| member_name(l))
                 .map(|n| (row, n.to_owned()))
         } else {
             let top = self
                 .scroll_of(self.focus)
-                .min(lines.len().saturating_sub(1));
-            lines
-                .iter()
+                .min(area.line_count().saturating_sub(1));
+            area.lines()
                 .enumerate()
                 .skip(top)
                 .find_map(|(row, l)| member_name(l).map(|n| (row, n.to_owned())))

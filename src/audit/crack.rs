@@ -33,7 +33,7 @@ pub use rules::Rules;
 
 /// The built-in list of weak secrets, one per line; its first line is empty on purpose so the
 /// empty secret is tried first.
-pub const BUILTIN_LIST: &str = include_str!("../../assets/weak-secrets.txt");
+pub const BUILTIN_LIST: &str = crate::jose::weak_secret::LIST;
 
 /// Name under which the built-in list appears in results and errors.
 pub const BUILTIN_NAME: &str = "built-in list";

@@ -233,11 +233,11 @@ fn newline(out: &mut String, depth: usize) {
 
 /// An open object or array while scanning for duplicates. Frames hold only their own names;
 /// a path is built when a duplicate is found, so deep nesting costs linear memory.
-enum Frame {
+enum Frame<'a> {
     Object {
-        keys: HashSet<String>,
+        keys: HashSet<Cow<'a, str>>,
         expect_key: bool,
-        last: String,
+        last: Cow<'a, str>,
     },
     /// Arrays opened one inside the other, counted: `[[[[` costs one frame, not four.
     Arrays(usize),
@@ -261,7 +261,7 @@ pub struct Duplicate {
 /// Member names that occur more than once in the same object, with where each is first
 /// repeated. Linear in the text: names are kept in hash sets, never searched in lists.
 pub fn duplicates(text: &str) -> Vec<Duplicate> {
-    let mut stack: Vec<Frame> = Vec::new();
+    let mut stack: Vec<Frame<'_>> = Vec::new();
     let mut dups: Vec<Duplicate> = Vec::new();
     let mut reported: HashSet<String> = HashSet::new();
     for (at, piece) in located_pieces(text) {
@@ -269,7 +269,7 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
             Piece::Open(b'{') => stack.push(Frame::Object {
                 keys: HashSet::new(),
                 expect_key: true,
-                last: String::new(),
+                last: Cow::Borrowed(""),
             }),
             Piece::Open(_) => match stack.last_mut() {
                 Some(Frame::Arrays(n)) => *n += 1,
@@ -302,8 +302,7 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
                     continue;
                 }
                 *expect_key = false;
-                let name = serde_json::from_str::<String>(raw)
-                    .unwrap_or_else(|_| raw.trim_matches('"').to_owned());
+                let name = member_name(raw);
                 if !keys.insert(name.clone()) {
                     let path = path_of(outer, &name);
                     if reported.insert(path.clone()) {
@@ -318,12 +317,28 @@ pub fn duplicates(text: &str) -> Vec<Duplicate> {
     dups
 }
 
+/// The name a raw member-name string stands for. Without a backslash it is the text between
+/// the quotes, as the parser would read it (no copy, which matters for a megabyte of names);
+/// an unterminated or otherwise unreadable string is its text without the quotes.
+fn member_name(raw: &str) -> Cow<'_, str> {
+    if let Some(inner) = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .filter(|inner| !inner.contains(['\\', '"']))
+    {
+        return Cow::Borrowed(inner);
+    }
+    Cow::Owned(
+        serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_owned()),
+    )
+}
+
 /// Frames of a path shown before it is cut: a path as deep as the JSON would make every
 /// duplicate cost as much as the depth.
 const PATH_FRAMES: usize = 32;
 
 /// `a.b[].name`: the members and arrays that lead from the top to `name`.
-fn path_of(outer: &[Frame], name: &str) -> String {
+fn path_of(outer: &[Frame<'_>], name: &str) -> String {
     let mut path = String::new();
     let skip = outer.len().saturating_sub(PATH_FRAMES);
     if skip > 0 {
@@ -726,6 +741,14 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn member_names_are_read_as_the_parser_reads_them(raw in "\"[a-z\\\\\"\u{1}é]{0,8}\"?") {
+            let parsed = serde_json::from_str::<String>(&raw)
+                .unwrap_or_else(|_| raw.trim_matches('"').to_owned());
+            let name = member_name(&raw);
+            prop_assert_eq!(name.as_ref(), parsed.as_str());
+        }
+
         #[test]
         fn minify_of_pretty_is_identity_for_compact_json(v in arb_json()) {
             let compact = serde_json::to_string(&v).unwrap();

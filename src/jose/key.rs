@@ -219,6 +219,8 @@ pub struct Key {
     parsed: OnceLock<Vec<(Alg, ParsedPublicKey)>>,
     /// A secret's HMAC states for HS256, HS384 and HS512, prepared on first use.
     hmac: [OnceLock<hmac::Prepared>; 3],
+    /// Whether the secret is too weak for HS256, HS384 and HS512, judged on first use.
+    weak: [OnceLock<Option<super::weak_secret::Weak>>; 3],
     /// An Ed25519 public key decompressed once for curve25519-dalek, when its encoding is
     /// canonical.
     ed25519: OnceLock<Option<ed25519_dalek::VerifyingKey>>,
@@ -250,6 +252,7 @@ impl Key {
             material: None,
             parsed: OnceLock::new(),
             hmac: Default::default(),
+            weak: Default::default(),
             ed25519: OnceLock::new(),
         }
     }
@@ -358,15 +361,20 @@ impl Key {
         }
     }
 
+    /// Why the secret is too weak for `alg` ([`super::weak_secret::assess`]), judged once
+    /// per key and algorithm: the list is read in full each time, which would cost every
+    /// token more than its HMAC. `None` for a strong secret, a key that is no secret, or an
+    /// algorithm that is not HMAC.
+    pub(crate) fn weak_hmac(&self, alg: Alg) -> Option<super::weak_secret::Weak> {
+        let slot = hmac_slot(alg)?;
+        let secret = self.secret.as_ref()?;
+        *self.weak[slot].get_or_init(|| super::weak_secret::assess(alg, secret.expose()))
+    }
+
     /// The secret prepared for `alg` (the key's pads hashed once, kept for every later
     /// token); `None` for a key that is no secret or an algorithm that is not HMAC.
     fn prepared_hmac(&self, alg: Alg) -> Option<&hmac::Prepared> {
-        let slot = match alg {
-            Alg::HS256 => 0,
-            Alg::HS384 => 1,
-            Alg::HS512 => 2,
-            _ => return None,
-        };
+        let slot = hmac_slot(alg)?;
         let secret = self.secret.as_ref()?;
         let cell = &self.hmac[slot];
         if let Some(prepared) = cell.get() {
@@ -452,6 +460,16 @@ impl Key {
             (Private::Ed(pair), Family::EdDsa) => Some(pair.sign(message).as_ref().to_vec()),
             _ => None,
         }
+    }
+}
+
+/// Where a key keeps its per-algorithm HMAC state: HS256, HS384, HS512.
+fn hmac_slot(alg: Alg) -> Option<usize> {
+    match alg {
+        Alg::HS256 => Some(0),
+        Alg::HS384 => Some(1),
+        Alg::HS512 => Some(2),
+        _ => None,
     }
 }
 

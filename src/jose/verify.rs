@@ -306,6 +306,29 @@ fn try_keys(
             Family::Hmac => key.hmac_verify(alg, signing_input, signature),
             _ => key.verify_asymmetric(alg, signing_input, signature),
         };
+        // A secret anyone can find proves nothing: the match is not a valid signature.
+        if ok
+            && alg.family() == Family::Hmac
+            && let Some(weak) = key.weak_hmac(alg)
+        {
+            if !explain {
+                return SignatureCheck {
+                    status: SigStatus::Invalid,
+                    alg: None,
+                    key: None,
+                    reason: String::new(),
+                };
+            }
+            return SignatureCheck::new(
+                SigStatus::Invalid,
+                Some(alg_text),
+                Some(key.describe()),
+                format!(
+                    "the {alg} signature matches, but {weak}: a signature made with it proves \
+                     nothing, so it is refused"
+                ),
+            );
+        }
         if ok && !explain {
             return SignatureCheck {
                 status: SigStatus::Valid,

@@ -58,23 +58,19 @@ pub fn render(app: &Screen, pane: Focus, area: Rect, buf: &mut Buffer) {
         return;
     }
     let error_line = json_error.map(|e| e.line.saturating_sub(1));
-    app.note_pane(pane, editor.lines().len(), inner.height);
+    let line_count = editor.line_count();
+    app.note_pane(pane, line_count, inner.height);
     if app.editing && app.focus == pane {
         editor.render(inner, buf);
         if let Some(line) = error_line {
-            let top = usize::from(editor.scroll_offset().0);
-            mark(app, area, inner, line.checked_sub(top), buf);
+            mark(app, area, inner, line.checked_sub(editor.scroll_top()), buf);
         }
         return;
     }
-    let lines = editor.lines();
     let height = usize::from(inner.height);
-    let first = app.scroll_of(pane).min(lines.len().saturating_sub(height));
-    let shown: Vec<Line> = lines
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(height)
+    let first = app.scroll_of(pane).min(line_count.saturating_sub(height));
+    let shown: Vec<Line> = (first..line_count.min(first + height))
+        .filter_map(|i| Some((i, editor.line(i)?)))
         .map(|(i, text)| {
             let mut line = highlight_json(text, theme)
                 .into_iter()
@@ -96,7 +92,7 @@ pub fn render(app: &Screen, pane: Focus, area: Rect, buf: &mut Buffer) {
         area,
         buf,
         u16::try_from(first).unwrap_or(u16::MAX),
-        lines.len(),
+        line_count,
         inner.height,
     );
     if app.focus == pane

@@ -134,6 +134,10 @@ fn render_token(app: &Screen, area: Rect, buf: &mut Buffer) -> (usize, usize) {
         app,
         offset: if token.is_empty() {
             None
+        } else if text.len() == token.len() {
+            // The usual case (a clean paste, a token built from the parts): a comparison,
+            // not a substring search set up over a megabyte on every frame.
+            (text == token).then_some(0)
         } else {
             text.find(token)
         },

@@ -82,8 +82,10 @@ fn builtin_secrets_are_found_with_source_and_line() {
         assert_eq!(found["source"], "built-in list");
         assert!(found["line"].as_u64().expect("line") >= 1);
         assert_eq!(ids(&json)[0], "weak-secret");
-        // The found secret verifies the signature.
-        assert_eq!(json["signature"]["valid"], true, "{json}");
+        // The found secret matches the tag, and being found is why it proves nothing.
+        assert_eq!(json["signature"]["valid"], false, "{json}");
+        let reason = json["signature"]["reason"].as_str().expect("reason");
+        assert!(reason.contains("signature matches, but"), "{json}");
     }
 }
 
@@ -299,7 +301,14 @@ fn hashcat_potfile_secret_is_verified_and_reported_as_found() {
         serde_json::json!([2])
     );
     assert!(ids(&json).contains(&"weak-secret".to_owned()));
-    assert_eq!(json["signature"]["valid"], true);
+    // It matches, and is refused: a secret a GPU found proves nothing.
+    assert_eq!(json["signature"]["valid"], false);
+    assert!(
+        json["signature"]["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("signature matches, but")
+    );
     let out = jwb()
         .args([
             "audit",

@@ -5,7 +5,7 @@ use assert_cmd::Command;
 use jwt_workbench::jose::key::{Key, Secret};
 use serde_json::Value;
 
-const SECRET: &[u8] = b"batch-test-secret-0123456789-abcdef";
+const SECRET: &[u8] = b"batch-test-secret-0123456789-abcdef-batch-test-secret-0123456789";
 const NOW: u64 = 1_700_000_000;
 
 fn hs(alg: &str, payload: &str, secret: &[u8]) -> String {

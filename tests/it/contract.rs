@@ -16,7 +16,7 @@ use jwt_workbench::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, veri
 
 use crate::keys::{fixture, keyset};
 
-const SECRET: &str = "contract-tests-secret-of-32-byte";
+const SECRET: &str = "contract-tests-secret-of-64-bytes-long-enough-for-hs512-01234567";
 
 fn secret() -> KeySet {
     KeySet::secret(Secret::from_utf8(SECRET))
@@ -75,7 +75,7 @@ fn header_alg_never_chooses_the_key_type() {
         &plain(&rs, &secret()),
         SigStatus::Unverifiable,
         "the header says alg 'RS256', which needs an RSA key, but the key is HMAC secret \
-         (32 bytes) (it fits HS256, HS384, HS512)",
+         (64 bytes) (it fits HS256, HS384, HS512)",
     );
     let p256 = keyset("keys/p256.spki.pem");
     let es384 = signed(r#"{"alg":"ES384"}"#, "{}", &keyset("keys/p384.pkcs8.pem"));
@@ -1679,7 +1679,7 @@ fn the_signing_key_honours_a_jwks_own_alg_everywhere() {
     use jwt_workbench::jose::key::NoSigningKey;
     // A JWKS whose HS256 key says alg HS512 (own alg) next to one without.
     let jwks = br#"{"keys":[
-        {"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtMzI","alg":"HS512","kid":"a"},
+        {"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtc2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmU","alg":"HS512","kid":"a"},
         {"kty":"oct","k":"c2VjcmV0LXR3by1zZWNyZXQtdHdvLXNlY3JldC10d28tMzI","kid":"b"}]}"#;
     let keys = parse_key(jwks).unwrap();
     assert!(matches!(

@@ -94,7 +94,12 @@ fn a_weak_secret_is_a_failed_step() {
         "secret",
     );
     let text = explain(&[&token, "--secret", "secret"]);
-    assert!(text.contains("[ok] 4. Check the signature"), "{text}");
+    assert!(
+        text.contains(
+            "[FAIL] 4. Check the signature with the server's key: the HS256 signature matches, but"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("[FAIL] 4. Check the key: the HS256 secret is 'secret', line "),
         "{text}"

@@ -502,13 +502,18 @@ fn secrets_in_every_spelling_are_the_same_key() {
 }
 
 #[test]
-fn short_secret_verifies_with_a_finding() {
+fn short_secret_is_refused_with_a_finding() {
     let short = Secret::from_utf8("sixteen byte key");
     assert_eq!(short.len(), 16);
     let keys = KeySet::secret(short.clone());
     let token = hs256(&short);
     let c = check(&token, &keys);
-    assert_eq!(c.status, SigStatus::Valid, "{}", c.reason);
+    // RFC 7518 sec. 3.2: the key MUST be at least as long as the hash output.
+    assert_eq!(c.status, SigStatus::Invalid, "{}", c.reason);
+    assert!(
+        c.reason
+            .contains("the secret is 16 bytes, shorter than the 32-byte hash output")
+    );
     let found = findings(&decode(&token), Some(&keys.keys[0]), 0.0);
     let f = found
         .iter()

@@ -26,7 +26,7 @@ static KEYS: LazyLock<Vec<(&'static [Alg], KeySet)>> = LazyLock::new(|| {
         (
             &[Alg::HS256, Alg::HS384, Alg::HS512][..],
             KeySet::secret(Secret::from_utf8(
-                "props-secret-props-secret-props-secret-64-bytes-long!!!!!!!!!!!",
+                "props-secret-props-secret-props-secret-64-bytes-long!!!!!!!!!!!!",
             )),
         ),
         (

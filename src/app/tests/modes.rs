@@ -157,3 +157,71 @@ fn a_big_token_being_edited_is_audited_on_the_next_tick() {
     assert!(!app.findings_due);
     assert!(!app.derived.findings.iter().any(|f| f.id == "no-exp"));
 }
+
+#[test]
+fn a_big_token_edited_shows_its_changes_and_verifies_with_the_engine_again() {
+    use std::fmt::Write as _;
+    let mut payload = String::from(r#"{"sub":"big""#);
+    let mut i = 0;
+    while payload.len() < 300_000 {
+        let _ = write!(payload, r#","claim_{i}":"value {i}""#);
+        i += 1;
+    }
+    payload.push('}');
+    let token = hs256(&payload, WRONG);
+    let mut app = with_secret(WRONG);
+    app.update(Action::Paste(token.clone()), NOW);
+    app.update(Action::Focus(Focus::Payload), NOW);
+    app.update(Action::StartEdit, NOW);
+    for k in [K::Down, K::End, K::Left, K::Left] {
+        app.update(Action::Edit(key(k)), NOW);
+    }
+    app.update(Action::Edit(ch('x')), NOW);
+    // The last member, far below the editor's window.
+    app.update(
+        Action::Edit(Input {
+            key: K::Char('>'),
+            alt: true,
+            ..Input::default()
+        }),
+        NOW,
+    );
+    for k in [K::Up, K::End] {
+        app.update(Action::Edit(key(k)), NOW);
+    }
+    for c in r#", "zz": 7"#.chars() {
+        app.update(Action::Edit(ch(c)), NOW);
+    }
+    assert_eq!(app.mode, Mode::Sign);
+    app.update(Action::StopEdit, NOW);
+    app.update(Action::ToggleDiff, NOW);
+    let diff: Vec<String> = app
+        .derived
+        .diff
+        .iter()
+        .map(|d| format!("{} {}", d.sign, d.text))
+        .collect();
+    assert_eq!(
+        diff,
+        [
+            r#"~ payload.sub: "big" -> "bigx""#,
+            "+ payload.zz: 7",
+            "~ signature: changed"
+        ]
+    );
+    // What the workbench built is what the command line verifies: same verdict.
+    let built = app.derived.decoded.token().to_owned();
+    let keys = KeySet::secret(Secret::from_utf8(WRONG));
+    let cli = crate::jose::verify::verify_decoded(
+        &crate::jose::decode::decode(&built),
+        Some(&keys),
+        crate::jose::verify::VerifyOptions::default(),
+    );
+    assert!(cli.is_valid(), "{cli:?}");
+    assert_eq!(app.derived.decoded, crate::jose::decode::decode(&built));
+    // Deleting what was typed gives the pasted token back, verified again.
+    app.update(Action::ToggleDiff, NOW);
+    app.update(Action::RestoreOriginal, NOW);
+    assert_eq!(app.derived.decoded.token(), token);
+    assert_eq!(app.mode, Mode::Verify);
+}

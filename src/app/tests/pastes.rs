@@ -19,12 +19,12 @@ fn cr_and_crlf_newlines_become_lf_for_every_target() {
     app.update(Action::StartEdit, NOW);
     app.update(Action::Edit(key(K::Down)), NOW);
     app.update(Action::Edit(key(K::End)), NOW);
-    let lines_before = app.payload.lines().len();
+    let lines_before = app.payload.line_count();
     app.update(
         Action::Paste("\r  \"role\": \"admin\",\r  \"team\": \"ops\",".to_owned()),
         NOW,
     );
-    assert_eq!(app.payload.lines().len(), lines_before + 2);
+    assert_eq!(app.payload.line_count(), lines_before + 2);
     assert!(!app.payload_text().contains('\r'));
     let claims = app.derived.decoded.claims().expect("claims");
     assert_eq!(claims.get("team").and_then(|v| v.as_str()), Some("ops"));

@@ -1,12 +1,12 @@
 //! Whether an HMAC token's secret is weak: shorter than the hash (RFC 7518 sec. 3.2), or on
 //! the built-in list of weak secrets that `jwb audit` searches first.
 
-use crate::audit::crack::BUILTIN_LIST;
 use crate::audit::shown_secret;
 use crate::audit::{HmacHash, Target};
 use crate::jose::alg::{Alg, Family};
 use crate::jose::decode::Decoded;
 use crate::jose::key::KeySet;
+use crate::jose::weak_secret::LIST as BUILTIN_LIST;
 
 /// Why an HMAC secret is weak.
 #[derive(Debug, Clone, PartialEq, Eq)]
