@@ -221,9 +221,6 @@ pub struct Key {
     hmac: [OnceLock<hmac::Prepared>; 3],
     /// Whether the secret is too weak for HS256, HS384 and HS512, judged on first use.
     weak: [OnceLock<Option<super::weak_secret::Weak>>; 3],
-    /// An Ed25519 public key decompressed once for curve25519-dalek, when its encoding is
-    /// canonical.
-    ed25519: OnceLock<Option<ed25519_dalek::VerifyingKey>>,
 }
 
 impl fmt::Debug for Key {
@@ -253,7 +250,6 @@ impl Key {
             parsed: OnceLock::new(),
             hmac: Default::default(),
             weak: Default::default(),
-            ed25519: OnceLock::new(),
         }
     }
 
@@ -397,11 +393,6 @@ impl Key {
 
     /// Verifies an asymmetric signature with this key's public part.
     pub(crate) fn verify_asymmetric(&self, alg: Alg, message: &[u8], signature: &[u8]) -> bool {
-        if alg == Alg::EdDSA
-            && let Some(key) = self.ed25519_verifier()
-        {
-            return ed25519_verify(key, message, signature);
-        }
         let parsed = self.parsed.get_or_init(|| {
             self.algs()
                 .into_iter()
@@ -416,25 +407,6 @@ impl Key {
             .iter()
             .find(|(a, _)| *a == alg)
             .is_some_and(|(_, p)| p.verify_sig(message, signature).is_ok())
-    }
-
-    /// The Ed25519 verifier: aws-lc-rs decompresses the public point on every call and
-    /// multiplies in constant time, which a verifier does not need (nothing it handles is
-    /// secret); curve25519-dalek keeps the point and uses its vectorised double-base
-    /// multiplication. Both accept exactly the RFC 8032 sec. 5.1.7 signatures for a canonical
-    /// key (s below L, R compared as bytes, no cofactor); a key with a non-canonical encoding
-    /// stays with aws-lc-rs, so no verdict changes.
-    fn ed25519_verifier(&self) -> Option<&ed25519_dalek::VerifyingKey> {
-        if self.kind != KeyType::Ed25519 {
-            return None;
-        }
-        self.ed25519
-            .get_or_init(|| {
-                let point = ed25519_point(&self.public)?;
-                let key = ed25519_dalek::VerifyingKey::from_bytes(&point).ok()?;
-                (key.to_edwards().compress().to_bytes() == point).then_some(key)
-            })
-            .as_ref()
     }
 
     /// Signs with the private key.
@@ -471,29 +443,6 @@ fn hmac_slot(alg: Alg) -> Option<usize> {
         Alg::HS512 => Some(2),
         _ => None,
     }
-}
-
-/// The 32-byte point of an Ed25519 public key kept raw (a JWK, a private key's half) or as
-/// its SubjectPublicKeyInfo (RFC 8410 sec. 4: a fixed 12-byte prefix, then the point).
-fn ed25519_point(public: &[u8]) -> Option<[u8; 32]> {
-    const SPKI: [u8; 12] = [
-        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
-    ];
-    let point = match public.len() {
-        32 => public,
-        44 if public.starts_with(&SPKI) => &public[SPKI.len()..],
-        _ => return None,
-    };
-    point.try_into().ok()
-}
-
-fn ed25519_verify(key: &ed25519_dalek::VerifyingKey, message: &[u8], signature: &[u8]) -> bool {
-    use ed25519_dalek::Verifier as _;
-    let Ok(bytes) = <&[u8; 64]>::try_from(signature) else {
-        return false;
-    };
-    key.verify(message, &ed25519_dalek::Signature::from_bytes(bytes))
-        .is_ok()
 }
 
 fn verification_algorithm(alg: Alg) -> Option<&'static dyn sig::VerificationAlgorithm> {

@@ -1,14 +1,12 @@
-//! HMAC (RFC 2104) with the key hashed once: the SHA-2 states after the key's inner and outer
-//! pad blocks are kept, so each token a key signs or verifies costs only its own blocks. Those
-//! two states stand in for the key (anyone holding them can compute tags), so they are wiped
-//! when dropped, and so are the working state that starts as a copy of one and the tag.
+//! HMAC (RFC 2104) on the `hmac` and `sha2` crates, with the key hashed once: the keyed state
+//! (the SHA-2 states after the key's inner and outer pad blocks) is kept, and each token a key
+//! signs or verifies starts from a copy of it, so it costs only its own blocks. That state
+//! stands in for the key (anyone holding it can compute tags), so it is overwritten when
+//! dropped, and so is the tag.
 
-use std::slice;
-
-use sha2::Digest as _;
-use sha2::digest::consts::{U64, U128};
-use sha2::digest::generic_array::GenericArray;
-use zeroize::{Zeroize, Zeroizing};
+use hmac::{Hmac, Mac};
+use sha2::{Sha256, Sha384, Sha512};
+use zeroize::Zeroize;
 
 use crate::jose::alg::Alg;
 
@@ -28,141 +26,68 @@ impl Tag {
     }
 }
 
+impl Drop for Tag {
+    fn drop(&mut self) {
+        // The right tag for a message someone else sent is what a forger wants: wiped.
+        self.bytes[..self.len].zeroize();
+    }
+}
+
 /// A key prepared for one HMAC algorithm.
 pub(crate) struct Prepared {
-    states: States,
+    keyed: Keyed,
 }
 
-enum States {
-    Sha256(Pads<u32>),
-    /// SHA-384 or SHA-512 (`out` words of output: 6 or 8).
-    Sha512(Pads<u64>, usize),
+/// The `hmac` crate's state after the key, per hash.
+#[derive(Clone)]
+enum Keyed {
+    Sha256(Hmac<Sha256>),
+    Sha384(Hmac<Sha384>),
+    Sha512(Hmac<Sha512>),
 }
 
-/// The compression states after the key's inner and outer pad blocks.
-struct Pads<W: Zeroize> {
-    inner: [W; 8],
-    outer: [W; 8],
-}
-
-impl<W: Zeroize> Drop for Pads<W> {
-    fn drop(&mut self) {
-        self.inner.zeroize();
-        self.outer.zeroize();
-    }
-}
-
-/// What HMAC needs of a SHA-2 compression function.
-trait Core {
-    type Word: Copy + Default + Zeroize;
-    type Block;
-    const BLOCK: usize;
-    /// Bytes of the message-length field that ends the padding.
-    const LEN_FIELD: usize;
-    fn compress(state: &mut [Self::Word; 8], block: &Self::Block);
-    fn block_of(bytes: &[u8]) -> &Self::Block;
-    fn write_words(words: &[Self::Word], out: &mut [u8]);
-}
-
-struct Core256;
-struct Core512;
-
-impl Core for Core256 {
-    type Word = u32;
-    type Block = GenericArray<u8, U64>;
-    const BLOCK: usize = 64;
-    const LEN_FIELD: usize = 8;
-
-    fn compress(state: &mut [u32; 8], block: &Self::Block) {
-        sha2::compress256(state, slice::from_ref(block));
+impl Keyed {
+    fn new(alg: Alg, key: &[u8]) -> Option<Self> {
+        // HMAC takes a key of any length (RFC 2104 sec. 2), so keying cannot fail.
+        Some(match alg {
+            Alg::HS256 => Keyed::Sha256(Hmac::new_from_slice(key).ok()?),
+            Alg::HS384 => Keyed::Sha384(Hmac::new_from_slice(key).ok()?),
+            Alg::HS512 => Keyed::Sha512(Hmac::new_from_slice(key).ok()?),
+            _ => return None,
+        })
     }
 
-    fn block_of(bytes: &[u8]) -> &Self::Block {
-        GenericArray::from_slice(bytes)
-    }
-
-    fn write_words(words: &[u32], out: &mut [u8]) {
-        for (word, bytes) in words.iter().zip(out.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&word.to_be_bytes());
+    fn alg(&self) -> Alg {
+        match self {
+            Keyed::Sha256(_) => Alg::HS256,
+            Keyed::Sha384(_) => Alg::HS384,
+            Keyed::Sha512(_) => Alg::HS512,
         }
     }
 }
 
-impl Core for Core512 {
-    type Word = u64;
-    type Block = GenericArray<u8, U128>;
-    const BLOCK: usize = 128;
-    const LEN_FIELD: usize = 16;
-
-    fn compress(state: &mut [u64; 8], block: &Self::Block) {
-        sha2::compress512(state, slice::from_ref(block));
-    }
-
-    fn block_of(bytes: &[u8]) -> &Self::Block {
-        GenericArray::from_slice(bytes)
-    }
-
-    fn write_words(words: &[u64], out: &mut [u8]) {
-        for (word, bytes) in words.iter().zip(out.chunks_exact_mut(8)) {
-            bytes.copy_from_slice(&word.to_be_bytes());
-        }
-    }
+/// The tag of `message` from a copy of the keyed state `mac`, written into `out`.
+fn tag_into<M: Mac + Clone>(mac: &M, message: &[u8], out: &mut [u8; MAX_TAG]) -> usize {
+    let mut mac = mac.clone();
+    mac.update(message);
+    let mut bytes = mac.finalize().into_bytes();
+    let len = bytes.len().min(MAX_TAG);
+    out[..len].copy_from_slice(&bytes[..len]);
+    bytes.as_mut_slice().zeroize();
+    len
 }
 
-// Initial hash values, FIPS 180-4 sec. 5.3.
-const SHA256_IV: [u32; 8] = [
-    0x6a09_e667,
-    0xbb67_ae85,
-    0x3c6e_f372,
-    0xa54f_f53a,
-    0x510e_527f,
-    0x9b05_688c,
-    0x1f83_d9ab,
-    0x5be0_cd19,
-];
-const SHA384_IV: [u64; 8] = [
-    0xcbbb_9d5d_c105_9ed8,
-    0x629a_292a_367c_d507,
-    0x9159_015a_3070_dd17,
-    0x152f_ecd8_f70e_5939,
-    0x6733_2667_ffc0_0b31,
-    0x8eb4_4a87_6858_1511,
-    0xdb0c_2e0d_64f9_8fa7,
-    0x47b5_481d_befa_4fa4,
-];
-const SHA512_IV: [u64; 8] = [
-    0x6a09_e667_f3bc_c908,
-    0xbb67_ae85_84ca_a73b,
-    0x3c6e_f372_fe94_f82b,
-    0xa54f_f53a_5f1d_36f1,
-    0x510e_527f_ade6_82d1,
-    0x9b05_688c_2b3e_6c1f,
-    0x1f83_d9ab_fb41_bd6b,
-    0x5be0_cd19_137e_2179,
-];
+/// Whether `tag` is the tag of `message`, by the `hmac` crate's constant-time comparison.
+fn verify_with<M: Mac + Clone>(mac: &M, message: &[u8], tag: &[u8]) -> bool {
+    let mut mac = mac.clone();
+    mac.update(message);
+    mac.verify_slice(tag).is_ok()
+}
 
 impl Prepared {
-    /// Hashes the key's pads for `alg`; `None` for an algorithm that is not HMAC.
+    /// Keys HMAC for `alg`; `None` for an algorithm that is not HMAC.
     pub(crate) fn new(alg: Alg, key: &[u8]) -> Option<Self> {
-        let states = match alg {
-            Alg::HS256 => States::Sha256(pads::<Core256>(SHA256_IV, key, |k| {
-                Zeroizing::new(sha2::Sha256::digest(k).to_vec())
-            })),
-            Alg::HS384 => States::Sha512(
-                pads::<Core512>(SHA384_IV, key, |k| {
-                    Zeroizing::new(sha2::Sha384::digest(k).to_vec())
-                }),
-                6,
-            ),
-            Alg::HS512 => States::Sha512(
-                pads::<Core512>(SHA512_IV, key, |k| {
-                    Zeroizing::new(sha2::Sha512::digest(k).to_vec())
-                }),
-                8,
-            ),
-            _ => return None,
-        };
-        Some(Prepared { states })
+        Keyed::new(alg, key).map(|keyed| Prepared { keyed })
     }
 
     /// The tag of `message`.
@@ -171,106 +96,33 @@ impl Prepared {
             bytes: [0; MAX_TAG],
             len: 0,
         };
-        tag.len = match &self.states {
-            States::Sha256(pads) => finish::<Core256>(pads, 8, message, &mut tag.bytes),
-            States::Sha512(pads, out) => finish::<Core512>(pads, *out, message, &mut tag.bytes),
+        tag.len = match &self.keyed {
+            Keyed::Sha256(mac) => tag_into(mac, message, &mut tag.bytes),
+            Keyed::Sha384(mac) => tag_into(mac, message, &mut tag.bytes),
+            Keyed::Sha512(mac) => tag_into(mac, message, &mut tag.bytes),
         };
         tag
     }
 
     /// Whether `tag` is the tag of `message`, compared in constant time.
     pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
-        let mine = self.tag(message);
-        aws_lc_rs::constant_time::verify_slices_are_equal(mine.as_bytes(), tag).is_ok()
-    }
-}
-
-impl Drop for Tag {
-    fn drop(&mut self) {
-        // The right tag for a message someone else sent is what a forger wants: wiped.
-        self.bytes[..self.len].zeroize();
-    }
-}
-
-/// The states after one block of `key ^ ipad` and one of `key ^ opad` (a key longer than a
-/// block is hashed first, RFC 2104 sec. 2).
-fn pads<C: Core>(
-    iv: [C::Word; 8],
-    key: &[u8],
-    hash: impl Fn(&[u8]) -> Zeroizing<Vec<u8>>,
-) -> Pads<C::Word> {
-    let hashed;
-    let key = if key.len() > C::BLOCK {
-        hashed = hash(key);
-        &hashed[..]
-    } else {
-        key
-    };
-    let mut block = Zeroizing::new([0u8; 128]);
-    let mut pads = Pads {
-        inner: iv,
-        outer: iv,
-    };
-    for (pad, state) in [(0x36u8, &mut pads.inner), (0x5c, &mut pads.outer)] {
-        let bytes = &mut block[..C::BLOCK];
-        bytes.fill(pad);
-        for (b, k) in bytes.iter_mut().zip(key) {
-            *b ^= k;
+        match &self.keyed {
+            Keyed::Sha256(mac) => verify_with(mac, message, tag),
+            Keyed::Sha384(mac) => verify_with(mac, message, tag),
+            Keyed::Sha512(mac) => verify_with(mac, message, tag),
         }
-        C::compress(state, C::block_of(bytes));
     }
-    pads
 }
 
-/// Hashes `message` from the inner state, then the inner digest from the outer state; writes
-/// the tag (`out_words` state words) into `out` and returns its length.
-fn finish<C: Core>(
-    pads: &Pads<C::Word>,
-    out_words: usize,
-    message: &[u8],
-    out: &mut [u8],
-) -> usize {
-    let word = size_of::<C::Word>();
-    let out_len = out_words * word;
-    let mut state = Zeroizing::new(pads.inner);
-    let mut blocks = message.chunks_exact(C::BLOCK);
-    for block in &mut blocks {
-        C::compress(&mut state, C::block_of(block));
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        // hmac 0.12 offers no zeroize: the keyed state is overwritten in place by one keyed
+        // with nothing, and the write is kept from being optimised away.
+        if let Some(blank) = Keyed::new(self.keyed.alg(), &[]) {
+            self.keyed = blank;
+            std::hint::black_box(&self.keyed);
+        }
     }
-    // The padded tail: the last bytes, 0x80, zeros, and the bit length of everything hashed
-    // (the pad block included); one block, or two when the length no longer fits.
-    let rest = blocks.remainder();
-    // The tail holds the end of the message and the outer block the inner digest: neither
-    // lets anyone compute a tag without the outer state, so they are not wiped (wiping is
-    // byte by byte and costs as much as a compression).
-    let mut tail = [0u8; 256];
-    tail[..rest.len()].copy_from_slice(rest);
-    tail[rest.len()] = 0x80;
-    let tail_len = if rest.len() < C::BLOCK - C::LEN_FIELD {
-        C::BLOCK
-    } else {
-        2 * C::BLOCK
-    };
-    bit_length::<C>(&mut tail[..tail_len], C::BLOCK + message.len());
-    for block in tail[..tail_len].chunks_exact(C::BLOCK) {
-        C::compress(&mut state, C::block_of(block));
-    }
-    // The outer hash: the inner digest, padded, in one block after the pad block.
-    let mut outer = [0u8; 128];
-    C::write_words(&state[..out_words], &mut outer[..out_len]);
-    outer[out_len] = 0x80;
-    bit_length::<C>(&mut outer[..C::BLOCK], C::BLOCK + out_len);
-    *state = pads.outer;
-    C::compress(&mut state, C::block_of(&outer[..C::BLOCK]));
-    C::write_words(&state[..out_words], &mut out[..out_len]);
-    out_len
-}
-
-/// Ends a padded tail with the length of everything hashed, in bits, big-endian.
-fn bit_length<C: Core>(tail: &mut [u8], bytes: usize) {
-    let bits = (bytes as u128 * 8).to_be_bytes();
-    let end = tail.len();
-    tail[end - C::LEN_FIELD..].copy_from_slice(&bits[16 - C::LEN_FIELD..]);
 }
 
 #[cfg(test)]
