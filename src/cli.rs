@@ -156,7 +156,7 @@ pub struct WorkbenchArgs {
     pub theme: Option<ThemeArg>,
     /// Options for encrypted tokens (JWE).
     #[command(flatten)]
-    pub jwe: jwe::WorkbenchJweArgs,
+    pub jwe: jwe::NestedArgs,
 }
 
 /// The colour themes of the workbench.

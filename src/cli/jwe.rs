@@ -36,15 +36,9 @@ pub struct JweArgs {
     /// pasted cookie carried, else `authjs.session-token` and `__Secure-authjs.session-token`.
     #[arg(long, value_name = "NAME")]
     pub cookie_name: Option<String>,
-    /// Decrypt `RSA1_5` tokens, which are open to Bleichenbacher's padding-oracle attack.
-    #[arg(long = "allow-rsa1-5")]
-    pub allow_rsa1_5: bool,
-    /// The key that verifies a nested token's signature (`cty: JWT`): PEM, DER, JWK or JWKS.
-    #[arg(long, value_name = "FILE", conflicts_with = "verify_secret")]
-    pub verify_key: Option<PathBuf>,
-    /// The HMAC secret that verifies a nested token's signature (`cty: JWT`).
-    #[arg(long, value_name = "S", allow_hyphen_values = true)]
-    pub verify_secret: Option<String>,
+    /// The nested token's key and the RSA1_5 opt-in, as the workbench takes them.
+    #[command(flatten)]
+    pub nested: NestedArgs,
 }
 
 impl fmt::Debug for JweArgs {
@@ -53,9 +47,7 @@ impl fmt::Debug for JweArgs {
         f.debug_struct("JweArgs")
             .field("authjs_secret", &masked(&self.authjs_secret))
             .field("cookie_name", &self.cookie_name)
-            .field("allow_rsa1_5", &self.allow_rsa1_5)
-            .field("verify_key", &self.verify_key)
-            .field("verify_secret", &masked(&self.verify_secret))
+            .field("nested", &self.nested)
             .finish()
     }
 }
@@ -64,16 +56,17 @@ impl JweArgs {
     fn is_given(&self) -> bool {
         self.authjs_secret.is_some()
             || self.cookie_name.is_some()
-            || self.allow_rsa1_5
-            || self.verify_key.is_some()
-            || self.verify_secret.is_some()
+            || self.nested.allow_rsa1_5
+            || self.nested.verify_key.is_some()
+            || self.nested.verify_secret.is_some()
     }
 }
 
-/// The workbench's options for encrypted tokens: `--key` decrypts (an X25519 key too), these
-/// give the second key slot and the RSA1_5 opt-in.
+/// The options for a JWE's second layer, shared by the commands and the workbench (where
+/// `--key` decrypts, an X25519 key too): the key that verifies a nested token, and the RSA1_5
+/// opt-in.
 #[derive(Clone, Default, Args)]
-pub struct WorkbenchJweArgs {
+pub struct NestedArgs {
     /// Decrypt `RSA1_5` tokens, which are open to Bleichenbacher's padding-oracle attack.
     #[arg(long = "allow-rsa1-5")]
     pub allow_rsa1_5: bool,
@@ -86,9 +79,9 @@ pub struct WorkbenchJweArgs {
     pub verify_secret: Option<String>,
 }
 
-impl fmt::Debug for WorkbenchJweArgs {
+impl fmt::Debug for NestedArgs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WorkbenchJweArgs")
+        f.debug_struct("NestedArgs")
             .field("allow_rsa1_5", &self.allow_rsa1_5)
             .field("verify_key", &self.verify_key)
             .field(
@@ -103,15 +96,10 @@ impl fmt::Debug for WorkbenchJweArgs {
 /// when `token` is a JWE and the file holds some (the caller then loads no signature key
 /// from it), the verify key, and the RSA1_5 opt-in.
 pub fn workbench_launch(
-    args: &WorkbenchJweArgs,
+    args: &NestedArgs,
     key: &KeyArgs,
     token: Option<&str>,
 ) -> Result<crate::app::JweLaunch, CliError> {
-    let verify = JweArgs {
-        verify_key: args.verify_key.clone(),
-        verify_secret: args.verify_secret.clone(),
-        ..JweArgs::default()
-    };
     // The pane is narrow: a file is named as `o` names it, by its file name.
     let file_name = |path: &std::path::Path| {
         path.file_name().map_or_else(
@@ -119,7 +107,7 @@ pub fn workbench_launch(
             |n| n.to_string_lossy().into_owned(),
         )
     };
-    let verify_key = verify_keys(&verify)?.map(|keys| {
+    let verify_key = verify_keys(args)?.map(|keys| {
         let label = match &args.verify_key {
             Some(path) => file_name(path),
             None => "--verify-secret".to_owned(),
@@ -165,9 +153,9 @@ pub fn explain_keys(
     };
     let (keys, _) = load_keys(key, args, &parsed, &extracted.stripped)?;
     let opts = DecryptOptions {
-        allow_rsa1_5: args.allow_rsa1_5,
+        allow_rsa1_5: args.nested.allow_rsa1_5,
     };
-    Ok(Some((keys, verify_keys(args)?, opts)))
+    Ok(Some((keys, verify_keys(&args.nested)?, opts)))
 }
 
 /// What `decode` or `verify` asked of a JWE.
@@ -309,9 +297,9 @@ impl View {
 
 fn open(req: &Request<'_>, parsed: &Jwe, stripped: &[Stripped]) -> Result<View, CliError> {
     let (keys, label) = load_keys(req.key, req.jwe, parsed, stripped)?;
-    let verify_keys = verify_keys(req.jwe)?;
+    let verify_keys = verify_keys(&req.jwe.nested)?;
     let opts = DecryptOptions {
-        allow_rsa1_5: req.jwe.allow_rsa1_5,
+        allow_rsa1_5: req.jwe.nested.allow_rsa1_5,
     };
     // The verdict is the engine's one rule for both layers (`jose::jwe::judge`).
     let judged = jwe::judge(
@@ -412,7 +400,7 @@ fn load_keys(
 }
 
 /// The key for a nested token's signature, from `--verify-key` or `--verify-secret`.
-fn verify_keys(args: &JweArgs) -> Result<Option<KeySet>, CliError> {
+fn verify_keys(args: &NestedArgs) -> Result<Option<KeySet>, CliError> {
     if let Some(secret) = &args.verify_secret {
         if secret.is_empty() {
             return Err(CliError::EmptySecret {
@@ -549,7 +537,7 @@ fn report(
         output::report(
             out,
             inner,
-            inner_key_label(req.jwe).as_deref(),
+            inner_key_label(&req.jwe.nested).as_deref(),
             req.claims.now,
             Mode::Decode,
             paint,
@@ -586,7 +574,7 @@ fn report(
     Ok(())
 }
 
-fn inner_key_label(args: &JweArgs) -> Option<String> {
+fn inner_key_label(args: &NestedArgs) -> Option<String> {
     if args.verify_secret.is_some() {
         Some("secret from --verify-secret".to_owned())
     } else {
@@ -868,7 +856,7 @@ impl BatchJwe {
         };
         Ok(Some(BatchJwe {
             decryption,
-            verify_keys: verify_keys(args)?,
+            verify_keys: verify_keys(&args.nested)?,
             args: args.clone(),
         }))
     }
@@ -935,7 +923,7 @@ impl BatchJwe {
                     &parsed,
                     keys,
                     DecryptOptions {
-                        allow_rsa1_5: self.args.allow_rsa1_5,
+                        allow_rsa1_5: self.args.nested.allow_rsa1_5,
                     },
                     self.verify_keys.as_ref(),
                     verify,
