@@ -76,8 +76,13 @@ pub fn assess(d: &Decoded, alg: Option<Alg>, keys: Option<&KeySet>) -> Option<We
         }
     }
     let secret = keys?.keys.iter().find(|k| k.fits(alg))?.secret()?;
-    (secret.len() < alg.hash_len()).then_some(Weakness::Short {
-        alg,
-        len: secret.len(),
-    })
+    // The engine's rule decides; a listed secret was already named from the tag above.
+    match crate::jose::weak_secret::assess(alg, secret.expose())? {
+        crate::jose::weak_secret::Weak::Short { len, .. } => Some(Weakness::Short { alg, len }),
+        crate::jose::weak_secret::Weak::Listed { line } => Some(Weakness::Listed {
+            alg,
+            secret: shown_secret(secret.expose()),
+            line,
+        }),
+    }
 }
