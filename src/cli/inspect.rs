@@ -5,6 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::io::{self, BufWriter, Write as _};
 
 use clap::Args;
+use serde::Serialize;
 use serde_json::json;
 
 use super::keys::KeyArgs;
@@ -16,7 +17,7 @@ use crate::jose::alg::Alg;
 use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeySet;
 use crate::jose::report::{
-    Extraction, Outcome, Report, claims_json, inspect, signature_json, verify_fast,
+    ClaimsJson, Extraction, Outcome, Report, SignatureJson, inspect, verify_fast,
     verify_fast_lenient, verify_quick, verify_token,
 };
 use crate::jose::verify::VerifyOptions;
@@ -536,17 +537,45 @@ fn batch_entry(
         write_json_line(out, &value)?;
         return Ok(Some(outcome));
     }
+    // A token the lean path reads (expired, or signed with another key: most of the rest of
+    // a log) is written straight from its checks, with no JSON value built.
+    if extraction == Extraction::Strict
+        && let Some(q) = keys.and_then(|k| verify_quick(token, k, opts, claims))
+    {
+        let outcome = q.outcome();
+        output::append_json_line(
+            out,
+            &QuickLine {
+                line: number,
+                valid: outcome == Outcome::Valid,
+                signature: SignatureJson(&q.signature),
+                claims: ClaimsJson(&q.claims),
+                errors: [],
+            },
+        )?;
+        return Ok(Some(outcome));
+    }
     let (outcome, value) = batch_line(number, token, keys, opts, claims, extraction);
     write_json_line(out, &value)?;
     Ok(Some(outcome))
 }
 
-/// Appends a value as one JSON line, as `output::write_json` prints it.
-fn write_json_line(out: &mut Vec<u8>, value: &serde_json::Value) -> io::Result<()> {
-    output::write_json(out, value, false)
+/// A line's result from the lean path, in the members and order of the full path's.
+#[derive(Serialize)]
+struct QuickLine<'a> {
+    line: usize,
+    valid: bool,
+    signature: SignatureJson<'a>,
+    claims: ClaimsJson<'a>,
+    errors: [(); 0],
 }
 
-/// One line's verdict: the lean path when it applies, else the full inspection.
+/// Appends a value as one JSON line, as `output::write_json` prints it.
+fn write_json_line(out: &mut Vec<u8>, value: &serde_json::Value) -> io::Result<()> {
+    output::append_json_line(out, value)
+}
+
+/// One line's verdict by the full inspection.
 fn batch_line(
     number: usize,
     token: &str,
@@ -555,23 +584,6 @@ fn batch_line(
     claims: &ClaimOptions,
     extraction: Extraction,
 ) -> (Outcome, serde_json::Value) {
-    let quick = match extraction {
-        Extraction::Strict => keys.and_then(|k| verify_quick(token, k, opts, claims)),
-        Extraction::Lenient => None,
-    };
-    if let Some(q) = quick {
-        let outcome = q.outcome();
-        return (
-            outcome,
-            json!({
-                "line": number,
-                "valid": outcome == Outcome::Valid,
-                "signature": signature_json(&q.signature),
-                "claims": claims_json(&q.claims),
-                "errors": [],
-            }),
-        );
-    }
     let report = verify_token(token, keys, opts, claims, extraction);
     let outcome = report.outcome();
     let mut full = report.to_json();
@@ -741,6 +753,63 @@ mod tests {
                 "{threads} threads, {block}-byte blocks"
             );
             assert!(other == single, "{threads} threads, {block}-byte blocks");
+        }
+    }
+
+    #[test]
+    fn a_line_written_from_its_checks_is_the_full_paths_line() {
+        // The lean path's line is serialized straight from the checks; the full path builds
+        // a value. Both must print the same bytes, escapes of terminal controls included.
+        let keys = KeySet::secret(Secret::from_utf8(DEMO_SECRET));
+        let key = keys.keys.first();
+        let claims = ClaimOptions {
+            now: 1_700_000_000.0,
+            iss: Some("https://issuer.example".into()),
+            ..ClaimOptions::default()
+        };
+        let sign = |payload: &str| {
+            crate::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, payload, key).unwrap()
+        };
+        let other = KeySet::secret(Secret::from_utf8("another-secret-another-secret-0123"));
+        let foreign =
+            crate::jose::sign::sign(r#"{"alg":"HS256"}"#, r#"{"exp":1}"#, other.keys.first())
+                .unwrap();
+        let tokens = [
+            sign(r#"{"exp":1600000000,"iss":"https://issuer.example"}"#),
+            sign(r#"{"exp":1800000000,"iss":"https://evil\u202e.example\u001b[2J"}"#),
+            sign(r#"{"nbf":1800000000,"aud":["a","b"],"iat":1900000000}"#),
+            foreign,
+        ];
+        for (number, token) in tokens.iter().enumerate() {
+            let judge = Judge {
+                keys: Some(&keys),
+                opts: VerifyOptions::default(),
+                claims: &claims,
+                extraction: Extraction::Strict,
+                jwe: None,
+            };
+            assert!(
+                verify_quick(token, &keys, judge.opts, &claims).is_some(),
+                "the lean path reads {token}"
+            );
+            let mut direct = Vec::new();
+            let outcome = batch_entry(number, token.as_bytes(), MAX_LINE, judge, &mut direct);
+            let (full_outcome, value) = batch_line(
+                number,
+                token,
+                Some(&keys),
+                judge.opts,
+                &claims,
+                Extraction::Strict,
+            );
+            let mut built = Vec::new();
+            write_json_line(&mut built, &value).unwrap();
+            assert_eq!(outcome.unwrap(), Some(full_outcome));
+            assert_ne!(full_outcome, Outcome::Valid);
+            assert_eq!(
+                String::from_utf8(direct).unwrap(),
+                String::from_utf8(built).unwrap()
+            );
         }
     }
 

@@ -1,6 +1,7 @@
 //! What the commands print: the human report (pretty JSON, dates, verdicts, findings), JSON
 //! that cannot drive a terminal, and decoding errors pointed at in the token.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal as _, Write};
 
@@ -88,19 +89,46 @@ pub fn write_json(out: &mut impl Write, value: &Value, pretty: bool) -> io::Resu
     } else {
         compact
     };
-    if !text.chars().any(|c| c != '\n' && needs_escape(c)) {
-        return writeln!(out, "{text}");
+    writeln!(out, "{}", inert(&text))
+}
+
+/// JSON text with every character a terminal could act on (see `needs_escape`) written as
+/// a `\uXXXX` escape, which any JSON reader turns back into the same string; the line
+/// breaks of pretty output stay.
+fn inert(text: &str) -> Cow<'_, str> {
+    // Printable ASCII (nearly all output) is decided a byte at a time, which vectorizes.
+    let printable = |b: &u8| matches!(b, b' '..=b'~' | b'\n');
+    let unsafe_char = |c: char| c != '\n' && needs_escape(c);
+    if text.as_bytes().iter().all(printable) || !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
     }
     let mut inert = String::with_capacity(text.len() + 16);
     for c in text.chars() {
-        if c != '\n' && needs_escape(c) {
+        if unsafe_char(c) {
             // Only BMP characters need escaping, so one `\uXXXX` each.
             let _ = write!(inert, "\\u{:04x}", u32::from(c));
         } else {
             inert.push(c);
         }
     }
-    writeln!(out, "{inert}")
+    Cow::Owned(inert)
+}
+
+/// Appends `value` to `out` as one compact JSON line, exactly as [`write_json`] prints it
+/// (inert escapes included), serialized straight into the buffer: no intermediate string,
+/// and no `Value` when `value` is a borrowed view (`--batch` writes a line per token).
+pub fn append_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) -> io::Result<()> {
+    let start = out.len();
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    // serde_json writes UTF-8; the check cannot fail, and a failure would keep the text.
+    if let Ok(written) = std::str::from_utf8(&out[start..])
+        && let Cow::Owned(inert) = inert(written)
+    {
+        out.truncate(start);
+        out.extend_from_slice(inert.as_bytes());
+    }
+    out.push(b'\n');
+    Ok(())
 }
 
 /// How many times larger than the compact form pretty `--json` output may grow before it

@@ -1,10 +1,11 @@
 //! One call that answers "what is this token, and does it hold?": decode, signature,
 //! claims and findings together, plus a lean path for verifying in bulk.
 
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::{Value, json};
 
 use super::b64;
-use super::claims::{ClaimOptions, ClaimReport, Status, check_claims, check_fields};
+use super::claims::{ClaimCheck, ClaimOptions, ClaimReport, Status, check_claims, check_fields};
 use super::decode::{Content, Decoded, JwsView, Shape, decode, decode_extracted, refused};
 use super::extract::{extract, strict};
 use super::finding::{Finding, findings};
@@ -169,37 +170,82 @@ pub fn verdict(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
 
 /// The `signature` member of the JSON output.
 pub fn signature_json(sig: &SignatureCheck) -> Value {
-    json!({
-        "valid": sig.is_valid(),
-        "status": match sig.status {
-            SigStatus::Valid => "valid",
-            SigStatus::Invalid => "invalid",
-            SigStatus::Unverifiable => "unverifiable",
-            SigStatus::AcceptedUnsecured => "unsecured-accepted",
-            SigStatus::Malformed => "malformed",
-        },
-        "alg": sig.alg,
-        "key": sig.key,
-        "reason": sig.reason,
-    })
+    serde_json::to_value(SignatureJson(sig)).unwrap_or_default()
 }
 
 /// The `claims` member of the JSON output.
 pub fn claims_json(claims: &ClaimReport) -> Value {
-    json!({
-        "valid": claims.is_valid(),
-        "checks": claims.checks.iter().map(|c| json!({
-            "claim": c.claim,
-            "valid": c.status != Status::Fail,
-            "status": match c.status {
-                Status::Pass => "pass",
-                Status::Fail => "fail",
-                Status::Warn => "warn",
-                Status::Info => "info",
+    serde_json::to_value(ClaimsJson(claims)).unwrap_or_default()
+}
+
+/// The `signature` member of the JSON output, written straight from the check: what
+/// [`signature_json`] builds as a value, for output that is serialized without one
+/// (`--batch` writes a line per token and a value per line cost more than the check).
+#[derive(Debug, Clone, Copy)]
+pub struct SignatureJson<'a>(pub &'a SignatureCheck);
+
+impl Serialize for SignatureJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let sig = self.0;
+        let mut s = serializer.serialize_struct("signature", 5)?;
+        s.serialize_field("valid", &sig.is_valid())?;
+        s.serialize_field(
+            "status",
+            match sig.status {
+                SigStatus::Valid => "valid",
+                SigStatus::Invalid => "invalid",
+                SigStatus::Unverifiable => "unverifiable",
+                SigStatus::AcceptedUnsecured => "unsecured-accepted",
+                SigStatus::Malformed => "malformed",
             },
-            "detail": c.detail,
-        })).collect::<Vec<_>>(),
-    })
+        )?;
+        s.serialize_field("alg", &sig.alg)?;
+        s.serialize_field("key", &sig.key)?;
+        s.serialize_field("reason", &sig.reason)?;
+        s.end()
+    }
+}
+
+/// The `claims` member of the JSON output, written straight from the report (see
+/// [`SignatureJson`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimsJson<'a>(pub &'a ClaimReport);
+
+impl Serialize for ClaimsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// One check.
+        struct CheckJson<'a>(&'a ClaimCheck);
+        impl Serialize for CheckJson<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let c = self.0;
+                let mut s = serializer.serialize_struct("check", 4)?;
+                s.serialize_field("claim", c.claim)?;
+                s.serialize_field("valid", &(c.status != Status::Fail))?;
+                s.serialize_field(
+                    "status",
+                    match c.status {
+                        Status::Pass => "pass",
+                        Status::Fail => "fail",
+                        Status::Warn => "warn",
+                        Status::Info => "info",
+                    },
+                )?;
+                s.serialize_field("detail", &c.detail)?;
+                s.end()
+            }
+        }
+        /// The checks, in order.
+        struct Checks<'a>(&'a [ClaimCheck]);
+        impl Serialize for Checks<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(self.0.iter().map(CheckJson))
+            }
+        }
+        let mut s = serializer.serialize_struct("claims", 2)?;
+        s.serialize_field("valid", &self.0.is_valid())?;
+        s.serialize_field("checks", &Checks(&self.0.checks))?;
+        s.end()
+    }
 }
 
 /// The result of the lean path.
