@@ -92,14 +92,21 @@ pub fn write_json(out: &mut impl Write, value: &Value, pretty: bool) -> io::Resu
     writeln!(out, "{}", inert(&text))
 }
 
+/// Whether `bytes` are all printable ASCII or line breaks, which nearly all output is: no
+/// character to escape. Decided 32 bytes at a time without an early exit, which vectorizes.
+fn printable_ascii(bytes: &[u8]) -> bool {
+    let printable = |b: &u8| matches!(b, b' '..=b'~' | b'\n');
+    bytes
+        .chunks(32)
+        .all(|chunk| chunk.iter().fold(true, |ok, b| ok & printable(b)))
+}
+
 /// JSON text with every character a terminal could act on (see `needs_escape`) written as
 /// a `\uXXXX` escape, which any JSON reader turns back into the same string; the line
 /// breaks of pretty output stay.
 fn inert(text: &str) -> Cow<'_, str> {
-    // Printable ASCII (nearly all output) is decided a byte at a time, which vectorizes.
-    let printable = |b: &u8| matches!(b, b' '..=b'~' | b'\n');
     let unsafe_char = |c: char| c != '\n' && needs_escape(c);
-    if text.as_bytes().iter().all(printable) || !text.chars().any(unsafe_char) {
+    if printable_ascii(text.as_bytes()) || !text.chars().any(unsafe_char) {
         return Cow::Borrowed(text);
     }
     let mut inert = String::with_capacity(text.len() + 16);
@@ -121,7 +128,8 @@ pub fn append_json_line(out: &mut Vec<u8>, value: &impl serde::Serialize) -> io:
     let start = out.len();
     serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
     // serde_json writes UTF-8; the check cannot fail, and a failure would keep the text.
-    if let Ok(written) = std::str::from_utf8(&out[start..])
+    if !printable_ascii(&out[start..])
+        && let Ok(written) = std::str::from_utf8(&out[start..])
         && let Cow::Owned(inert) = inert(written)
     {
         out.truncate(start);
@@ -508,4 +516,32 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_json_line_escapes_what_a_terminal_would_act_on_wherever_it_is() {
+        for at in [0, 31, 32, 33, 95, 200] {
+            for c in ['\u{7f}', '\u{202e}', '\u{200b}', '\u{9b}'] {
+                let mut text = "a".repeat(at);
+                text.push(c);
+                text.push_str("tail");
+                let mut out = Vec::new();
+                append_json_line(&mut out, &serde_json::json!({ "s": text })).unwrap();
+                let line = String::from_utf8(out).unwrap();
+                let escape = format!("\\u{:04x}", u32::from(c));
+                assert!(line.contains(&escape), "{c:?} at {at}: {line}");
+                assert!(!line.contains(c), "{c:?} at {at}");
+                // Still JSON for the same string.
+                let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+                assert_eq!(back["s"], text);
+            }
+        }
+        let mut out = Vec::new();
+        append_json_line(&mut out, &serde_json::json!({ "s": "plain é" })).unwrap();
+        assert_eq!(out, "{\"s\":\"plain é\"}\n".as_bytes());
+    }
 }
