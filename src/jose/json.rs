@@ -375,7 +375,11 @@ pub(crate) fn pick<const N: usize>(bytes: &[u8], names: [&str; N]) -> Option<[Op
     // The values are written in place: an array of values is large, and moving it through
     // serde's results costs more than reading a small header.
     let mut out = std::array::from_fn(|_| None);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // One UTF-8 check over the whole text (it takes words of ASCII at a time) rather than
+    // one per string, which is what reading from bytes costs; text that is not UTF-8 is no
+    // JSON either way.
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut de = serde_json::Deserializer::from_str(text);
     Pick {
         names: &names,
         out: &mut out,
