@@ -2,18 +2,29 @@
 //!
 //! The limit is what the compression function allows: an HS256 candidate with a 150-byte
 //! signing input costs 6 compressions (key block, 3 message blocks, outer key block, outer
-//! tail), so candidates/s cannot beat compressions/s divided by 6. Two ceilings are measured:
-//! the single stream (each compression waits for the previous one) and the interleaved one,
-//! the same lanes the search runs in lockstep, compressions only. The SHA-NI rows run only on
-//! a CPU with the SHA extensions; the portable rows everywhere. HS384/HS512 have their own
-//! figure (the portable SHA-512 path). The last row runs the real binary, whole process,
-//! `jwb audit TOKEN --wordlist FILE --threads 2` on 4M random words, and is set against the
-//! interleaved ceiling on all cores. The ratios are printed at the end, from this run's
-//! medians. Quick run: `cargo bench --bench crack -- --warm-up-time 1 --measurement-time 3`;
-//! only the whole-process figure and its ceiling: `cargo bench --bench crack -- 'all_cores|whole'`.
+//! tail), so candidates/s cannot beat the rate of those 6. They are not alike: the key blocks
+//! and the outer tail differ for every candidate and compute their message schedule with the
+//! rounds (on this CPU's SHA unit the schedule costs about a third more), while the message
+//! blocks are the same for every candidate and their schedule is precomputed, so only the
+//! rounds run. The ceilings: the single stream (each compression waits for the previous one,
+//! every schedule computed), and the interleaved one: the same lanes the search runs in
+//! lockstep, compressions only, in a candidate's mix (3 computed, 3 precomputed). The SHA-NI
+//! rows run only on a CPU with the SHA extensions; the portable rows everywhere. HS384/HS512
+//! have their own figure (the portable SHA-512 path). The last row runs the real binary,
+//! whole process, `jwb audit TOKEN --wordlist FILE --threads 2` on 4M random words, and is set
+//! against the interleaved mix on all cores at once. The ratios are printed at the end, from
+//! this run's medians. Quick run: `cargo bench --bench crack -- --warm-up-time 1
+//! --measurement-time 3`; only the whole-process figure and its ceiling: `cargo bench --bench
+//! crack -- 'all_cores|whole'`.
 
+// Only `now` is used here; the criterion measurement in the file serves other benches.
+#[allow(dead_code)]
+#[path = "support/cpu_time.rs"]
+mod cpu_time;
 #[path = "support/medians.rs"]
 mod medians;
+#[path = "support/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
@@ -22,6 +33,7 @@ use std::sync::atomic::AtomicBool;
 
 use criterion::{Criterion, Throughput};
 use jwt_workbench::audit::crack::{
+    BlockSchedule::{Computed, Precomputed},
     CandidateSource, CrackOptions, HmacHash, LANES, Progress, Rules, Target, compression_ceiling,
     crack,
 };
@@ -35,7 +47,10 @@ const SIGNING_INPUT: &[u8] = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIx
 const CANDIDATES_PER_ITER: usize = 4096;
 const COMPRESSIONS_PER_ITER: u64 = 4096;
 const CRACK_CANDIDATES: usize = 2_000_000;
-const COMPRESSIONS_PER_CANDIDATE: u64 = 6;
+const COMPRESSIONS_PER_CANDIDATE: usize = 6;
+/// Of which the key blocks and the outer tail compute their schedule; the rest (the
+/// signing-input blocks) read it precomputed.
+const COMPUTED_PER_CANDIDATE: usize = 3;
 /// How many times longer each thread of the all-core ceiling runs than one iteration of the
 /// single-core rows, so that starting the threads is negligible.
 const ALL_CORES_REPEAT: usize = 64;
@@ -57,6 +72,22 @@ fn candidates(count: usize) -> Vec<Vec<u8>> {
     (0..count)
         .map(|i| format!("candidate{i}").into_bytes())
         .collect()
+}
+
+/// The compressions of `candidates` HS256 candidates over the 150-byte signing input, in the
+/// search's lanes and nothing else: per candidate, the two key blocks and the outer tail with
+/// their schedule computed, the three signing-input blocks with it precomputed.
+fn candidate_compressions(candidates: usize) -> Option<[u32; 8]> {
+    let words = [0x5a5a_5a5a; 16];
+    let per_kind = candidates * COMPUTED_PER_CANDIDATE;
+    let computed = compression_ceiling(per_kind, LANES, black_box(words), Computed)?;
+    let precomputed = compression_ceiling(
+        candidates * (COMPRESSIONS_PER_CANDIDATE - COMPUTED_PER_CANDIDATE),
+        LANES,
+        black_box(words),
+        Precomputed,
+    )?;
+    Some(std::array::from_fn(|i| computed[i] ^ precomputed[i]))
 }
 
 fn compression(c: &mut Criterion) {
@@ -85,30 +116,27 @@ fn compression(c: &mut Criterion) {
     });
     let words = [0x5a5a_5a5a; 16];
     let rounds = usize::try_from(COMPRESSIONS_PER_ITER).unwrap_or(usize::MAX);
-    if compression_ceiling(1, 1, words).is_some() {
+    if compression_ceiling(1, 1, words, Computed).is_some() {
         group.bench_function("sha_ni_1_stream", |b| {
-            b.iter(|| compression_ceiling(black_box(rounds), 1, black_box(words)));
+            b.iter(|| compression_ceiling(black_box(rounds), 1, black_box(words), Computed));
         });
         group.bench_function("sha_ni_interleaved", |b| {
-            b.iter(|| compression_ceiling(black_box(rounds), LANES, black_box(words)));
+            b.iter(|| compression_ceiling(black_box(rounds), LANES, black_box(words), Computed));
         });
-        // The same loop on every core at once: the ceiling the threaded search is held to,
-        // measured under whatever else the machine is running. Each thread runs long enough
-        // (about 5 ms on an idle machine) that starting it costs under 1%.
+        group.bench_function("sha_ni_interleaved_precomputed", |b| {
+            b.iter(|| compression_ceiling(black_box(rounds), LANES, black_box(words), Precomputed));
+        });
+        // A candidate's compressions, on every core at once: the ceiling the threaded search
+        // is held to, measured under whatever else the machine is running. Each thread runs
+        // long enough (about 20 ms on an idle machine) that starting it costs under 1%.
         let cores = cores();
-        let all_rounds = rounds * ALL_CORES_REPEAT;
-        group.throughput(Throughput::Elements(
-            COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64 * cores as u64,
-        ));
-        group.bench_function("sha_ni_interleaved_all_cores", |b| {
+        let candidates = rounds * ALL_CORES_REPEAT / COMPRESSIONS_PER_CANDIDATE;
+        group.throughput(Throughput::Elements((candidates * cores) as u64));
+        group.bench_function("sha_ni_candidates_all_cores", |b| {
             b.iter(|| {
                 std::thread::scope(|scope| {
                     let handles: Vec<_> = (0..cores)
-                        .map(|_| {
-                            scope.spawn(|| {
-                                compression_ceiling(black_box(all_rounds), LANES, black_box(words))
-                            })
-                        })
+                        .map(|_| scope.spawn(|| candidate_compressions(black_box(candidates))))
                         .collect();
                     handles.into_iter().filter_map(|h| h.join().ok()).count()
                 })
@@ -252,7 +280,7 @@ fn whole_process(c: &mut Criterion) -> ProcessRun {
     let signing_input = token.rsplit_once('.').expect("three parts").0;
     let target = Target::new(HmacHash::Sha256, signing_input.as_bytes(), &[0; 32]).expect("target");
     assert_eq!(
-        target.compressions_per_candidate() as u64,
+        target.compressions_per_candidate(),
         COMPRESSIONS_PER_CANDIDATE
     );
     let run = ProcessRun { list: file, token };
@@ -265,51 +293,60 @@ fn whole_process(c: &mut Criterion) -> ProcessRun {
 }
 
 /// The whole process against the ceiling by CPU time rather than the wall clock, which a
-/// shared machine distorts: the interleaved loop on this thread for about a second of CPU,
+/// shared machine distorts: a candidate's compressions in lanes on this thread for about a
+/// second of CPU,
 /// then three runs of the process, whose CPU time per thread is what the wall clock shows on
 /// an idle machine when both threads stay busy. Returns candidates per second on 2 cores for
 /// (the ceiling, the process).
 #[allow(clippy::cast_precision_loss)]
 fn by_cpu_time(process: &ProcessRun) -> Option<(f64, f64)> {
-    let words = [0x5a5a_5a5a; 16];
-    let rounds = 64 * 4096;
-    compression_ceiling(1, LANES, words)?;
-    let start = cpu::thread();
-    let mut done = 0usize;
-    while cpu::thread().saturating_sub(start) < std::time::Duration::from_secs(1) {
-        black_box(compression_ceiling(
-            black_box(rounds),
-            LANES,
-            black_box(words),
-        ));
-        done += rounds;
-    }
-    let spent = cpu::thread().saturating_sub(start).as_secs_f64();
-    let ceiling = 2.0 * done as f64 / spent / COMPRESSIONS_PER_CANDIDATE as f64;
-    let runs = 3;
-    let start = cpu::children();
+    let candidates = 64 * 4096 / COMPRESSIONS_PER_CANDIDATE;
+    candidate_compressions(1)?;
+    // Alternated, so both see the same machine: a third of a second of the ceiling, then a
+    // run of the process, five times.
+    let (mut ceiling_cpu, mut ceiling_done) = (0.0, 0usize);
+    let mut process_cpu = 0.0;
+    let runs = 5;
     for _ in 0..runs {
+        let start = cpu_time::now();
+        while cpu_time::now().saturating_sub(start) < std::time::Duration::from_millis(300) {
+            black_box(candidate_compressions(black_box(candidates)));
+            ceiling_done += candidates;
+        }
+        ceiling_cpu += cpu_time::now().saturating_sub(start).as_secs_f64();
+        let start = cpu::children();
         process.run();
+        process_cpu += cpu::children().saturating_sub(start).as_secs_f64();
     }
-    let per_thread = cpu::children().saturating_sub(start).as_secs_f64() / 2.0;
-    let rate = (runs * PROCESS_WORDS) as f64 / per_thread;
+    let ceiling = 2.0 * ceiling_done as f64 / ceiling_cpu;
+    // CPU time per thread: what the wall clock shows on an idle machine when both threads
+    // stay busy.
+    let rate = (runs * PROCESS_WORDS) as f64 / (process_cpu / 2.0);
     Some((ceiling, rate))
 }
 
-/// CPU time from /proc (Linux; zero elsewhere).
+/// The search on one core against the interleaved ceiling, measured in alternation by this
+/// thread's CPU time (`support/paired.rs`): 4096 candidates searched, against the same
+/// candidates' compressions alone. Below 1.0 the search does work besides compressing.
+fn paired_search() -> Option<f64> {
+    let fast = target(HmacHash::Sha256);
+    if !fast.uses_sha_ni() {
+        return None;
+    }
+    let owned = candidates(CANDIDATES_PER_ITER);
+    let refs: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
+    let mut ceiling = || {
+        black_box(candidate_compressions(black_box(CANDIDATES_PER_ITER)));
+    };
+    let mut search = || {
+        black_box(fast.first_match(black_box(&refs)));
+    };
+    Some(paired::ratio(&mut ceiling, &mut search))
+}
+
+/// Children's CPU time from /proc (Linux; zero elsewhere).
 mod cpu {
     use std::time::Duration;
-
-    /// CPU time of the calling thread, in nanoseconds (the first field of schedstat).
-    pub fn thread() -> Duration {
-        let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-        let ns = stat
-            .split_whitespace()
-            .next()
-            .and_then(|f| f.parse().ok())
-            .unwrap_or(0);
-        Duration::from_nanos(ns)
-    }
 
     /// CPU time (user + system) of this process's children that have been waited for, in
     /// clock ticks of 10 ms: each run of the process takes hundreds of them.
@@ -340,14 +377,25 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> String {
     }
 }
 
+/// Candidates/s from the rates of compressions computing their schedule and of those with
+/// it precomputed: a candidate has 3 of the first and the rest of the second.
 #[allow(clippy::cast_precision_loss)]
-fn summary(m: &Medians, cpu: Option<(f64, f64)>) {
+fn mix(computed: Option<f64>, precomputed: Option<f64>) -> Option<f64> {
     let per_candidate = COMPRESSIONS_PER_CANDIDATE as f64;
-    let ceiling = |id: &str| {
-        m.rate(&format!("sha256_compress/{id}"), COMPRESSIONS_PER_ITER)
-            .map(|r| r / per_candidate)
-    };
-    let (single, interleaved) = (ceiling("sha_ni_1_stream"), ceiling("sha_ni_interleaved"));
+    let computed_share = COMPUTED_PER_CANDIDATE as f64;
+    Some(1.0 / (computed_share / computed? + (per_candidate - computed_share) / precomputed?))
+}
+
+#[allow(clippy::cast_precision_loss, clippy::too_many_lines)]
+fn summary(m: &Medians, cpu: Option<(f64, f64)>, paired: Option<f64>) {
+    let per_candidate = COMPRESSIONS_PER_CANDIDATE as f64;
+    let compressions = |id: &str| m.rate(&format!("sha256_compress/{id}"), COMPRESSIONS_PER_ITER);
+    let ceiling = |id: &str| compressions(id).map(|r| r / per_candidate);
+    let (single, computed) = (ceiling("sha_ni_1_stream"), ceiling("sha_ni_interleaved"));
+    let interleaved = mix(
+        compressions("sha_ni_interleaved"),
+        compressions("sha_ni_interleaved_precomputed"),
+    );
     let (p_single, p_multi) = (ceiling("portable_1_stream"), ceiling("portable_4_streams"));
     let per_core = |id: &str| m.rate(&format!("hs256_150b/{id}"), CANDIDATES_PER_ITER as u64);
     let sha_ni = per_core("sha_ni");
@@ -359,21 +407,42 @@ fn summary(m: &Medians, cpu: Option<(f64, f64)>) {
         )
     };
     let cores = cores();
-    let all_ceiling = m
-        .rate(
-            "sha256_compress/sha_ni_interleaved_all_cores",
-            COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64 * cores as u64,
-        )
-        .map(|r| r / per_candidate);
+    let all_candidates = COMPRESSIONS_PER_ITER * ALL_CORES_REPEAT as u64
+        / COMPRESSIONS_PER_CANDIDATE as u64
+        * cores as u64;
+    let all_ceiling = m.rate(
+        "sha256_compress/sha_ni_candidates_all_cores",
+        all_candidates,
+    );
     println!();
-    println!("HS256, 150-byte signing input, 6 compressions per candidate; medians of this run:");
-    println!("  ceilings (candidates/s per core = compressions/s / 6):");
-    println!("    SHA-NI single stream       {}", mega(single));
-    println!("    SHA-NI interleaved         {}", mega(interleaved));
-    println!("    portable single stream     {}", mega(p_single));
-    println!("    portable 4 streams         {}", mega(p_multi));
     println!(
-        "    SHA-NI interleaved, {cores} cores {}  (all cores at once)",
+        "HS256, 150-byte signing input, 6 compressions per candidate (3 computing their \
+         schedule: key blocks, outer tail; 3 with it precomputed: the signing input); medians \
+         of this run:"
+    );
+    println!("  ceilings, candidates/s per core:");
+    println!(
+        "    SHA-NI single stream, all 6 computed     {}",
+        mega(single)
+    );
+    println!(
+        "    SHA-NI interleaved, all 6 computed       {}",
+        mega(computed)
+    );
+    println!(
+        "    SHA-NI interleaved, a candidate's mix    {}  (the ceiling)",
+        mega(interleaved)
+    );
+    println!(
+        "    portable single stream                   {}",
+        mega(p_single)
+    );
+    println!(
+        "    portable 4 streams                       {}",
+        mega(p_multi)
+    );
+    println!(
+        "    SHA-NI interleaved mix, {cores} cores at once  {}",
         mega(all_ceiling)
     );
     println!("  search, one core:");
@@ -382,6 +451,10 @@ fn summary(m: &Medians, cpu: Option<(f64, f64)>) {
         mega(sha_ni),
         ratio(sha_ni, interleaved),
         ratio(sha_ni, single)
+    );
+    println!(
+        "      paired by CPU time against the interleaved ceiling (load-independent): {}",
+        paired.map_or_else(|| "n/a".to_owned(), |r| format!("{r:.2}x"))
     );
     println!(
         "    portable                   {}  = {} of its 4-stream ceiling; SHA-NI is {} of it",
@@ -437,5 +510,8 @@ fn main() {
             PROCESS_WORDS as u64,
         )
         .and_then(|_| by_cpu_time(&process));
-    summary(&medians, cpu);
+    let paired = medians
+        .rate("hs256_150b/sha_ni", CANDIDATES_PER_ITER as u64)
+        .and_then(|_| paired_search());
+    summary(&medians, cpu, paired);
 }

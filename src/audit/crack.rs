@@ -41,14 +41,32 @@ pub const BUILTIN_NAME: &str = "built-in list";
 /// Candidates tested side by side on the portable path.
 pub const LANES: usize = 4;
 
+/// How a compression gets its block's message schedule (the 64 words its rounds consume).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockSchedule {
+    /// Computed with the compression, from the block: the key blocks and the outer tail,
+    /// which differ for every candidate.
+    Computed,
+    /// Computed once and read by every compression: the signing-input blocks, the same for
+    /// every candidate, so only the rounds run.
+    Precomputed,
+}
+
 /// The SHA-256 compression ceiling on the SHA-NI code: runs `rounds` compressions of a fixed
-/// block as `lanes` independent streams (1, or the search's lane count for any other value)
-/// and returns the XOR of the final states, or `None` on a CPU without the SHA extensions.
-/// The states start with every word equal to the stream's number, so the result can be
-/// checked against the portable compression. Benchmarks divide by it to show how close the
-/// search runs to the hardware.
-pub fn compression_ceiling(rounds: usize, lanes: usize, block: [u32; 16]) -> Option<[u32; 8]> {
-    engine::sha_ni_compressions(rounds, lanes, block)
+/// block as `lanes` independent streams (1, or the search's lane count for any other value),
+/// with the block's schedule computed or precomputed as a candidate's blocks have it, and
+/// returns the XOR of the final states, or `None` on a CPU without the SHA extensions. The
+/// states start with every word equal to the stream's number, so the result can be checked
+/// against the portable compression. Benchmarks divide by it to show how close the search
+/// runs to the hardware: a candidate costs 3 compressions with their schedule computed (two
+/// key blocks, the outer tail) and one precomputed per signing-input block.
+pub fn compression_ceiling(
+    rounds: usize,
+    lanes: usize,
+    block: [u32; 16],
+    schedule: BlockSchedule,
+) -> Option<[u32; 8]> {
+    engine::sha_ni_compressions(rounds, lanes, block, schedule)
 }
 
 /// The hash behind an HMAC JWS algorithm.

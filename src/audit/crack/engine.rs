@@ -367,6 +367,7 @@ impl Target {
 /// The SHA-NI path where it exists, and the one `unsafe` call of the crate.
 #[cfg(target_arch = "x86_64")]
 mod sha_ni {
+    use super::super::BlockSchedule;
     use super::super::shani::{self, Done, Prepared, Work};
     use super::{HmacEngine, Sha256Core};
 
@@ -448,11 +449,17 @@ mod sha_ni {
     type NoLongKeys = fn(&[u8]) -> bool;
 
     /// See [`super::super::compression_ceiling`].
-    pub fn compressions(rounds: usize, lanes: usize, block: [u32; 16]) -> Option<[u32; 8]> {
+    pub fn compressions(
+        rounds: usize,
+        lanes: usize,
+        block: [u32; 16],
+        schedule: BlockSchedule,
+    ) -> Option<[u32; 8]> {
         let work: Work<'_, NoCandidates, NoLongKeys> = Work::Compressions {
             rounds,
             lanes,
             block,
+            precomputed: schedule == BlockSchedule::Precomputed,
         };
         match Cpu::detect()?.run(work) {
             Done::Compressions(folded) => Some(folded),
@@ -484,7 +491,12 @@ mod sha_ni {
         }
     }
 
-    pub fn compressions(_: usize, _: usize, _: [u32; 16]) -> Option<[u32; 8]> {
+    pub fn compressions(
+        _: usize,
+        _: usize,
+        _: [u32; 16],
+        _: super::super::BlockSchedule,
+    ) -> Option<[u32; 8]> {
         None
     }
 }

@@ -392,6 +392,9 @@ pub enum Work<'t, C, F> {
         lanes: usize,
         /// The block, as 16 big-endian words.
         block: [u32; 16],
+        /// Whether the block's schedule is computed once (as for the signing-input blocks)
+        /// rather than with each compression (as for the key blocks and the outer tail).
+        precomputed: bool,
     },
 }
 
@@ -422,10 +425,14 @@ where
             rounds,
             lanes: 1,
             block,
-        } => Done::Compressions(compressions::<1>(rounds, &block)),
-        Work::Compressions { rounds, block, .. } => {
-            Done::Compressions(compressions::<SHA_LANES>(rounds, &block))
-        }
+            precomputed,
+        } => Done::Compressions(compressions::<1>(rounds, &block, precomputed)),
+        Work::Compressions {
+            rounds,
+            block,
+            precomputed,
+            ..
+        } => Done::Compressions(compressions::<SHA_LANES>(rounds, &block, precomputed)),
     }
 }
 
@@ -480,11 +487,12 @@ fn first_match<'a>(
     None
 }
 
-/// Compressions of `block` into `L` independent states; the states are seeded from the lane
-/// number (every word `lane`) so a test can redo the same sums on the portable path.
+/// Compressions of `block` into `L` independent states, its schedule computed with each one
+/// or (`precomputed`) once, as the search's blocks have it; the states are seeded from the
+/// lane number (every word `lane`) so a test can redo the same sums on the portable path.
 #[inline]
 #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
-fn compressions<const L: usize>(rounds: usize, block: &[u32; 16]) -> [u32; 8] {
+fn compressions<const L: usize>(rounds: usize, block: &[u32; 16], precomputed: bool) -> [u32; 8] {
     let message = [
         words(block[0], block[1], block[2], block[3]),
         words(block[4], block[5], block[6], block[7]),
@@ -493,8 +501,15 @@ fn compressions<const L: usize>(rounds: usize, block: &[u32; 16]) -> [u32; 8] {
     ];
     let mut states: [State; L] =
         std::array::from_fn(|lane| pack(&[u32::try_from(lane).unwrap_or(0); 8]));
-    for _ in 0..rounds.div_ceil(L) {
-        compress(&mut states, &[message; L]);
+    if precomputed {
+        let schedule = Schedule::new(block);
+        for _ in 0..rounds.div_ceil(L) {
+            compress_scheduled(&mut states, &schedule);
+        }
+    } else {
+        for _ in 0..rounds.div_ceil(L) {
+            compress(&mut states, &[message; L]);
+        }
     }
     let mut folded = [0u32; 8];
     for state in states {

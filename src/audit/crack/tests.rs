@@ -163,9 +163,12 @@ fn compression_ceiling_computes_real_compressions() {
         chunk.copy_from_slice(&word.to_be_bytes());
     }
     let block_bytes = sha2::digest::generic_array::GenericArray::from(bytes);
-    for (lanes, streams) in [(1, 1), (LANES, LANES)] {
+    let cases = [(1, 1), (LANES, LANES)]
+        .into_iter()
+        .flat_map(|c| [BlockSchedule::Computed, BlockSchedule::Precomputed].map(|s| (c, s)));
+    for ((lanes, streams), schedule) in cases {
         let rounds = 8 * streams;
-        let Some(folded) = compression_ceiling(rounds, lanes, block) else {
+        let Some(folded) = compression_ceiling(rounds, lanes, block, schedule) else {
             return; // No SHA extensions on this CPU: nothing to compare.
         };
         let mut expected = [0u32; 8];
@@ -178,7 +181,7 @@ fn compression_ceiling_computes_real_compressions() {
                 *e ^= w;
             }
         }
-        assert_eq!(folded, expected, "{lanes} lanes");
+        assert_eq!(folded, expected, "{lanes} lanes, {schedule:?}");
     }
 }
 
