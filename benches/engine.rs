@@ -22,6 +22,10 @@
 //!   key's HMAC pads are hashed on first use, then reused).
 //! - RS256/ES256/EdDSA verify: the same calls with public keys, ours with every sentence
 //!   built (`verify_quick`).
+//! - EdDSA's floor, two reference rows: our verification over aws-lc-rs's bare signature
+//!   check (what the workbench adds), and that check over ed25519-dalek's (jsonwebtoken's
+//!   verifier), both decoding the public point per call as their callers do. The EdDSA row
+//!   can only be as far ahead as aws-lc-rs is of ed25519-dalek on the machine at hand.
 //! - HS256 sign: `jsonwebtoken::encode` serialises its `Header` and the claims struct; ours
 //!   signs the same JSON as text (`sign`: both texts checked as JSON, minified, encoded).
 
@@ -136,7 +140,7 @@ fn row<'a, R>(id: &str, mut f: impl FnMut() -> R + 'a) -> Row<'a> {
 }
 
 /// The comparisons the summary prints: label, ours, theirs.
-const RATIOS: [(&str, &str, &str); 9] = [
+const RATIOS: [(&str, &str, &str); 11] = [
     (
         "decode (target <= 1.0x)",
         "decode/ours",
@@ -176,6 +180,16 @@ const RATIOS: [(&str, &str, &str); 9] = [
         "EdDSA verify (target <= 1.0x)",
         "eddsa-verify/ours-quick",
         "eddsa-verify/jsonwebtoken",
+    ),
+    (
+        "EdDSA verify over bare aws-lc-rs (our share)",
+        "eddsa-verify/ours-quick",
+        "eddsa-verify/bare-aws-lc-rs",
+    ),
+    (
+        "EdDSA: bare aws-lc-rs over bare ed25519-dalek",
+        "eddsa-verify/bare-aws-lc-rs",
+        "eddsa-verify/bare-ed25519-dalek",
     ),
     (
         "HS256 verdict only over bare HMAC (the floor)",
@@ -315,6 +329,42 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>, medians: &Medians) {
             jwt::decode::<Claims>(black_box(&theirs), &jwt_key, &jwt_validation)
         }));
     }
+
+    // The EdDSA row's floor: the signature check alone, on each side's library.
+    let ed_token = token("EdDSA", &payload, &keys(ED_PRIVATE));
+    let (ed_input, ed_sig) = ed_token.rsplit_once('.').unwrap_or_default();
+    let (ed_input, ed_sig) = (
+        ed_input.to_owned(),
+        jwt_workbench::jose::b64::decode_strict(ed_sig).unwrap_or_default(),
+    );
+    let ed_public = jwk_member(ED_JWK, "x")
+        .ok()
+        .and_then(|x| jwt_workbench::jose::b64::decode_strict(&x))
+        .unwrap_or_default();
+    let aws_key = aws_lc_rs::signature::ParsedPublicKey::new(
+        &aws_lc_rs::signature::ED25519,
+        ed_public.as_slice(),
+    )
+    .unwrap_or_else(|e| panic!("aws-lc-rs Ed25519 key: {e}"));
+    let dalek_key = <[u8; 32]>::try_from(ed_public.as_slice())
+        .ok()
+        .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+        .unwrap_or_else(|| panic!("ed25519-dalek key"));
+    let dalek_sig = ed25519_dalek::Signature::from_slice(&ed_sig)
+        .unwrap_or_else(|e| panic!("ed25519-dalek signature: {e}"));
+    assert!(aws_key.verify_sig(ed_input.as_bytes(), &ed_sig).is_ok());
+    assert!(ed25519_dalek::Verifier::verify(&dalek_key, ed_input.as_bytes(), &dalek_sig).is_ok());
+    let (aws_input, aws_sig) = (ed_input.clone(), ed_sig.clone());
+    rows.push(row("eddsa-verify/bare-aws-lc-rs", move || {
+        aws_key.verify_sig(black_box(aws_input.as_bytes()), &aws_sig)
+    }));
+    // aws-lc decodes the public point on every verification; so does jsonwebtoken, which
+    // makes its `VerifyingKey` per call: the dalek row does the same.
+    let dalek_bytes = dalek_key.to_bytes();
+    rows.push(row("eddsa-verify/bare-ed25519-dalek", move || {
+        let key = ed25519_dalek::VerifyingKey::from_bytes(black_box(&dalek_bytes)).ok()?;
+        ed25519_dalek::Verifier::verify(&key, black_box(ed_input.as_bytes()), &dalek_sig).ok()
+    }));
 
     let header = r#"{"alg":"HS256","typ":"JWT"}"#;
     let jwt_enc = jwt::EncodingKey::from_secret(SECRET);
