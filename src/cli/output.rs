@@ -112,8 +112,11 @@ fn inert(text: &str) -> Cow<'_, str> {
     let mut inert = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         if unsafe_char(c) {
-            // Only BMP characters need escaping, so one `\uXXXX` each.
-            let _ = write!(inert, "\\u{:04x}", u32::from(c));
+            // JSON escapes UTF-16 code units: a character beyond the BMP (the tag characters
+            // U+E0020..E007F, which can smuggle invisible ASCII) is two, a surrogate pair.
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(inert, "\\u{unit:04x}");
+            }
         } else {
             inert.push(c);
         }
@@ -525,14 +528,25 @@ mod tests {
     #[test]
     fn a_json_line_escapes_what_a_terminal_would_act_on_wherever_it_is() {
         for at in [0, 31, 32, 33, 95, 200] {
-            for c in ['\u{7f}', '\u{202e}', '\u{200b}', '\u{9b}'] {
+            for c in [
+                '\u{7f}',
+                '\u{202e}',
+                '\u{200b}',
+                '\u{9b}',
+                '\u{e0041}',
+                '\u{110bd}',
+            ] {
                 let mut text = "a".repeat(at);
                 text.push(c);
                 text.push_str("tail");
                 let mut out = Vec::new();
                 append_json_line(&mut out, &serde_json::json!({ "s": text })).unwrap();
                 let line = String::from_utf8(out).unwrap();
-                let escape = format!("\\u{:04x}", u32::from(c));
+                let escape: String = c
+                    .encode_utf16(&mut [0; 2])
+                    .iter()
+                    .map(|unit| format!("\\u{unit:04x}"))
+                    .collect();
                 assert!(line.contains(&escape), "{c:?} at {at}: {line}");
                 assert!(!line.contains(c), "{c:?} at {at}");
                 // Still JSON for the same string.
