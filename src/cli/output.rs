@@ -542,11 +542,10 @@ mod tests {
                 let mut out = Vec::new();
                 append_json_line(&mut out, &serde_json::json!({ "s": text })).unwrap();
                 let line = String::from_utf8(out).unwrap();
-                let escape: String = c
-                    .encode_utf16(&mut [0; 2])
-                    .iter()
-                    .map(|unit| format!("\\u{unit:04x}"))
-                    .collect();
+                let mut escape = String::new();
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(escape, "\\u{unit:04x}").unwrap();
+                }
                 assert!(line.contains(&escape), "{c:?} at {at}: {line}");
                 assert!(!line.contains(c), "{c:?} at {at}");
                 // Still JSON for the same string.
