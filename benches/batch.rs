@@ -3,9 +3,9 @@
 //!
 //! The input is 1M HS256 lines (secret `batch-secret-batch-secret-0123456789`): 80% valid,
 //! 10% expired, 10% with a bad signature, judged at `--now 1700000000`. Each thread count runs
-//! three times and the median is printed, in lines/s, with the CPU time the process spent per
-//! line (user + system, from /proc on Linux): two threads costing no more CPU per line than
-//! one is what lets the wall time halve on a quiet 2-core machine.
+//! five times, the two taking turns, and the median is printed, in lines/s, with the CPU time
+//! the process spent per line (user + system, from /proc on Linux): two threads costing no
+//! more CPU per line than one is what lets the wall time halve on a quiet 2-core machine.
 //!
 //! ```sh
 //! cargo bench --bench batch                          # 1M lines, 1 and 2 threads
@@ -27,7 +27,7 @@ use jwt_workbench::jose::verify::VerifyOptions;
 const SECRET: &str = "batch-secret-batch-secret-0123456789";
 const NOW: u64 = 1_700_000_000;
 const DEFAULT_LINES: usize = 1_000_000;
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 
 /// Line `i` of the input: valid, expired (every 10th from 0) or with a bad signature (every
 /// 10th from 1), payloads of realistic size that differ from line to line.
@@ -141,9 +141,16 @@ fn main() {
         "verify --batch, {lines} HS256 lines ({:.0} MB), median of {RUNS} runs:",
         text.len() as f64 / 1e6
     );
+    // The thread counts take turns, so a change of load on a shared machine falls on both.
+    let mut runs: [Vec<Run>; 2] = [Vec::new(), Vec::new()];
+    for _ in 0..RUNS {
+        for (threads, results) in [1, 2].into_iter().zip(&mut runs) {
+            results.push(run(&text, threads));
+        }
+    }
     let mut rates = Vec::new();
-    for threads in [1, 2] {
-        let result = median((0..RUNS).map(|_| run(&text, threads)).collect());
+    for (threads, results) in [1, 2].into_iter().zip(runs) {
+        let result = median(results);
         let rate = lines as f64 / result.wall.as_secs_f64();
         let cpu = result.cpu.map_or_else(
             || "n/a".to_owned(),
