@@ -17,8 +17,8 @@ use crate::jose::alg::Alg;
 use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeySet;
 use crate::jose::report::{
-    ClaimsJson, Extraction, Outcome, Report, SignatureJson, inspect, verify_fast,
-    verify_fast_lenient, verify_quick, verify_token,
+    ClaimsJson, Extraction, Outcome, Report, SignatureJson, inspect, verify_bulk,
+    verify_fast_lenient, verify_token,
 };
 use crate::jose::verify::VerifyOptions;
 
@@ -521,38 +521,43 @@ fn batch_entry(
     if token.trim_ascii().is_empty() {
         return Ok(None);
     }
-    // Most lines in a log are valid: say so without building any sentence.
-    let fast = keys.and_then(|k| match extraction {
-        Extraction::Strict => verify_fast(token, k, opts, claims),
-        Extraction::Lenient => verify_fast_lenient(token, k, opts, claims),
-    });
-    if fast == Some(Outcome::Valid) {
-        writeln!(out, "{{\"line\":{number},\"valid\":true}}")?;
-        return Ok(Some(Outcome::Valid));
+    // A token the lean path reads (nearly every line of a log) is judged once: a valid one
+    // is said to be so without building any sentence, any other is written straight from its
+    // checks, with no JSON value built.
+    match (keys, extraction) {
+        (Some(k), Extraction::Strict) => {
+            if let Some(q) = verify_bulk(token, k, opts, claims) {
+                let outcome = q.outcome();
+                if outcome == Outcome::Valid {
+                    writeln!(out, "{{\"line\":{number},\"valid\":true}}")?;
+                } else {
+                    output::append_json_line(
+                        out,
+                        &QuickLine {
+                            line: number,
+                            valid: false,
+                            signature: SignatureJson(&q.signature),
+                            claims: ClaimsJson(&q.claims),
+                            errors: [],
+                        },
+                    )?;
+                }
+                return Ok(Some(outcome));
+            }
+        }
+        (Some(k), Extraction::Lenient) => {
+            if verify_fast_lenient(token, k, opts, claims) == Some(Outcome::Valid) {
+                writeln!(out, "{{\"line\":{number},\"valid\":true}}")?;
+                return Ok(Some(Outcome::Valid));
+            }
+        }
+        (None, _) => {}
     }
-    // A JWE line, given its key (never valid as a JWS, so the fast path costs valid signed
+    // A JWE line, given its key (never read by the lean path, so that costs valid signed
     // lines nothing): decrypted and judged as a single `verify` judges it.
     let lenient = extraction == Extraction::Lenient;
     if let Some((outcome, value)) = jwe.and_then(|j| j.line(number, token, opts, claims, lenient)) {
         write_json_line(out, &value)?;
-        return Ok(Some(outcome));
-    }
-    // A token the lean path reads (expired, or signed with another key: most of the rest of
-    // a log) is written straight from its checks, with no JSON value built.
-    if extraction == Extraction::Strict
-        && let Some(q) = keys.and_then(|k| verify_quick(token, k, opts, claims))
-    {
-        let outcome = q.outcome();
-        output::append_json_line(
-            out,
-            &QuickLine {
-                line: number,
-                valid: outcome == Outcome::Valid,
-                signature: SignatureJson(&q.signature),
-                claims: ClaimsJson(&q.claims),
-                errors: [],
-            },
-        )?;
         return Ok(Some(outcome));
     }
     let (outcome, value) = batch_line(number, token, keys, opts, claims, extraction);
@@ -789,7 +794,7 @@ mod tests {
                 jwe: None,
             };
             assert!(
-                verify_quick(token, &keys, judge.opts, &claims).is_some(),
+                crate::jose::report::verify_quick(token, &keys, judge.opts, &claims).is_some(),
                 "the lean path reads {token}"
             );
             let mut direct = Vec::new();

@@ -276,7 +276,13 @@ pub fn verify_quick(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Quick> {
-    lean(strict(token).ok()?.token, keys, verify, claims, true)
+    lean(
+        strict(token).ok()?.token,
+        keys,
+        verify,
+        claims,
+        Explain::Always,
+    )
 }
 
 /// The verdict alone, by the lean path, with no sentence built: the fastest check for bulk
@@ -287,7 +293,32 @@ pub fn verify_fast(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Outcome> {
-    lean(strict(token).ok()?.token, keys, verify, claims, false).map(|q| q.outcome())
+    lean(
+        strict(token).ok()?.token,
+        keys,
+        verify,
+        claims,
+        Explain::Never,
+    )
+    .map(|q| q.outcome())
+}
+
+/// What `verify --batch` prints for a token, by the lean path, reading it once: a valid
+/// token's verdict without sentences (a valid line says no more), any other token's with
+/// every sentence, as [`verify_quick`] gives them. `None` as for [`verify_quick`].
+pub fn verify_bulk(
+    token: &str,
+    keys: &KeySet,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+) -> Option<Quick> {
+    lean(
+        strict(token).ok()?.token,
+        keys,
+        verify,
+        claims,
+        Explain::UnlessValid,
+    )
 }
 
 /// The lean path on a token found the lenient way, for `verify --lenient`: `None` as for
@@ -306,7 +337,17 @@ pub fn verify_fast_lenient(
     if !clean {
         return None;
     }
-    lean(&found.token, keys, verify, claims, false).map(|q| q.outcome())
+    lean(&found.token, keys, verify, claims, Explain::Never).map(|q| q.outcome())
+}
+
+/// Which verdicts the lean path puts into words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Explain {
+    Never,
+    Always,
+    /// All but a valid one: the checks run without words, and again with them if the
+    /// token is not valid (the token is decoded and its JSON read only once).
+    UnlessValid,
 }
 
 fn lean(
@@ -314,7 +355,7 @@ fn lean(
     keys: &KeySet,
     verify: VerifyOptions,
     claims: &ClaimOptions,
-    explain: bool,
+    explain: Explain,
 ) -> Option<Quick> {
     let view = JwsView::new(token)?;
     let [alg, kid, crit, cty] = view.header(["alg", "kid", "crit", "cty"])?;
@@ -322,34 +363,47 @@ fn lean(
     if cty.is_some() {
         return None;
     }
-    // Every signature this path checks fits on the stack (RSA-8192 is 1 KB).
-    let mut signature_buf = [0u8; 1024];
-    let signature = b64::with_strict(view.signature_text(), &mut signature_buf, |sig| {
-        let facts = HeaderFacts {
-            alg: alg.as_ref().and_then(Value::as_str),
-            kid: kid.as_ref().and_then(Value::as_str),
-            has_crit: crit.is_some(),
-        };
-        check(
-            facts,
-            view.signing_input(),
-            sig,
-            Some(keys),
-            verify,
-            explain,
-        )
-    })?;
     let names = ["exp", "nbf", "iat", "aud", "iss"];
     let values = view.claims(names)?;
-    let claims = check_fields(
-        |name| {
-            let i = names.iter().position(|n| *n == name)?;
-            values[i].as_ref()
-        },
-        claims,
-        explain,
-    );
-    Some(Quick { signature, claims })
+    let facts = HeaderFacts {
+        alg: alg.as_ref().and_then(Value::as_str),
+        kid: kid.as_ref().and_then(Value::as_str),
+        has_crit: crit.is_some(),
+    };
+    // Every signature this path checks fits on the stack (RSA-8192 is 1 KB).
+    let mut signature_buf = [0u8; 1024];
+    b64::with_strict(view.signature_text(), &mut signature_buf, |sig| {
+        let judge = |explain| Quick {
+            signature: check(
+                facts,
+                view.signing_input(),
+                sig,
+                Some(keys),
+                verify,
+                explain,
+            ),
+            claims: check_fields(
+                |name| {
+                    let i = names.iter().position(|n| *n == name)?;
+                    values[i].as_ref()
+                },
+                claims,
+                explain,
+            ),
+        };
+        match explain {
+            Explain::Never => judge(false),
+            Explain::Always => judge(true),
+            Explain::UnlessValid => {
+                let quick = judge(false);
+                if quick.outcome() == Outcome::Valid {
+                    quick
+                } else {
+                    judge(true)
+                }
+            }
+        }
+    })
 }
 
 #[cfg(test)]

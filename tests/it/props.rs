@@ -12,7 +12,7 @@ use jwt_workbench::jose::claims::ClaimOptions;
 use jwt_workbench::jose::decode::decode;
 use jwt_workbench::jose::json::{minify, pretty};
 use jwt_workbench::jose::key::{KeySet, Secret};
-use jwt_workbench::jose::report::{inspect, verify_quick};
+use jwt_workbench::jose::report::{Outcome, inspect, verify_bulk, verify_fast, verify_quick};
 use jwt_workbench::jose::sign::sign;
 use jwt_workbench::jose::verify::{SigStatus, VerifyOptions, verify_decoded};
 use proptest::prelude::*;
@@ -215,6 +215,15 @@ proptest! {
         prop_assert_eq!(&quick.signature, &full.signature);
         prop_assert_eq!(&quick.claims, &full.claims);
         prop_assert_eq!(quick.outcome(), full.outcome());
+        // The bulk readings (`verify --batch`): the same verdict, and every sentence for a
+        // token that is not valid.
+        prop_assert_eq!(verify_fast(&token, keys, opts, &claim_opts), Some(full.outcome()));
+        let bulk = verify_bulk(&token, keys, opts, &claim_opts).unwrap();
+        prop_assert_eq!(bulk.outcome(), full.outcome());
+        if full.outcome() != Outcome::Valid {
+            prop_assert_eq!(&bulk.signature, &full.signature);
+            prop_assert_eq!(&bulk.claims, &full.claims);
+        }
     }
 
     #[test]
