@@ -694,19 +694,24 @@ mod tests {
         (text, kinds)
     }
 
+    /// Lines judged with `keys` and `claims`, strict extraction, default options, no JWE.
+    fn strict_judge<'a>(keys: &'a KeySet, claims: &'a ClaimOptions) -> Judge<'a> {
+        Judge {
+            keys: Some(keys),
+            opts: VerifyOptions::default(),
+            claims,
+            extraction: Extraction::Strict,
+            jwe: None,
+        }
+    }
+
     fn run_blocks(input: &[u8], threads: usize, block: usize) -> (Outcome, String) {
         let keys = KeySet::secret(Secret::from_utf8(DEMO_SECRET));
         let claims = ClaimOptions {
             now: 1_700_000_000.0,
             ..ClaimOptions::default()
         };
-        let judge = Judge {
-            keys: Some(&keys),
-            opts: VerifyOptions::default(),
-            claims: &claims,
-            extraction: Extraction::Strict,
-            jwe: None,
-        };
+        let judge = strict_judge(&keys, &claims);
         let reader = BlockReader::with_block_bytes(input, 1000, block);
         let mut out = Vec::new();
         let outcome = batch_blocks(reader, &mut out, judge, threads).unwrap();
@@ -786,13 +791,7 @@ mod tests {
             foreign,
         ];
         for (number, token) in tokens.iter().enumerate() {
-            let judge = Judge {
-                keys: Some(&keys),
-                opts: VerifyOptions::default(),
-                claims: &claims,
-                extraction: Extraction::Strict,
-                jwe: None,
-            };
+            let judge = strict_judge(&keys, &claims);
             assert!(
                 crate::jose::report::verify_quick(token, &keys, judge.opts, &claims).is_some(),
                 "the lean path reads {token}"

@@ -276,13 +276,7 @@ pub fn verify_quick(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Quick> {
-    lean(
-        strict(token).ok()?.token,
-        keys,
-        verify,
-        claims,
-        Explain::Always,
-    )
+    lean_strict(token, keys, verify, claims, Explain::Always)
 }
 
 /// The verdict alone, by the lean path, with no sentence built: the fastest check for bulk
@@ -293,14 +287,7 @@ pub fn verify_fast(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Outcome> {
-    lean(
-        strict(token).ok()?.token,
-        keys,
-        verify,
-        claims,
-        Explain::Never,
-    )
-    .map(|q| q.outcome())
+    lean_strict(token, keys, verify, claims, Explain::Never).map(|q| q.outcome())
 }
 
 /// What `verify --batch` prints for a token, by the lean path, reading it once: a valid
@@ -312,13 +299,7 @@ pub fn verify_bulk(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Option<Quick> {
-    lean(
-        strict(token).ok()?.token,
-        keys,
-        verify,
-        claims,
-        Explain::UnlessValid,
-    )
+    lean_strict(token, keys, verify, claims, Explain::UnlessValid)
 }
 
 /// The lean path on a token found the lenient way, for `verify --lenient`: `None` as for
@@ -348,6 +329,17 @@ enum Explain {
     /// All but a valid one: the checks run without words, and again with them if the
     /// token is not valid (the token is decoded and its JSON read only once).
     UnlessValid,
+}
+
+/// The lean path on a token found by strict extraction.
+fn lean_strict(
+    token: &str,
+    keys: &KeySet,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+    explain: Explain,
+) -> Option<Quick> {
+    lean(strict(token).ok()?.token, keys, verify, claims, explain)
 }
 
 fn lean(
