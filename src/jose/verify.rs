@@ -52,6 +52,16 @@ impl SignatureCheck {
         self.status == SigStatus::Valid
     }
 
+    /// A verdict without its words, for the bulk path (see [`check`]'s `explain`).
+    fn unexplained(status: SigStatus) -> Self {
+        SignatureCheck {
+            status,
+            alg: None,
+            key: None,
+            reason: String::new(),
+        }
+    }
+
     fn new(status: SigStatus, alg: Option<&str>, key: Option<String>, reason: String) -> Self {
         SignatureCheck {
             status,
@@ -312,12 +322,7 @@ fn try_keys(
             && let Some(weak) = key.weak_hmac(alg)
         {
             if !explain {
-                return SignatureCheck {
-                    status: SigStatus::Invalid,
-                    alg: None,
-                    key: None,
-                    reason: String::new(),
-                };
+                return SignatureCheck::unexplained(SigStatus::Invalid);
             }
             return SignatureCheck::new(
                 SigStatus::Invalid,
@@ -330,12 +335,7 @@ fn try_keys(
             );
         }
         if ok && !explain {
-            return SignatureCheck {
-                status: SigStatus::Valid,
-                alg: None,
-                key: None,
-                reason: String::new(),
-            };
+            return SignatureCheck::unexplained(SigStatus::Valid);
         }
         if ok {
             let described = key.describe();
@@ -344,12 +344,7 @@ fn try_keys(
         }
     }
     if !explain {
-        return SignatureCheck {
-            status: SigStatus::Invalid,
-            alg: None,
-            key: None,
-            reason: String::new(),
-        };
+        return SignatureCheck::unexplained(SigStatus::Invalid);
     }
     let key_desc = if candidates.len() == 1 {
         candidates[0].describe()
