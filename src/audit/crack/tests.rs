@@ -4,7 +4,6 @@ use super::driver::{Feed, Shared, SourceReader};
 use super::rules::Variants;
 use super::*;
 use crate::audit::wordlist::{self, Wordlist};
-use hmac::{Hmac, Mac};
 use proptest::prelude::*;
 use std::io::Write;
 use std::path::Path;
@@ -17,16 +16,8 @@ const SIGNING_INPUT: &[u8] = b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIx
 
 /// The signature computed by the `hmac` crate, the reference implementation.
 fn reference(hash: HmacHash, key: &[u8], message: &[u8]) -> Vec<u8> {
-    fn run<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
-        let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap();
-        mac.update(message);
-        mac.finalize().into_bytes().to_vec()
-    }
-    match hash {
-        HmacHash::Sha256 => run::<Hmac<sha2::Sha256>>(key, message),
-        HmacHash::Sha384 => run::<Hmac<sha2::Sha384>>(key, message),
-        HmacHash::Sha512 => run::<Hmac<sha2::Sha512>>(key, message),
-    }
+    let alg = hash.alg().parse().expect("an HMAC algorithm");
+    crate::jose::sign::hmac(alg, key, message)
 }
 
 fn target_for(hash: HmacHash, key: &[u8]) -> Target {

@@ -128,20 +128,11 @@ impl Drop for Prepared {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hmac::{Hmac, Mac};
     use proptest::prelude::*;
 
+    /// The tag straight from the `hmac` crate, keyed for this one message.
     fn reference(alg: Alg, key: &[u8], message: &[u8]) -> Vec<u8> {
-        fn tag<M: Mac + hmac::digest::KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
-            let mut mac = <M as hmac::digest::KeyInit>::new_from_slice(key).unwrap();
-            mac.update(message);
-            mac.finalize().into_bytes().to_vec()
-        }
-        match alg {
-            Alg::HS256 => tag::<Hmac<sha2::Sha256>>(key, message),
-            Alg::HS384 => tag::<Hmac<sha2::Sha384>>(key, message),
-            _ => tag::<Hmac<sha2::Sha512>>(key, message),
-        }
+        crate::jose::sign::hmac(alg, key, message)
     }
 
     #[test]
