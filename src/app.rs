@@ -474,7 +474,7 @@ pub enum Effect {
         /// Tags the reports.
         generation: u64,
         /// The HMAC algorithm.
-        hash: crate::audit::HmacHash,
+        hash: crate::audit::Hash,
         /// `header.payload`, as signed.
         signing_input: String,
         /// The token's signature bytes.

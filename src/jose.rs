@@ -12,5 +12,6 @@ pub mod jwe;
 pub mod key;
 pub mod report;
 pub mod sign;
+pub mod thumbprint;
 pub mod verify;
 pub mod weak_secret;

@@ -15,7 +15,7 @@ use crate::app::{
     Action, App, Chord, Effect, Focus, KeyName, LaunchOptions, NetKeys, NetRequest, NetTarget,
     Overlay, SearchOutcome, Tone, View,
 };
-use crate::audit::{CandidateSource, CrackOptions, HmacHash, Progress, Target, crack};
+use crate::audit::{CandidateSource, CrackOptions, Hash, Progress, Target, crack};
 use crate::clipboard::Clipboard;
 use crate::color_depth::ColorDepth;
 use crate::key_file;
@@ -40,7 +40,7 @@ impl SearchJob {
     /// Starts the search; its result comes back on `tx` as [`Action::SecretSearchDone`].
     fn spawn(
         generation: u64,
-        hash: HmacHash,
+        hash: Hash,
         signing_input: String,
         signature: Vec<u8>,
         tx: mpsc::Sender<Action>,

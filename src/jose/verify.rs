@@ -448,11 +448,10 @@ fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
     let key = keys.keys.first();
     let what = keys.describe();
     let needs = match alg.family() {
-        Family::Hmac => "an HMAC secret".to_owned(),
-        Family::Rsa | Family::RsaPss => "an RSA key".to_owned(),
-        Family::Ecdsa(c) => format!("an EC key on {}", c.name()),
-        Family::EdDsa => "an Ed25519 key".to_owned(),
-        Family::None => "no key".to_owned(),
+        Family::Hmac => "an HMAC secret",
+        Family::Rsa | Family::RsaPss => "an RSA key",
+        Family::None => "no key",
+        _ => alg.row().needs,
     };
     let mut reason =
         format!("the header says alg '{alg}', which needs {needs}, but the key is {what}");
@@ -468,15 +467,10 @@ fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
     reason
 }
 
-/// Signature lengths are fixed for HMAC, ECDSA and EdDSA; a wrong one says something.
+/// Signature lengths are fixed for each algorithm (the modulus's for RSA); a wrong one says
+/// something.
 fn bad_length(alg: Alg, key: &Key, signature: &[u8]) -> Option<String> {
-    let expected = match alg.family() {
-        Family::Hmac => alg.hash_len(),
-        Family::Ecdsa(c) => 2 * c.scalar_len(),
-        Family::EdDsa => 64,
-        Family::Rsa | Family::RsaPss => key.bits().div_ceil(8),
-        Family::None => 0,
-    };
+    let expected = alg.signature_len(key.bits());
     if signature.len() == expected {
         return None;
     }

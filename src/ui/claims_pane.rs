@@ -185,7 +185,7 @@ fn search_line(app: &Screen) -> Option<Line<'static>> {
         format!(
             "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · w or \
              Esc stops",
-            s.hash.alg(),
+            s.hash.hmac_alg().name(),
             thousands(s.tried),
             s.percent(),
             thousands(s.rate(app.now))

@@ -47,15 +47,17 @@ impl EcdhCurve {
     pub fn from_jwk(crv: &str) -> Option<Self> {
         match crv {
             "X25519" => Some(EcdhCurve::X25519),
-            other => Curve::from_jwk(other).map(Self::from_nist),
+            other => Curve::from_jwk(other).and_then(Self::from_nist),
         }
     }
 
-    fn from_nist(c: Curve) -> Self {
+    /// The ECDH curve of a signature curve; secp256k1 has no JWE use.
+    fn from_nist(c: Curve) -> Option<Self> {
         match c {
-            Curve::P256 => EcdhCurve::P256,
-            Curve::P384 => EcdhCurve::P384,
-            Curve::P521 => EcdhCurve::P521,
+            Curve::P256 => Some(EcdhCurve::P256),
+            Curve::P384 => Some(EcdhCurve::P384),
+            Curve::P521 => Some(EcdhCurve::P521),
+            Curve::Secp256k1 => None,
         }
     }
 
@@ -230,7 +232,7 @@ fn rejected(what: &str) -> impl FnOnce(aws_lc_rs::error::KeyRejected) -> KeyErro
 
 fn curve_of(alg: Option<KeyAlgorithm>) -> Option<EcdhCurve> {
     match alg {
-        Some(KeyAlgorithm::Ec(Some(c))) => Some(EcdhCurve::from_nist(c)),
+        Some(KeyAlgorithm::Ec(Some(c))) => EcdhCurve::from_nist(c),
         _ => None,
     }
 }
@@ -278,7 +280,7 @@ fn from_der(bytes: &[u8]) -> Result<JweKey, KeyError> {
     if let Some(named) = der::sec1_curve(bytes) {
         let curves = named.map_or(
             vec![EcdhCurve::P256, EcdhCurve::P384, EcdhCurve::P521],
-            |c| vec![EcdhCurve::from_nist(c)],
+            |c| EcdhCurve::from_nist(c).into_iter().collect(),
         );
         for curve in curves {
             if let Ok(k) = PrivateKey::from_private_key_der(curve.agreement(), bytes) {

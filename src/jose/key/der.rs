@@ -1,7 +1,7 @@
 //! Just enough DER to tell keys apart and pull a public key out of a certificate.
 //! Parsing of the keys themselves is left to aws-lc-rs.
 
-use crate::jose::alg::Curve;
+use crate::jose::alg::{Curve, MlDsa};
 
 /// One DER element: its tag, its content, and the whole encoding.
 #[derive(Debug, Clone, Copy)]
@@ -56,9 +56,6 @@ const OID: u8 = 0x06;
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 const OID_RSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
 const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
-const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
 
@@ -70,16 +67,12 @@ pub(crate) enum KeyAlgorithm {
     Ec(Option<Curve>),
     Ed25519,
     Ed448,
+    MlDsa(MlDsa),
     Other,
 }
 
 pub(crate) fn curve_from_oid(oid: &[u8]) -> Option<Curve> {
-    match oid {
-        OID_P256 => Some(Curve::P256),
-        OID_P384 => Some(Curve::P384),
-        OID_P521 => Some(Curve::P521),
-        _ => None,
-    }
+    Curve::from_oid(oid)
 }
 
 fn algorithm(identifier: &Tlv<'_>) -> Option<KeyAlgorithm> {
@@ -99,7 +92,7 @@ fn algorithm(identifier: &Tlv<'_>) -> Option<KeyAlgorithm> {
         ),
         OID_ED25519 => KeyAlgorithm::Ed25519,
         OID_ED448 => KeyAlgorithm::Ed448,
-        _ => KeyAlgorithm::Other,
+        other => MlDsa::from_oid(other).map_or(KeyAlgorithm::Other, KeyAlgorithm::MlDsa),
     })
 }
 
@@ -111,6 +104,19 @@ pub(crate) fn spki_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
         return None;
     }
     algorithm(&items[0])
+}
+
+/// The public key bits of a `SubjectPublicKeyInfo` (the BIT STRING's content after its
+/// unused-bits byte, which must be 0).
+pub(crate) fn spki_key_bits(der: &[u8]) -> Option<&[u8]> {
+    spki_algorithm(der)?;
+    let (seq, _) = read(der)?;
+    let items = children(seq.content);
+    let bits = items.get(1)?.content;
+    match bits.split_first() {
+        Some((0, rest)) => Some(rest),
+        _ => None,
+    }
 }
 
 /// The key algorithm of a PKCS#8 `PrivateKeyInfo`.
