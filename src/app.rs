@@ -984,6 +984,21 @@ impl App {
         }
     }
 
+    /// The RFC 7638 thumbprint of a loaded public or private key (one key, not a secret:
+    /// a hash of a secret is not shown on a screen someone may share). One SHA-256 of the
+    /// key's public JWK.
+    pub fn loaded_key_thumbprint(&self) -> Option<String> {
+        let KeySource::Loaded { keys, .. } = &self.key_source else {
+            return None;
+        };
+        match keys.keys.as_slice() {
+            [key] if key.kind() != crate::jose::key::KeyType::Secret => {
+                crate::jose::thumbprint::of_key(key)
+            }
+            _ => None,
+        }
+    }
+
     /// The keys to verify and sign with.
     pub fn keys(&self) -> Option<&KeySet> {
         match &self.key_source {

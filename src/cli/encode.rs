@@ -82,7 +82,7 @@ pub fn run(args: &EncodeArgs, now: f64) -> Result<(), CliError> {
                 "--alg {a} differs from the header's alg '{h}'; give one or make them agree"
             )));
         }
-        (Some(a), _) | (None, Some(a)) => a,
+        (Some(a), _) | (None, Some(a)) => super::supported(a)?,
         (None, None) => default_alg(loaded.as_ref())?,
     };
     let key = signing_key(loaded.as_ref(), alg, args.key.kid.as_deref())?;
@@ -125,8 +125,7 @@ fn header_alg(text: &str) -> Result<Option<Alg>, CliError> {
         return Err(CliError::Usage("header: must be a JSON object".to_owned()));
     };
     match (crate::jose::alg::header_alg(&map), map.get("alg")) {
-        (Some(name), _) => name
-            .parse()
+        (Some(name), _) => Alg::recognised(name)
             .map(Some)
             .map_err(|e| CliError::Usage(format!("header: {e}"))),
         (None, None) => Ok(None),

@@ -310,7 +310,7 @@ pub enum Engine {
     },
     /// Ed25519 (RFC 8032).
     Ed25519,
-    /// ML-DSA, pure, with the empty context string (RFC 9964 sec. 4).
+    /// ML-DSA, pure, with the empty context string (RFC 9964 sec. 5).
     MlDsa(MlDsa),
     /// Nothing in this build signs or verifies it.
     Missing,
@@ -448,25 +448,25 @@ pub static ROWS: [Row; 20] = [
         "an Ed25519 key"),
     Row {
         deprecated: Some(
-            "'EdDSA' is the polymorphic name RFC 9864 sec. 3 deprecates: the key, not the \
+            "'EdDSA' is the polymorphic name RFC 9864 sec. 2.2 deprecates: the key, not the \
              name, says which curve; 'Ed25519' names the same signature fully (sec. 2.2)",
         ),
         ..row(Alg::EdDSA, "EdDSA", Family::EdDsa, None, Engine::Ed25519, "RFC 8037 sec. 3.1",
-            "an Ed25519 key")
+            "an Ed25519 key (deprecated name)")
     },
     Row {
         status: Status::NotInThisBuild(
             "aws-lc-rs, the one engine of this build for asymmetric signatures, has no Ed448",
         ),
-        ..row(Alg::Ed448, "Ed448", Family::Ed448, None, Engine::Missing, "RFC 9864 sec. 2.3",
+        ..row(Alg::Ed448, "Ed448", Family::Ed448, None, Engine::Missing, "RFC 9864 sec. 2.2",
             "an Ed448 key")
     },
     row(Alg::MlDsa44, "ML-DSA-44", Family::MlDsa(MlDsa::L44), None, Engine::MlDsa(MlDsa::L44),
-        "RFC 9964 sec. 4", "an ML-DSA-44 key"),
+        "RFC 9964 sec. 5", "an ML-DSA-44 key"),
     row(Alg::MlDsa65, "ML-DSA-65", Family::MlDsa(MlDsa::L65), None, Engine::MlDsa(MlDsa::L65),
-        "RFC 9964 sec. 4", "an ML-DSA-65 key"),
+        "RFC 9964 sec. 5", "an ML-DSA-65 key"),
     row(Alg::MlDsa87, "ML-DSA-87", Family::MlDsa(MlDsa::L87), None, Engine::MlDsa(MlDsa::L87),
-        "RFC 9964 sec. 4", "an ML-DSA-87 key"),
+        "RFC 9964 sec. 5", "an ML-DSA-87 key"),
     row(Alg::None, "none", Family::None, None, Engine::Unsecured, "RFC 7518 sec. 3.6",
         "no key: unsecured, never verifies"),
 ];
@@ -593,6 +593,22 @@ impl Alg {
         )
     }
 
+    /// The algorithm of a row named exactly `name`, supported by this build or not.
+    pub fn recognised(name: &str) -> Result<Alg, UnknownAlg> {
+        ROWS.iter()
+            .find(|r| r.name == name)
+            .map(|r| r.alg)
+            .ok_or_else(|| UnknownAlg::Unknown(name.to_owned()))
+    }
+
+    /// This algorithm, when this build signs and verifies it.
+    pub fn supported(self) -> Result<Alg, UnknownAlg> {
+        match self.row().status {
+            Status::Supported => Ok(self),
+            Status::NotInThisBuild(_) => Err(UnknownAlg::NotInThisBuild(self.row())),
+        }
+    }
+
     /// The names this build supports, joined for help texts (`HS256, HS384, ...`).
     pub fn names() -> String {
         Alg::ALL.map(Alg::name).join(", ")
@@ -634,16 +650,10 @@ fn reason(row: &Row) -> &'static str {
 impl FromStr for Alg {
     type Err = UnknownAlg;
 
-    /// Exact, case-sensitive match, as RFC 7515 requires; `none` is only lowercase.
+    /// Exact, case-sensitive match, as RFC 7515 requires; `none` is only lowercase. An
+    /// algorithm this build does not support is refused as such, never as unknown.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let row = ROWS
-            .iter()
-            .find(|r| r.name == s)
-            .ok_or_else(|| UnknownAlg::Unknown(s.to_owned()))?;
-        match row.status {
-            Status::Supported => Ok(row.alg),
-            Status::NotInThisBuild(_) => Err(UnknownAlg::NotInThisBuild(row)),
-        }
+        Alg::recognised(s)?.supported()
     }
 }
 

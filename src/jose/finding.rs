@@ -308,7 +308,7 @@ fn header_findings(
                     Severity::Low,
                     format!("alg '{a}' is deprecated: {why}"),
                     "a verifier cannot tell from a polymorphic name which curve the signer                      meant; new tokens should name it fully",
-                    "RFC 9864 sec. 3",
+                    "RFC 9864 sec. 2.2",
                 ));
             }
             out.push(finding(

@@ -528,7 +528,7 @@ fn ed_private(pair: Ed25519KeyPair, origin: Origin) -> Key {
 
 /// Why an Ed448 key is refused: the algorithm is recognised, not unknown (see its row).
 pub(crate) const ED448_UNSUPPORTED: &str =
-    "Ed448 is not supported by this build (aws-lc-rs has no Ed448; RFC 9864 sec. 2.3)";
+    "Ed448 is not supported by this build (aws-lc-rs has no Ed448; RFC 9864 sec. 2.2)";
 
 pub(crate) fn ml_dsa_private(m: MlDsa, pair: PqdsaKeyPair, origin: Origin) -> Key {
     let public = pair.public_key().as_ref().to_vec();

@@ -31,7 +31,7 @@ pub enum ThumbprintError {
 }
 
 /// The members a thumbprint covers, already in lexicographic order (RFC 7638 sec. 3.2,
-/// RFC 8037 sec. 2, RFC 9964 sec. 5).
+/// RFC 8037 sec. 2, RFC 9964 sec. 6).
 fn required(kty: &str) -> Option<&'static [&'static str]> {
     Some(match kty {
         "RSA" => &["e", "kty", "n"],

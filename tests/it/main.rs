@@ -2,6 +2,7 @@
 
 mod agree;
 mod agree_jwe;
+mod algorithms;
 mod audit;
 mod batch;
 mod cli;

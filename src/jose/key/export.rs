@@ -1,5 +1,5 @@
 //! A key's public half written as a JWK (RFC 7517, RFC 7518 sec. 6, RFC 8037 sec. 2,
-//! RFC 9964 sec. 2): what `jwb keygen` writes and what a thumbprint is computed over.
+//! RFC 9964 sec. 3): what `jwb keygen` writes and what a thumbprint is computed over.
 
 use serde_json::{Map, Value};
 

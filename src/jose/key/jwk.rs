@@ -219,12 +219,12 @@ fn okp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     Ok(Key::new(KeyType::Ed25519, x.to_vec(), None, 256, origin))
 }
 
-/// An Algorithm Key Pair (RFC 9964 sec. 2): `alg` says what `pub` and `priv` hold; for
+/// An Algorithm Key Pair (RFC 9964 sec. 3): `alg` says what `pub` and `priv` hold; for
 /// ML-DSA, `pub` is the encoded public key and `priv` the 32-byte seed (sec. 3), which must
 /// give back the same public key.
 fn akp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     let alg = member(obj, "alg")
-        .map_err(|_| KeyError::Jwk("an AKP key must name its 'alg' (RFC 9964 sec. 2)".into()))?;
+        .map_err(|_| KeyError::Jwk("an AKP key must name its 'alg' (RFC 9964 sec. 3)".into()))?;
     let Some(m) = MlDsa::from_alg_name(alg) else {
         return Err(KeyError::Unsupported(format!(
             "AKP key for alg '{alg}' (this build reads ML-DSA-44, ML-DSA-65 and ML-DSA-87)"
@@ -237,7 +237,7 @@ fn akp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     let seed = bytes(obj, "priv")?;
     if seed.len() != 32 {
         return Err(KeyError::Jwk(format!(
-            "the {alg} 'priv' must be the 32-byte seed (RFC 9964 sec. 3), got {} bytes",
+            "the {alg} 'priv' must be the 32-byte seed (RFC 9964 sec. 4), got {} bytes",
             seed.len()
         )));
     }
@@ -246,7 +246,7 @@ fn akp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     let key = ml_dsa_private(m, pair, origin);
     if key.public != public.as_slice() {
         return Err(KeyError::Jwk(format!(
-            "the {alg} 'pub' is not the public key of its 'priv' seed (RFC 9964 sec. 7.3)"
+            "the {alg} 'pub' is not the public key of its 'priv' seed (RFC 9964 sec. 7.4)"
         )));
     }
     Ok(key)
