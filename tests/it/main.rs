@@ -10,6 +10,7 @@ mod contract;
 mod docs;
 mod e2e_tmux;
 mod explain;
+mod interop;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
