@@ -141,7 +141,8 @@ pub struct WorkbenchArgs {
     #[command(flatten)]
     pub key: KeyArgs,
     /// Require this algorithm: a token with another `alg` does not verify.
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("Require this algorithm: a token with another `alg` does not verify."))]
     pub alg: Option<Alg>,
     /// Accepted audience (repeat for several); `aud` must hold one of them.
     #[arg(long, value_name = "A")]

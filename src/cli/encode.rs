@@ -26,8 +26,9 @@ pub struct EncodeArgs {
     #[arg(long, value_name = "JSON|@FILE")]
     pub header: Option<String>,
     /// The algorithm. Default: the header's `alg`, else the key's usual one (HS256 for a
-    /// secret, RS256 for RSA, ES256/384/512 by curve, EdDSA).
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    /// secret, RS256 for RSA, ES256/384/512/256K by curve, Ed25519, ML-DSA by its set).
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The algorithm. Default: the header's `alg`, else the key's usual one."))]
     pub alg: Option<Alg>,
     /// The signing key (a secret or a private key).
     #[command(flatten)]

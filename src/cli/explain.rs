@@ -26,7 +26,8 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub key: KeyArgs,
     /// The algorithm a server would pin (default: the key's own).
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The algorithm a server would pin (default: the key's own)."))]
     pub alg: Option<Alg>,
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
     #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]

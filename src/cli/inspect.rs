@@ -64,7 +64,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub key: KeyArgs,
     /// Require this algorithm: a token with another `alg` does not verify.
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("Require this algorithm: a token with another `alg` does not verify."))]
     pub alg: Option<Alg>,
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
     #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]

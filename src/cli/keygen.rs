@@ -22,7 +22,8 @@ use crate::jose::thumbprint;
 #[derive(Debug, Clone, Args)]
 pub struct KeygenArgs {
     /// The algorithm the key is for (every one `jwb encode` signs but `none`).
-    #[arg(value_name = "ALG", value_parser = parse_alg)]
+    #[arg(value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The algorithm the key is for (every one `jwb encode` signs but `none`)."))]
     pub alg: Alg,
     /// The key's kid, written into the JWK and the JWKS (and the file names).
     #[arg(long, value_name = "K", conflicts_with = "kid_thumbprint")]

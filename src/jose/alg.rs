@@ -452,7 +452,7 @@ pub static ROWS: [Row; 20] = [
              name, says which curve; 'Ed25519' names the same signature fully (sec. 2.2)",
         ),
         ..row(Alg::EdDSA, "EdDSA", Family::EdDsa, None, Engine::Ed25519, "RFC 8037 sec. 3.1",
-            "an Ed25519 key (deprecated name)")
+            "an Ed25519 key")
     },
     Row {
         status: Status::NotInThisBuild(
@@ -607,6 +607,21 @@ impl Alg {
             Status::Supported => Ok(self),
             Status::NotInThisBuild(_) => Err(UnknownAlg::NotInThisBuild(self.row())),
         }
+    }
+
+    /// The `--alg` help: the sentence given, then every row of the table with the key it
+    /// needs, and the rows this build does not support.
+    pub fn help(what: &str) -> String {
+        let mut out = format!("{what}\n");
+        for row in &ROWS {
+            let note = match (row.status, row.deprecated) {
+                (Status::NotInThisBuild(_), _) => " (not supported by this build)",
+                (_, Some(_)) => " (deprecated name, RFC 9864)",
+                _ => "",
+            };
+            out.push_str(&format!("\n  {:<10} {}{note}", row.name, row.needs));
+        }
+        out
     }
 
     /// The names this build supports, joined for help texts (`HS256, HS384, ...`).

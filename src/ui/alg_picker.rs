@@ -11,9 +11,14 @@ use super::centered;
 use crate::app::Context;
 use crate::jose::alg::Alg;
 
-/// The kind of key `alg` needs, in words (its row of the algorithm table).
-pub fn needs(alg: Alg) -> &'static str {
-    alg.row().needs
+/// The kind of key `alg` needs, in words (its row of the algorithm table), and whether the
+/// name is deprecated.
+pub fn needs(alg: Alg) -> String {
+    let row = alg.row();
+    match row.deprecated {
+        Some(_) => format!("{} (deprecated name)", row.needs),
+        None => row.needs.to_owned(),
+    }
 }
 
 /// Rows around the list: borders and the footer line.

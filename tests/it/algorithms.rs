@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+use std::path::Path;
+
 use serde_json::{Map, Value, json};
 
 use jwt_workbench::jose::alg::Alg;
@@ -306,6 +308,103 @@ fn jwt_io_default_tokens_verify_with_its_published_keys() {
                 thumbprint::of_key(&sources[0].keys[0]),
                 thumbprint::of_key(&sources[1].keys[0]),
                 "{alg}: PEM and JWK are one key"
+            );
+        }
+    }
+}
+
+/// One verdict for the new algorithms: `jwb verify`, `verify --batch`, the workbench and
+/// `explain` agree on a good token, a tampered one, a key of another family and a pinned
+/// algorithm that differs, for every algorithm this issue added.
+#[test]
+fn verify_batch_workbench_and_explain_agree_on_the_new_algorithms() {
+    use assert_cmd::Command;
+    use jwt_workbench::app::{App, LaunchOptions};
+    use jwt_workbench::jose::report::verdict;
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+    let cases = [
+        (Alg::Ed25519, "ed25519.pkcs8.pem", "ed25519.spki.pem"),
+        (Alg::EdDSA, "ed25519.pkcs8.pem", "ed25519.public.jwk.json"),
+        (
+            Alg::ES256K,
+            "secp256k1.sec1.pem",
+            "secp256k1.public.jwk.json",
+        ),
+        (Alg::MlDsa44, "mldsa44.private.jwk.json", "mldsa44.spki.pem"),
+        (Alg::MlDsa65, "mldsa65.pkcs8.pem", "mldsa65.public.jwk.json"),
+        (Alg::MlDsa87, "mldsa87.pkcs8.pem", "mldsa87.spki.pem"),
+    ];
+    let jwb = || {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("jwb"));
+        cmd.env("NO_COLOR", "1");
+        cmd
+    };
+    for (alg, private, public) in cases {
+        let signer = keyset(&format!("keys/{private}"));
+        let good = sign(
+            &format!(r#"{{"alg":"{alg}"}}"#),
+            r#"{"sub":"a","exp":2000000000}"#,
+            Some(&signer.keys[0]),
+        )
+        .unwrap();
+        let mut tampered = good.clone();
+        let at = good.find('.').unwrap() + 3;
+        tampered.replace_range(at..=at, if &good[at..=at] == "A" { "B" } else { "A" });
+        // A key of another family (P-256), and a pin on another algorithm.
+        let runs: [(&str, String, &str, Option<&str>, i32); 4] = [
+            ("good", good.clone(), public, None, 0),
+            ("tampered", tampered, public, None, 1),
+            ("other family", good.clone(), "p256.spki.pem", None, 1),
+            ("pinned ES256", good.clone(), public, Some("ES256"), 1),
+        ];
+        for (what, token, key, pin, expected) in runs {
+            let key_path = dir.join(key);
+            let mut args = vec![
+                "--key".to_owned(),
+                key_path.display().to_string(),
+                "--now".to_owned(),
+                "1700000000".to_owned(),
+            ];
+            if let Some(pin) = pin {
+                args.extend(["--alg".to_owned(), pin.to_owned()]);
+            }
+            let single = jwb().args(["verify", &token]).args(&args).output().unwrap();
+            assert_eq!(single.status.code(), Some(expected), "{alg} {what}");
+            let batch = jwb()
+                .args(["verify", "--batch"])
+                .args(&args)
+                .write_stdin(format!("{token}\n"))
+                .output()
+                .unwrap();
+            assert_eq!(batch.status.code(), Some(expected), "{alg} {what}: batch");
+            let explained = jwb()
+                .args(["explain", &token])
+                .args(&args)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&explained.stdout);
+            assert_eq!(
+                text.contains("Only now may the server trust the claims."),
+                expected == 0,
+                "{alg} {what}: explain\n{text}"
+            );
+            let app = App::new(
+                LaunchOptions {
+                    token: Some(token.clone()),
+                    keys: Some(parse_key(&std::fs::read(&key_path).unwrap()).unwrap()),
+                    key_label: Some(key.to_owned()),
+                    alg: pin.map(|p| p.parse().unwrap()),
+                    ..LaunchOptions::default()
+                },
+                1_700_000_000.0,
+            );
+            let d = &app.derived;
+            assert_eq!(
+                i32::from(verdict(&d.signature, &d.claims) as u8),
+                expected,
+                "{alg} {what}: workbench: {}",
+                d.signature.reason
             );
         }
     }
