@@ -14,6 +14,7 @@ mod interop;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
+mod key_doors;
 mod keys;
 mod limits;
 mod net;

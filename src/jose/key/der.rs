@@ -58,6 +58,7 @@ const OID_RSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0
 const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
+const OID_X25519: &[u8] = &[0x2b, 0x65, 0x6e];
 
 /// The key type named by an `AlgorithmIdentifier`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,7 @@ pub(crate) enum KeyAlgorithm {
     Ed25519,
     Ed448,
     MlDsa(MlDsa),
+    X25519,
     Other,
 }
 
@@ -92,6 +94,7 @@ fn algorithm(identifier: &Tlv<'_>) -> Option<KeyAlgorithm> {
         ),
         OID_ED25519 => KeyAlgorithm::Ed25519,
         OID_ED448 => KeyAlgorithm::Ed448,
+        OID_X25519 => KeyAlgorithm::X25519,
         other => MlDsa::from_oid(other).map_or(KeyAlgorithm::Other, KeyAlgorithm::MlDsa),
     })
 }
@@ -106,17 +109,22 @@ pub(crate) fn spki_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
     algorithm(&items[0])
 }
 
-/// The public key bits of a `SubjectPublicKeyInfo` (the BIT STRING's content after its
-/// unused-bits byte, which must be 0).
+/// The key bits of a `SubjectPublicKeyInfo` (the BIT STRING's content after its unused-bits
+/// byte): the raw key for X25519 and Ed25519.
 pub(crate) fn spki_key_bits(der: &[u8]) -> Option<&[u8]> {
     spki_algorithm(der)?;
-    let (seq, _) = read(der)?;
+    let (seq, _) = read(der).filter(|(t, _)| t.tag == SEQUENCE)?;
     let items = children(seq.content);
-    let bits = items.get(1)?.content;
-    match bits.split_first() {
-        Some((0, rest)) => Some(rest),
-        _ => None,
-    }
+    items.get(1).filter(|t| t.tag == 0x03)?.content.get(1..)
+}
+
+/// The private key of a PKCS#8 `PrivateKeyInfo` whose key is an OCTET STRING in the OCTET
+/// STRING (RFC 8410 `CurvePrivateKey`: X25519, Ed25519).
+pub(crate) fn pkcs8_curve_private(der: &[u8]) -> Option<&[u8]> {
+    let (seq, _) = read(der).filter(|(t, _)| t.tag == SEQUENCE)?;
+    let items = children(seq.content);
+    let (inner, _) = read(items.get(2).filter(|t| t.tag == 0x04)?.content)?;
+    (inner.tag == 0x04).then_some(inner.content)
 }
 
 /// The key algorithm of a PKCS#8 `PrivateKeyInfo`.

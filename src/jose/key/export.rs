@@ -44,6 +44,11 @@ impl Key {
                 put("crv", "Ed25519".to_owned());
                 put("x", b64::encode(raw_public(&self.public)));
             }
+            KeyType::X25519 => {
+                put("kty", "OKP".to_owned());
+                put("crv", "X25519".to_owned());
+                put("x", b64::encode(raw_public(&self.public)));
+            }
             KeyType::MlDsa(m) => {
                 put("kty", "AKP".to_owned());
                 put("alg", m.alg().name().to_owned());
