@@ -409,3 +409,89 @@ fn verify_batch_workbench_and_explain_agree_on_the_new_algorithms() {
         }
     }
 }
+
+/// The workbench with a key of each new family: the signature pane's key line names the
+/// algorithm's key and size, the key's thumbprint is there, and an edit re-signs with it
+/// (another algorithm of the list the key does not fit leaves the token unsigned).
+#[test]
+fn the_workbench_verifies_and_re_signs_with_the_new_keys() {
+    use jwt_workbench::app::{Action, App, LaunchOptions, Mode};
+
+    const NOW: f64 = 1_700_000_000.0;
+    for (alg, file, described) in [
+        (Alg::MlDsa44, "keys/mldsa44.pkcs8.pem", "ML-DSA-44 private key"),
+        (Alg::MlDsa87, "keys/mldsa87.private.jwk.json", "ML-DSA-87 private key"),
+        (Alg::ES256K, "keys/secp256k1.pkcs8.pem", "EC secp256k1 private key"),
+        (Alg::Ed25519, "keys/ed25519.pkcs8.pem", "Ed25519 private key"),
+    ] {
+        let keys = keyset(file);
+        let print = thumbprint::of_key(&keys.keys[0]).unwrap();
+        let token = sign(
+            &format!(r#"{{"alg":"{alg}"}}"#),
+            r#"{"sub":"wb"}"#,
+            Some(&keys.keys[0]),
+        )
+        .unwrap();
+        let mut app = App::new(
+            LaunchOptions {
+                token: Some(token.clone()),
+                keys: Some(keys),
+                key_label: Some(file.to_owned()),
+                ..LaunchOptions::default()
+            },
+            NOW,
+        );
+        assert!(app.derived.signature.is_valid(), "{alg}: {}", app.derived.signature.reason);
+        assert!(app.key_description().unwrap().starts_with(described), "{alg}");
+        assert_eq!(app.loaded_key_thumbprint(), Some(print), "{alg}");
+        // A neighbour in the list that needs another key (EdDSA, after Ed25519, takes the same
+        // key, so Ed25519 steps back): the token is shown unsigned.
+        let step = if alg == Alg::Ed25519 { -1 } else { 1 };
+        app.update(Action::CycleAlg(step), NOW);
+        assert_eq!(app.mode, Mode::Sign);
+        assert!(app.token_text.ends_with('.'), "{alg}: {}", app.token_text);
+        // Back to the key's own: re-signed, and the signature checks out.
+        app.update(Action::CycleAlg(-step), NOW);
+        assert_eq!(app.derived.decoded.alg(), Some(alg.name()));
+        assert!(!app.token_text.ends_with('.'), "{alg}");
+        assert!(app.derived.signed_with.is_some(), "{alg}");
+        assert!(app.derived.signature.is_valid(), "{alg}: {}", app.derived.signature.reason);
+    }
+}
+
+/// One HMAC hash choice in the tree (issue #20): which hash an `HS*` algorithm uses is said
+/// by its row of the algorithm table; no other source file maps an HMAC algorithm to a hash
+/// (`Alg::HS384 =>`, `"HS384" =>`) or keeps an enum of its own for it.
+#[test]
+fn the_hmac_hash_is_chosen_in_the_algorithm_table_only() {
+    fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    walk(&root.join("src"), &mut files);
+    walk(&root.join("benches"), &mut files);
+    assert!(files.len() > 50);
+    let table = root.join("src/jose/alg.rs");
+    let mut found = Vec::new();
+    for file in files.iter().filter(|f| **f != table) {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let choice = ["256", "384", "512"].iter().any(|bits| {
+                line.contains(&format!("Alg::HS{bits} =>"))
+                    || line.contains(&format!("\"HS{bits}\" =>"))
+            }) || line.contains("enum HmacHash");
+            if choice {
+                found.push(format!("{}:{}: {line}", file.display(), n + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "a second HMAC hash choice:\n{}", found.join("\n"));
+}

@@ -15,6 +15,7 @@ mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
 mod key_doors;
+mod keygen;
 mod keys;
 mod limits;
 mod net;
