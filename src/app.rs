@@ -797,7 +797,7 @@ impl App {
                     self.overlay = Overlay::None;
                 } else {
                     self.overlay = Overlay::Diff;
-                    self.derived.diff = derive::diff(self.original.as_deref(), &self.derived);
+                    self.derived.diff = self.diff_now();
                 }
             }
             Action::RestoreOriginal => self.restore_original(),

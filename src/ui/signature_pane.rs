@@ -112,32 +112,36 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
         SigStatus::AcceptedUnsecured => ("! UNSECURED", theme.warn),
     };
     let unsigned = app.mode == Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
-    match (&d.sign_note, app.mode) {
-        (Some(note), Mode::Sign) if unsigned => {
+    match (&d.sign_note, app.mode, d.origin.made()) {
+        (Some(note), Mode::Sign, _) if unsigned => {
             lines.push(Line::from(vec![
                 Span::styled("! UNSIGNED ", theme.warn),
                 Span::raw(note.clone()),
             ]));
         }
-        (_, Mode::Sign) if d.signed_with.is_some() => {
-            // A signature made here checks out by construction: say what was done, not
-            // "verified", which is kept for a signature someone else made.
+        (_, _, Some(made)) => {
+            // A token made here checks out by construction: say what was done, not
+            // "verified", which is kept for a token someone else made (the engine's rule).
             lines.push(Line::from(vec![
-                Span::styled("✎ SIGNED with this key", theme.title),
+                Span::styled(format!("✎ {made}"), theme.title),
                 Span::raw(format!(
                     " ({})",
                     d.signed_with.as_deref().unwrap_or_default()
                 )),
             ]));
             lines.push(Line::styled(
-                "re-signed after an edit: nothing is verified (u: back to the pasted token)",
+                format!(
+                    "{} ({}: back to the pasted token)",
+                    d.origin.why_unverified().unwrap_or_default(),
+                    app.keymap.key(Context::Workbench, Command::Restore)
+                ),
                 theme.muted,
             ));
             if let Some(note) = &d.sign_note {
                 lines.push(Line::styled(format!("! {note}"), theme.warn));
             }
         }
-        (note, _) => {
+        (note, _, None) => {
             let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
             verdict.extend(escaped_spans(
                 &d.signature.reason,
