@@ -14,11 +14,11 @@ use serde_json::{Map, Value};
 use super::derive::{Light, LightState};
 use super::{App, KeySource, Mode, editor};
 use crate::jose::decode::{Content, Decoded, Shape, decode};
+use crate::jose::headline::{self, Verdict};
 use crate::jose::json::{self, JsonError};
 use crate::jose::jwe::{
     self, DecryptOptions, Judgement, Jwe, JweError, JweKey, JweKeys, KeyAlg, authjs,
 };
-use crate::jose::headline::{self, Verdict};
 use crate::jose::key::{Key, KeySet};
 use crate::jose::report::Outcome;
 use crate::jose::sign;
@@ -347,10 +347,14 @@ impl App {
                 match parsed.alg.key_kind() {
                     jwe::KeyKind::Symmetric(_) =>
                         "type the secret, or an Auth.js AUTH_SECRET, in the key field to decrypt \
-                         it here",
-                    _ =>
-                        "load the recipient's private key (o: PEM, JWK or JWKS) to decrypt it \
-                          here",
+                         it here"
+                            .to_owned(),
+                    _ => format!(
+                        "load the recipient's private key ({}: PEM, JWK or JWKS) to decrypt it \
+                         here",
+                        self.keymap
+                            .key(super::Context::Workbench, super::Command::KeyFile)
+                    ),
                 }
             )
         };
@@ -518,7 +522,9 @@ impl App {
         };
         let keep_cek = header_kept && parsed.alg.authenticates_sender();
         let with = self
-            .with_jwe_keys(&parsed, |keys| keys.keys.get(key_index).map(JweKey::describe))
+            .with_jwe_keys(&parsed, |keys| {
+                keys.keys.get(key_index).map(JweKey::describe)
+            })
             .flatten();
         self.derived.signed_with = None;
         let result = self.with_jwe_keys(&parsed, |keys| {

@@ -893,6 +893,10 @@ fn app_in(context: Context) -> App {
         Context::Prompt => &[Action::OpenKeyPrompt],
         Context::Confirm => &[Action::AskDiscover],
         Context::Diff => &[Action::ToggleDiff],
+        Context::Notices => {
+            app.show_notices(vec!["config.toml:1: unknown key 'x' ignored".to_owned()]);
+            &[]
+        }
         Context::Help => &[Action::ToggleHelp],
         Context::AlgList => &[Action::OpenAlgPicker],
         Context::Anatomy => &[Action::OpenView(View::Anatomy)],

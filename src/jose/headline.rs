@@ -148,11 +148,11 @@ impl Origin {
         match self {
             Origin::Received => verdict.line.clone(),
             Origin::Signed => format!(
-                "MADE HERE, NOT VERIFIED: signed with this key; verify would say \"{}\"",
+                "MADE HERE: signed with this key, which proves nothing; verify would say \"{}\"",
                 verdict.line
             ),
             Origin::Encrypted => format!(
-                "MADE HERE, NOT VERIFIED: re-encrypted with this key; verify would say \"{}\"",
+                "MADE HERE: re-encrypted with this key, which proves nothing; verify would say \"{}\"",
                 verdict.line
             ),
         }
@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn a_failed_claim_is_named_in_the_line() {
         let v = jws(Outcome::ClaimFailed, &exp_failed());
-        assert_eq!(v.line, "NOT VALID: the signature checks out, but exp failed");
+        assert_eq!(
+            v.line,
+            "NOT VALID: the signature checks out, but exp failed"
+        );
         assert!(!v.is_valid());
         let v = jwe(None, true, Outcome::ClaimFailed, &exp_failed());
         assert_eq!(
@@ -202,7 +205,11 @@ mod tests {
             &ClaimReport::default(),
         );
         assert_eq!(v.outcome, Outcome::SignatureFailed);
-        assert!(v.line.starts_with("NOT VALID: decryption failed"), "{}", v.line);
+        assert!(
+            v.line.starts_with("NOT VALID: decryption failed"),
+            "{}",
+            v.line
+        );
     }
 
     #[test]
@@ -211,9 +218,13 @@ mod tests {
         assert_eq!(Origin::Received.headline(&v), v.line);
         for origin in [Origin::Signed, Origin::Encrypted] {
             let h = origin.headline(&v);
-            assert!(h.starts_with("MADE HERE, NOT VERIFIED"), "{h}");
+            assert!(h.starts_with("MADE HERE: "), "{h}");
             assert!(h.contains(&v.line), "{h}");
-            assert!(origin.why_unverified().is_some_and(|w| w.contains("nothing is verified")));
+            assert!(
+                origin
+                    .why_unverified()
+                    .is_some_and(|w| w.contains("nothing is verified"))
+            );
         }
     }
 }

@@ -138,8 +138,10 @@ fn left_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
                 spans.push(Span::styled(
                     format!(
                         "  {}: set it",
-                        app.keymap
-                            .key(crate::app::Context::Workbench, crate::app::Command::ExpectAudience)
+                        app.keymap.key(
+                            crate::app::Context::Workbench,
+                            crate::app::Command::ExpectAudience
+                        )
                     ),
                     theme.muted,
                 ));
@@ -209,12 +211,17 @@ fn search_line(app: &Screen) -> Option<Line<'static>> {
     let s = app.secret_search.as_ref()?;
     Some(Line::styled(
         format!(
-            "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · w or \
-             Esc stops",
+            "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · {} stops",
             s.hash.alg(),
             thousands(s.tried),
             s.percent(),
-            thousands(s.rate(app.now))
+            thousands(s.rate(app.now)),
+            app.keymap
+                .keys(
+                    crate::app::Context::Search,
+                    crate::app::Command::CancelSearch
+                )
+                .replace(' ', " or ")
         ),
         app.theme.warn,
     ))

@@ -665,7 +665,10 @@ fn a_present_aud_fails_without_an_expected_audience() {
     assert_eq!(quick.outcome(), Outcome::ClaimFailed);
     let out = cli_verify(&token, &[]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stdout).contains("aud is 'api' but no expected audience was set to check it against"));
+    assert!(
+        text(&out.stdout)
+            .contains("aud is 'api' but no expected audience was set to check it against")
+    );
     assert_eq!(cli_verify(&token, &["--aud", "api"]).status.code(), Some(0));
     let out = jwb()
         .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
