@@ -1473,6 +1473,7 @@ impl App {
                 Context::Prompt,
                 Context::Confirm,
                 Context::Diff,
+                Context::Notices,
                 Context::Help,
                 Context::Global,
             ],

@@ -211,14 +211,14 @@ fn changing_the_algorithm_edits_the_header_and_re_signs() {
         "{}",
         app.derived.signature.reason
     );
+    // With a secret, a and A step through what it can sign: the HMAC algorithms.
     app.update(Action::CycleAlg(-1), NOW);
     app.update(Action::CycleAlg(-1), NOW);
     assert_eq!(
         app.derived.decoded.alg(),
-        Some("none"),
+        Some("HS512"),
         "wraps around backwards"
     );
-    assert_eq!(light(&app, "alg"), LightState::Red);
 }
 
 #[test]
@@ -276,9 +276,7 @@ fn private_key_file_signs_rs256() {
         NOW,
     );
     assert!(matches!(app.key_source, KeySource::Loaded { .. }));
-    app.update(Action::CycleAlg(1), NOW);
-    app.update(Action::CycleAlg(1), NOW);
-    assert_eq!(app.derived.decoded.alg(), Some("HS512"));
+    // The RSA key cannot sign HS256: a steps straight to what it can sign.
     app.update(Action::CycleAlg(1), NOW);
     assert_eq!(app.derived.decoded.alg(), Some("RS256"));
     assert!(
