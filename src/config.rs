@@ -52,8 +52,8 @@ pub const DEFAULT_TEXT: &str = r##"# jwt-workbench (jwb) configuration: the inte
 
 # Key bindings: a command's name and the key (or keys) that run it, replacing its default
 # keys everywhere it is bound; "context.command" changes one context only (contexts: global,
-# workbench, search, display, editing, editing_line, prompt, confirm, diff, help, alg_list,
-# anatomy, flow). Keys are written like "q", "Q", "Ctrl-T", "Alt-x", "F1", "Enter", "Esc",
+# workbench, search, display, editing, editing_line, prompt, confirm, diff, notices, help,
+# alg_list, anatomy, flow). Keys are written like "q", "Q", "Ctrl-T", "Alt-x", "F1", "Enter", "Esc",
 # "Tab", "Shift-Tab", "Up", "PgDn", "Space". The help (`?`) lists every command with its keys
 # as they are bound, these included. A key another command of the same context already has is
 # refused, and then every binding keeps its default.

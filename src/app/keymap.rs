@@ -1325,10 +1325,21 @@ impl KeyMap {
     /// The hints of `contexts` (`Tab pane`, `Enter/Esc done`): each hinted binding once, bindings
     /// of the same command and hint merged, in the order of `contexts`.
     pub fn hints(&self, contexts: &[Context]) -> Vec<(String, &'static str)> {
+        self.hints_except(contexts, |_| false)
+    }
+
+    /// [`KeyMap::hints`] without the commands `skip` names (scrolling, when all fits).
+    pub fn hints_except(
+        &self,
+        contexts: &[Context],
+        skip: impl Fn(Command) -> bool,
+    ) -> Vec<(String, &'static str)> {
         let mut out: Vec<(Command, String, &'static str)> = Vec::new();
         for &context in contexts {
             for b in self.of(context) {
-                let Some(hint) = b.hint else { continue };
+                let Some(hint) = b.hint.filter(|_| !skip(b.command)) else {
+                    continue;
+                };
                 let keys = b.keys.first().map(ToString::to_string).unwrap_or_default();
                 if let Some(seen) = out.iter_mut().find(|(_, _, h)| *h == hint) {
                     if !seen.1.split('/').any(|k| k == keys) {

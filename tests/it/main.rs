@@ -22,3 +22,4 @@ mod readme;
 mod rfc_vectors;
 mod screenshots;
 mod tui_snapshots;
+mod workbench_keys;
