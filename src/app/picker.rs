@@ -2,6 +2,7 @@
 
 use super::{App, Mode, Overlay, Tone, derive, editor};
 use crate::jose::alg::Alg;
+use crate::jose::key::Purpose;
 
 impl App {
     /// The algorithm the header names, when it is one the workbench knows.
@@ -22,14 +23,16 @@ impl App {
         if self.cycle_jwe_alg(step) {
             return;
         }
-        // With a key, only what it can sign (else what it can verify); without, every one.
+        // With a key, only what its type can sign (else what it can verify); without, every
+        // one. A secret too short for a longer hash still steps there: the pane says why the
+        // token is then left unsigned and how to opt in.
         let usable: Vec<Alg> = match self.keys() {
             None => Alg::ALL.to_vec(),
             Some(keys) => {
                 let signs: Vec<Alg> = Alg::ALL
                     .iter()
                     .copied()
-                    .filter(|a| keys.signing_key(*a, None).is_ok())
+                    .filter(|a| keys.candidates(*a, None, Purpose::Sign).is_ok())
                     .collect();
                 if signs.is_empty() {
                     Alg::ALL

@@ -358,6 +358,7 @@ fn signature_section(
     let verdict = match sig.status {
         SigStatus::Valid => paint.ok("valid"),
         SigStatus::Invalid => paint.fail("INVALID"),
+        SigStatus::WeakKey => paint.fail("WEAK KEY (matches, proves nothing)"),
         SigStatus::Unverifiable => paint.fail("not verified"),
         SigStatus::AcceptedUnsecured => paint.warn("unsecured, accepted (--allow-none)"),
         SigStatus::Malformed => paint.fail("malformed"),
@@ -439,7 +440,7 @@ pub(super) fn findings_of(
 /// The one-line verdict of `verify`: the engine's words ([`crate::jose::headline`]), which
 /// the workbench shows as its headline.
 pub fn verdict(report: &Report, paint: Paint) -> String {
-    let v = crate::jose::headline::jws(report.outcome(), &report.claims);
+    let v = crate::jose::headline::jws(report.outcome(), report.signature.status, &report.claims);
     if v.is_valid() {
         paint.ok(&v.line)
     } else {

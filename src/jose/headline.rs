@@ -7,6 +7,7 @@
 use super::claims::{ClaimReport, Status};
 use super::jwe::JweError;
 use super::report::Outcome;
+use super::verify::SigStatus;
 
 /// `verify`'s verdict on a token: the outcome (its exit status) and the sentence it prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +36,14 @@ fn failed(claims: &ClaimReport) -> String {
         .join(", ")
 }
 
-/// The verdict line on a signed token (JWS) from its outcome and its claim checks.
-pub fn jws(outcome: Outcome, claims: &ClaimReport) -> Verdict {
+/// The verdict line on a signed token (JWS) from its outcome, its signature's status and its
+/// claim checks.
+pub fn jws(outcome: Outcome, signature: SigStatus, claims: &ClaimReport) -> Verdict {
     let line = match outcome {
         Outcome::Valid => "VALID: the signature checks out and every claim holds".to_owned(),
+        Outcome::SignatureFailed if signature == SigStatus::WeakKey => {
+            "NOT VALID: the signature matches, but the key is too weak to prove anything".to_owned()
+        }
         Outcome::SignatureFailed => "NOT VALID: the signature did not verify".to_owned(),
         Outcome::Malformed => "NOT VALID: the token is malformed".to_owned(),
         Outcome::ClaimFailed => format!(
@@ -50,14 +55,16 @@ pub fn jws(outcome: Outcome, claims: &ClaimReport) -> Verdict {
 }
 
 /// The verdict line on an encrypted token (JWE) over both layers: `error` is why it could
-/// not be decrypted (or read), `nested` whether its plaintext is a signed token, `outcome`
-/// and `claims` what the engine's one rule ([`super::jwe::Judgement`]) concluded.
+/// not be decrypted (or read), `inner` the status of the signed token inside, when the
+/// plaintext is one, `outcome` and `claims` what the engine's one rule
+/// ([`super::jwe::Judgement`]) concluded.
 pub fn jwe(
     error: Option<&JweError>,
-    nested: bool,
+    inner: Option<SigStatus>,
     outcome: Outcome,
     claims: &ClaimReport,
 ) -> Verdict {
+    let nested = inner.is_some();
     if let Some(e) = error {
         let line = if e.is_malformed() {
             "NOT VALID: the token is malformed".to_owned()
@@ -74,6 +81,11 @@ pub fn jwe(
     let line = match (nested, outcome) {
         (true, Outcome::Valid) => {
             "VALID: decrypted, and the inner token's signature and every claim hold".to_owned()
+        }
+        (true, Outcome::SignatureFailed) if inner == Some(SigStatus::WeakKey) => {
+            "NOT VALID: decrypted, but the inner token's signature matches under a key too weak \
+             to prove anything"
+                .to_owned()
         }
         (true, Outcome::SignatureFailed) => {
             "NOT VALID: decrypted, but the inner token's signature did not verify".to_owned()
@@ -181,13 +193,18 @@ mod tests {
 
     #[test]
     fn a_failed_claim_is_named_in_the_line() {
-        let v = jws(Outcome::ClaimFailed, &exp_failed());
+        let v = jws(Outcome::ClaimFailed, SigStatus::Valid, &exp_failed());
         assert_eq!(
             v.line,
             "NOT VALID: the signature checks out, but exp failed"
         );
         assert!(!v.is_valid());
-        let v = jwe(None, true, Outcome::ClaimFailed, &exp_failed());
+        let v = jwe(
+            None,
+            Some(SigStatus::Valid),
+            Outcome::ClaimFailed,
+            &exp_failed(),
+        );
         assert_eq!(
             v.line,
             "NOT VALID: decrypted and the inner signature checks out, but exp failed"
@@ -198,7 +215,7 @@ mod tests {
     fn a_decryption_error_decides_the_jwe_line() {
         let v = jwe(
             Some(&JweError::DecryptionFailed),
-            false,
+            None,
             Outcome::Valid,
             &ClaimReport::default(),
         );
@@ -212,7 +229,7 @@ mod tests {
 
     #[test]
     fn a_token_made_here_is_never_headlined_as_verified() {
-        let v = jws(Outcome::Valid, &ClaimReport::default());
+        let v = jws(Outcome::Valid, SigStatus::Valid, &ClaimReport::default());
         assert_eq!(Origin::Received.headline(&v), v.line);
         for origin in [Origin::Signed, Origin::Encrypted] {
             let h = origin.headline(&v);

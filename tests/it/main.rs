@@ -13,6 +13,7 @@ mod honest;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
+mod key_doors;
 mod keys;
 mod limits;
 mod net;
