@@ -39,7 +39,11 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
             .arg(dir.path())
             .output()
             .unwrap();
-        assert!(out.status.success(), "{alg}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{alg}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report = String::from_utf8(out.stdout).unwrap();
         let kid = field(&report, "kid");
         assert_eq!(field(&report, "thumbprint"), kid, "{alg}");
@@ -51,11 +55,17 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(file(".private.pem")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(file(".private.pem"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600, "{alg}");
         }
         let private = std::fs::read_to_string(file(".private.pem")).unwrap();
-        assert!(private.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{alg}");
+        assert!(
+            private.starts_with("-----BEGIN PRIVATE KEY-----\n"),
+            "{alg}"
+        );
         assert!(private.lines().all(|l| l.len() <= 64), "{alg}");
         let jwk: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(file(".jwk.json")).unwrap()).unwrap();
@@ -76,7 +86,8 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
         }
         // The private key signs what the JWKS verifies.
         let token = jwb()
-            .args(["encode", "--payload", r#"{"sub":"a"}"#, "--kid", kid, "--key"])
+            .args(["encode", "--payload", r#"{"sub":"a"}"#, "--alg", alg.name()])
+            .args(["--kid", kid, "--key"])
             .arg(file(".private.pem"))
             .output()
             .unwrap();
@@ -88,8 +99,15 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
             .assert()
             .code(0);
         // The thumbprint command agrees.
-        let printed = jwb().arg("thumbprint").arg(file(".public.pem")).output().unwrap();
-        assert_eq!(field(&String::from_utf8(printed.stdout).unwrap(), "thumbprint"), kid);
+        let printed = jwb()
+            .arg("thumbprint")
+            .arg(file(".public.pem"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            field(&String::from_utf8(printed.stdout).unwrap(), "thumbprint"),
+            kid
+        );
     }
 }
 
@@ -98,7 +116,8 @@ fn keygen_never_overwrites_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let run = |force: bool| {
         let mut cmd = jwb();
-        cmd.args(["keygen", "ES256", "--kid", "k1", "--out-dir"]).arg(dir.path());
+        cmd.args(["keygen", "ES256", "--kid", "k1", "--out-dir"])
+            .arg(dir.path());
         if force {
             cmd.arg("--force");
         }
@@ -109,8 +128,14 @@ fn keygen_never_overwrites_without_force() {
     let again = run(false);
     assert_eq!(again.status.code(), Some(2));
     let err = String::from_utf8_lossy(&again.stderr);
-    assert!(err.contains("exists; nothing was written (--force overwrites)"), "{err}");
-    assert_eq!(std::fs::read(dir.path().join("k1.private.pem")).unwrap(), before);
+    assert!(
+        err.contains("exists; nothing was written (--force overwrites)"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("k1.private.pem")).unwrap(),
+        before
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -121,7 +146,10 @@ fn keygen_never_overwrites_without_force() {
         assert_eq!(mode & 0o777, 0o600);
     }
     assert!(run(true).status.success());
-    assert_ne!(std::fs::read(dir.path().join("k1.private.pem")).unwrap(), before);
+    assert_ne!(
+        std::fs::read(dir.path().join("k1.private.pem")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -140,7 +168,15 @@ fn keygen_hmac_prints_a_secret_once_and_writes_nothing() {
         assert_eq!(bytes.len(), len, "{alg}");
         // The secret signs and verifies, and is strong enough for the weak-secret judge.
         let token = jwb()
-            .args(["encode", "--alg", alg, "--payload", "{}", "--secret-b64", secret])
+            .args([
+                "encode",
+                "--alg",
+                alg,
+                "--payload",
+                "{}",
+                "--secret-b64",
+                secret,
+            ])
             .output()
             .unwrap();
         assert!(token.status.success(), "{alg}");
@@ -157,7 +193,15 @@ fn keygen_hmac_prints_a_secret_once_and_writes_nothing() {
 fn keygen_and_encode_refuse_ed448_as_not_supported() {
     for args in [
         vec!["keygen", "Ed448"],
-        vec!["encode", "--alg", "Ed448", "--payload", "{}", "--secret", "x"],
+        vec![
+            "encode",
+            "--alg",
+            "Ed448",
+            "--payload",
+            "{}",
+            "--secret",
+            "x",
+        ],
         vec![
             "encode",
             "--header",
@@ -171,7 +215,10 @@ fn keygen_and_encode_refuse_ed448_as_not_supported() {
         let out = jwb().args(&args).output().unwrap();
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("Ed448 is not supported by this build"), "{err}");
+        assert!(
+            err.contains("Ed448 is not supported by this build"),
+            "{err}"
+        );
         assert!(!err.contains("unknown alg"), "{err}");
     }
     let out = jwb()
@@ -200,16 +247,30 @@ fn thumbprint_prints_one_block_per_key_of_a_set() {
     let text = String::from_utf8(out.stdout).unwrap();
     let blocks: Vec<&str> = text.split("\n\n").collect();
     assert_eq!(blocks.len(), 2, "{text}");
-    assert!(blocks[0].contains("key         EC P-256 public key (JWKS key #1)"), "{text}");
-    assert!(blocks[1].contains("key         ML-DSA-44 public key (JWKS key #2)"), "{text}");
+    assert!(
+        blocks[0].contains("key         EC P-256 public key (JWKS key #1)"),
+        "{text}"
+    );
+    assert!(
+        blocks[1].contains("key         ML-DSA-44 public key (JWKS key #2)"),
+        "{text}"
+    );
     // RFC 7638 sec. 3.1's key and its thumbprint, from standard input.
     let rfc = r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#;
-    let out = jwb().args(["thumbprint", "-"]).write_stdin(rfc).output().unwrap();
+    let out = jwb()
+        .args(["thumbprint", "-"])
+        .write_stdin(rfc)
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.contains("uri         urn:ietf:params:oauth:jwk-thumbprint:sha-256:NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"),
         "{text}"
     );
-    let bad = jwb().args(["thumbprint", "-"]).write_stdin("not a key").output().unwrap();
+    let bad = jwb()
+        .args(["thumbprint", "-"])
+        .write_stdin("not a key")
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
