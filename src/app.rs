@@ -58,6 +58,8 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// Seconds the workbench's clock starts shifted by (`--now`).
+    pub clock_shift: i64,
     /// How keys are fetched from the network (policy, cache).
     pub net: crate::net::NetOptions,
     /// The key bindings (the defaults, or rebound by a configuration file).
@@ -82,6 +84,7 @@ impl Default for LaunchOptions {
             aud: Vec::new(),
             iss: None,
             leeway: 0,
+            clock_shift: 0,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
             mouse: true,
@@ -640,6 +643,7 @@ impl App {
             aud,
             iss,
             leeway,
+            clock_shift,
             net,
             keymap,
             mouse,
@@ -673,7 +677,7 @@ impl App {
             aud,
             iss,
             leeway,
-            clock_shift: 0,
+            clock_shift,
             now,
             zone: Zone::System,
             original: None,

@@ -604,6 +604,7 @@ impl App {
                 crate::teach::anatomy::Checks {
                     keys: self.keys(),
                     pinned: self.pinned_alg,
+                    allow_none: false,
                     claims,
                     jwe: Some(crate::teach::anatomy::JweChecks {
                         keys,

@@ -14,7 +14,7 @@ use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
 use super::{CliError, read_file};
 use crate::jose::claims::{ClaimOptions, ClaimReport, Status};
-use crate::jose::extract::{Stripped, extract};
+use crate::jose::extract::{Stripped, extract, session_cookie};
 use crate::jose::finding::Finding;
 use crate::jose::json;
 use crate::jose::jwe::{
@@ -147,9 +147,14 @@ pub fn explain_keys(
             .stripped
             .insert(0, Stripped::Parameter(name.to_owned()));
     }
-    // A malformed JWE is walked through its parts, which say what is wrong.
+    // A malformed JWE is walked through its parts, which say what is wrong; it is judged
+    // malformed before any key is read, as `verify` judges it.
     let Ok(parsed) = jwe::parse(&extracted.token) else {
-        return Ok(None);
+        return Ok(Some((
+            JweKeys { keys: Vec::new() },
+            None,
+            DecryptOptions::default(),
+        )));
     };
     let (keys, _) = load_keys(key, args, &parsed, &extracted.stripped)?;
     let opts = DecryptOptions {
@@ -179,23 +184,6 @@ pub struct Request<'a> {
 /// True when `input` holds a five-part token: a JWE, whatever its header says.
 pub fn is_jwe(input: &str) -> bool {
     extract(session_cookie(input).1).token.split('.').count() == 5
-}
-
-/// A pasted session cookie, `NAME=VALUE` alone or in a `Cookie:` header: its name (Auth.js's
-/// key-derivation salt) and its value. Other input is returned whole.
-fn session_cookie(input: &str) -> (Option<&str>, &str) {
-    let Some(at) = input.find("session-token=") else {
-        return (None, input);
-    };
-    let name_end = at + "session-token".len();
-    let start = input[..at]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        .map_or(0, |i| i + 1);
-    let value = &input[name_end + 1..];
-    let end = value
-        .find([';', ' ', '\t', '\r', '\n'])
-        .unwrap_or(value.len());
-    (Some(&input[start..name_end]), &value[..end])
 }
 
 /// Handles a JWE when there is something to do with one: a key, an Auth.js secret, or a JWE
@@ -337,7 +325,7 @@ fn load_keys(
     stripped: &[Stripped],
 ) -> Result<(JweKeys, String), CliError> {
     if let Some(secret) = &args.authjs_secret {
-        let secret = Zeroizing::new(secret.as_bytes().to_vec());
+        let secret = authjs_secret(secret)?;
         // A pasted `name=value` cookie names its own salt.
         let pasted = stripped.iter().find_map(|s| match s {
             Stripped::Parameter(name) if name.contains("session-token") => Some(name.as_str()),
@@ -362,21 +350,7 @@ fn load_keys(
         ));
     }
     if let Some(path) = &key.key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
-        let label = path.display().to_string();
-        let mut keys = parse_jwe_keys(&bytes).map_err(|source| CliError::Key {
-            label: format!("key file '{label}'"),
-            source,
-        })?;
-        if let Some(kid) = &key.kid {
-            keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
-            if keys.keys.is_empty() {
-                return Err(CliError::Usage(format!(
-                    "no key in '{label}' has kid '{kid}'"
-                )));
-            }
-        }
-        return Ok((keys, label));
+        return key_file(path, key.kid.as_deref());
     }
     match key.load()? {
         Some(loaded) => {
@@ -397,6 +371,58 @@ fn load_keys(
             }
         ))),
     }
+}
+
+/// The decryption keys of `--key FILE` (only those with kid `kid`, when given), and how to
+/// name them: the one reading of a key file for `verify`, `verify --batch`, `decode` and
+/// `explain`. A file of signature keys only (an Ed25519 key, say) gives no decryption key:
+/// the token is then judged as one no key given fits (exit 1, the wrong kind of key), as a
+/// signature is. A kid that no key of the file has, for decryption or for signatures, is
+/// a usage error (exit 2), as `--kid` is for a signature.
+fn key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, String), CliError> {
+    let bytes = Zeroizing::new(read_file(path, "key file")?);
+    let label = path.display().to_string();
+    let signature_keys = || parse_key(&bytes).ok();
+    let mut keys = match parse_jwe_keys(&bytes) {
+        Ok(keys) => keys,
+        Err(source) => match signature_keys() {
+            Some(_) => JweKeys { keys: Vec::new() },
+            None => {
+                return Err(CliError::Key {
+                    label: format!("key file '{label}'"),
+                    source,
+                });
+            }
+        },
+    };
+    if let Some(kid) = kid {
+        let all: Vec<String> = keys.keys.iter().filter_map(|k| k.kid.clone()).collect();
+        keys.keys.retain(|k| k.kid.as_deref() == Some(kid));
+        let signs = signature_keys()
+            .is_some_and(|set| set.keys.iter().any(|k| k.kid.as_deref() == Some(kid)));
+        if keys.keys.is_empty() && !signs {
+            return Err(CliError::NoSuchKid {
+                path: label,
+                kid: kid.to_owned(),
+                kids: if all.is_empty() {
+                    "none".to_owned()
+                } else {
+                    all.join(", ")
+                },
+            });
+        }
+    }
+    Ok((keys, label))
+}
+
+/// The Auth.js secret of `--authjs-secret`, refused when empty as an empty `--secret` is.
+fn authjs_secret(secret: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    if secret.is_empty() {
+        return Err(CliError::EmptySecret {
+            label: "--authjs-secret".to_owned(),
+        });
+    }
+    Ok(Zeroizing::new(secret.as_bytes().to_vec()))
 }
 
 /// The key for a nested token's signature, from `--verify-key` or `--verify-secret`.
@@ -833,18 +859,13 @@ impl BatchJwe {
                     "give either --authjs-secret or a key option, not both".to_owned(),
                 ));
             }
-            BatchDecryption::AuthJs(Zeroizing::new(secret.as_bytes().to_vec()))
+            BatchDecryption::AuthJs(authjs_secret(secret)?)
         } else if key.is_network() || !key.is_given() {
             return Ok(None);
         } else if let Some(path) = &key.key {
-            let bytes = Zeroizing::new(read_file(path, "key file")?);
-            let Ok(mut keys) = parse_jwe_keys(&bytes) else {
-                return Ok(None);
-            };
-            if let Some(kid) = &key.kid {
-                keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
-            }
-            BatchDecryption::Keys(keys, path.display().to_string())
+            // Read as a single `verify` reads it: signature keys only give JWE lines no key.
+            let (keys, label) = key_file(path, key.kid.as_deref())?;
+            BatchDecryption::Keys(keys, label)
         } else {
             match key.load()? {
                 Some(loaded) => match loaded.secret {
