@@ -692,7 +692,7 @@ mod tests {
         while list.read_chunk(&mut chunk, 1000).unwrap() {}
         assert!(list.stopped_at_limit());
         assert_eq!(list.bytes_read(), 3 * MAX_LINE_BYTES as u64);
-        let words = b"one\ntwo\nthree-cut".repeat(1);
+        let words = b"one\ntwo\nthree-cut".to_vec();
         let mut list = Wordlist::from_reader("pipe", BufReader::new(Cursor::new(words)), None)
             .with_limit(Some(10));
         let mut lines = Vec::new();
@@ -721,7 +721,16 @@ mod tests {
         let err = open_file(&fifo, std::time::Duration::from_millis(200)).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
         assert!(err.to_string().contains("no writer"), "{err}");
-        // With a writer, it opens and reads.
+        // With a writer, it opens and reads (another FIFO: the thread that gave up on the
+        // first one still waits to open it, and would take its writer).
+        let fifo = dir.path().join("words-2");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
         let writer = {
             let fifo = fifo.clone();
             std::thread::spawn(move || std::fs::write(fifo, b"alpha\nbeta\n"))

@@ -87,10 +87,11 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     };
     let mut report = inspect(&token, keys.as_ref(), opts, &claims);
     // A JWE with its key: the verdict over both layers is the engine's (as `verify` gives it).
+    let mut judged = None;
     if let Some((jwe_keys, verify_keys, decrypt)) = &jwe_keys
         && let Ok(parsed) = crate::jose::jwe::parse(report.decoded.token())
     {
-        let judged = crate::jose::jwe::judge(
+        let judgement = crate::jose::jwe::judge(
             &parsed,
             jwe_keys,
             *decrypt,
@@ -98,8 +99,9 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
             opts,
             &claims,
         );
-        report.signature = judged.signature();
-        report.claims = judged.claim_report();
+        report.signature = judgement.signature();
+        report.claims = judgement.claim_report();
+        judged = Some(judgement);
     }
     let steps = anatomy(
         &report,
@@ -119,7 +121,11 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     );
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
-        let value = super::explain_json::explain_json(&report, intro.as_deref(), &steps);
+        let mut value = super::explain_json::explain_json(&report, intro.as_deref(), &steps);
+        // A JWE's signature member in the words `verify --json` gives it.
+        if let Some(judged) = &judged {
+            value["signature"] = super::output::jwe::signature_of(judged);
+        }
         super::output::write_json(&mut out, &value, true).map_err(CliError::output)?;
         out.flush().map_err(CliError::output)?;
         return Ok(Outcome::Valid);

@@ -574,18 +574,20 @@ fn batch_line(
     let report = verify_token(token, keys, opts, claims, extraction);
     let outcome = report.outcome();
     let mut full = report.to_json();
-    let mut value = json!({
-        "line": number,
-        "valid": outcome == Outcome::Valid,
-        "signature": full["signature"].take(),
-        "claims": full["claims"].take(),
-        "errors": full["errors"].take(),
-    });
-    // With --lenient, say what was removed and which token was verified.
-    if extraction == Extraction::Lenient && !report.decoded.extracted.stripped.is_empty() {
-        value["stripped"] = full["token"]["stripped"].take();
-        value["token"] = json!(report.decoded.token());
-    }
+    // Strict extraction removes only white space, quotes and `Bearer `: nothing to say.
+    let stripped: &[crate::jose::extract::Stripped] = match extraction {
+        Extraction::Lenient => &report.decoded.extracted.stripped,
+        Extraction::Strict => &[],
+    };
+    let value = output::batch_line(
+        number,
+        outcome,
+        full["signature"].take(),
+        full["claims"].take(),
+        full["errors"].take(),
+        stripped,
+        report.decoded.token(),
+    );
     (outcome, value)
 }
 

@@ -705,8 +705,8 @@ fn a_later_hit_never_replaces_an_earlier_one() {
     let secret = |s: &[u8]| Zeroizing::new(s.to_vec());
     shared.record(5, 3, 1, 100, secret(b"late"));
     assert_eq!(shared.stop_seq.load(Ordering::Relaxed), 5);
-    shared.record(2, 9, 0, 41, secret(b"early"));
-    shared.record(2, 10, 0, 41, secret(b"same chunk, later line"));
+    shared.record(2, 9, 0, 50, secret(b"early"));
+    shared.record(2, 10, 0, 51, secret(b"same chunk, later line"));
     shared.record(7, 0, 1, 1, secret(b"later chunk"));
     assert_eq!(shared.stop_seq.load(Ordering::Relaxed), 2);
     let best = shared.best.into_inner().unwrap().unwrap();
