@@ -143,6 +143,7 @@ impl App {
                 allow_none: false,
                 claims: &claims,
                 jwe: None,
+                allow_weak_secret: self.allow_weak_secret,
             },
         );
     }

@@ -19,7 +19,7 @@ use crate::jose::extract::{Extracted, Stripped, extract, session_cookie};
 use crate::jose::jwe::{
     self, DecryptOptions, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
 };
-use crate::jose::key::{KeySet, Secret, parse_key};
+use crate::jose::key::{KeySet, parse_key};
 use crate::jose::report::Outcome;
 use crate::jose::verify::VerifyOptions;
 
@@ -300,7 +300,7 @@ fn load_keys(
         ));
     }
     if let Some(path) = &key.key {
-        return key_file(path, key.kid.as_deref());
+        return jwe_key_file(path, key.kid.as_deref());
     }
     match key.load()? {
         Some(loaded) => {
@@ -329,7 +329,7 @@ fn load_keys(
 /// the token is then judged as one no key given fits (exit 1, the wrong kind of key), as a
 /// signature is. A kid that no key of the file has, for decryption or for signatures, is
 /// a usage error (exit 2), as `--kid` is for a signature.
-fn key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, String), CliError> {
+fn jwe_key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, String), CliError> {
     let bytes = Zeroizing::new(read_file(path, "key file")?);
     let label = path.display().to_string();
     let signature_keys = || parse_key(&bytes).ok();
@@ -367,30 +367,19 @@ fn key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, Strin
 
 /// The Auth.js secret of `--authjs-secret`, refused when empty as an empty `--secret` is.
 fn authjs_secret(secret: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
-    if secret.is_empty() {
-        return Err(CliError::EmptySecret {
-            label: "--authjs-secret".to_owned(),
-        });
-    }
+    // Through the one secret door: empty, or key material, is refused as for --secret.
+    super::keys::secret_text(secret, "--authjs-secret")?;
     Ok(Zeroizing::new(secret.as_bytes().to_vec()))
 }
 
 /// The key for a nested token's signature, from `--verify-key` or `--verify-secret`.
 fn verify_keys(args: &NestedArgs) -> Result<Option<KeySet>, CliError> {
     if let Some(secret) = &args.verify_secret {
-        if secret.is_empty() {
-            return Err(CliError::EmptySecret {
-                label: "--verify-secret".to_owned(),
-            });
-        }
-        return Ok(Some(KeySet::secret(Secret::from_utf8(secret))));
+        let secret = super::keys::secret_text(secret, "--verify-secret")?;
+        return Ok(Some(KeySet::secret(secret)));
     }
     if let Some(path) = &args.verify_key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
-        return parse_key(&bytes).map(Some).map_err(|source| CliError::Key {
-            label: format!("key file '{}' (--verify-key)", path.display()),
-            source,
-        });
+        return super::keys::key_file(path, " (--verify-key)").map(Some);
     }
     Ok(None)
 }
@@ -467,7 +456,7 @@ impl BatchJwe {
             return Ok(None);
         } else if let Some(path) = &key.key {
             // Read as a single `verify` reads it: signature keys only give JWE lines no key.
-            let (keys, label) = key_file(path, key.kid.as_deref())?;
+            let (keys, label) = jwe_key_file(path, key.kid.as_deref())?;
             BatchDecryption::Keys(keys, label)
         } else {
             match key.load()? {

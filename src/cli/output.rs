@@ -360,6 +360,7 @@ fn signature_section(
     let verdict = match sig.status {
         SigStatus::Valid => paint.ok("valid"),
         SigStatus::Invalid => paint.fail("INVALID"),
+        SigStatus::WeakKey => paint.fail("WEAK KEY (matches, proves nothing)"),
         SigStatus::Unverifiable => paint.fail("not verified"),
         SigStatus::AcceptedUnsecured => paint.warn("unsecured, accepted (--allow-none)"),
         SigStatus::Malformed => paint.fail("malformed"),
@@ -447,16 +448,14 @@ pub(super) fn findings_of(
     Ok(())
 }
 
-/// The one-line verdict of `verify`.
+/// The one-line verdict of `verify`: the engine's words ([`crate::jose::headline`]), which
+/// the workbench shows as its headline.
 pub fn verdict(report: &Report, paint: Paint) -> String {
-    match report.outcome() {
-        Outcome::Valid => paint.ok("VALID: the signature checks out and every claim holds"),
-        Outcome::SignatureFailed => paint.fail("NOT VALID: the signature did not verify"),
-        Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
-        Outcome::ClaimFailed => paint.fail(&format!(
-            "NOT VALID: the signature checks out, but {} failed",
-            jwe::failed_claims(&report.claims)
-        )),
+    let v = crate::jose::headline::jws(report.outcome(), report.signature.status, &report.claims);
+    if v.is_valid() {
+        paint.ok(&v.line)
+    } else {
+        paint.fail(&v.line)
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{Mode, Paint, claims_of, findings_of, times_of};
-use crate::jose::claims::{ClaimReport, Status};
+use crate::jose::claims::ClaimReport;
 use crate::jose::extract::Stripped;
 use crate::jose::json;
 use crate::jose::jwe::{self, Decrypted, Judgement, Jwe, JweError};
@@ -240,57 +240,25 @@ fn times(out: &mut impl Write, bytes: &[u8], now: f64, paint: Paint) -> io::Resu
     }
 }
 
-/// The one-line verdict over both layers.
+/// The one-line verdict over both layers: the engine's words
+/// ([`crate::jose::headline::jwe`]), which the workbench shows as its headline.
 fn verdict(view: &JweView, paint: Paint) -> String {
-    if let Some(e) = view.error() {
-        return paint.fail(&if e.is_malformed() {
-            "NOT VALID: the token is malformed".to_owned()
-        } else {
-            format!("NOT VALID: {e}")
-        });
+    let claims = view
+        .judged
+        .as_ref()
+        .map(Judgement::claim_report)
+        .unwrap_or_default();
+    let v = crate::jose::headline::jwe(
+        view.error(),
+        view.inner().map(|i| i.signature.status),
+        view.outcome(),
+        &claims,
+    );
+    if v.is_valid() {
+        paint.ok(&v.line)
+    } else {
+        paint.fail(&v.line)
     }
-    if let Some(inner) = view.inner() {
-        return match inner.outcome() {
-            Outcome::Valid => {
-                paint.ok("VALID: decrypted, and the inner token's signature and every claim hold")
-            }
-            Outcome::SignatureFailed => {
-                paint.fail("NOT VALID: decrypted, but the inner token's signature did not verify")
-            }
-            Outcome::Malformed => {
-                paint.fail("NOT VALID: decrypted, but the inner token is malformed")
-            }
-            Outcome::ClaimFailed => paint.fail(&format!(
-                "NOT VALID: decrypted and the inner signature checks out, but {} failed",
-                failed_claims(&inner.claims)
-            )),
-        };
-    }
-    match view.outcome() {
-        Outcome::Valid => paint.ok(
-            "VALID: decrypted with the shared key (only its holders could have made the token), \
-             and every claim holds",
-        ),
-        Outcome::ClaimFailed => paint.fail(&format!(
-            "NOT VALID: decrypted with the shared key, but {} failed",
-            view.claims().map(failed_claims).unwrap_or_default()
-        )),
-        Outcome::SignatureFailed => {
-            paint.fail("NOT VALID: decrypted, but nothing proves who made it (see above)")
-        }
-        Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
-    }
-}
-
-/// The names of the claims that failed, comma-separated.
-pub(super) fn failed_claims(claims: &ClaimReport) -> String {
-    claims
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.claim)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The `--json` object of a JWE: the members of a JWS's, with the JWE's own.

@@ -225,6 +225,7 @@ pub(super) fn decryption(
     let verify = VerifyOptions {
         alg: checks.pinned,
         allow_none: checks.allow_none,
+        allow_weak_secret: checks.allow_weak_secret,
     };
     let judged = judge(
         parsed,
