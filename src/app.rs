@@ -58,6 +58,8 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// Seconds the workbench's clock starts shifted by (`--now`).
+    pub clock_shift: i64,
     /// Accept, and re-sign with, a weak HMAC secret (`--allow-weak-secret` or the
     /// configuration's `allow_weak_secret`).
     pub allow_weak_secret: bool,
@@ -85,6 +87,7 @@ impl Default for LaunchOptions {
             aud: Vec::new(),
             iss: None,
             leeway: 0,
+            clock_shift: 0,
             allow_weak_secret: false,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
@@ -659,6 +662,7 @@ impl App {
             aud,
             iss,
             leeway,
+            clock_shift,
             allow_weak_secret,
             net,
             keymap,
@@ -695,7 +699,7 @@ impl App {
             iss,
             leeway,
             allow_weak_secret,
-            clock_shift: 0,
+            clock_shift,
             now,
             zone: Zone::System,
             original: None,
