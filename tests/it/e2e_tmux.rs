@@ -8,6 +8,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use jwt_workbench::jose::key::{Key, Secret};
 
+/// The overall limit of every wait for the screen: synchronisation with a busy machine, never
+/// a speed check, so generous; a wait ends as soon as its condition holds.
+const WAIT: Duration = Duration::from_secs(60);
+
 const SECRET: &str = "e2e-secret-that-is-long-enough-123456";
 
 /// Whether tmux can run these tests. Without it a test prints why and returns, so `cargo test`
@@ -106,7 +110,7 @@ impl Tmux {
     /// Waits until the screen satisfies `ok`; this is synchronisation with a slow machine,
     /// not a speed check, so the limit is generous.
     fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + WAIT;
         loop {
             let screen = self.screen();
             if ok(&screen) {
@@ -290,7 +294,7 @@ fn closing_the_terminal_ends_jwb() {
     assert!(proc_dir.exists());
     // The terminal goes away (SIGHUP, then end of input): jwb must exit, not spin on it.
     drop(tmux);
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + WAIT;
     while proc_dir.exists() {
         // A zombie has no command line left to read; it has exited.
         let state = std::fs::read_to_string(proc_dir.join("stat")).unwrap_or_default();
@@ -457,15 +461,11 @@ fn o_dev_zero_is_refused_at_once_and_esc_still_works() {
     tmux.keys(&["o"]);
     tmux.wait_for("the key-file prompt", |s| s.contains("Load a key"));
     tmux.type_text("/dev/zero");
-    let asked = Instant::now();
     tmux.keys(&["Enter"]);
+    // Event-driven, no stopwatch: the words say the device was refused before anything was read
+    // (reading /dev/zero would end in "larger than 16 MiB" instead), and the keys below prove
+    // the screen never froze.
     let screen = tmux.wait_for("the refusal", |s| s.contains("a device, not a key file"));
-    // The bound for this hostile input: an answer within a second, not a frozen screen.
-    assert!(
-        asked.elapsed() < Duration::from_secs(1),
-        "took {:?}",
-        asked.elapsed()
-    );
     assert!(screen.contains("cannot load '/dev/zero'"), "{screen}");
     // The screen still takes keys: a prompt opens and Esc closes it.
     tmux.keys(&["o"]);
@@ -576,7 +576,7 @@ fn a_copied_token_outlives_the_workbench_on_x11() {
     tmux.keys(&["q"]);
     tmux.wait_for("jwb to exit", |s| s.contains("EXITED 0"));
     // jwb is gone; the clipboard still holds the token.
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + WAIT;
     let pasted = loop {
         let pasted = x.paste();
         if pasted == token || Instant::now() > deadline {
