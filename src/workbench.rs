@@ -268,7 +268,12 @@ impl Runner {
             wake => wake,
         };
         let size = self.tui.terminal().size()?;
-        let step = step(app, wake, Rect::new(0, 0, size.width, size.height), unix_now());
+        let step = step(
+            app,
+            wake,
+            Rect::new(0, 0, size.width, size.height),
+            unix_now(),
+        );
         if step.quit {
             return Ok((false, false));
         }
@@ -403,15 +408,15 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
     }
 }
 
-/// Runs a fetch to the end; called on a worker thread, `now` in Unix seconds. This is the one
-/// place the workbench reaches the network and the key cache.
+/// Runs a fetch to the end and parses the keys; called on a worker thread, `now` in Unix
+/// seconds. This is the one place the workbench reaches the network and the key cache.
 pub fn run_request(req: &NetRequest, now: u64) -> Result<NetKeys, String> {
     let kid = req.kid.as_deref();
     match &req.target {
         NetTarget::Jwks(url) => crate::net::jwks(url, kid, &req.options, now)
             .map(|r| NetKeys {
                 summary: r.summary(),
-                jwks: r.json,
+                keys: Handover::new(crate::app::parse_key_load(r.json.as_bytes())),
                 notes: r.notes,
             })
             .map_err(|e| e.to_string()),
@@ -425,7 +430,7 @@ pub fn run_request(req: &NetRequest, now: u64) -> Result<NetKeys, String> {
                     notes.extend(r.notes.iter().cloned());
                     NetKeys {
                         summary: r.summary(),
-                        jwks: r.json,
+                        keys: Handover::new(crate::app::parse_key_load(r.json.as_bytes())),
                         notes,
                     }
                 })
@@ -447,7 +452,6 @@ pub fn unix_now() -> f64 {
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
 }
-
 
 #[cfg(test)]
 mod tests;

@@ -96,6 +96,8 @@ impl<T> PartialEq for Handover<T> {
     }
 }
 
+impl<T> Eq for Handover<T> {}
+
 impl<T> std::fmt::Debug for Handover<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Handover(..)")
@@ -187,7 +189,10 @@ fn bounded_json(bytes: &[u8]) -> Option<Result<(Zeroizing<String>, Option<usize>
             "more than {MAX_VALUES} JSON values in the keys kept: not a key set the workbench \
              reads"
         ))),
-        Err(e) => Err(KeyError::Jwk(format!("invalid JSON: {}", JsonError::from(&e)))),
+        Err(e) => Err(KeyError::Jwk(format!(
+            "invalid JSON: {}",
+            JsonError::from(&e)
+        ))),
     })
 }
 

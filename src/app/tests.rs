@@ -6,10 +6,10 @@ mod pastes;
 use ratatui_textarea::{Input, Key as K};
 
 use super::*;
-use std::path::PathBuf;
 use crate::flow;
 use crate::jose::key::{Key, parse_key};
 use crate::jose::verify::SigStatus;
+use std::path::PathBuf;
 
 const NOW: f64 = 1_700_000_000.0;
 const RSA_PRIVATE: &str = include_str!("../../tests/fixtures/tui/rsa_private.pem");
@@ -310,7 +310,10 @@ fn private_key_file_signs_rs256() {
         NOW,
     );
     assert_eq!(
-        app.key_loads.pending.as_ref().and_then(|p| p.path.as_deref()),
+        app.key_loads
+            .pending
+            .as_ref()
+            .and_then(|p| p.path.as_deref()),
         Some("missing.pem")
     );
     app.update(

@@ -46,7 +46,11 @@ impl ClipboardWorker {
 }
 
 /// Answers each request in turn until the loop is gone.
-fn serve(mut clipboard: Clipboard, queue: &mpsc::Receiver<ClipRequest>, answers: &mpsc::Sender<Wake>) {
+fn serve(
+    mut clipboard: Clipboard,
+    queue: &mpsc::Receiver<ClipRequest>,
+    answers: &mpsc::Sender<Wake>,
+) {
     while let Ok(request) = queue.recv() {
         if answers.send(answer(&mut clipboard, request)).is_err() {
             return;
@@ -100,6 +104,9 @@ mod tests {
         let Wake::Worker(Action::Message(text, Tone::Error)) = rx.recv().expect("answer") else {
             panic!("the paste was not answered with an error");
         };
-        assert!(text.starts_with("no system clipboard (no display)"), "{text}");
+        assert!(
+            text.starts_with("no system clipboard (no display)"),
+            "{text}"
+        );
     }
 }

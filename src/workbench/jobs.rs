@@ -177,7 +177,11 @@ mod tests {
         let (fetch_tx, fetch_rx) = mpsc::channel::<()>();
         jobs.start(JobKind::Fetch, 1, move |cancel| {
             fetch_rx.recv().expect("released");
-            message(if cancel.is_set() { "fetch cancelled" } else { "fetched" })
+            message(if cancel.is_set() {
+                "fetch cancelled"
+            } else {
+                "fetched"
+            })
         })
         .expect("starts");
         jobs.start(JobKind::SecretSearch, 2, |_| message("second"))

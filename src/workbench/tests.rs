@@ -45,12 +45,15 @@ fn a_worker_result_is_applied_and_drawn_in_the_step_it_arrives() {
         generation: *generation,
         result: Ok(NetKeys {
             summary: "1 key from https://id.example/jwks".to_owned(),
-            jwks: oct_jwks(1),
+            keys: Handover::new(crate::app::parse_key_load(oct_jwks(1).as_bytes())),
             notes: Vec::new(),
         }),
     };
     let step = step(&mut app, Wake::Worker(answer), AREA, NOW);
-    assert!(step.redraw, "a worker's result is drawn at once, not at a tick");
+    assert!(
+        step.redraw,
+        "a worker's result is drawn at once, not at a tick"
+    );
     assert!(!step.quit);
     assert!(app.net.fetching.is_none());
     assert!(
@@ -84,7 +87,10 @@ fn a_key_file_is_read_and_parsed_on_a_job_and_its_answer_wakes_the_loop() {
     };
     assert_eq!(keys.keys.len(), MAX_KEYS, "capped");
     assert_eq!(keys.keys[MAX_KEYS - 1].kid.as_deref(), Some("k1023"));
-    let expected = format!("big.jwks (the first {MAX_KEYS} of its {} keys)", MAX_KEYS + 10);
+    let expected = format!(
+        "big.jwks (the first {MAX_KEYS} of its {} keys)",
+        MAX_KEYS + 10
+    );
     assert_eq!(label, &expected);
     let (message, tone) = app.message.clone().expect("a message");
     assert_eq!(tone, Tone::Info);
@@ -120,7 +126,10 @@ fn a_paste_of_a_key_asks_for_a_load_and_the_ui_parses_nothing() {
     };
     assert!(matches!(from, KeyInput::Pasted(_)));
     assert!(step.redraw, "the status line says the key is being read");
-    assert_eq!(app.recomputes, before, "nothing recomputed before the keys arrive");
+    assert_eq!(
+        app.recomputes, before,
+        "nothing recomputed before the keys arrive"
+    );
     assert!(matches!(app.key_source, KeySource::Typed));
 }
 

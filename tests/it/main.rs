@@ -9,6 +9,7 @@ mod contract;
 mod docs;
 mod e2e_tmux;
 mod explain;
+mod json_schema;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;

@@ -156,11 +156,16 @@ fn clearing_a_loaded_set_lets_go_of_it() {
     let mut app = App::new(LaunchOptions::default(), NOW);
     app.update(Action::Focus(Focus::Signature), NOW);
     settle(&mut app, Action::Paste(oct_jwks(MAX_KEYS + 1)), NOW);
-    assert!(matches!(&app.key_source, KeySource::Loaded { keys, .. } if keys.keys.len() == MAX_KEYS));
+    assert!(
+        matches!(&app.key_source, KeySource::Loaded { keys, .. } if keys.keys.len() == MAX_KEYS)
+    );
     assert!(app.jwe_slots.decryption.is_some());
     let (message, _) = app.message.clone().expect("a message");
     assert!(
-        message.contains(&format!("the first {MAX_KEYS} of its {} keys", MAX_KEYS + 1)),
+        message.contains(&format!(
+            "the first {MAX_KEYS} of its {} keys",
+            MAX_KEYS + 1
+        )),
         "{message}"
     );
     app.update(Action::ClearKey, NOW);
