@@ -40,6 +40,11 @@ impl Validator {
         Ok(Self { root: schema })
     }
 
+    /// Whether `instance` keeps every rule of the schema.
+    pub fn is_valid(&self, instance: &Value) -> bool {
+        self.errors(instance).is_empty()
+    }
+
     /// Every way `instance` breaks the schema, each with where (a JSON pointer).
     pub fn errors(&self, instance: &Value) -> Vec<String> {
         let mut errors = Vec::new();
