@@ -1082,10 +1082,10 @@ impl App {
         };
         let path = editor.lines().join("").trim().to_owned();
         match kind {
-            PromptKind::JwksUrl => return self.submit_url_prompt(path),
+            PromptKind::JwksUrl => self.submit_url_prompt(path),
             PromptKind::Audience | PromptKind::Issuer => {
                 self.set_expectation(kind, &path);
-                return Vec::new();
+                Vec::new()
             }
             PromptKind::VerifyKeyFile => self.load_key_file(path, KeySlot::Verify),
             PromptKind::KeyFile => self.load_key_file(path, KeySlot::Main),

@@ -378,13 +378,10 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
     loop {
         let searching = runner.jobs.is_running(JobKind::SecretSearch);
         clock.set_period(if searching { SEARCH_TICK } else { TICK });
-        let first = match wait(&rx, clock.left()) {
-            Some(wake) => wake,
-            None => {
-                clock.advance();
-                Wake::Tick(runner.progress())
-            }
-        };
+        let first = wait(&rx, clock.left()).unwrap_or_else(|| {
+            clock.advance();
+            Wake::Tick(runner.progress())
+        });
         // Whatever else is already waiting is handled before the one draw.
         let mut redraw = false;
         let mut next = Some(first);

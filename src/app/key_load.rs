@@ -155,10 +155,13 @@ pub fn parse(bytes: &[u8]) -> LoadedKey {
     }
 }
 
+/// JSON key material cut to what is read, and how many keys the set held when it was cut.
+type BoundedJson = (Zeroizing<String>, Option<usize>);
+
 /// For JSON key material (after white space and a byte-order mark, an object): the same text
 /// with a `keys` array cut to [`MAX_KEYS`] entries and the number it held when cut. `None` for
 /// anything else (PEM, DER, text), which the parser reads as it is.
-fn bounded_json(bytes: &[u8]) -> Option<Result<(Zeroizing<String>, Option<usize>), KeyError>> {
+fn bounded_json(bytes: &[u8]) -> Option<Result<BoundedJson, KeyError>> {
     let text = std::str::from_utf8(bytes).ok()?.trim_end();
     let body = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
     if !body.starts_with('{') {
@@ -204,15 +207,12 @@ struct Budget {
 
 impl Budget {
     fn spend<E: de::Error>(&self) -> Result<(), E> {
-        match self.left.get().checked_sub(1) {
-            Some(left) => {
-                self.left.set(left);
-                Ok(())
-            }
-            None => {
-                self.exceeded.set(true);
-                Err(E::custom("too many JSON values"))
-            }
+        if let Some(left) = self.left.get().checked_sub(1) {
+            self.left.set(left);
+            Ok(())
+        } else {
+            self.exceeded.set(true);
+            Err(E::custom("too many JSON values"))
         }
     }
 }

@@ -190,6 +190,7 @@ mod tests {
     use super::super::{Action, LaunchOptions};
     use super::*;
     use crate::jose::b64;
+    use crate::jose::key::parse_key;
     use crate::jose::sign::sign;
     use crate::jose::verify::SigStatus;
     use aws_lc_rs::rand::SystemRandom;
