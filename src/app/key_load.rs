@@ -474,6 +474,8 @@ impl App {
     fn take_loaded_key(&mut self, label: &str, loaded: LoadedKey) {
         let for_jwe = self.take_jwe_keys(label, loaded.jwe);
         match loaded.signing {
+            Ok(keys)
+                if keys.signs_nothing() && self.load_jwe_only_key(label, for_jwe.as_deref()) => {}
             Ok(keys) => {
                 self.demo_key = false;
                 self.message = Some((
