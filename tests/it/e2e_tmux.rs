@@ -375,9 +375,11 @@ fn the_config_file_applies_and_a_bad_one_is_reported() {
         45,
         &format!("JWB_CONFIG={} {jwb}; sleep 30", bad.display()),
     );
-    let screen = tmux.wait_for("the config error", |s| s.contains("default settings"));
+    // Both parts of the screen are waited for: a capture can catch a frame half written.
+    let screen = tmux.wait_for("the config error over the defaults", |s| {
+        s.contains("default settings") && s.contains("leeway 0s")
+    });
     assert!(screen.contains("bad.toml:2: key 'leeway'"), "{screen}");
-    assert!(screen.contains("leeway 0s"), "{screen}");
 }
 
 /// A token signed with `SECRET`, issued now, valid for an hour.
@@ -723,6 +725,57 @@ fn a_nested_jwe_opens_with_key_and_verify_key_from_the_command_line() {
         screen.contains(r#"inner token {"alg":"ES256","typ":"JWT"}"#),
         "{screen}"
     );
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
+    assert!(screen.contains("EXITED 0"), "{screen}");
+}
+
+/// Issue 19 item 13: a key set far larger than any real one, loaded with `o`, is read and
+/// parsed on a worker and cut to its first 1024 keys, which the screen says; the kid finds its
+/// key among them, and Ctrl-U lets the set go.
+#[test]
+fn a_huge_key_set_loaded_with_o_is_capped_and_said_so() {
+    if !tmux_available() {
+        return;
+    }
+    let secret = |i: usize| format!("e2e-jwks-secret-number-{i:020}");
+    let keys: Vec<String> = (0..30_000)
+        .map(|i| {
+            format!(
+                r#"{{"kty":"oct","kid":"k{i}","k":"{}"}}"#,
+                jwt_workbench::jose::b64::encode(secret(i).as_bytes())
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.jwks");
+    std::fs::write(&path, format!(r#"{{"keys":[{}]}}"#, keys.join(","))).expect("writes");
+    let now = now();
+    let key = Key::from_secret(Secret::from_utf8(&secret(700)));
+    let token = jwt_workbench::jose::sign::sign(
+        r#"{"alg":"HS256","typ":"JWT","kid":"k700"}"#,
+        &format!(r#"{{"sub":"huge-set","iat":{now},"exp":{}}}"#, now + 3600),
+        Some(&key),
+    )
+    .expect("signs");
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let tmux = Tmux::start(
+        160,
+        48,
+        &format!("{jwb} {token}; echo \"EXITED $?\"; sleep 30"),
+    );
+    tmux.wait_for("the token", |s| s.contains("huge-set"));
+    tmux.keys(&["o"]);
+    tmux.wait_for("the key-file prompt", |s| s.contains("Load a key"));
+    tmux.type_text(&path.display().to_string());
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("the capped set", |s| {
+        s.contains("the first 1024 of its 30000 keys") && s.contains("✔ VERIFIED")
+    });
+    assert!(screen.contains("JWKS with 1024 keys"), "{screen}");
+    tmux.keys(&["C-u"]);
+    let screen = tmux.wait_for("the key cleared", |s| s.contains("key cleared"));
+    assert!(!screen.contains("the first 1024"), "{screen}");
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("jwb to exit", |s| s.contains("EXITED"));
     assert!(screen.contains("EXITED 0"), "{screen}");
