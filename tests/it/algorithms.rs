@@ -448,7 +448,7 @@ fn the_workbench_verifies_and_re_signs_with_the_new_keys() {
             Some(&keys.keys[0]),
         )
         .unwrap();
-        let mut app = App::new(
+        let app = App::new(
             LaunchOptions {
                 token: Some(token.clone()),
                 keys: Some(keys),
