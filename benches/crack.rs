@@ -65,7 +65,7 @@ fn cores() -> usize {
 /// A signature no candidate reproduces, so every candidate is tested in full.
 fn target(hash: Hash) -> Target {
     assert_eq!(SIGNING_INPUT.len(), 150);
-    let signature = vec![0x42; hash.len()];
+    let signature = vec![0x42; hash.output_len()];
     Target::new(hash, SIGNING_INPUT, &signature).expect("valid target")
 }
 

@@ -137,12 +137,12 @@ impl App {
         let (Some(input), Some(signature)) = (d.signing_input(), d.signature()) else {
             return self.refuse("the token has no decodable signature");
         };
-        if signature.len() != hash.len() {
+        if signature.len() != hash.output_len() {
             return self.refuse(&format!(
                 "the signature is {} bytes, an {} signature is {}",
                 signature.len(),
                 hash.hmac_alg().name(),
-                hash.len()
+                hash.output_len()
             ));
         }
         let effect = Effect::StartSecretSearch {

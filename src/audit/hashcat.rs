@@ -76,7 +76,7 @@ pub fn hash_line(token: &str, alg: Option<&str>) -> Result<String, HashcatError>
         }
     }
     // Unpadded Base64 of n bytes: 43, 64 and 86 characters for 32, 48 and 64 bytes.
-    let expected = (hash.len() * 4).div_ceil(3);
+    let expected = (hash.output_len() * 4).div_ceil(3);
     if signature.len() != expected {
         return Err(HashcatError::Rejected(format!(
             "a {} signature is {expected} Base64URL characters, this one is {}",

@@ -6,6 +6,7 @@
 //! have their own rows in `jwe::alg`.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::str::FromStr;
 
 use aws_lc_rs::signature as sig;
@@ -97,7 +98,7 @@ pub enum Hash {
 
 impl Hash {
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn output_len(self) -> usize {
         match self {
             Hash::Sha256 => 32,
             Hash::Sha384 => 48,
@@ -532,7 +533,7 @@ impl Alg {
 
     /// Output size of [`Alg::hash`] in bytes (0 when there is none).
     pub fn hash_len(self) -> usize {
-        self.hash().map_or(0, Hash::len)
+        self.hash().map_or(0, Hash::output_len)
     }
 
     /// The name of the hash, as the computation is written out (`SHA256`; empty when none).
@@ -619,7 +620,7 @@ impl Alg {
                 (_, Some(_)) => " (deprecated name, RFC 9864)",
                 _ => "",
             };
-            out.push_str(&format!("\n  {:<10} {}{note}", row.name, row.needs));
+            let _ = write!(out, "\n  {:<10} {}{note}", row.name, row.needs);
         }
         out
     }
@@ -764,7 +765,7 @@ mod tests {
         for alg in [Alg::HS256, Alg::HS384, Alg::HS512] {
             let hash = alg.hmac_hash().unwrap();
             assert_eq!(hash.hmac_alg(), alg);
-            assert_eq!(alg.signature_len(0), hash.len());
+            assert_eq!(alg.signature_len(0), hash.output_len());
         }
         assert_eq!(Alg::RS256.hmac_hash(), None);
         assert_eq!(Alg::Ed25519.hash_len(), 0);

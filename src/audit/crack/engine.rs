@@ -125,7 +125,7 @@ struct HmacEngine<C: Sha2Core> {
 
 impl<C: Sha2Core> HmacEngine<C> {
     fn new(hash: Hash, iv: [C::Word; 8], signing_input: &[u8], signature: &[u8]) -> Self {
-        let out_len = hash.len();
+        let out_len = hash.output_len();
         let out_words = out_len / size_of::<C::Word>();
         let mut expected = [C::Word::default(); 8];
         C::bytes_to_words(signature, &mut expected[..out_words]);
@@ -252,7 +252,7 @@ fn long_key_digest(hash: Hash, key: &[u8], out: &mut [u8; 64]) -> usize {
         Hash::Sha384 => out[..48].copy_from_slice(&sha2::Sha384::digest(key)),
         Hash::Sha512 => out.copy_from_slice(&sha2::Sha512::digest(key)),
     }
-    hash.len()
+    hash.output_len()
 }
 
 enum Engine {
@@ -280,7 +280,7 @@ impl Target {
     /// Prepares a target from the algorithm, the ASCII signing input (`header.payload`) and
     /// the decoded signature. HS256 targets use the SHA extensions when the CPU has them.
     pub fn new(hash: Hash, signing_input: &[u8], signature: &[u8]) -> Result<Self, CrackError> {
-        let expected = hash.len();
+        let expected = hash.output_len();
         if signature.len() != expected {
             return Err(CrackError::SignatureLength {
                 hash,
