@@ -334,7 +334,13 @@ impl Key {
             KeyType::Rsa => write!(out, "RSA {}-bit {} key", self.bits, self.half()),
             KeyType::Ec(c) => write!(out, "EC {} {} key", c.name(), self.half()),
             KeyType::Ed25519 => write!(out, "Ed25519 {} key", self.half()),
-            KeyType::MlDsa(m) => write!(out, "{} {} key", m.alg(), self.half()),
+            KeyType::MlDsa(m) => write!(
+                out,
+                "{} {} key ({}-byte public key)",
+                m.alg(),
+                self.half(),
+                m.public_len()
+            ),
             KeyType::X25519 => write!(out, "X25519 {} key", self.half()),
         };
         let _ = match &self.origin {

@@ -163,7 +163,8 @@ fn rfc9964_examples_verify_and_their_keys_read() {
         assert_eq!(
             key.describe(),
             format!(
-                "ML-DSA-{n} private key (JWK), kid '{}'",
+                "ML-DSA-{n} private key ({}-byte public key) (JWK), kid '{}'",
+                [1312, 1952, 2592][[44, 65, 87].iter().position(|x| *x == n).unwrap()],
                 doc["jwk"]["kid"].as_str().unwrap()
             )
         );

@@ -252,7 +252,7 @@ fn thumbprint_prints_one_block_per_key_of_a_set() {
         "{text}"
     );
     assert!(
-        blocks[1].contains("key         ML-DSA-44 public key (JWKS key #2)"),
+        blocks[1].contains("key         ML-DSA-44 public key (1312-byte public key) (JWKS key #2)"),
         "{text}"
     );
     // RFC 7638 sec. 3.1's key and its thumbprint, from standard input.
