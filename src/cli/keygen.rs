@@ -31,7 +31,7 @@ pub struct KeygenArgs {
     /// Use the key's RFC 7638 thumbprint as its kid.
     #[arg(long)]
     pub kid_thumbprint: bool,
-    /// Where the files go (default: the current directory).
+    /// Where the files go, created when missing (default: the current directory).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub out_dir: PathBuf,
     /// Overwrite files that exist (by default an existing file stops the command before
@@ -113,6 +113,8 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), CliError> {
             existing.display()
         )));
     }
+    std::fs::create_dir_all(&args.out_dir)
+        .map_err(|e| CliError::Usage(format!("cannot create '{}': {e}", args.out_dir.display())))?;
     for (file, text, private) in &files {
         write_file(file, text.as_bytes(), *private, args.force)?;
     }

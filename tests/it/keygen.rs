@@ -114,17 +114,19 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
 #[test]
 fn keygen_never_overwrites_without_force() {
     let dir = tempfile::tempdir().unwrap();
+    // A directory that does not exist yet is made.
+    let out = dir.path().join("keys/new");
     let run = |force: bool| {
         let mut cmd = jwb();
         cmd.args(["keygen", "ES256", "--kid", "k1", "--out-dir"])
-            .arg(dir.path());
+            .arg(&out);
         if force {
             cmd.arg("--force");
         }
         cmd.output().unwrap()
     };
     assert!(run(false).status.success());
-    let before = std::fs::read(dir.path().join("k1.private.pem")).unwrap();
+    let before = std::fs::read(out.join("k1.private.pem")).unwrap();
     let again = run(false);
     assert_eq!(again.status.code(), Some(2));
     let err = String::from_utf8_lossy(&again.stderr);
@@ -132,24 +134,18 @@ fn keygen_never_overwrites_without_force() {
         err.contains("exists; nothing was written (--force overwrites)"),
         "{err}"
     );
-    assert_eq!(
-        std::fs::read(dir.path().join("k1.private.pem")).unwrap(),
-        before
-    );
+    assert_eq!(std::fs::read(out.join("k1.private.pem")).unwrap(), before);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let path = dir.path().join("k1.private.pem");
+        let path = out.join("k1.private.pem");
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert!(run(true).status.success());
         let mode = std::fs::metadata(&path).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     assert!(run(true).status.success());
-    assert_ne!(
-        std::fs::read(dir.path().join("k1.private.pem")).unwrap(),
-        before
-    );
+    assert_ne!(std::fs::read(out.join("k1.private.pem")).unwrap(), before);
 }
 
 #[test]
