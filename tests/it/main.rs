@@ -19,6 +19,7 @@ mod jwe_vectors;
 mod key_doors;
 mod keygen;
 mod keys;
+mod layers;
 mod limits;
 mod net;
 mod net_trust;
