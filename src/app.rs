@@ -500,7 +500,7 @@ pub enum Effect {
         /// Tags the reports.
         generation: u64,
         /// The HMAC algorithm.
-        hash: crate::audit::HmacHash,
+        hash: crate::audit::Hash,
         /// `header.payload`, as signed.
         signing_input: String,
         /// The token's signature bytes.
@@ -1022,6 +1022,21 @@ impl App {
                 self.loaded_key_text().unwrap_or_default()
             )),
             KeySource::Typed => self.derived.typed_key.as_ref().map(KeySet::describe),
+        }
+    }
+
+    /// The RFC 7638 thumbprint of a loaded public or private key (one key, not a secret:
+    /// a hash of a secret is not shown on a screen someone may share). One SHA-256 of the
+    /// key's public JWK.
+    pub fn loaded_key_thumbprint(&self) -> Option<String> {
+        let KeySource::Loaded { keys, .. } = &self.key_source else {
+            return None;
+        };
+        match keys.keys.as_slice() {
+            [key] if key.kind() != crate::jose::key::KeyType::Secret => {
+                crate::jose::thumbprint::of_key(key)
+            }
+            _ => None,
         }
     }
 

@@ -29,7 +29,8 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub weak: super::keys::WeakSecretArg,
     /// The algorithm a server would pin (default: the key's own).
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The algorithm a server would pin (default: the key's own)."))]
     pub alg: Option<Alg>,
     /// What the claims are checked against, as for `verify`.
     #[command(flatten)]

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::alg::{Alg, Family};
+use super::alg::{Alg, Family, UnknownAlg};
 use super::b64::Deviation;
 use super::decode::{Content, Decoded, Shape};
 use super::json;
@@ -265,6 +265,16 @@ fn header_findings(
             "every JWS must name its algorithm; verifiers must pin it anyway",
             "RFC 7515 sec. 4.1.1",
         )),
+        Some(Err(UnknownAlg::NotInThisBuild(row))) => out.push(finding(
+            "alg-not-in-this-build",
+            Severity::Medium,
+            format!(
+                "{} is a registered algorithm this build does not support",
+                row.name
+            ),
+            "the token may be sound, but jwb cannot check its signature",
+            row.spec,
+        )),
         Some(Err(_)) => {
             let alg = alg.unwrap_or_default();
             let none_like = alg.eq_ignore_ascii_case("none");
@@ -292,14 +302,25 @@ fn header_findings(
             "anyone can write such a token; a server that accepts it lets anyone in",
             "RFC 7518 sec. 3.6, RFC 8725 sec. 3.2, CVE-2015-9235",
         )),
-        Some(Ok(a)) if a.family() != Family::Hmac => out.push(finding(
-            "key-confusion-risk",
-            Severity::Info,
-            format!("{a} is asymmetric: the server must pin the algorithm"),
-            "a server that takes alg from the header could be fed HS256 signed with its own \
+        Some(Ok(a)) if a.family() != Family::Hmac => {
+            if let Some(why) = a.deprecation() {
+                out.push(finding(
+                    "alg-deprecated",
+                    Severity::Low,
+                    format!("alg '{a}' is deprecated: {why}"),
+                    "a verifier cannot tell from a polymorphic name which curve the signer                      meant; new tokens should name it fully",
+                    "RFC 9864 sec. 2.2",
+                ));
+            }
+            out.push(finding(
+                "key-confusion-risk",
+                Severity::Info,
+                format!("{a} is asymmetric: the server must pin the algorithm"),
+                "a server that takes alg from the header could be fed HS256 signed with its own \
              public key used as an HMAC secret",
-            "RFC 8725 sec. 3.1, CVE-2016-10555",
-        )),
+                "RFC 8725 sec. 3.1, CVE-2016-10555",
+            ));
+        }
         Some(Ok(_)) => {}
     }
     // The one judge of a secret: weak_secret::assess, as verify and the signers ask it.

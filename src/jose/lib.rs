@@ -19,8 +19,10 @@ pub mod headline;
 pub mod json;
 pub mod jwe;
 pub mod key;
+pub mod keygen;
 pub mod report;
 pub mod sign;
+pub mod thumbprint;
 pub mod verify;
 pub mod weak_secret;
 

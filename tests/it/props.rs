@@ -43,7 +43,14 @@ static KEYS: LazyLock<Vec<(&'static [Alg], KeySet)>> = LazyLock::new(|| {
         (&[Alg::ES256][..], keyset("keys/p256.pkcs8.pem")),
         (&[Alg::ES384][..], keyset("keys/p384.sec1.pem")),
         (&[Alg::ES512][..], keyset("keys/p521.private.jwk.json")),
-        (&[Alg::EdDSA][..], keyset("keys/ed25519.pkcs8.der")),
+        (
+            &[Alg::Ed25519, Alg::EdDSA][..],
+            keyset("keys/ed25519.pkcs8.der"),
+        ),
+        (&[Alg::ES256K][..], keyset("keys/secp256k1.sec1.pem")),
+        (&[Alg::MlDsa44][..], keyset("keys/mldsa44.pkcs8.pem")),
+        (&[Alg::MlDsa65][..], keyset("keys/mldsa65.private.jwk.json")),
+        (&[Alg::MlDsa87][..], keyset("keys/mldsa87.pkcs8.pem")),
     ]
 });
 
