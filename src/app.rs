@@ -56,6 +56,8 @@ pub struct LaunchOptions {
     pub aud: Vec<String>,
     /// The required issuer.
     pub iss: Option<String>,
+    /// The typed profile the token must follow (`--profile` and its options).
+    pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
     /// How keys are fetched from the network (policy, cache).
@@ -81,6 +83,7 @@ impl Default for LaunchOptions {
             alg: None,
             aud: Vec::new(),
             iss: None,
+            profile: crate::jose::profile::ProfileOptions::default(),
             leeway: 0,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
@@ -560,6 +563,8 @@ pub struct App {
     pub aud: Vec<String>,
     /// The required issuer.
     pub iss: Option<String>,
+    /// The typed profile the token must follow, with its options.
+    pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
     /// Seconds added to the real clock to see what a server will say later.
@@ -639,6 +644,7 @@ impl App {
             alg,
             aud,
             iss,
+            profile,
             leeway,
             net,
             keymap,
@@ -672,6 +678,7 @@ impl App {
             pinned_alg: alg,
             aud,
             iss,
+            profile,
             leeway,
             clock_shift: 0,
             now,

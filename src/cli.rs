@@ -434,6 +434,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         alg: args.alg,
         aud,
         iss,
+        profile: crate::jose::profile::ProfileOptions::default(),
         leeway,
         net: remote::net_options(&args.key),
         jwe,

@@ -10,6 +10,7 @@ pub mod finding;
 pub mod json;
 pub mod jwe;
 pub mod key;
+pub mod profile;
 pub mod report;
 pub mod sign;
 pub mod verify;

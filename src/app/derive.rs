@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::editor;
 use super::{App, KeyEncoding};
 use crate::jose::alg::{Alg, Family};
-use crate::jose::claims::{ClaimReport, Status, check_claims};
+use crate::jose::claims::{ClaimReport, Status};
 use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode, decode_compact};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
@@ -501,7 +501,13 @@ impl App {
         // A JWE's claims follow the engine's rule for both layers (`app/jwe.rs`).
         self.derived.claims = self
             .jwe_claims(&opts)
-            .unwrap_or_else(|| check_claims(self.claims_shown(), &opts));
+            .unwrap_or_else(|| {
+                crate::jose::profile::check(
+                    self.derived.decoded.header.as_ref(),
+                    self.claims_shown(),
+                    &opts,
+                )
+            });
         // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
         if self.aud.is_empty()
             && let Some(values) = aud_values(self.claims_shown())

@@ -95,6 +95,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         leeway: args.leeway,
         aud: args.aud.clone(),
         iss: args.iss.clone(),
+        ..ClaimOptions::default()
     };
     let mut report = inspect(&token, keys.as_ref(), opts, &claims);
     // A JWE with its key: the verdict over both layers is the engine's (as `verify` gives it).

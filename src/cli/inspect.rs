@@ -185,6 +185,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         leeway: args.leeway,
         aud: args.aud.clone(),
         iss: args.iss.clone(),
+        ..ClaimOptions::default()
     };
     let extraction = if args.lenient {
         Extraction::Lenient
@@ -260,6 +261,7 @@ fn verify_jwe(
         leeway: args.leeway,
         aud: args.aud.clone(),
         iss: args.iss.clone(),
+        ..ClaimOptions::default()
     };
     super::jwe::run(&super::jwe::Request {
         input,
