@@ -205,6 +205,9 @@ pub fn report(
     }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
+    if mode == Mode::Decode {
+        members_section(out, d, paint)?;
+    }
     times_section(out, d, now, paint)?;
     signature_section(out, report, key_label, paint)?;
     claims_section(out, report, paint)?;
@@ -296,6 +299,28 @@ fn binary_block(out: &mut impl Write, bytes: &[u8], paint: Paint) -> io::Result<
     }
     if bytes.len() > HEX_SHOWN {
         writeln!(out, "{}", paint.dim("..."))?;
+    }
+    Ok(())
+}
+
+/// What each known member means, from the engine's dictionary: a line each, with its
+/// defining section.
+fn members_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
+    let known = crate::jose::dictionary::known(d.header.as_ref(), d.claims());
+    if known.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Members"))?;
+    for e in known {
+        writeln!(
+            out,
+            "  {:<9} {}: {} {}",
+            e.name,
+            e.title,
+            e.meaning,
+            paint.dim(&format!("({})", e.spec))
+        )?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use sha3::digest::{ExtendableOutput as _, Update as _, XofReader as _};
 
 use super::b64;
 use super::claims::{ClaimCheck, ClaimOptions, ClaimReport, Status, check_claims};
+use super::finding::{Finding, Severity};
 
 /// A token profile a verifier can require (`--profile`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -198,7 +199,7 @@ impl Kind {
             Kind::IdToken => "OpenID Connect Core 1.0 sec. 2",
             Kind::Logout => BCL_TOKEN,
             Kind::DpopProof => "RFC 9449 sec. 4.2",
-            Kind::SdJwtVc => "draft-ietf-oauth-sd-jwt-vc sec. 3.2.1",
+            Kind::SdJwtVc => "draft-ietf-oauth-sd-jwt-vc sec. 2.2.1",
             Kind::KeyBinding => "RFC 9901 sec. 4.3",
             Kind::SecurityEvent => "RFC 8417 sec. 2.3",
         }
@@ -308,6 +309,50 @@ pub fn lacks(
         out.push(("sub or sid", BCL_TOKEN));
     }
     out
+}
+
+/// The finding for a token checked without a profile: the kind it appears to be, why, and
+/// what it lacks to follow that kind's profile. Never a failure: a hint at `--profile`.
+pub fn finding(
+    header: Option<&Map<String, Value>>,
+    claims: Option<&Map<String, Value>>,
+) -> Option<Finding> {
+    let (kind, evidence) = appears(header, claims)?;
+    let message = match (kind.profile(), claims) {
+        (Some(profile), Some(claims)) => {
+            let missing = lacks(profile, header, claims);
+            if missing.is_empty() {
+                format!(
+                    "appears to be {} (by {evidence}) and holds what its profile requires: \
+                     check it with --profile {profile}",
+                    kind.described()
+                )
+            } else {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|(member, section)| format!("{member} ({section})"))
+                    .collect();
+                format!(
+                    "appears to be {} (by {evidence}); as one it lacks {}",
+                    kind.described(),
+                    list.join(", ")
+                )
+            }
+        }
+        _ => format!(
+            "appears to be {} (by {evidence}): never accept it as an access token or an ID \
+             token",
+            kind.described()
+        ),
+    };
+    Some(Finding {
+        id: "profile",
+        severity: Severity::Info,
+        message,
+        explanation: "a verifier must know which kind of token it accepts: explicit typing \
+                      (RFC 8725 sec. 3.11) and --profile keep one kind from passing for another",
+        reference: kind.reference(),
+    })
 }
 
 /// Checks the claims as [`check_claims`] does and, when `opts` asks for a profile, the
