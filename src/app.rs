@@ -212,6 +212,8 @@ pub enum PromptKind {
     Audience,
     /// The issuer the token must name.
     Issuer,
+    /// The typed profile the token must follow, with its options.
+    Profile,
     /// The key file that verifies a nested JWE's inner token.
     VerifyKeyFile,
 }
@@ -938,6 +940,10 @@ impl App {
                 self.iss.clone().unwrap_or_default(),
                 "https://issuer.example/ (empty: none)",
             ),
+            PromptKind::Profile => (
+                expect::profile_text(&self.profile),
+                "id-token client_id=app nonce=n | at+jwt | logout (empty: none)",
+            ),
         };
         self.overlay = Overlay::Prompt {
             kind,
@@ -1080,7 +1086,7 @@ impl App {
         let path = editor.lines().join("").trim().to_owned();
         match kind {
             PromptKind::JwksUrl => return self.submit_url_prompt(path),
-            PromptKind::Audience | PromptKind::Issuer => {
+            PromptKind::Audience | PromptKind::Issuer | PromptKind::Profile => {
                 self.set_expectation(kind, &path);
                 return Vec::new();
             }

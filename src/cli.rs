@@ -14,6 +14,7 @@ pub mod man;
 pub mod members;
 mod ordered_map;
 pub mod output;
+pub mod profile;
 pub mod remote;
 pub mod time_bar;
 pub mod when;
@@ -147,6 +148,9 @@ pub struct WorkbenchArgs {
     /// `leeway`, else 0].
     #[arg(long, value_name = "SECS")]
     pub leeway: Option<u64>,
+    /// The typed profile the token must follow.
+    #[command(flatten)]
+    pub profile: profile::ProfileArgs,
     /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
     #[arg(long)]
     pub no_mouse: bool,
@@ -434,7 +438,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         alg: args.alg,
         aud,
         iss,
-        profile: crate::jose::profile::ProfileOptions::default(),
+        profile: args.profile.options(),
         leeway,
         net: remote::net_options(&args.key),
         jwe,

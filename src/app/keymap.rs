@@ -410,6 +410,7 @@ pub enum Command {
     PrevFound,
     ExpectAudience,
     ExpectIssuer,
+    ExpectProfile,
 }
 
 impl Command {
@@ -482,6 +483,7 @@ impl Command {
             Command::PrevFound => "prev_pasted_token",
             Command::ExpectAudience => "expected_audience",
             Command::ExpectIssuer => "expected_issuer",
+            Command::ExpectProfile => "expected_profile",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
             Command::FlowAdvance(secs) => {
@@ -716,6 +718,13 @@ impl Default for KeyMap {
             vec![ch('E')],
             C::ExpectIssuer,
             "set the expected issuer (iss)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('P')],
+            C::ExpectProfile,
+            "require a typed profile (at+jwt, id-token, logout) and its client_id, nonce",
             None,
         );
         add(
@@ -1548,6 +1557,7 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::ExpectProfile => Action::OpenExpectPrompt(PromptKind::Profile),
         })
     }
 }

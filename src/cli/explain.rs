@@ -41,6 +41,9 @@ pub struct ExplainArgs {
     /// Seconds of clock skew tolerated for `exp` and `nbf`.
     #[arg(long, value_name = "SECS", default_value_t = 0)]
     pub leeway: u64,
+    /// The typed profile a server would require.
+    #[command(flatten)]
+    pub profile: super::profile::ProfileArgs,
     /// Print the steps as one JSON object (schema: assets/schema/explain.json).
     #[arg(long)]
     pub json: bool,
@@ -95,7 +98,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         leeway: args.leeway,
         aud: args.aud.clone(),
         iss: args.iss.clone(),
-        ..ClaimOptions::default()
+        profile: args.profile.options(),
     };
     let mut report = inspect(&token, keys.as_ref(), opts, &claims);
     // A JWE with its key: the verdict over both layers is the engine's (as `verify` gives it).

@@ -79,6 +79,9 @@ pub struct VerifyArgs {
     /// Required issuer, matched exactly.
     #[arg(long, value_name = "I")]
     pub iss: Option<String>,
+    /// The typed profile the token must follow.
+    #[command(flatten)]
+    pub profile: super::profile::ProfileArgs,
     /// Accept an unsecured token (alg 'none', empty signature). Never do this in production.
     #[arg(long)]
     pub allow_none: bool,
@@ -185,7 +188,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         leeway: args.leeway,
         aud: args.aud.clone(),
         iss: args.iss.clone(),
-        ..ClaimOptions::default()
+        profile: args.profile.options(),
     };
     let extraction = if args.lenient {
         Extraction::Lenient
@@ -261,7 +264,7 @@ fn verify_jwe(
         leeway: args.leeway,
         aud: args.aud.clone(),
         iss: args.iss.clone(),
-        ..ClaimOptions::default()
+        profile: args.profile.options(),
     };
     super::jwe::run(&super::jwe::Request {
         input,

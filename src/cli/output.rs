@@ -406,6 +406,15 @@ fn signature_section(
 fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", paint.title("Claims"))?;
+    // A profile adds longer names (client_id, at_hash): the column fits the longest.
+    let width = report
+        .claims
+        .checks
+        .iter()
+        .map(|c| c.claim.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     for check in &report.claims.checks {
         let mark = match check.status {
             Status::Pass => paint.ok("ok  "),
@@ -415,7 +424,7 @@ fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Re
         };
         writeln!(
             out,
-            "  {mark} {:<4} {}",
+            "  {mark} {:<width$} {}",
             check.claim,
             escape_untrusted(&check.detail)
         )?;

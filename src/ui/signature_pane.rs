@@ -252,6 +252,9 @@ pub fn render_prompt(
                 " Expected issuer: the iss the token must name ({submit}: set, {cancel}: cancel) "
             )
         }
+        PromptKind::Profile => {
+            format!(" Typed profile the token must follow ({submit}: set, {cancel}: cancel) ")
+        }
     };
     let block = Block::bordered()
         .border_style(app.theme.border_focus)
@@ -269,6 +272,9 @@ pub fn render_prompt(
             }
             PromptKind::Audience => "several: separate them with commas; empty: aud is not checked",
             PromptKind::Issuer => "matched exactly; empty: iss is not checked",
+            PromptKind::Profile => {
+                "then client_id=, nonce=, access_token=, code= as needed; empty: no profile"
+            }
         },
         app.theme.muted,
     )
