@@ -499,15 +499,13 @@ impl App {
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
         // A JWE's claims follow the engine's rule for both layers (`app/jwe.rs`).
-        self.derived.claims = self
-            .jwe_claims(&opts)
-            .unwrap_or_else(|| {
-                crate::jose::profile::check(
-                    self.derived.decoded.header.as_ref(),
-                    self.claims_shown(),
-                    &opts,
-                )
-            });
+        self.derived.claims = self.jwe_claims(&opts).unwrap_or_else(|| {
+            crate::jose::profile::check(
+                self.derived.decoded.header.as_ref(),
+                self.claims_shown(),
+                &opts,
+            )
+        });
         // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
         if self.aud.is_empty()
             && let Some(values) = aud_values(self.claims_shown())

@@ -724,7 +724,7 @@ impl Default for KeyMap {
             w,
             vec![ch('P')],
             C::ExpectProfile,
-            "require a typed profile (at+jwt, id-token, logout) and its client_id, nonce",
+            "require a typed profile: at+jwt, id-token or logout",
             None,
         );
         add(

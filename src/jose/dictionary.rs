@@ -529,12 +529,40 @@ mod tests {
     #[test]
     fn the_members_of_current_token_kinds_are_present() {
         for c in [
-            "cnf", "jkt", "client_id", "scope", "act", "may_act", "azp", "sid", "auth_time", "acr",
-            "amr", "nonce", "at_hash", "c_hash", "events", "vct", "_sd", "_sd_alg", "sd_hash",
-            "htm", "htu", "ath", "status", "txn", "name", "email", "address", "updated_at",
+            "cnf",
+            "jkt",
+            "client_id",
+            "scope",
+            "act",
+            "may_act",
+            "azp",
+            "sid",
+            "auth_time",
+            "acr",
+            "amr",
+            "nonce",
+            "at_hash",
+            "c_hash",
+            "events",
+            "vct",
+            "_sd",
+            "_sd_alg",
+            "sd_hash",
+            "htm",
+            "htu",
+            "ath",
+            "status",
+            "txn",
+            "name",
+            "email",
+            "address",
+            "updated_at",
         ] {
             let entry = lookup(c, Place::Claim).unwrap_or_else(|| panic!("{c} missing"));
-            assert!(!entry.meaning.is_empty() && entry.spec.contains("sec. "), "{c}");
+            assert!(
+                !entry.meaning.is_empty() && entry.spec.contains("sec. "),
+                "{c}"
+            );
         }
     }
 

@@ -304,8 +304,7 @@ pub fn lacks(
             .filter(|(name, _)| !claims.contains_key(*name))
             .copied(),
     );
-    if profile == Profile::Logout && !claims.contains_key("sub") && !claims.contains_key("sid")
-    {
+    if profile == Profile::Logout && !claims.contains_key("sub") && !claims.contains_key("sid") {
         out.push(("sub or sid", BCL_TOKEN));
     }
     out
@@ -469,7 +468,9 @@ impl Rules<'_> {
             let rule = match self.profile {
                 Profile::AccessToken => "RFC 9068 sec. 4, RFC 8725 sec. 3.11",
                 Profile::IdToken => "RFC 8725 sec. 3.11",
-                Profile::Logout => "OpenID Connect Back-Channel Logout 1.0 sec. 4.1, RFC 8725 sec. 3.11",
+                Profile::Logout => {
+                    "OpenID Connect Back-Channel Logout 1.0 sec. 4.1, RFC 8725 sec. 3.11"
+                }
             };
             let by = if declared.is_some() {
                 shown.clone()
@@ -621,7 +622,11 @@ impl Rules<'_> {
                     Status::Fail,
                     format!("client_id '{client}' is not the expected '{want}' ({SEC})"),
                 ),
-                Some(_) => self.set("client_id", Status::Pass, format!("client_id is '{client}'")),
+                Some(_) => self.set(
+                    "client_id",
+                    Status::Pass,
+                    format!("client_id is '{client}'"),
+                ),
                 None => self.set(
                     "client_id",
                     Status::Pass,
@@ -672,7 +677,9 @@ impl Rules<'_> {
             self.must_be_string("sub", BCL_TOKEN),
             self.must_be_string("sid", BCL_TOKEN),
         ) {
-            (None, None) if !self.claims.contains_key("sub") && !self.claims.contains_key("sid") => {
+            (None, None)
+                if !self.claims.contains_key("sub") && !self.claims.contains_key("sid") =>
+            {
                 self.set(
                     "sub",
                     Status::Fail,
@@ -684,10 +691,18 @@ impl Rules<'_> {
             }
             (sub, sid) => {
                 if let Some(sub) = sub {
-                    self.set("sub", Status::Pass, format!("sub '{sub}': log this user out"));
+                    self.set(
+                        "sub",
+                        Status::Pass,
+                        format!("sub '{sub}': log this user out"),
+                    );
                 }
                 if let Some(sid) = sid {
-                    self.set("sid", Status::Pass, format!("sid '{sid}': log this session out"));
+                    self.set(
+                        "sid",
+                        Status::Pass,
+                        format!("sid '{sid}': log this session out"),
+                    );
                 }
             }
         }
@@ -695,7 +710,9 @@ impl Rules<'_> {
             self.set(
                 "jti",
                 Status::Pass,
-                format!("jti '{jti}': a receiver may refuse one it saw recently ({BCL_VALIDATION})"),
+                format!(
+                    "jti '{jti}': a receiver may refuse one it saw recently ({BCL_VALIDATION})"
+                ),
             );
         }
         match self.claims.get("events") {
@@ -717,9 +734,7 @@ impl Rules<'_> {
                 Some(_) => self.set(
                     "events",
                     Status::Fail,
-                    format!(
-                        "the back-channel logout event must be a JSON object ({BCL_TOKEN})"
-                    ),
+                    format!("the back-channel logout event must be a JSON object ({BCL_TOKEN})"),
                 ),
                 None => self.set(
                     "events",
@@ -913,7 +928,11 @@ impl Rules<'_> {
             return;
         };
         let Some(got) = got.as_str() else {
-            self.set(claim, Status::Fail, format!("{claim} must be a string ({section})"));
+            self.set(
+                claim,
+                Status::Fail,
+                format!("{claim} must be a string ({section})"),
+            );
             return;
         };
         let alg = self.header.and_then(super::alg::header_alg).unwrap_or("");
@@ -922,7 +941,9 @@ impl Rules<'_> {
             self.set(
                 claim,
                 Status::Fail,
-                format!("no hash is defined for alg '{alg}', so {claim} cannot be checked ({section})"),
+                format!(
+                    "no hash is defined for alg '{alg}', so {claim} cannot be checked ({section})"
+                ),
             );
             return;
         }
@@ -938,7 +959,11 @@ impl Rules<'_> {
                 format!(
                     "{claim} does not match the {what}: the left half of its {} is '{}' \
                      ({section})",
-                    hashes.iter().map(|h| h.name()).collect::<Vec<_>>().join(" or "),
+                    hashes
+                        .iter()
+                        .map(|h| h.name())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
                     hashes
                         .iter()
                         .map(|h| h.half(value.as_bytes()))

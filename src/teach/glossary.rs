@@ -36,7 +36,10 @@ mod tests {
     #[test]
     fn the_glossary_is_the_dictionary() {
         assert!(std::ptr::eq(ENTRIES, crate::jose::dictionary::ENTRIES));
-        assert_eq!(lookup("sub", Place::Claim).unwrap().spec, "RFC 7519 sec. 4.1.2");
+        assert_eq!(
+            lookup("sub", Place::Claim).unwrap().spec,
+            "RFC 7519 sec. 4.1.2"
+        );
         assert_eq!(CLAIM_NAME_KINDS.len(), 3);
     }
 }

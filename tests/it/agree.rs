@@ -1,7 +1,8 @@
 //! One verdict: for generated signed tokens with hostile JSON (lone surrogates, huge numbers,
 //! invalid UTF-8, repeated names, `crit`, `cty`, non-objects, nested tokens), `jwb verify`,
 //! `jwb verify --batch`, the workbench's derived state and `jwb explain` reach the same
-//! verdict: the same exit status, signature status and claim results.
+//! verdict: the same exit status, signature status and claim results, with and without a
+//! typed profile (`--profile`).
 
 // Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -11,6 +12,7 @@ use jwt_workbench::app::{App, LaunchOptions};
 use jwt_workbench::jose::alg::Alg;
 use jwt_workbench::jose::b64;
 use jwt_workbench::jose::key::Secret;
+use jwt_workbench::jose::profile::{Profile, ProfileOptions};
 use jwt_workbench::jose::report::{claims_json, signature_json, verdict};
 use jwt_workbench::jose::sign::hmac;
 use proptest::prelude::*;
@@ -34,6 +36,9 @@ const HEADER_MEMBERS: &[&str] = &[
     r#""n":{"a":1,"a":2}"#,
     r#""e":"\u00e9\u202e""#,
     "\"bad\":\"\u{ff}\"",
+    r#""typ":"at+jwt""#,
+    r#""typ":"logout+jwt""#,
+    r#""typ":"dpop+jwt""#,
 ];
 
 const PAYLOAD_MEMBERS: &[&str] = &[
@@ -53,6 +58,14 @@ const PAYLOAD_MEMBERS: &[&str] = &[
     r#""x":1e400"#,
     r#""n":{"a":1,"a":2}"#,
     r#""deep":[[[[{"k":[1]}]]]]"#,
+    r#""aud":"app""#,
+    r#""client_id":"app""#,
+    r#""jti":"j1""#,
+    r#""nonce":"n1""#,
+    r#""azp":"app""#,
+    r#""sid":"s1""#,
+    r#""events":{"http://schemas.openid.net/event/backchannel-logout":{}}"#,
+    r#""htm":"GET","htu":"https://rs.example""#,
 ];
 
 /// A JSON object from members (repeats make duplicates), or something that is not one.
@@ -98,6 +111,8 @@ struct Case {
     aud: Vec<&'static str>,
     iss: Option<&'static str>,
     pin: Option<Alg>,
+    /// `--profile`, `--client-id` and `--nonce`.
+    profile: Option<(&'static str, Option<&'static str>, Option<&'static str>)>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -110,9 +125,17 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(prop::sample::select(vec!["api", "other"]), 0..2),
         prop::option::of(prop::sample::select(vec!["me", "you"])),
         prop::option::weighted(0.2, prop::sample::select(vec![Alg::HS256, Alg::HS384])),
+        prop::option::weighted(
+            0.5,
+            (
+                prop::sample::select(vec!["at+jwt", "id-token", "logout"]),
+                prop::option::of(Just("app")),
+                prop::option::weighted(0.3, Just("n1")),
+            ),
+        ),
     )
         .prop_map(
-            |(header, payload, tamper, now, leeway, aud, iss, pin)| Case {
+            |(header, payload, tamper, now, leeway, aud, iss, pin, profile)| Case {
                 header,
                 payload,
                 tamper,
@@ -121,6 +144,7 @@ fn case() -> impl Strategy<Value = Case> {
                 aud,
                 iss,
                 pin,
+                profile,
             },
         )
 }
@@ -163,6 +187,15 @@ impl Case {
         }
         if let Some(p) = self.pin {
             args.extend(["--alg".to_owned(), p.name().to_owned()]);
+        }
+        if let Some((profile, client, nonce)) = self.profile {
+            args.extend(["--profile".to_owned(), profile.to_owned()]);
+            if let Some(c) = client {
+                args.extend(["--client-id".to_owned(), c.to_owned()]);
+            }
+            if let Some(n) = nonce {
+                args.extend(["--nonce".to_owned(), n.to_owned()]);
+            }
         }
         args
     }
@@ -240,6 +273,15 @@ fn workbench(case: &Case, token: &str) -> Verdict {
             aud: case.aud.iter().map(|a| (*a).to_owned()).collect(),
             iss: case.iss.map(str::to_owned),
             leeway: u64::from(case.leeway),
+            profile: case
+                .profile
+                .map(|(profile, client, nonce)| ProfileOptions {
+                    profile: Some(Profile::parse(profile).unwrap()),
+                    client_id: client.map(str::to_owned),
+                    nonce: nonce.map(str::to_owned),
+                    ..ProfileOptions::default()
+                })
+                .unwrap_or_default(),
             ..LaunchOptions::default()
         },
         f64::from(case.now),
@@ -288,5 +330,94 @@ proptest! {
         }
         prop_assert_eq!(&workbench(&case, &token), &one, "workbench");
         prop_assert_eq!(explain_trusts(&case, &token), one.status == 0, "explain");
+    }
+}
+
+/// The profile dimension, pinned on tokens whose verdict is known: each surface agrees, and
+/// the verdict is the expected one (a passing profile, a confusion, a missing member).
+#[test]
+fn typed_profiles_agree_on_known_tokens() {
+    let id_token = r#"{"iss":"me","sub":"a","aud":"app","nonce":"n1","iat":1500000000,"exp":1e10}"#;
+    let logout = r#"{"iss":"me","sub":"a","aud":"app","iat":1500000000,"exp":1e10,"jti":"j1","events":{"http://schemas.openid.net/event/backchannel-logout":{}}}"#;
+    let access = r#"{"iss":"me","sub":"a","aud":"api","client_id":"app","iat":1500000000,"exp":1e10,"jti":"j1"}"#;
+    let cases: [(
+        &str,
+        &str,
+        (&str, Option<&str>, Option<&str>),
+        Vec<&str>,
+        i32,
+    ); 7] = [
+        (
+            r#"{"alg":"HS256"}"#,
+            id_token,
+            ("id-token", Some("app"), Some("n1")),
+            vec![],
+            0,
+        ),
+        (
+            r#"{"alg":"HS256"}"#,
+            id_token,
+            ("id-token", Some("app"), Some("n2")),
+            vec![],
+            3,
+        ),
+        (
+            r#"{"alg":"HS256"}"#,
+            id_token,
+            ("at+jwt", None, None),
+            vec!["app"],
+            3,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"logout+jwt"}"#,
+            logout,
+            ("logout", Some("app"), None),
+            vec![],
+            0,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"logout+jwt"}"#,
+            logout,
+            ("id-token", Some("app"), None),
+            vec![],
+            3,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"at+jwt"}"#,
+            access,
+            ("at+jwt", Some("app"), None),
+            vec!["api"],
+            0,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"dpop+jwt"}"#,
+            access,
+            ("at+jwt", None, None),
+            vec!["api"],
+            3,
+        ),
+    ];
+    for (header, payload, profile, aud, want) in cases {
+        let case = Case {
+            header: header.as_bytes().to_vec(),
+            payload: payload.as_bytes().to_vec(),
+            tamper: false,
+            now: 1_500_000_000,
+            leeway: 0,
+            aud,
+            iss: Some("me"),
+            pin: None,
+            profile: Some(profile),
+        };
+        let token = case.token();
+        let one = single(&case, &token);
+        assert_eq!(one.status, want, "{payload} as {profile:?}: {one:?}");
+        let (batch_status, line) = batch(&case, &token);
+        assert_eq!(batch_status, want);
+        if let Some(line) = line {
+            assert_eq!(line, one, "batch");
+        }
+        assert_eq!(workbench(&case, &token), one, "workbench");
+        assert_eq!(explain_trusts(&case, &token), want == 0, "explain");
     }
 }

@@ -16,6 +16,7 @@ mod keys;
 mod limits;
 mod net;
 mod net_trust;
+mod profiles;
 mod props;
 mod rfc_vectors;
 mod screenshots;

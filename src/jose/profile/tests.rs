@@ -96,7 +96,11 @@ fn edited(token: &(Value, Value), edits: &[(&str, Option<Value>)]) -> (Value, Va
 
 /// Each case breaks one member (what is changed, which check must fail, and words its
 /// detail must hold, the section among them).
-fn assert_cases(profile: Profile, token: &(Value, Value), cases: &[(Vec<(&str, Option<Value>)>, &str, &str)]) {
+fn assert_cases(
+    profile: Profile,
+    token: &(Value, Value),
+    cases: &[(Vec<(&str, Option<Value>)>, &str, &str)],
+) {
     let opts = opts(profile);
     let good = run(&token.0, &token.1, &opts);
     assert!(good.is_valid(), "{profile}: {good:#?}");
@@ -120,8 +124,16 @@ fn assert_cases(profile: Profile, token: &(Value, Value), cases: &[(Vec<(&str, O
 fn an_access_token_passes_and_fails_on_each_member_with_its_section() {
     let cases = vec![
         (vec![("h.typ", None)], "typ", "RFC 9068 sec. 2.1"),
-        (vec![("h.typ", Some(json!("JWT")))], "typ", "RFC 9068 sec. 2.1"),
-        (vec![("h.alg", Some(json!("none")))], "alg", "RFC 9068 sec. 2.1"),
+        (
+            vec![("h.typ", Some(json!("JWT")))],
+            "typ",
+            "RFC 9068 sec. 2.1",
+        ),
+        (
+            vec![("h.alg", Some(json!("none")))],
+            "alg",
+            "RFC 9068 sec. 2.1",
+        ),
         (vec![("iss", None)], "iss", "RFC 9068 sec. 2.2"),
         (vec![("exp", None)], "exp", "RFC 9068 sec. 2.2"),
         (vec![("aud", None)], "aud", "RFC 9068 sec. 2.2"),
@@ -130,13 +142,28 @@ fn an_access_token_passes_and_fails_on_each_member_with_its_section() {
         (vec![("iat", None)], "iat", "RFC 9068 sec. 2.2"),
         (vec![("jti", None)], "jti", "RFC 9068 sec. 2.2"),
         (vec![("jti", Some(json!(7)))], "jti", "RFC 9068 sec. 2.2"),
-        (vec![("client_id", Some(json!("other")))], "client_id", "RFC 9068 sec. 2.2"),
-        (vec![("iss", Some(json!("https://evil.example.com/")))], "iss", "not the required"),
-        (vec![("aud", Some(json!("https://other.example.com/")))], "aud", "someone else"),
+        (
+            vec![("client_id", Some(json!("other")))],
+            "client_id",
+            "RFC 9068 sec. 2.2",
+        ),
+        (
+            vec![("iss", Some(json!("https://evil.example.com/")))],
+            "iss",
+            "not the required",
+        ),
+        (
+            vec![("aud", Some(json!("https://other.example.com/")))],
+            "aud",
+            "someone else",
+        ),
     ];
     assert_cases(Profile::AccessToken, &access_token(), &cases);
     // `application/at+jwt`, in any case, is the same type (RFC 7515 sec. 4.1.9).
-    let (h, c) = edited(&access_token(), &[("h.typ", Some(json!("Application/AT+JWT")))]);
+    let (h, c) = edited(
+        &access_token(),
+        &[("h.typ", Some(json!("Application/AT+JWT")))],
+    );
     assert!(run(&h, &c, &opts(Profile::AccessToken)).is_valid());
 }
 
@@ -155,16 +182,44 @@ fn an_id_token_passes_and_fails_on_each_member_with_its_section() {
     let cases = vec![
         (vec![("iss", None)], "iss", "OpenID Connect Core 1.0 sec. 2"),
         (vec![("sub", None)], "sub", "OpenID Connect Core 1.0 sec. 2"),
-        (vec![("sub", Some(json!("x".repeat(256))))], "sub", "255 ASCII"),
+        (
+            vec![("sub", Some(json!("x".repeat(256))))],
+            "sub",
+            "255 ASCII",
+        ),
         (vec![("aud", None)], "aud", "OpenID Connect Core 1.0 sec. 2"),
         (vec![("exp", None)], "exp", "OpenID Connect Core 1.0 sec. 2"),
         (vec![("iat", None)], "iat", "OpenID Connect Core 1.0 sec. 2"),
-        (vec![("aud", Some(json!("another-client")))], "aud", "sec. 3.1.3.7"),
-        (vec![("aud", Some(json!(["s6BhdRkqt3", "stranger"])))], "aud", "sec. 3.1.3.7"),
-        (vec![("azp", Some(json!("another-client")))], "azp", "sec. 3.1.3.7"),
-        (vec![("h.alg", Some(json!("none")))], "alg", "OpenID Connect Core 1.0 sec. 2"),
-        (vec![("h.typ", Some(json!("at+jwt")))], "typ", "RFC 8725 sec. 3.11"),
-        (vec![("h.typ", Some(json!("logout+jwt")))], "typ", "offered as an OpenID Connect ID token"),
+        (
+            vec![("aud", Some(json!("another-client")))],
+            "aud",
+            "sec. 3.1.3.7",
+        ),
+        (
+            vec![("aud", Some(json!(["s6BhdRkqt3", "stranger"])))],
+            "aud",
+            "sec. 3.1.3.7",
+        ),
+        (
+            vec![("azp", Some(json!("another-client")))],
+            "azp",
+            "sec. 3.1.3.7",
+        ),
+        (
+            vec![("h.alg", Some(json!("none")))],
+            "alg",
+            "OpenID Connect Core 1.0 sec. 2",
+        ),
+        (
+            vec![("h.typ", Some(json!("at+jwt")))],
+            "typ",
+            "RFC 8725 sec. 3.11",
+        ),
+        (
+            vec![("h.typ", Some(json!("logout+jwt")))],
+            "typ",
+            "offered as an OpenID Connect ID token",
+        ),
     ];
     assert_cases(Profile::IdToken, &id_token(), &cases);
 }
@@ -180,7 +235,10 @@ fn an_id_token_checks_nonce_and_the_hashes_when_given() {
     assert_eq!(check.status, Status::Fail);
     assert!(check.detail.contains("sec. 3.1.3.7"), "{check:?}");
     let (h, no_nonce) = edited(&id_token(), &[("nonce", None)]);
-    assert_eq!(run(&h, &no_nonce, &o).get("nonce").unwrap().status, Status::Fail);
+    assert_eq!(
+        run(&h, &no_nonce, &o).get("nonce").unwrap().status,
+        Status::Fail
+    );
 
     // OpenID Connect Core 1.0 Appendix A.6: RS256, both hashes.
     let mut o = opts(Profile::IdToken);
@@ -197,21 +255,41 @@ fn an_id_token_checks_nonce_and_the_hashes_when_given() {
     assert!(r.is_valid(), "{r:#?}");
     assert_eq!(r.get("at_hash").unwrap().status, Status::Pass);
     assert_eq!(r.get("c_hash").unwrap().status, Status::Pass);
-    let (h, c) = edited(&id_token(), &[("at_hash", Some(json!("77QmUPtjPfzWtF2AnpK9RA")))]);
+    let (h, c) = edited(
+        &id_token(),
+        &[("at_hash", Some(json!("77QmUPtjPfzWtF2AnpK9RA")))],
+    );
     let check = run(&h, &c, &o).get("at_hash").unwrap().clone();
     assert_eq!(check.status, Status::Fail);
-    assert!(check.detail.contains("sec. 3.2.2.9") && check.detail.contains("77QmUPtjPfzWtF2AnpK9RQ"));
+    assert!(
+        check.detail.contains("sec. 3.2.2.9") && check.detail.contains("77QmUPtjPfzWtF2AnpK9RQ")
+    );
     let (h, c) = edited(&id_token(), &[("c_hash", Some(json!("AAAA")))]);
-    assert!(run(&h, &c, &o).get("c_hash").unwrap().detail.contains("sec. 3.3.2.10"));
+    assert!(
+        run(&h, &c, &o)
+            .get("c_hash")
+            .unwrap()
+            .detail
+            .contains("sec. 3.3.2.10")
+    );
     // Given but absent: not bound, which the code flow allows: a warning.
     let (h, c) = id_token();
     assert_eq!(run(&h, &c, &o).get("at_hash").unwrap().status, Status::Warn);
     // No hash is defined for none.
     let (h, c) = edited(
         &id_token(),
-        &[("h.alg", Some(json!("HS257"))), ("at_hash", Some(json!("77QmUPtjPfzWtF2AnpK9RQ")))],
+        &[
+            ("h.alg", Some(json!("HS257"))),
+            ("at_hash", Some(json!("77QmUPtjPfzWtF2AnpK9RQ"))),
+        ],
     );
-    assert!(run(&h, &c, &o).get("at_hash").unwrap().detail.contains("no hash is defined"));
+    assert!(
+        run(&h, &c, &o)
+            .get("at_hash")
+            .unwrap()
+            .detail
+            .contains("no hash is defined")
+    );
 }
 
 #[test]
@@ -237,7 +315,10 @@ fn token_hashes_follow_the_implementers_guide_table() {
         assert_eq!(hashes[0].half(token), want, "{alg}");
     }
     // EdDSA: the key's curve decides; both readings, told apart by their length.
-    let eddsa: Vec<String> = token_hashes("EdDSA").iter().map(|h| h.half(token)).collect();
+    let eddsa: Vec<String> = token_hashes("EdDSA")
+        .iter()
+        .map(|h| h.half(token))
+        .collect();
     assert_eq!(eddsa.len(), 2);
     assert_eq!(eddsa[0], "p2LHG4H-8pYDc0hyVOo3iIHvZJUqe9tbj3jESOuXbkY");
     assert_ne!(eddsa[0].len(), eddsa[1].len());
@@ -247,24 +328,63 @@ fn token_hashes_follow_the_implementers_guide_table() {
 #[test]
 fn a_logout_token_passes_and_fails_on_each_member_with_its_section() {
     let cases = vec![
-        (vec![("iss", None)], "iss", "Back-Channel Logout 1.0 sec. 2.4"),
-        (vec![("aud", None)], "aud", "Back-Channel Logout 1.0 sec. 2.4"),
-        (vec![("iat", None)], "iat", "Back-Channel Logout 1.0 sec. 2.4"),
-        (vec![("exp", None)], "exp", "Back-Channel Logout 1.0 sec. 2.4"),
-        (vec![("jti", None)], "jti", "Back-Channel Logout 1.0 sec. 2.4"),
-        (vec![("events", None)], "events", "Back-Channel Logout 1.0 sec. 2.4"),
-        (vec![("events", Some(json!({"x": {}})))], "events", "sec. 2.6"),
+        (
+            vec![("iss", None)],
+            "iss",
+            "Back-Channel Logout 1.0 sec. 2.4",
+        ),
+        (
+            vec![("aud", None)],
+            "aud",
+            "Back-Channel Logout 1.0 sec. 2.4",
+        ),
+        (
+            vec![("iat", None)],
+            "iat",
+            "Back-Channel Logout 1.0 sec. 2.4",
+        ),
+        (
+            vec![("exp", None)],
+            "exp",
+            "Back-Channel Logout 1.0 sec. 2.4",
+        ),
+        (
+            vec![("jti", None)],
+            "jti",
+            "Back-Channel Logout 1.0 sec. 2.4",
+        ),
+        (
+            vec![("events", None)],
+            "events",
+            "Back-Channel Logout 1.0 sec. 2.4",
+        ),
+        (
+            vec![("events", Some(json!({"x": {}})))],
+            "events",
+            "sec. 2.6",
+        ),
         (vec![("events", Some(json!([])))], "events", "sec. 2.4"),
         (
-            vec![("events", Some(json!({"http://schemas.openid.net/event/backchannel-logout": 1})))],
+            vec![(
+                "events",
+                Some(json!({"http://schemas.openid.net/event/backchannel-logout": 1})),
+            )],
             "events",
             "sec. 2.4",
         ),
         (vec![("sub", None), ("sid", None)], "sub", "sec. 2.6"),
         (vec![("nonce", Some(json!("n")))], "nonce", "sec. 2.4"),
         (vec![("h.alg", Some(json!("none")))], "alg", "sec. 2.6"),
-        (vec![("aud", Some(json!("another-client")))], "aud", "sec. 2.6"),
-        (vec![("h.typ", Some(json!("at+jwt")))], "typ", "Back-Channel Logout 1.0 sec. 4.1"),
+        (
+            vec![("aud", Some(json!("another-client")))],
+            "aud",
+            "sec. 2.6",
+        ),
+        (
+            vec![("h.typ", Some(json!("at+jwt")))],
+            "typ",
+            "Back-Channel Logout 1.0 sec. 4.1",
+        ),
     ];
     assert_cases(Profile::Logout, &logout_token(), &cases);
     // Either of sub and sid is enough; an untyped token is only warned about.
@@ -285,12 +405,36 @@ fn a_token_of_one_kind_offered_as_another_names_the_confusion() {
         json!({"jti": "-BwC3ESc6acc2lTc", "htm": "POST", "htu": "https://server.example.com/token", "iat": 1_700_000_000}),
     );
     let cases: Vec<(Profile, (Value, Value), &str)> = vec![
-        (Profile::AccessToken, id_token(), "An OpenID Connect ID token offered as an access token"),
-        (Profile::AccessToken, dpop.clone(), "A DPoP proof (RFC 9449) offered as an access token"),
-        (Profile::IdToken, dpop.clone(), "A DPoP proof (RFC 9449) offered as an OpenID Connect ID token"),
-        (Profile::IdToken, logout_token(), "A back-channel logout token offered as an OpenID Connect ID token"),
-        (Profile::IdToken, access_token(), "An access token (RFC 9068) offered as an OpenID Connect ID token"),
-        (Profile::Logout, id_token(), "An OpenID Connect ID token offered as a back-channel logout token"),
+        (
+            Profile::AccessToken,
+            id_token(),
+            "An OpenID Connect ID token offered as an access token",
+        ),
+        (
+            Profile::AccessToken,
+            dpop.clone(),
+            "A DPoP proof (RFC 9449) offered as an access token",
+        ),
+        (
+            Profile::IdToken,
+            dpop.clone(),
+            "A DPoP proof (RFC 9449) offered as an OpenID Connect ID token",
+        ),
+        (
+            Profile::IdToken,
+            logout_token(),
+            "A back-channel logout token offered as an OpenID Connect ID token",
+        ),
+        (
+            Profile::IdToken,
+            access_token(),
+            "An access token (RFC 9068) offered as an OpenID Connect ID token",
+        ),
+        (
+            Profile::Logout,
+            id_token(),
+            "An OpenID Connect ID token offered as a back-channel logout token",
+        ),
     ];
     for (profile, (h, c), words) in cases {
         let r = run(&h, &c, &opts(profile));
@@ -301,8 +445,14 @@ fn a_token_of_one_kind_offered_as_another_names_the_confusion() {
     }
     // Untyped, the logout token is still recognised by its event.
     let (h, c) = edited(&logout_token(), &[("h.typ", None)]);
-    let typ = run(&h, &c, &opts(Profile::IdToken)).get("typ").unwrap().clone();
-    assert!(typ.detail.contains("the back-channel logout event"), "{typ:?}");
+    let typ = run(&h, &c, &opts(Profile::IdToken))
+        .get("typ")
+        .unwrap()
+        .clone();
+    assert!(
+        typ.detail.contains("the back-channel logout event"),
+        "{typ:?}"
+    );
 }
 
 #[test]
@@ -330,10 +480,16 @@ fn the_kind_a_token_appears_to_be_and_what_it_lacks() {
     assert_eq!(kind, Kind::AccessToken);
     assert_eq!(
         lacks(Profile::AccessToken, Some(&object(&h)), &object(&c)),
-        [("typ at+jwt", "RFC 9068 sec. 2.1"), ("jti", "RFC 9068 sec. 2.2")]
+        [
+            ("typ at+jwt", "RFC 9068 sec. 2.1"),
+            ("jti", "RFC 9068 sec. 2.2")
+        ]
     );
     let (h, c) = logout_token();
-    assert_eq!(appears(Some(&object(&h)), Some(&object(&c))).unwrap().0, Kind::Logout);
+    assert_eq!(
+        appears(Some(&object(&h)), Some(&object(&c))).unwrap().0,
+        Kind::Logout
+    );
     assert_eq!(appears(None, Some(&object(&json!({"sub": "x"})))), None);
 }
 
@@ -342,8 +498,15 @@ fn profile_names_parse_and_credentials_stay_out_of_debug() {
     for p in Profile::ALL {
         assert_eq!(Profile::parse(p.name()), Ok(p));
     }
-    assert_eq!(Profile::parse("application/at+jwt"), Ok(Profile::AccessToken));
-    assert!(Profile::parse("saml").unwrap_err().contains("at+jwt, id-token, logout"));
+    assert_eq!(
+        Profile::parse("application/at+jwt"),
+        Ok(Profile::AccessToken)
+    );
+    assert!(
+        Profile::parse("saml")
+            .unwrap_err()
+            .contains("at+jwt, id-token, logout")
+    );
     let o = ProfileOptions {
         access_token: Some("secret-access-token".into()),
         code: Some("secret-code".into()),
