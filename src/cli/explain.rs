@@ -138,6 +138,15 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         out.flush().map_err(CliError::output)?;
         return Ok(Outcome::Valid);
     }
+    let mut steps = steps;
+    if let Some(members) = members_step(&report) {
+        // After the payload step: what the members just decoded mean.
+        let at = steps
+            .iter()
+            .position(|s| s.title.contains("2. Payload"))
+            .map_or(steps.len(), |i| i + 1);
+        steps.insert(at, members);
+    }
     let text = to_text(&steps);
     if let Some(intro) = intro {
         writeln!(out, "{intro}\n").map_err(CliError::output)?;
@@ -148,4 +157,26 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     }
     out.flush().map_err(CliError::output)?;
     Ok(Outcome::Valid)
+}
+
+/// What the token's members mean, from the engine's dictionary: a line each, with its
+/// defining section. `None` when the dictionary knows none of them.
+fn members_step(report: &crate::jose::report::Report) -> Option<crate::teach::anatomy::Step> {
+    let d = &report.decoded;
+    let known = crate::jose::dictionary::known(d.header.as_ref(), d.claims());
+    if known.is_empty() {
+        return None;
+    }
+    Some(crate::teach::anatomy::Step {
+        title: "What the members mean".to_owned(),
+        lines: known
+            .iter()
+            .map(|e| {
+                crate::teach::anatomy::line(
+                    crate::teach::anatomy::Kind::Text,
+                    format!("{}: {}, {} ({})", e.name, e.title, e.meaning, e.spec),
+                )
+            })
+            .collect(),
+    })
 }
