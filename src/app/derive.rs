@@ -507,7 +507,7 @@ impl App {
             )
         });
         // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
-        if self.aud.is_empty()
+        if self.aud_unexpected()
             && let Some(values) = aud_values(self.claims_shown())
             && let Some(check) = self
                 .derived
@@ -586,7 +586,7 @@ impl App {
         for name in ["exp", "nbf", "iat", "aud", "iss"] {
             // A token meant for some audience says nothing until the audience expected here
             // is known: amber, with the way to set it (a malformed aud keeps its failure).
-            let unchecked_aud = (name == "aud" && self.aud.is_empty())
+            let unchecked_aud = (name == "aud" && self.aud_unexpected())
                 .then(|| aud_values(d.decoded.claims()))
                 .flatten();
             let (state, reason) = match d.claims.get(name) {
@@ -615,9 +615,54 @@ impl App {
             };
             out.push(light(name, state, reason));
         }
+        if let Some(light) = self.profile_light() {
+            out.push(light);
+        }
         out.push(self.alg_light());
         out.push(self.key_light());
         out
+    }
+
+    /// No audience is expected: none set, and no profile's client stands for one.
+    fn aud_unexpected(&self) -> bool {
+        use crate::jose::profile::Profile;
+        self.aud.is_empty()
+            && !(matches!(
+                self.profile.profile,
+                Some(Profile::IdToken | Profile::Logout)
+            ) && self.profile.client_id.is_some())
+    }
+
+    /// The typed profile's light, when one is required: red on the first rule it breaks (the
+    /// checks beyond the five claims the other lights show), amber on a warning.
+    fn profile_light(&self) -> Option<Light> {
+        let profile = self.profile.profile?;
+        let own = |c: &&crate::jose::claims::ClaimCheck| {
+            !["exp", "nbf", "iat", "aud", "iss"].contains(&c.claim)
+        };
+        let checks: Vec<_> = self.derived.claims.checks.iter().filter(own).collect();
+        let worst = checks
+            .iter()
+            .find(|c| c.status == Status::Fail)
+            .or_else(|| checks.iter().find(|c| c.status == Status::Warn));
+        let (state, reason) = match worst {
+            Some(c) if c.status == Status::Fail => {
+                (LightState::Red, format!("{}: {}", c.claim, c.detail))
+            }
+            Some(c) => (LightState::Yellow, format!("{}: {}", c.claim, c.detail)),
+            None => (
+                LightState::Green,
+                format!(
+                    "follows the {profile} profile ({})",
+                    profile.kind().described()
+                ),
+            ),
+        };
+        Some(Light {
+            name: "profile",
+            state,
+            reason,
+        })
     }
 
     fn alg_light(&self) -> Light {

@@ -344,6 +344,7 @@ fn the_profile_is_set_in_a_prompt_and_judged_as_verify_judges_it() {
     app.update(Action::OpenExpectPrompt(PromptKind::Profile), NOW);
     app.update(Action::Paste("at+jwt".to_owned()), NOW);
     app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(light(&app, "profile"), LightState::Red);
     let typ = app.derived.claims.get("typ").expect("typ checked").clone();
     assert_eq!(typ.status, crate::jose::claims::Status::Fail);
     assert!(
@@ -367,6 +368,10 @@ fn the_profile_is_set_in_a_prompt_and_judged_as_verify_judges_it() {
     assert_eq!(app.profile.client_id.as_deref(), Some("app"));
     assert_eq!(app.profile.access_token.as_deref(), Some("at"));
     assert!(app.derived.claims.is_valid(), "{:#?}", app.derived.claims);
+    // The client stands for the expected audience, and the profile has its light.
+    assert_eq!(light(&app, "aud"), LightState::Green);
+    // The access token given cannot be bound: the ID token has no at_hash (a warning).
+    assert_eq!(light(&app, "profile"), LightState::Yellow);
     assert_eq!(
         app.derived.claims.get("nonce").map(|c| c.status),
         Some(crate::jose::claims::Status::Pass)
