@@ -636,6 +636,8 @@ impl Drop for App {
 
 impl App {
     /// A workbench opened with `opts` at the real time `now` (Unix seconds).
+    // One line per option and per field of the state: splitting it would only scatter them.
+    #[allow(clippy::too_many_lines)]
     pub fn new(opts: LaunchOptions, now: f64) -> Self {
         let LaunchOptions {
             token,

@@ -111,9 +111,11 @@ struct Case {
     aud: Vec<&'static str>,
     iss: Option<&'static str>,
     pin: Option<Alg>,
-    /// `--profile`, `--client-id` and `--nonce`.
-    profile: Option<(&'static str, Option<&'static str>, Option<&'static str>)>,
+    profile: Option<ProfileArgs>,
 }
+
+/// `--profile`, `--client-id` and `--nonce`.
+type ProfileArgs = (&'static str, Option<&'static str>, Option<&'static str>);
 
 fn case() -> impl Strategy<Value = Case> {
     (
@@ -340,13 +342,7 @@ fn typed_profiles_agree_on_known_tokens() {
     let id_token = r#"{"iss":"me","sub":"a","aud":"app","nonce":"n1","iat":1500000000,"exp":1e10}"#;
     let logout = r#"{"iss":"me","sub":"a","aud":"app","iat":1500000000,"exp":1e10,"jti":"j1","events":{"http://schemas.openid.net/event/backchannel-logout":{}}}"#;
     let access = r#"{"iss":"me","sub":"a","aud":"api","client_id":"app","iat":1500000000,"exp":1e10,"jti":"j1"}"#;
-    let cases: [(
-        &str,
-        &str,
-        (&str, Option<&str>, Option<&str>),
-        Vec<&str>,
-        i32,
-    ); 7] = [
+    let cases: [(&str, &str, ProfileArgs, Vec<&str>, i32); 7] = [
         (
             r#"{"alg":"HS256"}"#,
             id_token,

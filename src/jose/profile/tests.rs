@@ -94,13 +94,12 @@ fn edited(token: &(Value, Value), edits: &[(&str, Option<Value>)]) -> (Value, Va
     (header, claims)
 }
 
+/// One change to a token: a member set (`Some`) or removed (`None`).
+type Edit<'a> = (&'a str, Option<Value>);
+
 /// Each case breaks one member (what is changed, which check must fail, and words its
 /// detail must hold, the section among them).
-fn assert_cases(
-    profile: Profile,
-    token: &(Value, Value),
-    cases: &[(Vec<(&str, Option<Value>)>, &str, &str)],
-) {
+fn assert_cases(profile: Profile, token: &(Value, Value), cases: &[(Vec<Edit>, &str, &str)]) {
     let opts = opts(profile);
     let good = run(&token.0, &token.1, &opts);
     assert!(good.is_valid(), "{profile}: {good:#?}");
