@@ -2,7 +2,9 @@
 //! invalid UTF-8, repeated names, `crit`, `cty`, non-objects, nested tokens), `jwb verify`,
 //! `jwb verify --batch`, the workbench's derived state and `jwb explain` reach the same
 //! verdict: the same exit status, signature status and claim results, with and without a
-//! typed profile (`--profile`).
+//! typed profile (`--profile`). The secret is strong, short for HS384, or weak (jwt.io's
+//! `your-256-bit-secret`): a matching signature under a weak secret is `weak-key` everywhere,
+//! and valid everywhere with `--allow-weak-secret`.
 
 // Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -19,6 +21,10 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 const SECRET: &str = "agree-tests-secret-of-32-bytes!!";
+/// Long enough for HS512, on no list.
+const STRONG: &str = "agree-tests-strong-secret-0123456789-abcdefghijklmnopqrstuvwxyz!!";
+/// jwt.io's classic example secret: 19 bytes, on the built-in list.
+const WEAK: &str = "your-256-bit-secret";
 
 const HEADER_MEMBERS: &[&str] = &[
     r#""typ":"JWT""#,
@@ -112,6 +118,8 @@ struct Case {
     iss: Option<&'static str>,
     pin: Option<Alg>,
     profile: Option<ProfileArgs>,
+    secret: &'static str,
+    allow_weak: bool,
 }
 
 /// `--profile`, `--client-id` and `--nonce`.
@@ -135,9 +143,13 @@ fn case() -> impl Strategy<Value = Case> {
                 prop::option::weighted(0.3, Just("n1")),
             ),
         ),
+        (
+            prop::sample::select(vec![SECRET, STRONG, WEAK]),
+            prop::bool::weighted(0.3),
+        ),
     )
         .prop_map(
-            |(header, payload, tamper, now, leeway, aud, iss, pin, profile)| Case {
+            |(
                 header,
                 payload,
                 tamper,
@@ -147,6 +159,19 @@ fn case() -> impl Strategy<Value = Case> {
                 iss,
                 pin,
                 profile,
+                (secret, allow_weak),
+            )| Case {
+                header,
+                payload,
+                tamper,
+                now,
+                leeway,
+                aud,
+                iss,
+                pin,
+                profile,
+                secret,
+                allow_weak,
             },
         )
 }
@@ -166,7 +191,7 @@ impl Case {
         let key: &[u8] = if self.tamper {
             b"another-secret"
         } else {
-            SECRET.as_bytes()
+            self.secret.as_bytes()
         };
         format!("{input}.{}", b64::encode(&hmac(alg, key, input.as_bytes())))
     }
@@ -175,7 +200,7 @@ impl Case {
     fn args(&self) -> Vec<String> {
         let mut args = vec![
             "--secret".to_owned(),
-            SECRET.to_owned(),
+            self.secret.to_owned(),
             "--now".to_owned(),
             self.now.to_string(),
             "--leeway".to_owned(),
@@ -198,6 +223,9 @@ impl Case {
             if let Some(n) = nonce {
                 args.extend(["--nonce".to_owned(), n.to_owned()]);
             }
+        }
+        if self.allow_weak {
+            args.push("--allow-weak-secret".to_owned());
         }
         args
     }
@@ -270,7 +298,8 @@ fn workbench(case: &Case, token: &str) -> Verdict {
     let app = App::new(
         LaunchOptions {
             token: Some(token.to_owned()),
-            secret: Some(Secret::from_utf8(SECRET)),
+            secret: Some(Secret::from_utf8(case.secret)),
+            allow_weak_secret: case.allow_weak,
             alg: case.pin,
             aud: case.aud.iter().map(|a| (*a).to_owned()).collect(),
             iss: case.iss.map(str::to_owned),
@@ -404,6 +433,8 @@ fn typed_profiles_agree_on_known_tokens() {
             iss: Some("me"),
             pin: None,
             profile: Some(profile),
+            secret: SECRET,
+            allow_weak: false,
         };
         let token = case.token();
         let one = single(&case, &token);
@@ -416,4 +447,100 @@ fn typed_profiles_agree_on_known_tokens() {
         assert_eq!(workbench(&case, &token), one, "workbench");
         assert_eq!(explain_trusts(&case, &token), want == 0, "explain");
     }
+}
+
+/// The jwt.io classic example under its own secret: the signature matches, but the secret is
+/// weak, and every path says so with the same status; with `--allow-weak-secret` every path
+/// accepts it. Strong and tampered counterparts keep their own verdicts.
+#[test]
+fn weak_key_status_and_its_opt_in_agree_everywhere() {
+    let header = br#"{"alg":"HS256","typ":"JWT"}"#.to_vec();
+    let payload = br#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#.to_vec();
+    let base = Case {
+        header,
+        payload,
+        tamper: false,
+        now: 1_600_000_000,
+        leeway: 0,
+        aud: Vec::new(),
+        iss: None,
+        pin: None,
+        secret: WEAK,
+        allow_weak: false,
+        profile: None,
+    };
+    let token = base.token();
+    assert_eq!(
+        token,
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l\
+         IiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    );
+    for (case, status, signature) in [
+        (base.clone(), 1, "weak-key"),
+        (
+            Case {
+                allow_weak: true,
+                ..base.clone()
+            },
+            0,
+            "valid",
+        ),
+        (
+            Case {
+                secret: STRONG,
+                ..base.clone()
+            },
+            1,
+            "invalid",
+        ),
+    ] {
+        let one = single(&case, &token);
+        assert_eq!(
+            (one.status, one.signature.as_str()),
+            (status, signature),
+            "{case:?}"
+        );
+        let (batch_status, line) = batch(&case, &token);
+        assert_eq!(batch_status, status);
+        if status != 0 {
+            assert_eq!(line.as_ref(), Some(&one));
+        }
+        assert_eq!(workbench(&case, &token), one);
+        assert_eq!(explain_trusts(&case, &token), status == 0);
+    }
+    // The words: a match, not a mismatch, in text and in the batch line.
+    let out = jwb()
+        .args(["verify", &token])
+        .args(base.args())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Signature (HS256): WEAK KEY")
+            && text.contains("signature matches, but the key is too weak to prove anything")
+            && text.contains("NOT VALID: the signature matches, but the key is too weak"),
+        "{text}"
+    );
+    let allowed = jwb()
+        .args(["verify", &token, "--json", "--allow-weak-secret"])
+        .args(base.args())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&allowed.stdout).unwrap();
+    assert!(
+        v["signature"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-weak-secret")
+    );
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"short-hmac-secret"),
+        "a warning finding: {ids:?}"
+    );
 }
