@@ -429,11 +429,6 @@ fn a_token_of_one_kind_offered_as_another_names_the_confusion() {
             access_token(),
             "An access token (RFC 9068) offered as an OpenID Connect ID token",
         ),
-        (
-            Profile::Logout,
-            id_token(),
-            "An OpenID Connect ID token offered as a back-channel logout token",
-        ),
     ];
     for (profile, (h, c), words) in cases {
         let r = run(&h, &c, &opts(profile));
@@ -442,7 +437,16 @@ fn a_token_of_one_kind_offered_as_another_names_the_confusion() {
         assert!(typ.detail.starts_with(words), "{profile}: {}", typ.detail);
         assert!(typ.detail.contains("RFC 8725 sec. 3.11"), "{}", typ.detail);
     }
-    // Untyped, the logout token is still recognised by its event.
+    // Untyped, an ID token only looks like one: a warning (its nonce fails the logout
+    // profile anyway); an untyped logout token is still recognised by its event.
+    let r = run(&id_token().0, &id_token().1, &opts(Profile::Logout));
+    let typ = r.get("typ").unwrap();
+    assert_eq!(typ.status, Status::Warn, "{typ:?}");
+    assert!(
+        typ.detail
+            .starts_with("An OpenID Connect ID token offered as a back-channel logout token")
+    );
+    assert_eq!(r.get("nonce").unwrap().status, Status::Fail);
     let (h, c) = edited(&logout_token(), &[("h.typ", None)]);
     let typ = run(&h, &c, &opts(Profile::IdToken))
         .get("typ")
@@ -513,4 +517,16 @@ fn profile_names_parse_and_credentials_stay_out_of_debug() {
     };
     let shown = format!("{o:?}");
     assert!(!shown.contains("secret"), "{shown}");
+}
+
+#[test]
+fn the_audiences_given_stand_for_the_client_when_no_client_id_is() {
+    let (h, c) = id_token();
+    let mut o = opts(Profile::IdToken);
+    o.profile.client_id = None;
+    let no_one = run(&h, &c, &o);
+    assert_eq!(no_one.get("aud").unwrap().status, Status::Fail);
+    assert!(no_one.get("aud").unwrap().detail.contains("--client-id"));
+    o.aud = vec!["s6BhdRkqt3".into()];
+    assert!(run(&h, &c, &o).is_valid());
 }
