@@ -144,13 +144,32 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         return Ok(Outcome::Valid);
     }
     let mut steps = steps;
-    if let Some(members) = members_step(&report) {
-        // After the payload step: what the members just decoded mean.
-        let at = steps
+    // After the payload step: what the members just decoded mean, and which kind of token
+    // they make (a finding, without --profile: never a failure).
+    let at = steps
+        .iter()
+        .position(|s| s.title.contains("2. Payload"))
+        .map_or(steps.len(), |i| i + 1);
+    let kind =
+        report
+            .findings
             .iter()
-            .position(|s| s.title.contains("2. Payload"))
-            .map_or(steps.len(), |i| i + 1);
-        steps.insert(at, members);
+            .find(|f| f.id == "profile")
+            .map(|f| crate::teach::anatomy::Step {
+                title: "What kind of token it is".to_owned(),
+                lines: vec![
+                    crate::teach::anatomy::line(
+                        crate::teach::anatomy::Kind::Text,
+                        format!("It {}.", f.message),
+                    ),
+                    crate::teach::anatomy::line(
+                        crate::teach::anatomy::Kind::Text,
+                        format!("Why it matters: {} ({}).", f.explanation, f.reference),
+                    ),
+                ],
+            });
+    for step in [kind, members_step(&report)].into_iter().flatten() {
+        steps.insert(at, step);
     }
     let text = to_text(&steps);
     if let Some(intro) = intro {

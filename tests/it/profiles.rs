@@ -188,6 +188,26 @@ fn without_a_profile_decode_names_the_kind_as_a_finding_never_a_failure() {
 }
 
 #[test]
+fn without_a_profile_explain_names_the_kind_too() {
+    let out = jwb()
+        .args(["explain", &fixture("a3-id_token-token.jwt")])
+        .args(["--key", KEY, "--now", NOW, "--aud", "s6BhdRkqt3"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("What kind of token it is")
+            && text.contains("It appears to be an OpenID Connect ID token (by nonce, at_hash)"),
+        "{text}"
+    );
+    // Never a failure: the server may trust it.
+    assert!(
+        text.contains("Only now may the server trust the claims."),
+        "{text}"
+    );
+}
+
+#[test]
 fn profile_options_need_a_profile_and_a_known_name() {
     let token = fixture("a2-id_token.jwt");
     let out = jwb()
