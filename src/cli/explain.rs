@@ -144,33 +144,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         return Ok(Outcome::Valid);
     }
     let mut steps = steps;
-    // After the payload step: what the members just decoded mean, and which kind of token
-    // they make (a finding, without --profile: never a failure).
-    let at = steps
-        .iter()
-        .position(|s| s.title.contains("2. Payload"))
-        .map_or(steps.len(), |i| i + 1);
-    let kind =
-        report
-            .findings
-            .iter()
-            .find(|f| f.id == "profile")
-            .map(|f| crate::teach::anatomy::Step {
-                title: "What kind of token it is".to_owned(),
-                lines: vec![
-                    crate::teach::anatomy::line(
-                        crate::teach::anatomy::Kind::Text,
-                        format!("It {}.", f.message),
-                    ),
-                    crate::teach::anatomy::line(
-                        crate::teach::anatomy::Kind::Text,
-                        format!("Why it matters: {} ({}).", f.explanation, f.reference),
-                    ),
-                ],
-            });
-    for step in [kind, members_step(&report)].into_iter().flatten() {
-        steps.insert(at, step);
-    }
+    insert_kind_and_members(&mut steps, &report);
     let text = to_text(&steps);
     if let Some(intro) = intro {
         writeln!(out, "{intro}\n").map_err(CliError::output)?;
@@ -203,4 +177,37 @@ fn members_step(report: &crate::jose::report::Report) -> Option<crate::teach::an
             })
             .collect(),
     })
+}
+
+/// After the payload step: what the members just decoded mean, and which kind of token they
+/// make (the profile finding, without --profile: never a failure).
+fn insert_kind_and_members(
+    steps: &mut Vec<crate::teach::anatomy::Step>,
+    report: &crate::jose::report::Report,
+) {
+    let at = steps
+        .iter()
+        .position(|s| s.title.contains("2. Payload"))
+        .map_or(steps.len(), |i| i + 1);
+    let kind =
+        report
+            .findings
+            .iter()
+            .find(|f| f.id == "profile")
+            .map(|f| crate::teach::anatomy::Step {
+                title: "What kind of token it is".to_owned(),
+                lines: vec![
+                    crate::teach::anatomy::line(
+                        crate::teach::anatomy::Kind::Text,
+                        format!("It {}.", f.message),
+                    ),
+                    crate::teach::anatomy::line(
+                        crate::teach::anatomy::Kind::Text,
+                        format!("Why it matters: {} ({}).", f.explanation, f.reference),
+                    ),
+                ],
+            });
+    for step in [kind, members_step(report)].into_iter().flatten() {
+        steps.insert(at, step);
+    }
 }
