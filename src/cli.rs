@@ -574,7 +574,9 @@ pub fn read_file(path: &Path, what: &'static str) -> Result<Vec<u8>, CliError> {
             path: path.to_owned(),
         });
     }
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    // A FIFO no writer opens would block forever: it is given up on after a few seconds.
+    let file = crate::audit::wordlist::open_file(path, crate::audit::wordlist::FIFO_OPEN_TIMEOUT)
+        .map_err(read_err)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)
