@@ -199,6 +199,7 @@ fn threaded(c: &mut Criterion) {
         let options = CrackOptions {
             threads,
             rules: Rules::None,
+            ..CrackOptions::default()
         };
         group.bench_function(format!("{threads}_threads"), |b| {
             b.iter(|| {

@@ -60,6 +60,8 @@ pub struct LaunchOptions {
     pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// Seconds the workbench's clock starts shifted by (`--now`).
+    pub clock_shift: i64,
     /// Accept, and re-sign with, a weak HMAC secret (`--allow-weak-secret` or the
     /// configuration's `allow_weak_secret`).
     pub allow_weak_secret: bool,
@@ -88,6 +90,7 @@ impl Default for LaunchOptions {
             iss: None,
             profile: crate::jose::profile::ProfileOptions::default(),
             leeway: 0,
+            clock_shift: 0,
             allow_weak_secret: false,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
@@ -667,6 +670,7 @@ impl App {
             iss,
             profile,
             leeway,
+            clock_shift,
             allow_weak_secret,
             net,
             keymap,
@@ -704,7 +708,7 @@ impl App {
             profile,
             leeway,
             allow_weak_secret,
-            clock_shift: 0,
+            clock_shift,
             now,
             zone: Zone::System,
             original: None,

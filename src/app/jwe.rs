@@ -670,6 +670,7 @@ impl App {
                 crate::teach::anatomy::Checks {
                     keys: self.keys(),
                     pinned: self.pinned_alg,
+                    allow_none: false,
                     claims,
                     allow_weak_secret: self.allow_weak_secret,
                     jwe: Some(crate::teach::anatomy::JweChecks {

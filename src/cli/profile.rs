@@ -6,7 +6,7 @@ use clap::Args;
 use crate::jose::profile::{Profile, ProfileOptions};
 
 /// `--profile` and its companions.
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Args)]
 pub struct ProfileArgs {
     /// Require a typed profile: 'at+jwt' (an RFC 9068 access token), 'id-token' (an OpenID
     /// Connect ID token) or 'logout' (a back-channel logout token). Each failed rule is a
