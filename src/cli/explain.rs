@@ -171,8 +171,9 @@ fn members_step(report: &crate::jose::report::Report) -> Option<crate::teach::an
     })
 }
 
-/// After the payload step: what the members just decoded mean, and which kind of token they
-/// make (the profile finding, without --profile: never a failure).
+/// After the payload step (a JWE's protected header step): what the members just decoded
+/// mean, and which kind of token they make (the profile finding, without --profile: never a
+/// failure).
 fn insert_kind_and_members(
     steps: &mut Vec<crate::teach::anatomy::Step>,
     report: &crate::jose::report::Report,
@@ -180,6 +181,11 @@ fn insert_kind_and_members(
     let at = steps
         .iter()
         .position(|s| s.title.contains("2. Payload"))
+        .or_else(|| {
+            steps
+                .iter()
+                .position(|s| s.title.contains("The protected header"))
+        })
         .map_or(steps.len(), |i| i + 1);
     let kind =
         report
