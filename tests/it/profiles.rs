@@ -259,3 +259,88 @@ fn jwt_io_default_secrets_are_caught() {
         assert_eq!(v["secret_search"]["found"]["secret"], secret, "{v:#}");
     }
 }
+
+/// An HS256 token of `header` and `claims` (JSON objects), under a 32-byte secret.
+fn hs256(header: &Value, claims: &Value) -> String {
+    use jwt_workbench::jose::{alg::Alg, b64, sign::hmac};
+    let input = format!(
+        "{}.{}",
+        b64::encode(header.to_string().as_bytes()),
+        b64::encode(claims.to_string().as_bytes())
+    );
+    let sig = hmac(Alg::HS256, SECRET.as_bytes(), input.as_bytes());
+    format!("{input}.{}", b64::encode(&sig))
+}
+
+const SECRET: &str = "profile-tests-secret-of-32-bytes";
+
+/// `jwb verify` of the token with `args`: exit status and claim checks.
+fn verify(token: &str, args: &[&str]) -> (i32, Vec<Value>) {
+    let out = jwb()
+        .args([
+            "verify",
+            token,
+            "--json",
+            "--secret",
+            SECRET,
+            "--now",
+            "1700000100",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    (
+        out.status.code().unwrap(),
+        v["claims"]["checks"].as_array().unwrap().clone(),
+    )
+}
+
+#[test]
+fn an_access_token_and_a_logout_token_pass_and_fail_each_member_from_the_cli() {
+    let access = (
+        serde_json::json!({"alg": "HS256", "typ": "at+jwt"}),
+        serde_json::json!({"iss": "https://as.example/", "exp": 1_700_000_900,
+            "aud": "https://rs.example/", "sub": "u1", "client_id": "app",
+            "iat": 1_700_000_000, "jti": "j1", "scope": "read"}),
+        vec![
+            "--profile",
+            "at+jwt",
+            "--aud",
+            "https://rs.example/",
+            "--iss",
+            "https://as.example/",
+        ],
+        "RFC 9068 sec. 2.2",
+        vec!["iss", "exp", "aud", "sub", "client_id", "iat", "jti"],
+    );
+    let logout = (
+        serde_json::json!({"alg": "HS256", "typ": "logout+jwt"}),
+        serde_json::json!({"iss": "https://op.example", "aud": "app", "iat": 1_700_000_000,
+            "exp": 1_700_000_900, "jti": "j2", "sid": "s1",
+            "events": {"http://schemas.openid.net/event/backchannel-logout": {}}}),
+        vec![
+            "--profile",
+            "logout",
+            "--client-id",
+            "app",
+            "--iss",
+            "https://op.example",
+        ],
+        "Back-Channel Logout 1.0 sec. 2.4",
+        vec!["iss", "aud", "iat", "exp", "jti", "events"],
+    );
+    for (header, claims, args, section, required) in [access, logout] {
+        let (status, checks) = verify(&hs256(&header, &claims), &args);
+        assert_eq!(status, 0, "{args:?}: {checks:#?}");
+        for member in required {
+            let mut broken = claims.clone();
+            broken.as_object_mut().unwrap().remove(member);
+            let (status, checks) = verify(&hs256(&header, &broken), &args);
+            assert_eq!(status, 3, "{args:?} without {member}");
+            let c = check(&checks, member);
+            assert_eq!(c["status"], "fail", "{c}");
+            assert!(c["detail"].as_str().unwrap().contains(section), "{c}");
+        }
+    }
+}
