@@ -9,6 +9,7 @@ pub mod explain_json;
 pub mod inspect;
 pub mod jwe;
 pub mod keys;
+pub mod login;
 mod line_blocks;
 pub mod man;
 pub mod members;
@@ -99,6 +100,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Walk through how the token is built and checked, step by step, with its real values.
     Explain(ExplainArgs),
+    /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
+    Login(login::LoginArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -362,6 +365,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::Login(args)) => login::run(&args, now),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         Some(Command::Man) => man::run().map(|()| 0),
         Some(Command::Config(args)) => config_command(&args),
@@ -448,6 +452,43 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     };
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// Opens the workbench on the tokens of a login: the access token, verified with the
+/// issuer's keys against its issuer and the audiences given.
+pub fn run_login_workbench(
+    logged: login::LoggedIn,
+    aud: Vec<String>,
+    _now: f64,
+) -> Result<(), CliError> {
+    let config = crate::config::load();
+    let (keymap, config) = config.with_keymap();
+    let settings = &config.config;
+    let token = logged.tokens.access_token.to_string();
+    let iss = logged.meta.issuer.clone();
+    let (keys, key_label) = match logged.jwks {
+        Some(j) => {
+            let label = j.summary();
+            (Some(j.keys), Some(label))
+        }
+        None => (None, None),
+    };
+    let options = crate::app::LaunchOptions {
+        token: Some(token),
+        keys,
+        key_label,
+        aud,
+        iss: Some(iss),
+        leeway: settings.leeway.unwrap_or(0),
+        keymap,
+        mouse: settings.mouse.unwrap_or(true),
+        appearance: match settings.theme {
+            Some(crate::config::ThemeName::Light) => crate::app::Appearance::Light,
+            _ => crate::app::Appearance::Dark,
+        },
+        ..crate::app::LaunchOptions::default()
+    };
+    crate::workbench::run(options, &config).map_err(CliError::Terminal)
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.
