@@ -58,6 +58,9 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// Accept, and re-sign with, a weak HMAC secret (`--allow-weak-secret` or the
+    /// configuration's `allow_weak_secret`).
+    pub allow_weak_secret: bool,
     /// How keys are fetched from the network (policy, cache).
     pub net: crate::net::NetOptions,
     /// The key bindings (the defaults, or rebound by a configuration file).
@@ -82,6 +85,7 @@ impl Default for LaunchOptions {
             aud: Vec::new(),
             iss: None,
             leeway: 0,
+            allow_weak_secret: false,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
             mouse: true,
@@ -562,6 +566,8 @@ pub struct App {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// A weak HMAC secret is accepted with a warning, and signed with.
+    pub allow_weak_secret: bool,
     /// Seconds added to the real clock to see what a server will say later.
     pub clock_shift: i64,
     /// The real time of the last update, in Unix seconds.
@@ -629,6 +635,8 @@ impl Drop for App {
 
 impl App {
     /// A workbench opened with `opts` at the real time `now` (Unix seconds).
+    // One line per launch option and per field of the state: long, but flat.
+    #[allow(clippy::too_many_lines)]
     pub fn new(opts: LaunchOptions, now: f64) -> Self {
         let LaunchOptions {
             token,
@@ -640,6 +648,7 @@ impl App {
             aud,
             iss,
             leeway,
+            allow_weak_secret,
             net,
             keymap,
             mouse,
@@ -673,6 +682,7 @@ impl App {
             aud,
             iss,
             leeway,
+            allow_weak_secret,
             clock_shift: 0,
             now,
             zone: Zone::System,
@@ -1122,6 +1132,8 @@ impl App {
     fn load_key_bytes(&mut self, label: &str, bytes: &[u8]) {
         let for_jwe = self.load_jwe_key_bytes(label, bytes);
         match crate::jose::key::parse_key(bytes) {
+            Ok(keys)
+                if keys.signs_nothing() && self.load_jwe_only_key(label, for_jwe.as_deref()) => {}
             Ok(keys) => {
                 self.demo_key = false;
                 self.message = Some((

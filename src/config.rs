@@ -36,6 +36,11 @@ pub const DEFAULT_TEXT: &str = r##"# jwt-workbench (jwb) configuration: the inte
 # Seconds of clock skew tolerated for "exp" and "nbf" (--leeway).
 # leeway = 0
 
+# Accept a matching signature under an HMAC secret too weak to prove anything (shorter than
+# the hash, or on the built-in list), with a warning, and re-sign with it
+# (--allow-weak-secret). Off: such a signature is "WEAK KEY" and edits are shown unsigned.
+# allow_weak_secret = false
+
 # The audiences to accept (--aud): "aud" must hold one of them.
 # audience = ["https://api.example.com"]
 
@@ -118,6 +123,8 @@ pub struct Config {
     pub times: Option<Times>,
     /// `leeway`, in seconds.
     pub leeway: Option<u64>,
+    /// `allow_weak_secret`.
+    pub allow_weak_secret: Option<bool>,
     /// `audience`.
     pub audience: Option<Vec<String>>,
     /// `issuer`.
@@ -297,6 +304,9 @@ pub fn parse(text: &str, path: &Path) -> Result<(Config, Vec<String>), ConfigErr
         match key.as_str() {
             "theme" => config.theme = Some(typed(value, "\"dark\" or \"light\"").map_err(bad)?),
             "mouse" => config.mouse = Some(typed(value, "true or false").map_err(bad)?),
+            "allow_weak_secret" => {
+                config.allow_weak_secret = Some(typed(value, "true or false").map_err(bad)?);
+            }
             "times" => config.times = Some(typed(value, "\"local\" or \"utc\"").map_err(bad)?),
             "leeway" => {
                 let secs: u64 = typed(value, "a whole number of seconds").map_err(bad)?;

@@ -12,7 +12,7 @@ use crate::jose::claims::{ClaimReport, Status, check_claims};
 use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode, decode_compact};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::json::{self, JsonError};
-use crate::jose::key::{Key, KeySet, KeyType, NoSigningKey, Secret};
+use crate::jose::key::{Key, KeySet, KeyType, NoKey, Purpose, Secret};
 use crate::jose::sign::{self, SignError, hmac};
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
 
@@ -184,18 +184,23 @@ fn signing_key<'k>(
     keys: Option<&'k KeySet>,
     alg: Alg,
     kid: Option<&str>,
+    allow_weak: bool,
 ) -> Result<&'k Key, String> {
     let Some(keys) = keys else {
         return Err(format!(
             "no key: {alg} needs a key to sign, so the token is shown unsigned (empty signature)"
         ));
     };
-    keys.signing_key(alg, kid).map_err(|e| match e {
-        NoSigningKey::NoFit { .. } => format!(
+    keys.signing_key(alg, kid, allow_weak).map_err(|e| match e {
+        NoKey::NoFit { .. } => format!(
             "the key ({}) does not fit {alg}, so the token is shown unsigned",
             keys.describe()
         ),
-        NoSigningKey::PublicOnly { .. } => format!(
+        NoKey::Weak { weak, .. } => format!(
+            "not signed: {weak}, too weak to prove anything; the token is shown unsigned \
+             (--allow-weak-secret, or allow_weak_secret in the configuration, signs with it)"
+        ),
+        NoKey::PublicOnly { .. } => format!(
             "{} can verify but not sign: {alg} needs the private key, so the token is shown \
              unsigned (empty signature)",
             keys.describe()
@@ -204,13 +209,17 @@ fn signing_key<'k>(
     })
 }
 
-/// The key a token would be checked with, for key-strength findings.
-fn key_for(keys: Option<&KeySet>, alg: Option<Alg>) -> Option<&Key> {
+/// The key a token would be checked with ([`KeySet::chosen`]), for key-strength findings.
+fn key_for<'k>(keys: Option<&'k KeySet>, decoded: &Decoded) -> Option<&'k Key> {
     let keys = keys?;
-    match alg {
-        Some(alg) => keys.keys.iter().find(|k| k.fits(alg)),
+    match decoded.alg().and_then(|a| a.parse::<Alg>().ok()) {
+        Some(alg) => keys.chosen(alg, decoded_kid(decoded), Purpose::Verify),
         None => keys.keys.first(),
     }
+}
+
+fn decoded_kid(decoded: &Decoded) -> Option<&str> {
+    decoded.header.as_ref()?.get("kid")?.as_str()
 }
 
 /// A text for an editor: the payload as pretty JSON, text, or a hex dump.
@@ -384,7 +393,12 @@ impl App {
         let (token, note, signed_with) = if unsigned.alg == Alg::None {
             (sign::finish(&unsigned, None), None, None)
         } else {
-            match signing_key(self.keys(), unsigned.alg, kid.as_deref()) {
+            match signing_key(
+                self.keys(),
+                unsigned.alg,
+                kid.as_deref(),
+                self.allow_weak_secret,
+            ) {
                 Ok(key) => (
                     sign::finish(&unsigned, Some(key)),
                     None,
@@ -418,6 +432,7 @@ impl App {
         let opts = VerifyOptions {
             alg: self.pinned_alg,
             allow_none: false,
+            allow_weak_secret: self.allow_weak_secret,
         };
         let signature = jwe_check.unwrap_or_else(|| verify_decoded(decoded, keys, opts));
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
@@ -446,7 +461,8 @@ impl App {
         // back), the findings follow on the next tick (within a second).
         let defer = (self.mode == super::Mode::Sign || self.editing)
             && decoded.token().len() > DEFER_AUDIT_BYTES;
-        let found = (!defer).then(|| findings(decoded, key_for(keys, alg), self.effective_now()));
+        let found =
+            (!defer).then(|| findings(decoded, key_for(keys, decoded), self.effective_now()));
         let times = times(self.claims_shown());
         self.derived.signature = signature;
         self.derived.computed = computed;
@@ -471,14 +487,9 @@ impl App {
             return;
         }
         self.findings_due = false;
-        let alg = self
-            .derived
-            .decoded
-            .alg()
-            .and_then(|a| a.parse::<Alg>().ok());
         self.derived.findings = findings(
             &self.derived.decoded,
-            key_for(self.keys(), alg),
+            key_for(self.keys(), &self.derived.decoded),
             self.effective_now(),
         );
         if let Some(weak) = self.weak_secret_for_token() {
@@ -558,7 +569,7 @@ impl App {
         });
         let sig_state = match d.signature.status {
             SigStatus::Valid => LightState::Green,
-            SigStatus::Invalid | SigStatus::Malformed => LightState::Red,
+            SigStatus::Invalid | SigStatus::WeakKey | SigStatus::Malformed => LightState::Red,
             SigStatus::Unverifiable | SigStatus::AcceptedUnsecured => LightState::Yellow,
         };
         let unsigned =
@@ -659,27 +670,24 @@ impl App {
             .decoded
             .alg()
             .and_then(|a| a.parse::<Alg>().ok());
-        let (state, reason) = match key_for(self.keys(), alg) {
+        let (state, reason) = match key_for(self.keys(), &self.derived.decoded) {
             None => match &self.derived.key_error {
                 Some(e) => (LightState::Red, e.clone()),
                 None => (LightState::Grey, "no key".to_owned()),
             },
             Some(key) => match key.kind() {
+                // The one judge of a secret (weak_secret::assess), as verify asks it.
                 KeyType::Secret => {
-                    let need = alg.map_or(32, Alg::hash_len);
                     let have = key.bits() / 8;
-                    if have < 16 {
-                        (
-                            LightState::Red,
-                            format!("secret of {have} bytes: guessable"),
-                        )
-                    } else if have < need {
-                        (
-                            LightState::Yellow,
-                            format!("secret of {have} bytes, shorter than the {need}-byte hash"),
-                        )
-                    } else {
-                        (LightState::Green, format!("secret of {have} bytes"))
+                    let alg = alg
+                        .filter(|a| a.family() == Family::Hmac)
+                        .unwrap_or(Alg::HS256);
+                    match key.weak_hmac(alg) {
+                        Some(weak) if self.allow_weak_secret => {
+                            (LightState::Yellow, format!("weak secret, allowed: {weak}"))
+                        }
+                        Some(weak) => (LightState::Red, format!("too weak: {weak}")),
+                        None => (LightState::Green, format!("secret of {have} bytes")),
                     }
                 }
                 KeyType::Rsa if key.bits() < 2048 => (

@@ -224,7 +224,7 @@ impl App {
             return None;
         };
         match &self.jwe_slots.decryption {
-            Some((l, jwe_keys)) if l == label && keys.keys.is_empty() => {
+            Some((l, jwe_keys)) if l == label && keys.signs_nothing() => {
                 Some(match jwe_keys.keys.as_slice() {
                     [one] => format!("{} (decrypts JWEs)", one.describe()),
                     many => format!("JWKS with {} keys for JWE", many.len()),
@@ -329,6 +329,7 @@ impl App {
         let verify = VerifyOptions {
             alg: self.pinned_alg,
             allow_none: false,
+            allow_weak_secret: self.allow_weak_secret,
         };
         let opts = DecryptOptions {
             allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
@@ -436,7 +437,7 @@ impl App {
             return Ok((token, "the inner token is unsecured (alg none)".to_owned()));
         }
         let key = self.jwe_slots.verify.as_ref().map(|(_, k)| k);
-        match key.map(|k| k.signing_key(unsigned.alg, kid.as_deref())) {
+        match key.map(|k| k.signing_key(unsigned.alg, kid.as_deref(), self.allow_weak_secret)) {
             Some(Ok(key)) => {
                 let token = sign::finish(&unsigned, Some(key)).map_err(|e| e.to_string())?;
                 Ok((
@@ -605,6 +606,7 @@ impl App {
                     keys: self.keys(),
                     pinned: self.pinned_alg,
                     claims,
+                    allow_weak_secret: self.allow_weak_secret,
                     jwe: Some(crate::teach::anatomy::JweChecks {
                         keys,
                         verify_keys,

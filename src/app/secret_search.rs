@@ -396,7 +396,7 @@ mod tests {
         assert_eq!(app.key.lines(), ["secret"]);
         assert_eq!(app.key_encoding, KeyEncoding::Utf8);
         // The secret matches, and being found is exactly why it proves nothing.
-        assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+        assert_eq!(app.derived.signature.status, SigStatus::WeakKey);
         assert!(
             app.derived.signature.reason.contains("signature matches"),
             "{}",
@@ -448,7 +448,7 @@ mod tests {
         assert_eq!(app.key.lines(), [b64::encode(&[0xff, 0x00, 0x80])]);
         assert_eq!(
             app.derived.signature.status,
-            SigStatus::Invalid,
+            SigStatus::WeakKey,
             "3 bytes is short"
         );
         assert!(app.derived.findings[0].message.contains("ff0080 (hex)"));

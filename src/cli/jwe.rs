@@ -20,7 +20,7 @@ use crate::jose::json;
 use crate::jose::jwe::{
     self, DecryptOptions, Decrypted, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
 };
-use crate::jose::key::{KeySet, Secret, parse_key};
+use crate::jose::key::KeySet;
 use crate::jose::report::{Outcome, Report, claims_json, signature_json};
 use crate::jose::verify::VerifyOptions;
 use crate::ui::text::escape_untrusted;
@@ -337,6 +337,7 @@ fn load_keys(
     stripped: &[Stripped],
 ) -> Result<(JweKeys, String), CliError> {
     if let Some(secret) = &args.authjs_secret {
+        super::keys::secret_text(secret, "--authjs-secret")?;
         let secret = Zeroizing::new(secret.as_bytes().to_vec());
         // A pasted `name=value` cookie names its own salt.
         let pasted = stripped.iter().find_map(|s| match s {
@@ -402,19 +403,11 @@ fn load_keys(
 /// The key for a nested token's signature, from `--verify-key` or `--verify-secret`.
 fn verify_keys(args: &NestedArgs) -> Result<Option<KeySet>, CliError> {
     if let Some(secret) = &args.verify_secret {
-        if secret.is_empty() {
-            return Err(CliError::EmptySecret {
-                label: "--verify-secret".to_owned(),
-            });
-        }
-        return Ok(Some(KeySet::secret(Secret::from_utf8(secret))));
+        let secret = super::keys::secret_text(secret, "--verify-secret")?;
+        return Ok(Some(KeySet::secret(secret)));
     }
     if let Some(path) = &args.verify_key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
-        return parse_key(&bytes).map(Some).map_err(|source| CliError::Key {
-            label: format!("key file '{}' (--verify-key)", path.display()),
-            source,
-        });
+        return super::keys::key_file(path, " (--verify-key)").map(Some);
     }
     Ok(None)
 }
@@ -833,6 +826,7 @@ impl BatchJwe {
                     "give either --authjs-secret or a key option, not both".to_owned(),
                 ));
             }
+            super::keys::secret_text(secret, "--authjs-secret")?;
             BatchDecryption::AuthJs(Zeroizing::new(secret.as_bytes().to_vec()))
         } else if key.is_network() || !key.is_given() {
             return Ok(None);

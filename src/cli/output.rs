@@ -358,6 +358,7 @@ fn signature_section(
     let verdict = match sig.status {
         SigStatus::Valid => paint.ok("valid"),
         SigStatus::Invalid => paint.fail("INVALID"),
+        SigStatus::WeakKey => paint.fail("WEAK KEY (matches, proves nothing)"),
         SigStatus::Unverifiable => paint.fail("not verified"),
         SigStatus::AcceptedUnsecured => paint.warn("unsecured, accepted (--allow-none)"),
         SigStatus::Malformed => paint.fail("malformed"),
@@ -440,6 +441,8 @@ pub(super) fn findings_of(
 pub fn verdict(report: &Report, paint: Paint) -> String {
     match report.outcome() {
         Outcome::Valid => paint.ok("VALID: the signature checks out and every claim holds"),
+        Outcome::SignatureFailed if report.signature.status == SigStatus::WeakKey => paint
+            .fail("NOT VALID: the signature matches, but the key is too weak to prove anything"),
         Outcome::SignatureFailed => paint.fail("NOT VALID: the signature did not verify"),
         Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
         Outcome::ClaimFailed => {

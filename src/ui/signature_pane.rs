@@ -107,6 +107,7 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let (badge, style) = match d.signature.status {
         SigStatus::Valid => ("✔ VERIFIED", theme.ok),
         SigStatus::Invalid => ("✘ INVALID", theme.fail),
+        SigStatus::WeakKey => ("✘ WEAK KEY", theme.fail),
         SigStatus::Malformed => ("✘ MALFORMED", theme.fail),
         SigStatus::Unverifiable => ("? UNVERIFIED", theme.warn),
         SigStatus::AcceptedUnsecured => ("! UNSECURED", theme.warn),

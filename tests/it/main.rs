@@ -12,6 +12,7 @@ mod explain;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
+mod key_doors;
 mod keys;
 mod limits;
 mod net;
