@@ -374,7 +374,7 @@ pub fn check_tokens(logged: &LoggedIn, now: f64) -> Vec<(String, bool)> {
         }
         if outcome != Outcome::Valid {
             for c in report.claims.checks.iter().filter(|c| c.status == crate::jose::claims::Status::Fail) {
-                line.push_str(&format!("; {}: {}", c.claim, c.message));
+                line.push_str(&format!("; {}: {}", c.claim, c.detail));
             }
         }
         out.push((line, ok));
@@ -432,28 +432,25 @@ fn client_auth(args: &LoginArgs) -> Result<ClientAuth, CliError> {
     }
     if let Some(path) = &args.private_key_jwt {
         let bytes = read_file(path, "client key file")?;
-        let set = parse_key(&bytes).map_err(|e| CliError::Usage(format!("client key: {e}")))?;
-        let key = set
-            .keys
-            .into_iter()
-            .find(|k| k.can_sign() && k.secret().is_none())
-            .ok_or_else(|| {
-                CliError::Usage(
-                    "private_key_jwt needs a private key (the public half cannot sign)".to_owned(),
-                )
-            })?;
-        let alg = args.assertion_alg.unwrap_or_else(|| key.default_alg());
-        if !key.fits(alg) {
-            return Err(CliError::Usage(format!(
-                "--assertion-alg {} does not fit the key ({})",
-                alg.name(),
-                key.describe()
-            )));
-        }
-        return Ok(ClientAuth::PrivateKeyJwt {
-            key: Box::new(key),
-            alg,
-        });
+        let keys = parse_key(&bytes).map_err(|e| CliError::Usage(format!("client key: {e}")))?;
+        let alg = match args.assertion_alg {
+            Some(alg) => alg,
+            None => keys
+                .keys
+                .iter()
+                .filter(|k| k.can_sign() && k.secret().is_none())
+                .find_map(crate::jose::key::Key::default_alg)
+                .ok_or_else(|| {
+                    CliError::Usage(
+                        "private_key_jwt needs a private signing key (the public half cannot \
+                         sign)"
+                            .to_owned(),
+                    )
+                })?,
+        };
+        keys.candidates(alg, None, crate::jose::key::Purpose::Sign)
+            .map_err(|e| CliError::Usage(format!("client key for {}: {e}", alg.name())))?;
+        return Ok(ClientAuth::PrivateKeyJwt { keys, alg });
     }
     Ok(ClientAuth::Public)
 }

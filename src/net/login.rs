@@ -22,7 +22,7 @@ use super::fetch::{self, Policy};
 use super::{NetError, discover};
 use crate::jose::alg::Alg;
 use crate::jose::b64;
-use crate::jose::key::Key;
+use crate::jose::key::{Key, KeySet, Purpose};
 
 pub use loopback::{Callback, Loopback};
 pub use oauth_error::meaning;
@@ -277,6 +277,11 @@ pub fn authorization_request(
         ("code_challenge", &pkce.challenge),
         ("code_challenge_method", "S256"),
     ];
+    // OpenID Connect Core sec. 11: a refresh token for offline access is granted only after
+    // explicit consent, so `offline_access` comes with `prompt=consent`.
+    if request.scope.split(' ').any(|s| s == "offline_access") {
+        pairs.push(("prompt", "consent"));
+    }
     for r in &request.resources {
         pairs.push(("resource", r));
     }
@@ -349,8 +354,8 @@ pub enum ClientAuth {
     /// `private_key_jwt` (RFC 7523 sec. 2.2, OpenID Connect Core sec. 9): an assertion
     /// signed with the client's key.
     PrivateKeyJwt {
-        /// The signing key.
-        key: Box<Key>,
+        /// The client's key set; the one key [`KeySet::candidates`] picks to sign `alg` signs.
+        keys: KeySet,
         /// The algorithm to sign with.
         alg: Alg,
     },
@@ -531,7 +536,11 @@ fn post_authenticated(
                 base64_standard(joined.as_bytes())
             )));
         }
-        ClientAuth::PrivateKeyJwt { key, alg } => {
+        ClientAuth::PrivateKeyJwt { keys, alg } => {
+            let key = keys
+                .candidates(*alg, None, Purpose::Sign)
+                .map_err(|e| LoginError::Assertion(e.to_string()))?
+                .as_slice()[0];
             // RFC 7523 sec. 3: the audience is the authorization server; the token endpoint
             // URL identifies it for every server that accepts assertions.
             assertion = client_assertion(&client.id, &meta.token_endpoint, key, *alg, now)?;

@@ -15,6 +15,7 @@ mod jwe_vectors;
 mod key_doors;
 mod keys;
 mod limits;
+mod login;
 mod net;
 mod net_trust;
 mod props;
