@@ -73,6 +73,11 @@ pub struct LoginArgs {
     /// A resource indicator (RFC 8707): the API the access token is for (repeat for several).
     #[arg(long, value_name = "URI")]
     pub resource: Vec<String>,
+    /// An extra request parameter, NAME=VALUE (repeat), for issuers that want one: Auth0's
+    /// `audience`, `acr_values`, a `login_hint`. Sent with the authorization, device and
+    /// client-credentials requests.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub param: Vec<(String, String)>,
     /// An audience the workbench accepts in the access token (repeat); the resources asked
     /// for are accepted too.
     #[arg(long, value_name = "A")]
@@ -157,6 +162,35 @@ pub fn run(args: &LoginArgs, now: f64) -> Result<u8, CliError> {
     Ok(0)
 }
 
+fn parse_param(text: &str) -> Result<(String, String), String> {
+    const OWN: [&str; 12] = [
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "state",
+        "nonce",
+        "code_challenge",
+        "code_challenge_method",
+        "grant_type",
+        "code_verifier",
+        "client_secret",
+        "client_assertion",
+        "client_assertion_type",
+    ];
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not NAME=VALUE"))?;
+    if name.is_empty() {
+        return Err("the parameter name is empty".to_owned());
+    }
+    if OWN.contains(&name) {
+        return Err(format!(
+            "'{name}' is set by jwb login itself (the security of the flow depends on it)"
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
 fn print_line(text: &str) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     writeln!(out, "{text}")
@@ -191,6 +225,7 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
         client_id: args.client_id.clone(),
         scope,
         resources: args.resource.clone(),
+        extra: args.param.clone(),
     };
     let unix = || crate::cli::system_now().max(0.0) as u64;
     let deadline = Instant::now() + Duration::from_secs(args.wait);

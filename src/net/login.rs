@@ -215,6 +215,9 @@ pub struct Request {
     pub scope: String,
     /// Resource indicators (RFC 8707).
     pub resources: Vec<String>,
+    /// Extra parameters some issuers want (Auth0's `audience`, a `prompt`, an `acr_values`),
+    /// sent with the authorization, device and client-credentials requests.
+    pub extra: Vec<(String, String)>,
 }
 
 /// Percent-encodes for a query or form value (RFC 3986 unreserved characters kept).
@@ -284,6 +287,9 @@ pub fn authorization_request(
     }
     for r in &request.resources {
         pairs.push(("resource", r));
+    }
+    for (name, value) in &request.extra {
+        pairs.push((name, value));
     }
     let sep = if endpoint.contains('?') { '&' } else { '?' };
     let url = format!("{endpoint}{sep}{}", form(&pairs));
@@ -622,6 +628,9 @@ pub fn client_credentials(
     for r in &request.resources {
         grant.push(("resource", r));
     }
+    for (name, value) in &request.extra {
+        grant.push((name, value));
+    }
     token_request(meta, client, &grant, policy, now)
 }
 
@@ -664,6 +673,9 @@ pub fn device_authorization(
     }
     for r in &request.resources {
         params.push(("resource", r.as_str()));
+    }
+    for (name, value) in &request.extra {
+        params.push((name, value));
     }
     let posted = post_authenticated(endpoint, meta, client, &params, policy, now)?;
     let name = "the device authorization endpoint";
@@ -781,6 +793,7 @@ mod tests {
             client_id: "my app".to_owned(),
             scope: "openid offline_access".to_owned(),
             resources: vec!["https://api.example/".to_owned()],
+            extra: vec![("audience".to_owned(), "https://api.example/".to_owned())],
         };
         let a = authorization_request(&m, &req, "http://127.0.0.1:5000/callback").expect("req");
         assert!(a.url.starts_with("https://id.example/auth?response_type=code&"));
@@ -791,6 +804,8 @@ mod tests {
         assert!(a.url.contains(&format!("state={}", a.state)));
         assert!(a.url.contains(&format!("nonce={}", a.nonce)));
         assert!(a.url.contains("resource=https%3A%2F%2Fapi.example%2F"));
+        assert!(a.url.contains("audience=https%3A%2F%2Fapi.example%2F"));
+        assert!(a.url.contains("prompt=consent"), "offline_access asks for consent");
         assert!(!a.url.contains(a.pkce.verifier.as_str()), "the verifier never travels");
     }
 
