@@ -9,8 +9,8 @@ pub mod explain_json;
 pub mod inspect;
 pub mod jwe;
 pub mod keys;
-pub mod login;
 mod line_blocks;
+pub mod login;
 pub mod man;
 pub mod members;
 mod ordered_map;
@@ -467,6 +467,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             }
             _ => crate::app::Appearance::Dark,
         },
+        login: None,
     };
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
@@ -475,19 +476,32 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     Ok(Outcome::Valid)
 }
 
-/// Opens the workbench on the tokens of a login: the access token, verified with the
-/// issuer's keys against its issuer and the audiences given.
-pub fn run_login_workbench(
-    logged: login::LoggedIn,
-    aud: Vec<String>,
-    _now: f64,
-) -> Result<(), CliError> {
+/// Opens the workbench on the tokens of a login: the access token first, verified with the
+/// issuer's keys against its issuer and the audiences given; `O` shows the ID and refresh
+/// tokens, `R` refreshes, `X` replays the spent refresh token.
+pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
+    use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
     let config = crate::config::load();
     let (keymap, config) = config.with_keymap();
     let settings = &config.config;
-    let token = logged.tokens.access_token.to_string();
-    let iss = logged.meta.issuer.clone();
-    let (keys, key_label) = match logged.jwks {
+    let login::LoggedIn {
+        meta,
+        client,
+        tokens,
+        jwks,
+        ..
+    } = logged;
+    let launch = LoginLaunch {
+        issuer: meta.issuer.clone(),
+        client_id: client.id.clone(),
+        access_aud: aud.clone(),
+        tokens: LoginTokens {
+            access: LoginSecret(tokens.access_token),
+            id: tokens.id_token.map(LoginSecret::new),
+            refresh: tokens.refresh_token.map(LoginSecret),
+        },
+    };
+    let (keys, key_label) = match jwks {
         Some(j) => {
             let label = j.summary();
             (Some(j.keys), Some(label))
@@ -495,11 +509,10 @@ pub fn run_login_workbench(
         None => (None, None),
     };
     let options = crate::app::LaunchOptions {
-        token: Some(token),
         keys,
         key_label,
         aud,
-        iss: Some(iss),
+        iss: Some(meta.issuer.clone()),
         leeway: settings.leeway.unwrap_or(0),
         keymap,
         mouse: settings.mouse.unwrap_or(true),
@@ -507,9 +520,16 @@ pub fn run_login_workbench(
             Some(crate::config::ThemeName::Light) => crate::app::Appearance::Light,
             _ => crate::app::Appearance::Dark,
         },
+        login: Some(launch),
         ..crate::app::LaunchOptions::default()
     };
-    crate::workbench::run(options, &config).map_err(CliError::Terminal)
+    let context = crate::net::login::RefreshContext {
+        meta,
+        client,
+        policy: crate::net::Policy::default(),
+    };
+    crate::workbench::run_with_login(options, &config, Some(std::sync::Arc::new(context)))
+        .map_err(CliError::Terminal)
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.

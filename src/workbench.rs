@@ -94,6 +94,8 @@ struct Runner {
     colors: crate::config::PartColors,
     /// The colours the terminal can show.
     depth: ColorDepth,
+    /// Where the tokens of a `jwb login` are refreshed.
+    login: Option<Arc<crate::net::login::RefreshContext>>,
 }
 
 /// What the loop does after an effect.
@@ -139,6 +141,34 @@ impl Runner {
                     let result = run_request(&request, unix_secs());
                     // The receiver is gone only when the workbench has quit.
                     let _ = tx.send(Action::NetFetched { generation, result });
+                });
+                None
+            }
+            Effect::LoginRefresh {
+                generation,
+                refresh_token,
+            } => {
+                let tx = self.tx.clone();
+                let context = self.login.clone();
+                std::thread::spawn(move || {
+                    let result =
+                        match context {
+                            Some(context) => context
+                                .refresh(refresh_token.expose(), unix_secs())
+                                .map(|t| crate::app::login::Refreshed {
+                                    tokens: crate::app::login::LoginTokens {
+                                        access: crate::app::login::LoginSecret(t.access_token),
+                                        id: t.id_token.map(crate::app::login::LoginSecret::new),
+                                        refresh: t
+                                            .refresh_token
+                                            .map(crate::app::login::LoginSecret),
+                                    },
+                                    expires_in: t.expires_in,
+                                }),
+                            None => Err("this workbench was not opened by jwb login".to_owned()),
+                        };
+                    // The receiver is gone only when the workbench has quit.
+                    let _ = tx.send(Action::LoginRefreshed { generation, result });
                 });
                 None
             }
@@ -240,6 +270,15 @@ fn apply_config(app: &mut App, config: &crate::config::Loaded) {
 /// a worker; a resize; a tick while the screen shows a clock; the search's progress. A mouse
 /// move that maps to nothing draws nothing.
 pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()> {
+    run_with_login(opts, config, None)
+}
+
+/// Opens the workbench on the tokens of a `jwb login`, refreshed through `login`.
+pub fn run_with_login(
+    opts: LaunchOptions,
+    config: &crate::config::Loaded,
+    login: Option<Arc<crate::net::login::RefreshContext>>,
+) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Action>();
     let mut runner = Runner {
         tui: Tui::new(TICK, opts.mouse)?,
@@ -249,6 +288,7 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
         no_color: crate::tui::no_color(),
         colors: config.config.colors,
         depth: ColorDepth::detect(),
+        login,
     };
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.

@@ -2,6 +2,7 @@
 //! client credentials, refresh) and opens them in the workbench, verified on the issuer's
 //! own keys, or prints them for a script.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -16,8 +17,7 @@ use crate::jose::key::{KeySet, parse_key};
 use crate::jose::report::{Extraction, Outcome, verify_token};
 use crate::jose::verify::VerifyOptions;
 use crate::net::login::{
-    self, AuthRequest, Client, ClientAuth, LoginError, Loopback, Metadata, Request,
-    TokenResponse,
+    self, AuthRequest, Client, ClientAuth, LoginError, Loopback, Metadata, Request, TokenResponse,
 };
 use crate::net::{self, NetOptions, Policy, RemoteJwks};
 use crate::ui::text::escape_untrusted;
@@ -156,7 +156,7 @@ pub fn run(args: &LoginArgs, now: f64) -> Result<u8, CliError> {
                 ));
             }
             let aud: Vec<String> = args.aud.iter().chain(&args.resource).cloned().collect();
-            super::run_login_workbench(logged, aud, now)?;
+            super::run_login_workbench(logged, aud)?;
         }
     }
     Ok(0)
@@ -202,11 +202,13 @@ fn say(line: &str) {
     let _ = writeln!(io::stderr().lock(), "{}", escape_untrusted(line));
 }
 
+#[allow(clippy::needless_pass_by_value)] // used as `map_err(failed)`
 fn failed(e: LoginError) -> CliError {
     CliError::Usage(format!("login failed: {e}"))
 }
 
 /// Runs the grant and checks what came back.
+#[allow(clippy::too_many_lines)] // one match over the four grants, each in the RFC's order
 pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
     let policy = Policy {
         allow_http: args.allow_http,
@@ -227,6 +229,8 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
         resources: args.resource.clone(),
         extra: args.param.clone(),
     };
+    // Whole seconds since 1970; a clock before 1970 reads as 0.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let unix = || crate::cli::system_now().max(0.0) as u64;
     let deadline = Instant::now() + Duration::from_secs(args.wait);
     let mut notes = vec![format!(
@@ -239,7 +243,9 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
             let listener = Loopback::bind(args.port.unwrap_or(0)).map_err(failed)?;
             let auth = login::authorization_request(&meta, &request, &listener.redirect_uri)
                 .map_err(failed)?;
-            say("Open this URL in a browser to log in (it carries a PKCE S256 challenge, a state and a nonce):");
+            say(
+                "Open this URL in a browser to log in (it carries a PKCE S256 challenge, a state and a nonce):",
+            );
             let _ = writeln!(io::stderr().lock(), "  {}", auth.url);
             if !args.no_browser {
                 open_browser(&auth.url);
@@ -255,9 +261,8 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
             login::redeem_code(&meta, &client, &auth, &code, &policy, unix()).map_err(failed)?
         }
         Grant::Device => {
-            let device =
-                login::device_authorization(&meta, &client, &request, &policy, unix())
-                    .map_err(failed)?;
+            let device = login::device_authorization(&meta, &client, &request, &policy, unix())
+                .map_err(failed)?;
             say(&format!(
                 "On any device, open {} and enter the code {}",
                 device.verification_uri, device.user_code
@@ -295,8 +300,7 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
                         .to_owned(),
                 ));
             }
-            login::client_credentials(&meta, &client, &request, &policy, unix())
-                .map_err(failed)?
+            login::client_credentials(&meta, &client, &request, &policy, unix()).map_err(failed)?
         }
         Grant::RefreshToken => {
             let refresh_token = read_refresh_token(args)?;
@@ -378,7 +382,13 @@ pub fn check_tokens(logged: &LoggedIn, now: f64) -> Vec<(String, bool)> {
             aud: vec![logged.client.id.clone()],
             iss: Some(logged.meta.issuer.clone()),
         };
-        let report = verify_token(id, keys, VerifyOptions::default(), &options, Extraction::Strict);
+        let report = verify_token(
+            id,
+            keys,
+            VerifyOptions::default(),
+            &options,
+            Extraction::Strict,
+        );
         let outcome = report.outcome();
         let payload = report.decoded.claims();
         let claim = |name: &str| payload.and_then(|p| p.get(name));
@@ -387,9 +397,11 @@ pub fn check_tokens(logged: &LoggedIn, now: f64) -> Vec<(String, bool)> {
             (Some(_), None) => false,
             (None, _) => true,
         };
-        let several = claim("aud").and_then(|v| v.as_array()).is_some_and(|a| a.len() > 1);
-        let azp_ok = !several
-            || claim("azp").and_then(|v| v.as_str()) == Some(logged.client.id.as_str());
+        let several = claim("aud")
+            .and_then(|v| v.as_array())
+            .is_some_and(|a| a.len() > 1);
+        let azp_ok =
+            !several || claim("azp").and_then(|v| v.as_str()) == Some(logged.client.id.as_str());
         let ok = outcome == Outcome::Valid && nonce_ok && azp_ok;
         let mut line = format!(
             "ID token: {} (signature: {}; iss, aud = {}, exp)",
@@ -408,8 +420,13 @@ pub fn check_tokens(logged: &LoggedIn, now: f64) -> Vec<(String, bool)> {
             line.push_str("; several audiences but azp is not this client");
         }
         if outcome != Outcome::Valid {
-            for c in report.claims.checks.iter().filter(|c| c.status == crate::jose::claims::Status::Fail) {
-                line.push_str(&format!("; {}: {}", c.claim, c.detail));
+            for c in report
+                .claims
+                .checks
+                .iter()
+                .filter(|c| c.status == crate::jose::claims::Status::Fail)
+            {
+                let _ = write!(line, "; {}: {}", c.claim, c.detail);
             }
         }
         out.push((line, ok));
@@ -422,7 +439,13 @@ pub fn check_tokens(logged: &LoggedIn, now: f64) -> Vec<(String, bool)> {
             aud: Vec::new(),
             iss: Some(logged.meta.issuer.clone()),
         };
-        let report = verify_token(access, keys, VerifyOptions::default(), &options, Extraction::Strict);
+        let report = verify_token(
+            access,
+            keys,
+            VerifyOptions::default(),
+            &options,
+            Extraction::Strict,
+        );
         out.push((
             format!(
                 "access token: a JWT; signature: {}",
@@ -458,7 +481,9 @@ fn client_auth(args: &LoginArgs) -> Result<ClientAuth, CliError> {
     }
     if let Some(var) = &args.client_secret_env {
         let value = std::env::var(var).map_err(|_| {
-            CliError::Usage(format!("the environment variable '{var}' is not set (or not UTF-8)"))
+            CliError::Usage(format!(
+                "the environment variable '{var}' is not set (or not UTF-8)"
+            ))
         })?;
         return Ok(ClientAuth::Secret(Zeroizing::new(value)));
     }
@@ -493,7 +518,9 @@ fn client_auth(args: &LoginArgs) -> Result<ClientAuth, CliError> {
 fn read_refresh_token(args: &LoginArgs) -> Result<Zeroizing<String>, CliError> {
     if let Some(var) = &args.refresh_token_env {
         return std::env::var(var).map(Zeroizing::new).map_err(|_| {
-            CliError::Usage(format!("the environment variable '{var}' is not set (or not UTF-8)"))
+            CliError::Usage(format!(
+                "the environment variable '{var}' is not set (or not UTF-8)"
+            ))
         });
     }
     if let Some(path) = &args.refresh_token_file {
@@ -531,10 +558,8 @@ fn prompt_masked(prompt: &str) -> Result<Zeroizing<String>, CliError> {
                 KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => {
                     break Err(CliError::Usage("cancelled".to_owned()));
                 }
-                KeyCode::Backspace => {
-                    if secret.pop().is_some() {
-                        let _ = write!(err, "\u{8} \u{8}");
-                    }
+                KeyCode::Backspace if secret.pop().is_some() => {
+                    let _ = write!(err, "\u{8} \u{8}");
                 }
                 KeyCode::Char(c) if secret.len() < 4096 => {
                     secret.push(c);
@@ -576,7 +601,9 @@ fn open_browser(url: &str) {
         .stderr(std::process::Stdio::null())
         .spawn();
     if spawned.is_err() {
-        say(&format!("({program} could not be started: open the URL above yourself)"));
+        say(&format!(
+            "({program} could not be started: open the URL above yourself)"
+        ));
     }
 }
 

@@ -237,7 +237,12 @@ pub fn form(pairs: &[(&str, &str)]) -> String {
         if i > 0 {
             out.push('&');
         }
-        let _ = write!(out, "{}={}", encode_component(name), encode_component(value));
+        let _ = write!(
+            out,
+            "{}={}",
+            encode_component(name),
+            encode_component(value)
+        );
     }
     out
 }
@@ -613,6 +618,32 @@ pub fn refresh(
     token_request(meta, client, &grant, policy, now)
 }
 
+/// What a refresh from the workbench needs: the issuer's endpoints, the client and the
+/// transport policy. Held by the event loop, not by the app (which does no I/O).
+pub struct RefreshContext {
+    /// The issuer's metadata.
+    pub meta: Metadata,
+    /// The client.
+    pub client: Client,
+    /// The transport policy.
+    pub policy: Policy,
+}
+
+impl RefreshContext {
+    /// Uses `refresh_token` at the token endpoint; the error in words, with its meaning.
+    pub fn refresh(&self, refresh_token: &str, now: u64) -> Result<TokenResponse, String> {
+        refresh(
+            &self.meta,
+            &self.client,
+            refresh_token,
+            None,
+            &self.policy,
+            now,
+        )
+        .map_err(|e| e.to_string())
+    }
+}
+
 /// The client credentials grant (RFC 6749 sec. 4.4): a confidential client only.
 pub fn client_credentials(
     meta: &Metadata,
@@ -719,7 +750,9 @@ pub fn poll_device(
             return Err(LoginError::TimedOut(format!(
                 "the device code was not approved in time ({} s): nobody entered the user \
                  code, or approval was not finished",
-                device.expires_in.min(end.saturating_duration_since(Instant::now()).as_secs())
+                device
+                    .expires_in
+                    .min(end.saturating_duration_since(Instant::now()).as_secs())
             )));
         }
         sleep(Duration::from_secs(interval));
@@ -744,14 +777,21 @@ mod tests {
     #[test]
     fn pkce_matches_rfc_7636_appendix_b() {
         let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mJ92K9Ud6O3NHC3yCGBRL9YkT3Xhs4".to_owned());
-        assert_eq!(pkce.challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            pkce.challenge,
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]
     fn fresh_values_are_long_and_distinct() {
         let a = Pkce::new().expect("rng");
         let b = Pkce::new().expect("rng");
-        assert_eq!(a.verifier.len(), 43, "RFC 7636 sec. 4.1: 43 to 128 characters");
+        assert_eq!(
+            a.verifier.len(),
+            43,
+            "RFC 7636 sec. 4.1: 43 to 128 characters"
+        );
         assert_ne!(*a.verifier, *b.verifier);
         assert_ne!(random_b64(16).expect("rng"), random_b64(16).expect("rng"));
     }
@@ -796,17 +836,29 @@ mod tests {
             extra: vec![("audience".to_owned(), "https://api.example/".to_owned())],
         };
         let a = authorization_request(&m, &req, "http://127.0.0.1:5000/callback").expect("req");
-        assert!(a.url.starts_with("https://id.example/auth?response_type=code&"));
+        assert!(
+            a.url
+                .starts_with("https://id.example/auth?response_type=code&")
+        );
         assert!(a.url.contains("client_id=my%20app"));
         assert!(a.url.contains("scope=openid%20offline_access"));
-        assert!(a.url.contains(&format!("code_challenge={}", a.pkce.challenge)));
+        assert!(
+            a.url
+                .contains(&format!("code_challenge={}", a.pkce.challenge))
+        );
         assert!(a.url.contains("code_challenge_method=S256"));
         assert!(a.url.contains(&format!("state={}", a.state)));
         assert!(a.url.contains(&format!("nonce={}", a.nonce)));
         assert!(a.url.contains("resource=https%3A%2F%2Fapi.example%2F"));
         assert!(a.url.contains("audience=https%3A%2F%2Fapi.example%2F"));
-        assert!(a.url.contains("prompt=consent"), "offline_access asks for consent");
-        assert!(!a.url.contains(a.pkce.verifier.as_str()), "the verifier never travels");
+        assert!(
+            a.url.contains("prompt=consent"),
+            "offline_access asks for consent"
+        );
+        assert!(
+            !a.url.contains(a.pkce.verifier.as_str()),
+            "the verifier never travels"
+        );
     }
 
     fn callback(state: &str, iss: Option<&str>) -> Callback {
@@ -828,7 +880,10 @@ mod tests {
         };
         let a = authorization_request(&m, &req, "http://127.0.0.1:1/callback").expect("req");
         let good = callback(&a.state, Some("https://id.example"));
-        assert_eq!(check_callback(&good, &a, &m).expect("ok").as_str(), "the-code");
+        assert_eq!(
+            check_callback(&good, &a, &m).expect("ok").as_str(),
+            "the-code"
+        );
         let err = check_callback(&callback("other", Some("https://id.example")), &a, &m)
             .expect_err("state");
         assert!(err.to_string().contains("10.12"), "{err}");
@@ -850,12 +905,17 @@ mod tests {
     fn answers_are_read_strictly() {
         let ok = fetch::Posted {
             status: 200,
-            body: br#"{"access_token":"a","token_type":"Bearer","expires_in":60,"refresh_token":"r"}"#.to_vec(),
+            body:
+                br#"{"access_token":"a","token_type":"Bearer","expires_in":60,"refresh_token":"r"}"#
+                    .to_vec(),
         };
         let t = token_response(&ok).expect("ok");
         assert_eq!(t.access_token.as_str(), "a");
         assert_eq!(t.refresh_token.as_deref().map(String::as_str), Some("r"));
-        assert!(!format!("{t:?}").contains("\"r\""), "Debug hides the refresh token");
+        assert!(
+            !format!("{t:?}").contains("\"r\""),
+            "Debug hides the refresh token"
+        );
         let reuse = fetch::Posted {
             status: 400,
             body: br#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#
@@ -863,21 +923,37 @@ mod tests {
         };
         let err = token_response(&reuse).expect_err("error");
         let text = err.to_string();
-        assert!(text.contains("invalid_grant") && text.contains("reuse"), "{text}");
+        assert!(
+            text.contains("invalid_grant") && text.contains("reuse"),
+            "{text}"
+        );
         let html = fetch::Posted {
             status: 502,
             body: b"<html>bad gateway</html>".to_vec(),
         };
-        assert!(token_response(&html).expect_err("html").to_string().contains("not JSON"));
+        assert!(
+            token_response(&html)
+                .expect_err("html")
+                .to_string()
+                .contains("not JSON")
+        );
         let no_type = fetch::Posted {
             status: 200,
             body: br#"{"access_token":"a"}"#.to_vec(),
         };
-        assert!(token_response(&no_type).expect_err("type").to_string().contains("token_type"));
+        assert!(
+            token_response(&no_type)
+                .expect_err("type")
+                .to_string()
+                .contains("token_type")
+        );
     }
 
     #[test]
     fn form_encoding() {
-        assert_eq!(form(&[("a b", "c&d=e"), ("x", "~._-")]), "a%20b=c%26d%3De&x=~._-");
+        assert_eq!(
+            form(&[("a b", "c&d=e"), ("x", "~._-")]),
+            "a%20b=c%26d%3De&x=~._-"
+        );
     }
 }

@@ -100,15 +100,17 @@ impl Drop for Provider {
 
 fn jwb() -> Command {
     let mut cmd = Command::cargo_bin("jwb").expect("binary");
-    cmd.env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY")
-        .env("JWB_CONFIG", "/nonexistent/jwb-test-config.toml");
+    cmd.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     cmd
 }
 
 /// Runs `jwb login` in the background, handing each stderr line to `on_line` as it comes;
 /// returns (status, stdout, all of stderr).
-fn login_with(args: &[&str], env: &[(&str, &str)], on_line: impl Fn(&str) + Send + 'static) -> (i32, String, String) {
+fn login_with(
+    args: &[&str],
+    env: &[(&str, &str)],
+    on_line: impl Fn(&str) + Send + 'static,
+) -> (i32, String, String) {
     let mut cmd = jwb();
     cmd.arg("login").args(args);
     for (k, v) in env {
@@ -230,7 +232,10 @@ fn code_grant_with_pkce_yields_checked_tokens() {
     assert!(response["refresh_token"].is_string(), "{response}");
     assert!(err.contains("ID token: checked"), "{err}");
     assert!(err.contains("nonce matches the one sent"), "{err}");
-    assert!(err.contains("state matched, iss matched (RFC 9207)"), "{err}");
+    assert!(
+        err.contains("state matched, iss matched (RFC 9207)"),
+        "{err}"
+    );
     assert!(!err.contains(access), "the token goes to stdout only");
     // The access token is a JWT signed with the issuer's keys, for the default API.
     assert_eq!(verify_on_issuer(&provider, access, API), 0);
@@ -243,7 +248,10 @@ fn a_refresh_rotates_and_a_replayed_refresh_token_is_refused_and_explained() {
     }
     let provider = Provider::start();
     let (first, _) = code_login(&provider);
-    let old = first["refresh_token"].as_str().expect("refresh token").to_owned();
+    let old = first["refresh_token"]
+        .as_str()
+        .expect("refresh token")
+        .to_owned();
     let refresh = |token: &str| {
         login_with(
             &[
@@ -342,7 +350,10 @@ fn client_credentials_with_a_secret_from_the_environment() {
     // A wrong secret: invalid_client, with its meaning.
     let (status, _, err) = login_with(&args, &[("JWB_TEST_SECRET", "wrong")], |_| {});
     assert_eq!(status, 2);
-    assert!(err.contains("invalid_client") && err.contains("wrong secret"), "{err}");
+    assert!(
+        err.contains("invalid_client") && err.contains("wrong secret"),
+        "{err}"
+    );
     // A public client cannot use the grant: said before any request.
     let (status, _, err) = login_with(
         &[
@@ -396,7 +407,7 @@ fn after_login_the_workbench_shows_the_access_token_verified_on_the_issuers_keys
         .expect("write");
     let bin = assert_cmd::cargo::cargo_bin("jwb");
     let command = format!(
-        "JWB_CONFIG=/nonexistent {} login --issuer {} --client-id jwb-service --grant \
+        "{} login --issuer {} --client-id jwb-service --grant \
          client-credentials --client-secret-file {} --resource {API}",
         bin.display(),
         provider.issuer,
@@ -406,6 +417,52 @@ fn after_login_the_workbench_shows_the_access_token_verified_on_the_issuers_keys
     let screen = tmux.wait_for("the verified access token", |s| {
         s.contains("VERIFIED") && s.contains("jwb-service")
     });
-    assert!(screen.contains("at+jwt"), "the access token's header: {screen}");
+    assert!(
+        screen.contains("at+jwt"),
+        "the access token's header: {screen}"
+    );
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn in_the_workbench_r_refreshes_with_rotation_and_x_replays_the_spent_token() {
+    if !provider_available() || !super::e2e_tmux::tmux_available() {
+        return;
+    }
+    let provider = Provider::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let err_file = dir.path().join("login.err");
+    let bin = assert_cmd::cargo::cargo_bin("jwb");
+    let command = format!(
+        "{} login --issuer {} --client-id jwb-native --no-browser \
+         --resource {API} 2>{}",
+        bin.display(),
+        provider.issuer,
+        err_file.display()
+    );
+    let tmux = super::e2e_tmux::Tmux::start(140, 45, &command);
+    // The authorization URL goes to standard error; the scripted browser answers it.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let url = loop {
+        let text = std::fs::read_to_string(&err_file).unwrap_or_default();
+        if let Some(line) = text.lines().find(|l| l.trim().contains("/auth?")) {
+            break line.trim().to_owned();
+        }
+        assert!(Instant::now() < deadline, "no authorization URL: {text}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    browse(&url, None);
+    tmux.wait_for("the access token, verified", |s| {
+        s.contains("VERIFIED") && s.contains("[access]")
+    });
+    tmux.keys(&["O"]);
+    tmux.wait_for("the ID token", |s| s.contains("[ID]") && s.contains("jwb-native"));
+    tmux.keys(&["R"]);
+    let screen = tmux.wait_for("the refresh's result", |s| s.contains("ROTATED"));
+    assert!(screen.contains("[access]"), "the new access token is shown: {screen}");
+    tmux.keys(&["X"]);
+    tmux.wait_for("the provider's refusal of the replay", |s| {
+        s.contains("replay refused") && s.contains("invalid_grant")
+    });
     tmux.keys(&["q"]);
 }

@@ -193,7 +193,10 @@ mod tests {
     #[test]
     fn answers_one_redirect_after_ignoring_a_favicon() {
         let lb = Loopback::bind(0).expect("bind");
-        let addr = lb.redirect_uri.trim_start_matches("http://").replace(PATH, "");
+        let addr = lb
+            .redirect_uri
+            .trim_start_matches("http://")
+            .replace(PATH, "");
         let client = std::thread::spawn(move || {
             let get = |path: &str| {
                 let mut s = TcpStream::connect(&addr).expect("connect");

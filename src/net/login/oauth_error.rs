@@ -35,9 +35,7 @@ pub fn meaning(code: &str) -> &'static str {
         "unsupported_response_type" => {
             "the server does not issue codes this way (RFC 6749 sec. 4.1.2.1)"
         }
-        "server_error" => {
-            "the server failed unexpectedly (RFC 6749 sec. 4.1.2.1); try again later"
-        }
+        "server_error" => "the server failed unexpectedly (RFC 6749 sec. 4.1.2.1); try again later",
         "temporarily_unavailable" => {
             "the server is overloaded or in maintenance (RFC 6749 sec. 4.1.2.1); try again later"
         }
@@ -48,9 +46,7 @@ pub fn meaning(code: &str) -> &'static str {
         "expired_token" => {
             "the device code expired before the user approved it (RFC 8628 sec. 3.5); start again"
         }
-        "invalid_target" => {
-            "the resource asked for is unknown or not allowed (RFC 8707 sec. 2)"
-        }
+        "invalid_target" => "the resource asked for is unknown or not allowed (RFC 8707 sec. 2)",
         "invalid_dpop_proof" => "the DPoP proof was refused (RFC 9449 sec. 5)",
         "use_dpop_nonce" => "the server wants a DPoP nonce in the proof (RFC 9449 sec. 8)",
         "login_required" | "consent_required" | "interaction_required" => {
