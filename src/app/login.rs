@@ -528,7 +528,10 @@ mod app_tests {
     #[test]
     fn opens_on_the_access_token_and_steps_through_the_others() {
         let mut app = launched();
-        assert!(app.token_text.contains(&crate::jose::b64::encode(br#"{"jti":"a1""#)[..8]));
+        assert!(
+            app.token_text
+                .contains(&crate::jose::b64::encode(br#"{"jti":"a1""#)[..8])
+        );
         assert_eq!(app.aud, ["https://api.example"]);
         app.update(Action::LoginNextToken, NOW);
         let session = app.login.as_ref().expect("session");
@@ -536,23 +539,35 @@ mod app_tests {
         assert_eq!(app.aud, ["app"], "the ID token is checked for the client");
         app.update(Action::LoginNextToken, NOW);
         assert!(
-            app.message.as_ref().is_some_and(|(m, _)| m.contains("opaque")),
+            app.message
+                .as_ref()
+                .is_some_and(|(m, _)| m.contains("opaque")),
             "{:?}",
             app.message
         );
-        assert!(!app.message.as_ref().is_some_and(|(m, _)| m.contains("rt-1")));
+        assert!(
+            !app.message
+                .as_ref()
+                .is_some_and(|(m, _)| m.contains("rt-1"))
+        );
     }
 
     #[test]
     fn a_refresh_rotates_then_the_replay_uses_the_spent_token_and_its_refusal_is_explained() {
         let mut app = launched();
         // No spent token before a rotation.
-        assert!(app.update(Action::LoginRefresh { replay: true }, NOW).is_empty());
+        assert!(
+            app.update(Action::LoginRefresh { replay: true }, NOW)
+                .is_empty()
+        );
         let (generation, used) =
             refresh_effect(&app.update(Action::LoginRefresh { replay: false }, NOW));
         assert_eq!(used, "rt-1");
         // A second refresh while one runs is refused.
-        assert!(app.update(Action::LoginRefresh { replay: false }, NOW).is_empty());
+        assert!(
+            app.update(Action::LoginRefresh { replay: false }, NOW)
+                .is_empty()
+        );
         let new = Refreshed {
             tokens: LoginTokens {
                 access: LoginSecret::new(jwt(r#"{"jti":"a2","exp":1800000200}"#)),

@@ -456,10 +456,15 @@ fn in_the_workbench_r_refreshes_with_rotation_and_x_replays_the_spent_token() {
         s.contains("VERIFIED") && s.contains("[access]")
     });
     tmux.keys(&["O"]);
-    tmux.wait_for("the ID token", |s| s.contains("[ID]") && s.contains("jwb-native"));
+    tmux.wait_for("the ID token", |s| {
+        s.contains("[ID]") && s.contains("jwb-native")
+    });
     tmux.keys(&["R"]);
     let screen = tmux.wait_for("the refresh's result", |s| s.contains("ROTATED"));
-    assert!(screen.contains("[access]"), "the new access token is shown: {screen}");
+    assert!(
+        screen.contains("[access]"),
+        "the new access token is shown: {screen}"
+    );
     tmux.keys(&["X"]);
     tmux.wait_for("the provider's refusal of the replay", |s| {
         s.contains("replay refused") && s.contains("invalid_grant")
