@@ -372,6 +372,42 @@ fn client_credentials_with_a_secret_from_the_environment() {
 }
 
 #[test]
+fn private_key_jwt_signs_the_client_assertion_with_a_key_jwb_reads() {
+    if !provider_available() {
+        return;
+    }
+    let provider = Provider::start();
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/p256.pkcs8.pem");
+    let run = |client: &str, key: &Path| {
+        login_with(
+            &[
+                "--issuer",
+                &provider.issuer,
+                "--client-id",
+                client,
+                "--grant",
+                "client-credentials",
+                "--private-key-jwt",
+                &key.display().to_string(),
+                "--print",
+                "access-token",
+            ],
+            &[],
+            |_| {},
+        )
+    };
+    let (status, out, err) = run("jwb-signed", &key);
+    assert_eq!(status, 0, "{err}");
+    assert!(err.contains("private_key_jwt"), "{err}");
+    assert_eq!(verify_on_issuer(&provider, out.trim(), API), 0);
+    // Another key: the provider cannot verify the assertion.
+    let other = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys/p384.pkcs8.pem");
+    let (status, _, err) = run("jwb-signed", &other);
+    assert_eq!(status, 2);
+    assert!(err.contains("invalid_client"), "{err}");
+}
+
+#[test]
 fn an_issuer_that_does_not_answer_ends_with_a_clear_message() {
     // No provider needed: nothing listens on this port.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");

@@ -8,6 +8,7 @@
 // until its parent's stdin closes (so a crashed test never leaves it running).
 
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import Provider from 'oidc-provider';
 
@@ -17,6 +18,10 @@ const RESOURCE = 'https://api.example.test';
 // A fresh signing key per run (ES256 for the access tokens, RS256 for ID tokens by default).
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+
+// The client that authenticates with a signed assertion (private_key_jwt, RFC 7523) registers
+// the public half of the P-256 test key jwb signs with.
+const assertionKey = JSON.parse(readFileSync(new URL('../fixtures/keys/p256.public.jwk.json', import.meta.url)));
 
 const config = {
   clients: [
@@ -34,6 +39,15 @@ const config = {
       client_id: 'jwb-service',
       client_secret: 'jwb-service-secret-for-tests-only-0123456789',
       token_endpoint_auth_method: 'client_secret_basic',
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+    },
+    {
+      client_id: 'jwb-signed',
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [assertionKey] },
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
