@@ -507,8 +507,8 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
 }
 
 /// Opens the workbench on the tokens of a login: the access token first, verified with the
-/// issuer's keys against its issuer and the audiences given; `O` shows the ID and refresh
-/// tokens, `R` refreshes, `X` replays the spent refresh token.
+/// issuer's keys against its issuer and the audiences given; `W` shows the ID and refresh
+/// tokens, `F` refreshes, `X` replays the spent refresh token.
 pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
     use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
     let config = crate::config::load();

@@ -86,8 +86,11 @@ fn secret_doors() -> Vec<(String, String)> {
     );
     for (name, command) in commands {
         for arg in command.get_arguments() {
+            // `jwb login`'s client secret is a password for the token endpoint, never a key
+            // that signs or verifies a token: it is no door to key confusion.
             if let Some(long) = arg.get_long()
                 && long.contains("secret")
+                && !long.starts_with("client-secret")
                 && arg.get_action().takes_values()
             {
                 out.push((name.clone(), long.to_owned()));
