@@ -154,6 +154,16 @@ impl KeySet {
         self.keys.iter().all(|k| k.algs().is_empty())
     }
 
+    /// The algorithm to sign with when none is chosen: the own one ([`Key::default_alg`]) of
+    /// the first key that can sign, else of the first key.
+    pub fn default_alg(&self) -> Option<Alg> {
+        self.keys
+            .iter()
+            .find(|k| k.can_sign())
+            .or_else(|| self.keys.first())
+            .and_then(Key::default_alg)
+    }
+
     /// True when some key in the set can sign.
     pub fn can_sign(&self) -> bool {
         self.keys.iter().any(Key::can_sign)
