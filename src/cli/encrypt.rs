@@ -218,9 +218,13 @@ fn sign_payload(
             keys.describe()
         ))
     })?;
-    let key: &Key = keys
-        .signing_key(alg, None, allow_weak)
-        .map_err(|e| super::encode::refused(e, alg, "--sign-secret/--sign-key"))?;
+    let key: &Key = keys.signing_key(alg, None, allow_weak).map_err(|e| {
+        let from = match &args_label(keys) {
+            Some(label) => label.clone(),
+            None => "the --sign-key file".to_owned(),
+        };
+        super::encode::refused(e, alg, &from)
+    })?;
     let mut header = Map::new();
     header.insert("alg".into(), Value::String(alg.name().into()));
     header.insert("typ".into(), Value::String("JWT".into()));
@@ -232,6 +236,14 @@ fn sign_payload(
         payload,
         Some(key),
     )?)
+}
+
+/// How the signing key is named in messages: the secret option, or the key file.
+fn args_label(keys: &KeySet) -> Option<String> {
+    keys.keys
+        .first()
+        .and_then(|k| k.secret())
+        .map(|_| "secret from --sign-secret".to_owned())
 }
 
 /// Reads a text argument: literal text, `@FILE`, or `-` for standard input.

@@ -686,7 +686,9 @@ fn from_pem(text: &str) -> Result<Key, KeyError> {
     if block.label == "ENCRYPTED PRIVATE KEY" || block.encrypted_headers {
         return Err(KeyError::EncryptedPem);
     }
-    if let Some((_, rest)) = der::read(der)
+    // A DER body must be one element; an OpenSSH body is no DER and is named below.
+    if block.label != "OPENSSH PRIVATE KEY"
+        && let Some((_, rest)) = der::read(der)
         && !rest.is_empty()
     {
         return Err(KeyError::TrailingData(rest.len()));

@@ -293,3 +293,61 @@ fn the_key_door_reads_what_the_secret_doors_refuse() {
     assert!(!err.contains("not a key"), "the BOM JWKS loads: {err}");
     let _ = std::fs::remove_file(&file);
 }
+
+/// Nothing signs what `verify` refuses (#19 item 6): `encode --secret secret` and `encrypt
+/// --sign-secret` with a weak secret exit 1 and say why; `--allow-weak-secret` signs.
+#[test]
+fn weak_secrets_sign_nothing_without_the_opt_in() {
+    let refused = jwb()
+        .args(["encode", "--payload", "{}", "--secret", "secret"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(refused.stdout.is_empty());
+    assert!(
+        err.contains("refused to sign with secret from --secret")
+            && err.contains("the secret is 6 bytes")
+            && err.contains("--allow-weak-secret"),
+        "{err}"
+    );
+    let signed = jwb()
+        .args(["encode", "--payload", "{}", "--secret", "secret"])
+        .arg("--allow-weak-secret")
+        .output()
+        .unwrap();
+    assert!(signed.status.success());
+    let token = String::from_utf8(signed.stdout).unwrap();
+    // What was signed is what verify calls weak-key, and accepts only with the same opt-in.
+    for (allow, status) in [(false, 1), (true, 0)] {
+        let mut verify = jwb();
+        verify.args(["verify", token.trim(), "--secret", "secret"]);
+        if allow {
+            verify.arg("--allow-weak-secret");
+        }
+        assert_eq!(verify.output().unwrap().status.code(), Some(status));
+    }
+    let encrypt = |allow: bool| {
+        let mut cmd = jwb();
+        cmd.args(["encrypt", "--payload", r#"{"sub":"a"}"#, "--alg", "dir"])
+            .args([
+                "--secret-b64",
+                DIR_KEY,
+                "--sign-secret",
+                "your-256-bit-secret",
+            ]);
+        if allow {
+            cmd.arg("--allow-weak-secret");
+        }
+        cmd.output().unwrap()
+    };
+    let refused = encrypt(false);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("refused to sign with secret from --sign-secret")
+            && err.contains("the secret is 19 bytes"),
+        "{err}"
+    );
+    assert!(encrypt(true).status.success());
+}
