@@ -761,13 +761,14 @@ fn whole_der(bytes: &[u8], origin: Origin) -> Result<Key, KeyError> {
 
 /// The DER in Base64 text (either alphabet, padded or not, white space ignored), when it is
 /// one.
-fn bare_body(text: &str) -> Option<Vec<u8>> {
+fn bare_body(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     let compact: Zeroizing<String> =
         Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
     if compact.len() < 32 {
         return None;
     }
     let (der, _) = b64::decode_lenient(&compact).ok()?;
+    let der = Zeroizing::new(der);
     (der.first() == Some(&0x30) && der::read(&der).is_some()).then_some(der)
 }
 

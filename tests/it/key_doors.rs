@@ -351,3 +351,51 @@ fn weak_secrets_sign_nothing_without_the_opt_in() {
     );
     assert!(encrypt(true).status.success());
 }
+
+/// Every key fixture, for the property below.
+fn fixture_keys() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+    let mut out: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The guard is at least as wide as the parser: whatever `--key` reads as a key, every
+    /// secret door refuses as key material, however the bytes were bent; and neither panics.
+    #[test]
+    fn what_the_parser_reads_the_guard_refuses(
+        which in 0usize..64,
+        cut in proptest::option::of(0usize..4096),
+        prefix in proptest::sample::select(vec!["", "\u{feff}", " \n", "["]),
+        suffix in proptest::sample::select(vec!["", "\n", " trailing", "]", "\u{0}"]),
+        lower in proptest::bool::ANY,
+        noise in proptest::collection::vec(proptest::num::u8::ANY, 0..8),
+    ) {
+        let keys = fixture_keys();
+        let mut bytes = keys[which % keys.len()].clone();
+        if let Some(cut) = cut {
+            bytes.truncate(cut.min(bytes.len()));
+        }
+        if lower {
+            bytes.make_ascii_lowercase();
+        }
+        let mut bent = prefix.as_bytes().to_vec();
+        bent.extend_from_slice(&bytes);
+        bent.extend_from_slice(suffix.as_bytes());
+        bent.extend_from_slice(&noise);
+        for candidate in [bytes, bent] {
+            let parsed = jwt_workbench::jose::key::parse_key(&candidate);
+            let material = jwt_workbench::jose::key::Secret::new(candidate.clone()).key_material();
+            if parsed.is_ok() {
+                proptest::prop_assert!(material.is_some(), "parsed but not refused: {:?}",
+                    String::from_utf8_lossy(&candidate));
+            }
+        }
+    }
+}
