@@ -111,12 +111,21 @@ fn one_key_parser() {
 
 #[test]
 fn one_candidates_function() {
+    // One choice for a signature's keys (the key set), one for a JWE's (its view), both in
+    // the key layer; the JWE one asks a single rule, JweKey::unfit.
     let defined = places("fn candidates(");
-    assert_eq!(defined.len(), 1, "{defined:?}");
+    assert_eq!(defined.len(), 2, "{defined:?}");
     assert!(
-        defined[0].starts_with("src/jose/key/set.rs:"),
+        defined[0].starts_with("src/jose/jwe/keys.rs:"),
         "{defined:?}"
     );
+    assert!(
+        defined[1].starts_with("src/jose/key/set.rs:"),
+        "{defined:?}"
+    );
+    let rules = places("fn unfit(");
+    assert_eq!(rules.len(), 1, "{rules:?}");
+    assert!(rules[0].starts_with("src/jose/jwe/keys.rs:"), "{rules:?}");
     // Verify, the signers, the anatomy and the workbench ask it (directly, or through
     // signing_key and chosen, which are built on it).
     for (file, needle) in [
@@ -127,6 +136,12 @@ fn one_candidates_function() {
         ("src/app/derive.rs", ".chosen("),
         ("src/teach/anatomy.rs", ".chosen("),
         ("src/teach/anatomy/weak.rs", ".chosen("),
+        (
+            "src/jose/jwe.rs",
+            ".candidates(&jwe.wanted(), Purpose::Decrypt)",
+        ),
+        ("src/jose/jwe.rs", ".unfit(&wanted, Purpose::Encrypt)"),
+        ("src/cli/encrypt.rs", ".can_encrypt("),
     ] {
         assert!(
             places(needle)

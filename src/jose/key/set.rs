@@ -15,13 +15,19 @@ pub struct KeySet {
     pub is_jwks: bool,
 }
 
-/// What a key is wanted for: a signature made, or one checked.
+/// What a key is wanted for. A signature algorithm's keys are chosen by
+/// [`KeySet::candidates`], a JWE's by [`crate::jose::jwe::JweKeys::candidates`] over the same
+/// set's JWE view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// Making a signature: the private half (or the secret) is needed.
     Sign,
     /// Checking a signature: the public half will do.
     Verify,
+    /// Encrypting a JWE for its recipient: the public half will do.
+    Encrypt,
+    /// Decrypting a JWE: the private half (or the secret) is needed.
+    Decrypt,
 }
 
 /// Why no key of a set serves an algorithm.
@@ -221,7 +227,7 @@ impl KeySet {
                 });
             }
         };
-        if purpose == Purpose::Verify {
+        if matches!(purpose, Purpose::Verify | Purpose::Encrypt) {
             return Ok(chosen);
         }
         let signers: Vec<&Key> = chosen
