@@ -247,6 +247,8 @@ pub enum Overlay {
     },
     /// The diff against the original token.
     Diff,
+    /// What the configuration file got wrong, whole, the most severe first.
+    Notices(Vec<String>),
 }
 
 impl Overlay {
@@ -264,6 +266,7 @@ impl Overlay {
             Overlay::Prompt { .. } => Context::Prompt,
             Overlay::ConfirmDiscover { .. } => Context::Confirm,
             Overlay::Diff => Context::Diff,
+            Overlay::Notices(_) => Context::Notices,
         })
     }
 }
@@ -280,6 +283,12 @@ pub struct ScrollLimits {
     pub help: usize,
     /// The open view: the anatomy, or the flow's lesson.
     pub view: usize,
+    /// Rows each pane shows at once (its page), in [`Focus::ALL`] order.
+    pub pages: [usize; 5],
+    /// Rows the help shows at once.
+    pub help_page: usize,
+    /// Rows the open view shows at once.
+    pub view_page: usize,
 }
 
 /// Light or dark colours, as the user chose them; the drawing side turns it into styles.
@@ -331,6 +340,8 @@ pub enum Action {
     PickAlg,
     /// Close whatever is over the screen (help, list, prompt, question, diff) without acting.
     CloseOverlay,
+    /// Empty the one-line prompt being typed in.
+    ClearPrompt,
     /// Show or mask the key.
     ToggleReveal,
     /// Switch the key between UTF-8 and Base64.
@@ -655,6 +666,7 @@ impl App {
             appearance,
             jwe,
         } = opts;
+        let load_key = keymap.key(Context::Workbench, Command::KeyFile);
         let mut app = App {
             focus: Focus::Token,
             tab: Focus::Token,
@@ -674,7 +686,7 @@ impl App {
             token_editor: None,
             header: editor::json_editor(""),
             payload: editor::json_editor(""),
-            key: editor::key_editor(""),
+            key: editor::key_editor("", &load_key),
             key_encoding: KeyEncoding::Utf8,
             reveal: false,
             key_source: KeySource::Typed,
@@ -694,6 +706,7 @@ impl App {
                 panes: [usize::MAX; 5],
                 help: usize::MAX,
                 view: usize::MAX,
+                ..ScrollLimits::default()
             },
             recomputes: 0,
             claim_checks: 0,
@@ -781,6 +794,12 @@ impl App {
             Action::MoveAlgPicker(rows) => self.move_alg_picker(rows),
             Action::PickAlg => self.pick_alg(),
             Action::CloseOverlay => self.overlay = Overlay::None,
+            Action::ClearPrompt => {
+                if let Overlay::Prompt { editor, .. } = &mut self.overlay {
+                    editor.move_cursor(ratatui_textarea::CursorMove::End);
+                    editor.delete_line_by_head();
+                }
+            }
             Action::ToggleReveal => {
                 self.reveal = !self.reveal;
                 editor::mask(&mut self.key, !self.reveal);
@@ -807,7 +826,7 @@ impl App {
                     self.overlay = Overlay::None;
                 } else {
                     self.overlay = Overlay::Diff;
-                    self.derived.diff = derive::diff(self.original.as_deref(), &self.derived);
+                    self.derived.diff = self.diff_now();
                 }
             }
             Action::RestoreOriginal => self.restore_original(),
@@ -1194,12 +1213,44 @@ impl App {
             self.key_encoding = KeyEncoding::Base64;
             Zeroizing::new(crate::jose::b64::encode(secret.expose()))
         };
-        self.key = editor::key_editor(&text);
+        self.key = self.new_key_editor(&text);
         self.key_source = KeySource::Typed;
         self.derived.typed_key = derive::typed_key(&self.key, self.key_encoding).0;
     }
 
+    /// A fresh key field holding `text`, its placeholder naming the key that loads a file.
+    pub(crate) fn new_key_editor(&self, text: &str) -> ratatui_textarea::TextArea<'static> {
+        editor::key_editor(text, &self.keymap.key(Context::Workbench, Command::KeyFile))
+    }
+
+    /// Shows what the configuration file got wrong, whole, in a list over the screen (the
+    /// most severe first, as given) until it is dismissed; nothing when there is nothing.
+    pub fn show_notices(&mut self, notices: Vec<String>) {
+        if notices.is_empty() {
+            return;
+        }
+        self.message = Some((
+            format!(
+                "the configuration file has {} problem{} (listed until {})",
+                notices.len(),
+                if notices.len() == 1 { "" } else { "s" },
+                self.keymap.key(Context::Notices, Command::Cancel)
+            ),
+            Tone::Error,
+        ));
+        self.overlay = Overlay::Notices(notices);
+    }
+
     fn key_changed(&mut self) {
+        // A failed fetch said why there was no key; another key is here now.
+        if self
+            .net
+            .result
+            .as_deref()
+            .is_some_and(|r| r.starts_with('✘'))
+        {
+            self.net.result = None;
+        }
         let (key, error) = derive::typed_key(&self.key, self.key_encoding);
         self.derived.typed_key = key;
         self.derived.key_error = error;

@@ -7,6 +7,7 @@ pub mod claims;
 pub mod decode;
 pub mod extract;
 pub mod finding;
+pub mod headline;
 pub mod json;
 pub mod jwe;
 pub mod key;

@@ -14,11 +14,13 @@ use serde_json::{Map, Value};
 use super::derive::{Light, LightState};
 use super::{App, KeySource, Mode, editor};
 use crate::jose::decode::{Content, Decoded, Shape, decode};
+use crate::jose::headline::{self, Verdict};
 use crate::jose::json::{self, JsonError};
 use crate::jose::jwe::{
     self, DecryptOptions, Judgement, Jwe, JweError, JweKey, JweKeys, KeyAlg, authjs,
 };
 use crate::jose::key::{Key, KeySet};
+use crate::jose::report::Outcome;
 use crate::jose::sign;
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions};
 
@@ -346,10 +348,14 @@ impl App {
                 match parsed.alg.key_kind() {
                     jwe::KeyKind::Symmetric(_) =>
                         "type the secret, or an Auth.js AUTH_SECRET, in the key field to decrypt \
-                         it here",
-                    _ =>
-                        "load the recipient's private key (o: PEM, JWK or JWKS) to decrypt it \
-                          here",
+                         it here"
+                            .to_owned(),
+                    _ => format!(
+                        "load the recipient's private key ({}: PEM, JWK or JWKS) to decrypt it \
+                         here",
+                        self.keymap
+                            .key(super::Context::Workbench, super::Command::KeyFile)
+                    ),
                 }
             )
         };
@@ -467,6 +473,8 @@ impl App {
 
     /// After an edit of a decrypted JWE's payload or protected header: re-encrypts on each
     /// change. `false` when the token is no decrypted JWE.
+    // One branch per part edited and per layer (outer JWE, inner JWS): long, but flat.
+    #[allow(clippy::too_many_lines)]
     pub(super) fn reencrypt_jwe(&mut self) -> bool {
         let Some(view) = self.derived.jwe.as_ref() else {
             return false;
@@ -516,6 +524,12 @@ impl App {
             allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
         };
         let keep_cek = header_kept && parsed.alg.authenticates_sender();
+        let with = self
+            .with_jwe_keys(&parsed, |keys| {
+                keys.keys.get(key_index).map(JweKey::describe)
+            })
+            .flatten();
+        self.derived.signed_with = None;
         let result = self.with_jwe_keys(&parsed, |keys| {
             if keep_cek {
                 return jwe::reencrypt(&parsed, keys, plaintext.as_bytes(), opts);
@@ -534,6 +548,8 @@ impl App {
             Some(Ok(token)) => {
                 self.token_text = token;
                 self.derived.decoded = decode(&self.token_text);
+                // Made here with the loaded key: reported as made, never as verified.
+                self.derived.signed_with = with;
                 let alg = self
                     .derived
                     .decoded
@@ -568,6 +584,50 @@ impl App {
 }
 
 impl App {
+    /// `jwb verify`'s line on the JWE shown, from the engine's judgement of both layers and
+    /// `outcome` (the one rule over the signature's place and the claims checked now).
+    pub(super) fn jwe_verdict(&self, outcome: Outcome) -> Verdict {
+        let claims = &self.derived.claims;
+        match self.derived.jwe.as_ref() {
+            None => headline::jws(Outcome::Malformed, SigStatus::Malformed, claims),
+            Some(view) => match &view.judged {
+                None => headline::jwe(
+                    Some(&JweError::NoUsableKey("no key given".to_owned())),
+                    None,
+                    outcome,
+                    claims,
+                ),
+                Some(j) => headline::jwe(
+                    j.decrypted.as_ref().err(),
+                    j.inner.as_ref().map(|_| self.derived.signature.status),
+                    outcome,
+                    claims,
+                ),
+            },
+        }
+    }
+
+    /// The claims of another JWE (the pasted original), decrypted with the keys in use: a
+    /// nested token's, or the plaintext as a claims set.
+    pub(super) fn jwe_plaintext_claims(&self, token: &str) -> Option<Map<String, Value>> {
+        let parsed = jwe::parse(token).ok()?;
+        let opts = DecryptOptions {
+            allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
+        };
+        let plaintext = self
+            .with_jwe_keys(&parsed, |keys| jwe::decrypt(&parsed, keys, opts).ok())
+            .flatten()?
+            .plaintext;
+        let text = std::str::from_utf8(&plaintext).ok()?;
+        if parsed.is_nested() || jwe::looks_like_jws(text) {
+            return decode(text.trim()).claims().cloned();
+        }
+        match json::parse(text).ok()? {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The claims a JWE's verdict covers, checked at `opts` (the clock moves them): a nested
     /// token's, or the decrypted ones; none before decryption, as in
     /// [`Judgement::claim_report`]. `None` for a signed token.

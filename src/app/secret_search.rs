@@ -114,7 +114,12 @@ impl App {
     fn start_secret_search(&mut self) -> Vec<Effect> {
         if self.secret_search.is_some() {
             self.message = Some((
-                "the weak-secret check is already running (w or Esc stops it)".to_owned(),
+                format!(
+                    "the weak-secret check is already running ({} stops it)",
+                    self.keymap
+                        .keys(super::Context::Search, super::Command::CancelSearch)
+                        .replace(' ', " or ")
+                ),
                 Tone::Error,
             ));
             return Vec::new();

@@ -661,56 +661,25 @@ fn findings(out: &mut impl io::Write, list: &[Finding], paint: Paint) -> io::Res
     super::output::findings_of(out, "Findings (JWE header)", list, paint)
 }
 
-/// The one-line verdict over both layers.
+/// The one-line verdict over both layers: the engine's words
+/// ([`crate::jose::headline::jwe`]), which the workbench shows as its headline.
 fn verdict(view: &View, paint: Paint) -> String {
-    if let Some(e) = &view.error {
-        return paint.fail(&if e.is_malformed() {
-            "NOT VALID: the token is malformed".to_owned()
-        } else {
-            format!("NOT VALID: {e}")
-        });
+    let claims = match (&view.inner, &view.claims) {
+        (Some(inner), _) => inner.claims.clone(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => ClaimReport::default(),
+    };
+    let v = crate::jose::headline::jwe(
+        view.error.as_ref(),
+        view.inner.as_ref().map(|i| i.signature.status),
+        view.outcome,
+        &claims,
+    );
+    if v.is_valid() {
+        paint.ok(&v.line)
+    } else {
+        paint.fail(&v.line)
     }
-    if let Some(inner) = &view.inner {
-        let failed = failed_claims(&inner.claims);
-        return match inner.outcome() {
-            Outcome::Valid => {
-                paint.ok("VALID: decrypted, and the inner token's signature and every claim hold")
-            }
-            Outcome::SignatureFailed => {
-                paint.fail("NOT VALID: decrypted, but the inner token's signature did not verify")
-            }
-            Outcome::Malformed => {
-                paint.fail("NOT VALID: decrypted, but the inner token is malformed")
-            }
-            Outcome::ClaimFailed => paint.fail(&format!(
-                "NOT VALID: decrypted and the inner signature checks out, but {failed} failed"
-            )),
-        };
-    }
-    match view.outcome {
-        Outcome::Valid => paint.ok(
-            "VALID: decrypted with the shared key (only its holders could have made the token), \
-             and every claim holds",
-        ),
-        Outcome::ClaimFailed => paint.fail(&format!(
-            "NOT VALID: decrypted with the shared key, but {} failed",
-            view.claims.as_ref().map(failed_claims).unwrap_or_default()
-        )),
-        Outcome::SignatureFailed => {
-            paint.fail("NOT VALID: decrypted, but nothing proves who made it (see above)")
-        }
-        Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
-    }
-}
-
-fn failed_claims(claims: &ClaimReport) -> String {
-    claims
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.claim)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn to_json(view: &View) -> Value {

@@ -248,7 +248,27 @@ fn batch(case: &Case, token: &str) -> (i32, Option<Verdict>) {
     (status, Some(verdict))
 }
 
-fn workbench(case: &Case, token: &str) -> Verdict {
+/// The verdict line `verify` ends its text report with.
+fn verify_line(case: &Case, token: &str) -> String {
+    let out = jwb()
+        .args(["verify", token])
+        .args(case.args())
+        .output()
+        .unwrap();
+    last_line(&out.stdout)
+}
+
+fn last_line(stdout: &[u8]) -> String {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The workbench's verdict and its headline.
+fn workbench(case: &Case, token: &str) -> (Verdict, String) {
     let app = App::new(
         LaunchOptions {
             token: Some(token.to_owned()),
@@ -263,14 +283,19 @@ fn workbench(case: &Case, token: &str) -> Verdict {
         f64::from(case.now),
     );
     let d = &app.derived;
-    Verdict {
+    assert!(
+        d.origin.is_received(),
+        "a pasted token is verified, not made"
+    );
+    let v = Verdict {
         status: i32::from(verdict(&d.signature, &d.claims) as u8),
         signature: signature_json(&d.signature)["status"]
             .as_str()
             .unwrap()
             .to_owned(),
         claims: claims_of(&claims_json(&d.claims)),
-    }
+    };
+    (v, d.origin.headline(&d.verdict))
 }
 
 /// Whether `explain` tells a server to trust the claims.
@@ -304,7 +329,10 @@ proptest! {
             None => prop_assert_eq!(one.status, 0, "batch said valid"),
             Some(line) => prop_assert_eq!(&line, &one, "batch line"),
         }
-        prop_assert_eq!(&workbench(&case, &token), &one, "workbench");
+        let (bench, headline) = workbench(&case, &token);
+        prop_assert_eq!(&bench, &one, "workbench");
+        // The screen's headline is verify's verdict line, word for word.
+        prop_assert_eq!(headline, verify_line(&case, &token), "headline");
         prop_assert_eq!(explain_trusts(&case, &token), one.status == 0, "explain");
     }
 }
@@ -364,7 +392,10 @@ fn weak_key_status_and_its_opt_in_agree_everywhere() {
         if status != 0 {
             assert_eq!(line.as_ref(), Some(&one));
         }
-        assert_eq!(workbench(&case, &token), one);
+        let (bench, headline) = workbench(&case, &token);
+        assert_eq!(bench, one);
+        // The workbench's headline is verify's verdict line, the weak-key one included.
+        assert_eq!(headline, verify_line(&case, &token), "{case:?}");
         assert_eq!(explain_trusts(&case, &token), status == 0);
     }
     // The words: a match, not a mismatch, in text and in the batch line.

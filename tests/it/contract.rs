@@ -641,14 +641,14 @@ fn a_present_aud_fails_without_an_expected_audience() {
         claim(r#"{"aud":"api"}"#, &ClaimOptions::default(), "aud"),
         (
             Status::Fail,
-            "aud is 'api' but no --aud was given to check it against".into()
+            "aud is 'api' but no expected audience was set to check it against".into()
         )
     );
     assert_eq!(
         claim(r#"{"aud":["api","web"]}"#, &ClaimOptions::default(), "aud"),
         (
             Status::Fail,
-            "aud is 'api', 'web' but no --aud was given to check it against".into()
+            "aud is 'api', 'web' but no expected audience was set to check it against".into()
         )
     );
     assert_eq!(
@@ -667,7 +667,10 @@ fn a_present_aud_fails_without_an_expected_audience() {
     assert_eq!(quick.outcome(), Outcome::ClaimFailed);
     let out = cli_verify(&token, &[]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stdout).contains("aud is 'api' but no --aud was given to check it against"));
+    assert!(
+        text(&out.stdout)
+            .contains("aud is 'api' but no expected audience was set to check it against")
+    );
     assert_eq!(cli_verify(&token, &["--aud", "api"]).status.code(), Some(0));
     let out = jwb()
         .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
