@@ -216,7 +216,7 @@ pub enum CliError {
     /// Key material given through a secret option.
     #[error(
         "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
-         key confusion, CVE-2016-10555); give keys with --key FILE"
+         key confusion, CVE-2016-10555); give keys as files (--key, --sign-key, --verify-key)"
     )]
     KeyConfusion {
         /// Where the secret came from.

@@ -7,7 +7,7 @@ pub(crate) mod jwk;
 pub(crate) mod pem;
 mod set;
 
-pub use set::{Candidates, KeySet, NoKey, Purpose};
+pub use set::{Candidates, KeySet, MAX_VERIFY_CANDIDATES, NoKey, Purpose};
 pub(crate) use set::{needs, plural};
 
 use std::fmt;
@@ -251,11 +251,6 @@ impl Key {
     /// True when this key can sign (a secret or a private key that signs).
     pub fn can_sign(&self) -> bool {
         self.secret.is_some() || self.private.is_some() && self.kind != KeyType::X25519
-    }
-
-    /// True when this key holds its private half (or is a secret).
-    pub fn is_private(&self) -> bool {
-        self.secret.is_some() || self.private.is_some()
     }
 
     /// The private half, for the JWE view of this key.
@@ -603,7 +598,6 @@ fn unsupported(alg: KeyAlgorithm) -> KeyError {
             KeyAlgorithm::Ec(None) => "an EC key on a curve other than P-256, P-384 or P-521",
             KeyAlgorithm::RsaPss => "an RSASSA-PSS-restricted key (use a plain rsaEncryption key)",
             KeyAlgorithm::Ed448 => "Ed448 (only Ed25519 is supported for EdDSA)",
-            KeyAlgorithm::X25519 => "an X25519 certificate key",
             _ => "a key algorithm JWS does not use",
         }
         .to_owned(),

@@ -15,6 +15,10 @@ pub struct KeySet {
     pub is_jwks: bool,
 }
 
+/// Keys of a set a verifier tries for a token without a `kid`: beyond this many, it would
+/// spend time in proportion to a key set an attacker may have made large.
+pub const MAX_VERIFY_CANDIDATES: usize = 64;
+
 /// What a key is wanted for. A signature algorithm's keys are chosen by
 /// [`KeySet::candidates`], a JWE's by [`crate::jose::jwe::JweKeys::candidates`] over the same
 /// set's JWE view.
@@ -202,31 +206,41 @@ impl KeySet {
                 && k.secret_is_key_material().is_none()
                 && (!self.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
         };
-        let chosen = match self.keys.as_slice() {
-            [only] if picked(&only) => Candidates::One(only),
-            [_] => Candidates::Many(Vec::new()),
-            all => Candidates::Many(all.iter().filter(picked).collect()),
-        };
-        let Some(first) = chosen.as_slice().first().copied() else {
-            return Err(NoKey::NoKid {
-                kid: kid.unwrap_or_default().to_owned(),
-                alg,
-                kids: self.kids(),
-            });
-        };
         let allowed = |k: &&Key| k.allows(alg);
-        let chosen = match chosen {
-            Candidates::One(key) if allowed(&key) => Candidates::One(key),
-            Candidates::Many(all) if all.iter().any(allowed) => {
-                Candidates::Many(all.into_iter().filter(allowed).collect())
-            }
-            _ => {
-                return Err(NoKey::OwnAlg {
+        // To verify, a key set an attacker may have made large is read only as far as the
+        // verifier's cap and one more (which tells it there were more).
+        let cap = if purpose == Purpose::Verify {
+            MAX_VERIFY_CANDIDATES + 1
+        } else {
+            usize::MAX
+        };
+        let mut first_picked = None;
+        let chosen = match self.keys.as_slice() {
+            [only] if picked(&only) && allowed(&only) => Candidates::One(only),
+            all => Candidates::Many(
+                all.iter()
+                    .filter(picked)
+                    .inspect(|k| {
+                        first_picked.get_or_insert(*k);
+                    })
+                    .filter(allowed)
+                    .take(cap)
+                    .collect(),
+            ),
+        };
+        if chosen.as_slice().is_empty() {
+            return Err(match first_picked {
+                None => NoKey::NoKid {
+                    kid: kid.unwrap_or_default().to_owned(),
+                    alg,
+                    kids: self.kids(),
+                },
+                Some(first) => NoKey::OwnAlg {
                     own: first.jwk_alg.clone().unwrap_or_default(),
                     alg,
-                });
-            }
-        };
+                },
+            });
+        }
         if matches!(purpose, Purpose::Verify | Purpose::Encrypt) {
             return Ok(chosen);
         }
