@@ -153,7 +153,7 @@ fn base_args(command: &str, door: &str, jws: &str, jwe: &str) -> Vec<String> {
         "" => own(&[if jwe_door { jwe } else { jws }]),
         "encode" => own(&["encode", "--payload", "{}"]),
         "encrypt" => own(&["encrypt", "--payload", "{}", "--alg", "dir"]),
-        "decode" => own(&["decode", jwe]),
+        "decode" if jwe_door => own(&["decode", jwe]),
         other => own(&[other, if jwe_door { jwe } else { jws }]),
     };
     // The nested token's and the signing secret come after a good decryption key.
@@ -215,6 +215,28 @@ fn every_secret_door_refuses_every_key_shape() {
     }
     let _ = std::fs::remove_file(&file);
     assert!(walked > 200, "walked {walked} doors x shapes");
+}
+
+/// The same door refuses an empty secret, whichever option brings it (`--authjs-secret ''`
+/// was once accepted while an empty `--secret` was not).
+#[test]
+fn every_secret_door_refuses_an_empty_secret() {
+    let jws = hs256_token(b"a-real-secret-of-thirty-two-bytes!!");
+    let jwe = dir_jwe();
+    let file = std::env::temp_dir().join(format!("jwb-empty-door-{}", std::process::id()));
+    for (command, door) in secret_doors() {
+        let mut cmd = jwb();
+        cmd.args(base_args(&command, &door, &jws, &jwe));
+        through_door(&mut cmd, &door, b"", &file);
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.code() == Some(2) && err.contains("is empty"),
+            "jwb {command} --{door} '': exit {:?}\n{err}",
+            out.status.code()
+        );
+    }
+    let _ = std::fs::remove_file(&file);
 }
 
 /// The forgery of #19 item 9: a token signed with the public key as its HMAC secret, through
