@@ -431,7 +431,11 @@ fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
         );
     } else if let Some(k) = key {
         let algs: Vec<&str> = k.algs().iter().map(|a| a.name()).collect();
-        let _ = write!(reason, " (it fits {})", algs.join(", "));
+        if algs.is_empty() {
+            reason.push_str(" (it verifies no signature: it is a key for encrypted tokens)");
+        } else {
+            let _ = write!(reason, " (it fits {})", algs.join(", "));
+        }
     }
     reason
 }

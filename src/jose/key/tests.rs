@@ -109,3 +109,29 @@ fn candidates_follow_one_rule_for_signing_and_verifying() {
         Some("a")
     );
 }
+
+#[test]
+fn a_key_for_encrypted_tokens_verifies_no_signature_and_says_so() {
+    // X25519 in PKCS#8 (RFC 8410): read by the one parser, for JWE only.
+    let mut der = vec![
+        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04,
+        0x20,
+    ];
+    der.extend([7; 32]);
+    let set = parse_key(&der).expect("an X25519 key");
+    assert_eq!(set.keys[0].kind(), KeyType::X25519);
+    assert!(set.signs_nothing() && !set.can_sign());
+    assert_eq!(set.describe(), "X25519 private key (DER)");
+    let token = "eyJhbGciOiJSUzI1NiJ9.e30.c2ln";
+    let check = crate::jose::verify::verify_decoded(
+        &crate::jose::decode::decode(token),
+        Some(&set),
+        crate::jose::verify::VerifyOptions::default(),
+    );
+    assert_eq!(check.status, crate::jose::verify::SigStatus::Unverifiable);
+    assert!(
+        check.reason.contains("it verifies no signature"),
+        "{}",
+        check.reason
+    );
+}
