@@ -1,7 +1,6 @@
 //! Claim checks (RFC 7519 sec. 4.1): each claim gets its own result, against an explicit `now`.
 
-use std::fmt;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
 
