@@ -186,3 +186,38 @@ fn a_stranger_key_of_the_same_kind_opens_no_jwe() {
         );
     }
 }
+
+/// Every algorithm of the table, with keys made fresh by `jwb keygen`'s engine: a second key
+/// made for the same algorithm refuses the first one's signature, whatever the family
+/// (HMAC, RSA, RSA-PSS, ECDSA on every curve, EdDSA, ML-DSA); the public half verifies it.
+#[test]
+fn a_stranger_key_refuses_every_algorithm_of_the_table() {
+    use jwt_workbench::jose::keygen::{Generated, generate};
+    let made = |alg: Alg| -> Option<(KeySet, KeySet)> {
+        match generate(alg, 2048).ok()? {
+            Generated::Secret(secret) => {
+                Some((KeySet::secret(secret.clone()), KeySet::secret(secret)))
+            }
+            Generated::Pair { pkcs8, spki } => {
+                Some((parse_key(&pkcs8).unwrap(), parse_key(&spki).unwrap()))
+            }
+        }
+    };
+    let mut families = 0;
+    for alg in Alg::ALL {
+        let Some((signer, public)) = made(alg) else {
+            continue;
+        };
+        let (stranger, _) = made(alg).unwrap();
+        let header = format!(r#"{{"alg":"{alg}"}}"#);
+        let token = sign(&header, r#"{"sub":"a"}"#, Some(&signer.keys[0])).unwrap();
+        assert_eq!(status(&token, &public, alg), SigStatus::Valid, "{alg}");
+        assert_eq!(
+            status(&token, &stranger, alg),
+            SigStatus::Invalid,
+            "{alg}: the stranger refuses it"
+        );
+        families += 1;
+    }
+    assert!(families >= 16, "{families} algorithms walked");
+}
