@@ -75,7 +75,9 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// The options that take a secret: every `--...secret...` option that takes a value, per
-/// command (`""` for the workbench), found in the command line's definition.
+/// command (`""` for the workbench), found in the command line's definition. `jwb login`'s
+/// `--client-secret-*` are left out: an OAuth client secret is a password the issuer checks
+/// (client_secret_basic), never a key a token is signed or verified with.
 fn secret_doors() -> Vec<(String, String)> {
     let cli = Cli::command();
     let mut out = Vec::new();
@@ -88,6 +90,7 @@ fn secret_doors() -> Vec<(String, String)> {
         for arg in command.get_arguments() {
             if let Some(long) = arg.get_long()
                 && long.contains("secret")
+                && !long.starts_with("client-secret")
                 && arg.get_action().takes_values()
             {
                 out.push((name.clone(), long.to_owned()));
