@@ -231,6 +231,7 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>, medians: &Medians) {
         leeway: 0,
         aud: vec![AUD.into()],
         iss: Some(ISS.into()),
+        ..ClaimOptions::default()
     };
     let opts = |alg| VerifyOptions {
         alg: Some(alg),

@@ -16,6 +16,7 @@ pub mod man;
 pub mod members;
 mod ordered_map;
 pub mod output;
+pub mod profile;
 pub mod remote;
 pub mod time_bar;
 pub mod when;
@@ -445,7 +446,11 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         .options(now);
     let clock_shift = args.claims.clock_shift(now);
     let ClaimOptions {
-        aud, iss, leeway, ..
+        aud,
+        iss,
+        leeway,
+        profile,
+        ..
     } = claims;
     // The file's key bindings go into the key map, so the help and hints show them; a bad one
     // leaves every binding at its default and is reported like any error in the file.
@@ -473,6 +478,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         alg: args.alg,
         aud,
         iss,
+        profile,
         leeway,
         clock_shift,
         allow_weak_secret: args.weak.allow_weak_secret
@@ -596,7 +602,9 @@ pub fn read_file(path: &Path, what: &'static str) -> Result<Vec<u8>, CliError> {
             path: path.to_owned(),
         });
     }
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    // A FIFO no writer opens would block forever: it is given up on after a few seconds.
+    let file = crate::audit::wordlist::open_file(path, crate::audit::wordlist::FIFO_OPEN_TIMEOUT)
+        .map_err(read_err)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)

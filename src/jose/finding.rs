@@ -174,6 +174,13 @@ pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> 
     if let Some(claims) = decoded.claims() {
         claim_findings(&mut out, claims, now);
     }
+    // The kind of token it appears to be (a JWE's header types the encryption, not this).
+    if decoded.shape == Shape::Jws {
+        out.extend(super::profile::finding(
+            decoded.header.as_ref(),
+            decoded.claims(),
+        ));
+    }
     if decoded.is_nested() {
         out.push(finding(
             "nested-jwt",
@@ -559,6 +566,14 @@ mod tests {
         "RFC 7519 sec. 5.2",
         "RFC 7519 sec. 7.2",
         "RFC 7519 sec. 12",
+        // Typed profiles (`jose::profile`), read in the specifications' sources.
+        "RFC 9068 sec. 2.1",
+        "OpenID Connect Core 1.0 sec. 2",
+        "OpenID Connect Back-Channel Logout 1.0 sec. 2.4",
+        "RFC 9449 sec. 4.2",
+        "draft-ietf-oauth-sd-jwt-vc sec. 2.2.1",
+        "RFC 9901 sec. 4.3",
+        "RFC 8417 sec. 2.3",
         "RFC 8725 sec. 3.1",
         "RFC 8725 sec. 3.2",
         "RFC 8725 sec. 3.10",
@@ -598,6 +613,8 @@ mod tests {
                 "{\"sub\":\"a\u{200b}\",\"iat\":9,\"exp\":8}",
             ),
             token(r#"{"alg":"HS257"}"#, r#"{"iat":0,"exp":9e6}"#),
+            token(r#"{"alg":"RS256","typ":"dpop+jwt"}"#, r#"{"htm":"GET"}"#),
+            token(r#"{"alg":"RS256"}"#, r#"{"nonce":"n","exp":9e9}"#),
             token("{}", "{}"),
             format!("Bearer {}==", token(r#"{"alg":"HS256"}"#, "{}")),
             "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn".to_owned(),
@@ -639,6 +656,7 @@ mod tests {
             "jwe",
             "short-hmac-secret",
             "key-confusion-risk",
+            "profile",
         ] {
             assert!(seen.contains(id), "{id} not triggered");
         }

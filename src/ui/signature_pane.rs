@@ -262,6 +262,11 @@ pub fn render_prompt(
             "Expected issuer: the iss the token must name",
             "matched exactly; empty: iss is not checked",
         ),
+        PromptKind::Profile => (
+            "Typed profile the token must follow",
+            "at+jwt, id-token or logout, then client_id=, nonce=, access_token=, code= as \
+             needed; empty: no profile",
+        ),
     };
     let width = area.width.min(76);
     let hint = Paragraph::new(vec![

@@ -24,6 +24,7 @@ mod limits;
 mod net;
 mod net_trust;
 mod paste_props;
+mod profiles;
 mod props;
 mod readme;
 mod rfc_vectors;

@@ -215,7 +215,7 @@ proptest! {
         }
         let keys = key_for(verifier);
         let opts = VerifyOptions { alg: pin, ..VerifyOptions::default() };
-        let claim_opts = ClaimOptions { now, leeway, aud, iss };
+        let claim_opts = ClaimOptions { now, leeway, aud, iss, ..ClaimOptions::default() };
         let full = inspect(&token, Some(keys), opts, &claim_opts);
         let quick = verify_quick(&token, keys, opts, &claim_opts);
         let quick = quick.unwrap();
@@ -254,7 +254,22 @@ fn no_panic(input: &str) {
         leeway: 30,
         aud: vec!["a".into()],
         iss: Some("b".into()),
+        ..ClaimOptions::default()
     };
+    // Every typed profile reads any header and claims without a panic.
+    for profile in jwt_workbench::jose::profile::Profile::ALL {
+        let typed = ClaimOptions {
+            profile: jwt_workbench::jose::profile::ProfileOptions {
+                profile: Some(profile),
+                client_id: Some("a".into()),
+                nonce: Some("n".into()),
+                access_token: Some("at".into()),
+                code: Some("c".into()),
+            },
+            ..opts.clone()
+        };
+        let _ = jwt_workbench::jose::profile::check(d.header.as_ref(), d.claims(), &typed);
+    }
     for keys in [
         key_for(Alg::HS256),
         key_for(Alg::ES256),
