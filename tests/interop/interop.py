@@ -78,7 +78,8 @@ def jwb_to_them(jwb, alg, work: pathlib.Path):
         assert key.thumbprint() == field(made.stdout, "thumbprint")
         return
     kid = field(made.stdout, "kid")
-    token = run(jwb, "encode", "--key", str(out / f"{kid}.private.pem"), "--kid", kid,
+    # `--kid=`: a thumbprint may begin with '-', which a separate argument would make a flag.
+    token = run(jwb, "encode", "--key", str(out / f"{kid}.private.pem"), f"--kid={kid}",
                 "--alg", alg, "--payload", PAYLOAD)
     assert token.returncode == 0, token.stderr
     token = token.stdout.strip()
