@@ -471,6 +471,14 @@ impl App {
         }
     }
 
+    /// The key that opened `parsed` (the `key_index`th tried), described.
+    fn opening_key(&self, parsed: &Jwe, key_index: usize) -> Option<String> {
+        self.with_jwe_keys(parsed, |keys| {
+            keys.keys.get(key_index).map(JweKey::describe)
+        })
+        .flatten()
+    }
+
     /// After an edit of a decrypted JWE's payload or protected header: re-encrypts on each
     /// change. `false` when the token is no decrypted JWE.
     pub(super) fn reencrypt_jwe(&mut self) -> bool {
@@ -522,11 +530,7 @@ impl App {
             allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
         };
         let keep_cek = header_kept && parsed.alg.authenticates_sender();
-        let with = self
-            .with_jwe_keys(&parsed, |keys| {
-                keys.keys.get(key_index).map(JweKey::describe)
-            })
-            .flatten();
+        let with = self.opening_key(&parsed, key_index);
         self.derived.signed_with = None;
         let result = self.with_jwe_keys(&parsed, |keys| {
             if keep_cek {
