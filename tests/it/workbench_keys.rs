@@ -235,3 +235,34 @@ fn the_help_lists_the_editors_own_keys_and_says_more_only_when_there_is() {
     assert!(!text.contains("↓ more"), "everything fits:\n{text}");
     assert!(!text.contains("↑ more"), "everything fits:\n{text}");
 }
+
+#[test]
+fn a_failed_fetch_is_forgotten_when_another_key_is_loaded() {
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(hs256(r#"{"sub":"ada"}"#)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    app.update(Action::OpenJwksPrompt, NOW);
+    app.update(Action::Paste("https://id.example/jwks".into()), NOW);
+    app.update(Action::SubmitPrompt, NOW);
+    app.update(
+        Action::NetFetched {
+            generation: app.net.generation,
+            result: Err("'https://id.example/jwks': connection refused".into()),
+        },
+        NOW,
+    );
+    assert!(screen(&app, 140, 40).contains("connection refused"));
+    app.update(Action::Focus(Focus::Signature), NOW);
+    app.update(Action::Paste(SECRET.to_owned()), NOW);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(!shot.contains("connection refused"), "{shot}");
+}
