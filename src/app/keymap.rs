@@ -1517,6 +1517,8 @@ impl App {
             let rows = match context {
                 Context::Help => l.help_page,
                 Context::Anatomy | Context::Flow => l.view_page,
+                // The list is not measured: it moves by the default.
+                Context::AlgList => 0,
                 _ => Focus::ALL
                     .iter()
                     .position(|f| *f == self.focus)
