@@ -567,12 +567,7 @@ impl App {
         match self.derived.jwe.as_ref() {
             None => headline::jws(Outcome::Malformed, SigStatus::Malformed, claims),
             Some(view) => match &view.judged {
-                None => headline::jwe(
-                    Some(&JweError::NoUsableKey("no key given".to_owned())),
-                    None,
-                    outcome,
-                    claims,
-                ),
+                None => headline::jwe_without_key(outcome, claims),
                 Some(j) => headline::jwe(
                     j.decrypted.as_ref().err(),
                     j.inner.as_ref().map(|_| self.derived.signature.status),
