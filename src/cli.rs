@@ -2,6 +2,7 @@
 //! and the arguments that open the workbench.
 
 pub mod audit;
+pub mod dpop;
 pub mod encode;
 pub mod encrypt;
 pub mod explain;
@@ -15,6 +16,7 @@ pub mod members;
 mod ordered_map;
 pub mod output;
 pub mod remote;
+pub mod sdjwt;
 pub mod time_bar;
 pub mod when;
 
@@ -99,6 +101,13 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Walk through how the token is built and checked, step by step, with its real values.
     Explain(ExplainArgs),
+    /// SD-JWT (RFC 9901): issue one, or present one as its holder (decode, verify and
+    /// explain read SD-JWTs as they read any token).
+    #[command(name = "sd-jwt", subcommand)]
+    SdJwt(sdjwt::SdJwtCommand),
+    /// DPoP (RFC 9449): check a proof against its request and token, or make one.
+    #[command(subcommand, after_help = EXIT_STATUS_HELP)]
+    Dpop(dpop::DpopCommand),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -362,6 +371,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::SdJwt(cmd)) => sdjwt::run(&cmd, now).map(status),
+        Some(Command::Dpop(cmd)) => dpop::run(&cmd, now).map(status),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         Some(Command::Man) => man::run().map(|()| 0),
         Some(Command::Config(args)) => config_command(&args),

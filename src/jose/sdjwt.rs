@@ -158,6 +158,40 @@ pub struct SdOptions {
     pub kb_max_age: u64,
 }
 
+/// The verifier's key-binding policy, apart from the claim options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KbPolicy {
+    /// The nonce the key-binding JWT must carry.
+    pub nonce: Option<String>,
+    /// Key binding is required.
+    pub require_kb: bool,
+    /// Oldest key-binding JWT accepted, in seconds.
+    pub max_age: u64,
+}
+
+impl Default for KbPolicy {
+    fn default() -> Self {
+        KbPolicy {
+            nonce: None,
+            require_kb: false,
+            max_age: KB_MAX_AGE,
+        }
+    }
+}
+
+impl SdOptions {
+    /// The options from the signature's, the claims' and the key-binding policy.
+    pub fn new(verify: VerifyOptions, claims: &ClaimOptions, policy: &KbPolicy) -> Self {
+        SdOptions {
+            verify,
+            claims: claims.clone(),
+            nonce: policy.nonce.clone(),
+            require_kb: policy.require_kb,
+            kb_max_age: policy.max_age,
+        }
+    }
+}
+
 /// Default for [`SdOptions::kb_max_age`]: five minutes.
 pub const KB_MAX_AGE: u64 = 300;
 
@@ -400,6 +434,9 @@ impl SdReport {
                 .iter()
                 .map(|c| match c.provenance {
                     Provenance::Visible => json!({"path": c.path, "provenance": "visible"}),
+                    Provenance::Within(i) => json!({
+                        "path": c.path, "provenance": "within", "disclosure": i + 1,
+                    }),
                     Provenance::Disclosed(i) => json!({
                         "path": c.path, "provenance": "disclosed", "disclosure": i + 1,
                         "salt": disclosures[i].salt, "digest": p.digests[i],

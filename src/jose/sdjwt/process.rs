@@ -18,6 +18,8 @@ pub enum Provenance {
     Visible,
     /// Put in place from the disclosure at this index of the SD-JWT.
     Disclosed(usize),
+    /// Inside the value of the disclosure at this index: revealed with it.
+    Within(usize),
 }
 
 /// One claim (object member or array element) of the processed payload.
@@ -99,6 +101,8 @@ struct Ctx<'a> {
     placed: Vec<Option<String>>,
     claims: Vec<Claim>,
     withheld: Vec<Withheld>,
+    /// The disclosure whose value is being processed, for the provenance of its insides.
+    within: Option<usize>,
 }
 
 /// Processes the issuer-signed payload with the disclosures sent.
@@ -129,6 +133,7 @@ pub fn process(
         placed: vec![None; disclosures.len()],
         claims: Vec::new(),
         withheld: Vec::new(),
+        within: None,
     };
     let payload = ctx.object(payload, "", 0, true)?;
     if let Some(i) = ctx.placed.iter().position(Option::is_none) {
@@ -169,6 +174,11 @@ pub fn describe(d: &Disclosure) -> String {
 }
 
 impl Ctx<'_> {
+    /// The provenance of a plain member here: visible, or revealed with a disclosure.
+    fn visible(&self) -> Provenance {
+        self.within.map_or(Provenance::Visible, Provenance::Within)
+    }
+
     fn first_sight(&mut self, digest: &str, at: &str) -> Result<(), Refusal> {
         if self.seen.insert(digest.to_owned()) {
             Ok(())
@@ -219,7 +229,7 @@ impl Ctx<'_> {
             let here = pointer(path, name);
             self.claims.push(Claim {
                 path: here.clone(),
-                provenance: Provenance::Visible,
+                provenance: self.visible(),
             });
             let processed = self.value(v, &here, depth + 1)?;
             out.insert(name.clone(), processed);
@@ -280,8 +290,10 @@ impl Ctx<'_> {
                 path: here.clone(),
                 provenance: Provenance::Disclosed(i),
             });
-            let processed = self.value(value, &here, depth + 1)?;
-            out.insert(name.clone(), processed);
+            let outer = self.within.replace(i);
+            let processed = self.value(value, &here, depth + 1);
+            self.within = outer;
+            out.insert(name.clone(), processed?);
         }
         Ok(out)
     }
@@ -310,7 +322,7 @@ impl Ctx<'_> {
             let Some(digest) = digest else {
                 self.claims.push(Claim {
                     path: here.clone(),
-                    provenance: Provenance::Visible,
+                    provenance: self.visible(),
                 });
                 let processed = self.value(item, &here, depth + 1)?;
                 out.push(processed);
@@ -342,8 +354,10 @@ impl Ctx<'_> {
                 path: here.clone(),
                 provenance: Provenance::Disclosed(i),
             });
-            let processed = self.value(value, &here, depth + 1)?;
-            out.push(processed);
+            let outer = self.within.replace(i);
+            let processed = self.value(value, &here, depth + 1);
+            self.within = outer;
+            out.push(processed?);
         }
         Ok(out)
     }
