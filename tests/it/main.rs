@@ -10,6 +10,7 @@ mod dpop;
 mod docs;
 mod e2e_tmux;
 mod explain;
+mod interop_sdjwt;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
