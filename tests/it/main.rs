@@ -2,6 +2,7 @@
 
 mod agree;
 mod agree_jwe;
+mod agree_sdjwt;
 mod audit;
 mod batch;
 mod cli;
