@@ -7,6 +7,7 @@
 mod derive;
 mod editor;
 mod expect;
+pub mod holder;
 mod jwe;
 pub mod keymap;
 mod net;
@@ -68,6 +69,8 @@ pub struct LaunchOptions {
     pub appearance: Appearance,
     /// Keys and options for encrypted tokens (`--key` read as JWE keys, `--verify-key`).
     pub jwe: JweLaunch,
+    /// The key-binding policy for SD-JWTs (and the DPoP nonce).
+    pub kb: crate::jose::sdjwt::KbPolicy,
 }
 
 impl Default for LaunchOptions {
@@ -87,6 +90,7 @@ impl Default for LaunchOptions {
             mouse: true,
             appearance: Appearance::Dark,
             jwe: JweLaunch::default(),
+            kb: crate::jose::sdjwt::KbPolicy::default(),
         }
     }
 }
@@ -364,6 +368,12 @@ pub enum Action {
     ToggleGlossaryList,
     /// Scroll the open view (anatomy, or the flow's lesson) by rows.
     ScrollView(i32),
+    /// Move the holder view's selection by this many rows.
+    HolderSelect(i32),
+    /// Toggle the selected disclosure in or out of the presentation (SD-JWT).
+    HolderToggle,
+    /// Open the DPoP request's other part (access token or proof) in the workbench.
+    HolderSwitch,
     /// Take one step of the flow simulation.
     Flow(crate::flow::Move),
     /// Move the flow timeline's selection by this many entries.
@@ -524,6 +534,10 @@ pub struct App {
     pub anatomy: AnatomyView,
     /// The flow simulator and its selection.
     pub flow: FlowView,
+    /// The holder view: an SD-JWT's disclosures, or a DPoP request's binding checks.
+    pub holder: holder::HolderView,
+    /// The key-binding policy for SD-JWTs and the DPoP nonce (`--nonce`, `--require-kb`).
+    pub kb_policy: crate::jose::sdjwt::KbPolicy,
     /// The glossary entry for the member under the header or payload cursor.
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
@@ -645,6 +659,7 @@ impl App {
             mouse,
             appearance,
             jwe,
+            kb,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -654,6 +669,8 @@ impl App {
             view: View::Workbench,
             anatomy: AnatomyView::default(),
             flow: FlowView::default(),
+            holder: holder::HolderView::default(),
+            kb_policy: kb,
             glossary: None,
             glossary_row: 0,
             overlay: Overlay::None,
@@ -712,7 +729,11 @@ impl App {
         }
         app.launch_jwe(jwe);
         if let Some(token) = token {
-            app.set_token(&token);
+            // An SD-JWT or a DPoP request opens the holder view (and the workbench shows its
+            // issuer-signed JWT or access token).
+            if !app.holder_open(&token) {
+                app.set_token(&token);
+            }
             if from_clipboard {
                 app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
             }
@@ -756,6 +777,9 @@ impl App {
             Action::StopEdit => self.stop_edit(),
             Action::Edit(input) => self.edit(input),
             Action::Paste(text) => self.paste(&text),
+            Action::HolderSelect(by) => self.holder_select(by),
+            Action::HolderToggle => self.holder_toggle(),
+            Action::HolderSwitch => self.holder_switch(),
             Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
             Action::SwitchFoundToken(step) => self.switch_found_token(step),
             Action::ClearKey => self.clear_key(),
@@ -907,6 +931,7 @@ impl App {
         match self.view {
             View::Anatomy => self.anatomy.scroll = self.anatomy.scroll.min(limits.view),
             View::Flow => self.flow.scroll = self.flow.scroll.min(limits.view),
+            View::Holder => self.holder.scroll = self.holder.scroll.min(limits.view),
             View::Workbench => {}
         }
     }

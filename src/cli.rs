@@ -166,6 +166,9 @@ pub struct WorkbenchArgs {
     /// Options for encrypted tokens (JWE).
     #[command(flatten)]
     pub jwe: jwe::NestedArgs,
+    /// Key-binding options for SD-JWTs (the nonce is also a DPoP request's).
+    #[command(flatten)]
+    pub kb: sdjwt::KbArgs,
 }
 
 /// The colour themes of the workbench.
@@ -449,6 +452,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         net: remote::net_options(&args.key),
         jwe,
         keymap,
+        kb: args.kb.policy(),
         mouse: !args.no_mouse && settings.mouse.unwrap_or(true),
         appearance: match (args.theme, settings.theme) {
             (Some(ThemeArg::Light), _) | (None, Some(crate::config::ThemeName::Light)) => {

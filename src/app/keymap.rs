@@ -269,11 +269,13 @@ pub enum Context {
     Anatomy,
     /// The flow simulator view.
     Flow,
+    /// The holder view (SD-JWT disclosures, DPoP binding checks).
+    Holder,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Workbench,
         Context::Search,
         Context::Editing,
@@ -286,6 +288,7 @@ impl Context {
         Context::Help,
         Context::Anatomy,
         Context::Flow,
+        Context::Holder,
         Context::Global,
     ];
 
@@ -305,6 +308,7 @@ impl Context {
             Context::AlgList => "alg_list",
             Context::Anatomy => "anatomy",
             Context::Flow => "flow",
+            Context::Holder => "holder",
         }
     }
 
@@ -324,6 +328,7 @@ impl Context {
             Context::AlgList => "The algorithm list",
             Context::Anatomy => "Anatomy view",
             Context::Flow => "Flow simulator",
+            Context::Holder => "Holder-bound tokens (SD-JWT, DPoP)",
         }
     }
 
@@ -410,6 +415,9 @@ pub enum Command {
     PrevFound,
     ExpectAudience,
     ExpectIssuer,
+    Holder,
+    HolderToggle,
+    HolderSwitch,
 }
 
 impl Command {
@@ -482,6 +490,9 @@ impl Command {
             Command::PrevFound => "prev_pasted_token",
             Command::ExpectAudience => "expected_audience",
             Command::ExpectIssuer => "expected_issuer",
+            Command::Holder => "holder",
+            Command::HolderToggle => "toggle_disclosure",
+            Command::HolderSwitch => "switch_dpop_part",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
             Command::FlowAdvance(secs) => {
@@ -784,6 +795,13 @@ impl Default for KeyMap {
             vec![ch('f'), key(K::F(3))],
             C::Flow,
             "flow simulator: login, expiry, refresh, rotation, a stolen refresh token",
+            None,
+        );
+        add(
+            w,
+            vec![ch('H'), key(K::F(4))],
+            C::Holder,
+            "holder view: an SD-JWT's disclosures, a DPoP request's binding checks",
             None,
         );
         add(
@@ -1232,6 +1250,53 @@ impl Default for KeyMap {
             "help",
             Some("help"),
         );
+        // The holder view.
+        let h = X::Holder;
+        add(
+            h,
+            vec![key(K::Up), ch('k')],
+            C::ScrollUp,
+            "select the disclosure (or check) above",
+            Some("select"),
+        );
+        add(
+            h,
+            vec![key(K::Down), ch('j')],
+            C::ScrollDown,
+            "select the disclosure (or check) below",
+            Some("select"),
+        );
+        add(h, vec![key(K::PageUp)], C::PageUp, "scroll up", None);
+        add(h, vec![key(K::PageDown)], C::PageDown, "scroll down", None);
+        add(
+            h,
+            vec![ch(' '), key(K::Enter)],
+            C::HolderToggle,
+            "SD-JWT: toggle the selected disclosure in or out; the presentation, its sd_hash \
+             and the key-binding JWT (signed with the loaded holder key) are rebuilt",
+            Some("toggle"),
+        );
+        add(
+            h,
+            vec![ch('t')],
+            C::HolderSwitch,
+            "DPoP: open the access token or the proof in the workbench",
+            Some("token/proof"),
+        );
+        add(
+            h,
+            vec![key(K::Esc), ch('q'), ch('H'), key(K::F(4))],
+            C::Back,
+            "back to the workbench",
+            Some("workbench"),
+        );
+        add(
+            h,
+            vec![ch('?'), key(K::F(1))],
+            C::Help,
+            "help",
+            Some("help"),
+        );
         KeyMap { bindings: b }
     }
 }
@@ -1383,6 +1448,7 @@ impl App {
         match self.view {
             View::Anatomy => live.extend([Context::Anatomy, Context::Display]),
             View::Flow => live.extend([Context::Flow, Context::Display]),
+            View::Holder => live.extend([Context::Holder, Context::Display]),
             View::Workbench if self.editing => {
                 if matches!(self.focus, Focus::Token | Focus::Signature) {
                     live.push(Context::EditingLine);
@@ -1410,6 +1476,12 @@ impl App {
             ],
             View::Flow => vec![
                 Context::Flow,
+                Context::Display,
+                Context::Help,
+                Context::Global,
+            ],
+            View::Holder => vec![
+                Context::Holder,
                 Context::Display,
                 Context::Help,
                 Context::Global,
@@ -1470,6 +1542,10 @@ impl App {
                     Context::Help => Action::ScrollHelp(by),
                     Context::AlgList => Action::MoveAlgPicker(by),
                     Context::Anatomy => Action::ScrollView(by),
+                    Context::Holder => match command {
+                        C::PageUp | C::PageDown => Action::ScrollView(by),
+                        _ => Action::HolderSelect(by),
+                    },
                     Context::Flow => match command {
                         C::PageUp | C::PageDown => Action::ScrollView(by / 2),
                         _ => Action::SelectFlowEntry(by),
@@ -1548,6 +1624,9 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::Holder => Action::OpenView(View::Holder),
+            C::HolderToggle => Action::HolderToggle,
+            C::HolderSwitch => Action::HolderSwitch,
         })
     }
 }

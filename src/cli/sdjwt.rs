@@ -24,7 +24,7 @@ use crate::jose::verify::VerifyOptions;
 use crate::ui::text::escape_untrusted;
 
 /// The key-binding options of `verify` and `explain` (RFC 9901 sec. 7.3).
-#[derive(Debug, Clone, Default, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct KbArgs {
     /// SD-JWT: the nonce the key-binding JWT must carry (its aud is checked against --aud).
     #[arg(long, value_name = "N")]
@@ -35,6 +35,16 @@ pub struct KbArgs {
     /// SD-JWT: oldest key-binding JWT accepted, in seconds before now.
     #[arg(long, value_name = "SECS", default_value_t = KB_MAX_AGE)]
     pub kb_max_age: u64,
+}
+
+impl Default for KbArgs {
+    fn default() -> Self {
+        KbArgs {
+            nonce: None,
+            require_kb: false,
+            kb_max_age: KB_MAX_AGE,
+        }
+    }
 }
 
 impl KbArgs {
@@ -315,6 +325,8 @@ pub fn explain_text(report: &SdReport) -> String {
         let _ = writeln!(out, "\nThe processed payload, claim by claim:");
         out.push_str(&claims_text(report));
     }
+    let _ = writeln!(out, "\nHolder binding, in short:");
+    out.push_str(&crate::teach::holder::to_text());
     let _ = writeln!(out, "\n{}", verdict(report, Paint::new(false)));
     out
 }

@@ -140,6 +140,31 @@ fn explain(token: &str) -> Vec<String> {
     failing(&v["steps"])
 }
 
+/// The workbench's verdict on the SD-JWT as pasted: the holder view's steps.
+fn workbench(token: &str) -> Vec<String> {
+    use jwt_workbench::app::holder::Holder;
+    use jwt_workbench::app::{App, LaunchOptions};
+    let key = std::fs::read(fixtures().join("issuer_public.jwk")).unwrap();
+    let app = App::new(
+        LaunchOptions {
+            token: Some(token.to_owned()),
+            keys: Some(parse_key(&key).unwrap()),
+            aud: vec![AUD.to_owned()],
+            kb: jwt_workbench::jose::sdjwt::KbPolicy {
+                nonce: Some(NONCE.to_owned()),
+                ..Default::default()
+            },
+            ..LaunchOptions::default()
+        },
+        NOW.parse().unwrap(),
+    );
+    let Holder::SdJwt(s) = &app.holder.state else {
+        panic!("the workbench opens an SD-JWT in the holder view: {token}")
+    };
+    let steps: Vec<Value> = s.report.steps.iter().map(|s| s.to_json()).collect();
+    failing(&Value::Array(steps))
+}
+
 #[test]
 fn verify_batch_and_explain_agree_on_sd_jwts() {
     for (token, first) in cases() {
@@ -158,5 +183,6 @@ fn verify_batch_and_explain_agree_on_sd_jwts() {
         let b = batch(&token);
         assert_eq!(b, one, "batch: {token}");
         assert_eq!(explain(&token), one.failing, "explain: {token}");
+        assert_eq!(workbench(&token), one.failing, "workbench: {token}");
     }
 }

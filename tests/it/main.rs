@@ -11,6 +11,7 @@ mod dpop;
 mod docs;
 mod e2e_tmux;
 mod explain;
+mod holder_view;
 mod interop_sdjwt;
 mod jwe_cli;
 mod jwe_tui;
