@@ -643,6 +643,7 @@ impl Drop for App {
 
 impl App {
     /// A workbench opened with `opts` at the real time `now` (Unix seconds).
+    #[allow(clippy::too_many_lines)] // one line per field of the state it builds
     pub fn new(opts: LaunchOptions, now: f64) -> Self {
         let LaunchOptions {
             token,
@@ -729,11 +730,7 @@ impl App {
         }
         app.launch_jwe(jwe);
         if let Some(token) = token {
-            // An SD-JWT or a DPoP request opens the holder view (and the workbench shows its
-            // issuer-signed JWT or access token).
-            if !app.holder_open(&token) {
-                app.set_token(&token);
-            }
+            app.open_launch_token(&token);
             if from_clipboard {
                 app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
             }

@@ -100,11 +100,31 @@ fn dpop_request(text: &str) -> Option<PastedRequest> {
 }
 
 impl App {
+    /// Opens the launch token: an SD-JWT or a DPoP request in the holder view (the
+    /// workbench then shows its issuer-signed JWT or access token), anything else as usual.
+    pub(super) fn open_launch_token(&mut self, token: &str) {
+        if !self.holder_open(token) {
+            self.set_token(token);
+        }
+    }
+
     /// Opens pasted text in the holder view when it is an SD-JWT or a DPoP request; the
     /// workbench then shows its issuer-signed JWT or its access token. False otherwise.
     pub(super) fn holder_open(&mut self, text: &str) -> bool {
         let trimmed = text.trim();
         if crate::jose::sdjwt::looks_like(trimmed) {
+            self.holder_open_sd_jwt(trimmed);
+            return true;
+        }
+        let Some(request) = dpop_request(text) else {
+            return false;
+        };
+        self.holder_open_dpop(request);
+        true
+    }
+
+    fn holder_open_sd_jwt(&mut self, trimmed: &str) {
+        {
             let Ok(sd) = parse(trimmed) else {
                 // A broken SD-JWT is still shown, with the step that refuses it.
                 self.holder.state = Holder::SdJwt(Box::new(SdState {
@@ -125,9 +145,12 @@ impl App {
                 }));
                 self.holder_refresh();
                 self.view = View::Holder;
-                return true;
+                return;
             };
-            let issued = SdJwt { kb: None, ..sd.clone() };
+            let issued = SdJwt {
+                kb: None,
+                ..sd.clone()
+            };
             let n = sd.disclosures.len();
             self.holder.state = Holder::SdJwt(Box::new(SdState {
                 pasted: trimmed.to_owned(),
@@ -153,11 +176,10 @@ impl App {
                 ),
                 Tone::Info,
             ));
-            return true;
         }
-        let Some(request) = dpop_request(text) else {
-            return false;
-        };
+    }
+
+    fn holder_open_dpop(&mut self, request: PastedRequest) {
         let first = request.proofs[0].clone();
         let own = crate::jose::decode::decode(&first);
         let claim = |name: &str| {
@@ -204,7 +226,6 @@ impl App {
                 .to_owned(),
             Tone::Info,
         ));
-        true
     }
 
     fn dpop_report(&self, request: &PastedRequest, method: &str, url: &str) -> DpopReport {
@@ -282,8 +303,7 @@ impl App {
             Holder::Dpop(d) => d.report.steps.len(),
             Holder::Empty => 0,
         };
-        self.holder.selected =
-            super::scrolled(self.holder.selected, by, rows.saturating_sub(1));
+        self.holder.selected = super::scrolled(self.holder.selected, by, rows.saturating_sub(1));
     }
 
     /// Toggles the selected disclosure in or out of the presentation, and rebuilds it.
@@ -378,7 +398,9 @@ fn rebuild(
                 nonce: nonce.clone(),
                 iat,
             };
-            holder.as_ref().is_some_and(|h| signs_for(&s.issued, &probe, h))
+            holder
+                .as_ref()
+                .is_some_and(|h| signs_for(&s.issued, &probe, h))
         })
     });
     let binding = signer.map(|key: &Key| Binding {

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 use std::io::{self, BufWriter, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
@@ -169,7 +169,10 @@ fn claims_text(report: &SdReport) -> String {
 }
 
 fn pointer_value<'v>(payload: &'v serde_json::Map<String, Value>, path: &str) -> Option<&'v Value> {
-    let (first, rest) = path.strip_prefix('/')?.split_once('/').unwrap_or((path.get(1..)?, ""));
+    let (first, rest) = path
+        .strip_prefix('/')?
+        .split_once('/')
+        .unwrap_or((path.get(1..)?, ""));
     let top = payload.get(&first.replace("~1", "/").replace("~0", "~"))?;
     if rest.is_empty() {
         Some(top)
@@ -211,7 +214,11 @@ fn report_text(report: &SdReport, paint: Paint) -> String {
         }
     }
     if let Some(p) = report.processed_payload() {
-        let _ = writeln!(out, "{}", paint.title("Processed payload (what a verifier sees)"));
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.title("Processed payload (what a verifier sees)")
+        );
         for line in pretty(&Value::Object(p.clone())).lines() {
             let _ = writeln!(out, "  {}", escape_untrusted(line));
         }
@@ -385,7 +392,7 @@ pub struct PresentArgs {
     pub nonce: Option<String>,
 }
 
-fn load_one(path: &PathBuf, what: &'static str) -> Result<crate::jose::key::Key, CliError> {
+fn load_one(path: &Path, what: &'static str) -> Result<crate::jose::key::Key, CliError> {
     let bytes = zeroize::Zeroizing::new(read_file(path, what)?);
     let mut set = parse_key(&bytes).map_err(|source| CliError::Key {
         label: path.display().to_string(),
@@ -420,7 +427,9 @@ fn issue_cmd(a: &IssueArgs) -> Result<String, CliError> {
         None => a.payload.clone(),
     };
     let Ok(Value::Object(payload)) = crate::jose::json::parse(&payload_text) else {
-        return Err(CliError::Usage("--payload must be a JSON object".to_owned()));
+        return Err(CliError::Usage(
+            "--payload must be a JSON object".to_owned(),
+        ));
     };
     let holder = match &a.holder_key {
         None => None,
@@ -466,8 +475,9 @@ fn holder_public(bytes: &[u8]) -> Result<serde_json::Map<String, Value>, CliErro
 }
 
 fn present_cmd(a: &PresentArgs, now: f64) -> Result<String, CliError> {
-    let text = super::token_source(a.token.as_deref())?
-        .ok_or(CliError::NoToken { command: "sd-jwt present" })?;
+    let text = super::token_source(a.token.as_deref())?.ok_or(CliError::NoToken {
+        command: "sd-jwt present",
+    })?;
     let issued = parse_issued(&text).map_err(|e| CliError::Usage(e.to_string()))?;
     // Where each disclosure lands, from the issued SD-JWT processed in full.
     let full = verify(&text, None, &SdOptions::default());
@@ -502,7 +512,8 @@ fn present_cmd(a: &PresentArgs, now: f64) -> Result<String, CliError> {
         nonce: a.nonce.clone().unwrap_or_default(),
         iat,
     });
-    let p = present(&issued, &keep, binding.as_ref()).map_err(|e| CliError::Usage(e.to_string()))?;
+    let p =
+        present(&issued, &keep, binding.as_ref()).map_err(|e| CliError::Usage(e.to_string()))?;
     if !p.orphaned.is_empty() {
         let mut err = io::stderr().lock();
         let _ = writeln!(

@@ -611,5 +611,8 @@ fn the_simulators_dpop_proofs_pass_the_engines_checks() {
         jtis.push(claims["jti"].as_str().unwrap().to_owned());
     }
     assert_ne!(jtis[0], jtis[1]);
-    assert!(jtis.iter().all(|j| j.len() >= 16), "at least 96 bits: {jtis:?}");
+    assert!(
+        jtis.iter().all(|j| j.len() >= 16),
+        "at least 96 bits: {jtis:?}"
+    );
 }

@@ -136,7 +136,12 @@ pub fn check(proof_text: &str, req: &Request<'_>, opts: &DpopOptions) -> DpopRep
     };
     s.push(match req.proof_headers {
         1 => Step::pass("one-proof", item(1), "one DPoP header field"),
-        0 => Step::fail("one-proof", item(1), Outcome::Malformed, "no DPoP header field"),
+        0 => Step::fail(
+            "one-proof",
+            item(1),
+            Outcome::Malformed,
+            "no DPoP header field",
+        ),
         n => Step::fail(
             "one-proof",
             item(1),
@@ -164,7 +169,11 @@ pub fn check(proof_text: &str, req: &Request<'_>, opts: &DpopOptions) -> DpopRep
         ));
         return report;
     }
-    s.push(Step::pass("well-formed", item(2), "a single well-formed JWT"));
+    s.push(Step::pass(
+        "well-formed",
+        item(2),
+        "a single well-formed JWT",
+    ));
     let mut missing: Vec<&str> = REQUIRED_HEADER
         .iter()
         .filter(|m| !header.contains_key(**m))
@@ -259,36 +268,38 @@ pub fn check(proof_text: &str, req: &Request<'_>, opts: &DpopOptions) -> DpopRep
         ),
         Some(_) => Step::pass("jwk-public", item(7), "the jwk is a public key only"),
     });
-    s.push(match (&jwk, parsed_alg, proof.signing_input(), proof.signature()) {
-        (Some(j), Some(a), Some(input), Some(sig)) if private.is_empty() => {
-            match parse_key(Value::Object(j.clone()).to_string().as_bytes()) {
-                Ok(keys) => {
-                    let check = verify_parts(
-                        &header,
-                        input.as_bytes(),
-                        sig,
-                        Some(&keys),
-                        VerifyOptions {
-                            alg: Some(a),
-                            allow_none: false,
-                        },
-                    );
-                    crate::jose::sdjwt::signature_step("signature", item(6), &check)
+    s.push(
+        match (&jwk, parsed_alg, proof.signing_input(), proof.signature()) {
+            (Some(j), Some(a), Some(input), Some(sig)) if private.is_empty() => {
+                match parse_key(Value::Object(j.clone()).to_string().as_bytes()) {
+                    Ok(keys) => {
+                        let check = verify_parts(
+                            &header,
+                            input.as_bytes(),
+                            sig,
+                            Some(&keys),
+                            VerifyOptions {
+                                alg: Some(a),
+                                allow_none: false,
+                            },
+                        );
+                        crate::jose::sdjwt::signature_step("signature", item(6), &check)
+                    }
+                    Err(e) => Step::fail(
+                        "signature",
+                        item(6),
+                        Outcome::SignatureFailed,
+                        format!("the jwk is not a usable key: {e}"),
+                    ),
                 }
-                Err(e) => Step::fail(
-                    "signature",
-                    item(6),
-                    Outcome::SignatureFailed,
-                    format!("the jwk is not a usable key: {e}"),
-                ),
             }
-        }
-        _ => Step::skip(
-            "signature",
-            item(6),
-            "not checked: no usable alg and public jwk",
-        ),
-    });
+            _ => Step::skip(
+                "signature",
+                item(6),
+                "not checked: no usable alg and public jwk",
+            ),
+        },
+    );
     s.push(match claims.get("htm").and_then(Value::as_str) {
         Some(htm) if htm == req.method => {
             Step::pass("htm", item(8), format!("htm {htm} is the request's method"))
@@ -359,9 +370,7 @@ pub fn check(proof_text: &str, req: &Request<'_>, opts: &DpopOptions) -> DpopRep
         Some(Value::String(j)) if !j.is_empty() => Step::pass(
             "jti",
             "RFC 9449 sec. 11.1",
-            format!(
-                "jti '{j}': a server remembers it for the window and refuses the proof again"
-            ),
+            format!("jti '{j}': a server remembers it for the window and refuses the proof again"),
         ),
         _ => Step::fail(
             "jti",
@@ -459,7 +468,9 @@ fn htu_step(htu: Option<&Value>, url: &str, section: &'static str) -> Step {
             "htu",
             section,
             Outcome::SignatureFailed,
-            format!("htu '{htu}' has a query or a fragment; htu is the URI without them (sec. 4.2)"),
+            format!(
+                "htu '{htu}' has a query or a fragment; htu is the URI without them (sec. 4.2)"
+            ),
         );
     }
     let request = match uri::target(url) {
@@ -518,7 +529,11 @@ pub struct ProofSpec<'a> {
 }
 
 /// Makes a DPoP proof signed with `key`, whose public JWK is `jwk` (sec. 4.2).
-pub fn proof(key: &Key, jwk: &Map<String, Value>, spec: &ProofSpec<'_>) -> Result<String, SignError> {
+pub fn proof(
+    key: &Key,
+    jwk: &Map<String, Value>,
+    spec: &ProofSpec<'_>,
+) -> Result<String, SignError> {
     let htu = spec.url.trim().split(['?', '#']).next().unwrap_or_default();
     let header = json!({"typ": "dpop+jwt", "alg": key.default_alg().name(), "jwk": jwk});
     let mut claims = json!({"jti": spec.jti, "htm": spec.method, "htu": htu, "iat": spec.iat});

@@ -33,7 +33,9 @@ pub fn public_jwk(bytes: &[u8]) -> Result<Map<String, Value>, String> {
     if key.secret().is_some() {
         return Err("an HMAC secret has no public half: a holder key is asymmetric".to_owned());
     }
-    let text = std::str::from_utf8(bytes).map(str::trim).unwrap_or_default();
+    let text = std::str::from_utf8(bytes)
+        .map(str::trim)
+        .unwrap_or_default();
     let mut jwk = if text.starts_with('{') {
         from_jwk_text(text)?
     } else {
@@ -51,7 +53,9 @@ fn from_jwk_text(text: &str) -> Result<Map<String, Value>, String> {
     };
     Ok(obj
         .into_iter()
-        .filter(|(k, _)| PUBLIC_MEMBERS.contains(&k.as_str()) && !PRIVATE_MEMBERS.contains(&k.as_str()))
+        .filter(|(k, _)| {
+            PUBLIC_MEMBERS.contains(&k.as_str()) && !PRIVATE_MEMBERS.contains(&k.as_str())
+        })
         .collect())
 }
 
@@ -64,14 +68,16 @@ fn from_pem(text: &str) -> Result<Map<String, Value>, String> {
     let der = block.der.as_slice();
     match block.label.as_str() {
         "PRIVATE KEY" => match der::pkcs8_algorithm(der) {
-            Some(KeyAlgorithm::Rsa) => rsa(&RsaKeyPair::from_pkcs8(der).map_err(|e| e.to_string())?),
+            Some(KeyAlgorithm::Rsa) => {
+                rsa(&RsaKeyPair::from_pkcs8(der).map_err(|e| e.to_string())?)
+            }
             Some(KeyAlgorithm::Ec(Some(curve))) => ec(
                 &EcdsaKeyPair::from_pkcs8(signing(curve), der).map_err(|e| e.to_string())?,
                 curve,
             ),
             Some(KeyAlgorithm::Ed25519) => {
-                let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
-                    .map_err(|e| e.to_string())?;
+                let pair =
+                    Ed25519KeyPair::from_pkcs8_maybe_unchecked(der).map_err(|e| e.to_string())?;
                 Ok(okp(pair.public_key().as_ref()))
             }
             _ => Err("a PKCS#8 key of a kind a holder key cannot be".to_owned()),
@@ -163,8 +169,8 @@ mod tests {
     #[test]
     fn a_pem_key_gives_the_same_point_as_its_pair() {
         let rng = aws_lc_rs::rand::SystemRandom::new();
-        let doc = EcdsaKeyPair::generate_pkcs8(&sig::ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
-            .unwrap();
+        let doc =
+            EcdsaKeyPair::generate_pkcs8(&sig::ECDSA_P256_SHA256_FIXED_SIGNING, &rng).unwrap();
         let pem = format!(
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
             base64::Engine::encode(&base64::engine::general_purpose::STANDARD, doc.as_ref())
@@ -179,6 +185,10 @@ mod tests {
     #[test]
     fn a_public_key_is_refused() {
         let public = r#"{"kty":"EC","crv":"P-256","x":"TCAER19Zvu3OHF4j4W4vfSVoHIP1ILilDls7vCeGemc","y":"ZxjiWWbZMQGHVWKVQ4hbSIirsVfuecCE6t4jT9F2HZQ"}"#;
-        assert!(public_jwk(public.as_bytes()).unwrap_err().contains("cannot sign"));
+        assert!(
+            public_jwk(public.as_bytes())
+                .unwrap_err()
+                .contains("cannot sign")
+        );
     }
 }

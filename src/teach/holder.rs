@@ -2,6 +2,8 @@
 //! is enough for whoever holds it and a bound token is not, and what each binding proves
 //! and what it does not. Pure text; the workbench's holder view and `jwb explain` show it.
 
+use std::fmt::Write as _;
+
 /// One section of the walkthrough.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Section {
@@ -74,7 +76,14 @@ pub const WALKTHROUGH: [Section; 6] = [
 pub fn to_text() -> String {
     let mut out = String::new();
     for (i, s) in WALKTHROUGH.iter().enumerate() {
-        out.push_str(&format!("{}. {}\n   {}\n   ({})\n", i + 1, s.title, s.body, s.reference));
+        let _ = writeln!(
+            out,
+            "{}. {}\n   {}\n   ({})",
+            i + 1,
+            s.title,
+            s.body,
+            s.reference
+        );
     }
     out
 }
@@ -86,8 +95,17 @@ mod tests {
     #[test]
     fn the_walkthrough_cites_its_rules() {
         let text = to_text();
-        for needle in ["RFC 7800", "RFC 9449 sec. 11.4", "cnf.jkt", "sd_hash", "bearer"] {
-            assert!(text.to_lowercase().contains(&needle.to_lowercase()), "{needle}");
+        for needle in [
+            "RFC 7800",
+            "RFC 9449 sec. 11.4",
+            "cnf.jkt",
+            "sd_hash",
+            "bearer",
+        ] {
+            assert!(
+                text.to_lowercase().contains(&needle.to_lowercase()),
+                "{needle}"
+            );
         }
     }
 }

@@ -56,6 +56,7 @@ fn verdict_line(steps: &[Step], theme: &Theme) -> Line<'static> {
     }
 }
 
+#[allow(clippy::too_many_lines)] // the view top to bottom
 fn sd_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
     let Holder::SdJwt(s) = &app.holder.state else {
         return Vec::new();
@@ -73,7 +74,10 @@ fn sd_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
             (true, true) => "[-]",
             (false, _) => "[ ]",
         };
-        let at = s.placed.get(i).map_or_else(String::new, |p| format!("{p}  "));
+        let at = s
+            .placed
+            .get(i)
+            .map_or_else(String::new, |p| format!("{p}  "));
         let text = format!(
             "{mark} #{} {at}{}  salt {}",
             i + 1,
@@ -115,13 +119,19 @@ fn sd_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
         ]));
     }
     if !s.kb_note.is_empty() {
-        lines.push(Line::styled(escape_untrusted(&s.kb_note).into_owned(), theme.muted));
+        lines.push(Line::styled(
+            escape_untrusted(&s.kb_note).into_owned(),
+            theme.muted,
+        ));
     }
     if let Some(p) = s.report.processed_payload() {
         lines.push(Line::default());
-        lines.push(Line::styled("Processed claims (what the verifier sees):", theme.muted));
-        let text = serde_json::to_string_pretty(&serde_json::Value::Object(p.clone()))
-            .unwrap_or_default();
+        lines.push(Line::styled(
+            "Processed claims (what the verifier sees):",
+            theme.muted,
+        ));
+        let text =
+            serde_json::to_string_pretty(&serde_json::Value::Object(p.clone())).unwrap_or_default();
         for line in text.lines() {
             lines.push(Line::raw(escape_untrusted(line).into_owned()));
         }
@@ -132,14 +142,21 @@ fn sd_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
                 format!(
                     "{} digest{} without a disclosure: withheld claims or decoys",
                     processed.withheld.len(),
-                    if processed.withheld.len() == 1 { "" } else { "s" }
+                    if processed.withheld.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    }
                 ),
                 theme.muted,
             ));
         }
     }
     lines.push(Line::default());
-    lines.push(Line::styled("Checks (RFC 9901 sec. 7.1, 7.3):", theme.muted));
+    lines.push(Line::styled(
+        "Checks (RFC 9901 sec. 7.1, 7.3):",
+        theme.muted,
+    ));
     lines.extend(step_lines(&s.report.steps, theme, None));
     lines
 }
@@ -187,7 +204,11 @@ fn dpop_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
         "Binding checks (RFC 9449 sec. 4.3, sec. 6):",
         theme.muted,
     ));
-    lines.extend(step_lines(&d.report.steps, theme, Some(app.holder.selected)));
+    lines.extend(step_lines(
+        &d.report.steps,
+        theme,
+        Some(app.holder.selected),
+    ));
     lines
 }
 

@@ -67,16 +67,31 @@ pub fn cases() -> Vec<(String, Option<&'static str>)> {
     let one = present(&issued, &[true, false], None).unwrap();
     let other_presentation = format!("{}{}", one.text, both.kb.clone().unwrap());
     vec![
-        (signed(&json!({"_sd": [dn], "a": [{"...": de}]}), &[n, e]), None),
+        (
+            signed(&json!({"_sd": [dn], "a": [{"...": de}]}), &[n, e]),
+            None,
+        ),
         (both.text.clone(), None),
         (signed(&json!({"_sd": [dn, dn]}), &[n]), Some("disclosures")),
-        (signed(&json!({"_sd": [dn], "o": {"_sd": [dn]}}), &[n]), Some("disclosures")),
-        (signed(&json!({"x": {"...": de}}), &[e]), Some("disclosures")),
+        (
+            signed(&json!({"_sd": [dn], "o": {"_sd": [dn]}}), &[n]),
+            Some("disclosures"),
+        ),
+        (
+            signed(&json!({"x": {"...": de}}), &[e]),
+            Some("disclosures"),
+        ),
         (signed(&json!({"_sd": [de]}), &[e]), Some("disclosures")),
-        (signed(&json!({"_sd": [dn], "name": "Bob"}), &[n]), Some("disclosures")),
+        (
+            signed(&json!({"_sd": [dn], "name": "Bob"}), &[n]),
+            Some("disclosures"),
+        ),
         (signed(&json!({"_sd": []}), &[n]), Some("disclosures")),
         (format!("{}{sd}~", signed(&json!({}), &[])), Some("parse")),
-        (signed(&json!({"_sd_alg": "sha3-256"}), &[]), Some("_sd_alg")),
+        (
+            signed(&json!({"_sd_alg": "sha3-256"}), &[]),
+            Some("_sd_alg"),
+        ),
         (other_presentation, Some("sd_hash")),
         (signed(&json!({"exp": 1_600_000_000}), &[]), Some("claims")),
     ]
@@ -100,14 +115,27 @@ fn failing(steps: &Value) -> Vec<String> {
 
 fn args() -> Vec<String> {
     let key = fixtures().join("issuer_public.jwk");
-    ["--key", key.to_str().unwrap(), "--aud", AUD, "--nonce", NONCE, "--now", NOW]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect()
+    [
+        "--key",
+        key.to_str().unwrap(),
+        "--aud",
+        AUD,
+        "--nonce",
+        NONCE,
+        "--now",
+        NOW,
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect()
 }
 
 fn single(token: &str) -> Verdict {
-    let out = jwb().args(["verify", token, "--json"]).args(args()).output().unwrap();
+    let out = jwb()
+        .args(["verify", token, "--json"])
+        .args(args())
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     Verdict {
         status: out.status.code().unwrap(),
@@ -135,7 +163,11 @@ fn batch(token: &str) -> Verdict {
 
 /// `explain` exits 0 once it has explained: its verdict is the steps in its JSON.
 fn explain(token: &str) -> Vec<String> {
-    let out = jwb().args(["explain", token, "--json"]).args(args()).output().unwrap();
+    let out = jwb()
+        .args(["explain", token, "--json"])
+        .args(args())
+        .output()
+        .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     failing(&v["steps"])
 }
@@ -161,7 +193,12 @@ fn workbench(token: &str) -> Vec<String> {
     let Holder::SdJwt(s) = &app.holder.state else {
         panic!("the workbench opens an SD-JWT in the holder view: {token}")
     };
-    let steps: Vec<Value> = s.report.steps.iter().map(|s| s.to_json()).collect();
+    let steps: Vec<Value> = s
+        .report
+        .steps
+        .iter()
+        .map(jwt_workbench::jose::step::Step::to_json)
+        .collect();
     failing(&Value::Array(steps))
 }
 
@@ -178,7 +215,10 @@ fn verify_batch_and_explain_agree_on_sd_jwts() {
             assert_eq!(one.status, 0, "{token}");
         } else {
             assert_ne!(one.status, 0, "{token}");
-            assert!(one.failing.iter().all(|f| f.contains("RFC 9901")), "{one:?}");
+            assert!(
+                one.failing.iter().all(|f| f.contains("RFC 9901")),
+                "{one:?}"
+            );
         }
         let b = batch(&token);
         assert_eq!(b, one, "batch: {token}");

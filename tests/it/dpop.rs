@@ -24,7 +24,11 @@ fn jwb() -> Command {
 }
 
 fn check(args: &[&str]) -> (i32, Value) {
-    let out = jwb().args(["dpop", "check", "--json"]).args(args).output().unwrap();
+    let out = jwb()
+        .args(["dpop", "check", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
     let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
     (out.status.code().unwrap(), v)
 }
@@ -33,7 +37,12 @@ fn check(args: &[&str]) -> (i32, Value) {
 fn rfc9449_examples_pass() {
     let dir = fixtures().join("dpop");
     let request = dir.join("resource_request.http");
-    let (status, v) = check(&["--request", request.to_str().unwrap(), "--now", "1562262618"]);
+    let (status, v) = check(&[
+        "--request",
+        request.to_str().unwrap(),
+        "--now",
+        "1562262618",
+    ]);
     assert_eq!(status, 0, "{v}");
     assert_eq!(v["jkt"], "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
     // The same request a minute too late for a 30 s window: iat fails (3).
@@ -86,7 +95,13 @@ fn rfc9449_examples_pass() {
 }
 
 /// An independent DPoP proof checker, from RFC 9449 sec. 4.2 and 4.3 (ES256 only).
-fn independent_check(proof: &str, method: &str, url: &str, token: &str, now: i64) -> Result<String, String> {
+fn independent_check(
+    proof: &str,
+    method: &str,
+    url: &str,
+    token: &str,
+    now: i64,
+) -> Result<String, String> {
     let parts: Vec<&str> = proof.split('.').collect();
     if parts.len() != 3 {
         return Err("not three parts".into());
@@ -101,7 +116,10 @@ fn independent_check(proof: &str, method: &str, url: &str, token: &str, now: i64
         return Err("alg".into());
     }
     let jwk = header["jwk"].as_object().ok_or("jwk")?;
-    if ["d", "p", "q", "dp", "dq", "qi", "k"].iter().any(|m| jwk.contains_key(*m)) {
+    if ["d", "p", "q", "dp", "dq", "qi", "k"]
+        .iter()
+        .any(|m| jwk.contains_key(*m))
+    {
         return Err("private jwk".into());
     }
     let mut point = vec![4u8];
@@ -142,7 +160,14 @@ fn jwb_proofs_pass_an_independent_checker() {
         let out = jwb()
             .args(["dpop", "proof", "--key"])
             .arg(&key)
-            .args(["--method", "PATCH", "--url", url, "--access-token", "opaque-token"])
+            .args([
+                "--method",
+                "PATCH",
+                "--url",
+                url,
+                "--access-token",
+                "opaque-token",
+            ])
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -161,7 +186,14 @@ fn jwb_proofs_pass_an_independent_checker() {
     assert_ne!(jti_a, jti_b, "a fresh jti each time");
     // And jwb's own checker agrees.
     let (status, v) = check(&[
-        "--proof", &a, "--method", "PATCH", "--url", url, "--access-token", "opaque-token",
+        "--proof",
+        &a,
+        "--method",
+        "PATCH",
+        "--url",
+        url,
+        "--access-token",
+        "opaque-token",
     ]);
     assert_eq!(status, 0, "{v}");
 }
@@ -183,9 +215,19 @@ fn hostile_proofs_name_their_item() {
     std::fs::write(&file, curl).unwrap();
     let (status, v) = check(&["--request", file.to_str().unwrap()]);
     assert_eq!(status, 1);
-    assert!(v["errors"][0].as_str().unwrap().contains("sec. 4.3 item 9"), "{v}");
+    assert!(
+        v["errors"][0].as_str().unwrap().contains("sec. 4.3 item 9"),
+        "{v}"
+    );
     // Wrong method.
-    let (status, v) = check(&["--proof", &proof, "--method", "POST", "--url", "https://rs.example/a"]);
+    let (status, v) = check(&[
+        "--proof",
+        &proof,
+        "--method",
+        "POST",
+        "--url",
+        "https://rs.example/a",
+    ]);
     assert_eq!(status, 1);
     assert!(v["errors"][0].as_str().unwrap().contains("item 8"), "{v}");
 }

@@ -129,7 +129,8 @@ fn the_holder_view_draws_the_disclosures_and_checks() {
 
 #[test]
 fn a_pasted_dpop_request_shows_every_check_and_switches_parts() {
-    let request = std::fs::read_to_string(fixtures().join("../dpop/resource_request.http")).unwrap();
+    let request =
+        std::fs::read_to_string(fixtures().join("../dpop/resource_request.http")).unwrap();
     let now = 1_562_262_618.0;
     let mut app = App::new(LaunchOptions::default(), now);
     app.update(Action::Paste(request), now);
@@ -139,13 +140,26 @@ fn a_pasted_dpop_request_shows_every_check_and_switches_parts() {
     };
     assert_eq!(d.report.outcome(), Outcome::Valid, "{:?}", d.report.steps);
     let names: Vec<&str> = d.report.steps.iter().map(|s| s.name).collect();
-    for n in ["typ", "alg", "jwk-public", "signature", "htm", "htu", "iat", "ath", "jti"] {
+    for n in [
+        "typ",
+        "alg",
+        "jwk-public",
+        "signature",
+        "htm",
+        "htu",
+        "iat",
+        "ath",
+        "jti",
+    ] {
         assert!(names.contains(&n), "{n}");
     }
     let token = d.request.access_token.clone().unwrap();
     assert_eq!(app.token_text, token);
     app.update(Action::HolderSwitch, now);
-    assert!(app.token_text.starts_with("eyJ0eXAiOiJkcG9wK2p3dCIs"), "the proof");
+    assert!(
+        app.token_text.starts_with("eyJ0eXAiOiJkcG9wK2p3dCIs"),
+        "the proof"
+    );
     app.update(Action::HolderSwitch, now);
     assert_eq!(app.token_text, token);
     let text = screen(&app, 110, 44);

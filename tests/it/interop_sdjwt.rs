@@ -47,7 +47,11 @@ fn reference_presentations_verify_in_jwb() {
         .args([AUD, NONCE])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     let out = jwb()
         .args(["verify", &token, "--json", "--require-kb", "--key"])
@@ -58,9 +62,15 @@ fn reference_presentations_verify_in_jwb() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", v["errors"]);
     assert_eq!(v["processed"]["given_name"], "Erika");
-    assert!(v["processed"].get("family_name").is_none(), "withheld by the holder");
+    assert!(
+        v["processed"].get("family_name").is_none(),
+        "withheld by the holder"
+    );
     assert_eq!(v["processed"]["address"]["locality"], "Köln");
-    assert_eq!(v["processed"]["nationalities"], serde_json::json!(["DE", "FR"]));
+    assert_eq!(
+        v["processed"]["nationalities"],
+        serde_json::json!(["DE", "FR"])
+    );
 }
 
 #[test]
@@ -83,13 +93,23 @@ fn jwb_presentations_verify_in_the_reference() {
     assert!(issued.status.success());
     let issued = String::from_utf8(issued.stdout).unwrap().trim().to_owned();
     let presented = jwb()
-        .args(["sd-jwt", "present", &issued, "--withhold", "/nat/0", "--holder-key"])
+        .args([
+            "sd-jwt",
+            "present",
+            &issued,
+            "--withhold",
+            "/nat/0",
+            "--holder-key",
+        ])
         .arg(f.join("holder_private.jwk"))
         .args(["--aud", AUD, "--nonce", NONCE])
         .output()
         .unwrap();
     assert!(presented.status.success());
-    let presented = String::from_utf8(presented.stdout).unwrap().trim().to_owned();
+    let presented = String::from_utf8(presented.stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
     let out = Process::new(&python)
         .arg(script())
         .arg("verify")
@@ -97,7 +117,11 @@ fn jwb_presentations_verify_in_the_reference() {
         .args([presented.as_str(), AUD, NONCE])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
     let ours = jwb()
         .args(["verify", &presented, "--json", "--key"])

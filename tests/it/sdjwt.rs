@@ -85,7 +85,12 @@ fn exit_statuses_follow_the_contract() {
     // Another nonce: a claim of the key-binding JWT fails (3).
     let (status, v) = verify_json(&presentation, &["--now", &now, "--nonce", "other"]);
     assert_eq!(status, 3, "{v}");
-    assert!(v["errors"][0].as_str().unwrap().contains("sec. 7.3 step 5.6"));
+    assert!(
+        v["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("sec. 7.3 step 5.6")
+    );
     // Key binding required, none sent (1).
     let (status, v) = verify_json(&issued, &["--now", &now, "--require-kb"]);
     assert_eq!(status, 1);
@@ -99,12 +104,18 @@ fn exit_statuses_follow_the_contract() {
     let tampered = issued.replacen(parts[1], &altered, 1);
     let (status, v) = verify_json(&tampered, &["--now", &now]);
     assert_eq!(status, 1, "{v}");
-    assert!(v["errors"][0].as_str().unwrap().contains("sec. 7.1 step 5"), "{v}");
+    assert!(
+        v["errors"][0].as_str().unwrap().contains("sec. 7.1 step 5"),
+        "{v}"
+    );
     // An empty disclosure: malformed (2), and the offset is named.
     let broken = issued.replacen('~', "~~", 1);
     let (status, v) = verify_json(&broken, &["--now", &now]);
     assert_eq!(status, 2);
-    assert!(v["errors"][0].as_str().unwrap().contains("RFC 9901 sec. 4"), "{v}");
+    assert!(
+        v["errors"][0].as_str().unwrap().contains("RFC 9901 sec. 4"),
+        "{v}"
+    );
     // Expired.
     let (status, _) = verify_json(&issued, &["--now", "1983000000"]);
     assert_eq!(status, 3);
@@ -118,8 +129,20 @@ fn decode_json_has_the_documented_shape() {
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     for member in [
-        "valid", "format", "header", "payload", "sd_alg", "processed", "provenance",
-        "withheld", "disclosures", "key_binding", "signature", "claims", "steps", "errors",
+        "valid",
+        "format",
+        "header",
+        "payload",
+        "sd_alg",
+        "processed",
+        "provenance",
+        "withheld",
+        "disclosures",
+        "key_binding",
+        "signature",
+        "claims",
+        "steps",
+        "errors",
     ] {
         assert!(v.get(member).is_some(), "{member}");
     }
@@ -128,7 +151,10 @@ fn decode_json_has_the_documented_shape() {
         && p["salt"].is_string()
         && p["digest"].is_string()));
     assert!(provenance.iter().any(|p| p["provenance"] == "visible"));
-    assert!(!v["withheld"].as_array().unwrap().is_empty(), "decoys are withheld digests");
+    assert!(
+        !v["withheld"].as_array().unwrap().is_empty(),
+        "decoys are withheld digests"
+    );
     // The text report names each provenance.
     let out = jwb().args(["decode", &token]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -152,22 +178,42 @@ fn issue_then_present_then_verify() {
         ])
         .output()
         .unwrap();
-    assert!(issued.status.success(), "{}", String::from_utf8_lossy(&issued.stderr));
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
     let issued = String::from_utf8(issued.stdout).unwrap().trim().to_owned();
     assert_eq!(issued.matches('~').count(), 4);
     let presented = jwb()
-        .args(["sd-jwt", "present", &issued, "--withhold", "/address", "--holder-key"])
+        .args([
+            "sd-jwt",
+            "present",
+            &issued,
+            "--withhold",
+            "/address",
+            "--holder-key",
+        ])
         .arg(f.join("holder_private.jwk"))
         .args(["--aud", AUD, "--nonce", NONCE])
         .output()
         .unwrap();
     assert!(presented.status.success());
-    let presented = String::from_utf8(presented.stdout).unwrap().trim().to_owned();
+    let presented = String::from_utf8(presented.stdout)
+        .unwrap()
+        .trim()
+        .to_owned();
     let (status, v) = verify_json(&presented, &["--require-kb"]);
     assert_eq!(status, 0, "{}", v["errors"]);
     assert_eq!(v["processed"]["given_name"], "Erika");
     assert!(v["processed"].get("address").is_none());
-    assert!(v["steps"].as_array().unwrap().iter().any(|s| s["name"] == "vct"));
+    assert!(
+        v["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "vct")
+    );
 }
 
 #[test]

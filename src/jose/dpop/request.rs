@@ -298,7 +298,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(r.form, Form::Http);
-        assert_eq!(r.url.as_deref(), Some("https://resource.example.org/protectedresource"));
+        assert_eq!(
+            r.url.as_deref(),
+            Some("https://resource.example.org/protectedresource")
+        );
         assert_eq!(r.proofs, ["abcdef.ghi.jkl"]);
         assert_eq!(
             r.access_token.as_deref(),

@@ -15,7 +15,12 @@ fn opts(now: f64) -> DpopOptions {
 }
 
 fn failed(report: &DpopReport) -> Vec<&'static str> {
-    report.steps.iter().filter(|s| s.failed()).map(|s| s.name).collect()
+    report
+        .steps
+        .iter()
+        .filter(|s| s.failed())
+        .map(|s| s.name)
+        .collect()
 }
 
 #[test]
@@ -58,10 +63,17 @@ fn rfc9449_resource_request_passes_and_other_requests_fail() {
     let ok = at("GET", url, token);
     assert_eq!(ok.outcome(), Outcome::Valid, "{:?}", ok.steps);
     assert_eq!(failed(&at("POST", url, token)), ["htm"]);
-    assert_eq!(failed(&at("GET", "https://resource.example.org/other", token)), ["htu"]);
+    assert_eq!(
+        failed(&at("GET", "https://resource.example.org/other", token)),
+        ["htu"]
+    );
     assert_eq!(failed(&at("GET", url, Some("another-token"))), ["ath"]);
     // The query of the request is ignored; the scheme's default port too.
-    let q = at("GET", "https://RESOURCE.example.org:443/protectedresource?a=b#c", token);
+    let q = at(
+        "GET",
+        "https://RESOURCE.example.org:443/protectedresource?a=b#c",
+        token,
+    );
     assert_eq!(q.outcome(), Outcome::Valid);
     // Too old.
     let late = check(
@@ -152,6 +164,7 @@ fn a_made_proof_checks_and_binds_to_a_token() {
 }
 
 #[test]
+#[allow(clippy::many_single_char_names)]
 fn hostile_proofs_are_refused_with_their_section() {
     let (key, mut jwk) = key_and_jwk();
     let req = Request {

@@ -105,7 +105,9 @@ pub fn target(uri: &str) -> Result<Target, String> {
     };
     // An IPv6 literal holds colons; the port follows its closing bracket.
     let port_at = if hostport.starts_with('[') {
-        hostport.find(']').and_then(|e| hostport[e..].find(':').map(|p| e + p))
+        hostport
+            .find(']')
+            .and_then(|e| hostport[e..].find(':').map(|p| e + p))
     } else {
         hostport.rfind(':')
     };
@@ -139,13 +141,29 @@ mod tests {
     #[test]
     fn equal_uris_written_differently_match() {
         let n = |u| target(u).unwrap().normalised;
-        assert_eq!(n("HTTPS://Server.Example.COM:443/token"), "https://server.example.com/token");
-        assert_eq!(n("https://server.example.com"), "https://server.example.com/");
-        assert_eq!(n("https://a.example/%7euser/./x/../y"), "https://a.example/~user/y");
+        assert_eq!(
+            n("HTTPS://Server.Example.COM:443/token"),
+            "https://server.example.com/token"
+        );
+        assert_eq!(
+            n("https://server.example.com"),
+            "https://server.example.com/"
+        );
+        assert_eq!(
+            n("https://a.example/%7euser/./x/../y"),
+            "https://a.example/~user/y"
+        );
         assert_eq!(n("https://a.example/%2f"), "https://a.example/%2F");
-        assert_eq!(n("http://a.example:8080/p?q=1#f"), "http://a.example:8080/p");
+        assert_eq!(
+            n("http://a.example:8080/p?q=1#f"),
+            "http://a.example:8080/p"
+        );
         assert_eq!(n("https://[::1]:443/p"), "https://[::1]/p");
-        assert!(target("https://a.example/p?q").unwrap().had_query_or_fragment);
+        assert!(
+            target("https://a.example/p?q")
+                .unwrap()
+                .had_query_or_fragment
+        );
         assert!(target("ftp://a.example/").is_err());
         assert!(target("/relative").is_err());
     }

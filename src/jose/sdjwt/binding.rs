@@ -14,9 +14,11 @@ use crate::jose::verify::{VerifyOptions, verify_decoded};
 /// confirmation method names a key a verifier can use without more context.
 pub fn holder_key(payload: &Map<String, Value>) -> Result<(KeySet, Map<String, Value>), String> {
     let Some(cnf) = payload.get("cnf") else {
-        return Err("the SD-JWT has no cnf claim: no holder key to check the key-binding JWT \
+        return Err(
+            "the SD-JWT has no cnf claim: no holder key to check the key-binding JWT \
                     with (RFC 9901 sec. 4.1.2)"
-            .to_owned());
+                .to_owned(),
+        );
     };
     let Some(Value::Object(jwk)) = cnf.get("jwk") else {
         let methods: Vec<&str> = cnf
@@ -47,6 +49,7 @@ pub fn holder_key(payload: &Map<String, Value>) -> Result<(KeySet, Map<String, V
 }
 
 /// Adds the key-binding steps of sec. 7.3 to the report.
+#[allow(clippy::too_many_lines)] // the steps of sec. 7.3 step 5, in order
 pub(super) fn steps(report: &mut SdReport, sd: &SdJwt, alg: SdAlg, opts: &SdOptions) {
     let expected = alg.digest(&sd.presented);
     report.sd_hash = Some(expected.clone());
@@ -229,7 +232,10 @@ pub(super) fn steps(report: &mut SdReport, sd: &SdJwt, alg: SdAlg, opts: &SdOpti
         Some(h) if h == expected => Step::pass(
             "sd_hash",
             "RFC 9901 sec. 7.3 step 5.7",
-            format!("sd_hash {h} is the {} of the presentation as sent", alg.name()),
+            format!(
+                "sd_hash {h} is the {} of the presentation as sent",
+                alg.name()
+            ),
         ),
         Some(h) => Step::fail(
             "sd_hash",

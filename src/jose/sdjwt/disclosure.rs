@@ -130,7 +130,11 @@ impl Disclosure {
         };
         let salt = match items.first() {
             Some(Value::String(s)) => s.clone(),
-            _ => return Err("its first element, the salt, is not a string (RFC 9901 sec. 4.2.1)".to_owned()),
+            _ => {
+                return Err(
+                    "its first element, the salt, is not a string (RFC 9901 sec. 4.2.1)".to_owned(),
+                );
+            }
         };
         let disclosed = match items.as_slice() {
             [_, Value::String(name), value] => {
@@ -227,7 +231,11 @@ mod tests {
     #[test]
     fn hash_names() {
         assert_eq!(SdAlg::parse("sha-384"), Ok(SdAlg::Sha384));
-        assert!(SdAlg::parse("sha3-256").unwrap_err().contains("IANA registry, but"));
+        assert!(
+            SdAlg::parse("sha3-256")
+                .unwrap_err()
+                .contains("IANA registry, but")
+        );
         assert!(SdAlg::parse("md5").unwrap_err().contains("not a hash name"));
     }
 }

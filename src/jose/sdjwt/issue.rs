@@ -112,9 +112,7 @@ pub fn issue(what: &Issuance<'_>, rng: &dyn SecureRandom) -> Result<String, Issu
                     .ok_or_else(|| IssueError::NoSuchClaim(pointer.clone()))?;
                 let d = Disclosure::build(&salt, Some(last), &value);
                 let digest = alg.digest(&d.encoded);
-                let sd = m
-                    .entry("_sd")
-                    .or_insert_with(|| Value::Array(Vec::new()));
+                let sd = m.entry("_sd").or_insert_with(|| Value::Array(Vec::new()));
                 if let Value::Array(list) = sd {
                     list.push(Value::String(digest));
                 }
@@ -177,7 +175,9 @@ fn sort_digests(map: &mut Map<String, Value>) {
     for (name, v) in map.iter_mut() {
         match v {
             Value::Array(list) if name == "_sd" => list.sort_by(|a, b| {
-                a.as_str().unwrap_or_default().cmp(b.as_str().unwrap_or_default())
+                a.as_str()
+                    .unwrap_or_default()
+                    .cmp(b.as_str().unwrap_or_default())
             }),
             Value::Object(inner) => sort_digests(inner),
             Value::Array(items) => {
@@ -227,8 +227,8 @@ pub fn present(
     keep: &[bool],
     binding: Option<&Binding<'_>>,
 ) -> Result<Presentation, IssueError> {
-    let issuer = crate::jose::decode::decode_compact(issued.jwt.clone());
-    let payload = issuer
+    let signed = crate::jose::decode::decode_compact(issued.jwt.clone());
+    let payload = signed
         .claims()
         .ok_or_else(|| IssueError::Invalid("the issuer-signed payload is not an object".into()))?;
     let alg = match payload.get("_sd_alg").and_then(Value::as_str) {
@@ -236,9 +236,8 @@ pub fn present(
         Some(n) => SdAlg::parse(n).map_err(IssueError::Invalid)?,
     };
     // Processed with everything, to learn where each disclosure sits.
-    let all = process(payload, &issued.disclosures, alg).map_err(|r: Refusal| {
-        IssueError::Invalid(format!("{} ({})", r.detail, r.section))
-    })?;
+    let all = process(payload, &issued.disclosures, alg)
+        .map_err(|r: Refusal| IssueError::Invalid(format!("{} ({})", r.detail, r.section)))?;
     let wanted = |i: usize| keep.get(i).copied().unwrap_or(false);
     let mut kept = Vec::new();
     let mut orphaned = Vec::new();
@@ -248,7 +247,10 @@ pub fn present(
         }
         // Reachable when no enclosing disclosed claim is withheld.
         let enclosing_withheld = all.placed.iter().enumerate().any(|(j, other)| {
-            j != i && !wanted(j) && at.starts_with(other.as_str()) && at[other.len()..].starts_with('/')
+            j != i
+                && !wanted(j)
+                && at.starts_with(other.as_str())
+                && at[other.len()..].starts_with('/')
         });
         if enclosing_withheld {
             orphaned.push(i);

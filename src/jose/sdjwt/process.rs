@@ -153,7 +153,11 @@ pub fn process(
         claims: ctx.claims,
         withheld: ctx.withheld,
         digests,
-        placed: ctx.placed.into_iter().map(Option::unwrap_or_default).collect(),
+        placed: ctx
+            .placed
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect(),
     })
 }
 
@@ -164,7 +168,10 @@ pub fn describe(d: &Disclosure) -> String {
         Disclosed::Element { value } => {
             let mut text = value.to_string();
             if text.len() > 40 {
-                let cut = (0..=40).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let cut = (0..=40)
+                    .rev()
+                    .find(|i| text.is_char_boundary(*i))
+                    .unwrap_or(0);
                 text.truncate(cut);
                 text.push('…');
             }

@@ -66,7 +66,12 @@ fn failing(r: &SdReport) -> Vec<(&'static str, &'static str)> {
 #[test]
 fn issue_present_verify_round_trip_with_provenance() {
     let sd = issued(
-        &["/given_name", "/address/locality", "/address", "/nationalities/1"],
+        &[
+            "/given_name",
+            "/address/locality",
+            "/address",
+            "/nationalities/1",
+        ],
         3,
     );
     let keys = public(ISSUER);
@@ -84,8 +89,14 @@ fn issue_present_verify_round_trip_with_provenance() {
             .map(|c| c.provenance.clone())
     };
     assert_eq!(prov("/family_name"), Some(Provenance::Visible));
-    assert!(matches!(prov("/given_name"), Some(Provenance::Disclosed(_))));
-    assert!(matches!(prov("/address/locality"), Some(Provenance::Disclosed(_))));
+    assert!(matches!(
+        prov("/given_name"),
+        Some(Provenance::Disclosed(_))
+    ));
+    assert!(matches!(
+        prov("/address/locality"),
+        Some(Provenance::Disclosed(_))
+    ));
 
     // The holder withholds the address: its nested disclosure goes too.
     let issued = parse_issued(&sd).unwrap();
@@ -105,7 +116,14 @@ fn issue_present_verify_round_trip_with_provenance() {
     };
     let pres = present(&issued, &keep, Some(&binding)).unwrap();
     assert_eq!(pres.orphaned.len(), 1);
-    let r = verify(&pres.text, Some(&keys), &SdOptions { require_kb: true, ..opts() });
+    let r = verify(
+        &pres.text,
+        Some(&keys),
+        &SdOptions {
+            require_kb: true,
+            ..opts()
+        },
+    );
     assert_eq!(r.outcome(), Outcome::Valid, "{:?}", r.steps);
     let p = r.processed.as_ref().unwrap();
     assert!(!p.payload.contains_key("address"));
@@ -113,10 +131,24 @@ fn issue_present_verify_round_trip_with_provenance() {
 
     // Bearer when required: refused.
     let bare = present(&issued, &keep, None).unwrap();
-    let r = verify(&bare.text, Some(&keys), &SdOptions { require_kb: true, ..opts() });
+    let r = verify(
+        &bare.text,
+        Some(&keys),
+        &SdOptions {
+            require_kb: true,
+            ..opts()
+        },
+    );
     assert_eq!(failing(&r), [("key-binding", "RFC 9901 sec. 7.3 step 2")]);
     // Wrong nonce and audience: claim failures.
-    let r = verify(&pres.text, Some(&keys), &SdOptions { nonce: Some("other".into()), ..opts() });
+    let r = verify(
+        &pres.text,
+        Some(&keys),
+        &SdOptions {
+            nonce: Some("other".into()),
+            ..opts()
+        },
+    );
     assert_eq!(r.outcome(), Outcome::ClaimFailed);
 }
 
@@ -140,10 +172,16 @@ fn a_key_binding_jwt_over_another_presentation_is_refused() {
     assert_eq!(r.outcome(), Outcome::SignatureFailed);
     // Signed by another key than cnf.jwk.
     let stranger = key(ISSUER);
-    let b2 = Binding { key: &stranger, ..binding };
+    let b2 = Binding {
+        key: &stranger,
+        ..binding
+    };
     let wrong = present(&issued, &[true, true], Some(&b2)).unwrap();
     let r = verify(&wrong.text, Some(&public(ISSUER)), &opts());
-    assert_eq!(failing(&r), [("kb-signature", "RFC 9901 sec. 7.3 step 5.3")]);
+    assert_eq!(
+        failing(&r),
+        [("kb-signature", "RFC 9901 sec. 7.3 step 5.3")]
+    );
 }
 
 /// An SD-JWT signed by the issuer over a payload written by hand.
@@ -167,31 +205,55 @@ fn hostile_sd_jwts_are_refused_naming_their_section() {
     let de = SdAlg::Sha256.digest(&elem.encoded);
     let cases: Vec<(String, &str)> = vec![
         // Duplicate digests.
-        (hand_made(&json!({"_sd": [dn, dn]}), &[&name]), "RFC 9901 sec. 7.1 step 4"),
+        (
+            hand_made(&json!({"_sd": [dn, dn]}), &[&name]),
+            "RFC 9901 sec. 7.1 step 4",
+        ),
         // A disclosure referenced twice (in two places).
         (
             hand_made(&json!({"_sd": [dn], "o": {"_sd": [dn]}}), &[&name]),
             "RFC 9901 sec. 7.1 step 4",
         ),
         // '...' in an object.
-        (hand_made(&json!({"x": {"...": de}}), &[&elem]), "RFC 9901 sec. 4.2.4.2"),
+        (
+            hand_made(&json!({"x": {"...": de}}), &[&elem]),
+            "RFC 9901 sec. 4.2.4.2",
+        ),
         // An array-element disclosure referenced from _sd.
-        (hand_made(&json!({"_sd": [de]}), &[&elem]), "RFC 9901 sec. 7.1 step 3.3.2.1"),
+        (
+            hand_made(&json!({"_sd": [de]}), &[&elem]),
+            "RFC 9901 sec. 7.1 step 3.3.2.1",
+        ),
         // A property disclosure referenced from an array element.
-        (hand_made(&json!({"a": [{"...": dn}]}), &[&name]), "RFC 9901 sec. 7.1 step 3.3.3.1"),
+        (
+            hand_made(&json!({"a": [{"...": dn}]}), &[&name]),
+            "RFC 9901 sec. 7.1 step 3.3.3.1",
+        ),
         // A name clash with a plain claim.
         (
             hand_made(&json!({"_sd": [dn], "name": "Bob"}), &[&name]),
             "RFC 9901 sec. 7.1 step 3.3.2.3",
         ),
         // An unreferenced disclosure.
-        (hand_made(&json!({"_sd": []}), &[&name]), "RFC 9901 sec. 7.1 step 5"),
+        (
+            hand_made(&json!({"_sd": []}), &[&name]),
+            "RFC 9901 sec. 7.1 step 5",
+        ),
         // _sd that is not an array of strings.
-        (hand_made(&json!({"_sd": [1]}), &[]), "RFC 9901 sec. 4.2.4.1"),
+        (
+            hand_made(&json!({"_sd": [1]}), &[]),
+            "RFC 9901 sec. 4.2.4.1",
+        ),
         // The same disclosure sent twice.
-        (hand_made(&json!({"_sd": [dn]}), &[&name, &name]), "RFC 9901 sec. 4"),
+        (
+            hand_made(&json!({"_sd": [dn]}), &[&name, &name]),
+            "RFC 9901 sec. 4",
+        ),
         // An unknown _sd_alg.
-        (hand_made(&json!({"_sd_alg": "md5"}), &[]), "RFC 9901 sec. 4.1.1"),
+        (
+            hand_made(&json!({"_sd_alg": "md5"}), &[]),
+            "RFC 9901 sec. 4.1.1",
+        ),
     ];
     for (token, section) in &cases {
         let r = verify(token, Some(&keys), &opts());
@@ -217,5 +279,10 @@ fn parse_bounds_and_shapes() {
     assert_eq!(e.at, 6);
     assert!(parse("a.b.c~d.e~").is_err(), "a two-part last component");
     let many = format!("a.b.c{}", "~WyJzIiwxXQ".repeat(MAX_DISCLOSURES + 1));
-    assert!(parse(&format!("{many}~")).unwrap_err().detail.contains("more than"));
+    assert!(
+        parse(&format!("{many}~"))
+            .unwrap_err()
+            .detail
+            .contains("more than")
+    );
 }
