@@ -799,7 +799,7 @@ impl Default for KeyMap {
         );
         add(
             w,
-            vec![ch('H'), key(K::F(4))],
+            vec![ch('B'), key(K::F(4))],
             C::Holder,
             "holder view: an SD-JWT's disclosures, a DPoP request's binding checks",
             None,
@@ -1285,7 +1285,7 @@ impl Default for KeyMap {
         );
         add(
             h,
-            vec![key(K::Esc), ch('q'), ch('H'), key(K::F(4))],
+            vec![key(K::Esc), ch('q'), ch('B'), key(K::F(4))],
             C::Back,
             "back to the workbench",
             Some("workbench"),
