@@ -437,11 +437,14 @@ impl Simulator {
         htu: &str,
         access: Option<&str>,
     ) -> Option<String> {
+        // No key, no proof: and no draw from the random source, so a run without DPoP is
+        // the same as before proofs had random ids.
+        let key = key?;
         self.proofs += 1;
         // 128 bits from the simulation's seeded random source (RFC 9449 sec. 4.2 asks for
         // at least 96): unguessable within the run, and the same run after run.
         let jti = self.random_text(&format!("dpop jti {}", self.proofs), 16);
-        dpop::proof(key?, &jti, htm, htu, self.now, access)
+        dpop::proof(key, &jti, htm, htu, self.now, access)
     }
 
     fn token_url(&self) -> String {
