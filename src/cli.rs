@@ -36,7 +36,7 @@ use crate::ui::text::escape_untrusted;
 pub use encode::EncodeArgs;
 pub use explain::ExplainArgs;
 pub use inspect::{DecodeArgs, VerifyArgs};
-pub use keys::{KeyArgs, LoadedKey};
+pub use keys::{KeyArgs, LoadedKey, WeakSecretArg};
 
 /// The exit statuses, shown after `--help`.
 pub const EXIT_STATUS_HELP: &str = "\
@@ -143,6 +143,10 @@ pub struct WorkbenchArgs {
     /// The key to verify (and re-sign) with.
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Accept (and re-sign with) a weak HMAC secret, with a warning [default: the
+    /// configuration's `allow_weak_secret`, else off].
+    #[command(flatten)]
+    pub weak: WeakSecretArg,
     /// Require this algorithm: a token with another `alg` does not verify.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
@@ -231,6 +235,14 @@ pub enum CliError {
         label: String,
         /// What it looks like.
         what: &'static str,
+    },
+    /// A secret too weak to sign with, without `--allow-weak-secret`.
+    #[error("refused to sign with {label}: {why}")]
+    WeakSecret {
+        /// Where the secret came from.
+        label: String,
+        /// Why it is weak, and what to do.
+        why: String,
     },
     /// A secret is empty.
     #[error("{label} is empty; an HMAC secret needs bytes (at least 32 for HS256)")]
@@ -327,7 +339,9 @@ impl CliError {
     /// HMAC secret through `--key`), 2 for everything else.
     pub fn status(&self) -> u8 {
         match self {
-            CliError::KeyConfusion { .. } => Outcome::SignatureFailed as u8,
+            CliError::KeyConfusion { .. } | CliError::WeakSecret { .. } => {
+                Outcome::SignatureFailed as u8
+            }
             _ => Outcome::Malformed as u8,
         }
     }
@@ -403,7 +417,9 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Opens the workbench: refuses without a terminal, loads the token and key, then hands
 /// over to the TUI until the user quits.
 pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
-    if !io::stdout().is_terminal() {
+    // Without a terminal there is no workbench; a token and key given are still read first,
+    // so a bad key (key material through a secret door) is named as it is everywhere else.
+    if !io::stdout().is_terminal() && args.token.is_none() && !args.key.is_given() {
         return Err(CliError::NeedsTerminal);
     }
     // The workbench reads the clipboard itself, so a failure becomes a status message.
@@ -449,6 +465,8 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         aud,
         iss,
         leeway,
+        allow_weak_secret: args.weak.allow_weak_secret
+            || settings.allow_weak_secret.unwrap_or(false),
         net: remote::net_options(&args.key),
         jwe,
         keymap,
@@ -461,6 +479,9 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             _ => crate::app::Appearance::Dark,
         },
     };
+    if !io::stdout().is_terminal() {
+        return Err(CliError::NeedsTerminal);
+    }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
 }

@@ -260,7 +260,7 @@ impl App {
         let keys = self.keys();
         let verify_opts = VerifyOptions {
             alg: self.pinned_alg,
-            allow_none: false,
+            ..VerifyOptions::default()
         };
         let state = match state {
             Holder::Empty => Holder::Empty,

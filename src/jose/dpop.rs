@@ -280,7 +280,7 @@ pub fn check(proof_text: &str, req: &Request<'_>, opts: &DpopOptions) -> DpopRep
                             Some(&keys),
                             VerifyOptions {
                                 alg: Some(a),
-                                allow_none: false,
+                                ..VerifyOptions::default()
                             },
                         );
                         crate::jose::sdjwt::signature_step("signature", item(6), &check)
@@ -535,7 +535,10 @@ pub fn proof(
     spec: &ProofSpec<'_>,
 ) -> Result<String, SignError> {
     let htu = spec.url.trim().split(['?', '#']).next().unwrap_or_default();
-    let header = json!({"typ": "dpop+jwt", "alg": key.default_alg().name(), "jwk": jwk});
+    let alg = key
+        .default_alg()
+        .ok_or_else(|| SignError::CannotSign(key.describe()))?;
+    let header = json!({"typ": "dpop+jwt", "alg": alg.name(), "jwk": jwk});
     let mut claims = json!({"jti": spec.jti, "htm": spec.method, "htu": htu, "iat": spec.iat});
     if let Some(t) = spec.access_token {
         claims["ath"] = Value::String(ath(t.trim_ascii()));

@@ -6,7 +6,8 @@ use super::alg::{Alg, Family};
 use super::b64::Deviation;
 use super::decode::{Content, Decoded, Shape};
 use super::json;
-use super::key::{Key, KeyType};
+use super::key::Key;
+use super::weak_secret::Weak;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -301,28 +302,35 @@ fn header_findings(
         )),
         Some(Ok(_)) => {}
     }
+    // The one judge of a secret: weak_secret::assess, as verify and the signers ask it.
     if let (Some(Ok(a)), Some(key)) = (alg.map(str::parse::<Alg>), key)
         && a.family() == Family::Hmac
-        && key.kind() == KeyType::Secret
-        && key.bits() / 8 < a.hash_len()
+        && let Some(weak) = key.weak_hmac(a)
     {
-        out.push(finding(
-            "short-hmac-secret",
-            if key.bits() / 8 < 16 {
-                Severity::High
-            } else {
-                Severity::Medium
-            },
-            format!(
-                "the {a} secret is {} bytes, shorter than the {}-byte hash output",
-                key.bits() / 8,
-                a.hash_len()
+        out.push(match weak {
+            Weak::Short { len, need } => finding(
+                "short-hmac-secret",
+                if len < 16 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                format!("the {a} secret is {len} bytes, shorter than the {need}-byte hash output"),
+                "short secrets can be guessed offline from any one token (jwb audit --wordlist; \
+                 on GPUs, hashcat mode 16500: jwb audit --hashcat); a signature made with one \
+                 proves nothing, so verify refuses it unless --allow-weak-secret; use random \
+                 bytes as long as the hash",
+                "RFC 7518 sec. 3.2",
             ),
-            "short secrets can be guessed offline from any one token (jwb audit --wordlist; \
-             on GPUs, hashcat mode 16500: jwb audit --hashcat); use random bytes as long as \
-             the hash",
-            "RFC 7518 sec. 3.2",
-        ));
+            Weak::Listed { line } => finding(
+                "listed-hmac-secret",
+                Severity::High,
+                format!("the {a} secret is line {line} of the built-in list of weak secrets"),
+                "anyone can find it from one token (jwb audit tries the list first) and sign \
+                 any token they like; verify refuses it unless --allow-weak-secret",
+                "RFC 8725 sec. 3.5",
+            ),
+        });
     }
     if let Some(crit) = header.get("crit") {
         out.push(finding(

@@ -15,7 +15,7 @@ use crate::jose::alg::{Alg, Family};
 use crate::jose::b64;
 use crate::jose::claims::{ClaimOptions, Status};
 use crate::jose::decode::{Content, Shape};
-use crate::jose::key::KeySet;
+use crate::jose::key::{KeySet, Purpose};
 use crate::jose::report::{Outcome, Report, inspect};
 use crate::jose::sign;
 use crate::jose::verify::{SigStatus, VerifyOptions};
@@ -93,6 +93,9 @@ pub struct Checks<'a> {
     /// For a JWE: the keys that decrypt it and verify a nested token; `None` walks through
     /// its parts only.
     pub jwe: Option<JweChecks<'a>>,
+    /// A matching signature under a weak secret is accepted with a warning
+    /// (`--allow-weak-secret`).
+    pub allow_weak_secret: bool,
 }
 
 /// What a JWE is decrypted and its nested token verified with.
@@ -266,6 +269,7 @@ pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
                 let verify = VerifyOptions {
                     alg: checks.pinned,
                     allow_none: false,
+                    allow_weak_secret: checks.allow_weak_secret,
                 };
                 reports.push(inspect(inner.trim(), checks.keys, verify, checks.claims));
             }
@@ -376,7 +380,9 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
         ));
     }
     let alg: Option<Alg> = d.alg().and_then(|a| a.parse().ok());
-    let weakness = weak::assess(d, alg, checks.keys);
+    // A weak secret fails the walk, as `verify` refuses it, unless weak secrets are allowed
+    // (--allow-weak-secret): then it is a warning, as `verify` gives it.
+    let weakness = weak::assess(d, alg, checks.keys).map(|w| (w, checks.allow_weak_secret));
     steps.push(signature_step(
         report,
         checks.keys,
@@ -390,7 +396,7 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
             checks
                 .keys
                 .and_then(|k| k.keys.first())
-                .map(crate::jose::key::Key::default_alg)
+                .and_then(crate::jose::key::Key::default_alg)
         }),
         weakness.as_ref(),
         level,
@@ -402,7 +408,7 @@ fn signature_step(
     report: &Report,
     keys: Option<&KeySet>,
     alg: Option<Alg>,
-    weakness: Option<&Weakness>,
+    weakness: Option<&(Weakness, bool)>,
     level: Level,
 ) -> Step {
     let d = &report.decoded;
@@ -419,8 +425,9 @@ fn signature_step(
     match alg {
         Some(alg) => {
             lines.push(line(Kind::Text, format!("{alg}: {}", alg.formula())));
+            let kid = d.header.as_ref().and_then(|h| h.get("kid")?.as_str());
             let secret = keys
-                .and_then(|k| k.keys.iter().find(|k| k.fits(alg)))
+                .and_then(|k| k.chosen(alg, kid, Purpose::Verify))
                 .and_then(|k| k.secret());
             match (alg.family(), secret) {
                 (Family::Hmac, Some(secret)) => {
@@ -480,8 +487,8 @@ fn signature_step(
                     }
                 }
             }
-            if let Some(w) = weakness {
-                lines.push(line(Kind::Fail, w.describe()));
+            if let Some((w, allowed)) = weakness {
+                lines.push(line(weak_kind(*allowed), w.describe()));
             }
         }
         None => lines.push(line(Kind::Fail, "The header names no known alg.")),
@@ -516,7 +523,7 @@ fn signing_input_line(input: &str) -> Line {
 fn verification_step(
     report: &Report,
     pinned: Option<Alg>,
-    weakness: Option<&Weakness>,
+    weakness: Option<&(Weakness, bool)>,
     level: Level,
 ) -> Step {
     let d = &report.decoded;
@@ -589,7 +596,7 @@ fn verification_step(
     lines.push(line(
         match sig.status {
             SigStatus::Valid => Kind::Pass,
-            SigStatus::Invalid | SigStatus::Malformed => Kind::Fail,
+            SigStatus::Invalid | SigStatus::WeakKey | SigStatus::Malformed => Kind::Fail,
             // RFC 7518 sec. 3.6: an Unsecured JWS is for applications that opt in explicitly;
             // without that, it is a failure, not a caution.
             SigStatus::Unverifiable if unsecured => Kind::Fail,
@@ -609,12 +616,21 @@ fn verification_step(
             )
         },
     ));
-    if let Some(w) = weakness {
+    if let Some((w, allowed)) = weakness {
         lines.push(line(
-            Kind::Fail,
-            format!("4. Check the key: {}", w.describe()),
+            weak_kind(*allowed),
+            if *allowed {
+                format!(
+                    "4. Check the key: {} Accepted only because weak secrets are allowed \
+                     (--allow-weak-secret).",
+                    w.describe()
+                )
+            } else {
+                format!("4. Check the key: {}", w.describe())
+            },
         ));
     }
+    let weak_blocks = weakness.is_some_and(|(_, allowed)| !allowed);
     if level.nested_below {
         lines.push(line(
             if sig.is_valid() {
@@ -639,9 +655,9 @@ fn verification_step(
             ));
         }
     }
-    let holds = report.outcome() == Outcome::Valid && weakness.is_none();
+    let holds = report.outcome() == Outcome::Valid && !weak_blocks;
     let (kind, text) = if level.nested_below {
-        if sig.is_valid() && weakness.is_none() && level.outer_held {
+        if sig.is_valid() && !weak_blocks && level.outer_held {
             (
                 Kind::Pass,
                 format!(
@@ -679,6 +695,11 @@ fn verification_step(
         title: level.title("4. What a server does to verify it"),
         lines,
     }
+}
+
+/// A weak secret's line: a failure, or a warning when weak secrets are allowed.
+fn weak_kind(allowed: bool) -> Kind {
+    if allowed { Kind::Warn } else { Kind::Fail }
 }
 
 fn misconceptions(report: &Report) -> Step {

@@ -535,15 +535,18 @@ fn sd_jwt_and_dpop_json_match_their_schemas() {
     let fixtures = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
     let sd = schema("sdjwt.json");
     let line = schema("verify-batch-line.json");
-    let presentation =
-        std::fs::read_to_string(format!("{fixtures}/sdjwt/rfc9901/simple/sd_jwt_presentation.txt"))
-            .expect("fixture");
+    let presentation = std::fs::read_to_string(format!(
+        "{fixtures}/sdjwt/rfc9901/simple/sd_jwt_presentation.txt"
+    ))
+    .expect("fixture");
     let key = format!("{fixtures}/sdjwt/issuer_public.jwk");
     let broken = presentation.replacen('~', "~~", 1);
     for token in [presentation.trim(), broken.trim()] {
         for args in [
             vec!["decode", "--json", token],
-            vec!["verify", "--json", "--key", &key, "--aud", "a", "--nonce", "n", token],
+            vec![
+                "verify", "--json", "--key", &key, "--aud", "a", "--nonce", "n", token,
+            ],
             vec!["explain", "--json", "--key", &key, token],
         ] {
             assert_valid(&sd, &json_of(&args, None), &format!("{args:?}"));
@@ -559,7 +562,15 @@ fn sd_jwt_and_dpop_json_match_their_schemas() {
     let dpop = schema("dpop-check.json");
     let request = format!("{fixtures}/dpop/resource_request.http");
     let value = json_of(
-        &["dpop", "check", "--json", "--request", &request, "--now", "1562262618"],
+        &[
+            "dpop",
+            "check",
+            "--json",
+            "--request",
+            &request,
+            "--now",
+            "1562262618",
+        ],
         None,
     );
     assert_valid(&dpop, &value, "dpop check");

@@ -563,7 +563,7 @@ fn help_overlay_scrolls_at_80x24() {
     assert!(top.contains("↓ more"), "{top}");
     assert!(!top.contains("Ctrl-C"), "{top}");
     assert_snapshot!("help_overlay_80x24_top", top);
-    app.update(Action::ScrollHelp(100), NOW);
+    app.update(Action::ScrollHelp(10_000), NOW);
     let end = screen(&app, 80, 24);
     assert!(end.contains("↑ more"), "{end}");
     assert!(!end.contains("↓ more"), "{end}");

@@ -149,7 +149,11 @@ pub fn issue(what: &Issuance<'_>, rng: &dyn SecureRandom) -> Result<String, Issu
         payload.insert("cnf".to_owned(), json!({ "jwk": jwk }));
     }
     let mut header = Map::new();
-    header.insert("alg".to_owned(), what.key.default_alg().name().into());
+    let sign_alg = what
+        .key
+        .default_alg()
+        .ok_or_else(|| SignError::CannotSign(what.key.describe()))?;
+    header.insert("alg".to_owned(), sign_alg.name().into());
     if let Some(typ) = &what.typ {
         header.insert("typ".to_owned(), typ.clone().into());
     }
@@ -268,7 +272,11 @@ pub fn present(
     let kb = match binding {
         None => None,
         Some(b) => {
-            let header = json!({"alg": b.key.default_alg().name(), "typ": "kb+jwt"});
+            let sign_alg = b
+                .key
+                .default_alg()
+                .ok_or_else(|| SignError::CannotSign(b.key.describe()))?;
+            let header = json!({"alg": sign_alg.name(), "typ": "kb+jwt"});
             let claims = json!({"iat": b.iat, "aud": b.aud, "nonce": b.nonce, "sd_hash": sd_hash});
             Some(sign(&header.to_string(), &claims.to_string(), Some(b.key))?)
         }
