@@ -235,6 +235,14 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     }
     let input = input.unwrap_or_default();
     if crate::jose::sdjwt::looks_like(&input) {
+        let vc_keys = super::sdjwt::vc_issuer_keys(
+            &args.kb,
+            &args.key,
+            &input,
+            args.iss.as_deref(),
+            claims.now,
+        )?;
+        let keys = vc_keys.as_ref().or(keys);
         let report = super::sdjwt::judge(&input, keys, opts, &claims, &args.kb.policy());
         super::sdjwt::show(&report, true, args.json)?;
         return Ok(report.outcome());

@@ -35,6 +35,11 @@ pub struct KbArgs {
     /// SD-JWT: oldest key-binding JWT accepted, in seconds before now.
     #[arg(long, value_name = "SECS", default_value_t = KB_MAX_AGE)]
     pub kb_max_age: u64,
+    /// SD-JWT VC: verify with the issuer's keys from {iss}/.well-known/jwt-vc-issuer
+    /// (draft-ietf-oauth-sd-jwt-vc sec. 4); needs --iss, which the token's iss must equal.
+    /// Fetched under the network policy and cache of --jwks-url.
+    #[arg(long)]
+    pub vc_issuer_keys: bool,
 }
 
 impl Default for KbArgs {
@@ -43,6 +48,7 @@ impl Default for KbArgs {
             nonce: None,
             require_kb: false,
             kb_max_age: KB_MAX_AGE,
+            vc_issuer_keys: false,
         }
     }
 }
@@ -56,6 +62,62 @@ impl KbArgs {
             max_age: self.kb_max_age,
         }
     }
+}
+
+/// With `--vc-issuer-keys`, the SD-JWT VC issuer's keys from its metadata: the issuer
+/// pinned with `--iss`, which the token's `iss` must equal (the token never chooses whom to
+/// trust). `None` without the flag.
+pub fn vc_issuer_keys(
+    kb: &KbArgs,
+    key: &super::keys::KeyArgs,
+    token: &str,
+    pinned: Option<&str>,
+    now: f64,
+) -> Result<Option<KeySet>, CliError> {
+    if !kb.vc_issuer_keys {
+        return Ok(None);
+    }
+    if key.is_given() {
+        return Err(CliError::Usage(
+            "--vc-issuer-keys fetches the issuer's keys: give no other key option".to_owned(),
+        ));
+    }
+    let Some(pinned) = pinned else {
+        return Err(CliError::Usage(
+            "--vc-issuer-keys needs the issuer you trust: add --iss https://issuer (the token's \
+             iss must equal it)"
+                .to_owned(),
+        ));
+    };
+    let sd = crate::jose::sdjwt::parse(token).map_err(|e| CliError::Usage(e.detail))?;
+    let issuer_jwt = crate::jose::decode::decode_compact(sd.jwt);
+    let iss = issuer_jwt
+        .claims()
+        .and_then(|c| c.get("iss"))
+        .and_then(Value::as_str);
+    if iss != Some(pinned) {
+        return Err(CliError::Usage(format!(
+            "--vc-issuer-keys: the token's iss {} is not the issuer you trust ('{pinned}'); \
+             nothing was fetched",
+            iss.map_or_else(|| "(none)".to_owned(), |i| format!("'{i}'"))
+        )));
+    }
+    let kid = issuer_jwt.header_str("kid");
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Unix seconds
+    let secs = now.max(0.0) as u64;
+    let opts = super::remote::net_options(key);
+    let (url, remote) = crate::net::vc_issuer::vc_issuer_jwks(pinned, kid, &opts, secs)?;
+    let mut err = io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "note: issuer keys from the JWT VC Issuer Metadata at {}: {}",
+        escape_untrusted(&url),
+        escape_untrusted(&remote.summary())
+    );
+    for note in &remote.notes {
+        let _ = writeln!(err, "note: {}", escape_untrusted(note));
+    }
+    Ok(Some(remote.keys))
 }
 
 /// Verifies an SD-JWT as `verify` does.
