@@ -219,3 +219,32 @@ fn hostile_proofs_are_refused_with_their_section() {
     }
     assert_eq!(check("not.a.jwt", &req, &o).outcome(), Outcome::Malformed);
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_pasted_request(text in "(curl |GET /x HTTP/1.1\n|DPoP: |Authorization: |Host: |-H |'|\"|\\\\\n|[a-z.:/ ~?#%-]){0,40}") {
+            if let Ok(req) = parse(&text) {
+                for proof in &req.proofs {
+                    let _ = check(proof, &Request {
+                        method: req.method.as_deref().unwrap_or("GET"),
+                        url: req.url.as_deref().unwrap_or("https://a.example/"),
+                        access_token: req.access_token.as_deref(),
+                        proof_headers: req.proofs.len(),
+                    }, &opts(0.0));
+                }
+            }
+        }
+
+        #[test]
+        fn any_uri(text in "[a-zA-Z0-9:/?#%.\\[\\]@~-]{0,60}") {
+            let _ = super::super::uri::target(&text);
+        }
+    }
+}

@@ -286,3 +286,27 @@ fn parse_bounds_and_shapes() {
             .contains("more than")
     );
 }
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_text_with_tildes(text in "[A-Za-z0-9_.~ -]{0,200}") {
+            let r = verify(&text, None, &opts());
+            let _ = r.to_json();
+        }
+
+        #[test]
+        fn any_disclosure_json(json in "\\[(\"[a-z]{0,3}\"|[0-9]|\\{\\}|\\[\\]|,|null){0,6}\\]") {
+            let d = b64::encode(json.as_bytes());
+            let token = format!("{}{d}~", hand_made(&serde_json::json!({"_sd": []}), &[]));
+            let r = verify(&token, Some(&public(ISSUER)), &opts());
+            prop_assert_ne!(r.outcome(), Outcome::Valid);
+        }
+    }
+}
