@@ -74,6 +74,9 @@ pub struct LaunchOptions {
     pub jwe: JweLaunch,
     /// The key-binding policy for SD-JWTs (and the DPoP nonce).
     pub kb: crate::jose::sdjwt::KbPolicy,
+    /// A secret random seed for the salts of SD-JWTs issued in the workbench; `None`: the
+    /// workbench does not issue.
+    pub salt_seed: Option<Secret>,
 }
 
 impl Default for LaunchOptions {
@@ -95,6 +98,7 @@ impl Default for LaunchOptions {
             appearance: Appearance::Dark,
             jwe: JweLaunch::default(),
             kb: crate::jose::sdjwt::KbPolicy::default(),
+            salt_seed: None,
         }
     }
 }
@@ -389,6 +393,12 @@ pub enum Action {
     HolderToggle,
     /// Open the DPoP request's other part (access token or proof) in the workbench.
     HolderSwitch,
+    /// The issuer's side: list the workbench payload's members to mark disclosable.
+    HolderIssueMode,
+    /// Add or remove decoy digests of the SD-JWT to issue.
+    HolderDecoys,
+    /// Issue the SD-JWT with the marked members disclosable, signed with the loaded key.
+    HolderIssue,
     /// Take one step of the flow simulation.
     Flow(crate::flow::Move),
     /// Move the flow timeline's selection by this many entries.
@@ -553,6 +563,8 @@ pub struct App {
     pub holder: holder::HolderView,
     /// The key-binding policy for SD-JWTs and the DPoP nonce (`--nonce`, `--require-kb`).
     pub kb_policy: crate::jose::sdjwt::KbPolicy,
+    /// The secret seed an issued SD-JWT's salts are derived from (drawn by the event loop).
+    pub salt_seed: Option<Secret>,
     /// The glossary entry for the member under the header or payload cursor.
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
@@ -680,6 +692,7 @@ impl App {
             appearance,
             jwe,
             kb,
+            salt_seed,
         } = opts;
         let load_key = keymap.key(Context::Workbench, Command::KeyFile);
         let mut app = App {
@@ -692,6 +705,7 @@ impl App {
             flow: FlowView::default(),
             holder: holder::HolderView::default(),
             kb_policy: kb,
+            salt_seed,
             glossary: None,
             glossary_row: 0,
             overlay: Overlay::None,
@@ -799,6 +813,9 @@ impl App {
             Action::HolderSelect(by) => self.holder_select(by),
             Action::HolderToggle => self.holder_toggle(),
             Action::HolderSwitch => self.holder_switch(),
+            Action::HolderIssueMode => self.holder_issue_mode(),
+            Action::HolderDecoys => self.holder_toggle_decoys(),
+            Action::HolderIssue => self.holder_issue(),
             Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
             Action::SwitchFoundToken(step) => self.switch_found_token(step),
             Action::ClearKey => self.clear_key(),

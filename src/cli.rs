@@ -471,6 +471,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         jwe,
         keymap,
         kb: args.kb.policy(),
+        salt_seed: salt_seed(),
         mouse: !args.no_mouse && settings.mouse.unwrap_or(true),
         appearance: match (args.theme, settings.theme) {
             (Some(ThemeArg::Light), _) | (None, Some(crate::config::ThemeName::Light)) => {
@@ -484,6 +485,13 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// 32 bytes from the system's random source: the secret seed of the salts of SD-JWTs issued
+/// in the workbench (whose state stays a pure function of its inputs).
+fn salt_seed() -> Option<crate::jose::key::Secret> {
+    let mut seed = vec![0u8; 32];
+    crate::jose::sdjwt::issue::system_salts(&mut seed).then(|| crate::jose::key::Secret::new(seed))
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.

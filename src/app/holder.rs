@@ -24,6 +24,8 @@ pub const WORKBENCH_AUD: &str = "https://verifier.example";
 pub struct HolderView {
     /// The token or request.
     pub state: Holder,
+    /// Salts issued so far from the seed (each salt is a fresh HMAC of the seed).
+    pub salts: u64,
     /// The selected row (a disclosure).
     pub selected: usize,
     /// Rows scrolled.
@@ -40,7 +42,23 @@ pub enum Holder {
     SdJwt(Box<SdState>),
     /// A DPoP request.
     Dpop(Box<DpopState>),
+    /// The issuer's side: the workbench payload's members, some marked disclosable.
+    Issue(Box<IssueState>),
 }
+
+/// The issuer's side of the holder view.
+#[derive(Debug, Default)]
+pub struct IssueState {
+    /// The workbench payload's top-level members.
+    pub members: Vec<String>,
+    /// Which are made selectively disclosable.
+    pub marked: Vec<bool>,
+    /// Three decoy digests are added.
+    pub decoys: bool,
+}
+
+/// Decoy digests added when asked.
+const DECOYS: usize = 3;
 
 /// An SD-JWT as the holder handles it.
 #[derive(Debug)]
@@ -264,6 +282,7 @@ impl App {
         };
         let state = match state {
             Holder::Empty => Holder::Empty,
+            Holder::Issue(i) => Holder::Issue(i),
             Holder::Dpop(mut d) => {
                 d.report = self.dpop_report(&d.request, &d.method, &d.url);
                 Holder::Dpop(d)
@@ -300,6 +319,7 @@ impl App {
     pub(super) fn holder_select(&mut self, by: i32) {
         let rows = match &self.holder.state {
             Holder::SdJwt(s) => s.issued.disclosures.len(),
+            Holder::Issue(i) => i.members.len(),
             Holder::Dpop(d) => d.report.steps.len(),
             Holder::Empty => 0,
         };
@@ -308,6 +328,12 @@ impl App {
 
     /// Toggles the selected disclosure in or out of the presentation, and rebuilds it.
     pub(super) fn holder_toggle(&mut self) {
+        if let Holder::Issue(i) = &mut self.holder.state {
+            if let Some(m) = i.marked.get_mut(self.holder.selected) {
+                *m = !*m;
+            }
+            return;
+        }
         let Holder::SdJwt(s) = &mut self.holder.state else {
             self.message = Some((
                 "nothing to toggle: paste an SD-JWT (a JWT followed by '~' and disclosures)"
@@ -347,6 +373,135 @@ impl App {
         d.open = open;
         self.set_token_quietly(&text);
         self.message = Some((format!("the workbench shows {what}"), Tone::Info));
+    }
+}
+
+impl App {
+    /// The issuer's side: lists the workbench payload's members to mark disclosable.
+    pub(super) fn holder_issue_mode(&mut self) {
+        let members: Vec<String> = self
+            .derived
+            .decoded
+            .claims()
+            .map(|c| {
+                c.keys()
+                    .filter(|k| !matches!(k.as_str(), "_sd" | "_sd_alg" | "cnf"))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        if members.is_empty() {
+            self.message = Some((
+                "the workbench's payload has no members to make selectively disclosable".to_owned(),
+                Tone::Error,
+            ));
+            return;
+        }
+        let marked = vec![false; members.len()];
+        self.holder.state = Holder::Issue(Box::new(IssueState {
+            members,
+            marked,
+            decoys: false,
+        }));
+        self.holder.selected = 0;
+        self.holder.scroll = 0;
+        self.view = View::Holder;
+    }
+
+    /// Adds or removes the decoy digests of the SD-JWT to issue.
+    pub(super) fn holder_toggle_decoys(&mut self) {
+        if let Holder::Issue(i) = &mut self.holder.state {
+            i.decoys = !i.decoys;
+        }
+    }
+
+    /// Issues the SD-JWT: the workbench payload signed with the loaded key, the marked
+    /// members made disclosable with fresh salts; then opens it as its holder would.
+    pub(super) fn holder_issue(&mut self) {
+        let Holder::Issue(i) = &self.holder.state else {
+            self.message = Some((
+                "i first: mark the members to make selectively disclosable".to_owned(),
+                Tone::Error,
+            ));
+            return;
+        };
+        let Some(payload) = self.derived.decoded.claims().cloned() else {
+            return;
+        };
+        let Some(seed) = self.salt_seed.clone() else {
+            self.message = Some((
+                "no random seed for salts in this workbench: issue with `jwb sd-jwt issue`"
+                    .to_owned(),
+                Tone::Error,
+            ));
+            return;
+        };
+        let Some(key) = self
+            .keys()
+            .and_then(|k| k.keys.iter().find(|k| k.can_sign()))
+        else {
+            self.message = Some((
+                "no key that can sign: load the issuer's private key (o)".to_owned(),
+                Tone::Error,
+            ));
+            return;
+        };
+        let disclosable: Vec<String> = i
+            .members
+            .iter()
+            .zip(&i.marked)
+            .filter(|(_, m)| **m)
+            .map(|(n, _)| crate::jose::sdjwt::process::pointer("", n))
+            .collect();
+        let count = disclosable.len();
+        let decoys = if i.decoys { DECOYS } else { 0 };
+        let typ = payload.contains_key("vct").then(|| "dc+sd-jwt".to_owned());
+        let described = key.describe();
+        let mut counter = self.holder.salts;
+        // A salt is HMAC-SHA256(seed, counter): unpredictable without the seed the event loop
+        // drew from the system's random source, and never the same twice in a session.
+        let mut salts = |buf: &mut [u8]| {
+            counter += 1;
+            let tag = crate::jose::sign::hmac(
+                crate::jose::alg::Alg::HS256,
+                seed.expose(),
+                format!("sd-jwt salt {counter}").as_bytes(),
+            );
+            let n = buf.len().min(tag.len());
+            buf[..n].copy_from_slice(&tag[..n]);
+            n == buf.len()
+        };
+        let issued = crate::jose::sdjwt::issue::issue(
+            &crate::jose::sdjwt::issue::Issuance {
+                payload,
+                disclosable,
+                decoys,
+                holder: None,
+                typ,
+                key,
+            },
+            &mut salts,
+        );
+        self.holder.salts = counter;
+        match issued {
+            Ok(text) => {
+                self.holder_open_sd_jwt(&text);
+                self.message = Some((
+                    format!(
+                        "issued an SD-JWT: {count} disclosable member{}, fresh salts, {}; signed \
+                         with {described}; no cnf (a bearer SD-JWT)",
+                        if count == 1 { "" } else { "s" },
+                        if decoys > 0 {
+                            format!("{decoys} decoy digests")
+                        } else {
+                            "no decoys".to_owned()
+                        }
+                    ),
+                    Tone::Info,
+                ));
+            }
+            Err(e) => self.message = Some((format!("cannot issue: {e}"), Tone::Error)),
+        }
     }
 }
 

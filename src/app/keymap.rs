@@ -423,6 +423,9 @@ pub enum Command {
     Holder,
     HolderToggle,
     HolderSwitch,
+    HolderIssueMode,
+    HolderDecoys,
+    HolderIssue,
     ClearLine,
 }
 
@@ -499,6 +502,9 @@ impl Command {
             Command::Holder => "holder",
             Command::HolderToggle => "toggle_disclosure",
             Command::HolderSwitch => "switch_dpop_part",
+            Command::HolderIssueMode => "issuer_mode",
+            Command::HolderDecoys => "toggle_decoys",
+            Command::HolderIssue => "issue_sd_jwt",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
@@ -1333,6 +1339,28 @@ impl Default for KeyMap {
         );
         add(
             h,
+            vec![ch('i')],
+            C::HolderIssueMode,
+            "issuer: list the workbench payload's members; Space marks one selectively \
+             disclosable",
+            Some("issuer"),
+        );
+        add(
+            h,
+            vec![ch('d')],
+            C::HolderDecoys,
+            "issuer: add or remove 3 decoy digests",
+            None,
+        );
+        add(
+            h,
+            vec![ch('s')],
+            C::HolderIssue,
+            "issuer: sign the SD-JWT with the loaded key (fresh salts) and open it as holder",
+            Some("issue"),
+        );
+        add(
+            h,
             vec![key(K::Esc), ch('q'), ch('B'), key(K::F(4))],
             C::Back,
             "back to the workbench",
@@ -1704,6 +1732,9 @@ impl App {
             C::Holder => Action::OpenView(View::Holder),
             C::HolderToggle => Action::HolderToggle,
             C::HolderSwitch => Action::HolderSwitch,
+            C::HolderIssueMode => Action::HolderIssueMode,
+            C::HolderDecoys => Action::HolderDecoys,
+            C::HolderIssue => Action::HolderIssue,
             C::ClearLine => Action::ClearPrompt,
         })
     }

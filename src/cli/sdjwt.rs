@@ -500,7 +500,6 @@ fn issue_cmd(a: &IssueArgs) -> Result<String, CliError> {
             Some(holder_public(&bytes)?)
         }
     };
-    let rng = aws_lc_rs::rand::SystemRandom::new();
     issue(
         &Issuance {
             payload,
@@ -510,7 +509,7 @@ fn issue_cmd(a: &IssueArgs) -> Result<String, CliError> {
             typ: (!a.typ.is_empty()).then(|| a.typ.clone()),
             key: &key,
         },
-        &rng,
+        &mut crate::jose::sdjwt::issue::system_salts,
     )
     .map_err(|e| CliError::Usage(e.to_string()))
 }

@@ -212,6 +212,43 @@ fn dpop_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+fn issue_lines(app: &Screen, theme: &Theme) -> Vec<Line<'static>> {
+    let Holder::Issue(i) = &app.holder.state else {
+        return Vec::new();
+    };
+    let mut lines = vec![Line::styled(
+        "The issuer's side: Space marks a member of the workbench's payload selectively \
+         disclosable; s signs the SD-JWT with the loaded key and opens it as its holder.",
+        theme.muted,
+    )];
+    lines.push(Line::default());
+    for (n, (name, marked)) in i.members.iter().zip(&i.marked).enumerate() {
+        let text = format!(
+            "{} {}",
+            if *marked { "[sd]" } else { "[  ]" },
+            escape_untrusted(name)
+        );
+        let style = if n == app.holder.selected {
+            theme.title.add_modifier(Modifier::REVERSED)
+        } else if *marked {
+            theme.ok
+        } else {
+            theme.muted
+        };
+        lines.push(Line::styled(text, style));
+    }
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        if i.decoys {
+            "decoys: 3 decoy digests will be added (d: none)"
+        } else {
+            "decoys: none (d: add 3, so nobody can count the withheld claims)"
+        },
+        theme.muted,
+    ));
+    lines
+}
+
 fn empty_lines(theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         "Paste an SD-JWT (issuer JWT~disclosures~[key-binding JWT]) or a DPoP request (a curl \
@@ -238,6 +275,7 @@ impl Widget for HolderScreen<'_> {
             Holder::Empty => (" Holder-bound tokens ", empty_lines(theme)),
             Holder::SdJwt(_) => (" SD-JWT: the holder's view ", sd_lines(app, theme)),
             Holder::Dpop(_) => (" DPoP request: binding checks ", dpop_lines(app, theme)),
+            Holder::Issue(_) => (" SD-JWT: the issuer's side ", issue_lines(app, theme)),
         };
         let block = Block::bordered()
             .border_style(theme.border_focus)

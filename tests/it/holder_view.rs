@@ -165,3 +165,47 @@ fn a_pasted_dpop_request_shows_every_check_and_switches_parts() {
     let text = screen(&app, 110, 44);
     assert_snapshot!("holder_dpop", text);
 }
+
+#[test]
+fn the_issuers_side_marks_members_and_issues_an_sd_jwt() {
+    let issuer_key = parse_key(read("issuer_private.jwk").as_bytes()).unwrap();
+    let token = jwt_workbench::jose::sign::sign(
+        r#"{"alg":"ES256"}"#,
+        r#"{"iss":"https://issuer.example","vct":"urn:example:id","given_name":"Erika","family_name":"M"}"#,
+        issuer_key.keys.first(),
+    )
+    .unwrap();
+    let now = 1_700_000_000.0;
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(token),
+            keys: Some(issuer_key),
+            salt_seed: Some(jwt_workbench::jose::key::Secret::new(vec![7; 32])),
+            ..LaunchOptions::default()
+        },
+        now,
+    );
+    app.update(Action::HolderIssueMode, now);
+    assert_eq!(app.view, View::Holder);
+    let Holder::Issue(i) = &app.holder.state else {
+        panic!("the issuer's side")
+    };
+    let given = i.members.iter().position(|m| m == "given_name").unwrap();
+    for _ in 0..given {
+        app.update(Action::HolderSelect(1), now);
+    }
+    app.update(Action::HolderToggle, now);
+    app.update(Action::HolderDecoys, now);
+    app.update(Action::HolderIssue, now);
+    let Holder::SdJwt(s) = &app.holder.state else {
+        panic!("issued and opened as holder: {:?}", app.message)
+    };
+    assert_eq!(s.issued.disclosures.len(), 1);
+    assert_eq!(s.issued.disclosures[0].name(), Some("given_name"));
+    assert_eq!(s.report.outcome(), Outcome::Valid, "{:?}", s.report.steps);
+    let p = s.report.processed.as_ref().unwrap();
+    assert_eq!(p.payload["given_name"], "Erika");
+    assert_eq!(p.withheld.len(), 3, "the decoys");
+    let message = &app.message.as_ref().unwrap().0;
+    assert!(message.contains("3 decoy digests"), "{message}");
+}

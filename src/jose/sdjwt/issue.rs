@@ -2,7 +2,6 @@
 //! salts (and decoys when asked), and a presentation rebuilt from a chosen set of
 //! disclosures, with its `sd_hash` and key-binding JWT.
 
-use aws_lc_rs::rand::SecureRandom;
 use serde_json::{Map, Value, json};
 
 use super::disclosure::{Disclosure, SdAlg};
@@ -38,10 +37,23 @@ pub enum IssueError {
     Invalid(String),
 }
 
-fn random_b64(rng: &dyn SecureRandom, n: usize) -> Result<String, IssueError> {
+/// Where salts come from: fills the buffer with unpredictable bytes, false on failure.
+/// The command line uses the system's random source; the workbench, whose state is a pure
+/// function of its inputs, a secret seed the event loop drew at start (see `app/holder.rs`).
+pub type SaltSource<'a> = &'a mut dyn FnMut(&mut [u8]) -> bool;
+
+fn random_b64(rng: &mut dyn FnMut(&mut [u8]) -> bool, n: usize) -> Result<String, IssueError> {
     let mut bytes = vec![0u8; n];
-    rng.fill(&mut bytes).map_err(|_| IssueError::Random)?;
+    if !rng(&mut bytes) {
+        return Err(IssueError::Random);
+    }
     Ok(b64::encode(&bytes))
+}
+
+/// The system's random source (aws-lc-rs) as a salt source.
+pub fn system_salts(buf: &mut [u8]) -> bool {
+    use aws_lc_rs::rand::SecureRandom as _;
+    aws_lc_rs::rand::SystemRandom::new().fill(buf).is_ok()
 }
 
 /// Splits an RFC 6901 pointer into its unescaped tokens.
@@ -73,7 +85,7 @@ pub struct Issuance<'a> {
 }
 
 /// Issues an SD-JWT: `<JWT>~<disclosure>~...~`, with fresh salts from `rng`.
-pub fn issue(what: &Issuance<'_>, rng: &dyn SecureRandom) -> Result<String, IssueError> {
+pub fn issue(what: &Issuance<'_>, rng: SaltSource<'_>) -> Result<String, IssueError> {
     let alg = SdAlg::Sha256;
     let mut root = Value::Object(what.payload.clone());
     // Deepest first: a recursive disclosure carries the already-processed inside.

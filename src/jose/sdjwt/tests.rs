@@ -1,4 +1,3 @@
-use aws_lc_rs::rand::SystemRandom;
 use serde_json::json;
 
 use super::issue::{Binding, Issuance, issue, parse_issued, present};
@@ -50,7 +49,7 @@ fn issued(disclosable: &[&str], decoys: usize) -> String {
             typ: Some("example+sd-jwt".into()),
             key: &issuer,
         },
-        &SystemRandom::new(),
+        &mut super::issue::system_salts,
     )
     .unwrap()
 }
