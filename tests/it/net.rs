@@ -852,13 +852,11 @@ fn discovery_shares_one_deadline_across_its_three_fetches() {
         },
         cache: None,
     };
-    let started = std::time::Instant::now();
+    // Three fetches with their own limits would take 2.1 s and succeed: the timeout itself is
+    // the proof that the limit is shared, however slow the machine is (no elapsed time is read).
     let err = discover_jwks(&server.base(), None, &opts, NOW).unwrap_err();
-    let took = started.elapsed();
     assert!(matches!(err, NetError::Timeout { .. }), "{err}");
     assert!(err.to_string().contains("timed out after 1.5 s"), "{err}");
-    // Three fetches with their own limits would take 2.1 s and succeed.
-    assert!(took < Duration::from_secs(2), "{took:?}");
     server.stop();
 }
 
@@ -870,10 +868,10 @@ fn an_sd_jwt_vc_is_verified_with_its_issuers_metadata_keys_only_when_asked() {
     )
     .unwrap();
     let issuer = Arc::new(Mutex::new(String::new()));
-    let served = Arc::clone(&issuer);
+    let answer = Arc::clone(&issuer);
     let server = Server::start(move |path, _| match path {
         "/.well-known/jwt-vc-issuer" => Reply::json(&json!({
-            "issuer": served.lock().unwrap().clone(),
+            "issuer": answer.lock().unwrap().clone(),
             "jwks": {"keys": [public.clone()]},
         })),
         _ => Reply::status(404),

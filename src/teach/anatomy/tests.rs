@@ -17,6 +17,7 @@ fn checks<'a>(keys: Option<&'a KeySet>, claims: &'a ClaimOptions) -> Checks<'a> 
     Checks {
         keys,
         pinned: None,
+        allow_none: false,
         claims,
         jwe: None,
         allow_weak_secret: false,
