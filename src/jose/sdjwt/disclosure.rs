@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 use sha2::{Digest as _, Sha256, Sha384, Sha512};
+use sha3::{Sha3_256, Sha3_384, Sha3_512};
 
 use crate::jose::b64;
 
@@ -15,23 +16,28 @@ pub enum SdAlg {
     Sha384,
     /// `sha-512`.
     Sha512,
+    /// `sha3-256`.
+    Sha3_256,
+    /// `sha3-384`.
+    Sha3_384,
+    /// `sha3-512`.
+    Sha3_512,
 }
 
-/// Registered names this tool recognises but does not compute.
-const REGISTERED: [&str; 13] = [
-    "sha-256-128",
-    "sha-256-120",
-    "sha-256-96",
-    "sha-256-64",
-    "sha-256-32",
-    "sha3-224",
-    "sha3-256",
-    "sha3-384",
-    "sha3-512",
-    "blake2s-256",
-    "blake2b-256",
-    "blake2b-512",
-    "k12-256",
+/// Registered names refused: the truncated SHA-256 forms give at most 128 bits (a digest
+/// must resist second preimages: RFC 9901 sec. 9.6 asks for a secure hash), and the rest are
+/// not computed by this tool.
+const REFUSED: [(&str, &str); 10] = [
+    ("sha-256-128", "truncated to 128 bits"),
+    ("sha-256-120", "truncated to 120 bits"),
+    ("sha-256-96", "truncated to 96 bits"),
+    ("sha-256-64", "truncated to 64 bits"),
+    ("sha-256-32", "truncated to 32 bits"),
+    ("sha3-224", "not computed by this tool"),
+    ("blake2s-256", "not computed by this tool"),
+    ("blake2b-256", "not computed by this tool"),
+    ("blake2b-512", "not computed by this tool"),
+    ("k12-256", "not computed by this tool"),
 ];
 
 impl SdAlg {
@@ -42,9 +48,12 @@ impl SdAlg {
             "sha-256" => Ok(SdAlg::Sha256),
             "sha-384" => Ok(SdAlg::Sha384),
             "sha-512" => Ok(SdAlg::Sha512),
-            n if REGISTERED.contains(&n) => Err(format!(
-                "_sd_alg '{n}' is in the IANA registry, but this tool computes only sha-256, \
-                 sha-384 and sha-512"
+            "sha3-256" => Ok(SdAlg::Sha3_256),
+            "sha3-384" => Ok(SdAlg::Sha3_384),
+            "sha3-512" => Ok(SdAlg::Sha3_512),
+            n if let Some((_, why)) = REFUSED.iter().find(|(name, _)| *name == n) => Err(format!(
+                "_sd_alg '{n}' is in the IANA registry but refused here ({why}); this tool \
+                 takes sha-256, sha-384, sha-512, sha3-256, sha3-384 and sha3-512"
             )),
             n => Err(format!(
                 "_sd_alg '{n}' is not a hash name of the IANA Named Information Hash \
@@ -59,6 +68,9 @@ impl SdAlg {
             SdAlg::Sha256 => "sha-256",
             SdAlg::Sha384 => "sha-384",
             SdAlg::Sha512 => "sha-512",
+            SdAlg::Sha3_256 => "sha3-256",
+            SdAlg::Sha3_384 => "sha3-384",
+            SdAlg::Sha3_512 => "sha3-512",
         }
     }
 
@@ -69,6 +81,9 @@ impl SdAlg {
             SdAlg::Sha256 => b64::encode(&Sha256::digest(text.as_bytes())),
             SdAlg::Sha384 => b64::encode(&Sha384::digest(text.as_bytes())),
             SdAlg::Sha512 => b64::encode(&Sha512::digest(text.as_bytes())),
+            SdAlg::Sha3_256 => b64::encode(&Sha3_256::digest(text.as_bytes())),
+            SdAlg::Sha3_384 => b64::encode(&Sha3_384::digest(text.as_bytes())),
+            SdAlg::Sha3_512 => b64::encode(&Sha3_512::digest(text.as_bytes())),
         }
     }
 }
@@ -231,10 +246,16 @@ mod tests {
     #[test]
     fn hash_names() {
         assert_eq!(SdAlg::parse("sha-384"), Ok(SdAlg::Sha384));
+        assert_eq!(SdAlg::parse("sha3-256"), Ok(SdAlg::Sha3_256));
         assert!(
-            SdAlg::parse("sha3-256")
+            SdAlg::parse("sha-256-64")
                 .unwrap_err()
-                .contains("IANA registry, but")
+                .contains("truncated")
+        );
+        // The empty string's SHA3-256 (FIPS 202), base64url.
+        assert_eq!(
+            SdAlg::Sha3_256.digest(""),
+            "p__G-L8e12ZRwUdWoGHWYvWA_03kO0n6gtgKS4D4Q0o"
         );
         assert!(SdAlg::parse("md5").unwrap_err().contains("not a hash name"));
     }

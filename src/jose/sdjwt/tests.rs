@@ -268,6 +268,20 @@ fn hostile_sd_jwts_are_refused_naming_their_section() {
 }
 
 #[test]
+fn other_registered_hashes_are_computed() {
+    for alg in [SdAlg::Sha384, SdAlg::Sha3_256, SdAlg::Sha3_512] {
+        let name = Disclosure::build("salt-9", Some("name"), &json!("Alice"));
+        let token = hand_made(
+            &json!({"_sd": [alg.digest(&name.encoded)], "_sd_alg": alg.name()}),
+            &[&name],
+        );
+        let r = verify(&token, Some(&public(ISSUER)), &opts());
+        assert_eq!(r.outcome(), Outcome::Valid, "{alg:?}: {:?}", r.steps);
+        assert_eq!(r.processed_payload().unwrap()["name"], "Alice");
+    }
+}
+
+#[test]
 fn parse_bounds_and_shapes() {
     assert!(looks_like("a.b.c~"));
     assert!(!looks_like("Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"));
