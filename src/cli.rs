@@ -493,7 +493,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
 /// in the workbench (whose state stays a pure function of its inputs).
 fn salt_seed() -> Option<crate::jose::key::Secret> {
     let mut seed = vec![0u8; 32];
-    crate::jose::sdjwt::issue::system_salts(&mut seed).then(|| crate::jose::key::Secret::new(seed))
+    sdjwt::system_salts(&mut seed).then(|| crate::jose::key::Secret::new(seed))
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.

@@ -120,6 +120,13 @@ pub fn vc_issuer_keys(
     Ok(Some(remote.keys))
 }
 
+/// The system's random source (aws-lc-rs) as a salt source: the engine takes salts from its
+/// caller, never from the outside world itself.
+pub fn system_salts(buf: &mut [u8]) -> bool {
+    use aws_lc_rs::rand::SecureRandom as _;
+    aws_lc_rs::rand::SystemRandom::new().fill(buf).is_ok()
+}
+
 /// Verifies an SD-JWT as `verify` does.
 pub fn judge(
     input: &str,
@@ -509,7 +516,7 @@ fn issue_cmd(a: &IssueArgs) -> Result<String, CliError> {
             typ: (!a.typ.is_empty()).then(|| a.typ.clone()),
             key: &key,
         },
-        &mut crate::jose::sdjwt::issue::system_salts,
+        &mut system_salts,
     )
     .map_err(|e| CliError::Usage(e.to_string()))
 }

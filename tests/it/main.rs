@@ -20,6 +20,7 @@ mod jwe_tui;
 mod jwe_vectors;
 mod key_doors;
 mod keys;
+mod layers;
 mod limits;
 mod net;
 mod net_trust;

@@ -38,8 +38,8 @@ pub enum IssueError {
 }
 
 /// Where salts come from: fills the buffer with unpredictable bytes, false on failure.
-/// The command line uses the system's random source; the workbench, whose state is a pure
-/// function of its inputs, a secret seed the event loop drew at start (see `app/holder.rs`).
+/// The command line uses the system's random source (`cli::sdjwt::system_salts`); the
+/// workbench, whose state is a pure function of its inputs, a secret seed drawn at start.
 pub type SaltSource<'a> = &'a mut dyn FnMut(&mut [u8]) -> bool;
 
 fn random_b64(rng: &mut dyn FnMut(&mut [u8]) -> bool, n: usize) -> Result<String, IssueError> {
@@ -48,12 +48,6 @@ fn random_b64(rng: &mut dyn FnMut(&mut [u8]) -> bool, n: usize) -> Result<String
         return Err(IssueError::Random);
     }
     Ok(b64::encode(&bytes))
-}
-
-/// The system's random source (aws-lc-rs) as a salt source.
-pub fn system_salts(buf: &mut [u8]) -> bool {
-    use aws_lc_rs::rand::SecureRandom as _;
-    aws_lc_rs::rand::SystemRandom::new().fill(buf).is_ok()
 }
 
 /// Splits an RFC 6901 pointer into its unescaped tokens.

@@ -49,7 +49,10 @@ fn issued(disclosable: &[&str], decoys: usize) -> String {
             typ: Some("example+sd-jwt".into()),
             key: &issuer,
         },
-        &mut super::issue::system_salts,
+        &mut |buf: &mut [u8]| {
+            use aws_lc_rs::rand::SecureRandom as _;
+            aws_lc_rs::rand::SystemRandom::new().fill(buf).is_ok()
+        },
     )
     .unwrap()
 }
