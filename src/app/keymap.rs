@@ -426,6 +426,7 @@ pub enum Command {
     HolderIssueMode,
     HolderDecoys,
     HolderIssue,
+    ExpectProfile,
     ClearLine,
 }
 
@@ -505,6 +506,7 @@ impl Command {
             Command::HolderIssueMode => "issuer_mode",
             Command::HolderDecoys => "toggle_decoys",
             Command::HolderIssue => "issue_sd_jwt",
+            Command::ExpectProfile => "expected_profile",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
@@ -767,6 +769,13 @@ impl Default for KeyMap {
             vec![ch('E')],
             C::ExpectIssuer,
             "set the expected issuer (iss)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('P')],
+            C::ExpectProfile,
+            "require a typed profile: at+jwt, id-token or logout",
             None,
         );
         add(
@@ -1735,6 +1744,7 @@ impl App {
             C::HolderIssueMode => Action::HolderIssueMode,
             C::HolderDecoys => Action::HolderDecoys,
             C::HolderIssue => Action::HolderIssue,
+            C::ExpectProfile => Action::OpenExpectPrompt(PromptKind::Profile),
             C::ClearLine => Action::ClearPrompt,
         })
     }

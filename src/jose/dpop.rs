@@ -15,7 +15,7 @@ use super::key::{Key, PRIVATE_MEMBERS, parse_key};
 use super::report::Outcome;
 use super::sign::{SignError, sign};
 use super::step::{self, Step};
-use super::thumbprint::jwk_thumbprint;
+use super::thumbprint::of_jwk as jwk_thumbprint;
 use super::verify::{VerifyOptions, verify_parts};
 
 /// Oldest proof accepted by default, in seconds before `now` (leeway added): sec. 11.1
