@@ -577,7 +577,7 @@ pub struct App {
     pub flow: FlowView,
     /// The holder view: an SD-JWT's disclosures, or a DPoP request's binding checks.
     pub holder: holder::HolderView,
-    /// The key-binding policy for SD-JWTs and the DPoP nonce (`--nonce`, `--require-kb`).
+    /// The key-binding policy for SD-JWTs and the DPoP nonce (`--kb-nonce`, `--require-kb`).
     pub kb_policy: crate::jose::sdjwt::KbPolicy,
     /// The secret seed an issued SD-JWT's salts are derived from (drawn by the event loop).
     pub salt_seed: Option<Secret>,

@@ -26,9 +26,10 @@ use crate::ui::text::escape_untrusted;
 /// The key-binding options of `verify` and `explain` (RFC 9901 sec. 7.3).
 #[derive(Debug, Clone, Args)]
 pub struct KbArgs {
-    /// SD-JWT: the nonce the key-binding JWT must carry (its aud is checked against --aud).
+    /// SD-JWT: the nonce the key-binding JWT must carry (its aud is checked against --aud);
+    /// in the workbench also a pasted DPoP request's server nonce.
     #[arg(long, value_name = "N")]
-    pub nonce: Option<String>,
+    pub kb_nonce: Option<String>,
     /// SD-JWT: refuse a presentation without a key-binding JWT (a bearer SD-JWT).
     #[arg(long)]
     pub require_kb: bool,
@@ -45,7 +46,7 @@ pub struct KbArgs {
 impl Default for KbArgs {
     fn default() -> Self {
         KbArgs {
-            nonce: None,
+            kb_nonce: None,
             require_kb: false,
             kb_max_age: KB_MAX_AGE,
             vc_issuer_keys: false,
@@ -57,7 +58,7 @@ impl KbArgs {
     /// The engine's policy.
     pub fn policy(&self) -> KbPolicy {
         KbPolicy {
-            nonce: self.nonce.clone(),
+            nonce: self.kb_nonce.clone(),
             require_kb: self.require_kb,
             max_age: self.kb_max_age,
         }

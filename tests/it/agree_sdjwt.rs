@@ -120,7 +120,7 @@ fn args() -> Vec<String> {
         key.to_str().unwrap(),
         "--aud",
         AUD,
-        "--nonce",
+        "--kb-nonce",
         NONCE,
         "--now",
         NOW,

@@ -544,7 +544,15 @@ fn sd_jwt_and_dpop_json_match_their_schemas() {
         for args in [
             vec!["decode", "--json", token],
             vec![
-                "verify", "--json", "--key", &key, "--aud", "a", "--nonce", "n", token,
+                "verify",
+                "--json",
+                "--key",
+                &key,
+                "--aud",
+                "a",
+                "--kb-nonce",
+                "n",
+                token,
             ],
             vec!["explain", "--json", "--key", &key, token],
         ] {

@@ -56,7 +56,7 @@ fn reference_presentations_verify_in_jwb() {
     let out = jwb()
         .args(["verify", &token, "--json", "--require-kb", "--key"])
         .arg(fixtures().join("issuer_public.jwk"))
-        .args(["--aud", AUD, "--nonce", NONCE])
+        .args(["--aud", AUD, "--kb-nonce", NONCE])
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -126,7 +126,7 @@ fn jwb_presentations_verify_in_the_reference() {
     let ours = jwb()
         .args(["verify", &presented, "--json", "--key"])
         .arg(f.join("issuer_public.jwk"))
-        .args(["--aud", AUD, "--nonce", NONCE])
+        .args(["--aud", AUD, "--kb-nonce", NONCE])
         .output()
         .unwrap();
     let ours: Value = serde_json::from_slice(&ours.stdout).unwrap();

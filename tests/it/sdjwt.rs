@@ -37,10 +37,10 @@ fn time_of(dir: &Path) -> String {
 
 fn verify_json(token: &str, extra: &[&str]) -> (i32, Value) {
     let key = fixtures().join("issuer_public.jwk");
-    let nonce = if extra.contains(&"--nonce") {
+    let nonce = if extra.contains(&"--kb-nonce") {
         &[][..]
     } else {
-        &["--nonce", NONCE][..]
+        &["--kb-nonce", NONCE][..]
     };
     let out = jwb()
         .args(["verify", token, "--json", "--key"])
@@ -83,7 +83,7 @@ fn exit_statuses_follow_the_contract() {
     let presentation = read(&dir.join("sd_jwt_presentation.txt"));
     let issued = read(&dir.join("sd_jwt_issuance.txt"));
     // Another nonce: a claim of the key-binding JWT fails (3).
-    let (status, v) = verify_json(&presentation, &["--now", &now, "--nonce", "other"]);
+    let (status, v) = verify_json(&presentation, &["--now", &now, "--kb-nonce", "other"]);
     assert_eq!(status, 3, "{v}");
     assert!(
         v["errors"][0]
@@ -223,7 +223,7 @@ fn explain_walks_through_the_steps() {
     let out = jwb()
         .args(["explain", &token, "--key"])
         .arg(fixtures().join("issuer_public.jwk"))
-        .args(["--aud", AUD, "--nonce", NONCE, "--now", &time_of(&dir)])
+        .args(["--aud", AUD, "--kb-nonce", NONCE, "--now", &time_of(&dir)])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -213,7 +213,7 @@ pub(super) fn steps(report: &mut SdReport, sd: &SdJwt, alg: SdAlg, opts: &SdOpti
             "kb-nonce",
             "RFC 9901 sec. 7.3 step 5.6",
             Outcome::ClaimFailed,
-            format!("nonce is '{n}' and no --nonce was given to check it against"),
+            format!("nonce is '{n}' and no --kb-nonce was given to check it against"),
         ),
         (Some(other), _) => Step::fail(
             "kb-nonce",
