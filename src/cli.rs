@@ -13,6 +13,7 @@ pub mod jwe;
 pub mod keygen;
 pub mod keys;
 mod line_blocks;
+pub mod login;
 pub mod man;
 pub mod members;
 mod ordered_map;
@@ -49,7 +50,10 @@ Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
      key material given as a secret (key confusion), an algorithm other than --alg,
-     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids;
+     weak-key: it matches, but under an HMAC secret too weak to prove anything (shorter
+     than the hash, or on the built-in list; --allow-weak-secret accepts it with a
+     warning); encode and encrypt refusing to sign with such a secret
   2  usage error or malformed token: for verify, any character outside Base64URL and
      the dots (white space inside, '?token=', a second token; --lenient extracts the
      token as decode does), non-compliant base64url, a header that is not a JSON
@@ -113,6 +117,8 @@ pub enum Command {
     /// DPoP (RFC 9449): check a proof against its request and token, or make one.
     #[command(subcommand, after_help = EXIT_STATUS_HELP)]
     Dpop(dpop::DpopCommand),
+    /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
+    Login(login::LoginArgs),
     /// Make a key for an algorithm: private PKCS#8 PEM (mode 0600), public SPKI PEM, public
     /// JWK and JWKS; or, for HS256/384/512, a random secret printed once.
     Keygen(keygen::KeygenArgs),
@@ -232,7 +238,7 @@ pub enum CliError {
     /// Key material given through a secret option.
     #[error(
         "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
-         key confusion, CVE-2016-10555); give keys with --key FILE"
+         key confusion, CVE-2016-10555); give keys as files (--key, --sign-key, --verify-key)"
     )]
     KeyConfusion {
         /// Where the secret came from.
@@ -407,6 +413,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Audit(args)) => audit::run(&args, now),
         Some(Command::SdJwt(cmd)) => sdjwt::run(&cmd, now).map(status),
         Some(Command::Dpop(cmd)) => dpop::run(&cmd, now).map(status),
+        Some(Command::Login(args)) => login::run(&args, now),
         Some(Command::Keygen(args)) => keygen::keygen(&args).map(|()| 0),
         Some(Command::Thumbprint(args)) => keygen::thumbprint(&args).map(|()| 0),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
@@ -509,6 +516,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             }
             _ => crate::app::Appearance::Dark,
         },
+        login: None,
     };
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
@@ -522,6 +530,62 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
 fn salt_seed() -> Option<crate::jose::key::Secret> {
     let mut seed = vec![0u8; 32];
     sdjwt::system_salts(&mut seed).then(|| crate::jose::key::Secret::new(seed))
+}
+
+/// Opens the workbench on the tokens of a login: the access token first, verified with the
+/// issuer's keys against its issuer and the audiences given; `W` shows the ID and refresh
+/// tokens, `F` refreshes, `X` replays the spent refresh token.
+pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
+    use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
+    let config = crate::config::load();
+    let (keymap, config) = config.with_keymap();
+    let settings = &config.config;
+    let login::LoggedIn {
+        meta,
+        client,
+        tokens,
+        jwks,
+        ..
+    } = logged;
+    let launch = LoginLaunch {
+        issuer: meta.issuer.clone(),
+        client_id: client.id.clone(),
+        access_aud: aud.clone(),
+        tokens: LoginTokens {
+            access: LoginSecret(tokens.access_token),
+            id: tokens.id_token.map(LoginSecret::new),
+            refresh: tokens.refresh_token.map(LoginSecret),
+        },
+    };
+    let (keys, key_label) = match jwks {
+        Some(j) => {
+            let label = j.summary();
+            (Some(j.keys), Some(label))
+        }
+        None => (None, None),
+    };
+    let options = crate::app::LaunchOptions {
+        keys,
+        key_label,
+        aud,
+        iss: Some(meta.issuer.clone()),
+        leeway: settings.leeway.unwrap_or(0),
+        keymap,
+        mouse: settings.mouse.unwrap_or(true),
+        appearance: match settings.theme {
+            Some(crate::config::ThemeName::Light) => crate::app::Appearance::Light,
+            _ => crate::app::Appearance::Dark,
+        },
+        login: Some(launch),
+        ..crate::app::LaunchOptions::default()
+    };
+    let context = crate::net::login::RefreshContext {
+        meta,
+        client,
+        policy: crate::net::Policy::default(),
+    };
+    crate::workbench::run_with_login(options, &config, Some(std::sync::Arc::new(context)))
+        .map_err(CliError::Terminal)
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.

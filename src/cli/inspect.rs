@@ -120,6 +120,11 @@ pub fn decode(args: &DecodeArgs, now: f64) -> Result<Outcome, CliError> {
     })? {
         return Ok(outcome);
     }
+    // A key given for a signed token is not used, but it still comes in by the one door: key
+    // material through a secret option is refused here as everywhere.
+    if args.key.is_given() && !args.key.is_network() {
+        args.key.load()?;
+    }
     // An SD-JWT (a JWT followed by '~'): its processed claims, each with its provenance.
     if crate::jose::sdjwt::looks_like(&input) {
         let policy = crate::jose::sdjwt::KbPolicy::default();
