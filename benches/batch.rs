@@ -90,6 +90,7 @@ fn run(input: &[u8], threads: usize) -> Run {
         Extraction::Strict,
         threads,
         None,
+        &jwt_workbench::jose::sdjwt::KbPolicy::default(),
     )
     .expect("the batch runs");
     let wall = started.elapsed();

@@ -7,6 +7,7 @@
 mod derive;
 mod editor;
 mod expect;
+pub mod holder;
 mod jwe;
 mod key_load;
 pub mod keymap;
@@ -78,6 +79,11 @@ pub struct LaunchOptions {
     pub appearance: Appearance,
     /// Keys and options for encrypted tokens (`--key` read as JWE keys, `--verify-key`).
     pub jwe: JweLaunch,
+    /// The key-binding policy for SD-JWTs (and the DPoP nonce).
+    pub kb: crate::jose::sdjwt::KbPolicy,
+    /// A secret random seed for the salts of SD-JWTs issued in the workbench; `None`: the
+    /// workbench does not issue.
+    pub salt_seed: Option<Secret>,
     /// The tokens of a `jwb login`, shown one at a time and refreshed with `F`.
     pub login: Option<login::LoginLaunch>,
 }
@@ -102,6 +108,8 @@ impl Default for LaunchOptions {
             mouse: true,
             appearance: Appearance::Dark,
             jwe: JweLaunch::default(),
+            kb: crate::jose::sdjwt::KbPolicy::default(),
+            salt_seed: None,
             login: None,
         }
     }
@@ -393,6 +401,18 @@ pub enum Action {
     ToggleGlossaryList,
     /// Scroll the open view (anatomy, or the flow's lesson) by rows.
     ScrollView(i32),
+    /// Move the holder view's selection by this many rows.
+    HolderSelect(i32),
+    /// Toggle the selected disclosure in or out of the presentation (SD-JWT).
+    HolderToggle,
+    /// Open the DPoP request's other part (access token or proof) in the workbench.
+    HolderSwitch,
+    /// The issuer's side: list the workbench payload's members to mark disclosable.
+    HolderIssueMode,
+    /// Add or remove decoy digests of the SD-JWT to issue.
+    HolderDecoys,
+    /// Issue the SD-JWT with the marked members disclosable, signed with the loaded key.
+    HolderIssue,
     /// Take one step of the flow simulation.
     Flow(crate::flow::Move),
     /// Move the flow timeline's selection by this many entries.
@@ -582,6 +602,12 @@ pub struct App {
     pub anatomy: AnatomyView,
     /// The flow simulator and its selection.
     pub flow: FlowView,
+    /// The holder view: an SD-JWT's disclosures, or a DPoP request's binding checks.
+    pub holder: holder::HolderView,
+    /// The key-binding policy for SD-JWTs and the DPoP nonce (`--kb-nonce`, `--require-kb`).
+    pub kb_policy: crate::jose::sdjwt::KbPolicy,
+    /// The secret seed an issued SD-JWT's salts are derived from (drawn by the event loop).
+    pub salt_seed: Option<Secret>,
     /// The glossary entry for the member under the header or payload cursor.
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
@@ -714,6 +740,8 @@ impl App {
             mouse,
             appearance,
             jwe,
+            kb,
+            salt_seed,
             login,
         } = opts;
         let load_key = keymap.key(Context::Workbench, Command::KeyFile);
@@ -725,6 +753,9 @@ impl App {
             view: View::Workbench,
             anatomy: AnatomyView::default(),
             flow: FlowView::default(),
+            holder: holder::HolderView::default(),
+            kb_policy: kb,
+            salt_seed,
             glossary: None,
             glossary_row: 0,
             overlay: Overlay::None,
@@ -789,7 +820,7 @@ impl App {
         if app.login.is_some() {
             app.show_login_token();
         } else if let Some(token) = token {
-            app.set_token(&token);
+            app.open_launch_token(&token);
             if from_clipboard {
                 app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
             }
@@ -833,6 +864,12 @@ impl App {
             Action::StopEdit => self.stop_edit(),
             Action::Edit(input) => self.edit(input),
             Action::Paste(text) => effects.extend(self.paste(&text)),
+            Action::HolderSelect(by) => self.holder_select(by),
+            Action::HolderToggle => self.holder_toggle(),
+            Action::HolderSwitch => self.holder_switch(),
+            Action::HolderIssueMode => self.holder_issue_mode(),
+            Action::HolderDecoys => self.holder_toggle_decoys(),
+            Action::HolderIssue => self.holder_issue(),
             Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
             Action::SwitchFoundToken(step) => self.switch_found_token(step),
             Action::ClearKey => self.clear_key(),
@@ -996,6 +1033,7 @@ impl App {
         match self.view {
             View::Anatomy => self.anatomy.scroll = self.anatomy.scroll.min(limits.view),
             View::Flow => self.flow.scroll = self.flow.scroll.min(limits.view),
+            View::Holder => self.holder.scroll = self.holder.scroll.min(limits.view),
             View::Workbench => {}
         }
     }

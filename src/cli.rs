@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod claim_args;
+pub mod dpop;
 pub mod encode;
 pub mod encrypt;
 pub mod explain;
@@ -19,6 +20,7 @@ mod ordered_map;
 pub mod output;
 pub mod profile;
 pub mod remote;
+pub mod sdjwt;
 pub mod time_bar;
 pub mod when;
 
@@ -108,6 +110,13 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Walk through how the token is built and checked, step by step, with its real values.
     Explain(ExplainArgs),
+    /// SD-JWT (RFC 9901): issue one, or present one as its holder (decode, verify and
+    /// explain read SD-JWTs as they read any token).
+    #[command(name = "sd-jwt", subcommand)]
+    SdJwt(sdjwt::SdJwtCommand),
+    /// DPoP (RFC 9449): check a proof against its request and token, or make one.
+    #[command(subcommand, after_help = EXIT_STATUS_HELP)]
+    Dpop(dpop::DpopCommand),
     /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
     Login(login::LoginArgs),
     /// Make a key for an algorithm: private PKCS#8 PEM (mode 0600), public SPKI PEM, public
@@ -171,6 +180,9 @@ pub struct WorkbenchArgs {
     /// Options for encrypted tokens (JWE).
     #[command(flatten)]
     pub jwe: jwe::NestedArgs,
+    /// Key-binding options for SD-JWTs (the nonce is also a DPoP request's).
+    #[command(flatten)]
+    pub kb: sdjwt::KbArgs,
 }
 
 /// The colour themes of the workbench.
@@ -399,6 +411,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::SdJwt(cmd)) => sdjwt::run(&cmd, now).map(status),
+        Some(Command::Dpop(cmd)) => dpop::run(&cmd, now).map(status),
         Some(Command::Login(args)) => login::run(&args, now),
         Some(Command::Keygen(args)) => keygen::keygen(&args).map(|()| 0),
         Some(Command::Thumbprint(args)) => keygen::thumbprint(&args).map(|()| 0),
@@ -493,6 +507,8 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         net: remote::net_options(&args.key),
         jwe,
         keymap,
+        kb: args.kb.policy(),
+        salt_seed: salt_seed(),
         mouse: !args.no_mouse && settings.mouse.unwrap_or(true),
         appearance: match (args.theme, settings.theme) {
             (Some(ThemeArg::Light), _) | (None, Some(crate::config::ThemeName::Light)) => {
@@ -507,6 +523,13 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
     }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// 32 bytes from the system's random source: the secret seed of the salts of SD-JWTs issued
+/// in the workbench (whose state stays a pure function of its inputs).
+fn salt_seed() -> Option<crate::jose::key::Secret> {
+    let mut seed = vec![0u8; 32];
+    sdjwt::system_salts(&mut seed).then(|| crate::jose::key::Secret::new(seed))
 }
 
 /// Opens the workbench on the tokens of a login: the access token first, verified with the

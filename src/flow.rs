@@ -289,6 +289,12 @@ impl Simulator {
         }
     }
 
+    /// The DPoP proof the client sent with its last call to API A (what an attacker on the
+    /// path sees, and what a learner can paste into `jwb dpop check`).
+    pub fn captured_proof(&self) -> Option<&str> {
+        self.captured_proof.as_deref()
+    }
+
     /// A fresh deployment with the default configuration and this seed.
     pub fn with_seed(seed: u64) -> Self {
         Simulator::new(Config {
@@ -431,9 +437,14 @@ impl Simulator {
         htu: &str,
         access: Option<&str>,
     ) -> Option<String> {
+        // No key, no proof: and no draw from the random source, so a run without DPoP is
+        // the same as before proofs had random ids.
+        let key = key?;
         self.proofs += 1;
-        let jti = format!("p{}", self.proofs);
-        dpop::proof(key?, &jti, htm, htu, self.now, access)
+        // 128 bits from the simulation's seeded random source (RFC 9449 sec. 4.2 asks for
+        // at least 96): unguessable within the run, and the same run after run.
+        let jti = self.random_text(&format!("dpop jti {}", self.proofs), 16);
+        dpop::proof(key, &jti, htm, htu, self.now, access)
     }
 
     fn token_url(&self) -> String {

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod discover;
 pub mod fetch;
 pub mod login;
+pub mod vc_issuer;
 
 use std::time::Duration;
 

@@ -3,3 +3,4 @@
 
 pub mod anatomy;
 pub mod glossary;
+pub mod holder;

@@ -8,6 +8,7 @@ pub mod anatomy_view;
 pub mod claims_pane;
 pub mod flow_view;
 pub mod help;
+pub mod holder_view;
 pub mod json_pane;
 pub mod jwe_lines;
 pub mod layout;
@@ -101,7 +102,7 @@ impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
-            View::Anatomy | View::Flow if area.width < 40 || area.height < 12 => {
+            View::Anatomy | View::Flow | View::Holder if area.width < 40 || area.height < 12 => {
                 Paragraph::new("enlarge the terminal to see this view")
                     .wrap(Wrap { trim: true })
                     .render(area, buf);
@@ -114,6 +115,11 @@ impl Widget for &Screen<'_> {
             }
             View::Flow => {
                 flow_view::FlowScreen(self).render(area, buf);
+                render_overlay(self, area, buf);
+                return;
+            }
+            View::Holder => {
+                holder_view::HolderScreen(self).render(area, buf);
                 render_overlay(self, area, buf);
                 return;
             }

@@ -476,6 +476,8 @@ impl App {
         }
         self.recomputes += 1;
         self.recheck_claims();
+        // The holder view's verdicts use the same key and clock.
+        self.holder_refresh();
     }
 
     /// The findings put off while a big token was edited, computed now.

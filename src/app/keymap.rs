@@ -274,11 +274,13 @@ pub enum Context {
     Anatomy,
     /// The flow simulator view.
     Flow,
+    /// The holder view (SD-JWT disclosures, DPoP binding checks).
+    Holder,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Workbench,
         Context::Search,
         Context::Editing,
@@ -292,6 +294,7 @@ impl Context {
         Context::Help,
         Context::Anatomy,
         Context::Flow,
+        Context::Holder,
         Context::Global,
     ];
 
@@ -312,6 +315,7 @@ impl Context {
             Context::AlgList => "alg_list",
             Context::Anatomy => "anatomy",
             Context::Flow => "flow",
+            Context::Holder => "holder",
         }
     }
 
@@ -332,6 +336,7 @@ impl Context {
             Context::AlgList => "The algorithm list",
             Context::Anatomy => "Anatomy view",
             Context::Flow => "Flow simulator",
+            Context::Holder => "Holder-bound tokens (SD-JWT, DPoP)",
         }
     }
 
@@ -421,6 +426,12 @@ pub enum Command {
     PrevFound,
     ExpectAudience,
     ExpectIssuer,
+    Holder,
+    HolderToggle,
+    HolderSwitch,
+    HolderIssueMode,
+    HolderDecoys,
+    HolderIssue,
     ExpectProfile,
     ClearLine,
 }
@@ -498,6 +509,12 @@ impl Command {
             Command::PrevFound => "prev_pasted_token",
             Command::ExpectAudience => "expected_audience",
             Command::ExpectIssuer => "expected_issuer",
+            Command::Holder => "holder",
+            Command::HolderToggle => "toggle_disclosure",
+            Command::HolderSwitch => "switch_dpop_part",
+            Command::HolderIssueMode => "issuer_mode",
+            Command::HolderDecoys => "toggle_decoys",
+            Command::HolderIssue => "issue_sd_jwt",
             Command::ExpectProfile => "expected_profile",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
@@ -857,6 +874,13 @@ impl Default for KeyMap {
             vec![ch('f'), key(K::F(3))],
             C::Flow,
             "flow simulator: login, expiry, refresh, rotation, a stolen refresh token",
+            None,
+        );
+        add(
+            w,
+            vec![ch('B'), key(K::F(4))],
+            C::Holder,
+            "holder view: an SD-JWT's disclosures, a DPoP request's binding checks",
             None,
         );
         add(
@@ -1319,6 +1343,75 @@ impl Default for KeyMap {
             "help",
             Some("help"),
         );
+        // The holder view.
+        let h = X::Holder;
+        add(
+            h,
+            vec![key(K::Up), ch('k')],
+            C::ScrollUp,
+            "select the disclosure (or check) above",
+            Some("select"),
+        );
+        add(
+            h,
+            vec![key(K::Down), ch('j')],
+            C::ScrollDown,
+            "select the disclosure (or check) below",
+            Some("select"),
+        );
+        add(h, vec![key(K::PageUp)], C::PageUp, "scroll up", None);
+        add(h, vec![key(K::PageDown)], C::PageDown, "scroll down", None);
+        add(
+            h,
+            vec![ch(' '), key(K::Enter)],
+            C::HolderToggle,
+            "SD-JWT: toggle the selected disclosure in or out; the presentation, its sd_hash \
+             and the key-binding JWT (signed with the loaded holder key) are rebuilt",
+            Some("toggle"),
+        );
+        add(
+            h,
+            vec![ch('t')],
+            C::HolderSwitch,
+            "DPoP: open the access token or the proof in the workbench",
+            Some("token/proof"),
+        );
+        add(
+            h,
+            vec![ch('i')],
+            C::HolderIssueMode,
+            "issuer: list the workbench payload's members; Space marks one selectively \
+             disclosable",
+            Some("issuer"),
+        );
+        add(
+            h,
+            vec![ch('d')],
+            C::HolderDecoys,
+            "issuer: add or remove 3 decoy digests",
+            None,
+        );
+        add(
+            h,
+            vec![ch('s')],
+            C::HolderIssue,
+            "issuer: sign the SD-JWT with the loaded key (fresh salts) and open it as holder",
+            Some("issue"),
+        );
+        add(
+            h,
+            vec![key(K::Esc), ch('q'), ch('B'), key(K::F(4))],
+            C::Back,
+            "back to the workbench",
+            Some("workbench"),
+        );
+        add(
+            h,
+            vec![ch('?'), key(K::F(1))],
+            C::Help,
+            "help",
+            Some("help"),
+        );
         KeyMap { bindings: b }
     }
 }
@@ -1482,6 +1575,7 @@ impl App {
         match self.view {
             View::Anatomy => live.extend([Context::Anatomy, Context::Display]),
             View::Flow => live.extend([Context::Flow, Context::Display]),
+            View::Holder => live.extend([Context::Holder, Context::Display]),
             View::Workbench if self.editing => {
                 if matches!(self.focus, Focus::Token | Focus::Signature) {
                     live.push(Context::EditingLine);
@@ -1509,6 +1603,12 @@ impl App {
             ],
             View::Flow => vec![
                 Context::Flow,
+                Context::Display,
+                Context::Help,
+                Context::Global,
+            ],
+            View::Holder => vec![
+                Context::Holder,
                 Context::Display,
                 Context::Help,
                 Context::Global,
@@ -1588,6 +1688,10 @@ impl App {
                     Context::Help => Action::ScrollHelp(by),
                     Context::AlgList => Action::MoveAlgPicker(by),
                     Context::Anatomy => Action::ScrollView(by),
+                    Context::Holder => match command {
+                        C::PageUp | C::PageDown => Action::ScrollView(by),
+                        _ => Action::HolderSelect(by),
+                    },
                     Context::Flow => match command {
                         C::PageUp | C::PageDown => Action::ScrollView(by / 2),
                         _ => Action::SelectFlowEntry(by),
@@ -1669,6 +1773,12 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::Holder => Action::OpenView(View::Holder),
+            C::HolderToggle => Action::HolderToggle,
+            C::HolderSwitch => Action::HolderSwitch,
+            C::HolderIssueMode => Action::HolderIssueMode,
+            C::HolderDecoys => Action::HolderDecoys,
+            C::HolderIssue => Action::HolderIssue,
             C::ExpectProfile => Action::OpenExpectPrompt(PromptKind::Profile),
             C::ClearLine => Action::ClearPrompt,
         })

@@ -101,6 +101,11 @@ impl App {
     /// A paste for the token: find the token(s) in it, or say there is none and keep the
     /// current one.
     fn paste_token(&mut self, text: &str) {
+        self.stop_edit();
+        if self.holder_open(text) {
+            return;
+        }
+        self.holder.state = super::holder::Holder::Empty;
         let found = find_tokens(text);
         if found.is_empty() && !holds_token(text) {
             self.message = Some(("no JWT found in the pasted text".to_owned(), Tone::Error));

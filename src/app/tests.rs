@@ -917,6 +917,7 @@ fn app_in(context: Context) -> App {
         Context::AlgList => &[Action::OpenAlgPicker],
         Context::Anatomy => &[Action::OpenView(View::Anatomy)],
         Context::Flow => &[Action::OpenView(View::Flow)],
+        Context::Holder => &[Action::OpenView(View::Holder)],
     };
     for action in setup {
         app.update(action.clone(), NOW);

@@ -20,6 +20,8 @@ pub enum View {
     Anatomy,
     /// The access/refresh-token flow simulator.
     Flow,
+    /// Holder-bound tokens: an SD-JWT's disclosures, a DPoP request's binding checks.
+    Holder,
 }
 
 /// The state of the anatomy view.
@@ -117,6 +119,7 @@ impl App {
                     self.flow.sim = Some(Simulator::with_seed(FLOW_SEED));
                 }
             }
+            View::Holder => self.holder_refresh(),
         }
     }
 
@@ -166,6 +169,7 @@ impl App {
         let slot = match self.view {
             View::Anatomy => &mut self.anatomy.scroll,
             View::Flow => &mut self.flow.scroll,
+            View::Holder => &mut self.holder.scroll,
             View::Workbench => return,
         };
         *slot = super::scrolled(*slot, rows, max);

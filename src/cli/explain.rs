@@ -45,6 +45,9 @@ pub struct ExplainArgs {
     /// Options for encrypted tokens: with the key, a JWE's decryption is walked through.
     #[command(flatten)]
     pub jwe: super::jwe::JweArgs,
+    /// Key-binding options for SD-JWTs.
+    #[command(flatten)]
+    pub kb: super::sdjwt::KbArgs,
 }
 
 /// Runs `jwb explain`: always exit 0 once the walkthrough is printed, whatever it found.
@@ -54,6 +57,12 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     // Empty standard input (a script, a test harness) is "no token", not an empty token.
     let given = token_source(args.token.as_deref())?
         .filter(|t| args.token.is_some() || !t.trim().is_empty());
+    // An SD-JWT: the engine's steps, walked through with the digests computed.
+    if let Some(token) = given.as_deref()
+        && crate::jose::sdjwt::looks_like(token)
+    {
+        return explain_sdjwt(args, token, now);
+    }
     // A JWE given with its key: the key is read as JWE keys (an X25519 key is no signature
     // key), and the walkthrough decrypts.
     let jwe_keys = match &given {
@@ -145,6 +154,35 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     for line in text.lines() {
         // The walkthrough quotes the token; nothing in it may act on the terminal.
         writeln!(out, "{}", escape_untrusted(line)).map_err(CliError::output)?;
+    }
+    out.flush().map_err(CliError::output)?;
+    Ok(Outcome::Valid)
+}
+
+/// `explain` of an SD-JWT: its steps, as `verify` reaches them, with every digest shown.
+fn explain_sdjwt(args: &ExplainArgs, token: &str, now: f64) -> Result<Outcome, CliError> {
+    let loaded = args
+        .key
+        .load_for(Some(token), now, args.claims.iss.as_deref())?;
+    let claims = args.claims.options(now);
+    let opts = VerifyOptions {
+        alg: args.alg,
+        ..VerifyOptions::default()
+    };
+    let report = super::sdjwt::judge(
+        token,
+        loaded.as_ref().map(|l| &l.keys),
+        opts,
+        &claims,
+        &args.kb.policy(),
+    );
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        super::output::write_json(&mut out, &report.to_json(), true).map_err(CliError::output)?;
+    } else {
+        for line in super::sdjwt::explain_text(&report).lines() {
+            writeln!(out, "{}", escape_untrusted(line)).map_err(CliError::output)?;
+        }
     }
     out.flush().map_err(CliError::output)?;
     Ok(Outcome::Valid)

@@ -571,3 +571,48 @@ fn scripted_session_plays_out_as_taught() {
         ]
     );
 }
+
+#[test]
+fn the_simulators_dpop_proofs_pass_the_engines_checks() {
+    let mut s = sim();
+    ok(&mut s, Move::ToggleDpop);
+    s.apply(Move::Login);
+    let access = s.client().access.unwrap();
+    let token = s.token(access).unwrap().compact.clone();
+    let mut jtis = Vec::new();
+    for _ in 0..2 {
+        let call = ok(&mut s, Move::CallApiA);
+        // "GET <url> Authorization: ...": the request's method and URL.
+        let url = call.request.split_whitespace().nth(1).unwrap().to_owned();
+        let proof = s.captured_proof().unwrap().to_owned();
+        #[allow(clippy::cast_precision_loss)]
+        let report = crate::jose::dpop::check(
+            &proof,
+            &crate::jose::dpop::Request {
+                method: "GET",
+                url: &url,
+                access_token: Some(&token),
+                proof_headers: 1,
+            },
+            &crate::jose::dpop::DpopOptions {
+                now: call.at as f64,
+                leeway: 0,
+                max_age: crate::jose::dpop::PROOF_MAX_AGE,
+                nonce: None,
+            },
+        );
+        assert_eq!(
+            report.outcome(),
+            crate::jose::report::Outcome::Valid,
+            "{:?}",
+            report.steps
+        );
+        let claims = report.proof.claims().unwrap();
+        jtis.push(claims["jti"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(jtis[0], jtis[1]);
+    assert!(
+        jtis.iter().all(|j| j.len() >= 16),
+        "at least 96 bits: {jtis:?}"
+    );
+}

@@ -33,6 +33,11 @@ pub fn lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
              locally, C introspects, D's clock runs ahead). The README's Learn section lists \
              the scenarios and their keys.",
         ],
+        View::Holder => &[
+            "Holder-bound tokens: an SD-JWT's disclosures (toggle each in or out of the \
+             presentation, re-signed with the holder key), or a DPoP request's binding checks. \
+             Paste an SD-JWT, a curl command, HTTP headers or the two header lines.",
+        ],
     };
     for intro in intro {
         for row in wrap(intro, width) {
@@ -82,6 +87,7 @@ fn view_name(view: View) -> &'static str {
         View::Workbench => "the workbench",
         View::Anatomy => "the anatomy view",
         View::Flow => "the flow simulator",
+        View::Holder => "the holder view",
     }
 }
 

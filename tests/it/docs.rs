@@ -389,7 +389,7 @@ fn schemas_document_every_field() {
         );
         count += 1;
     }
-    assert_eq!(count, 6, "one schema per command and output form");
+    assert_eq!(count, 8, "one schema per command and output form");
 }
 
 #[test]
@@ -527,4 +527,59 @@ fn jwe_batch_lines_match_their_schema() {
     assert_eq!(lines[2]["signature"]["status"], "undecryptable", "{text}");
     assert_eq!(lines[3]["signature"]["status"], "malformed", "{text}");
     assert_eq!(out.status.code(), Some(2), "the worst line: malformed");
+}
+
+#[test]
+fn sd_jwt_and_dpop_json_match_their_schemas() {
+    let fixtures = format!("{}/tests/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let sd = schema("sdjwt.json");
+    let line = schema("verify-batch-line.json");
+    let presentation = std::fs::read_to_string(format!(
+        "{fixtures}/sdjwt/rfc9901/simple/sd_jwt_presentation.txt"
+    ))
+    .expect("fixture");
+    let key = format!("{fixtures}/sdjwt/issuer_public.jwk");
+    let broken = presentation.replacen('~', "~~", 1);
+    for token in [presentation.trim(), broken.trim()] {
+        for args in [
+            vec!["decode", "--json", token],
+            vec![
+                "verify",
+                "--json",
+                "--key",
+                &key,
+                "--aud",
+                "a",
+                "--kb-nonce",
+                "n",
+                token,
+            ],
+            vec!["explain", "--json", "--key", &key, token],
+        ] {
+            assert_valid(&sd, &json_of(&args, None), &format!("{args:?}"));
+        }
+        let out = jwb()
+            .args(["verify", "--batch", "--key", &key])
+            .write_stdin(format!("{token}\n"))
+            .output()
+            .expect("runs");
+        let value: Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_valid(&line, &value, "an SD-JWT batch line");
+    }
+    let dpop = schema("dpop-check.json");
+    let request = format!("{fixtures}/dpop/resource_request.http");
+    let value = json_of(
+        &[
+            "dpop",
+            "check",
+            "--json",
+            "--request",
+            &request,
+            "--now",
+            "1562262618",
+        ],
+        None,
+    );
+    assert_valid(&dpop, &value, "dpop check");
+    assert_eq!(value["valid"], Value::Bool(true));
 }

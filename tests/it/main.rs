@@ -2,16 +2,20 @@
 
 mod agree;
 mod agree_jwe;
+mod agree_sdjwt;
 mod algorithms;
 mod audit;
 mod batch;
 mod cli;
 mod contract;
 mod docs;
+mod dpop;
 mod e2e_tmux;
 mod explain;
+mod holder_view;
 mod honest;
 mod interop;
+mod interop_sdjwt;
 mod json_schema;
 mod jwe_cli;
 mod jwe_tui;
@@ -32,6 +36,7 @@ mod readme;
 mod rfc_vectors;
 mod robust;
 mod screenshots;
+mod sdjwt;
 mod strangers;
 mod tui_snapshots;
 mod workbench_keys;

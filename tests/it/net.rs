@@ -859,3 +859,75 @@ fn discovery_shares_one_deadline_across_its_three_fetches() {
     assert!(err.to_string().contains("timed out after 1.5 s"), "{err}");
     server.stop();
 }
+
+#[test]
+fn an_sd_jwt_vc_is_verified_with_its_issuers_metadata_keys_only_when_asked() {
+    let fixtures = format!("{}/tests/fixtures/sdjwt", env!("CARGO_MANIFEST_DIR"));
+    let public: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{fixtures}/issuer_public.jwk")).unwrap(),
+    )
+    .unwrap();
+    let issuer = Arc::new(Mutex::new(String::new()));
+    let answer = Arc::clone(&issuer);
+    let server = Server::start(move |path, _| match path {
+        "/.well-known/jwt-vc-issuer" => Reply::json(&json!({
+            "issuer": answer.lock().unwrap().clone(),
+            "jwks": {"keys": [public.clone()]},
+        })),
+        _ => Reply::status(404),
+    });
+    *issuer.lock().unwrap() = server.base();
+    let payload = json!({"iss": server.base(), "vct": "urn:example:vc", "given_name": "E"});
+    let jwb = || {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin!("jwb"));
+        cmd.env("NO_COLOR", "1");
+        cmd
+    };
+    let out = jwb()
+        .args([
+            "sd-jwt",
+            "issue",
+            "--key",
+            &format!("{fixtures}/issuer_private.jwk"),
+        ])
+        .args(["--payload", &payload.to_string(), "--sd", "/given_name"])
+        .output()
+        .unwrap();
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    // Without the flag nothing is fetched.
+    let plain = jwb().args(["verify", &token]).output().unwrap();
+    assert_eq!(plain.status.code(), Some(1));
+    assert_eq!(server.hits("/.well-known/jwt-vc-issuer"), 0);
+    let ok = jwb()
+        .args([
+            "verify",
+            &token,
+            "--vc-issuer-keys",
+            "--iss",
+            &server.base(),
+            "--no-cache",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    assert!(String::from_utf8_lossy(&ok.stderr).contains("JWT VC Issuer Metadata"));
+    // Another issuer pinned: refused before any fetch.
+    let other = jwb()
+        .args([
+            "verify",
+            &token,
+            "--vc-issuer-keys",
+            "--iss",
+            "https://other.example",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(2));
+    assert_eq!(server.hits("/.well-known/jwt-vc-issuer"), 1);
+    server.stop();
+}
