@@ -45,12 +45,14 @@ Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
      key material given as a secret (key confusion), an algorithm other than --alg,
-     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+     crit, alg 'none', a JWE no key given opens, no match among 64 keys of a JWKS
+     without kids (for a signature or a JWE alike)
   2  usage error or malformed token: for verify, any character outside Base64URL and
      the dots (white space inside, '?token=', a second token; --lenient extracts the
      token as decode does), non-compliant base64url, a header that is not a JSON
-     object, a member named twice, five parts without enc; input over 16 MiB, an
-     unreadable key
+     object, a member named twice, five parts without enc, a JWE part of the wrong
+     length, a nested token with anything around it; input over 16 MiB, an
+     unreadable key, a --kid no key has
   3  the signature is valid but a claim fails: expired, not yet valid, audience
      (including an aud with no --aud to check it against), issuer; or the payload is
      not a JSON object (a valid JWS, but no claims set)";
