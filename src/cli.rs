@@ -559,8 +559,8 @@ pub fn read_text(input: impl io::Read, what: &str) -> Result<String, CliError> {
     })
 }
 
-/// Largest file read as a key, secret, header or payload.
-pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// Largest file read as a key, secret, header or payload: the workbench's cap too.
+pub use crate::key_file::MAX_FILE;
 
 /// Reads a whole file, with errors that name it and what it was meant to hold.
 pub fn read_file(path: &Path, what: &'static str) -> Result<Vec<u8>, CliError> {

@@ -26,12 +26,12 @@ pub struct Paint {
 impl Paint {
     /// Styling for standard output.
     pub fn stdout() -> Self {
-        Paint::new(io::stdout().is_terminal() && !crate::tui::no_color())
+        Paint::new(io::stdout().is_terminal() && !crate::color_depth::no_color())
     }
 
     /// Styling for standard error.
     pub fn stderr() -> Self {
-        Paint::new(io::stderr().is_terminal() && !crate::tui::no_color())
+        Paint::new(io::stderr().is_terminal() && !crate::color_depth::no_color())
     }
 
     /// Styling on or off.

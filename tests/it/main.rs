@@ -10,6 +10,7 @@ mod docs;
 mod e2e_tmux;
 mod explain;
 mod honest;
+mod json_schema;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
