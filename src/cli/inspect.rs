@@ -137,9 +137,8 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     // paste clean-up); anything else goes to the strict report below, which names the stray
     // character.
     // Five parts without `enc` are no JWE either: the report below says so (RFC 7516 sec.
-    // 4.1.2).
-    // Three parts with `enc` are no JWE either: the JWS report judges them (and the JWE
-    // options, for the JWE lines of a batch, ignore them there too).
+    // 4.1.2); nor are three parts with `enc`: the JWS report judges them, as a batch does
+    // (the JWE options are for JWE lines).
     let exact = input.as_deref().is_some_and(|t| {
         (args.lenient || crate::jose::extract::strict(t).is_ok()) && super::jwe::is_jwe(t)
     });
