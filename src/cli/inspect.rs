@@ -469,16 +469,16 @@ fn guarded(
     judge_line: impl FnOnce(&mut Vec<u8>) -> io::Result<Option<Outcome>>,
 ) -> io::Result<Option<Outcome>> {
     let start = out.len();
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_line(&mut *out))) {
-        Ok(result) => result,
-        Err(_) => {
-            out.truncate(start);
-            let message = "internal error while judging this line (a bug; please report \
-                           it): the line was not judged";
-            write_json_line(out, &unreadable_line(number, message))?;
-            Ok(Some(Outcome::Malformed))
-        }
+    if let Ok(result) =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_line(&mut *out)))
+    {
+        return result;
     }
+    out.truncate(start);
+    let message = "internal error while judging this line (a bug; please report it): the line \
+                   was not judged";
+    write_json_line(out, &unreadable_line(number, message))?;
+    Ok(Some(Outcome::Malformed))
 }
 
 /// Judges line `number` (its bytes without the `\n`; over `max_line` bytes it is skipped) and
