@@ -415,6 +415,7 @@ pub enum Command {
     PrevFound,
     ExpectAudience,
     ExpectIssuer,
+    ExpectProfile,
     ClearLine,
 }
 
@@ -488,6 +489,7 @@ impl Command {
             Command::PrevFound => "prev_pasted_token",
             Command::ExpectAudience => "expected_audience",
             Command::ExpectIssuer => "expected_issuer",
+            Command::ExpectProfile => "expected_profile",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
@@ -750,6 +752,13 @@ impl Default for KeyMap {
             vec![ch('E')],
             C::ExpectIssuer,
             "set the expected issuer (iss)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('P')],
+            C::ExpectProfile,
+            "require a typed profile: at+jwt, id-token or logout",
             None,
         );
         add(
@@ -1625,6 +1634,7 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::ExpectProfile => Action::OpenExpectPrompt(PromptKind::Profile),
             C::ClearLine => Action::ClearPrompt,
         })
     }

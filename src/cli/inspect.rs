@@ -68,7 +68,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub weak: super::keys::WeakSecretArg,
     /// Require this algorithm: a token with another `alg` does not verify.
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("Require this algorithm: a token with another `alg` does not verify."))]
     pub alg: Option<Alg>,
     /// What the claims are checked against.
     #[command(flatten)]

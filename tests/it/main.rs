@@ -2,6 +2,7 @@
 
 mod agree;
 mod agree_jwe;
+mod algorithms;
 mod audit;
 mod batch;
 mod cli;
@@ -10,16 +11,20 @@ mod docs;
 mod e2e_tmux;
 mod explain;
 mod honest;
+mod interop;
 mod json_schema;
 mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
 mod key_doors;
+mod keygen;
 mod keys;
+mod layers;
 mod limits;
 mod net;
 mod net_trust;
 mod paste_props;
+mod profiles;
 mod props;
 mod readme;
 mod rfc_vectors;

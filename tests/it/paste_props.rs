@@ -57,6 +57,7 @@ fn opts() -> ClaimOptions {
         leeway: 5,
         aud: vec!["a".into()],
         iss: Some("b".into()),
+        ..ClaimOptions::default()
     }
 }
 
