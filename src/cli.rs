@@ -384,6 +384,35 @@ pub fn system_now() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Replaces the standard panic hook, which prints the message raw, with one that prints
+/// [`crate::untrusted::panic_report`] on standard error (and a backtrace when `RUST_BACKTRACE` asks for one).
+/// The workbench's hook restores the terminal first and then calls this one. (Here, not in
+/// the engine: it writes to standard error and reads `RUST_BACKTRACE`.)
+pub fn install_panic_hook() {
+    use crate::untrusted::{escape_multiline, panic_report};
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        let mut report = panic_report(message, location.as_deref());
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            // Symbol names and paths of this program, no input: shown as they are, escaped
+            // all the same.
+            report.push('\n');
+            report.push_str(&escape_multiline(&backtrace.to_string()));
+        }
+        // Nowhere left to report a failure to write to standard error.
+        let _ = writeln!(std::io::stderr().lock(), "{report}");
+    }));
+}
+
 /// Runs the parsed command line and gives the exit status.
 pub fn run(cli: Cli) -> ExitCode {
     let now = system_now();
