@@ -12,6 +12,7 @@ pub mod jwe;
 pub mod keygen;
 pub mod keys;
 mod line_blocks;
+pub mod login;
 pub mod man;
 pub mod members;
 mod ordered_map;
@@ -106,6 +107,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Walk through how the token is built and checked, step by step, with its real values.
     Explain(ExplainArgs),
+    /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
+    Login(login::LoginArgs),
     /// Make a key for an algorithm: private PKCS#8 PEM (mode 0600), public SPKI PEM, public
     /// JWK and JWKS; or, for HS256/384/512, a random secret printed once.
     Keygen(keygen::KeygenArgs),
@@ -424,6 +427,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::Login(args)) => login::run(&args, now),
         Some(Command::Keygen(args)) => keygen::keygen(&args).map(|()| 0),
         Some(Command::Thumbprint(args)) => keygen::thumbprint(&args).map(|()| 0),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
@@ -524,12 +528,69 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             }
             _ => crate::app::Appearance::Dark,
         },
+        login: None,
     };
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// Opens the workbench on the tokens of a login: the access token first, verified with the
+/// issuer's keys against its issuer and the audiences given; `O` shows the ID and refresh
+/// tokens, `R` refreshes, `X` replays the spent refresh token.
+pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
+    use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
+    let config = crate::config::load();
+    let (keymap, config) = config.with_keymap();
+    let settings = &config.config;
+    let login::LoggedIn {
+        meta,
+        client,
+        tokens,
+        jwks,
+        ..
+    } = logged;
+    let launch = LoginLaunch {
+        issuer: meta.issuer.clone(),
+        client_id: client.id.clone(),
+        access_aud: aud.clone(),
+        tokens: LoginTokens {
+            access: LoginSecret(tokens.access_token),
+            id: tokens.id_token.map(LoginSecret::new),
+            refresh: tokens.refresh_token.map(LoginSecret),
+        },
+    };
+    let (keys, key_label) = match jwks {
+        Some(j) => {
+            let label = j.summary();
+            (Some(j.keys), Some(label))
+        }
+        None => (None, None),
+    };
+    let options = crate::app::LaunchOptions {
+        keys,
+        key_label,
+        aud,
+        iss: Some(meta.issuer.clone()),
+        leeway: settings.leeway.unwrap_or(0),
+        keymap,
+        mouse: settings.mouse.unwrap_or(true),
+        appearance: match settings.theme {
+            Some(crate::config::ThemeName::Light) => crate::app::Appearance::Light,
+            _ => crate::app::Appearance::Dark,
+        },
+        login: Some(launch),
+        ..crate::app::LaunchOptions::default()
+    };
+    let context = crate::net::login::RefreshContext {
+        meta,
+        client,
+        policy: crate::net::Policy::default(),
+    };
+    crate::workbench::run_with_login(options, &config, Some(std::sync::Arc::new(context)))
+        .map_err(CliError::Terminal)
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.

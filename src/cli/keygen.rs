@@ -26,7 +26,12 @@ pub struct KeygenArgs {
         long_help = Alg::help("The algorithm the key is for (every one `jwb encode` signs but `none`)."))]
     pub alg: Alg,
     /// The key's kid, written into the JWK and the JWKS (and the file names).
-    #[arg(long, value_name = "K", conflicts_with = "kid_thumbprint")]
+    #[arg(
+        long,
+        value_name = "K",
+        conflicts_with = "kid_thumbprint",
+        allow_hyphen_values = true
+    )]
     pub kid: Option<String>,
     /// Use the key's RFC 7638 thumbprint as its kid.
     #[arg(long)]

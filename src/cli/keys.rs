@@ -55,8 +55,8 @@ pub struct KeyArgs {
     /// Public or private key file: PEM, DER, JWK or JWKS (recognised by content).
     #[arg(long, value_name = "FILE", group = "key_source")]
     pub key: Option<PathBuf>,
-    /// Use only the key with this kid from a JWKS (encode: also written to the header). A
-    /// kid may begin with '-' (a base64url thumbprint does one time in 64).
+    /// Use only the key with this kid from a JWKS (encode: also written to the header).
+    // A kid may begin with "-": an RFC 7638 thumbprint is base64url, whose alphabet has it.
     #[arg(long, value_name = "K", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// Fetch a JWKS from this HTTPS URL and verify with the key whose kid matches the token's.

@@ -21,6 +21,7 @@ mod keygen;
 mod keys;
 mod layers;
 mod limits;
+mod login;
 mod net;
 mod net_trust;
 mod paste_props;
