@@ -783,14 +783,14 @@ impl Default for KeyMap {
         );
         add(
             w,
-            vec![ch('O')],
+            vec![ch('W')],
             C::LoginNext,
             "after jwb login: show the next token (access, ID, refresh)",
             None,
         );
         add(
             w,
-            vec![ch('R')],
+            vec![ch('F')],
             C::LoginRefresh,
             "after jwb login: refresh the tokens with the refresh token",
             None,
