@@ -50,15 +50,17 @@ Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
      key material given as a secret (key confusion), an algorithm other than --alg,
-     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids;
-     weak-key: it matches, but under an HMAC secret too weak to prove anything (shorter
-     than the hash, or on the built-in list; --allow-weak-secret accepts it with a
-     warning); encode and encrypt refusing to sign with such a secret
+     crit, alg 'none', a JWE no key given opens, no match among 64 keys of a JWKS
+     without kids (for a signature or a JWE alike); weak-key: it matches, but under an
+     HMAC secret too weak to prove anything (shorter than the hash, or on the built-in
+     list; --allow-weak-secret accepts it with a warning); encode and encrypt refusing to
+     sign with such a secret
   2  usage error or malformed token: for verify, any character outside Base64URL and
      the dots (white space inside, '?token=', a second token; --lenient extracts the
      token as decode does), non-compliant base64url, a header that is not a JSON
-     object, a member named twice, five parts without enc; input over 16 MiB, an
-     unreadable key
+     object, a member named twice, five parts without enc, a JWE part of the wrong
+     length, a nested token with anything around it; input over 16 MiB, an
+     unreadable key, a --kid no key has
   3  the signature is valid but a claim fails: expired, not yet valid, audience
      (including an aud with no --aud to check it against), issuer; or the payload is
      not a JSON object (a valid JWS, but no claims set)";
@@ -398,6 +400,35 @@ pub fn system_now() -> f64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Replaces the standard panic hook, which prints the message raw, with one that prints
+/// [`crate::untrusted::panic_report`] on standard error (and a backtrace when `RUST_BACKTRACE` asks for one).
+/// The workbench's hook restores the terminal first and then calls this one. (Here, not in
+/// the engine: it writes to standard error and reads `RUST_BACKTRACE`.)
+pub fn install_panic_hook() {
+    use crate::untrusted::{escape_multiline, panic_report};
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        let mut report = panic_report(message, location.as_deref());
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            // Symbol names and paths of this program, no input: shown as they are, escaped
+            // all the same.
+            report.push('\n');
+            report.push_str(&escape_multiline(&backtrace.to_string()));
+        }
+        // Nowhere left to report a failure to write to standard error.
+        let _ = writeln!(std::io::stderr().lock(), "{report}");
+    }));
 }
 
 /// Runs the parsed command line and gives the exit status.

@@ -174,5 +174,33 @@ mod tests {
         assert_eq!(parse(&[]).clock_shift(1000.4), 0);
         assert_eq!(parse(&["--now", "4600"]).clock_shift(1000.0), 3600);
         assert_eq!(parse(&["--now", "0"]).clock_shift(1000.0), -1000);
+        // The workbench starts there: its clock, and so its claim checks, are shifted.
+        let app = crate::app::App::new(
+            crate::app::LaunchOptions {
+                clock_shift: parse(&["--now", "4600"]).clock_shift(1000.0),
+                ..crate::app::LaunchOptions::default()
+            },
+            1000.0,
+        );
+        assert_eq!(app.clock_shift, 3600);
+    }
+
+    #[test]
+    fn every_command_takes_the_claim_options() {
+        use clap::Parser as _;
+        for command in [
+            &["jwb", "verify", "t"][..],
+            &["jwb", "explain", "t"],
+            &["jwb", "decode", "t"],
+            &["jwb", "audit", "t"],
+            &["jwb", "t"],
+        ] {
+            let args = command
+                .iter()
+                .copied()
+                .chain(["--now", "5", "--leeway", "6", "--aud", "a", "--iss", "i"]);
+            let cli = crate::cli::Cli::try_parse_from(args);
+            assert!(cli.is_ok(), "{command:?}: {:?}", cli.err());
+        }
     }
 }

@@ -157,9 +157,8 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     // paste clean-up); anything else goes to the strict report below, which names the stray
     // character.
     // Five parts without `enc` are no JWE either: the report below says so (RFC 7516 sec.
-    // 4.1.2).
-    // Three parts with `enc` are no JWE either: the JWS report judges them (and the JWE
-    // options, for the JWE lines of a batch, ignore them there too).
+    // 4.1.2); nor are three parts with `enc`: the JWS report judges them, as a batch does
+    // (the JWE options are for JWE lines).
     let exact = input.as_deref().is_some_and(|t| {
         (args.lenient || crate::jose::extract::strict(t).is_ok()) && super::jwe::is_jwe(t)
     });
@@ -435,7 +434,11 @@ fn batch_blocks(
                 let mut worst = None;
                 let mut error = None;
                 for (i, line) in line_blocks::lines(&data).enumerate() {
-                    match batch_entry(first_line + i, line, max_line, judge, &mut output) {
+                    let number = first_line + i;
+                    let judged = guarded(number, &mut output, |out| {
+                        batch_entry(number, line, max_line, judge, out)
+                    });
+                    match judged {
                         Ok(Some(outcome)) => worst = Some(worse(worst, outcome)),
                         Ok(None) => {}
                         Err(e) => {
@@ -493,6 +496,28 @@ fn too_long_line(number: usize, len: u64) -> serde_json::Value {
     let message =
         format!("line is {len} bytes, more than the {MAX_LINE}-byte limit for a token: skipped");
     unreadable_line(number, &message)
+}
+
+/// Runs `judge_line` for line `number`. No input may make the program panic; were one to
+/// (a bug), the line's result is an internal error, malformed, and the batch goes on with
+/// the next line instead of dying with every line after it unread. What the line had
+/// written is dropped, so the output stays one JSON object per line.
+fn guarded(
+    number: usize,
+    out: &mut Vec<u8>,
+    judge_line: impl FnOnce(&mut Vec<u8>) -> io::Result<Option<Outcome>>,
+) -> io::Result<Option<Outcome>> {
+    let start = out.len();
+    if let Ok(result) =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| judge_line(&mut *out)))
+    {
+        return result;
+    }
+    out.truncate(start);
+    let message = "internal error while judging this line (a bug; please report it): the line \
+                   was not judged";
+    write_json_line(out, &unreadable_line(number, message))?;
+    Ok(Some(Outcome::Malformed))
 }
 
 /// Judges line `number` (its bytes without the `\n`; over `max_line` bytes it is skipped) and
@@ -843,6 +868,36 @@ mod tests {
                 String::from_utf8(built).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn a_line_that_panics_is_reported_and_the_batch_goes_on() {
+        let mut out = b"{\"line\":1,\"valid\":true}\n".to_vec();
+        let outcome = guarded(2, &mut out, |out| {
+            out.extend_from_slice(b"{\"line\":2,");
+            panic!("a bug")
+        });
+        assert_eq!(outcome.unwrap(), Some(Outcome::Malformed));
+        let ok = guarded(3, &mut out, |out| {
+            writeln!(out, "{{\"line\":3,\"valid\":true}}")?;
+            Ok(Some(Outcome::Valid))
+        });
+        assert_eq!(ok.unwrap(), Some(Outcome::Valid));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[1]["line"], 2);
+        assert_eq!(lines[1]["signature"]["status"], "malformed");
+        assert!(
+            lines[1]["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("internal error")
+        );
+        assert_eq!(lines[2]["line"], 3);
     }
 
     #[test]

@@ -351,9 +351,12 @@ fn jwe_key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, S
     if let Some(kid) = kid {
         let all: Vec<String> = keys.keys.iter().filter_map(|k| k.kid.clone()).collect();
         keys.keys.retain(|k| k.kid.as_deref() == Some(kid));
-        let signs = signature_keys()
-            .is_some_and(|set| set.keys.iter().any(|k| k.kid.as_deref() == Some(kid)));
-        if keys.keys.is_empty() && !signs {
+        // The file is parsed again as signature keys only when no decryption key has it.
+        let signs = || {
+            signature_keys()
+                .is_some_and(|set| set.keys.iter().any(|k| k.kid.as_deref() == Some(kid)))
+        };
+        if keys.keys.is_empty() && !signs() {
             return Err(CliError::NoSuchKid {
                 path: label,
                 kid: kid.to_owned(),

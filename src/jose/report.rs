@@ -95,17 +95,32 @@ pub fn verify_exact(
     verify: VerifyOptions,
     claims: &ClaimOptions,
 ) -> Report {
-    let decoded = match plaintext
+    let stray = plaintext
         .char_indices()
-        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
-        None => decode_extracted(super::extract::Extracted {
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')));
+    let Some((at, ch)) = stray else {
+        let decoded = decode_extracted(super::extract::Extracted {
             token: plaintext.to_owned(),
             stripped: Vec::new(),
-        }),
-        Some((at, ch)) => refused(plaintext, super::extract::StrayChar { ch, at }),
+        });
+        return report_of(decoded, keys, verify, claims);
     };
-    report_of(decoded, keys, verify, claims)
+    let mut report = report_of(
+        refused(plaintext, super::extract::StrayChar { ch, at }),
+        keys,
+        verify,
+        claims,
+    );
+    // The stray character's own sentence speaks of `verify`'s argument; here no option
+    // relaxes the rule.
+    report.signature.reason = format!(
+        "'{}' (U+{:04X}) at byte {at} of the decrypted plaintext: a nested token is exactly \
+         the plaintext, a compact token with nothing around or inside it (RFC 7519 sec. \
+         7.2), and nothing is removed to find it",
+        ch.escape_debug(),
+        u32::from(ch)
+    );
+    report
 }
 
 fn report_of(

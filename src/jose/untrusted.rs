@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 /// Whether `c` must not reach the terminal as itself: a control character (C0, DEL, C1, which
 /// includes ESC and CSI), a line/paragraph separator, or a format character (Unicode category
@@ -116,35 +115,8 @@ pub fn panic_report(message: &str, location: Option<&str>) -> String {
     out
 }
 
-/// Replaces the standard panic hook, which prints the message raw, with one that prints
-/// [`panic_report`] on standard error (and a backtrace when `RUST_BACKTRACE` asks for one).
-/// The workbench's hook restores the terminal first and then calls this one.
-pub fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .copied()
-            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
-            .unwrap_or("(no message)");
-        let location = info
-            .location()
-            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
-        let mut report = panic_report(message, location.as_deref());
-        let backtrace = std::backtrace::Backtrace::capture();
-        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
-            // Symbol names and paths of this program, no input: shown as they are, escaped
-            // all the same.
-            report.push('\n');
-            report.push_str(&escape_multiline(&backtrace.to_string()));
-        }
-        // Nowhere left to report a failure to write to standard error.
-        let _ = writeln!(std::io::stderr().lock(), "{report}");
-    }));
-}
-
 /// `s` escaped line by line, its line breaks kept.
-fn escape_multiline(s: &str) -> String {
+pub fn escape_multiline(s: &str) -> String {
     s.split('\n')
         .map(escape_untrusted)
         .collect::<Vec<_>>()

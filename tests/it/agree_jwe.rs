@@ -830,6 +830,12 @@ fn a_nested_token_is_read_exactly_or_is_malformed() {
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(v["valid"], false, "{what}");
         assert_eq!(v["signature"]["status"], "malformed", "{what}: {v}");
+        assert!(
+            v["signature"]["reason"]
+                .as_str()
+                .is_some_and(|r| r.contains("of the decrypted plaintext")),
+            "{what}: {v}"
+        );
     }
 }
 

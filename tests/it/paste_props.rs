@@ -16,9 +16,10 @@ use jwt_workbench::jose::decode::decode;
 use jwt_workbench::jose::extract::{
     TextShape, extract, find_tokens, holds_token, session_cookie, strict,
 };
+use jwt_workbench::jose::jwe;
 use jwt_workbench::jose::key::{KeySet, Secret};
 use jwt_workbench::jose::report::{
-    Extraction, inspect, verify_fast_lenient, verify_quick, verify_token,
+    Extraction, inspect, verify_exact, verify_fast_lenient, verify_quick, verify_token,
 };
 use jwt_workbench::jose::verify::VerifyOptions;
 use proptest::prelude::*;
@@ -80,6 +81,23 @@ fn every_entry_point(text: &str) {
         let _ = verify_token(text, Some(&keys), verify, &claims, extraction).to_json();
     }
     let _ = verify_fast_lenient(text, &keys, verify, &claims);
+    // The JWE path: the token found, parsed and judged with a key; the text as a nested
+    // token's plaintext.
+    let jwe_keys = jwe::JweKeys::secret(Secret::new(vec![7; 32]));
+    for candidate in [text.to_owned(), extract(text).token] {
+        if let Ok(parsed) = jwe::parse(&candidate) {
+            let judged = jwe::judge(
+                &parsed,
+                &jwe_keys,
+                jwe::DecryptOptions::default(),
+                Some(&keys),
+                verify,
+                &claims,
+            );
+            let _ = judged.outcome();
+        }
+    }
+    let _ = verify_exact(text, Some(&keys), verify, &claims).to_json();
     let _ = verify_quick(text, &keys, verify, &claims);
     // `verify --batch --lenient`: one line per piece of the text, every one reported.
     let mut out = Vec::new();

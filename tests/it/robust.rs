@@ -227,7 +227,9 @@ fn a_fifo_with_no_writer_is_an_error_not_a_hang() {
         return;
     }
     let fifo = fifo.display().to_string();
-    for option in ["--wordlist", "--hashcat-potfile", "--key", "--secret-file"] {
+    // One door of each kind (wordlists and potfiles share a reader, key and secret files
+    // another); each costs the 5 s wait.
+    for option in ["--hashcat-potfile", "--secret-file"] {
         let r = run(&["audit", &token, "--no-builtin", option, &fifo], None);
         assert_eq!(r.code, 2, "{option}: {}", r.stdout);
         assert!(
@@ -236,4 +238,33 @@ fn a_fifo_with_no_writer_is_an_error_not_a_hang() {
             r.stderr
         );
     }
+}
+
+#[test]
+fn a_kid_that_begins_with_a_hyphen_is_a_kid_not_an_option() {
+    // A JWK thumbprint is base64url: one in 64 begins with '-'.
+    let dir = tempfile::tempdir().unwrap();
+    let jwks = dir.path().join("keys.json");
+    std::fs::write(
+        &jwks,
+        r#"{"keys":[{"kty":"oct","kid":"-0dash","k":"cm9idXN0LWtpZC1zZWNyZXQtcm9idXN0LWtpZC1zZWNyZXQtMDE"}]}"#,
+    )
+    .unwrap();
+    let jwks = jwks.display().to_string();
+    let r = run(
+        &[
+            "encode",
+            "--payload",
+            "{}",
+            "--key",
+            &jwks,
+            "--kid",
+            "-0dash",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let token = r.stdout.trim().to_owned();
+    let r = run(&["verify", &token, "--key", &jwks, "--kid", "-0dash"], None);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
