@@ -5,6 +5,7 @@ pub mod alg;
 pub mod b64;
 pub mod claims;
 pub mod decode;
+pub mod entropy;
 pub mod extract;
 pub mod finding;
 pub mod json;

@@ -16,4 +16,6 @@ pub mod teach;
 pub mod tui;
 pub mod ui;
 pub mod untrusted;
+#[cfg(test)]
+mod citations;
 pub mod workbench;
