@@ -17,7 +17,7 @@ mod server;
 mod timeline;
 
 pub use api::{Api, ApiId, CachedJwks, Verification};
-pub use keys::EcKey;
+pub use keys::{EcKey, jwks_document};
 pub use server::{
     AuthCode, AuthServer, Denied, Failure, Family, GrantError, Introspection, IssuedToken,
     KeyStatus, RefreshRecord, RefreshStatus, Retire, Revocation, Rotation, SigningKey, TokenId,

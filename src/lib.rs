@@ -10,6 +10,7 @@ pub mod config;
 pub mod flow;
 pub mod jose;
 pub mod key_file;
+pub mod lab;
 pub mod net;
 pub mod screenshot;
 pub mod teach;

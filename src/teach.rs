@@ -2,4 +2,5 @@
 //! parameters. Pure functions of a token report; rendering is elsewhere.
 
 pub mod anatomy;
+pub mod concepts;
 pub mod glossary;

@@ -203,6 +203,18 @@ pub fn report(
         writeln!(out, "  {}", escape_untrusted(d.token()))?;
         writeln!(out)?;
     }
+    if mode == Mode::Decode && !report.signature.is_valid() {
+        // First, before the claims a reader might take at their word.
+        writeln!(
+            out,
+            "{}",
+            paint.warn(
+                "Decoded, not verified: decoding is not verifying. A server that reads these \
+                 claims without checking the signature accepts forgeries (jwb verify checks it)."
+            )
+        )?;
+        writeln!(out)?;
+    }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
     times_section(out, d, now, paint)?;
@@ -380,9 +392,22 @@ fn signature_section(
 
 fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "{}", paint.title("Claims"))?;
+    // Claims of a token whose signature did not hold are what it says, not what holds: no
+    // green "ok" for them.
+    let verified = report.signature.is_valid();
+    if verified {
+        writeln!(out, "{}", paint.title("Claims"))?;
+    } else {
+        writeln!(
+            out,
+            "{} {}",
+            paint.title("Claims"),
+            paint.dim("(what the token says: nothing holds until its signature does)")
+        )?;
+    }
     for check in &report.claims.checks {
         let mark = match check.status {
+            Status::Pass if !verified => paint.dim("says"),
             Status::Pass => paint.ok("ok  "),
             Status::Fail => paint.fail("FAIL"),
             Status::Warn => paint.warn("warn"),

@@ -553,7 +553,10 @@ fn signature_step(
                 }
             }
             if let Some(w) = weakness {
-                lines.push(line(Kind::Fail, w.describe()));
+                lines.push(line(
+                    if w.refused() { Kind::Fail } else { Kind::Warn },
+                    w.describe(),
+                ));
             }
         }
         None => lines.push(line(Kind::Fail, "The header names no known alg.")),
@@ -718,7 +721,10 @@ fn verification_step(
         },
     ));
     if let Some(w) = weakness {
-        lines.push(sub(Kind::Fail, format!("Check the key: {}", w.describe())));
+        lines.push(sub(
+            if w.refused() { Kind::Fail } else { Kind::Warn },
+            format!("Check the key: {}", w.describe()),
+        ));
     }
     if level.nested_below {
         lines.push(sub(
@@ -745,9 +751,10 @@ fn verification_step(
         }
     }
     // No walkthrough says FAIL and then trusts: a failed pin withholds trust too.
-    let holds = report.outcome() == Outcome::Valid && weakness.is_none() && pin_holds;
+    let refused = weakness.is_some_and(Weakness::refused);
+    let holds = report.outcome() == Outcome::Valid && !refused && pin_holds;
     let (kind, text) = if level.nested_below {
-        if sig.is_valid() && weakness.is_none() && pin_holds && level.outer_held {
+        if sig.is_valid() && !refused && pin_holds && level.outer_held {
             (
                 Kind::Pass,
                 format!(

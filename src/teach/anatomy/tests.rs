@@ -455,3 +455,14 @@ fn misconceptions_come_first_and_the_checklist_has_typ() {
     crate::citations::assert_cites(&typ.text, "RFC 8725 sec. 3.11");
     crate::citations::assert_cites(&typ.text, "RFC 9068 sec. 4");
 }
+
+#[test]
+fn a_long_guessable_secret_is_named_but_the_verdict_stays_verify_s() {
+    let secret = "passwordpasswordpasswordpassword";
+    let token = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"x"}"#, secret);
+    let keys = KeySet::secret(Secret::from_utf8(secret));
+    let text = explained(&token, Some(&keys), &DEFAULT);
+    assert!(says(&text, "[!]", "Check the key: the HS256 secret is long enough but guessable"), "{text}");
+    assert!(text.contains("A long passphrase is not a key"), "{text}");
+    assert!(!text.contains("can be guessed offline from any one token"), "{text}");
+}
