@@ -9,6 +9,7 @@ mod editor;
 mod expect;
 mod jwe;
 pub mod keymap;
+mod lab;
 mod net;
 mod paste;
 mod picker;
@@ -29,6 +30,7 @@ use crate::jose::key::{KeySet, Secret};
 pub use derive::{Derived, DiffLine, Light, LightState, OriginalParts, Times};
 pub use jwe::{JweLaunch, JweSlots, JweView};
 pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
+pub use lab::LabView;
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
 pub use paste::{FoundTokens, normalize_newlines};
 pub use secret_search::{SearchOutcome, SearchState};
@@ -68,6 +70,8 @@ pub struct LaunchOptions {
     pub appearance: Appearance,
     /// Keys and options for encrypted tokens (`--key` read as JWE keys, `--verify-key`).
     pub jwe: JweLaunch,
+    /// The lab to start (`jwb lab NAME`), with the progress saved so far.
+    pub lab: Option<(crate::lab::LabId, crate::lab::progress::Progress)>,
 }
 
 impl Default for LaunchOptions {
@@ -87,6 +91,7 @@ impl Default for LaunchOptions {
             mouse: true,
             appearance: Appearance::Dark,
             jwe: JweLaunch::default(),
+            lab: None,
         }
     }
 }
@@ -362,6 +367,8 @@ pub enum Action {
     OpenView(View),
     /// Switch the anatomy view between the steps and the glossary list.
     ToggleGlossaryList,
+    /// Open the glossary (concepts, claims, header parameters) from anywhere.
+    OpenGlossary,
     /// Scroll the open view (anatomy, or the flow's lesson) by rows.
     ScrollView(i32),
     /// Take one step of the flow simulation.
@@ -423,6 +430,23 @@ pub enum Action {
     ToggleTheme,
     /// Show times in UTC or in local time.
     ToggleUtc,
+    /// Choose another lab in the lab list.
+    LabSelect(i32),
+    /// Start the chosen lab: its token in the workbench.
+    LabStart,
+    /// The attacker's move in the lab being played.
+    LabMove,
+    /// Write the labs' progress file.
+    LabSave,
+    /// The attacker's JWKS is served at this URL (or why not).
+    LabServed(Result<String, String>),
+    /// The jku lab's server fetched `url`.
+    LabFetched {
+        /// The URL.
+        url: String,
+        /// The body, or why there is none.
+        result: Result<String, String>,
+    },
     /// Suspend to the shell (Ctrl-Z); `fg` resumes.
     Suspend,
     /// Leave the workbench.
@@ -442,6 +466,8 @@ impl Action {
                 | Action::ScrollView(_)
                 | Action::SecretSearchProgress { .. }
                 | Action::SecretSearchDone { .. }
+                | Action::LabServed(_)
+                | Action::LabFetched { .. }
         )
     }
 }
@@ -485,6 +511,14 @@ pub enum Effect {
         /// The search to stop.
         generation: u64,
     },
+    /// Serve the attacker's JWKS on 127.0.0.1 (the jku lab) and answer with
+    /// [`Action::LabServed`].
+    ServeLabJwks,
+    /// Fetch this URL as the jku lab's server does (loopback only) on a worker and answer with
+    /// [`Action::LabFetched`].
+    LabFetch(String),
+    /// Write the labs' progress file (the solved names) under the data directory.
+    SaveLabProgress(String),
     /// Turn the terminal's mouse capture on or off.
     SetMouseCapture(bool),
     /// Give the terminal back, stop the process (SIGTSTP), and take it again on `fg`.
@@ -524,6 +558,8 @@ pub struct App {
     pub anatomy: AnatomyView,
     /// The flow simulator and its selection.
     pub flow: FlowView,
+    /// The labs: the one being played, its live check, progress.
+    pub lab: LabView,
     /// The glossary entry for the member under the header or payload cursor.
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
@@ -645,6 +681,7 @@ impl App {
             mouse,
             appearance,
             jwe,
+            lab,
         } = opts;
         let mut app = App {
             focus: Focus::Token,
@@ -654,6 +691,7 @@ impl App {
             view: View::Workbench,
             anatomy: AnatomyView::default(),
             flow: FlowView::default(),
+            lab: LabView::default(),
             glossary: None,
             glossary_row: 0,
             overlay: Overlay::None,
@@ -724,13 +762,32 @@ impl App {
                 app.demo_key = true;
             }
             app.set_token(&example);
-            app.message = Some((
-                "the built-in example: paste a token (p or your terminal's paste) to start"
-                    .to_owned(),
-                Tone::Info,
-            ));
+            app.message = Some((app.first_screen_pointer(), Tone::Info));
+        }
+        if let Some((id, progress)) = lab {
+            // Started by the event loop's first action (`Action::LabStart`), whose effects it
+            // performs.
+            app.lab.progress = progress;
+            app.lab.selected = crate::lab::LABS
+                .iter()
+                .position(|l| l.id == id)
+                .unwrap_or(0);
         }
         app
+    }
+
+    /// The first screen's pointer for a newcomer: where to begin, with the keys from the key
+    /// map (rebound keys included).
+    fn first_screen_pointer(&self) -> String {
+        let key = |command| self.keymap.key(Context::Workbench, command);
+        format!(
+            "New here? {} how this token is built · {} the OAuth flow · {} labs: forge tokens \
+             yourself · {} glossary · paste a token (p) to start",
+            key(Command::Anatomy),
+            key(Command::Flow),
+            key(Command::Labs),
+            key(Command::Glossary),
+        )
     }
 
     /// Applies one action at the real time `now` and returns the effects to perform.
@@ -808,6 +865,13 @@ impl App {
                 self.anatomy.glossary = !self.anatomy.glossary;
                 self.anatomy.scroll = 0;
             }
+            Action::OpenGlossary => {
+                if self.view != View::Anatomy {
+                    self.open_view(View::Anatomy);
+                }
+                self.anatomy.glossary = true;
+                self.anatomy.scroll = 0;
+            }
             Action::ScrollView(rows) => self.scroll_view(rows),
             Action::Flow(step) => self.flow_step(step),
             Action::SelectFlowEntry(delta) => self.flow_select(delta),
@@ -834,6 +898,12 @@ impl App {
             Action::ToggleMouse | Action::ToggleTheme | Action::ToggleUtc => {
                 effects.extend(self.toggle_display(&action));
             }
+            lab @ (Action::LabSelect(_)
+            | Action::LabStart
+            | Action::LabMove
+            | Action::LabSave
+            | Action::LabServed(_)
+            | Action::LabFetched { .. }) => effects.extend(self.lab_action(lab)),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::Quit => effects.push(Effect::Quit),
         }
@@ -841,6 +911,7 @@ impl App {
             self.refresh_glossary();
         }
         effects.extend(self.cancel_search_if_token_changed());
+        effects.extend(self.refresh_lab());
         effects
     }
 
@@ -907,6 +978,7 @@ impl App {
         match self.view {
             View::Anatomy => self.anatomy.scroll = self.anatomy.scroll.min(limits.view),
             View::Flow => self.flow.scroll = self.flow.scroll.min(limits.view),
+            View::Lab => self.lab.scroll = self.lab.scroll.min(limits.view),
             View::Workbench => {}
         }
     }

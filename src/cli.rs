@@ -9,6 +9,7 @@ pub mod explain_json;
 pub mod inspect;
 pub mod jwe;
 pub mod keys;
+pub mod lab;
 mod line_blocks;
 pub mod man;
 pub mod members;
@@ -99,6 +100,8 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Walk through how the token is built and checked, step by step, with its real values.
     Explain(ExplainArgs),
+    /// Labs: forge tokens yourself against deliberately vulnerable verifiers (simulated here).
+    Lab(lab::LabArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -365,6 +368,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         Some(Command::Man) => man::run().map(|()| 0),
         Some(Command::Config(args)) => config_command(&args),
+        Some(Command::Lab(args)) => lab::run(&args, now),
         None => run_workbench(&cli.workbench, now).map(status),
     };
     match result {
@@ -389,6 +393,15 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Opens the workbench: refuses without a terminal, loads the token and key, then hands
 /// over to the TUI until the user quits.
 pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
+    run_workbench_with(args, now, None)
+}
+
+/// [`run_workbench`], starting on a lab when one is given.
+pub fn run_workbench_with(
+    args: &WorkbenchArgs,
+    now: f64,
+    lab: Option<(crate::lab::LabId, crate::lab::progress::Progress)>,
+) -> Result<Outcome, CliError> {
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
@@ -445,6 +458,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             }
             _ => crate::app::Appearance::Dark,
         },
+        lab,
     };
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)

@@ -9,6 +9,7 @@ pub mod claims_pane;
 pub mod flow_view;
 pub mod help;
 pub mod json_pane;
+pub mod lab_view;
 pub mod jwe_lines;
 pub mod layout;
 pub mod net_status;
@@ -98,7 +99,7 @@ impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
-            View::Anatomy | View::Flow if area.width < 40 || area.height < 12 => {
+            View::Anatomy | View::Flow | View::Lab if area.width < 40 || area.height < 12 => {
                 Paragraph::new("enlarge the terminal to see this view")
                     .wrap(Wrap { trim: true })
                     .render(area, buf);
@@ -111,6 +112,11 @@ impl Widget for &Screen<'_> {
             }
             View::Flow => {
                 flow_view::FlowScreen(self).render(area, buf);
+                render_overlay(self, area, buf);
+                return;
+            }
+            View::Lab => {
+                lab_view::LabScreen(self).render(area, buf);
                 render_overlay(self, area, buf);
                 return;
             }

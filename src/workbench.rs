@@ -169,6 +169,28 @@ impl Runner {
                 }
                 None
             }
+            Effect::ServeLabJwks => Some(Action::LabServed(crate::lab::loopback::serve())),
+            Effect::LabFetch(url) => {
+                // On a worker: the fetch is bounded (loopback only, 2 s timeouts), but the
+                // screen never waits for it.
+                let tx = self.tx.clone();
+                std::thread::spawn(move || {
+                    let result = crate::lab::loopback::fetch(&url);
+                    // The receiver is gone only when the workbench has quit.
+                    let _ = tx.send(Action::LabFetched { url, result });
+                });
+                None
+            }
+            Effect::SaveLabProgress(text) => Some(
+                match crate::lab::progress::save(&crate::lab::progress::Progress::from_text(&text))
+                {
+                    Ok(path) => Action::Message(
+                        format!("progress saved to {}", path.display()),
+                        Tone::Info,
+                    ),
+                    Err(e) => Action::Message(format!("progress not saved: {e}"), Tone::Error),
+                },
+            ),
             Effect::ReadKeyFile(path) => {
                 // On a worker: a slow disk, or a path swapped for a FIFO after the check, must
                 // not freeze the screen; the answer comes back as an action.
@@ -254,8 +276,11 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
     };
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
-    let mut startup =
-        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
+    let mut startup = if opts.lab.is_some() {
+        Some(Action::LabStart)
+    } else {
+        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard)
+    };
     let mut app = App::new(opts, unix_now());
     apply_config(&mut app, config);
     runner.draw(&mut app)?;

@@ -269,11 +269,13 @@ pub enum Context {
     Anatomy,
     /// The flow simulator view.
     Flow,
+    /// The labs view.
+    Lab,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 13] = [
+    pub const ALL: [Context; 14] = [
         Context::Workbench,
         Context::Search,
         Context::Editing,
@@ -286,6 +288,7 @@ impl Context {
         Context::Help,
         Context::Anatomy,
         Context::Flow,
+        Context::Lab,
         Context::Global,
     ];
 
@@ -305,6 +308,7 @@ impl Context {
             Context::AlgList => "alg_list",
             Context::Anatomy => "anatomy",
             Context::Flow => "flow",
+            Context::Lab => "lab",
         }
     }
 
@@ -324,6 +328,7 @@ impl Context {
             Context::AlgList => "The algorithm list",
             Context::Anatomy => "Anatomy view",
             Context::Flow => "Flow simulator",
+            Context::Lab => "Labs",
         }
     }
 
@@ -410,6 +415,10 @@ pub enum Command {
     PrevFound,
     ExpectAudience,
     ExpectIssuer,
+    Labs,
+    LabStart,
+    LabMove,
+    LabSave,
 }
 
 impl Command {
@@ -482,6 +491,10 @@ impl Command {
             Command::PrevFound => "prev_pasted_token",
             Command::ExpectAudience => "expected_audience",
             Command::ExpectIssuer => "expected_issuer",
+            Command::Labs => "labs",
+            Command::LabStart => "start_lab",
+            Command::LabMove => "attacker_move",
+            Command::LabSave => "save_progress",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
             Command::FlowAdvance(secs) => {
@@ -788,6 +801,21 @@ impl Default for KeyMap {
         );
         add(
             w,
+            vec![ch('L'), key(K::F(4))],
+            C::Labs,
+            "labs: forge tokens yourself against vulnerable verifiers",
+            None,
+        );
+        add(
+            w,
+            vec![ch('G')],
+            C::Glossary,
+            "glossary: the concepts (JWS, Base64URL, bearer, PKCE...), claims and header \
+             parameters",
+            None,
+        );
+        add(
+            w,
             vec![ch('?'), key(K::F(1))],
             C::Help,
             "this help",
@@ -865,6 +893,7 @@ impl Default for KeyMap {
         add(e, vec![key(K::F(1))], C::Help, "help", None);
         add(e, vec![key(K::F(2))], C::Anatomy, "anatomy view", None);
         add(e, vec![key(K::F(3))], C::Flow, "flow simulator", None);
+        add(e, vec![key(K::F(4))], C::Labs, "labs", None);
         // Overlays.
         add(
             X::Prompt,
@@ -1024,6 +1053,7 @@ impl Default for KeyMap {
             "flow simulator",
             Some("flow"),
         );
+        add(a, vec![ch('L'), key(K::F(4))], C::Labs, "labs", Some("labs"));
         add(
             a,
             vec![ch('?'), key(K::F(1))],
@@ -1232,6 +1262,61 @@ impl Default for KeyMap {
             "help",
             Some("help"),
         );
+        // The labs view.
+        let lab = X::Lab;
+        add(
+            lab,
+            vec![key(K::Up), ch('k')],
+            C::ScrollUp,
+            "the previous lab",
+            Some("choose"),
+        );
+        add(
+            lab,
+            vec![key(K::Down), ch('j')],
+            C::ScrollDown,
+            "the next lab",
+            Some("choose"),
+        );
+        add(
+            lab,
+            vec![key(K::Enter)],
+            C::LabStart,
+            "start the lab: its token in the workbench, no key",
+            Some("start"),
+        );
+        add(
+            lab,
+            vec![ch('s')],
+            C::LabMove,
+            "the attacker's move: sign the workbench's header and payload with what the \
+             attacker has here",
+            Some("attack"),
+        );
+        add(
+            lab,
+            vec![ch('P')],
+            C::LabSave,
+            "save the progress to a file under the data directory",
+            Some("save"),
+        );
+        add(lab, vec![key(K::PageUp)], C::PageUp, "scroll up", None);
+        add(lab, vec![key(K::PageDown), ch(' ')], C::PageDown, "scroll down", None);
+        add(lab, vec![ch('G')], C::Glossary, "glossary", None);
+        add(
+            lab,
+            vec![key(K::Esc), ch('q'), ch('L'), key(K::F(4))],
+            C::Back,
+            "back to the workbench (edit the token there)",
+            Some("workbench"),
+        );
+        add(
+            lab,
+            vec![ch('?'), key(K::F(1))],
+            C::Help,
+            "help",
+            Some("help"),
+        );
         KeyMap { bindings: b }
     }
 }
@@ -1383,6 +1468,7 @@ impl App {
         match self.view {
             View::Anatomy => live.extend([Context::Anatomy, Context::Display]),
             View::Flow => live.extend([Context::Flow, Context::Display]),
+            View::Lab => live.extend([Context::Lab, Context::Display]),
             View::Workbench if self.editing => {
                 if matches!(self.focus, Focus::Token | Focus::Signature) {
                     live.push(Context::EditingLine);
@@ -1410,6 +1496,12 @@ impl App {
             ],
             View::Flow => vec![
                 Context::Flow,
+                Context::Display,
+                Context::Help,
+                Context::Global,
+            ],
+            View::Lab => vec![
+                Context::Lab,
                 Context::Display,
                 Context::Help,
                 Context::Global,
@@ -1474,6 +1566,10 @@ impl App {
                         C::PageUp | C::PageDown => Action::ScrollView(by / 2),
                         _ => Action::SelectFlowEntry(by),
                     },
+                    Context::Lab => match command {
+                        C::PageUp | C::PageDown => Action::ScrollView(by),
+                        _ => Action::LabSelect(by),
+                    },
                     _ => Action::Scroll(self.focus, by),
                 }
             }
@@ -1515,7 +1611,12 @@ impl App {
                 Context::Confirm => Action::ConfirmDiscover(false),
                 _ => Action::CloseOverlay,
             },
-            C::Glossary => Action::ToggleGlossaryList,
+            C::Glossary if context == Context::Anatomy => Action::ToggleGlossaryList,
+            C::Glossary => Action::OpenGlossary,
+            C::Labs => Action::OpenView(View::Lab),
+            C::LabStart => Action::LabStart,
+            C::LabMove => Action::LabMove,
+            C::LabSave => Action::LabSave,
             C::FlowLogin => Action::Flow(flow::Move::Login),
             C::FlowApiA => Action::Flow(flow::Move::CallApiA),
             C::FlowApiB => Action::Flow(flow::Move::CallApiB),

@@ -20,6 +20,8 @@ pub enum View {
     Anatomy,
     /// The access/refresh-token flow simulator.
     Flow,
+    /// The labs: forge tokens against vulnerable verifiers.
+    Lab,
 }
 
 /// The state of the anatomy view.
@@ -99,14 +101,14 @@ impl App {
                 self.anatomy.scroll = 0;
                 return;
             }
-            (View::Anatomy, View::Anatomy) => View::Workbench,
+            (View::Anatomy, View::Anatomy) | (View::Lab, View::Lab) => View::Workbench,
             _ => view,
         };
         self.stop_edit();
         self.overlay = super::Overlay::None;
         self.view = view;
         match view {
-            View::Workbench => {}
+            View::Workbench | View::Lab => {}
             View::Anatomy => {
                 self.anatomy.scroll = 0;
                 // The claims are checked at this moment; that also derives the steps.
@@ -163,6 +165,7 @@ impl App {
         let slot = match self.view {
             View::Anatomy => &mut self.anatomy.scroll,
             View::Flow => &mut self.flow.scroll,
+            View::Lab => &mut self.lab.scroll,
             View::Workbench => return,
         };
         *slot = super::scrolled(*slot, rows, max);

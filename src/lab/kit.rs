@@ -10,6 +10,12 @@ use super::server::{self, KEY_DIR, LabServer, RSA_PUBLIC};
 use crate::jose::alg::{Alg, Family};
 use crate::jose::b64;
 
+/// The server's RSA public key as it publishes it (PEM): what the key-confusion lab's
+/// attacker downloads.
+pub fn public_pem() -> &'static str {
+    RSA_PUBLIC
+}
+
 /// What the kit made, and what it did, in a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Forged {
