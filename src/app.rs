@@ -781,8 +781,7 @@ impl App {
     fn first_screen_pointer(&self) -> String {
         let key = |command| self.keymap.key(Context::Workbench, command);
         format!(
-            "New here? {} how this token is built · {} the OAuth flow · {} labs: forge tokens \
-             yourself · {} glossary · paste a token (p) to start",
+            "New here? {} anatomy · {} OAuth flow · {} labs · {} glossary · or paste a token",
             key(Command::Anatomy),
             key(Command::Flow),
             key(Command::Labs),

@@ -12,12 +12,30 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("RFC 6819 sec. 5.1.5.3", "Short expiration time"),
     ("RFC 7515 sec. 2", "Terminology"),
     ("RFC 7515 sec. 4", "JOSE Header"),
-    ("RFC 7515 sec. 4.1.1", "\"alg\" (Algorithm) Header Parameter"),
-    ("RFC 7515 sec. 4.1.2", "\"jku\" (JWK Set URL) Header Parameter"),
-    ("RFC 7515 sec. 4.1.3", "\"jwk\" (JSON Web Key) Header Parameter"),
-    ("RFC 7515 sec. 4.1.5", "\"x5u\" (X.509 URL) Header Parameter"),
-    ("RFC 7515 sec. 4.1.6", "\"x5c\" (X.509 Certificate Chain) Header Parameter"),
-    ("RFC 7515 sec. 4.1.11", "\"crit\" (Critical) Header Parameter"),
+    (
+        "RFC 7515 sec. 4.1.1",
+        "\"alg\" (Algorithm) Header Parameter",
+    ),
+    (
+        "RFC 7515 sec. 4.1.2",
+        "\"jku\" (JWK Set URL) Header Parameter",
+    ),
+    (
+        "RFC 7515 sec. 4.1.3",
+        "\"jwk\" (JSON Web Key) Header Parameter",
+    ),
+    (
+        "RFC 7515 sec. 4.1.5",
+        "\"x5u\" (X.509 URL) Header Parameter",
+    ),
+    (
+        "RFC 7515 sec. 4.1.6",
+        "\"x5c\" (X.509 Certificate Chain) Header Parameter",
+    ),
+    (
+        "RFC 7515 sec. 4.1.11",
+        "\"crit\" (Critical) Header Parameter",
+    ),
     ("RFC 7515 sec. 10.12", "JSON Security Considerations"),
     ("RFC 7516", "JSON Web Encryption (JWE)"),
     ("RFC 7516 sec. 5.2", "Message Decryption"),
@@ -31,20 +49,32 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ),
     ("RFC 7518 sec. 3.2", "HMAC with SHA-2 Functions"),
     ("RFC 7518 sec. 3.6", "Using the Algorithm \"none\""),
-    ("RFC 7518 sec. 4.6.2", "Key Derivation for ECDH Key Agreement"),
+    (
+        "RFC 7518 sec. 4.6.2",
+        "Key Derivation for ECDH Key Agreement",
+    ),
     ("RFC 7519 sec. 4", "JWT Claims"),
     ("RFC 7519 sec. 4.1.4", "\"exp\" (Expiration Time) Claim"),
     ("RFC 7519 sec. 4.1.4-4.1.5", "\"exp\" and \"nbf\" Claims"),
     ("RFC 7519 sec. 4.1.6", "\"iat\" (Issued At) Claim"),
-    ("RFC 7519 sec. 5.2", "\"cty\" (Content Type) Header Parameter"),
+    (
+        "RFC 7519 sec. 5.2",
+        "\"cty\" (Content Type) Header Parameter",
+    ),
     ("RFC 7519 sec. 7.2", "Validating a JWT"),
     (
         "RFC 7519 sec. 7.2 step 8",
         "cty JWT: the Message is a JWT; return to Step 1, using the Message as the JWT",
     ),
     ("RFC 7519 sec. 12", "Privacy Considerations"),
-    ("RFC 7636 sec. 1", "Introduction: the authorization code interception attack"),
-    ("RFC 7636 sec. 4.6", "Server Verifies code_verifier before Returning the Tokens"),
+    (
+        "RFC 7636 sec. 1",
+        "Introduction: the authorization code interception attack",
+    ),
+    (
+        "RFC 7636 sec. 4.6",
+        "Server Verifies code_verifier before Returning the Tokens",
+    ),
     ("RFC 7797 sec. 6", "Using \"crit\" with \"b64\""),
     (
         "RFC 8725 sec. 2.1",
@@ -65,14 +95,17 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("RFC 9449 sec. 4.2", "DPoP Proof JWT Syntax"),
     ("RFC 9449 sec. 11.4", "Untrusted Code in the Client Context"),
     ("RFC 9700 sec. 2.2", "Token Replay Prevention"),
-    ("RFC 9700 sec. 2.4", "Resource Owner Password Credentials Grant"),
+    (
+        "RFC 9700 sec. 2.4",
+        "Resource Owner Password Credentials Grant",
+    ),
     ("RFC 9700 sec. 4.5", "Authorization Code Injection"),
     ("RFC 9700 sec. 4.14", "Refresh Token Protection"),
-    ("RFC 9700 sec. 4.14.2", "Refresh Token Protection: Recommendations"),
     (
-        "Unicode TR36 sec. 2",
-        "Visual Security Issues",
+        "RFC 9700 sec. 4.14.2",
+        "Refresh Token Protection: Recommendations",
     ),
+    ("Unicode TR36 sec. 2", "Visual Security Issues"),
     (
         "CVE-2015-9235",
         "node-jsonwebtoken: key confusion, an RS256 public key verifying HS256",
@@ -81,7 +114,10 @@ pub const SECTIONS: &[(&str, &str)] = &[
         "CVE-2016-10555",
         "jwt-simple: key confusion, an RS256 public key verifying HS256",
     ),
-    ("CVE-2018-0114", "node-jose: a jwk embedded in the header trusted"),
+    (
+        "CVE-2018-0114",
+        "node-jose: a jwk embedded in the header trusted",
+    ),
     (
         "draft-ietf-oauth-rfc8725bis",
         "JWT BCP update: alg values in unexpected letter case",

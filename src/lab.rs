@@ -112,7 +112,13 @@ pub type Fetched<'a> = Option<(&'a str, &'a Result<String, String>)>;
 
 /// Sends `token` to the lab's vulnerable API and to the fixed one, at `now` (Unix seconds).
 /// `fetched` is the document the `jku` lab's server fetched for the token's `jku`, if any.
-pub fn check(id: LabId, server: &LabServer, token: &str, now: f64, fetched: Fetched<'_>) -> Attempt {
+pub fn check(
+    id: LabId,
+    server: &LabServer,
+    token: &str,
+    now: f64,
+    fetched: Fetched<'_>,
+) -> Attempt {
     let token = token.trim();
     let decoded = crate::jose::decode::decode(token);
     let admin = decoded

@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod audit;
+#[cfg(test)]
+mod citations;
 pub mod cli;
 pub mod clipboard;
 pub mod color_depth;
@@ -17,6 +19,4 @@ pub mod teach;
 pub mod tui;
 pub mod ui;
 pub mod untrusted;
-#[cfg(test)]
-mod citations;
 pub mod workbench;

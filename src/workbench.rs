@@ -184,10 +184,9 @@ impl Runner {
             Effect::SaveLabProgress(text) => Some(
                 match crate::lab::progress::save(&crate::lab::progress::Progress::from_text(&text))
                 {
-                    Ok(path) => Action::Message(
-                        format!("progress saved to {}", path.display()),
-                        Tone::Info,
-                    ),
+                    Ok(path) => {
+                        Action::Message(format!("progress saved to {}", path.display()), Tone::Info)
+                    }
                     Err(e) => Action::Message(format!("progress not saved: {e}"), Tone::Error),
                 },
             ),

@@ -1053,7 +1053,13 @@ impl Default for KeyMap {
             "flow simulator",
             Some("flow"),
         );
-        add(a, vec![ch('L'), key(K::F(4))], C::Labs, "labs", Some("labs"));
+        add(
+            a,
+            vec![ch('L'), key(K::F(4))],
+            C::Labs,
+            "labs",
+            Some("labs"),
+        );
         add(
             a,
             vec![ch('?'), key(K::F(1))],
@@ -1301,7 +1307,13 @@ impl Default for KeyMap {
             Some("save"),
         );
         add(lab, vec![key(K::PageUp)], C::PageUp, "scroll up", None);
-        add(lab, vec![key(K::PageDown), ch(' ')], C::PageDown, "scroll down", None);
+        add(
+            lab,
+            vec![key(K::PageDown), ch(' ')],
+            C::PageDown,
+            "scroll down",
+            None,
+        );
         add(lab, vec![ch('G')], C::Glossary, "glossary", None);
         add(
             lab,

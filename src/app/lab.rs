@@ -91,7 +91,9 @@ impl App {
                 Vec::new()
             }
             Action::LabStart => {
-                let id = LABS.get(self.lab.selected).map_or(LabId::Unverified, |l| l.id);
+                let id = LABS
+                    .get(self.lab.selected)
+                    .map_or(LabId::Unverified, |l| l.id);
                 self.start_lab(id)
             }
             Action::LabMove => self.attacker_move(),
@@ -100,8 +102,10 @@ impl App {
                 match result {
                     Ok(url) => self.lab.jku_url = Some(url),
                     Err(e) => {
-                        self.message =
-                            Some((format!("the attacker's JWKS is not served: {e}"), Tone::Error));
+                        self.message = Some((
+                            format!("the attacker's JWKS is not served: {e}"),
+                            Tone::Error,
+                        ));
                     }
                 }
                 Vec::new()

@@ -112,16 +112,15 @@ fn example_is_signed_verified_and_counting_down() {
     let app = example();
     assert_eq!(app.mode, Mode::Verify);
     assert!(
-        !app.derived.signature.is_valid()
-            && app.derived.signature.reason.contains("built-in list"),
+        !app.derived.signature.is_valid() && app.derived.signature.reason.contains("built-in list"),
         "{}",
         app.derived.signature.reason
     );
     assert!(
         app.message
             .as_ref()
-            .is_some_and(|(m, _)| m.starts_with("New here? x how this token is built")
-                && m.contains("L labs")),
+            .is_some_and(|(m, _)| m.starts_with("New here? x anatomy · f OAuth flow")
+                && m.contains("L labs · G glossary")),
         "{:?}",
         app.message
     );

@@ -146,7 +146,13 @@ fn a_stolen_code_without_the_verifier_is_refused() {
     let right = "right-verifier-right-verifier-right-verifier";
     let code = server.issue_code(&code_challenge(right), cid, uri, 0, 60);
     assert!(matches!(
-        server.redeem_code(&code, "wrong-verifier-wrong-verifier-wrong-verifier", cid, uri, 1),
+        server.redeem_code(
+            &code,
+            "wrong-verifier-wrong-verifier-wrong-verifier",
+            cid,
+            uri,
+            1
+        ),
         Err(GrantError::PkceMismatch { .. })
     ));
     assert_eq!(

@@ -680,7 +680,11 @@ mod tests {
                 None,
             ),
             ("kid-injection", "Do Not Trust Received Claims", Some("CVE")),
-            ("long-lifetime", "Short expiration time", Some("Token Replay")),
+            (
+                "long-lifetime",
+                "Short expiration time",
+                Some("Token Replay"),
+            ),
             ("crit", "\"crit\" (Critical) Header Parameter", None),
             ("short-hmac-secret", "HMAC with SHA-2 Functions", None),
             (
@@ -706,7 +710,9 @@ mod tests {
             );
             if let Some(never) = never {
                 assert!(
-                    !topics.iter().any(|(r, t)| t.contains(never) || r.contains(never)),
+                    !topics
+                        .iter()
+                        .any(|(r, t)| t.contains(never) || r.contains(never)),
                     "{id} cites {topics:?}, which is about something else"
                 );
             }
@@ -738,7 +744,10 @@ mod tests {
         assert_eq!(pw[0].0, "guessable-hmac-secret");
         // Short and random-looking: length only.
         let short = ids("Vq7s2Jx9Lk4Pz8Rt1Wm6Yc3");
-        assert_eq!(short.iter().map(|f| f.0).collect::<Vec<_>>(), ["short-hmac-secret"]);
+        assert_eq!(
+            short.iter().map(|f| f.0).collect::<Vec<_>>(),
+            ["short-hmac-secret"]
+        );
         // Published by this tool's README and demo: known, whatever the estimate.
         for known in [
             "correct-horse-battery-staple-0123",

@@ -197,9 +197,7 @@ pub const LABS: &[Lab] = &[
 
 /// The lab of an id.
 pub fn lab(id: LabId) -> &'static Lab {
-    LABS.iter()
-        .find(|l| l.id == id)
-        .unwrap_or(&LABS[0])
+    LABS.iter().find(|l| l.id == id).unwrap_or(&LABS[0])
 }
 
 /// The lab named `name` on the command line.

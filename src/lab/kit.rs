@@ -122,27 +122,28 @@ pub fn forge(
                 "the attacker's own key, published in the JWKS at jku"
             };
             let key = attacker.signing_key().ok_or("no attacker key")?;
-            let token =
-                crate::jose::sign::sign(&Value::Object(h).to_string(), payload, Some(&key))
-                    .map_err(|e| e.to_string())?;
+            let token = crate::jose::sign::sign(&Value::Object(h).to_string(), payload, Some(&key))
+                .map_err(|e| e.to_string())?;
             Ok(Forged {
                 token,
                 note: format!("signed ES256 with {what}"),
             })
         }
         LabId::Psychic => Ok(Forged {
-            token: format!(
-                "{}{}",
-                unsecured(header, payload),
-                b64::encode(&[0u8; 64])
-            ),
+            token: format!("{}{}", unsecured(header, payload), b64::encode(&[0u8; 64])),
             note: "the signature is 64 zero bytes: r = 0, s = 0".to_owned(),
         }),
         LabId::IgnoredExp => {
             let token = server
                 .issue(
                     id,
-                    &server::claims("admin", "admin", super::AUDIENCE, now - 86_400, now - 90_000),
+                    &server::claims(
+                        "admin",
+                        "admin",
+                        super::AUDIENCE,
+                        now - 86_400,
+                        now - 90_000,
+                    ),
                 )
                 .ok_or("the server could not sign")?;
             Ok(Forged {

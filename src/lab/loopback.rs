@@ -22,9 +22,10 @@ static SERVED: OnceLock<Result<String, String>> = OnceLock::new();
 /// The attacker's JWKS: the public half of the lab attacker's key.
 pub fn attacker_jwks() -> String {
     let server = super::LabServer::new();
-    server
-        .attacker()
-        .map_or_else(|| r#"{"keys":[]}"#.to_owned(), |a| crate::flow::jwks_document(&[a]))
+    server.attacker().map_or_else(
+        || r#"{"keys":[]}"#.to_owned(),
+        |a| crate::flow::jwks_document(&[a]),
+    )
 }
 
 /// Serves the attacker's JWKS on 127.0.0.1 and returns its URL; the same server for every
@@ -33,7 +34,8 @@ pub fn serve() -> Result<String, String> {
     SERVED
         .get_or_init(|| {
             let document = attacker_jwks();
-            let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| e.to_string())?;
+            let listener =
+                TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| e.to_string())?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             std::thread::Builder::new()
                 .name("lab-jwks".to_owned())
@@ -81,21 +83,27 @@ fn answer(mut stream: TcpStream, document: &str) {
 /// GETs `url` the way the `jku` lab's vulnerable server does, except that this tool refuses
 /// anything but plain HTTP to 127.0.0.1: the lab never reaches the network.
 pub fn fetch(url: &str) -> Result<String, String> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or("this lab's server fetches only http://127.0.0.1 URLs (nothing leaves the machine)")?;
-    let (authority, path) = rest.split_once('/').map_or((rest, "/".to_owned()), |(a, p)| {
-        (a, format!("/{p}"))
-    });
+    let rest = url.strip_prefix("http://").ok_or(
+        "this lab's server fetches only http://127.0.0.1 URLs (nothing leaves the machine)",
+    )?;
+    let (authority, path) = rest
+        .split_once('/')
+        .map_or((rest, "/".to_owned()), |(a, p)| (a, format!("/{p}")));
     let addr: SocketAddr = authority
         .parse()
         .map_err(|_| format!("'{authority}' is not 127.0.0.1:PORT"))?;
     if !addr.ip().is_loopback() {
-        return Err("this lab's server fetches only from 127.0.0.1 (nothing leaves the machine)".to_owned());
+        return Err(
+            "this lab's server fetches only from 127.0.0.1 (nothing leaves the machine)".to_owned(),
+        );
     }
     let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
-    stream.set_write_timeout(Some(TIMEOUT)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(TIMEOUT))
+        .map_err(|e| e.to_string())?;
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"

@@ -104,21 +104,31 @@ impl LabServer {
         match id {
             // HMAC tokens are made with the HMAC itself: the lab's weak secret is exactly what
             // the workbench refuses to sign with, and the server here is the careless one.
-            LabId::WeakSecret => {
-                super::kit::hmac_token(r#"{"alg":"HS256","typ":"JWT"}"#, claims, WEAK_SECRET.as_bytes())
-            }
+            LabId::WeakSecret => super::kit::hmac_token(
+                r#"{"alg":"HS256","typ":"JWT"}"#,
+                claims,
+                WEAK_SECRET.as_bytes(),
+            ),
             LabId::KidTraversal => super::kit::hmac_token(
                 r#"{"alg":"HS256","typ":"JWT","kid":"current"}"#,
                 claims,
                 self.strong.expose(),
             ),
             LabId::Unverified | LabId::AlgNone | LabId::IgnoredExp | LabId::IgnoredAud => {
-                super::kit::hmac_token(r#"{"alg":"HS256","typ":"JWT"}"#, claims, self.strong.expose())
+                super::kit::hmac_token(
+                    r#"{"alg":"HS256","typ":"JWT"}"#,
+                    claims,
+                    self.strong.expose(),
+                )
             }
             LabId::KeyConfusion => {
                 let key = self.rsa_private.as_ref()?.keys.first()?;
-                crate::jose::sign::sign(r#"{"alg":"RS256","typ":"JWT","kid":"rsa-1"}"#, claims, Some(key))
-                    .ok()
+                crate::jose::sign::sign(
+                    r#"{"alg":"RS256","typ":"JWT","kid":"rsa-1"}"#,
+                    claims,
+                    Some(key),
+                )
+                .ok()
             }
             LabId::EmbeddedJwk | LabId::Jku | LabId::Psychic => {
                 let ec = self.ec.as_ref()?;

@@ -34,7 +34,12 @@ fn start_tokens_are_accepted_as_users_and_never_solve() {
         let a = attempt(lab.id, &server, &token);
         assert!(a.vulnerable.accepted, "{}: {a:?}", lab.name);
         // The fixed weak-secret server has a random key: its user had a token from it.
-        assert_eq!(a.fixed.accepted, lab.id != LabId::WeakSecret, "{}: {a:?}", lab.name);
+        assert_eq!(
+            a.fixed.accepted,
+            lab.id != LabId::WeakSecret,
+            "{}: {a:?}",
+            lab.name
+        );
         assert!(!a.admin && !a.solved(), "{}: {a:?}", lab.name);
     }
 }
@@ -55,7 +60,11 @@ fn editing_the_payload_only_fools_the_decode_as_verify_server() {
     assert!(a.solved(), "{a:?}");
     assert!(a.fixed.reason.starts_with("signature"), "{a:?}");
     // The same forgery fails where the signature is checked.
-    assert!(!attempt(LabId::IgnoredExp, &server, &forged).vulnerable.accepted);
+    assert!(
+        !attempt(LabId::IgnoredExp, &server, &forged)
+            .vulnerable
+            .accepted
+    );
 }
 
 #[test]
@@ -64,7 +73,16 @@ fn none_and_its_case_variants_and_the_pin_that_stops_them() {
     let (_, p) = parts(&server.start_token(LabId::AlgNone, NOW));
     for alg in ["none", "None", "NONE", "nOnE"] {
         let header = format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#);
-        let f = forge(LabId::AlgNone, &server, &header, &as_admin(&p), None, None, NOW).unwrap();
+        let f = forge(
+            LabId::AlgNone,
+            &server,
+            &header,
+            &as_admin(&p),
+            None,
+            None,
+            NOW,
+        )
+        .unwrap();
         assert!(f.token.ends_with('.'), "{f:?}");
         let a = attempt(LabId::AlgNone, &server, &f.token);
         assert!(a.solved(), "{alg}: {a:?}");
@@ -90,8 +108,16 @@ fn the_weak_secret_is_on_the_list_and_a_random_key_stops_the_forgery() {
         .expect("on the built-in list");
     let (h, p) = parts(&start);
     assert!(forge(LabId::WeakSecret, &server, &h, &p, None, None, NOW).is_err());
-    let f = forge(LabId::WeakSecret, &server, &h, &as_admin(&p), Some(found.as_bytes()), None, NOW)
-        .unwrap();
+    let f = forge(
+        LabId::WeakSecret,
+        &server,
+        &h,
+        &as_admin(&p),
+        Some(found.as_bytes()),
+        None,
+        NOW,
+    )
+    .unwrap();
     let a = attempt(LabId::WeakSecret, &server, &f.token);
     assert!(a.solved(), "{a:?}");
     assert!(a.fixed.reason.contains("signature"), "{a:?}");
@@ -102,9 +128,29 @@ fn key_confusion_with_the_public_pem_and_the_pinned_rs256_that_stops_it() {
     let server = LabServer::new();
     let (h, p) = parts(&server.start_token(LabId::KeyConfusion, NOW));
     // Still RS256: the attacker has no private key.
-    assert!(forge(LabId::KeyConfusion, &server, &h, &as_admin(&p), None, None, NOW).is_err());
+    assert!(
+        forge(
+            LabId::KeyConfusion,
+            &server,
+            &h,
+            &as_admin(&p),
+            None,
+            None,
+            NOW
+        )
+        .is_err()
+    );
     let hs = h.replace("RS256", "HS256");
-    let f = forge(LabId::KeyConfusion, &server, &hs, &as_admin(&p), None, None, NOW).unwrap();
+    let f = forge(
+        LabId::KeyConfusion,
+        &server,
+        &hs,
+        &as_admin(&p),
+        None,
+        None,
+        NOW,
+    )
+    .unwrap();
     let a = attempt(LabId::KeyConfusion, &server, &f.token);
     assert!(a.solved(), "{a:?}");
     assert!(a.vulnerable.reason.contains("PEM"), "{a:?}");
@@ -115,21 +161,58 @@ fn key_confusion_with_the_public_pem_and_the_pinned_rs256_that_stops_it() {
 fn kid_traversal_to_dev_null_and_the_kid_table_that_stops_it() {
     let server = LabServer::new();
     let (h, p) = parts(&server.start_token(LabId::KidTraversal, NOW));
-    assert!(forge(LabId::KidTraversal, &server, &h, &as_admin(&p), None, None, NOW).is_err());
+    assert!(
+        forge(
+            LabId::KidTraversal,
+            &server,
+            &h,
+            &as_admin(&p),
+            None,
+            None,
+            NOW
+        )
+        .is_err()
+    );
     let traversal = h.replace("\"current\"", "\"../../../dev/null\"");
-    let f = forge(LabId::KidTraversal, &server, &traversal, &as_admin(&p), None, None, NOW).unwrap();
+    let f = forge(
+        LabId::KidTraversal,
+        &server,
+        &traversal,
+        &as_admin(&p),
+        None,
+        None,
+        NOW,
+    )
+    .unwrap();
     let a = attempt(LabId::KidTraversal, &server, &f.token);
     assert!(a.solved(), "{a:?}");
     assert!(a.vulnerable.reason.contains("/dev/null"), "{a:?}");
-    assert!(a.fixed.reason.contains("not one of this server's key ids"), "{a:?}");
+    assert!(
+        a.fixed.reason.contains("not one of this server's key ids"),
+        "{a:?}"
+    );
 }
 
 #[test]
 fn an_embedded_jwk_and_the_server_keys_that_stop_it() {
     let server = LabServer::new();
     let (h, p) = parts(&server.start_token(LabId::EmbeddedJwk, NOW));
-    let f = forge(LabId::EmbeddedJwk, &server, &h, &as_admin(&p), None, None, NOW).unwrap();
-    assert!(crate::jose::decode::decode(&f.token).header.unwrap().contains_key("jwk"));
+    let f = forge(
+        LabId::EmbeddedJwk,
+        &server,
+        &h,
+        &as_admin(&p),
+        None,
+        None,
+        NOW,
+    )
+    .unwrap();
+    assert!(
+        crate::jose::decode::decode(&f.token)
+            .header
+            .unwrap()
+            .contains_key("jwk")
+    );
     let a = attempt(LabId::EmbeddedJwk, &server, &f.token);
     assert!(a.solved(), "{a:?}");
     assert!(!a.fixed.accepted);
@@ -140,13 +223,28 @@ fn jku_to_the_attacker_s_loopback_jwks_and_the_allow_list_that_stops_it() {
     let server = LabServer::new();
     let url = loopback::serve().unwrap();
     let (h, p) = parts(&server.start_token(LabId::Jku, NOW));
-    let f = forge(LabId::Jku, &server, &h, &as_admin(&p), None, Some(&url), NOW).unwrap();
+    let f = forge(
+        LabId::Jku,
+        &server,
+        &h,
+        &as_admin(&p),
+        None,
+        Some(&url),
+        NOW,
+    )
+    .unwrap();
     assert_eq!(jku_of(&f.token).as_deref(), Some(url.as_str()));
     // Not fetched yet: refused, saying so.
     assert!(!attempt(LabId::Jku, &server, &f.token).vulnerable.accepted);
     let body = loopback::fetch(&url);
     #[allow(clippy::cast_precision_loss)]
-    let a = check(LabId::Jku, &server, &f.token, NOW as f64, Some((&url, &body)));
+    let a = check(
+        LabId::Jku,
+        &server,
+        &f.token,
+        NOW as f64,
+        Some((&url, &body)),
+    );
     assert!(a.solved(), "{a:?}");
     assert!(!a.fixed.accepted);
 }
@@ -164,7 +262,11 @@ fn an_expired_and_a_foreign_token_and_the_claim_checks_that_stop_them() {
     assert!(a.solved(), "{a:?}");
     assert!(a.fixed.reason.starts_with("aud"), "{a:?}");
     // The expired token does not pass the aud lab, which does check exp.
-    assert!(!attempt(LabId::IgnoredAud, &server, &old.token).vulnerable.accepted);
+    assert!(
+        !attempt(LabId::IgnoredAud, &server, &old.token)
+            .vulnerable
+            .accepted
+    );
 }
 
 #[test]

@@ -137,7 +137,12 @@ pub(super) fn vulnerable(
                     None => Verdict::refuse("the header names no algorithm it knows"),
                 }
             }
-            None => with_keys(token, server.ec_public().as_ref(), Alg::ES256, "its own key"),
+            None => with_keys(
+                token,
+                server.ec_public().as_ref(),
+                Alg::ES256,
+                "its own key",
+            ),
         },
         LabId::Jku => match d.header_str("jku") {
             Some(url) => match fetched {
@@ -165,7 +170,12 @@ pub(super) fn vulnerable(
                     crate::untrusted::escape_untrusted(url)
                 )),
             },
-            None => with_keys(token, server.ec_public().as_ref(), Alg::ES256, "its own key"),
+            None => with_keys(
+                token,
+                server.ec_public().as_ref(),
+                Alg::ES256,
+                "its own key",
+            ),
         },
         LabId::IgnoredExp => {
             let sig = hmac_check(&d, Some(server.strong_secret()), "the server's secret");
@@ -186,7 +196,11 @@ pub(super) fn vulnerable(
             if expired(&d, now) {
                 return Verdict::refuse("exp has passed");
             }
-            let aud = d.claims().and_then(|c| c.get("aud")).cloned().unwrap_or(Value::Null);
+            let aud = d
+                .claims()
+                .and_then(|c| c.get("aud"))
+                .cloned()
+                .unwrap_or(Value::Null);
             Verdict::accept(format!(
                 "the signature is genuine and exp holds; it never looked at aud ({aud}), so a \
                  token for another API works here"
@@ -200,7 +214,12 @@ pub(super) fn vulnerable(
                      message and any key (CVE-2022-21449)",
                 );
             }
-            with_keys(token, server.ec_public().as_ref(), Alg::ES256, "its own key")
+            with_keys(
+                token,
+                server.ec_public().as_ref(),
+                Alg::ES256,
+                "its own key",
+            )
         }
     }
 }
@@ -250,6 +269,9 @@ fn with_keys(token: &str, keys: Option<&KeySet>, alg: Alg, what: &str) -> Verdic
     if report.signature.is_valid() {
         Verdict::accept(format!("the {alg} signature checks out with {what}"))
     } else {
-        Verdict::refuse(format!("signature with {what}: {}", report.signature.reason))
+        Verdict::refuse(format!(
+            "signature with {what}: {}",
+            report.signature.reason
+        ))
     }
 }

@@ -110,7 +110,11 @@ fn rows(app: &Screen, width: usize) -> Vec<Line<'static>> {
             out.extend(verdict_line("the fixed API", &attempt.fixed, theme, width));
             out.extend(text(
                 &attempt.summary(),
-                if attempt.solved() { theme.ok } else { theme.warn },
+                if attempt.solved() {
+                    theme.ok
+                } else {
+                    theme.warn
+                },
                 width,
                 2,
             ));

@@ -905,8 +905,17 @@ fn every_finding_has_a_trigger() {
             "crit",
             hs(r#"{"alg":"HS256","crit":["b64"]}"#, CLEAN_PAYLOAD),
             None,
-            Severity::Medium,
-            "header has crit [\"b64\"]",
+            Severity::High,
+            "header has crit [\"b64\"]: the token is invalid here",
+        ),
+        (
+            "guessable-hmac-secret",
+            clean.clone(),
+            Some(KeySet::secret(Secret::from_utf8(
+                "passwordpasswordpasswordpassword",
+            ))),
+            Severity::High,
+            "the HS256 secret is guessable",
         ),
         (
             "jku-header",
@@ -1046,7 +1055,7 @@ fn every_finding_has_a_trigger() {
     ];
     let mut ids: Vec<&str> = cases.iter().map(|c| c.0).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 24, "every finding id has a case");
+    assert_eq!(ids.len(), 25, "every finding id has a case");
     for (id, token, key, severity, message) in &cases {
         let f = found(token, key.as_ref());
         let hit = f
@@ -1075,12 +1084,10 @@ fn every_finding_has_a_trigger() {
         many.windows(2).all(|w| w[0].severity >= w[1].severity),
         "{many:#?}"
     );
-    // A case variant of none names the CVE.
+    // A case variant of none cites RFC 8725 and its update, not the key-confusion CVE.
     let f = found(&raw(r#"{"alg":"NONE"}"#, "{}", b""), None);
-    assert!(
-        f.iter()
-            .any(|f| f.id == "alg-unknown" && f.reference == "CVE-2015-9235")
-    );
+    assert!(f.iter().any(|f| f.id == "alg-unknown"
+        && f.reference == "RFC 8725 sec. 2.1, RFC 8725 sec. 3.2, draft-ietf-oauth-rfc8725bis"));
 }
 
 /// A key set of the given keys, as a JWKS would give them.

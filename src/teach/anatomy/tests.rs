@@ -47,7 +47,10 @@ fn rfc7515_a1_walkthrough_shows_the_known_digest_and_parts() {
     assert!(text.contains("eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9\n"));
     assert!(text.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
     assert!(text.contains("[ok] It equals the token's third part"));
-    assert!(says(&text, "[ok]", "Only now may the server trust the claims."), "{text}");
+    assert!(
+        says(&text, "[ok]", "Only now may the server trust the claims."),
+        "{text}"
+    );
     assert!(text.contains("is NOT encrypted"));
 }
 
@@ -137,14 +140,22 @@ fn a_listed_secret_fails_even_without_the_key_and_withholds_trust() {
     let token = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"x"}"#, "secret");
     let text = explained(&token, None, &DEFAULT);
     assert!(
-        says(&text, "[FAIL]", "Check the key: the HS256 secret is 'secret', line "),
+        says(
+            &text,
+            "[FAIL]",
+            "Check the key: the HS256 secret is 'secret', line "
+        ),
         "{text}"
     );
     let keys = KeySet::secret(Secret::from_utf8("secret"));
     let text = explained(&token, Some(&keys), &DEFAULT);
     // The tag matches, but the engine refuses the weak secret: `verify` says the same.
     assert!(
-        says(&text, "[FAIL]", "Check the signature with the server's key: the HS256 signature matches, but the secret is 6 bytes"),
+        says(
+            &text,
+            "[FAIL]",
+            "Check the signature with the server's key: the HS256 signature matches, but the secret is 6 bytes"
+        ),
         "{text}"
     );
     assert!(text.contains("built-in list of weak secrets"), "{text}");
@@ -159,7 +170,11 @@ fn a_short_secret_fails_with_rfc7518_key_size() {
     let keys = KeySet::secret(Secret::from_utf8(secret));
     let text = explained(&token, Some(&keys), &DEFAULT);
     assert!(
-        says(&text, "[FAIL]", "Check the key: the HS256 secret is 9 bytes, shorter than the 32-byte hash output"),
+        says(
+            &text,
+            "[FAIL]",
+            "Check the key: the HS256 secret is 9 bytes, shorter than the 32-byte hash output"
+        ),
         "{text}"
     );
     assert!(!text.contains("Only now"), "{text}");
@@ -169,7 +184,11 @@ fn a_short_secret_fails_with_rfc7518_key_size() {
     let keys = KeySet::secret(Secret::from_utf8(long));
     let text = explained(&token, Some(&keys), &DEFAULT);
     assert!(!text.contains("Check the key"), "{text}");
-    assert!(says(&text, "[ok]", "Only now may the server trust the claims."));
+    assert!(says(
+        &text,
+        "[ok]",
+        "Only now may the server trust the claims."
+    ));
 }
 
 #[test]
@@ -268,12 +287,19 @@ fn alg_none_is_a_failed_step_with_rfc7518_sec_3_6() {
     );
     let text = explained(&token, None, &DEFAULT);
     assert!(
-        says(&text, "[FAIL]", "Check the signature with the server's key:"),
+        says(
+            &text,
+            "[FAIL]",
+            "Check the signature with the server's key:"
+        ),
         "{text}"
     );
     assert!(text.contains("RFC 7518 sec. 3.6"));
     assert!(says(&text, "[FAIL]", "A server must reject this token"));
-    assert!(!text.contains("--allow-none"), "explain has no such flag: {text}");
+    assert!(
+        !text.contains("--allow-none"),
+        "explain has no such flag: {text}"
+    );
 }
 
 /// Steps `N.` in order and sub-steps `N.M` within them, in every kind of walkthrough.
@@ -310,7 +336,11 @@ fn one_numbering_scheme_in_plain_nested_and_jwe_walkthroughs() {
     assert_one_numbering(&anatomy(&report, checks(Some(&keys), &DEFAULT)));
     let secret = "Vq7s2Jx9Lk4Pz8Rt1Wm6Yc3Nb5Hd0Gf7";
     let inner = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"in"}"#, secret);
-    let outer = hs256(r#"{"alg":"HS256","cty":"JWT"}"#, &format!("\"{inner}\""), secret);
+    let outer = hs256(
+        r#"{"alg":"HS256","cty":"JWT"}"#,
+        &format!("\"{inner}\""),
+        secret,
+    );
     let report = inspect(&outer, None, VerifyOptions::default(), &DEFAULT);
     assert_one_numbering(&anatomy(&report, checks(None, &DEFAULT)));
     let report = inspect(RFC7520_5_8, None, VerifyOptions::default(), &DEFAULT);
@@ -337,11 +367,7 @@ fn dir_jwe(plaintext: &str) -> (String, crate::jose::jwe::JweKeys) {
     )
 }
 
-fn jwe_walk(
-    report: &Report,
-    keys: &crate::jose::jwe::JweKeys,
-    claims: &ClaimOptions,
-) -> Vec<Step> {
+fn jwe_walk(report: &Report, keys: &crate::jose::jwe::JweKeys, claims: &ClaimOptions) -> Vec<Step> {
     anatomy(
         report,
         Checks {
@@ -368,7 +394,10 @@ fn a_plain_jwe_shows_its_claim_checks_and_who_could_make_it() {
     let text = to_text(&jwe_walk(&report, &keys, &late));
     assert!(says(&text, "[FAIL]", "exp: expired"), "{text}");
     assert!(says(&text, "[FAIL]", "aud:"), "{text}");
-    assert!(says(&text, "[FAIL]", "A server must reject this token"), "{text}");
+    assert!(
+        says(&text, "[FAIL]", "A server must reject this token"),
+        "{text}"
+    );
     // A shared-key JWE is made by whoever holds the secret, not "anyone with the public key".
     let report = inspect(&jwe, None, VerifyOptions::default(), &DEFAULT);
     let text = to_text(&anatomy(&report, checks(None, &DEFAULT)));
@@ -403,8 +432,18 @@ fn a_mixed_jwks_pins_the_kid_s_key_and_never_trusts_after_a_fail() {
     let keys = crate::jose::key::parse_key(jwks.as_bytes()).unwrap();
     let token = hs256(r#"{"alg":"HS256","kid":"a"}"#, r#"{"sub":"x"}"#, secret);
     let text = explained(&token, Some(&keys), &DEFAULT);
-    assert!(says(&text, "[ok]", "Pin the algorithm: the key the kid selects is used with HS256"), "{text}");
-    assert!(says(&text, "[ok]", "Only now may the server trust the claims."), "{text}");
+    assert!(
+        says(
+            &text,
+            "[ok]",
+            "Pin the algorithm: the key the kid selects is used with HS256"
+        ),
+        "{text}"
+    );
+    assert!(
+        says(&text, "[ok]", "Only now may the server trust the claims."),
+        "{text}"
+    );
     // Whatever happens, no FAIL is followed by trust.
     let pinned = Checks {
         keys: Some(&keys),
@@ -436,7 +475,11 @@ fn misconceptions_come_first_and_the_checklist_has_typ() {
     let keys = KeySet::secret(Secret::from_base64(A1_KEY).unwrap());
     let report = inspect(A1, Some(&keys), VerifyOptions::default(), &DEFAULT);
     let steps = anatomy(&report, checks(Some(&keys), &DEFAULT));
-    assert!(steps[0].title.contains("what a JWT is not"), "{}", steps[0].title);
+    assert!(
+        steps[0].title.contains("what a JWT is not"),
+        "{}",
+        steps[0].title
+    );
     let first = to_text(&steps[..1]);
     for m in [
         "Decoding is not verifying",
@@ -450,8 +493,15 @@ fn misconceptions_come_first_and_the_checklist_has_typ() {
     crate::citations::assert_cites(&first, "RFC 9068 sec. 6");
     let text = to_text(&steps);
     assert!(says(&text, "", "Check the type: typ is 'JWT'"), "{text}");
-    let server = steps.iter().find(|s| s.title.contains("What a server does")).unwrap();
-    let typ = server.lines.iter().find(|l| l.text.contains("Check the type")).unwrap();
+    let server = steps
+        .iter()
+        .find(|s| s.title.contains("What a server does"))
+        .unwrap();
+    let typ = server
+        .lines
+        .iter()
+        .find(|l| l.text.contains("Check the type"))
+        .unwrap();
     crate::citations::assert_cites(&typ.text, "RFC 8725 sec. 3.11");
     crate::citations::assert_cites(&typ.text, "RFC 9068 sec. 4");
 }
@@ -462,7 +512,17 @@ fn a_long_guessable_secret_is_named_but_the_verdict_stays_verify_s() {
     let token = hs256(r#"{"alg":"HS256"}"#, r#"{"sub":"x"}"#, secret);
     let keys = KeySet::secret(Secret::from_utf8(secret));
     let text = explained(&token, Some(&keys), &DEFAULT);
-    assert!(says(&text, "[!]", "Check the key: the HS256 secret is long enough but guessable"), "{text}");
+    assert!(
+        says(
+            &text,
+            "[!]",
+            "Check the key: the HS256 secret is long enough but guessable"
+        ),
+        "{text}"
+    );
     assert!(text.contains("A long passphrase is not a key"), "{text}");
-    assert!(!text.contains("can be guessed offline from any one token"), "{text}");
+    assert!(
+        !text.contains("can be guessed offline from any one token"),
+        "{text}"
+    );
 }
