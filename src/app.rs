@@ -764,15 +764,7 @@ impl App {
             app.set_token(&example);
             app.message = Some((app.first_screen_pointer(), Tone::Info));
         }
-        if let Some((id, progress)) = lab {
-            // Started by the event loop's first action (`Action::LabStart`), whose effects it
-            // performs.
-            app.lab.progress = progress;
-            app.lab.selected = crate::lab::LABS
-                .iter()
-                .position(|l| l.id == id)
-                .unwrap_or(0);
-        }
+        app.choose_lab(lab);
         app
     }
 

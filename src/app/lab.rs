@@ -42,6 +42,15 @@ impl LabView {
 }
 
 impl App {
+    /// The lab `jwb lab NAME` asked for, chosen with the progress saved so far; the event
+    /// loop's first action (`Action::LabStart`) starts it and performs its effects.
+    pub(super) fn choose_lab(&mut self, lab: Option<(LabId, Progress)>) {
+        if let Some((id, progress)) = lab {
+            self.lab.progress = progress;
+            self.lab.selected = LABS.iter().position(|l| l.id == id).unwrap_or(0);
+        }
+    }
+
     /// Starts `id`: its token in the workbench, no key, the view on the workbench.
     pub(super) fn start_lab(&mut self, id: LabId) -> Vec<Effect> {
         let server = self.lab.server.get_or_insert_with(LabServer::new);

@@ -1,5 +1,6 @@
 //! `App::update` for every action, in both modes.
 
+mod labs;
 mod modes;
 mod pastes;
 

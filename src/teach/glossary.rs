@@ -350,8 +350,8 @@ pub const ENTRIES: &[Entry] = &[
     header(
         "b64",
         "Base64url-encode payload",
-        "false means an unencoded payload (RFC 7797); must be listed in crit",
-        "RFC 7797 sec. 3",
+        "false means an unencoded payload (RFC 7797); must be listed in crit (RFC 7797 sec. 6)",
+        "RFC 7797 sec. 3, RFC 7797 sec. 6",
     ),
 ];
 
@@ -385,6 +385,11 @@ mod tests {
             );
         }
         assert!(lookup("alg", Place::Claim).is_none());
+        // b64 is defined in RFC 7797 sec. 3; its use with crit in sec. 6.
+        crate::citations::assert_cites(
+            lookup("b64", Place::Header).unwrap().spec,
+            "RFC 7797 sec. 6",
+        );
         let mut names: Vec<(&str, bool)> = ENTRIES
             .iter()
             .map(|e| (e.name, e.place == Place::Claim))

@@ -13,6 +13,7 @@ mod jwe_cli;
 mod jwe_tui;
 mod jwe_vectors;
 mod keys;
+mod labs;
 mod limits;
 mod net;
 mod net_trust;
