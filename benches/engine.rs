@@ -210,7 +210,7 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>, medians: &Medians) {
     };
     let opts = |alg| VerifyOptions {
         alg: Some(alg),
-        allow_none: false,
+        ..VerifyOptions::default()
     };
     let secret = KeySet::secret(Secret::new(SECRET.to_vec()));
     let hs = token("HS256", &payload, &secret);

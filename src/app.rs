@@ -60,6 +60,9 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// Accept, and re-sign with, a weak HMAC secret (`--allow-weak-secret` or the
+    /// configuration's `allow_weak_secret`).
+    pub allow_weak_secret: bool,
     /// How keys are fetched from the network (policy, cache).
     pub net: crate::net::NetOptions,
     /// The key bindings (the defaults, or rebound by a configuration file).
@@ -86,6 +89,7 @@ impl Default for LaunchOptions {
             aud: Vec::new(),
             iss: None,
             leeway: 0,
+            allow_weak_secret: false,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
             mouse: true,
@@ -248,6 +252,8 @@ pub enum Overlay {
     },
     /// The diff against the original token.
     Diff,
+    /// What the configuration file got wrong, whole, the most severe first.
+    Notices(Vec<String>),
 }
 
 impl Overlay {
@@ -265,6 +271,7 @@ impl Overlay {
             Overlay::Prompt { .. } => Context::Prompt,
             Overlay::ConfirmDiscover { .. } => Context::Confirm,
             Overlay::Diff => Context::Diff,
+            Overlay::Notices(_) => Context::Notices,
         })
     }
 }
@@ -281,6 +288,12 @@ pub struct ScrollLimits {
     pub help: usize,
     /// The open view: the anatomy, or the flow's lesson.
     pub view: usize,
+    /// Rows each pane shows at once (its page), in [`Focus::ALL`] order.
+    pub pages: [usize; 5],
+    /// Rows the help shows at once.
+    pub help_page: usize,
+    /// Rows the open view shows at once.
+    pub view_page: usize,
 }
 
 /// Light or dark colours, as the user chose them; the drawing side turns it into styles.
@@ -332,6 +345,8 @@ pub enum Action {
     PickAlg,
     /// Close whatever is over the screen (help, list, prompt, question, diff) without acting.
     CloseOverlay,
+    /// Empty the one-line prompt being typed in.
+    ClearPrompt,
     /// Show or mask the key.
     ToggleReveal,
     /// Switch the key between UTF-8 and Base64.
@@ -598,6 +613,8 @@ pub struct App {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// A weak HMAC secret is accepted with a warning, and signed with.
+    pub allow_weak_secret: bool,
     /// Seconds added to the real clock to see what a server will say later.
     pub clock_shift: i64,
     /// The real time of the last update, in Unix seconds.
@@ -665,6 +682,8 @@ impl Drop for App {
 
 impl App {
     /// A workbench opened with `opts` at the real time `now` (Unix seconds).
+    // One line per launch option and per field of the state: long, but flat.
+    #[allow(clippy::too_many_lines)]
     pub fn new(opts: LaunchOptions, now: f64) -> Self {
         let LaunchOptions {
             token,
@@ -676,6 +695,7 @@ impl App {
             aud,
             iss,
             leeway,
+            allow_weak_secret,
             net,
             keymap,
             mouse,
@@ -683,6 +703,7 @@ impl App {
             jwe,
             lab,
         } = opts;
+        let load_key = keymap.key(Context::Workbench, Command::KeyFile);
         let mut app = App {
             focus: Focus::Token,
             tab: Focus::Token,
@@ -703,7 +724,7 @@ impl App {
             token_editor: None,
             header: editor::json_editor(""),
             payload: editor::json_editor(""),
-            key: editor::key_editor(""),
+            key: editor::key_editor("", &load_key),
             key_encoding: KeyEncoding::Utf8,
             reveal: false,
             key_source: KeySource::Typed,
@@ -711,6 +732,7 @@ impl App {
             aud,
             iss,
             leeway,
+            allow_weak_secret,
             clock_shift: 0,
             now,
             zone: Zone::System,
@@ -722,6 +744,7 @@ impl App {
                 panes: [usize::MAX; 5],
                 help: usize::MAX,
                 view: usize::MAX,
+                ..ScrollLimits::default()
             },
             recomputes: 0,
             claim_checks: 0,
@@ -819,6 +842,12 @@ impl App {
             Action::MoveAlgPicker(rows) => self.move_alg_picker(rows),
             Action::PickAlg => self.pick_alg(),
             Action::CloseOverlay => self.overlay = Overlay::None,
+            Action::ClearPrompt => {
+                if let Overlay::Prompt { editor, .. } = &mut self.overlay {
+                    editor.move_cursor(ratatui_textarea::CursorMove::End);
+                    editor.delete_line_by_head();
+                }
+            }
             Action::ToggleReveal => {
                 self.reveal = !self.reveal;
                 editor::mask(&mut self.key, !self.reveal);
@@ -845,7 +874,7 @@ impl App {
                     self.overlay = Overlay::None;
                 } else {
                     self.overlay = Overlay::Diff;
-                    self.derived.diff = derive::diff(self.original.as_deref(), &self.derived);
+                    self.derived.diff = self.diff_now();
                 }
             }
             Action::RestoreOriginal => self.restore_original(),
@@ -1185,6 +1214,8 @@ impl App {
     fn load_key_bytes(&mut self, label: &str, bytes: &[u8]) {
         let for_jwe = self.load_jwe_key_bytes(label, bytes);
         match crate::jose::key::parse_key(bytes) {
+            Ok(keys)
+                if keys.signs_nothing() && self.load_jwe_only_key(label, for_jwe.as_deref()) => {}
             Ok(keys) => {
                 self.demo_key = false;
                 self.message = Some((
@@ -1245,12 +1276,44 @@ impl App {
             self.key_encoding = KeyEncoding::Base64;
             Zeroizing::new(crate::jose::b64::encode(secret.expose()))
         };
-        self.key = editor::key_editor(&text);
+        self.key = self.new_key_editor(&text);
         self.key_source = KeySource::Typed;
         self.derived.typed_key = derive::typed_key(&self.key, self.key_encoding).0;
     }
 
+    /// A fresh key field holding `text`, its placeholder naming the key that loads a file.
+    pub(crate) fn new_key_editor(&self, text: &str) -> ratatui_textarea::TextArea<'static> {
+        editor::key_editor(text, &self.keymap.key(Context::Workbench, Command::KeyFile))
+    }
+
+    /// Shows what the configuration file got wrong, whole, in a list over the screen (the
+    /// most severe first, as given) until it is dismissed; nothing when there is nothing.
+    pub fn show_notices(&mut self, notices: Vec<String>) {
+        if notices.is_empty() {
+            return;
+        }
+        self.message = Some((
+            format!(
+                "the configuration file has {} problem{} (listed until {})",
+                notices.len(),
+                if notices.len() == 1 { "" } else { "s" },
+                self.keymap.key(Context::Notices, Command::Cancel)
+            ),
+            Tone::Error,
+        ));
+        self.overlay = Overlay::Notices(notices);
+    }
+
     fn key_changed(&mut self) {
+        // A failed fetch said why there was no key; another key is here now.
+        if self
+            .net
+            .result
+            .as_deref()
+            .is_some_and(|r| r.starts_with('✘'))
+        {
+            self.net.result = None;
+        }
         let (key, error) = derive::typed_key(&self.key, self.key_encoding);
         self.derived.typed_key = key;
         self.derived.key_error = error;

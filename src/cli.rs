@@ -35,7 +35,7 @@ use crate::ui::text::escape_untrusted;
 pub use encode::EncodeArgs;
 pub use explain::ExplainArgs;
 pub use inspect::{DecodeArgs, VerifyArgs};
-pub use keys::{KeyArgs, LoadedKey};
+pub use keys::{KeyArgs, LoadedKey, WeakSecretArg};
 
 /// The exit statuses, shown after `--help`.
 pub const EXIT_STATUS_HELP: &str = "\
@@ -137,6 +137,10 @@ pub struct WorkbenchArgs {
     /// The key to verify (and re-sign) with.
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Accept (and re-sign with) a weak HMAC secret, with a warning [default: the
+    /// configuration's `allow_weak_secret`, else off].
+    #[command(flatten)]
+    pub weak: WeakSecretArg,
     /// Require this algorithm: a token with another `alg` does not verify.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
@@ -222,6 +226,14 @@ pub enum CliError {
         label: String,
         /// What it looks like.
         what: &'static str,
+    },
+    /// A secret too weak to sign with, without `--allow-weak-secret`.
+    #[error("refused to sign with {label}: {why}")]
+    WeakSecret {
+        /// Where the secret came from.
+        label: String,
+        /// Why it is weak, and what to do.
+        why: String,
     },
     /// A secret is empty.
     #[error("{label} is empty; an HMAC secret needs bytes (at least 32 for HS256)")]
@@ -318,7 +330,9 @@ impl CliError {
     /// HMAC secret through `--key`), 2 for everything else.
     pub fn status(&self) -> u8 {
         match self {
-            CliError::KeyConfusion { .. } => Outcome::SignatureFailed as u8,
+            CliError::KeyConfusion { .. } | CliError::WeakSecret { .. } => {
+                Outcome::SignatureFailed as u8
+            }
             _ => Outcome::Malformed as u8,
         }
     }
@@ -402,7 +416,9 @@ pub fn run_workbench_with(
     now: f64,
     lab: Option<(crate::lab::LabId, crate::lab::progress::Progress)>,
 ) -> Result<Outcome, CliError> {
-    if !io::stdout().is_terminal() {
+    // Without a terminal there is no workbench; a token and key given are still read first,
+    // so a bad key (key material through a secret door) is named as it is everywhere else.
+    if !io::stdout().is_terminal() && args.token.is_none() && !args.key.is_given() {
         return Err(CliError::NeedsTerminal);
     }
     // The workbench reads the clipboard itself, so a failure becomes a status message.
@@ -448,6 +464,8 @@ pub fn run_workbench_with(
         aud,
         iss,
         leeway,
+        allow_weak_secret: args.weak.allow_weak_secret
+            || settings.allow_weak_secret.unwrap_or(false),
         net: remote::net_options(&args.key),
         jwe,
         keymap,
@@ -460,6 +478,9 @@ pub fn run_workbench_with(
         },
         lab,
     };
+    if !io::stdout().is_terminal() {
+        return Err(CliError::NeedsTerminal);
+    }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
 }

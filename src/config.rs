@@ -36,6 +36,11 @@ pub const DEFAULT_TEXT: &str = r##"# jwt-workbench (jwb) configuration: the inte
 # Seconds of clock skew tolerated for "exp" and "nbf" (--leeway).
 # leeway = 0
 
+# Accept a matching signature under an HMAC secret too weak to prove anything (shorter than
+# the hash, or on the built-in list), with a warning, and re-sign with it
+# (--allow-weak-secret). Off: such a signature is "WEAK KEY" and edits are shown unsigned.
+# allow_weak_secret = false
+
 # The audiences to accept (--aud): "aud" must hold one of them.
 # audience = ["https://api.example.com"]
 
@@ -52,8 +57,8 @@ pub const DEFAULT_TEXT: &str = r##"# jwt-workbench (jwb) configuration: the inte
 
 # Key bindings: a command's name and the key (or keys) that run it, replacing its default
 # keys everywhere it is bound; "context.command" changes one context only (contexts: global,
-# workbench, search, display, editing, editing_line, prompt, confirm, diff, help, alg_list,
-# anatomy, flow). Keys are written like "q", "Q", "Ctrl-T", "Alt-x", "F1", "Enter", "Esc",
+# workbench, search, display, editing, editing_line, prompt, confirm, diff, notices, help,
+# alg_list, anatomy, flow). Keys are written like "q", "Q", "Ctrl-T", "Alt-x", "F1", "Enter", "Esc",
 # "Tab", "Shift-Tab", "Up", "PgDn", "Space". The help (`?`) lists every command with its keys
 # as they are bound, these included. A key another command of the same context already has is
 # refused, and then every binding keeps its default.
@@ -118,6 +123,8 @@ pub struct Config {
     pub times: Option<Times>,
     /// `leeway`, in seconds.
     pub leeway: Option<u64>,
+    /// `allow_weak_secret`.
+    pub allow_weak_secret: Option<bool>,
     /// `audience`.
     pub audience: Option<Vec<String>>,
     /// `issuer`.
@@ -142,16 +149,19 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// One status-line message for the start, if there is anything to say.
-    pub fn message(&self) -> Option<String> {
+    /// Everything to tell the user about the file, whole, the most severe first: the error
+    /// that set every setting aside, then what reset every key binding, then keys ignored.
+    pub fn notices(&self) -> Vec<String> {
+        let mut out = Vec::with_capacity(self.warnings.len() + 1);
         if let Some(err) = &self.error {
-            return Some(format!("{err}; started with the default settings"));
+            out.push(format!("{err}; started with the default settings"));
         }
-        match self.warnings.as_slice() {
-            [] => None,
-            [one] => Some(one.clone()),
-            [first, rest @ ..] => Some(format!("{first} (and {} more warnings)", rest.len())),
-        }
+        let (bindings, others): (Vec<&String>, Vec<&String>) = self
+            .warnings
+            .iter()
+            .partition(|w| w.contains("every key binding left at its default"));
+        out.extend(bindings.into_iter().chain(others).cloned());
+        out
     }
 }
 
@@ -297,6 +307,9 @@ pub fn parse(text: &str, path: &Path) -> Result<(Config, Vec<String>), ConfigErr
         match key.as_str() {
             "theme" => config.theme = Some(typed(value, "\"dark\" or \"light\"").map_err(bad)?),
             "mouse" => config.mouse = Some(typed(value, "true or false").map_err(bad)?),
+            "allow_weak_secret" => {
+                config.allow_weak_secret = Some(typed(value, "true or false").map_err(bad)?);
+            }
             "times" => config.times = Some(typed(value, "\"local\" or \"utc\"").map_err(bad)?),
             "leeway" => {
                 let secs: u64 = typed(value, "a whole number of seconds").map_err(bad)?;
@@ -619,6 +632,29 @@ copy_token = \"Y\"\n",
     }
 
     #[test]
+    fn notices_come_whole_and_the_most_severe_first() {
+        let loaded = Loaded {
+            warnings: vec![
+                "config.toml:2: unknown key 'colour' ignored".to_owned(),
+                format!(
+                    "config.toml:9: [keys] {}; every key binding left at its default",
+                    "x".repeat(200)
+                ),
+            ],
+            ..Loaded::default()
+        };
+        let notices = loaded.notices();
+        assert_eq!(notices.len(), 2);
+        assert!(notices[0].contains("every key binding"), "{notices:?}");
+        assert!(notices[0].len() > 200, "not cut");
+        let bad = Loaded {
+            error: Some("config.toml:1: key 'leeway': expected a number".to_owned()),
+            ..loaded
+        };
+        assert!(bad.notices()[0].starts_with("config.toml:1: key 'leeway'"));
+    }
+
+    #[test]
     fn unknown_keys_are_warnings_and_the_rest_applies() {
         let (config, warnings) =
             parse_ok("mouse = false\ncolour = \"red\"\n[colors]\nheadr = \"red\"\n");
@@ -644,7 +680,7 @@ copy_token = \"Y\"\n",
             Config::default(),
             "a bad file applies nothing"
         );
-        let message = loaded.message().expect("message");
+        let message = loaded.notices().into_iter().next().expect("message");
         assert!(message.contains("bad.toml:2: key 'leeway'"), "{message}");
         assert!(
             message.ends_with("started with the default settings"),

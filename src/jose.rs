@@ -8,6 +8,7 @@ pub mod decode;
 pub mod entropy;
 pub mod extract;
 pub mod finding;
+pub mod headline;
 pub mod json;
 pub mod jwe;
 pub mod key;

@@ -69,13 +69,15 @@ impl<'a> Screen<'a> {
         let mut limits = self.measured.get();
         let i = Focus::ALL.iter().position(|f| *f == pane).unwrap_or(0);
         limits.panes[i] = limits.panes[i].max(content.saturating_sub(usize::from(viewport)));
+        limits.pages[i] = limits.pages[i].max(usize::from(viewport));
         self.measured.set(limits);
     }
 
-    /// Notes how far the help can scroll.
-    pub fn note_help(&self, max: usize) {
+    /// Notes how far the help can scroll, and the rows it shows at once.
+    pub fn note_help(&self, max: usize, page: usize) {
         let mut limits = self.measured.get();
         limits.help = max;
+        limits.help_page = page;
         self.measured.set(limits);
     }
 
@@ -83,6 +85,7 @@ impl<'a> Screen<'a> {
     pub fn note_view(&self, content: usize, viewport: u16) {
         let mut limits = self.measured.get();
         limits.view = content.saturating_sub(usize::from(viewport));
+        limits.view_page = usize::from(viewport);
         self.measured.set(limits);
     }
 }
@@ -190,6 +193,7 @@ fn render_overlay(app: &Screen, area: Rect, buf: &mut Buffer) {
         }
         Overlay::ConfirmDiscover { issuer } => net_status::render_confirm(app, issuer, area, buf),
         Overlay::Diff => render_diff(app, area, buf),
+        Overlay::Notices(notices) => render_notices(app, notices, area, buf),
     }
 }
 
@@ -378,4 +382,36 @@ fn render_diff(app: &Screen, area: Rect, buf: &mut Buffer) {
                 )),
         )
         .render(rect, buf);
+}
+
+/// The configuration's problems, whole and wrapped, the most severe first (as the app put
+/// them), over the screen until dismissed.
+fn render_notices(app: &Screen, notices: &[String], area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let width = area.width.saturating_sub(4).min(100);
+    let lines: Vec<Line> = notices
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let style = if i == 0 { theme.fail } else { theme.warn };
+            let mut spans = vec![Span::styled("• ", style)];
+            spans.extend(text::escaped_spans(n, Style::new(), theme.escaped));
+            Line::from(spans)
+        })
+        .collect();
+    let body = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = u16::try_from(body.line_count(width.saturating_sub(2)))
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let rect = centered(area, width, rows.min(area.height));
+    Clear.render(rect, buf);
+    body.block(
+        Block::bordered()
+            .border_style(theme.border_focus)
+            .title(format!(
+                " Configuration file ({}) ",
+                hint_text(app, &[Context::Notices])
+            )),
+    )
+    .render(rect, buf);
 }

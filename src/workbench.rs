@@ -252,9 +252,7 @@ fn apply_config(app: &mut App, config: &crate::config::Loaded) {
     if config.config.times == Some(crate::config::Times::Utc) {
         app.utc = true;
     }
-    if let Some(message) = config.message() {
-        app.message = Some((message, Tone::Error));
-    }
+    app.show_notices(config.notices());
 }
 
 /// Opens the workbench on the terminal and runs it until the user quits.

@@ -11,8 +11,10 @@ use crate::jose::alg::{Alg, Family};
 use crate::jose::claims::{ClaimReport, Status, check_claims};
 use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode, decode_compact};
 use crate::jose::finding::{Finding, findings};
+use crate::jose::headline::{self, Origin, Verdict};
 use crate::jose::json::{self, JsonError};
-use crate::jose::key::{Key, KeySet, KeyType, NoSigningKey, Secret};
+use crate::jose::key::{Key, KeySet, KeyType, NoKey, Purpose, Secret};
+use crate::jose::report::{Outcome, verdict};
 use crate::jose::sign::{self, SignError, hmac};
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions, verify_decoded};
 
@@ -108,6 +110,10 @@ pub struct Derived {
     pub key_error: Option<String>,
     /// A JWE, parsed and decrypted when the key allows.
     pub jwe: Option<super::jwe::JweView>,
+    /// Who made the token: pasted (verified), or signed or re-encrypted here after an edit.
+    pub origin: Origin,
+    /// What `jwb verify` would conclude, in its words: the screen's headline.
+    pub verdict: Verdict,
 }
 
 impl Default for Derived {
@@ -133,6 +139,12 @@ impl Default for Derived {
             typed_key: None,
             key_error: None,
             jwe: None,
+            origin: Origin::Received,
+            verdict: headline::jws(
+                Outcome::Malformed,
+                SigStatus::Malformed,
+                &ClaimReport::default(),
+            ),
         }
     }
 }
@@ -184,18 +196,23 @@ fn signing_key<'k>(
     keys: Option<&'k KeySet>,
     alg: Alg,
     kid: Option<&str>,
+    allow_weak: bool,
 ) -> Result<&'k Key, String> {
     let Some(keys) = keys else {
         return Err(format!(
             "no key: {alg} needs a key to sign, so the token is shown unsigned (empty signature)"
         ));
     };
-    keys.signing_key(alg, kid).map_err(|e| match e {
-        NoSigningKey::NoFit { .. } => format!(
+    keys.signing_key(alg, kid, allow_weak).map_err(|e| match e {
+        NoKey::NoFit { .. } => format!(
             "the key ({}) does not fit {alg}, so the token is shown unsigned",
             keys.describe()
         ),
-        NoSigningKey::PublicOnly { .. } => format!(
+        NoKey::Weak { weak, .. } => format!(
+            "not signed: {weak}, too weak to prove anything; the token is shown unsigned \
+             (--allow-weak-secret, or allow_weak_secret in the configuration, signs with it)"
+        ),
+        NoKey::PublicOnly { .. } => format!(
             "{} can verify but not sign: {alg} needs the private key, so the token is shown \
              unsigned (empty signature)",
             keys.describe()
@@ -204,13 +221,17 @@ fn signing_key<'k>(
     })
 }
 
-/// The key a token would be checked with, for key-strength findings.
-fn key_for(keys: Option<&KeySet>, alg: Option<Alg>) -> Option<&Key> {
+/// The key a token would be checked with ([`KeySet::chosen`]), for key-strength findings.
+fn key_for<'k>(keys: Option<&'k KeySet>, decoded: &Decoded) -> Option<&'k Key> {
     let keys = keys?;
-    match alg {
-        Some(alg) => keys.keys.iter().find(|k| k.fits(alg)),
+    match decoded.alg().and_then(|a| a.parse::<Alg>().ok()) {
+        Some(alg) => keys.chosen(alg, decoded_kid(decoded), Purpose::Verify),
         None => keys.keys.first(),
     }
+}
+
+fn decoded_kid(decoded: &Decoded) -> Option<&str> {
+    decoded.header.as_ref()?.get("kid")?.as_str()
 }
 
 /// A text for an editor: the payload as pretty JSON, text, or a hex dump.
@@ -246,21 +267,6 @@ fn editor_error(decoded: &Decoded, segment: Segment, shown: &str) -> Option<Json
         message: original.message.clone(),
         ..located
     })
-}
-
-/// The token's `aud` as the user reads it (`aud 'api', 'web'`), when it is a string or an
-/// array of strings.
-fn aud_values(claims: Option<&Map<String, Value>>) -> Option<String> {
-    let values: Vec<&str> = match claims?.get("aud")? {
-        Value::String(s) => vec![s.as_str()],
-        Value::Array(items) => items.iter().map(Value::as_str).collect::<Option<_>>()?,
-        _ => return None,
-    };
-    let mut shown: Vec<String> = values.iter().take(4).map(|v| format!("'{v}'")).collect();
-    if values.len() > 4 {
-        shown.push(format!("and {} more", values.len() - 4));
-    }
-    Some(format!("aud {}", shown.join(", ")))
 }
 
 fn times(claims: Option<&Map<String, Value>>) -> Times {
@@ -384,7 +390,12 @@ impl App {
         let (token, note, signed_with) = if unsigned.alg == Alg::None {
             (sign::finish(&unsigned, None), None, None)
         } else {
-            match signing_key(self.keys(), unsigned.alg, kid.as_deref()) {
+            match signing_key(
+                self.keys(),
+                unsigned.alg,
+                kid.as_deref(),
+                self.allow_weak_secret,
+            ) {
                 Ok(key) => (
                     sign::finish(&unsigned, Some(key)),
                     None,
@@ -418,6 +429,7 @@ impl App {
         let opts = VerifyOptions {
             alg: self.pinned_alg,
             allow_none: false,
+            allow_weak_secret: self.allow_weak_secret,
         };
         let signature = jwe_check.unwrap_or_else(|| verify_decoded(decoded, keys, opts));
         let alg = decoded.alg().and_then(|a| a.parse::<Alg>().ok());
@@ -446,7 +458,8 @@ impl App {
         // back), the findings follow on the next tick (within a second).
         let defer = (self.mode == super::Mode::Sign || self.editing)
             && decoded.token().len() > DEFER_AUDIT_BYTES;
-        let found = (!defer).then(|| findings(decoded, key_for(keys, alg), self.effective_now()));
+        let found =
+            (!defer).then(|| findings(decoded, key_for(keys, decoded), self.effective_now()));
         let times = times(self.claims_shown());
         self.derived.signature = signature;
         self.derived.computed = computed;
@@ -459,7 +472,7 @@ impl App {
         }
         self.derived.times = times;
         if matches!(self.overlay, super::Overlay::Diff) {
-            self.derived.diff = diff(self.original.as_deref(), &self.derived);
+            self.derived.diff = self.diff_now();
         }
         self.recomputes += 1;
         self.recheck_claims();
@@ -471,14 +484,9 @@ impl App {
             return;
         }
         self.findings_due = false;
-        let alg = self
-            .derived
-            .decoded
-            .alg()
-            .and_then(|a| a.parse::<Alg>().ok());
         self.derived.findings = findings(
             &self.derived.decoded,
-            key_for(self.keys(), alg),
+            key_for(self.keys(), &self.derived.decoded),
             self.effective_now(),
         );
         if let Some(weak) = self.weak_secret_for_token() {
@@ -502,22 +510,8 @@ impl App {
         self.derived.claims = self
             .jwe_claims(&opts)
             .unwrap_or_else(|| check_claims(self.claims_shown(), &opts));
-        // The rule is the engine's; the words are the workbench's (a prompt, not `--aud`).
-        if self.aud.is_empty()
-            && let Some(values) = aud_values(self.claims_shown())
-            && let Some(check) = self
-                .derived
-                .claims
-                .checks
-                .iter_mut()
-                .find(|c| c.claim == "aud")
-        {
-            check.detail = format!(
-                "{values}: not checked, set the expected audience ({})",
-                self.keymap
-                    .key(super::Context::Workbench, super::Command::ExpectAudience)
-            );
-        }
+        self.derived.origin = self.origin();
+        self.derived.verdict = self.verdict();
         self.derived.lights = self.lights();
         self.claim_checks += 1;
         if self.view == super::View::Anatomy {
@@ -558,12 +552,12 @@ impl App {
         });
         let sig_state = match d.signature.status {
             SigStatus::Valid => LightState::Green,
-            SigStatus::Invalid | SigStatus::Malformed => LightState::Red,
+            SigStatus::Invalid | SigStatus::WeakKey | SigStatus::Malformed => LightState::Red,
             SigStatus::Unverifiable | SigStatus::AcceptedUnsecured => LightState::Yellow,
         };
         let unsigned =
             self.mode == super::Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
-        match (&d.sign_note, unsigned, &d.signed_with) {
+        match (&d.sign_note, unsigned, d.origin.made()) {
             (Some(note), true, _) => {
                 out.push(light(
                     "signature",
@@ -571,30 +565,21 @@ impl App {
                     format!("unsigned: {note}"),
                 ));
             }
-            // A signature made here proves nothing about the key: it is not a verification.
-            (_, _, Some(with)) if self.mode == super::Mode::Sign => out.push(light(
+            // A token made here proves nothing about the key: it is not a verification.
+            (_, _, Some(made)) => out.push(light(
                 "signature",
                 LightState::Grey,
-                format!("signed here with this key ({with}): nothing verified"),
+                format!(
+                    "{made} ({}): nothing is verified",
+                    d.signed_with.as_deref().unwrap_or_default()
+                ),
             )),
             _ => out.push(light("signature", sig_state, d.signature.reason.clone())),
         }
+        // Each claim's light is the engine's check: the one status and sentence `verify`
+        // and `explain` give (an aud with no expected audience fails there too).
         for name in ["exp", "nbf", "iat", "aud", "iss"] {
-            // A token meant for some audience says nothing until the audience expected here
-            // is known: amber, with the way to set it (a malformed aud keeps its failure).
-            let unchecked_aud = (name == "aud" && self.aud.is_empty())
-                .then(|| aud_values(d.decoded.claims()))
-                .flatten();
             let (state, reason) = match d.claims.get(name) {
-                Some(_) if unchecked_aud.is_some() => (
-                    LightState::Yellow,
-                    format!(
-                        "{}: not checked, set the expected audience ({})",
-                        unchecked_aud.unwrap_or_default(),
-                        self.keymap
-                            .key(super::Context::Workbench, super::Command::ExpectAudience)
-                    ),
-                ),
                 Some(c) => (
                     match c.status {
                         Status::Pass => LightState::Green,
@@ -659,27 +644,24 @@ impl App {
             .decoded
             .alg()
             .and_then(|a| a.parse::<Alg>().ok());
-        let (state, reason) = match key_for(self.keys(), alg) {
+        let (state, reason) = match key_for(self.keys(), &self.derived.decoded) {
             None => match &self.derived.key_error {
                 Some(e) => (LightState::Red, e.clone()),
                 None => (LightState::Grey, "no key".to_owned()),
             },
             Some(key) => match key.kind() {
+                // The one judge of a secret (weak_secret::assess), as verify asks it.
                 KeyType::Secret => {
-                    let need = alg.map_or(32, Alg::hash_len);
                     let have = key.bits() / 8;
-                    if have < 16 {
-                        (
-                            LightState::Red,
-                            format!("secret of {have} bytes: guessable"),
-                        )
-                    } else if have < need {
-                        (
-                            LightState::Yellow,
-                            format!("secret of {have} bytes, shorter than the {need}-byte hash"),
-                        )
-                    } else {
-                        (LightState::Green, format!("secret of {have} bytes"))
+                    let alg = alg
+                        .filter(|a| a.family() == Family::Hmac)
+                        .unwrap_or(Alg::HS256);
+                    match key.weak_hmac(alg) {
+                        Some(weak) if self.allow_weak_secret => {
+                            (LightState::Yellow, format!("weak secret, allowed: {weak}"))
+                        }
+                        Some(weak) => (LightState::Red, format!("too weak: {weak}")),
+                        None => (LightState::Green, format!("secret of {have} bytes")),
                     }
                 }
                 KeyType::Rsa if key.bits() < 2048 => (
@@ -697,17 +679,21 @@ impl App {
     }
 }
 
-/// What changed in the header and payload against the original token.
-pub fn diff(original: Option<&str>, now: &Derived) -> Vec<DiffLine> {
-    let Some(original) = original else {
+/// What changed in the header and the claims against the original token: `before` is the
+/// original decoded with its claims (a JWE's decrypted ones), `now` the token shown with its.
+pub fn diff(
+    before: Option<(&Decoded, Option<&Map<String, Value>>)>,
+    now: &Decoded,
+    now_claims: Option<&Map<String, Value>>,
+) -> Vec<DiffLine> {
+    let Some((before, before_claims)) = before else {
         return vec![DiffLine {
             sign: ' ',
             text: "no original token".to_owned(),
         }];
     };
-    let before = decode(original);
     let mut out = Vec::new();
-    if before.token() == now.decoded.token() {
+    if before.token() == now.token() {
         out.push(DiffLine {
             sign: ' ',
             text: "the token is the original, byte for byte".to_owned(),
@@ -718,17 +704,23 @@ pub fn diff(original: Option<&str>, now: &Derived) -> Vec<DiffLine> {
     diff_maps(
         "header",
         before.header.as_ref().unwrap_or(&empty),
-        now.decoded.header.as_ref().unwrap_or(&empty),
+        now.header.as_ref().unwrap_or(&empty),
         &mut out,
     );
+    // A JWE's payload is its plaintext: compared decrypted, as the payload editor shows it.
+    let part = if now.shape == Shape::Jwe {
+        "plaintext"
+    } else {
+        "payload"
+    };
     diff_maps(
-        "payload",
-        before.claims().unwrap_or(&empty),
-        now.decoded.claims().unwrap_or(&empty),
+        part,
+        before_claims.unwrap_or(&empty),
+        now_claims.unwrap_or(&empty),
         &mut out,
     );
     let sig = |d: &Decoded| d.signature().map(<[u8]>::to_vec);
-    if sig(&before) != sig(&now.decoded) {
+    if sig(before) != sig(now) {
         out.push(DiffLine {
             sign: '~',
             text: "signature: changed".to_owned(),
@@ -741,6 +733,51 @@ pub fn diff(original: Option<&str>, now: &Derived) -> Vec<DiffLine> {
         });
     }
     out
+}
+
+impl App {
+    /// The diff against the pasted token, shown by `v`: for a JWE, the plaintexts (the
+    /// original decrypted with the key in use), never two empty encrypted payloads.
+    pub(super) fn diff_now(&self) -> Vec<DiffLine> {
+        let Some(original) = self.original.as_deref() else {
+            return diff(None, &self.derived.decoded, None);
+        };
+        let before = decode(original);
+        let before_claims = if before.shape == Shape::Jwe {
+            self.jwe_plaintext_claims(original)
+        } else {
+            before.claims().cloned()
+        };
+        diff(
+            Some((&before, before_claims.as_ref())),
+            &self.derived.decoded,
+            self.claims_shown(),
+        )
+    }
+
+    /// Who made the token shown: a token re-signed or re-encrypted here is no verification.
+    fn origin(&self) -> Origin {
+        if self.mode != super::Mode::Sign || self.derived.signed_with.is_none() {
+            return Origin::Received;
+        }
+        if self.derived.decoded.shape == Shape::Jwe {
+            Origin::Encrypted
+        } else {
+            Origin::Signed
+        }
+    }
+
+    /// What `jwb verify` would conclude of the token shown, with the key, algorithm and
+    /// claim expectations set here, in its words.
+    fn verdict(&self) -> Verdict {
+        let d = &self.derived;
+        let outcome = verdict(&d.signature, &d.claims);
+        if d.decoded.shape == Shape::Jwe {
+            self.jwe_verdict(outcome)
+        } else {
+            headline::jws(outcome, d.signature.status, &d.claims)
+        }
+    }
 }
 
 fn diff_maps(part: &str, a: &Map<String, Value>, b: &Map<String, Value>, out: &mut Vec<DiffLine>) {

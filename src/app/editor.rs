@@ -290,12 +290,15 @@ pub fn token_editor(text: &str) -> TextArea<'static> {
     area
 }
 
-/// The key field: one masked line with no undo history (the history would keep copies).
-pub fn key_editor(text: &str) -> TextArea<'static> {
+/// The key field: one masked line with no undo history (the history would keep copies);
+/// `load_key` is the key that loads a key file, as the key map binds it.
+pub fn key_editor(text: &str, load_key: &str) -> TextArea<'static> {
     let mut area = plain(TextArea::new(vec![text.to_owned()]));
     area.set_max_histories(0);
     area.set_mask_char(MASK);
-    area.set_placeholder_text("type a secret, paste a PEM/JWK, or press o to load a key file");
+    area.set_placeholder_text(format!(
+        "type a secret, paste a PEM/JWK, or press {load_key} to load a key file"
+    ));
     area.move_cursor(ratatui_textarea::CursorMove::End);
     area
 }

@@ -14,11 +14,13 @@ use serde_json::{Map, Value};
 use super::derive::{Light, LightState};
 use super::{App, KeySource, Mode, editor};
 use crate::jose::decode::{Content, Decoded, Shape, decode};
+use crate::jose::headline::{self, Verdict};
 use crate::jose::json::{self, JsonError};
 use crate::jose::jwe::{
     self, DecryptOptions, Judgement, Jwe, JweError, JweKey, JweKeys, KeyAlg, authjs,
 };
 use crate::jose::key::{Key, KeySet};
+use crate::jose::report::Outcome;
 use crate::jose::sign;
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions};
 
@@ -224,7 +226,7 @@ impl App {
             return None;
         };
         match &self.jwe_slots.decryption {
-            Some((l, jwe_keys)) if l == label && keys.keys.is_empty() => {
+            Some((l, jwe_keys)) if l == label && keys.signs_nothing() => {
                 Some(match jwe_keys.keys.as_slice() {
                     [one] => format!("{} (decrypts JWEs)", one.describe()),
                     many => format!("JWKS with {} keys for JWE", many.len()),
@@ -329,6 +331,7 @@ impl App {
         let verify = VerifyOptions {
             alg: self.pinned_alg,
             allow_none: false,
+            allow_weak_secret: self.allow_weak_secret,
         };
         let opts = DecryptOptions {
             allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
@@ -345,10 +348,14 @@ impl App {
                 match parsed.alg.key_kind() {
                     jwe::KeyKind::Symmetric(_) =>
                         "type the secret, or an Auth.js AUTH_SECRET, in the key field to decrypt \
-                         it here",
-                    _ =>
-                        "load the recipient's private key (o: PEM, JWK or JWKS) to decrypt it \
-                          here",
+                         it here"
+                            .to_owned(),
+                    _ => format!(
+                        "load the recipient's private key ({}: PEM, JWK or JWKS) to decrypt it \
+                         here",
+                        self.keymap
+                            .key(super::Context::Workbench, super::Command::KeyFile)
+                    ),
                 }
             )
         };
@@ -436,7 +443,7 @@ impl App {
             return Ok((token, "the inner token is unsecured (alg none)".to_owned()));
         }
         let key = self.jwe_slots.verify.as_ref().map(|(_, k)| k);
-        match key.map(|k| k.signing_key(unsigned.alg, kid.as_deref())) {
+        match key.map(|k| k.signing_key(unsigned.alg, kid.as_deref(), self.allow_weak_secret)) {
             Some(Ok(key)) => {
                 let token = sign::finish(&unsigned, Some(key)).map_err(|e| e.to_string())?;
                 Ok((
@@ -515,6 +522,12 @@ impl App {
             allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
         };
         let keep_cek = header_kept && parsed.alg.authenticates_sender();
+        let with = self
+            .with_jwe_keys(&parsed, |keys| {
+                keys.keys.get(key_index).map(JweKey::describe)
+            })
+            .flatten();
+        self.derived.signed_with = None;
         let result = self.with_jwe_keys(&parsed, |keys| {
             if keep_cek {
                 return jwe::reencrypt(&parsed, keys, plaintext.as_bytes(), opts);
@@ -533,6 +546,8 @@ impl App {
             Some(Ok(token)) => {
                 self.token_text = token;
                 self.derived.decoded = decode(&self.token_text);
+                // Made here with the loaded key: reported as made, never as verified.
+                self.derived.signed_with = with;
                 let alg = self
                     .derived
                     .decoded
@@ -567,6 +582,50 @@ impl App {
 }
 
 impl App {
+    /// `jwb verify`'s line on the JWE shown, from the engine's judgement of both layers and
+    /// `outcome` (the one rule over the signature's place and the claims checked now).
+    pub(super) fn jwe_verdict(&self, outcome: Outcome) -> Verdict {
+        let claims = &self.derived.claims;
+        match self.derived.jwe.as_ref() {
+            None => headline::jws(Outcome::Malformed, SigStatus::Malformed, claims),
+            Some(view) => match &view.judged {
+                None => headline::jwe(
+                    Some(&JweError::NoUsableKey("no key given".to_owned())),
+                    None,
+                    outcome,
+                    claims,
+                ),
+                Some(j) => headline::jwe(
+                    j.decrypted.as_ref().err(),
+                    j.inner.as_ref().map(|_| self.derived.signature.status),
+                    outcome,
+                    claims,
+                ),
+            },
+        }
+    }
+
+    /// The claims of another JWE (the pasted original), decrypted with the keys in use: a
+    /// nested token's, or the plaintext as a claims set.
+    pub(super) fn jwe_plaintext_claims(&self, token: &str) -> Option<Map<String, Value>> {
+        let parsed = jwe::parse(token).ok()?;
+        let opts = DecryptOptions {
+            allow_rsa1_5: self.jwe_slots.allow_rsa1_5,
+        };
+        let plaintext = self
+            .with_jwe_keys(&parsed, |keys| jwe::decrypt(&parsed, keys, opts).ok())
+            .flatten()?
+            .plaintext;
+        let text = std::str::from_utf8(&plaintext).ok()?;
+        if parsed.is_nested() || jwe::looks_like_jws(text) {
+            return decode(text.trim()).claims().cloned();
+        }
+        match json::parse(text).ok()? {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+
     /// The claims a JWE's verdict covers, checked at `opts` (the clock moves them): a nested
     /// token's, or the decrypted ones; none before decryption, as in
     /// [`Judgement::claim_report`]. `None` for a signed token.
@@ -605,6 +664,7 @@ impl App {
                     keys: self.keys(),
                     pinned: self.pinned_alg,
                     claims,
+                    allow_weak_secret: self.allow_weak_secret,
                     jwe: Some(crate::teach::anatomy::JweChecks {
                         keys,
                         verify_keys,

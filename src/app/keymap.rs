@@ -261,6 +261,8 @@ pub enum Context {
     Confirm,
     /// The diff against the original token.
     Diff,
+    /// The configuration problems shown at the start.
+    Notices,
     /// The help overlay.
     Help,
     /// The algorithm list.
@@ -275,7 +277,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 14] = [
+    pub const ALL: [Context; 15] = [
         Context::Workbench,
         Context::Search,
         Context::Editing,
@@ -285,6 +287,7 @@ impl Context {
         Context::Prompt,
         Context::Confirm,
         Context::Diff,
+        Context::Notices,
         Context::Help,
         Context::Anatomy,
         Context::Flow,
@@ -304,6 +307,7 @@ impl Context {
             Context::Prompt => "prompt",
             Context::Confirm => "confirm",
             Context::Diff => "diff",
+            Context::Notices => "notices",
             Context::Help => "help",
             Context::AlgList => "alg_list",
             Context::Anatomy => "anatomy",
@@ -324,6 +328,7 @@ impl Context {
             Context::Prompt => "Key-file and URL prompts",
             Context::Confirm => "The discovery question",
             Context::Diff => "The changes against the original token",
+            Context::Notices => "The configuration problems",
             Context::Help => "This help",
             Context::AlgList => "The algorithm list",
             Context::Anatomy => "Anatomy view",
@@ -419,6 +424,7 @@ pub enum Command {
     LabStart,
     LabMove,
     LabSave,
+    ClearLine,
 }
 
 impl Command {
@@ -495,6 +501,7 @@ impl Command {
             Command::LabStart => "start_lab",
             Command::LabMove => "attacker_move",
             Command::LabSave => "save_progress",
+            Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
             Command::FlowAdvance(secs) => {
@@ -547,8 +554,35 @@ pub const MOUSE_AND_PASTE: &[(&str, &str)] = &[
     ),
     (
         "terminal paste",
-        "into the editor or prompt being edited, else replaces the token",
+        "into the editor or prompt being edited; on the signature pane, the key; else the token",
     ),
+];
+
+/// The editors' own keys (ratatui-textarea's), which the key map leaves to them: the help
+/// lists them with the editing keys. Ctrl-C, Ctrl-V and Ctrl-Z stay the workbench's, and in
+/// the key field Ctrl-U clears the key.
+pub const EDITOR_KEYS: &[(&str, &str)] = &[
+    (
+        "← → ↑ ↓ Home End",
+        "move (also Ctrl-B, Ctrl-F, Ctrl-P, Ctrl-N, Ctrl-A, Ctrl-E)",
+    ),
+    ("Alt-b Alt-f", "a word back, forward (also Ctrl-← Ctrl-→)"),
+    ("Alt-< Alt->", "to the top, to the bottom"),
+    ("PgUp PgDn", "a page up, down (also Alt-v)"),
+    (
+        "Backspace Delete",
+        "delete a character back, forward (also Ctrl-H, Ctrl-D)",
+    ),
+    (
+        "Ctrl-W Alt-d",
+        "delete a word back, forward (also Alt-Backspace, Alt-Delete)",
+    ),
+    (
+        "Ctrl-K Ctrl-J",
+        "delete to the end, to the start of the line",
+    ),
+    ("Ctrl-U Ctrl-R", "undo, redo"),
+    ("Ctrl-X Ctrl-Y", "cut the selection, paste what was cut"),
 ];
 
 impl Default for KeyMap {
@@ -908,6 +942,20 @@ impl Default for KeyMap {
             C::Cancel,
             "cancel",
             Some("cancel"),
+        );
+        add(
+            X::Prompt,
+            vec![Chord::ctrl('u')],
+            C::ClearLine,
+            "clear what was typed",
+            Some("clear"),
+        );
+        add(
+            X::Notices,
+            vec![key(K::Esc), key(K::Enter), ch('q')],
+            C::Cancel,
+            "close the list",
+            Some("close"),
         );
         add(
             X::Confirm,
@@ -1374,10 +1422,21 @@ impl KeyMap {
     /// The hints of `contexts` (`Tab pane`, `Enter/Esc done`): each hinted binding once, bindings
     /// of the same command and hint merged, in the order of `contexts`.
     pub fn hints(&self, contexts: &[Context]) -> Vec<(String, &'static str)> {
+        self.hints_except(contexts, |_| false)
+    }
+
+    /// [`KeyMap::hints`] without the commands `skip` names (scrolling, when all fits).
+    pub fn hints_except(
+        &self,
+        contexts: &[Context],
+        skip: impl Fn(Command) -> bool,
+    ) -> Vec<(String, &'static str)> {
         let mut out: Vec<(Command, String, &'static str)> = Vec::new();
         for &context in contexts {
             for b in self.of(context) {
-                let Some(hint) = b.hint else { continue };
+                let Some(hint) = b.hint.filter(|_| !skip(b.command)) else {
+                    continue;
+                };
                 let keys = b.keys.first().map(ToString::to_string).unwrap_or_default();
                 if let Some(seen) = out.iter_mut().find(|(_, _, h)| *h == hint) {
                     if !seen.1.split('/').any(|k| k == keys) {
@@ -1466,6 +1525,7 @@ impl KeyMap {
 }
 
 /// Rows scrolled by a page key.
+/// The rows a page moves before the screen was drawn (when its height is not known yet).
 pub const PAGE_ROWS: i32 = 10;
 
 impl App {
@@ -1528,6 +1588,7 @@ impl App {
                 Context::Prompt,
                 Context::Confirm,
                 Context::Diff,
+                Context::Notices,
                 Context::Help,
                 Context::Global,
             ],
@@ -1551,11 +1612,27 @@ impl App {
     #[allow(clippy::too_many_lines)]
     pub fn command_action(&self, context: Context, command: Command) -> Option<Action> {
         use Command as C;
+        // A page is the rows the thing scrolled shows at once, as last drawn.
+        let page = {
+            let l = &self.limits;
+            let rows = match context {
+                Context::Help => l.help_page,
+                Context::Anatomy | Context::Flow => l.view_page,
+                _ => Focus::ALL
+                    .iter()
+                    .position(|f| *f == self.focus)
+                    .map_or(0, |i| l.pages[i]),
+            };
+            match i32::try_from(rows) {
+                Ok(r) if r > 0 => r,
+                _ => PAGE_ROWS,
+            }
+        };
         let rows = |command: Command| match command {
             C::ScrollUp => -1,
             C::ScrollDown => 1,
-            C::PageUp => -PAGE_ROWS,
-            C::PageDown => PAGE_ROWS,
+            C::PageUp => -page,
+            C::PageDown => page,
             C::Top => i32::MIN,
             _ => i32::MAX,
         };
@@ -1661,6 +1738,7 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::ClearLine => Action::ClearPrompt,
         })
     }
 }

@@ -78,6 +78,19 @@ impl App {
                 self.demo_key = false;
                 self.key_changed();
             }
+            // On the signature pane a paste is the key, as the help says, unless it holds a
+            // token: then it is the token, as anywhere else.
+            (false, Focus::Signature) if find_tokens(&text).is_empty() && !holds_token(&text) => {
+                self.key = self.new_key_editor(text.trim_end_matches('\n'));
+                editor::mask(&mut self.key, !self.reveal);
+                self.key_source = KeySource::Typed;
+                self.demo_key = false;
+                self.key_changed();
+                self.message = Some((
+                    "the pasted text is the key now (a secret)".to_owned(),
+                    Tone::Info,
+                ));
+            }
             _ => self.paste_token(&text),
         }
     }
@@ -164,7 +177,7 @@ impl App {
 
     /// Clears the key field and any loaded key.
     pub(super) fn clear_key(&mut self) {
-        self.key = editor::key_editor("");
+        self.key = self.new_key_editor("");
         editor::mask(&mut self.key, !self.reveal);
         self.key_source = KeySource::Typed;
         // A loaded private key for JWEs goes too, not only its signature keys.
@@ -181,7 +194,7 @@ impl App {
             return false;
         }
         self.demo_key = false;
-        self.key = editor::key_editor("");
+        self.key = self.new_key_editor("");
         editor::mask(&mut self.key, !self.reveal);
         self.key_source = KeySource::Typed;
         self.derived.typed_key = None;

@@ -2,6 +2,7 @@
 
 use super::{App, Mode, Overlay, Tone, derive, editor};
 use crate::jose::alg::Alg;
+use crate::jose::key::Purpose;
 
 impl App {
     /// The algorithm the header names, when it is one the workbench knows.
@@ -22,12 +23,48 @@ impl App {
         if self.cycle_jwe_alg(step) {
             return;
         }
-        let i = self
+        // With a key, only what its type can sign (else what it can verify); without, every
+        // one. A secret too short for a longer hash still steps there: the pane says why the
+        // token is then left unsigned and how to opt in.
+        let usable: Vec<Alg> = match self.keys() {
+            None => Alg::ALL.to_vec(),
+            Some(keys) => {
+                let signs: Vec<Alg> = Alg::ALL
+                    .iter()
+                    .copied()
+                    .filter(|a| keys.candidates(*a, None, Purpose::Sign).is_ok())
+                    .collect();
+                if signs.is_empty() {
+                    Alg::ALL
+                        .iter()
+                        .copied()
+                        .filter(|a| keys.keys.iter().any(|k| k.fits(*a)))
+                        .collect()
+                } else {
+                    signs
+                }
+            }
+        };
+        let n = usable.len();
+        let at = self
             .header_alg()
-            .and_then(|a| Alg::ALL.iter().position(|x| *x == a))
-            .unwrap_or(0);
-        let n = Alg::ALL.len();
-        self.set_alg(Alg::ALL[(i + n + usize::from(step >= 0) * 2 - 1) % n]);
+            .and_then(|a| usable.iter().position(|x| *x == a));
+        let next = match at {
+            _ if n == 0 => None,
+            None if step >= 0 => usable.first(),
+            None => usable.last(),
+            Some(i) if step >= 0 => usable.get((i + 1) % n),
+            Some(i) => usable.get((i + n - 1) % n),
+        };
+        match next {
+            Some(alg) => self.set_alg(*alg),
+            None => {
+                self.message = Some((
+                    "no signature algorithm fits the loaded key".to_owned(),
+                    Tone::Error,
+                ));
+            }
+        }
     }
 
     pub(super) fn open_alg_picker(&mut self) {

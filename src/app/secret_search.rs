@@ -114,7 +114,12 @@ impl App {
     fn start_secret_search(&mut self) -> Vec<Effect> {
         if self.secret_search.is_some() {
             self.message = Some((
-                "the weak-secret check is already running (w or Esc stops it)".to_owned(),
+                format!(
+                    "the weak-secret check is already running ({} stops it)",
+                    self.keymap
+                        .keys(super::Context::Search, super::Command::CancelSearch)
+                        .replace(' ', " or ")
+                ),
                 Tone::Error,
             ));
             return Vec::new();
@@ -396,7 +401,7 @@ mod tests {
         assert_eq!(app.key.lines(), ["secret"]);
         assert_eq!(app.key_encoding, KeyEncoding::Utf8);
         // The secret matches, and being found is exactly why it proves nothing.
-        assert_eq!(app.derived.signature.status, SigStatus::Invalid);
+        assert_eq!(app.derived.signature.status, SigStatus::WeakKey);
         assert!(
             app.derived.signature.reason.contains("signature matches"),
             "{}",
@@ -448,7 +453,7 @@ mod tests {
         assert_eq!(app.key.lines(), [b64::encode(&[0xff, 0x00, 0x80])]);
         assert_eq!(
             app.derived.signature.status,
-            SigStatus::Invalid,
+            SigStatus::WeakKey,
             "3 bytes is short"
         );
         assert!(app.derived.findings[0].message.contains("ff0080 (hex)"));

@@ -144,6 +144,7 @@ impl App {
                 pinned: self.pinned_alg,
                 claims: &claims,
                 jwe: None,
+                allow_weak_secret: self.allow_weak_secret,
             },
         );
     }

@@ -12,7 +12,7 @@ use super::{CliError, parse_alg, read_file, read_stdin_text, when};
 use crate::jose::alg::Alg;
 use crate::jose::b64;
 use crate::jose::json;
-use crate::jose::key::{Key, NoSigningKey};
+use crate::jose::key::{Key, NoKey};
 use crate::jose::sign::sign;
 
 /// `jwb encode`.
@@ -32,6 +32,9 @@ pub struct EncodeArgs {
     /// The signing key (a secret or a private key).
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Sign with a weak HMAC secret anyway.
+    #[command(flatten)]
+    pub weak: super::keys::WeakSecretArg,
     /// Expiry: a duration from now (+15m, 1h, 2d, 1w, -5m), Unix seconds or RFC 3339.
     #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     pub exp: Option<String>,
@@ -85,7 +88,12 @@ pub fn run(args: &EncodeArgs, now: f64) -> Result<(), CliError> {
         (Some(a), _) | (None, Some(a)) => a,
         (None, None) => default_alg(loaded.as_ref())?,
     };
-    let key = signing_key(loaded.as_ref(), alg, args.key.kid.as_deref())?;
+    let key = signing_key(
+        loaded.as_ref(),
+        alg,
+        args.key.kid.as_deref(),
+        args.weak.allow_weak_secret,
+    )?;
     let kid = args
         .key
         .kid
@@ -143,7 +151,7 @@ fn default_alg(loaded: Option<&LoadedKey>) -> Result<Alg, CliError> {
         .iter()
         .find(|k| k.can_sign())
         .or_else(|| keys.keys.keys.first())
-        .map(Key::default_alg)
+        .and_then(Key::default_alg)
         .ok_or_else(no_key)
 }
 
@@ -161,6 +169,7 @@ fn signing_key<'k>(
     loaded: Option<&'k LoadedKey>,
     alg: Alg,
     kid: Option<&str>,
+    allow_weak: bool,
 ) -> Result<Option<&'k Key>, CliError> {
     if alg == Alg::None {
         return match loaded {
@@ -173,22 +182,30 @@ fn signing_key<'k>(
         };
     }
     let loaded = loaded.ok_or_else(no_key)?;
-    loaded.keys.signing_key(alg, kid).map(Some).map_err(|e| {
-        CliError::Usage(match e {
-            NoSigningKey::NoFit { have, fits, .. } => {
-                format!(
-                    "cannot sign {alg} with {have} from {} (it fits {fits})",
-                    loaded.label
-                )
-            }
-            NoSigningKey::PublicOnly { key, .. } => format!(
-                "cannot sign with {key} from {}: it is a public key, and signing needs the \
-                 private key",
-                loaded.label
-            ),
-            other => format!("cannot sign {alg} with {}: {other}", loaded.label),
-        })
-    })
+    loaded
+        .keys
+        .signing_key(alg, kid, allow_weak)
+        .map(Some)
+        .map_err(|e| refused(e, alg, &loaded.label))
+}
+
+/// Why a key set signs nothing, as the command's error: a weak secret is refused with the
+/// signature's status (1, as `verify` refuses the token it would make), the rest are usage.
+pub(super) fn refused(e: NoKey, alg: Alg, label: &str) -> CliError {
+    match e {
+        NoKey::Weak { .. } => CliError::WeakSecret {
+            label: label.to_owned(),
+            why: e.to_string(),
+        },
+        NoKey::NoFit { have, fits, .. } => CliError::Usage(format!(
+            "cannot sign {alg} with {have} from {label} (it fits {fits})"
+        )),
+        NoKey::PublicOnly { key, .. } => CliError::Usage(format!(
+            "cannot sign with {key} from {label}: it is a public key, and signing needs the \
+             private key"
+        )),
+        other => CliError::Usage(format!("cannot sign {alg} with {label}: {other}")),
+    }
 }
 
 fn quoted(text: &str) -> Result<String, CliError> {

@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::{Map, Value};
-use zeroize::Zeroizing;
 
-use super::keys::KeyArgs;
+use super::keys::{KeyArgs, WeakSecretArg, key_file, secret_door, secret_text};
 use super::{CliError, parse_alg, read_file, read_stdin_text};
 use crate::jose::alg::Alg;
 use crate::jose::json;
-use crate::jose::jwe::{self, Enc, EncryptOptions, JweKey, KeyAlg, authjs, parse_jwe_keys};
-use crate::jose::key::{Key, KeySet, Secret, parse_key};
+use crate::jose::jwe::{self, Enc, EncryptOptions, JweKey, JweKeys, KeyAlg, authjs};
+use crate::jose::key::{Key, KeySet, Secret};
 use crate::jose::sign::sign;
 
 /// `jwb encrypt`.
@@ -61,6 +60,9 @@ pub struct EncryptArgs {
     /// The signing algorithm for --sign-key/--sign-secret (default: the key's usual one).
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub sign_alg: Option<Alg>,
+    /// Sign with a weak --sign-secret anyway.
+    #[command(flatten)]
+    pub weak: WeakSecretArg,
 }
 
 fn parse_key_alg(text: &str) -> Result<KeyAlg, String> {
@@ -81,7 +83,7 @@ pub fn run(args: &EncryptArgs) -> Result<(), CliError> {
     let plaintext = match signing_keys(args)? {
         Some(keys) => {
             header.insert("cty".into(), Value::String("JWT".into()));
-            sign_payload(&payload, &keys, args.sign_alg)?
+            sign_payload(&payload, &keys, args.sign_alg, args.weak.allow_weak_secret)?
         }
         None => payload,
     };
@@ -123,6 +125,7 @@ fn recipient(args: &EncryptArgs) -> Result<(JweKey, KeyAlg, Enc), CliError> {
                 "Auth.js session cookies use alg 'dir'".to_owned(),
             ));
         }
+        secret_door(&Secret::from_utf8(secret), "secret from --authjs-secret")?;
         let derived =
             authjs::authjs_key(secret.as_bytes(), &args.cookie_name, enc).ok_or_else(|| {
                 CliError::Usage(format!(
@@ -145,9 +148,8 @@ fn recipient(args: &EncryptArgs) -> Result<(JweKey, KeyAlg, Enc), CliError> {
         ));
     }
     if let Some(path) = &args.key.key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
         let label = path.display().to_string();
-        let keys = parse_jwe_keys(&bytes).map_err(|source| CliError::Key {
+        let keys = JweKeys::from_set(&key_file(path, "")?).map_err(|source| CliError::Key {
             label: format!("key file '{label}'"),
             source,
         })?;
@@ -178,19 +180,10 @@ fn recipient(args: &EncryptArgs) -> Result<(JweKey, KeyAlg, Enc), CliError> {
 
 fn signing_keys(args: &EncryptArgs) -> Result<Option<KeySet>, CliError> {
     if let Some(secret) = &args.sign_secret {
-        if secret.is_empty() {
-            return Err(CliError::EmptySecret {
-                label: "--sign-secret".to_owned(),
-            });
-        }
-        return Ok(Some(KeySet::secret(Secret::from_utf8(secret))));
+        return Ok(Some(KeySet::secret(secret_text(secret, "--sign-secret")?)));
     }
     if let Some(path) = &args.sign_key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
-        return parse_key(&bytes).map(Some).map_err(|source| CliError::Key {
-            label: format!("key file '{}' (--sign-key)", path.display()),
-            source,
-        });
+        return key_file(path, " (--sign-key)").map(Some);
     }
     if args.sign_alg.is_some() {
         return Err(CliError::Usage(
@@ -200,21 +193,26 @@ fn signing_keys(args: &EncryptArgs) -> Result<Option<KeySet>, CliError> {
     Ok(None)
 }
 
-/// Signs the claims set into a JWS, the inner token of a sign-then-encrypt JWE.
-fn sign_payload(payload: &str, keys: &KeySet, alg: Option<Alg>) -> Result<String, CliError> {
+/// Signs the claims set into a JWS, the inner token of a sign-then-encrypt JWE, with the key
+/// the one rule chooses ([`KeySet::signing_key`]), as `encode` does.
+fn sign_payload(
+    payload: &str,
+    keys: &KeySet,
+    alg: Option<Alg>,
+    allow_weak: bool,
+) -> Result<String, CliError> {
     json::parse(payload).map_err(|e| CliError::Usage(format!("payload: invalid JSON: {e}")))?;
-    let key: &Key = keys
-        .keys
-        .iter()
-        .find(|k| k.can_sign() && alg.is_none_or(|a| k.fits(a)))
+    let alg = alg
+        .or_else(|| keys.keys.iter().find(|k| k.can_sign())?.default_alg())
         .ok_or_else(|| {
             CliError::Usage(format!(
-                "cannot sign with {}: signing needs a secret or a private key{}",
-                keys.describe(),
-                alg.map(|a| format!(" that fits {a}")).unwrap_or_default()
+                "cannot sign with {}: signing needs a secret or a private key",
+                keys.describe()
             ))
         })?;
-    let alg = alg.unwrap_or_else(|| key.default_alg());
+    let key: &Key = keys
+        .signing_key(alg, None, allow_weak)
+        .map_err(|e| super::encode::refused(e, alg, "--sign-secret/--sign-key"))?;
     let mut header = Map::new();
     header.insert("alg".into(), Value::String(alg.name().into()));
     header.insert("typ".into(), Value::String("JWT".into()));

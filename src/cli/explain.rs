@@ -25,6 +25,9 @@ pub struct ExplainArgs {
     /// The key to compute and check the signature with.
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Accept a matching signature under a weak HMAC secret, with a warning.
+    #[command(flatten)]
+    pub weak: super::keys::WeakSecretArg,
     /// The algorithm a server would pin (default: the key's own).
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
@@ -89,6 +92,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     let opts = VerifyOptions {
         alg: args.alg,
         allow_none: false,
+        allow_weak_secret: args.weak.allow_weak_secret,
     };
     let claims = ClaimOptions {
         now,
@@ -118,6 +122,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
             keys: keys.as_ref(),
             pinned: args.alg,
             claims: &claims,
+            allow_weak_secret: args.weak.allow_weak_secret,
             jwe: jwe_keys.as_ref().map(|(keys, verify_keys, opts)| {
                 crate::teach::anatomy::JweChecks {
                     keys,

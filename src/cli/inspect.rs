@@ -63,6 +63,9 @@ pub struct VerifyArgs {
     /// The key to verify with.
     #[command(flatten)]
     pub key: KeyArgs,
+    /// Accept a matching signature under a weak HMAC secret, with a warning.
+    #[command(flatten)]
+    pub weak: super::keys::WeakSecretArg,
     /// Require this algorithm: a token with another `alg` does not verify.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
@@ -179,6 +182,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     let opts = VerifyOptions {
         alg: args.alg,
         allow_none: args.allow_none,
+        allow_weak_secret: args.weak.allow_weak_secret,
     };
     let claims = ClaimOptions {
         now: args.now.unwrap_or(now),
@@ -269,6 +273,7 @@ fn verify_jwe(
         verify: VerifyOptions {
             alg: args.alg,
             allow_none: args.allow_none,
+            allow_weak_secret: args.weak.allow_weak_secret,
         },
         mode: if args.lenient {
             Mode::VerifyLenient

@@ -20,7 +20,7 @@ use crate::jose::json;
 use crate::jose::jwe::{
     self, DecryptOptions, Decrypted, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
 };
-use crate::jose::key::{KeySet, Secret, parse_key};
+use crate::jose::key::KeySet;
 use crate::jose::report::{Outcome, Report, claims_json, signature_json};
 use crate::jose::verify::VerifyOptions;
 use crate::ui::text::escape_untrusted;
@@ -337,6 +337,7 @@ fn load_keys(
     stripped: &[Stripped],
 ) -> Result<(JweKeys, String), CliError> {
     if let Some(secret) = &args.authjs_secret {
+        super::keys::secret_text(secret, "--authjs-secret")?;
         let secret = Zeroizing::new(secret.as_bytes().to_vec());
         // A pasted `name=value` cookie names its own salt.
         let pasted = stripped.iter().find_map(|s| match s {
@@ -402,19 +403,11 @@ fn load_keys(
 /// The key for a nested token's signature, from `--verify-key` or `--verify-secret`.
 fn verify_keys(args: &NestedArgs) -> Result<Option<KeySet>, CliError> {
     if let Some(secret) = &args.verify_secret {
-        if secret.is_empty() {
-            return Err(CliError::EmptySecret {
-                label: "--verify-secret".to_owned(),
-            });
-        }
-        return Ok(Some(KeySet::secret(Secret::from_utf8(secret))));
+        let secret = super::keys::secret_text(secret, "--verify-secret")?;
+        return Ok(Some(KeySet::secret(secret)));
     }
     if let Some(path) = &args.verify_key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
-        return parse_key(&bytes).map(Some).map_err(|source| CliError::Key {
-            label: format!("key file '{}' (--verify-key)", path.display()),
-            source,
-        });
+        return super::keys::key_file(path, " (--verify-key)").map(Some);
     }
     Ok(None)
 }
@@ -668,56 +661,25 @@ fn findings(out: &mut impl io::Write, list: &[Finding], paint: Paint) -> io::Res
     super::output::findings_of(out, "Findings (JWE header)", list, paint)
 }
 
-/// The one-line verdict over both layers.
+/// The one-line verdict over both layers: the engine's words
+/// ([`crate::jose::headline::jwe`]), which the workbench shows as its headline.
 fn verdict(view: &View, paint: Paint) -> String {
-    if let Some(e) = &view.error {
-        return paint.fail(&if e.is_malformed() {
-            "NOT VALID: the token is malformed".to_owned()
-        } else {
-            format!("NOT VALID: {e}")
-        });
+    let claims = match (&view.inner, &view.claims) {
+        (Some(inner), _) => inner.claims.clone(),
+        (None, Some(c)) => c.clone(),
+        (None, None) => ClaimReport::default(),
+    };
+    let v = crate::jose::headline::jwe(
+        view.error.as_ref(),
+        view.inner.as_ref().map(|i| i.signature.status),
+        view.outcome,
+        &claims,
+    );
+    if v.is_valid() {
+        paint.ok(&v.line)
+    } else {
+        paint.fail(&v.line)
     }
-    if let Some(inner) = &view.inner {
-        let failed = failed_claims(&inner.claims);
-        return match inner.outcome() {
-            Outcome::Valid => {
-                paint.ok("VALID: decrypted, and the inner token's signature and every claim hold")
-            }
-            Outcome::SignatureFailed => {
-                paint.fail("NOT VALID: decrypted, but the inner token's signature did not verify")
-            }
-            Outcome::Malformed => {
-                paint.fail("NOT VALID: decrypted, but the inner token is malformed")
-            }
-            Outcome::ClaimFailed => paint.fail(&format!(
-                "NOT VALID: decrypted and the inner signature checks out, but {failed} failed"
-            )),
-        };
-    }
-    match view.outcome {
-        Outcome::Valid => paint.ok(
-            "VALID: decrypted with the shared key (only its holders could have made the token), \
-             and every claim holds",
-        ),
-        Outcome::ClaimFailed => paint.fail(&format!(
-            "NOT VALID: decrypted with the shared key, but {} failed",
-            view.claims.as_ref().map(failed_claims).unwrap_or_default()
-        )),
-        Outcome::SignatureFailed => {
-            paint.fail("NOT VALID: decrypted, but nothing proves who made it (see above)")
-        }
-        Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
-    }
-}
-
-fn failed_claims(claims: &ClaimReport) -> String {
-    claims
-        .checks
-        .iter()
-        .filter(|c| c.status == Status::Fail)
-        .map(|c| c.claim)
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn to_json(view: &View) -> Value {
@@ -833,6 +795,7 @@ impl BatchJwe {
                     "give either --authjs-secret or a key option, not both".to_owned(),
                 ));
             }
+            super::keys::secret_text(secret, "--authjs-secret")?;
             BatchDecryption::AuthJs(Zeroizing::new(secret.as_bytes().to_vec()))
         } else if key.is_network() || !key.is_given() {
             return Ok(None);

@@ -11,6 +11,18 @@ use zeroize::Zeroizing;
 use super::{CliError, read_file};
 use crate::jose::key::{KeySet, Secret, parse_key};
 
+/// `--allow-weak-secret`: the one opt-in for HMAC secrets too weak to prove anything, on the
+/// commands that sign or verify (verify, `--batch`, explain, encode, encrypt, the workbench).
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct WeakSecretArg {
+    /// Accept an HMAC secret too weak to prove anything (shorter than the hash output, RFC
+    /// 7518 sec. 3.2, or on the built-in list of weak secrets): a matching signature is then
+    /// valid with a warning instead of WEAK KEY (exit 1), and encode, encrypt and the
+    /// workbench sign with it. For checking legacy systems only.
+    #[arg(long)]
+    pub allow_weak_secret: bool,
+}
+
 /// Where the key comes from. At most one source may be given.
 // Each flag is its own command-line switch; clap maps them one to one.
 #[allow(clippy::struct_excessive_bools)]
@@ -164,12 +176,10 @@ impl KeyArgs {
         if let Some(path) = &self.secret_file {
             let mut bytes = Zeroizing::new(read_file(path, "secret file")?);
             // Judge the file as it is: a DER key can end in a 0x0a byte.
-            if let Some(what) = Secret::new(bytes.to_vec()).key_material() {
-                return Err(CliError::KeyConfusion {
-                    label: format!("secret from --secret-file {}", path.display()),
-                    what,
-                });
-            }
+            secret_door(
+                &Secret::new(bytes.to_vec()),
+                &format!("secret from --secret-file {}", path.display()),
+            )?;
             let stripped = strip_one_newline(&mut bytes);
             let mut label = format!("secret from --secret-file {}", path.display());
             if stripped {
@@ -191,12 +201,8 @@ impl KeyArgs {
             );
         }
         if let Some(path) = &self.key {
-            let bytes = Zeroizing::new(read_file(path, "key file")?);
             let label = path.display().to_string();
-            let keys = parse_key(&bytes).map_err(|source| CliError::Key {
-                label: format!("key file '{label}'"),
-                source,
-            })?;
+            let keys = key_file(path, "")?;
             let keys = self.restrict_to_kid(keys, &label)?;
             return Ok(Some(LoadedKey {
                 keys,
@@ -235,13 +241,44 @@ impl KeyArgs {
     }
 }
 
-fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliError> {
+/// The one door for an HMAC or shared secret, whatever option brought it (`--secret`,
+/// `--secret-b64`, `--secret-file`, `--secret-env`, encrypt's `--sign-secret`, the JWE
+/// commands' `--verify-secret` and `--authjs-secret`): an empty secret is refused, and so is
+/// key material in any shape ([`Secret::key_material`]), by this one rule.
+pub fn secret_door(secret: &Secret, label: &str) -> Result<(), CliError> {
     if secret.is_empty() {
-        return Err(CliError::EmptySecret { label });
+        return Err(CliError::EmptySecret {
+            label: label.to_owned(),
+        });
     }
     if let Some(what) = secret.key_material() {
-        return Err(CliError::KeyConfusion { label, what });
+        return Err(CliError::KeyConfusion {
+            label: label.to_owned(),
+            what,
+        });
     }
+    Ok(())
+}
+
+/// A secret given as text through `option`: through [`secret_door`].
+pub fn secret_text(text: &str, option: &str) -> Result<Secret, CliError> {
+    let secret = Secret::from_utf8(text);
+    secret_door(&secret, &format!("secret from {option}"))?;
+    Ok(secret)
+}
+
+/// The one door for a key file (`--key`, `--sign-key`, `--verify-key`): read and parsed by
+/// the one key parser; `which` names the option in messages when it is not `--key`.
+pub fn key_file(path: &std::path::Path, which: &str) -> Result<KeySet, CliError> {
+    let bytes = Zeroizing::new(read_file(path, "key file")?);
+    parse_key(&bytes).map_err(|source| CliError::Key {
+        label: format!("key file '{}'{which}", path.display()),
+        source,
+    })
+}
+
+fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliError> {
+    secret_door(&secret, &label)?;
     Ok(Some(LoadedKey {
         keys: KeySet::secret(secret.clone()),
         label,

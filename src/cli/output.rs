@@ -11,7 +11,7 @@ use crate::jose::alg::Alg;
 use crate::jose::claims::Status;
 use crate::jose::decode::{Content, DecodeError, Decoded, Shape};
 use crate::jose::finding::Severity;
-use crate::jose::report::{Outcome, Report};
+use crate::jose::report::Report;
 use crate::jose::verify::SigStatus;
 use crate::ui::text::{escape_untrusted, format_timestamp, needs_escape, relative};
 
@@ -370,6 +370,7 @@ fn signature_section(
     let verdict = match sig.status {
         SigStatus::Valid => paint.ok("valid"),
         SigStatus::Invalid => paint.fail("INVALID"),
+        SigStatus::WeakKey => paint.fail("WEAK KEY (matches, proves nothing)"),
         SigStatus::Unverifiable => paint.fail("not verified"),
         SigStatus::AcceptedUnsecured => paint.warn("unsecured, accepted (--allow-none)"),
         SigStatus::Malformed => paint.fail("malformed"),
@@ -461,25 +462,14 @@ pub(super) fn findings_of(
     Ok(())
 }
 
-/// The one-line verdict of `verify`.
+/// The one-line verdict of `verify`: the engine's words ([`crate::jose::headline`]), which
+/// the workbench shows as its headline.
 pub fn verdict(report: &Report, paint: Paint) -> String {
-    match report.outcome() {
-        Outcome::Valid => paint.ok("VALID: the signature checks out and every claim holds"),
-        Outcome::SignatureFailed => paint.fail("NOT VALID: the signature did not verify"),
-        Outcome::Malformed => paint.fail("NOT VALID: the token is malformed"),
-        Outcome::ClaimFailed => {
-            let failed: Vec<&str> = report
-                .claims
-                .checks
-                .iter()
-                .filter(|c| c.status == Status::Fail)
-                .map(|c| c.claim)
-                .collect();
-            paint.fail(&format!(
-                "NOT VALID: the signature checks out, but {} failed",
-                failed.join(", ")
-            ))
-        }
+    let v = crate::jose::headline::jws(report.outcome(), report.signature.status, &report.claims);
+    if v.is_valid() {
+        paint.ok(&v.line)
+    } else {
+        paint.fail(&v.line)
     }
 }
 

@@ -77,7 +77,7 @@ pub fn check(proof: &str, expect: Expect<'_>, seen: &mut Vec<String>) -> Result<
         .map_err(|e| format!("the DPoP proof's jwk is unusable: {e}"))?;
     let pinned = VerifyOptions {
         alg: Some(Alg::ES256),
-        allow_none: false,
+        ..VerifyOptions::default()
     };
     let report = inspect(proof, Some(&key), pinned, &ClaimOptions::default());
     if !report.signature.is_valid() {

@@ -123,7 +123,7 @@ mod tests {
             Some(&jwks),
             crate::jose::verify::VerifyOptions {
                 alg: Some(Alg::ES256),
-                allow_none: false,
+                ..crate::jose::verify::VerifyOptions::default()
             },
             &crate::jose::claims::ClaimOptions::default(),
         );

@@ -261,7 +261,7 @@ pub fn check_jwt(
     };
     let pinned = VerifyOptions {
         alg: Some(Alg::ES256),
-        allow_none: false,
+        ..VerifyOptions::default()
     };
     let report = inspect(compact, Some(keys), pinned, &opts);
     if !report.signature.is_valid() {

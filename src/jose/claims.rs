@@ -246,6 +246,16 @@ fn quoted(values: &[&str], sep: &str) -> String {
         .join(sep)
 }
 
+/// The one sentence for a present `aud` with no expected audience, wherever it is shown
+/// (`verify`, `explain`, the workbench's light and its anatomy): at most four values named.
+fn unchecked_aud(values: &[&str]) -> String {
+    let mut shown = quoted(&values[..values.len().min(4)], ", ");
+    if values.len() > 4 {
+        shown.push_str(&format!(" and {} more", values.len() - 4));
+    }
+    format!("aud is {shown} but no expected audience was set to check it against")
+}
+
 fn check_aud(aud: Option<&Value>, expected: &[String], say: &Say<'_>) -> ClaimCheck {
     let values: Result<Vec<&str>, &Value> = match aud {
         None => Ok(Vec::new()),
@@ -275,12 +285,7 @@ fn check_aud(aud: Option<&Value>, expected: &[String], say: &Say<'_>) -> ClaimCh
     if expected.is_empty() {
         return match aud {
             None => say("aud", Status::Info, &|| "no aud".to_owned()),
-            Some(_) => say("aud", Status::Fail, &|| {
-                format!(
-                    "aud is {} but no --aud was given to check it against",
-                    quoted(&values, ", ")
-                )
-            }),
+            Some(_) => say("aud", Status::Fail, &|| unchecked_aud(&values)),
         };
     }
     let wanted = || {
@@ -476,7 +481,7 @@ mod tests {
             ),
             (
                 Status::Fail,
-                "aud is 'api' but no --aud was given to check it against"
+                "aud is 'api' but no expected audience was set to check it against"
             )
         );
         assert_eq!(
@@ -484,7 +489,7 @@ mod tests {
                 .get("aud")
                 .unwrap()
                 .detail,
-            "aud is 'a', 'b' but no --aud was given to check it against"
+            "aud is 'a', 'b' but no expected audience was set to check it against"
         );
     }
 

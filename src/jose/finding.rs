@@ -6,7 +6,8 @@ use super::alg::{Alg, Family};
 use super::b64::Deviation;
 use super::decode::{Content, Decoded, Shape};
 use super::json;
-use super::key::{Key, KeyType};
+use super::key::Key;
+use super::weak_secret::Weak;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -303,27 +304,34 @@ fn header_findings(
         )),
         Some(Ok(_)) => {}
     }
+    // The one judge of a secret: weak_secret::assess, as verify and the signers ask it.
     if let (Some(Ok(a)), Some(key)) = (alg.map(str::parse::<Alg>), key)
         && a.family() == Family::Hmac
-        && key.kind() == KeyType::Secret
-        && key.bits() / 8 < a.hash_len()
+        && let Some(weak) = key.weak_hmac(a)
     {
-        out.push(finding(
-            "short-hmac-secret",
-            if key.bits() / 8 < 16 {
-                Severity::High
-            } else {
-                Severity::Medium
-            },
-            format!(
-                "the {a} secret is {} bytes, shorter than the {}-byte hash output",
-                key.bits() / 8,
-                a.hash_len()
+        out.push(match weak {
+            Weak::Short { len, need } => finding(
+                "short-hmac-secret",
+                if len < 16 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                format!("the {a} secret is {len} bytes, shorter than the {need}-byte hash output"),
+                "RFC 7518 sec. 3.2 requires a key at least as long as the hash output, so verify \
+                 refuses it unless --allow-weak-secret; length is not strength (see \
+                 guessable-hmac-secret): use random bytes as long as the hash",
+                "RFC 7518 sec. 3.2",
             ),
-            "RFC 7518 sec. 3.2 requires a key at least as long as the hash output; length is \
-             not strength (see guessable-hmac-secret): use random bytes as long as the hash",
-            "RFC 7518 sec. 3.2",
-        ));
+            Weak::Listed { line } => finding(
+                "listed-hmac-secret",
+                Severity::High,
+                format!("the {a} secret is line {line} of the built-in list of weak secrets"),
+                "anyone can find it from one token (jwb audit tries the list first) and sign \
+                 any token they like; verify refuses it unless --allow-weak-secret",
+                "RFC 8725 sec. 3.5",
+            ),
+        });
     }
     if let (Some(Ok(a)), Some(key)) = (alg.map(str::parse::<Alg>), key)
         && a.family() == Family::Hmac
@@ -401,19 +409,22 @@ fn header_findings(
 }
 
 /// The second, separate judgement of an HMAC secret: not its length but how many guesses find
-/// it. A secret on the built-in list (every secret this tool's README and demo print among
-/// them) is known outright; any other is estimated (`super::entropy`).
+/// it, by an estimate of its words, patterns and repeats (`super::entropy`). A secret on the
+/// built-in list is the judge's `listed-hmac-secret`, not repeated here.
 fn guessable(out: &mut Vec<Finding>, alg: Alg, secret: &[u8]) {
-    let listed = super::weak_secret::LIST.split('\n').position(|w| {
-        w.len() == secret.len()
-            && aws_lc_rs::constant_time::verify_slices_are_equal(w.as_bytes(), secret).is_ok()
-    });
-    let message = match (listed, super::entropy::estimate(secret)) {
-        (Some(line), _) => format!(
-            "the {alg} secret is line {} of the built-in list of known secrets: it is public",
-            line + 1
-        ),
-        (None, Some(e)) if e.guessable() => format!(
+    if matches!(
+        super::weak_secret::assess(alg, secret),
+        Some(Weak::Listed { .. })
+    ) {
+        return;
+    }
+    let Some(e) = super::entropy::estimate(secret).filter(|e| e.guessable()) else {
+        return;
+    };
+    out.push(finding(
+        "guessable-hmac-secret",
+        Severity::High,
+        format!(
             "the {alg} secret is guessable: about 10^{:.0} guesses (some {:.0} bits) by an \
              estimate of words, patterns and repeats, below the 10^{:.0} an offline search \
              reaches",
@@ -421,12 +432,6 @@ fn guessable(out: &mut Vec<Finding>, alg: Alg, secret: &[u8]) {
             e.bits(),
             super::entropy::GUESSABLE_LOG10
         ),
-        _ => return,
-    };
-    out.push(finding(
-        "guessable-hmac-secret",
-        Severity::High,
-        message,
         "anyone holding one token can test guesses offline, without the server noticing, \
          and then sign any token they like; a long passphrase is not a key: use random bytes \
          as long as the hash",
@@ -757,7 +762,7 @@ mod tests {
             let f = ids(known);
             assert!(
                 f.iter()
-                    .any(|(id, m)| *id == "guessable-hmac-secret" && m.contains("built-in list")),
+                    .any(|(id, m)| *id == "listed-hmac-secret" && m.contains("built-in list")),
                 "{known}: {f:?}"
             );
         }

@@ -1,9 +1,14 @@
 //! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
 
 pub(crate) mod der;
+pub(crate) mod guard;
 pub(crate) mod hmac;
 pub(crate) mod jwk;
 pub(crate) mod pem;
+mod set;
+
+pub use set::{Candidates, KeySet, NoKey, Purpose};
+pub(crate) use set::{needs, plural};
 
 use std::fmt;
 use std::fmt::Write as _;
@@ -64,56 +69,13 @@ impl Secret {
         self.0.is_empty()
     }
 
-    /// What these bytes are when they are key material rather than a secret: a PEM block,
-    /// a JWK or JWKS, or DER of a public key, private key or certificate. Such bytes are
-    /// never used as an HMAC secret, whichever way they came in: a public key used as one is
-    /// the RS256->HS256 key confusion (CVE-2016-10555).
+    /// What these bytes are when they are key material rather than a secret: a PEM block
+    /// (any case), a JWK or JWKS (read loosely), the Base64 body of a DER key, an SSH key
+    /// line, or DER of a public key, private key or certificate ([`guard`]). Such bytes are
+    /// never used as an HMAC secret, whichever door they came in by: a public key used as one
+    /// is the RS256->HS256 key confusion (CVE-2016-10555).
     pub fn key_material(&self) -> Option<&'static str> {
-        key_material(&self.0)
-    }
-}
-
-/// See [`Secret::key_material`].
-fn key_material(bytes: &[u8]) -> Option<&'static str> {
-    let text = std::str::from_utf8(bytes).ok().map(str::trim);
-    if let Some(t) = text {
-        if t.contains("-----BEGIN ") && t.contains("-----") {
-            return Some(if t.contains("PRIVATE KEY-----") {
-                "a PEM private key"
-            } else if t.contains("CERTIFICATE-----") {
-                "a PEM certificate"
-            } else {
-                "a PEM public key"
-            });
-        }
-        if t.starts_with('{')
-            && let Ok(serde_json::Value::Object(obj)) = serde_json::from_str(t)
-        {
-            if obj.contains_key("keys") {
-                return Some("a JWKS");
-            }
-            if obj.contains_key("kty") {
-                return Some("a JWK");
-            }
-        }
-    }
-    if bytes.first() != Some(&0x30) {
-        return None;
-    }
-    if der::spki_algorithm(bytes).is_some() {
-        Some("DER of a public key (SubjectPublicKeyInfo)")
-    } else if der::pkcs8_algorithm(bytes).is_some() {
-        Some("DER of a private key (PKCS#8)")
-    } else if der::is_pkcs1_private(bytes) {
-        Some("DER of an RSA private key (PKCS#1)")
-    } else if der::is_pkcs1_public(bytes) {
-        Some("DER of an RSA public key (PKCS#1)")
-    } else if der::sec1_curve(bytes).is_some() {
-        Some("DER of an EC private key (SEC1)")
-    } else if der::certificate_spki(bytes).is_some() {
-        Some("DER of a certificate")
-    } else {
-        None
+        guard::key_material(&self.0)
     }
 }
 
@@ -135,12 +97,12 @@ pub enum KeyError {
          (e.g. `openssl pkey -in key.pem -out key-plain.pem`)"
     )]
     EncryptedPem,
-    /// Base64 text that decodes to DER but lacks its armour lines.
+    /// DER key material followed by bytes that are not part of it.
     #[error(
-        "this looks like the Base64 body of a PEM key without its '-----BEGIN ...-----' and \
-         '-----END ...-----' lines; add them back"
+        "DER key followed by {0} byte(s) that are not part of it: refused, as a truncated or \
+         spliced file would be"
     )]
-    PemWithoutBoundaries,
+    TrailingData(usize),
     /// DER that is not a key of a known structure.
     #[error("{0}")]
     Der(String),
@@ -177,6 +139,8 @@ pub enum KeyType {
     Ec(Curve),
     /// An Ed25519 key.
     Ed25519,
+    /// An X25519 key: ECDH-ES for JWE only, it signs nothing.
+    X25519,
 }
 
 /// Where a key came from, for messages.
@@ -188,16 +152,20 @@ pub enum Origin {
     Pem(String),
     /// Binary DER.
     Der,
+    /// The Base64 body of DER, without PEM armour (Keycloak's `public_key`).
+    Base64Der,
     /// A single JWK.
     Jwk,
     /// A key of a JWKS, with its position.
     Jwks(usize),
 }
 
-enum Private {
+pub(crate) enum Private {
     Rsa(RsaKeyPair),
     Ec(EcdsaKeyPair),
     Ed(Ed25519KeyPair),
+    /// The X25519 private scalar.
+    X25519(Zeroizing<Vec<u8>>),
 }
 
 /// One usable key: a secret, or a public key with its private half when known.
@@ -212,6 +180,8 @@ pub struct Key {
     pub kid: Option<String>,
     /// The key's own `alg`, from a JWK.
     pub jwk_alg: Option<String>,
+    /// The key's `use`, from a JWK: `sig` keys do not encrypt, `enc` keys do not sign.
+    pub usage: Option<String>,
     /// Where it came from.
     pub origin: Origin,
     /// For a secret: what key material its bytes are, when they are ([`Secret::key_material`]).
@@ -245,6 +215,7 @@ impl Key {
             bits,
             kid: None,
             jwk_alg: None,
+            usage: None,
             origin,
             material: None,
             parsed: OnceLock::new(),
@@ -277,13 +248,32 @@ impl Key {
         self.secret.as_ref()
     }
 
-    /// True when this key can sign (a secret or a private key).
+    /// True when this key can sign (a secret or a private key that signs).
     pub fn can_sign(&self) -> bool {
+        self.secret.is_some() || self.private.is_some() && self.kind != KeyType::X25519
+    }
+
+    /// True when this key holds its private half (or is a secret).
+    pub fn is_private(&self) -> bool {
         self.secret.is_some() || self.private.is_some()
     }
 
-    /// True when the key is of the kind `alg` needs.
+    /// The private half, for the JWE view of this key.
+    pub(crate) fn private_half(&self) -> Option<&Private> {
+        self.private.as_ref()
+    }
+
+    /// The public key bytes: PKCS#1 or SPKI DER for RSA, SPKI or the raw point for EC, the
+    /// raw 32 bytes for Ed25519 and X25519.
+    pub(crate) fn public_bytes(&self) -> &[u8] {
+        &self.public
+    }
+
+    /// True when the key is of the kind `alg` needs and its JWK `use` is not `enc`.
     pub fn fits(&self, alg: Alg) -> bool {
+        if self.usage.as_deref() == Some("enc") {
+            return false;
+        }
         match (alg.family(), self.kind) {
             (Family::Hmac, KeyType::Secret)
             | (Family::Rsa | Family::RsaPss, KeyType::Rsa)
@@ -311,18 +301,19 @@ impl Key {
     }
 
     /// The algorithm to sign with when none is chosen: a JWK's own `alg` when it fits,
-    /// else the usual one for the key type.
-    pub fn default_alg(&self) -> Alg {
+    /// else the usual one for the key type; `None` for a key that signs nothing (X25519).
+    pub fn default_alg(&self) -> Option<Alg> {
         if let Some(own) = self.jwk_alg.as_deref().and_then(|a| a.parse::<Alg>().ok())
             && self.fits(own)
         {
-            return own;
+            return Some(own);
         }
         match self.kind {
-            KeyType::Secret => Alg::HS256,
-            KeyType::Rsa => Alg::RS256,
-            KeyType::Ec(c) => c.alg(),
-            KeyType::Ed25519 => Alg::EdDSA,
+            KeyType::Secret => Some(Alg::HS256),
+            KeyType::Rsa => Some(Alg::RS256),
+            KeyType::Ec(c) => Some(c.alg()),
+            KeyType::Ed25519 => Some(Alg::EdDSA),
+            KeyType::X25519 => None,
         }
     }
 
@@ -335,11 +326,13 @@ impl Key {
             KeyType::Rsa => write!(out, "RSA {}-bit {} key", self.bits, self.half()),
             KeyType::Ec(c) => write!(out, "EC {} {} key", c.name(), self.half()),
             KeyType::Ed25519 => write!(out, "Ed25519 {} key", self.half()),
+            KeyType::X25519 => write!(out, "X25519 {} key", self.half()),
         };
         let _ = match &self.origin {
             Origin::Secret => Ok(()),
             Origin::Pem(label) => write!(out, " (PEM {label})"),
             Origin::Der => write!(out, " (DER)"),
+            Origin::Base64Der => write!(out, " (Base64 DER)"),
             Origin::Jwk => write!(out, " (JWK)"),
             Origin::Jwks(i) => write!(out, " (JWKS key #{})", i + 1),
         };
@@ -548,6 +541,28 @@ fn ed_private(pair: Ed25519KeyPair, origin: Origin) -> Key {
     )
 }
 
+/// An X25519 public key: 32 raw bytes (RFC 7748).
+pub(crate) fn x25519_public(raw: Vec<u8>, origin: Origin) -> Key {
+    Key::new(KeyType::X25519, raw, None, 256, origin)
+}
+
+/// An X25519 private key from its 32-byte scalar, checked by computing its public key.
+pub(crate) fn x25519_private(scalar: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    let private =
+        aws_lc_rs::agreement::PrivateKey::from_private_key(&aws_lc_rs::agreement::X25519, scalar)
+            .map_err(|_| KeyError::Der("not a valid X25519 private key".to_owned()))?;
+    let public = private
+        .compute_public_key()
+        .map_err(|_| KeyError::Der("not a valid X25519 private key".to_owned()))?;
+    Ok(Key::new(
+        KeyType::X25519,
+        public.as_ref().to_vec(),
+        Some(Private::X25519(Zeroizing::new(scalar.to_vec()))),
+        256,
+        origin,
+    ))
+}
+
 fn rejected(what: &str) -> impl FnOnce(aws_lc_rs::error::KeyRejected) -> KeyError + '_ {
     move |e| KeyError::Der(format!("not a valid {what}: {e}"))
 }
@@ -571,6 +586,12 @@ fn from_spki(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
             ParsedPublicKey::new(&sig::ED25519, der).map_err(rejected("Ed25519 public key"))?;
             Ok(Key::new(KeyType::Ed25519, der.to_vec(), None, 256, origin))
         }
+        Some(KeyAlgorithm::X25519) => {
+            let raw = der::spki_key_bits(der)
+                .filter(|raw| raw.len() == 32)
+                .ok_or_else(|| KeyError::Der("not a valid X25519 public key".to_owned()))?;
+            Ok(x25519_public(raw.to_vec(), origin))
+        }
         Some(other) => Err(unsupported(other)),
         None => Err(KeyError::Der("not a SubjectPublicKeyInfo".to_owned())),
     }
@@ -582,6 +603,7 @@ fn unsupported(alg: KeyAlgorithm) -> KeyError {
             KeyAlgorithm::Ec(None) => "an EC key on a curve other than P-256, P-384 or P-521",
             KeyAlgorithm::RsaPss => "an RSASSA-PSS-restricted key (use a plain rsaEncryption key)",
             KeyAlgorithm::Ed448 => "Ed448 (only Ed25519 is supported for EdDSA)",
+            KeyAlgorithm::X25519 => "an X25519 certificate key",
             _ => "a key algorithm JWS does not use",
         }
         .to_owned(),
@@ -601,6 +623,11 @@ fn from_pkcs8(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
             let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
                 .map_err(rejected("Ed25519 private key"))?;
             Ok(ed_private(pair, origin))
+        }
+        Some(KeyAlgorithm::X25519) => {
+            let scalar = der::pkcs8_curve_private(der)
+                .ok_or_else(|| KeyError::Der("not a valid X25519 private key".to_owned()))?;
+            x25519_private(scalar, origin)
         }
         Some(other) => Err(unsupported(other)),
         None => Err(KeyError::Der("not a PKCS#8 private key".to_owned())),
@@ -656,9 +683,15 @@ fn from_pem(text: &str) -> Result<Key, KeyError> {
         .ok_or_else(|| KeyError::Pem("no key block found".to_owned()))?;
     let origin = Origin::Pem(block.label.clone());
     let der = &block.der;
+    if block.label == "ENCRYPTED PRIVATE KEY" || block.encrypted_headers {
+        return Err(KeyError::EncryptedPem);
+    }
+    if let Some((_, rest)) = der::read(der)
+        && !rest.is_empty()
+    {
+        return Err(KeyError::TrailingData(rest.len()));
+    }
     match block.label.as_str() {
-        "ENCRYPTED PRIVATE KEY" => Err(KeyError::EncryptedPem),
-        _ if block.encrypted_headers => Err(KeyError::EncryptedPem),
         "PUBLIC KEY" => from_spki(der, origin),
         "RSA PUBLIC KEY" => rsa_public(der.clone(), origin),
         "PRIVATE KEY" => from_pkcs8(der, origin),
@@ -672,199 +705,68 @@ fn from_pem(text: &str) -> Result<Key, KeyError> {
     }
 }
 
-/// A set of keys: one key, or every key of a JWKS.
-#[derive(Debug)]
-pub struct KeySet {
-    /// The keys, in file order.
-    pub keys: Vec<Key>,
-    /// True when the keys came from a JWKS.
-    pub is_jwks: bool,
-}
-
-impl KeySet {
-    /// A set of one key.
-    pub fn single(key: Key) -> Self {
-        KeySet {
-            keys: vec![key],
-            is_jwks: false,
-        }
-    }
-
-    /// One HMAC secret.
-    pub fn secret(secret: Secret) -> Self {
-        KeySet::single(Key::from_secret(secret))
-    }
-
-    /// Describes the set in one line.
-    pub fn describe(&self) -> String {
-        match (self.is_jwks, self.keys.as_slice()) {
-            (false, [key]) => key.describe(),
-            _ => format!(
-                "JWKS with {} key{}",
-                self.keys.len(),
-                plural(self.keys.len())
-            ),
-        }
-    }
-
-    /// The keys' `kid`s, quoted and comma-separated (`(none)` for a key without one), for
-    /// messages that say which keys there were.
-    pub fn kids(&self) -> String {
-        self.keys
-            .iter()
-            .map(|k| {
-                k.kid
-                    .as_deref()
-                    .map_or("(none)".to_owned(), |s| format!("'{s}'"))
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// True when some key in the set can sign.
-    pub fn can_sign(&self) -> bool {
-        self.keys.iter().any(Key::can_sign)
-    }
-}
-
-/// Why no key of a set can sign an algorithm.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NoSigningKey {
-    /// No key is of the kind the algorithm needs.
-    #[error("{have} does not fit {alg} (it fits {fits})")]
-    NoFit {
-        /// The algorithm.
-        alg: Alg,
-        /// The key set, described.
-        have: String,
-        /// The algorithms the keys fit.
-        fits: String,
-    },
-    /// The fitting keys name another algorithm as their own.
-    #[error(
-        "the key's own alg '{own}' differs from {alg}: a verifier honouring it would reject \
-         the token (RFC 7517 sec. 4.4)"
-    )]
-    OwnAlg {
-        /// The key's `alg`.
-        own: String,
-        /// The algorithm asked for.
-        alg: Alg,
-    },
-    /// No fitting key of the JWKS has the token's `kid`.
-    #[error("no {alg} key of the JWKS has kid '{kid}'")]
-    NoKid {
-        /// The kid asked for.
-        kid: String,
-        /// The algorithm.
-        alg: Alg,
-    },
-    /// The fitting keys are public.
-    #[error("{key} can verify but not sign: {alg} needs the private key")]
-    PublicOnly {
-        /// The key, described.
-        key: String,
-        /// The algorithm.
-        alg: Alg,
-    },
-    /// The secret is key material.
-    #[error(
-        "the HMAC secret is {what}: key material is never used as an HMAC secret \
-         (RS256->HS256 key confusion, CVE-2016-10555); --key is the door for keys"
-    )]
-    KeyMaterial {
-        /// What it looks like.
-        what: &'static str,
-    },
-}
-
-impl KeySet {
-    /// The key to sign `alg` with, chosen the one way `encode` and the workbench choose it,
-    /// so that what they sign is what `verify` accepts: it fits `alg`, a JWK's own `alg`
-    /// allows it, a secret is not key material, it can sign; in a JWKS the `kid` picks it.
-    pub fn signing_key(&self, alg: Alg, kid: Option<&str>) -> Result<&Key, NoSigningKey> {
-        let mut fitting: Vec<&Key> = self.keys.iter().filter(|k| k.fits(alg)).collect();
-        if fitting.is_empty() {
-            let fits: Vec<&str> = self
-                .keys
-                .iter()
-                .flat_map(Key::algs)
-                .map(Alg::name)
-                .collect();
-            return Err(NoSigningKey::NoFit {
-                alg,
-                have: self.describe(),
-                fits: if fits.is_empty() {
-                    "no algorithm".to_owned()
-                } else {
-                    fits.join(", ")
-                },
-            });
-        }
-        // In a JWKS, the kid picks the key, as it does for the verifier.
-        if self.is_jwks
-            && let Some(kid) = kid
-        {
-            fitting.retain(|k| k.kid.as_deref() == Some(kid));
-            if fitting.is_empty() {
-                return Err(NoSigningKey::NoKid {
-                    kid: kid.to_owned(),
-                    alg,
-                });
-            }
-        }
-        if let Some(what) = fitting.iter().find_map(|k| k.material)
-            && fitting.iter().all(|k| k.material.is_some())
-        {
-            return Err(NoSigningKey::KeyMaterial { what });
-        }
-        let allowed: Vec<&Key> = fitting
-            .iter()
-            .copied()
-            .filter(|k| k.allows(alg) && k.material.is_none())
-            .collect();
-        let Some(first) = allowed.first() else {
-            return Err(NoSigningKey::OwnAlg {
-                own: fitting[0].jwk_alg.clone().unwrap_or_default(),
-                alg,
-            });
-        };
-        allowed
-            .iter()
-            .copied()
-            .find(|k| k.can_sign())
-            .ok_or_else(|| NoSigningKey::PublicOnly {
-                key: first.describe(),
-                alg,
-            })
-    }
-}
-
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// Reads key material, sniffing the format by content: PEM, JWK, JWKS or DER.
+/// Reads key material, sniffing the format by content: PEM (any case of armour), a JWK or
+/// JWKS, DER, or the Base64 body of DER without its armour; a byte-order mark before text is
+/// skipped. This is the one key parser: signing keys, verification keys and JWE keys
+/// (through [`crate::jose::jwe::JweKeys`], a view of the same set) all come from it.
 pub fn parse_key(bytes: &[u8]) -> Result<KeySet, KeyError> {
-    let text = std::str::from_utf8(bytes).ok().map(str::trim);
+    let text = std::str::from_utf8(bytes)
+        .ok()
+        .map(|t| t.trim_start_matches(guard::BOM).trim());
     match text {
         Some(t) if t.starts_with('{') => jwk::parse(t),
-        Some(t) if t.contains("-----BEGIN ") || t.contains("-----END ") => {
-            from_pem(t).map(KeySet::single)
+        Some(t) if has_armour(t) => from_pem(t).map(KeySet::single),
+        Some(t) if t.starts_with("ssh-") || t.starts_with("ecdsa-sha2-") => {
+            Err(KeyError::Unsupported(
+                "an OpenSSH public key line; convert it with `ssh-keygen -e -m PKCS8 -f \
+                 KEY.pub`"
+                    .to_owned(),
+            ))
         }
-        Some(t) if looks_like_bare_pem_body(t) => Err(KeyError::PemWithoutBoundaries),
-        _ if bytes.first() == Some(&0x30) => from_der(bytes, Origin::Der).map(KeySet::single),
-        _ => Err(KeyError::NotAKey),
+        Some(t) if bytes.first() != Some(&0x30) => match bare_body(t) {
+            Some(der) => whole_der(&der, Origin::Base64Der).map(KeySet::single),
+            None => Err(unread(bytes)),
+        },
+        _ if bytes.first() == Some(&0x30) => whole_der(bytes, Origin::Der).map(KeySet::single),
+        _ => Err(unread(bytes)),
     }
 }
 
-fn looks_like_bare_pem_body(text: &str) -> bool {
-    use base64::Engine as _;
-    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.len() >= 32
-        && base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .is_ok_and(|der| der.first() == Some(&0x30) && der::read(&der).is_some())
+/// Why bytes the parser does not read are refused: key material in a form it does not
+/// read is said to be a key (the guard knows more shapes than the parser), never sent to
+/// the secret options, which refuse it.
+fn unread(bytes: &[u8]) -> KeyError {
+    match guard::key_material(bytes) {
+        Some(what) => KeyError::Unsupported(format!(
+            "{what}, in a form this tool does not read as a key"
+        )),
+        None => KeyError::NotAKey,
+    }
+}
+
+fn has_armour(text: &str) -> bool {
+    let upper = text.to_ascii_uppercase();
+    upper.contains("-----BEGIN ") || upper.contains("-----END ")
+}
+
+/// DER that must be one element and nothing after it.
+fn whole_der(bytes: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    match der::read(bytes) {
+        Some((_, rest)) if !rest.is_empty() => Err(KeyError::TrailingData(rest.len())),
+        _ => from_der(bytes, origin),
+    }
+}
+
+/// The DER in Base64 text (either alphabet, padded or not, white space ignored), when it is
+/// one.
+fn bare_body(text: &str) -> Option<Vec<u8>> {
+    let compact: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
+    if compact.len() < 32 {
+        return None;
+    }
+    let (der, _) = b64::decode_lenient(&compact).ok()?;
+    (der.first() == Some(&0x30) && der::read(&der).is_some()).then_some(der)
 }
 
 #[cfg(test)]

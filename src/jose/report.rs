@@ -160,7 +160,9 @@ impl Report {
 pub fn verdict(signature: &SignatureCheck, claims: &ClaimReport) -> Outcome {
     match signature.status {
         SigStatus::Malformed => Outcome::Malformed,
-        SigStatus::Invalid | SigStatus::Unverifiable => Outcome::SignatureFailed,
+        SigStatus::Invalid | SigStatus::WeakKey | SigStatus::Unverifiable => {
+            Outcome::SignatureFailed
+        }
         SigStatus::Valid | SigStatus::AcceptedUnsecured if !claims.is_valid() => {
             Outcome::ClaimFailed
         }
@@ -194,6 +196,7 @@ impl Serialize for SignatureJson<'_> {
             match sig.status {
                 SigStatus::Valid => "valid",
                 SigStatus::Invalid => "invalid",
+                SigStatus::WeakKey => "weak-key",
                 SigStatus::Unverifiable => "unverifiable",
                 SigStatus::AcceptedUnsecured => "unsecured-accepted",
                 SigStatus::Malformed => "malformed",

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::alg::{Alg, Family};
 use super::decode::{Decoded, Problem, Shape};
 use super::json;
-use super::key::{Key, KeySet, KeyType};
+use super::key::{Key, KeySet, KeyType, NoKey, Purpose};
 
 /// What the verifier may accept beyond the key.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,6 +16,10 @@ pub struct VerifyOptions {
     pub alg: Option<Alg>,
     /// Accept an unsecured (`alg: none`) token with an empty signature. Off by default.
     pub allow_none: bool,
+    /// Accept a signature that matches under a secret too weak to prove anything
+    /// ([`super::weak_secret::assess`]), with a warning. Off by default: such a match is
+    /// [`SigStatus::WeakKey`].
+    pub allow_weak_secret: bool,
 }
 
 /// The signature verdict.
@@ -25,6 +29,10 @@ pub enum SigStatus {
     Valid,
     /// The signature was checked and does not match.
     Invalid,
+    /// The signature matches, but under a secret too weak to prove anything (shorter than
+    /// the hash, RFC 7518 sec. 3.2, or on the built-in list): anyone could have made it.
+    /// Refused unless [`VerifyOptions::allow_weak_secret`].
+    WeakKey,
     /// It could not be checked: no key, the wrong kind of key, a refused algorithm.
     Unverifiable,
     /// An unsecured token accepted only because the caller allowed `none`.
@@ -268,9 +276,9 @@ pub(crate) fn check(
             None,
         );
     };
-    let chosen = match select(keys, alg, kid) {
+    let chosen = match keys.candidates(alg, kid, Purpose::Verify) {
         Ok(c) => c,
-        Err(reason) => return unverifiable(reason, Some(keys.describe())),
+        Err(no) => return unverifiable(refusal(keys, alg, &no), Some(keys.describe())),
     };
     let all = chosen.as_slice();
     // More candidates than the cap: try the first MAX_CANDIDATES and say the rest were not.
@@ -290,7 +298,14 @@ pub(crate) fn check(
             reason,
         );
     }
-    let mut result = try_keys(candidates, alg, alg_text, signing_input, signature, explain);
+    let mut result = try_keys(
+        candidates,
+        (alg, alg_text),
+        signing_input,
+        signature,
+        opts,
+        explain,
+    );
     if capped && result.status == SigStatus::Invalid {
         result.status = SigStatus::Unverifiable;
         result.reason = format!(
@@ -306,10 +321,10 @@ pub(crate) fn check(
 /// Tries each candidate key; the first that verifies wins.
 fn try_keys(
     candidates: &[&Key],
-    alg: Alg,
-    alg_text: &str,
+    (alg, alg_text): (Alg, &str),
     signing_input: &[u8],
     signature: &[u8],
+    opts: VerifyOptions,
     explain: bool,
 ) -> SignatureCheck {
     for key in candidates {
@@ -317,23 +332,13 @@ fn try_keys(
             Family::Hmac => key.hmac_verify(alg, signing_input, signature),
             _ => key.verify_asymmetric(alg, signing_input, signature),
         };
-        // A secret anyone can find proves nothing: the match is not a valid signature.
+        // A secret anyone can find proves nothing: the match is its own verdict, not a
+        // mismatch, and valid only when the caller accepts weak secrets, with a warning.
         if ok
             && alg.family() == Family::Hmac
             && let Some(weak) = key.weak_hmac(alg)
         {
-            if !explain {
-                return SignatureCheck::unexplained(SigStatus::Invalid);
-            }
-            return SignatureCheck::new(
-                SigStatus::Invalid,
-                Some(alg_text),
-                Some(key.describe()),
-                format!(
-                    "the {alg} signature matches, but {weak}: a signature made with it proves \
-                     nothing, so it is refused"
-                ),
-            );
+            return weak_match(key, (alg, alg_text), weak, opts, explain);
         }
         if ok && !explain {
             return SignatureCheck::unexplained(SigStatus::Valid);
@@ -363,98 +368,62 @@ fn try_keys(
     )
 }
 
-/// Chooses the keys to try: the key must fit the algorithm, a JWK's own `alg` must equal
-/// the header's, and in a JWKS the `kid` picks the key.
-/// The keys to try, without a list for the common case of one key.
-enum Candidates<'k> {
-    One(&'k Key),
-    Many(Vec<&'k Key>),
-}
-
-impl<'k> Candidates<'k> {
-    fn as_slice(&self) -> &[&'k Key] {
-        match self {
-            Candidates::One(key) => std::slice::from_ref(key),
-            Candidates::Many(keys) => keys,
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.as_slice().is_empty()
-    }
-}
-
 /// Keys of a set tried for a token without a `kid`: beyond this many, a verifier would
 /// spend time in proportion to a key set an attacker may have made large.
 pub const MAX_CANDIDATES: usize = 64;
 
-fn select<'k>(keys: &'k KeySet, alg: Alg, kid: Option<&str>) -> Result<Candidates<'k>, String> {
-    if !keys.keys.iter().any(|k| k.fits(alg)) {
-        return Err(mismatch_reason(keys, alg));
-    }
-    // A secret that is key material is never an HMAC secret, whichever way it came in.
-    if let Some(what) = keys
-        .keys
-        .iter()
-        .filter(|k| k.fits(alg))
-        .find_map(Key::secret_is_key_material)
-        && keys
-            .keys
-            .iter()
-            .filter(|k| k.fits(alg))
-            .all(|k| k.secret_is_key_material().is_some())
-    {
-        return Err(super::key::NoSigningKey::KeyMaterial { what }.to_string());
-    }
-    let picked = |k: &&Key| {
-        k.fits(alg)
-            && k.secret_is_key_material().is_none()
-            && (!keys.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
+/// The verdict on a signature that matched under a weak secret: [`SigStatus::WeakKey`], or
+/// valid with a warning when `--allow-weak-secret` accepts it.
+fn weak_match(
+    key: &Key,
+    (alg, alg_text): (Alg, &str),
+    weak: super::weak_secret::Weak,
+    opts: VerifyOptions,
+    explain: bool,
+) -> SignatureCheck {
+    let status = if opts.allow_weak_secret {
+        SigStatus::Valid
+    } else {
+        SigStatus::WeakKey
     };
-    // One key, the common case, needs no list of candidates.
-    let chosen = match keys.keys.as_slice() {
-        [only] if picked(&only) => Candidates::One(only),
-        [_] => Candidates::Many(Vec::new()),
-        all => Candidates::Many(all.iter().filter(picked).collect()),
-    };
-    if chosen.is_empty() {
-        return Err(format!(
-            "no {alg} key in the JWKS has kid '{}' (kids: {})",
-            kid.unwrap_or_default(),
-            keys.kids()
-        ));
+    if explain {
+        let reason = if opts.allow_weak_secret {
+            format!(
+                "signature matches, but the key is too weak to prove anything ({weak}); \
+                 accepted only because weak secrets are allowed (--allow-weak-secret)"
+            )
+        } else {
+            format!(
+                "signature matches, but the key is too weak to prove anything: {weak}; \
+                 anyone can make this {alg} signature (--allow-weak-secret accepts it)"
+            )
+        };
+        SignatureCheck::new(status, Some(alg_text), Some(key.describe()), reason)
+    } else {
+        SignatureCheck::unexplained(status)
     }
-    // A key whose own alg differs is not a candidate (RFC 7517 sec. 4.4); it is an error only
-    // when no candidate is left.
-    let allowed = |k: &&Key| k.allows(alg);
-    match chosen {
-        Candidates::One(key) if allowed(&key) => Ok(chosen),
-        Candidates::Many(ref all) if all.iter().any(allowed) => Ok(Candidates::Many(
-            all.iter()
-                .copied()
-                .filter(allowed)
-                .take(MAX_CANDIDATES + 1)
-                .collect(),
-        )),
-        _ => {
-            let own = chosen.as_slice()[0].jwk_alg.as_deref().unwrap_or_default();
-            Err(format!(
-                "the key's own alg '{own}' differs from the header's '{alg}' (RFC 7517 sec. 4.4)"
-            ))
+}
+
+/// Why no key of the set serves `alg`, in the verifier's words.
+fn refusal(keys: &KeySet, alg: Alg, no: &NoKey) -> String {
+    match no {
+        NoKey::NoFit { .. } => mismatch_reason(keys, alg),
+        NoKey::NoKid { kid, kids, .. } => {
+            format!("no {alg} key in the JWKS has kid '{kid}' (kids: {kids})")
         }
+        NoKey::OwnAlg { own, .. } => {
+            format!(
+                "the key's own alg '{own}' differs from the header's '{alg}' (RFC 7517 sec. 4.4)"
+            )
+        }
+        other => other.to_string(),
     }
 }
 
 fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
     let key = keys.keys.first();
     let what = keys.describe();
-    let needs = match alg.family() {
-        Family::Hmac => "an HMAC secret".to_owned(),
-        Family::Rsa | Family::RsaPss => "an RSA key".to_owned(),
-        Family::Ecdsa(c) => format!("an EC key on {}", c.name()),
-        Family::EdDsa => "an Ed25519 key".to_owned(),
-        Family::None => "no key".to_owned(),
-    };
+    let needs = super::key::needs(alg);
     let mut reason =
         format!("the header says alg '{alg}', which needs {needs}, but the key is {what}");
     if alg.family() == Family::Hmac && key.is_some_and(|k| k.kind() != KeyType::Secret) {

@@ -48,6 +48,7 @@ pub(super) fn fixed(id: LabId, server: &LabServer, token: &str, now: f64) -> Ver
     let verify = VerifyOptions {
         alg: Some(alg),
         allow_none: false,
+        allow_weak_secret: false,
     };
     let report = inspect(token, keys, verify, &opts);
     if report.outcome() == Outcome::Valid {
@@ -266,6 +267,7 @@ fn with_keys(token: &str, keys: Option<&KeySet>, alg: Alg, what: &str) -> Verdic
     let verify = VerifyOptions {
         alg: Some(alg),
         allow_none: false,
+        allow_weak_secret: false,
     };
     let report = inspect(token, Some(keys), verify, &ClaimOptions::default());
     if report.signature.is_valid() {

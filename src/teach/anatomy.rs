@@ -16,7 +16,7 @@ use crate::jose::alg::{Alg, Family};
 use crate::jose::b64;
 use crate::jose::claims::{ClaimOptions, Status};
 use crate::jose::decode::{Content, Shape};
-use crate::jose::key::KeySet;
+use crate::jose::key::{KeySet, Purpose};
 use crate::jose::report::{Outcome, Report, inspect};
 use crate::jose::sign;
 use crate::jose::verify::{SigStatus, VerifyOptions};
@@ -94,6 +94,9 @@ pub struct Checks<'a> {
     /// For a JWE: the keys that decrypt it and verify a nested token; `None` walks through
     /// its parts only.
     pub jwe: Option<JweChecks<'a>>,
+    /// A matching signature under a weak secret is accepted with a warning
+    /// (`--allow-weak-secret`).
+    pub allow_weak_secret: bool,
 }
 
 /// What a JWE is decrypted and its nested token verified with.
@@ -314,6 +317,7 @@ fn walk(report: &Report, checks: Checks<'_>, origin: Origin) -> Vec<Step> {
                 let verify = VerifyOptions {
                     alg: checks.pinned,
                     allow_none: false,
+                    allow_weak_secret: checks.allow_weak_secret,
                 };
                 reports.push(inspect(inner.trim(), checks.keys, verify, checks.claims));
             }
@@ -427,7 +431,9 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
         ));
     }
     let alg: Option<Alg> = d.alg().and_then(|a| a.parse().ok());
-    let weakness = weak::assess(d, alg, checks.keys);
+    // A weak secret fails the walk, as `verify` refuses it, unless weak secrets are allowed
+    // (--allow-weak-secret): then it is a warning, as `verify` gives it.
+    let weakness = weak::assess(d, alg, checks.keys).map(|w| (w, checks.allow_weak_secret));
     steps.push(signature_step(
         report,
         checks.keys,
@@ -457,7 +463,7 @@ fn key_pin(keys: Option<&KeySet>, kid: Option<&str>, header: Option<Alg>) -> Opt
         .or_else(|| keys.keys.first())?;
     match header {
         Some(alg) if alg != Alg::None && chosen.fits(alg) && chosen.allows(alg) => Some(alg),
-        _ => Some(chosen.default_alg()),
+        _ => chosen.default_alg(),
     }
 }
 
@@ -465,7 +471,7 @@ fn signature_step(
     report: &Report,
     keys: Option<&KeySet>,
     alg: Option<Alg>,
-    weakness: Option<&Weakness>,
+    weakness: Option<&(Weakness, bool)>,
     level: Level,
 ) -> Step {
     let d = &report.decoded;
@@ -482,8 +488,9 @@ fn signature_step(
     match alg {
         Some(alg) => {
             lines.push(line(Kind::Text, format!("{alg}: {}", alg.formula())));
+            let kid = d.header.as_ref().and_then(|h| h.get("kid")?.as_str());
             let secret = keys
-                .and_then(|k| k.keys.iter().find(|k| k.fits(alg)))
+                .and_then(|k| k.chosen(alg, kid, Purpose::Verify))
                 .and_then(|k| k.secret());
             match (alg.family(), secret) {
                 (Family::Hmac, Some(secret)) => {
@@ -552,9 +559,13 @@ fn signature_step(
                     }
                 }
             }
-            if let Some(w) = weakness {
+            if let Some((w, allowed)) = weakness {
                 lines.push(line(
-                    if w.refused() { Kind::Fail } else { Kind::Warn },
+                    if w.refused() && !*allowed {
+                        Kind::Fail
+                    } else {
+                        Kind::Warn
+                    },
                     w.describe(),
                 ));
             }
@@ -591,7 +602,7 @@ fn signing_input_line(input: &str) -> Line {
 fn verification_step(
     report: &Report,
     pinned: Option<Alg>,
-    weakness: Option<&Weakness>,
+    weakness: Option<&(Weakness, bool)>,
     level: Level,
 ) -> Step {
     let d = &report.decoded;
@@ -703,7 +714,7 @@ fn verification_step(
     lines.push(sub(
         match sig.status {
             SigStatus::Valid => Kind::Pass,
-            SigStatus::Invalid | SigStatus::Malformed => Kind::Fail,
+            SigStatus::Invalid | SigStatus::WeakKey | SigStatus::Malformed => Kind::Fail,
             // RFC 7518 sec. 3.6: an Unsecured JWS is for applications that opt in explicitly;
             // without that, it is a failure, not a caution.
             SigStatus::Unverifiable if unsecured => Kind::Fail,
@@ -720,10 +731,21 @@ fn verification_step(
             format!("Check the signature with the server's key: {}", sig.reason)
         },
     ));
-    if let Some(w) = weakness {
+    // A weak secret fails the walk as `verify` refuses it, unless weak secrets are allowed
+    // (--allow-weak-secret); a guessable estimate is a caution beside the verdict.
+    let weak_blocks = weakness.is_some_and(|(w, allowed)| w.refused() && !allowed);
+    if let Some((w, allowed)) = weakness {
         lines.push(sub(
-            if w.refused() { Kind::Fail } else { Kind::Warn },
-            format!("Check the key: {}", w.describe()),
+            if weak_blocks { Kind::Fail } else { Kind::Warn },
+            if *allowed && w.refused() {
+                format!(
+                    "Check the key: {} Accepted only because weak secrets are allowed \
+                     (--allow-weak-secret).",
+                    w.describe()
+                )
+            } else {
+                format!("Check the key: {}", w.describe())
+            },
         ));
     }
     if level.nested_below {
@@ -751,10 +773,9 @@ fn verification_step(
         }
     }
     // No walkthrough says FAIL and then trusts: a failed pin withholds trust too.
-    let refused = weakness.is_some_and(Weakness::refused);
-    let holds = report.outcome() == Outcome::Valid && !refused && pin_holds;
+    let holds = report.outcome() == Outcome::Valid && !weak_blocks && pin_holds;
     let (kind, text) = if level.nested_below {
-        if sig.is_valid() && !refused && pin_holds && level.outer_held {
+        if sig.is_valid() && !weak_blocks && pin_holds && level.outer_held {
             (
                 Kind::Pass,
                 format!(

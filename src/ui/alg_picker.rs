@@ -82,7 +82,13 @@ pub fn render(app: &Screen, selected: usize, area: Rect, buf: &mut Buffer) {
     }
     let note = match app.key_description() {
         Some(key) => format!("✔ fits {key}"),
-        None => "no key yet: type a secret (Enter on Key) or load one (o)".to_owned(),
+        None => format!(
+            "no key yet: type a secret ({} on Key) or load one ({})",
+            app.keymap
+                .key(crate::app::Context::Workbench, crate::app::Command::Edit),
+            app.keymap
+                .key(crate::app::Context::Workbench, crate::app::Command::KeyFile)
+        ),
     };
     Line::styled(note, theme.muted).render(footer, buf);
 }

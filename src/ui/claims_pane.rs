@@ -52,12 +52,24 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer, compact: bool) {
     }
     let scroll = u16::try_from(app.scroll_of(Focus::Claims)).unwrap_or(0);
     if compact {
-        // Narrow screens: the lights wrap rather than lose the last ones off the edge.
-        let mut left = vec![lights_line(app)];
+        // Narrow screens: the headline, then the lights wrap rather than lose the last ones
+        // off the edge.
+        let mut left = vec![headline_line(app), lights_line(app)];
         left.extend(time_lines(app, false).into_iter().take(1));
         Paragraph::new(left)
             .wrap(Wrap { trim: true })
             .render(inner, buf);
+        return;
+    }
+    // The headline across the strip, the signature's and the claims' own lights beneath it.
+    let head = Paragraph::new(headline_line(app)).wrap(Wrap { trim: false });
+    let head_rows = u16::try_from(head.line_count(inner.width))
+        .unwrap_or(u16::MAX)
+        .min(inner.height);
+    let [head_area, inner] =
+        Layout::vertical([Constraint::Length(head_rows), Constraint::Fill(1)]).areas(inner);
+    head.render(head_area, buf);
+    if inner.is_empty() {
         return;
     }
     let [mut l, r] = Layout::horizontal([Constraint::Fill(3), Constraint::Fill(2)]).areas(inner);
@@ -104,7 +116,10 @@ pub fn wanted_rows(app: &Screen, width: u16) -> u16 {
     let right = Paragraph::new(right_lines(app, right_width))
         .wrap(Wrap { trim: false })
         .line_count(right_width);
-    let rows = left.max(right) + usize::from(app.glossary.is_some()) + 2;
+    let head = Paragraph::new(headline_line(app))
+        .wrap(Wrap { trim: false })
+        .line_count(inner.width);
+    let rows = head + left.max(right) + usize::from(app.glossary.is_some()) + 2;
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
@@ -118,6 +133,19 @@ fn left_lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
             let (sym, style) = light_look(app, light.state);
             let mut spans = vec![Span::styled(format!("{sym} {}: ", light.name), style)];
             spans.extend(escaped_spans(&light.reason, Style::new(), theme.escaped));
+            // The engine's sentence stays whole; the way to set what it asks for follows.
+            if light.name == "aud" && app.aud.is_empty() {
+                spans.push(Span::styled(
+                    format!(
+                        "  {}: set it",
+                        app.keymap.key(
+                            crate::app::Context::Workbench,
+                            crate::app::Command::ExpectAudience
+                        )
+                    ),
+                    theme.muted,
+                ));
+            }
             left.push(Line::from(spans));
         }
     }
@@ -183,15 +211,39 @@ fn search_line(app: &Screen) -> Option<Line<'static>> {
     let s = app.secret_search.as_ref()?;
     Some(Line::styled(
         format!(
-            "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · w or \
-             Esc stops",
+            "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · {} stops",
             s.hash.alg(),
             thousands(s.tried),
             s.percent(),
-            thousands(s.rate(app.now))
+            thousands(s.rate(app.now)),
+            app.keymap
+                .keys(
+                    crate::app::Context::Search,
+                    crate::app::Command::CancelSearch
+                )
+                .replace(' ', " or ")
         ),
         app.theme.warn,
     ))
+}
+
+/// The screen's headline: what `jwb verify` would conclude, in its words (for a token made
+/// here, said as made, with what verify would say of it).
+fn headline_line(app: &Screen) -> Line<'static> {
+    let t = &app.theme;
+    let d = &app.derived;
+    let (sym, style) = match (d.origin.is_received(), d.verdict.is_valid()) {
+        (true, true) => ("✔", t.ok),
+        (_, false) => ("✘", t.fail),
+        (false, true) => ("✎", t.title),
+    };
+    Line::from(vec![
+        Span::styled(format!("{sym} "), style),
+        Span::styled(
+            d.origin.headline(&d.verdict),
+            style.add_modifier(ratatui::style::Modifier::BOLD),
+        ),
+    ])
 }
 
 fn lights_line(app: &Screen) -> Line<'static> {

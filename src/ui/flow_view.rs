@@ -112,13 +112,16 @@ impl Widget for FlowScreen<'_> {
         };
         clock_line(sim, theme, a.wide).render(a.top, buf);
         render_timeline(app, sim, a.timeline, buf);
+        let next_pane = app
+            .keymap
+            .key(crate::app::Context::Flow, crate::app::Command::FlowPane);
         let pane_title = |name: &str| {
             if a.wide {
                 format!(" {name} ")
             } else {
                 let which = app.flow.pane % NARROW_PANES.len();
                 format!(
-                    " {} ({}/{}, m: next) ",
+                    " {} ({}/{}, {next_pane}: next) ",
                     NARROW_PANES[which],
                     which + 1,
                     NARROW_PANES.len()
@@ -144,7 +147,7 @@ impl Widget for FlowScreen<'_> {
         }
         if let Some(r) = a.server {
             let title = if a.wide {
-                " Auth server (m: revocation and APIs) ".to_owned()
+                format!(" Auth server ({next_pane}: revocation and APIs) ")
             } else {
                 pane_title("Auth server")
             };
@@ -152,7 +155,7 @@ impl Widget for FlowScreen<'_> {
         }
         if let Some(r) = a.revocation {
             let title = if a.wide {
-                " Revocation and APIs (m: auth server) ".to_owned()
+                format!(" Revocation and APIs ({next_pane}: auth server) ")
             } else {
                 pane_title("Revocation and APIs")
             };
@@ -310,7 +313,16 @@ fn detail_lines(app: &Screen, width: usize) -> Vec<Line<'static>> {
         token_spans.push(Span::raw(" "));
     }
     if !ids.is_empty() {
-        token_spans.push(Span::styled("(←→ choose, Enter opens it)", theme.muted));
+        let k = |command| app.keymap.key(crate::app::Context::Flow, command);
+        token_spans.push(Span::styled(
+            format!(
+                "({}{} choose, {} opens it)",
+                k(crate::app::Command::PrevToken),
+                k(crate::app::Command::NextToken),
+                k(crate::app::Command::OpenToken)
+            ),
+            theme.muted,
+        ));
     }
     let mut lines = wrap_hanging(&token_spans, width, 9);
     let mut request = vec![Span::styled("request  ", theme.title)];

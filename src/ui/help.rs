@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget};
 
 use super::Screen;
 use super::centered;
-use crate::app::keymap::{MOUSE_AND_PASTE, label};
+use crate::app::keymap::{EDITOR_KEYS, MOUSE_AND_PASTE, label};
 use crate::app::{Context, View};
 
 /// The widest the overlay gets, borders included.
@@ -73,6 +73,11 @@ pub fn lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
                 row(keys, what, &mut lines);
             }
         }
+        if context == Context::Editing {
+            for (keys, what) in EDITOR_KEYS {
+                row(keys, what, &mut lines);
+            }
+        }
     }
     lines
 }
@@ -124,7 +129,7 @@ pub fn render(app: &Screen, scroll: usize, area: Rect, buf: &mut Buffer) {
     let (rect, lines) = layout(app, area);
     let visible = usize::from(rect.height.saturating_sub(2));
     let max = lines.len().saturating_sub(visible);
-    app.note_help(max);
+    app.note_help(max, visible);
     let scroll = scroll.min(max);
     let close = label(
         &app.keymap

@@ -107,37 +107,42 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     let (badge, style) = match d.signature.status {
         SigStatus::Valid => ("✔ VERIFIED", theme.ok),
         SigStatus::Invalid => ("✘ INVALID", theme.fail),
+        SigStatus::WeakKey => ("✘ WEAK KEY", theme.fail),
         SigStatus::Malformed => ("✘ MALFORMED", theme.fail),
         SigStatus::Unverifiable => ("? UNVERIFIED", theme.warn),
         SigStatus::AcceptedUnsecured => ("! UNSECURED", theme.warn),
     };
     let unsigned = app.mode == Mode::Sign && d.decoded.signature().is_some_and(<[u8]>::is_empty);
-    match (&d.sign_note, app.mode) {
-        (Some(note), Mode::Sign) if unsigned => {
+    match (&d.sign_note, app.mode, d.origin.made()) {
+        (Some(note), Mode::Sign, _) if unsigned => {
             lines.push(Line::from(vec![
                 Span::styled("! UNSIGNED ", theme.warn),
                 Span::raw(note.clone()),
             ]));
         }
-        (_, Mode::Sign) if d.signed_with.is_some() => {
-            // A signature made here checks out by construction: say what was done, not
-            // "verified", which is kept for a signature someone else made.
+        (_, _, Some(made)) => {
+            // A token made here checks out by construction: say what was done, not
+            // "verified", which is kept for a token someone else made (the engine's rule).
             lines.push(Line::from(vec![
-                Span::styled("✎ SIGNED with this key", theme.title),
+                Span::styled(format!("✎ {made}"), theme.title),
                 Span::raw(format!(
                     " ({})",
                     d.signed_with.as_deref().unwrap_or_default()
                 )),
             ]));
             lines.push(Line::styled(
-                "re-signed after an edit: nothing is verified (u: back to the pasted token)",
+                format!(
+                    "{} ({}: back to the pasted token)",
+                    d.origin.why_unverified().unwrap_or_default(),
+                    app.keymap.key(Context::Workbench, Command::Restore)
+                ),
                 theme.muted,
             ));
             if let Some(note) = &d.sign_note {
                 lines.push(Line::styled(format!("! {note}"), theme.warn));
             }
         }
-        (note, _) => {
+        (note, _, None) => {
             let mut verdict = vec![Span::styled(badge, style), Span::raw(" ")];
             verdict.extend(escaped_spans(
                 &d.signature.reason,
@@ -220,7 +225,8 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
     body.scroll((scroll, 0)).render(rest, buf);
 }
 
-/// Draws the key-file or JWKS URL prompt over the screen.
+/// Draws the key-file or JWKS URL prompt over the screen: a short title that always fits,
+/// the field, then what to type and the keys (from the key map), wrapped, never cut.
 pub fn render_prompt(
     app: &Screen,
     kind: PromptKind,
@@ -228,49 +234,43 @@ pub fn render_prompt(
     area: Rect,
     buf: &mut Buffer,
 ) {
-    let rect = centered(area, 70, 4);
-    Clear.render(rect, buf);
-    let submit = app.keymap.key(Context::Prompt, Command::Submit);
-    let cancel = app.keymap.key(Context::Prompt, Command::Cancel);
-    let title = match kind {
-        PromptKind::JwksUrl => {
-            format!(" Fetch a JWKS from a URL: https://… ({submit}: fetch, {cancel}: cancel) ")
-        }
-        PromptKind::KeyFile => {
-            format!(" Load a key: PEM, JWK or JWKS file ({submit}: load, {cancel}: cancel) ")
-        }
-        PromptKind::VerifyKeyFile => format!(
-            " Verify key for a nested JWE's inner token ({submit}: load, {cancel}: cancel) "
+    let (title, about) = match kind {
+        PromptKind::JwksUrl => (
+            "Fetch a JWKS from a URL",
+            "https://… only (http to loopback); public keys only are cached",
         ),
-        PromptKind::Audience => {
-            format!(
-                " Expected audience: the aud the token must name ({submit}: set, {cancel}: cancel) "
-            )
-        }
-        PromptKind::Issuer => {
-            format!(
-                " Expected issuer: the iss the token must name ({submit}: set, {cancel}: cancel) "
-            )
-        }
+        PromptKind::KeyFile => (
+            "Load a key: PEM, JWK or JWKS file",
+            "the file is read once; a private key is kept in memory only",
+        ),
+        PromptKind::VerifyKeyFile => (
+            "Verify key for a nested JWE's inner token",
+            "the file is read once; a private key is kept in memory only",
+        ),
+        PromptKind::Audience => (
+            "Expected audience: the aud the token must name",
+            "several: separate them with commas; empty: no audience is expected",
+        ),
+        PromptKind::Issuer => (
+            "Expected issuer: the iss the token must name",
+            "matched exactly; empty: iss is not checked",
+        ),
     };
+    let width = area.width.min(76);
+    let hint = Paragraph::new(vec![
+        Line::styled(about, app.theme.muted),
+        Line::from(super::hint_spans(app, &[Context::Prompt])),
+    ])
+    .wrap(Wrap { trim: true });
+    let hint_rows = u16::try_from(hint.line_count(width.saturating_sub(2))).unwrap_or(u16::MAX);
+    let rect = centered(area, width, hint_rows.saturating_add(3));
+    Clear.render(rect, buf);
     let block = Block::bordered()
         .border_style(app.theme.border_focus)
-        .title(title);
+        .title(format!(" {title} "));
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let [field, hint] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    let [field, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     editor.render(field, buf);
-    Line::styled(
-        match kind {
-            PromptKind::JwksUrl => "HTTPS only (http to loopback); public keys only are cached",
-            PromptKind::KeyFile | PromptKind::VerifyKeyFile => {
-                "the file is read once; a private key is kept in memory only"
-            }
-            PromptKind::Audience => "several: separate them with commas; empty: aud is not checked",
-            PromptKind::Issuer => "matched exactly; empty: iss is not checked",
-        },
-        app.theme.muted,
-    )
-    .render(hint, buf);
+    hint.render(rest, buf);
 }

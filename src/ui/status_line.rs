@@ -8,7 +8,7 @@ use ratatui::widgets::Widget;
 use super::Screen;
 use super::claims_pane::shift_words;
 use super::text::escaped_spans;
-use crate::app::{Context, Mode, Tone};
+use crate::app::{Command, Context, Mode, Tone};
 
 /// Draws the status line. When it does not fit, the mode drops its explanation and then the
 /// hints shrink to the help key, so "? help" is never cut off by a long message.
@@ -61,7 +61,20 @@ fn status(app: &Screen, short_mode: bool, short_hints: bool) -> Line<'static> {
         .filter(|c| *c != Context::Global)
         .collect();
     contexts.push(Context::Global);
-    let mut hints = app.keymap.hints(&contexts);
+    // The help's scroll keys only when it has more than it shows.
+    let all_fits = matches!(app.overlay, crate::app::Overlay::Help { .. }) && app.limits.help == 0;
+    let mut hints = app.keymap.hints_except(&contexts, |c| {
+        all_fits
+            && matches!(
+                c,
+                Command::ScrollUp
+                    | Command::ScrollDown
+                    | Command::PageUp
+                    | Command::PageDown
+                    | Command::Top
+                    | Command::Bottom
+            )
+    });
     if short_hints && app.overlay.is_none() && !app.editing {
         hints.retain(|(_, what)| matches!(*what, "help" | "quit"));
     }

@@ -67,14 +67,14 @@ impl Theme {
             token_encrypted_key: c(Color::LightGreen),
             token_iv: c(Color::LightYellow),
             token_dot: Style::new().add_modifier(Modifier::DIM),
-            json_key: c(Color::LightBlue),
+            json_key: c(Color::Cyan),
             json_string: c(Color::Green),
             json_number: c(Color::Yellow),
-            json_literal: c(Color::Magenta),
+            json_literal: c(Color::LightMagenta),
             json_punct: Style::new().add_modifier(Modifier::DIM),
-            escaped: c(Color::Red).add_modifier(Modifier::REVERSED),
+            escaped: c(Color::LightRed).add_modifier(Modifier::REVERSED),
             ok: c(Color::Green).add_modifier(Modifier::BOLD),
-            fail: c(Color::Red).add_modifier(Modifier::BOLD),
+            fail: c(Color::LightRed).add_modifier(Modifier::BOLD),
             warn: c(Color::Yellow).add_modifier(Modifier::BOLD),
             border: c(Color::DarkGray),
             border_focus: c(Color::Cyan).add_modifier(Modifier::BOLD),
@@ -85,23 +85,28 @@ impl Theme {
         }
     }
 
-    /// The colour theme for a light terminal background: the dark shades of the 16 ANSI colours
-    /// (the light ones and yellow fade into white), grey text darker.
+    /// The colour theme for a light terminal background: only the ANSI colours dark enough to
+    /// read on white (black, red, blue, magenta, light blue: green, cyan, yellow and the greys
+    /// are not), so verdicts are blue (good) and red (bad).
     pub fn light() -> Self {
         let c = |color: Color| Style::new().fg(color);
         Self {
             token_header: c(Color::Red),
             token_payload: c(Color::Magenta),
             token_signature: c(Color::Blue),
-            token_encrypted_key: c(Color::Green),
-            token_iv: c(Color::Cyan),
+            token_encrypted_key: c(Color::LightBlue),
+            token_iv: c(Color::Black).add_modifier(Modifier::BOLD),
             json_key: c(Color::Blue),
+            json_string: c(Color::Black),
             json_number: c(Color::Red),
             json_literal: c(Color::Magenta),
+            escaped: c(Color::Red).add_modifier(Modifier::REVERSED),
+            ok: c(Color::Blue).add_modifier(Modifier::BOLD),
+            fail: c(Color::Red).add_modifier(Modifier::BOLD),
             warn: c(Color::Magenta).add_modifier(Modifier::BOLD),
-            border: c(Color::Gray),
+            border: c(Color::Black),
             border_focus: c(Color::Blue).add_modifier(Modifier::BOLD),
-            muted: c(Color::DarkGray),
+            muted: c(Color::LightBlue),
             clock_shifted: Style::new().fg(Color::White).bg(Color::Magenta),
             ..Self::color()
         }
@@ -253,6 +258,73 @@ mod tests {
                 "{name} uses a non-basic colour"
             );
         }
+    }
+
+    /// xterm's default palette (the one a terminal uses unless told otherwise), as sRGB.
+    fn xterm(color: Color) -> [u8; 3] {
+        match color {
+            Color::Black => [0, 0, 0],
+            Color::Red => [0xcd, 0, 0],
+            Color::Green => [0, 0xcd, 0],
+            Color::Yellow => [0xcd, 0xcd, 0],
+            Color::Blue => [0, 0, 0xee],
+            Color::Magenta => [0xcd, 0, 0xcd],
+            Color::Cyan => [0, 0xcd, 0xcd],
+            Color::Gray => [0xe5, 0xe5, 0xe5],
+            Color::DarkGray => [0x7f, 0x7f, 0x7f],
+            Color::LightRed => [0xff, 0, 0],
+            Color::LightGreen => [0, 0xff, 0],
+            Color::LightYellow => [0xff, 0xff, 0],
+            Color::LightBlue => [0x5c, 0x5c, 0xff],
+            Color::LightMagenta => [0xff, 0, 0xff],
+            Color::LightCyan => [0, 0xff, 0xff],
+            Color::White => [0xff, 0xff, 0xff],
+            other => panic!("not a basic colour: {other:?}"),
+        }
+    }
+
+    /// WCAG 2 relative luminance.
+    fn luminance([r, g, b]: [u8; 3]) -> f64 {
+        let lin = |v: u8| {
+            let v = f64::from(v) / 255.0;
+            if v <= 0.039_28 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    }
+
+    fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn every_text_colour_meets_wcag_aa_on_its_background() {
+        // The dark theme on a black terminal with white text, the light one on white with
+        // black text; reversed video swaps the two. (Dim is the terminal's to draw and has no
+        // colour to measure; the monochrome theme has none at all.)
+        for (name, theme, fg, bg) in [
+            ("dark", Theme::color(), Color::White, Color::Black),
+            ("light", Theme::light(), Color::Black, Color::White),
+        ] {
+            for (style_name, style) in theme.styles() {
+                let mut text = style.fg.unwrap_or(fg);
+                let mut back = style.bg.unwrap_or(bg);
+                if style.add_modifier.contains(Modifier::REVERSED) {
+                    std::mem::swap(&mut text, &mut back);
+                }
+                let ratio = contrast(xterm(text), xterm(back));
+                assert!(
+                    ratio >= 4.5,
+                    "{name} theme: {style_name} ({text:?} on {back:?}) has contrast {ratio:.2}:1"
+                );
+            }
+        }
+        // The measure itself: the light grey the light theme once used was 1.3:1 on white.
+        assert!(contrast(xterm(Color::Gray), xterm(Color::White)) < 1.3);
     }
 
     #[test]

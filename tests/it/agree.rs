@@ -1,7 +1,9 @@
 //! One verdict: for generated signed tokens with hostile JSON (lone surrogates, huge numbers,
 //! invalid UTF-8, repeated names, `crit`, `cty`, non-objects, nested tokens), `jwb verify`,
 //! `jwb verify --batch`, the workbench's derived state and `jwb explain` reach the same
-//! verdict: the same exit status, signature status and claim results.
+//! verdict: the same exit status, signature status and claim results. The secret is strong,
+//! short for HS384, or weak (jwt.io's `your-256-bit-secret`): a matching signature under a
+//! weak secret is `weak-key` everywhere, and valid everywhere with `--allow-weak-secret`.
 
 // Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -17,6 +19,10 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 const SECRET: &str = "agree-tests-secret-of-32-bytes!!";
+/// Long enough for HS512, on no list.
+const STRONG: &str = "agree-tests-strong-secret-0123456789-abcdefghijklmnopqrstuvwxyz!!";
+/// jwt.io's classic example secret: 19 bytes, on the built-in list.
+const WEAK: &str = "your-256-bit-secret";
 
 const HEADER_MEMBERS: &[&str] = &[
     r#""typ":"JWT""#,
@@ -98,6 +104,8 @@ struct Case {
     aud: Vec<&'static str>,
     iss: Option<&'static str>,
     pin: Option<Alg>,
+    secret: &'static str,
+    allow_weak: bool,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -110,9 +118,13 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(prop::sample::select(vec!["api", "other"]), 0..2),
         prop::option::of(prop::sample::select(vec!["me", "you"])),
         prop::option::weighted(0.2, prop::sample::select(vec![Alg::HS256, Alg::HS384])),
+        (
+            prop::sample::select(vec![SECRET, STRONG, WEAK]),
+            prop::bool::weighted(0.3),
+        ),
     )
         .prop_map(
-            |(header, payload, tamper, now, leeway, aud, iss, pin)| Case {
+            |(header, payload, tamper, now, leeway, aud, iss, pin, (secret, allow_weak))| Case {
                 header,
                 payload,
                 tamper,
@@ -121,6 +133,8 @@ fn case() -> impl Strategy<Value = Case> {
                 aud,
                 iss,
                 pin,
+                secret,
+                allow_weak,
             },
         )
 }
@@ -140,7 +154,7 @@ impl Case {
         let key: &[u8] = if self.tamper {
             b"another-secret"
         } else {
-            SECRET.as_bytes()
+            self.secret.as_bytes()
         };
         format!("{input}.{}", b64::encode(&hmac(alg, key, input.as_bytes())))
     }
@@ -149,7 +163,7 @@ impl Case {
     fn args(&self) -> Vec<String> {
         let mut args = vec![
             "--secret".to_owned(),
-            SECRET.to_owned(),
+            self.secret.to_owned(),
             "--now".to_owned(),
             self.now.to_string(),
             "--leeway".to_owned(),
@@ -163,6 +177,9 @@ impl Case {
         }
         if let Some(p) = self.pin {
             args.extend(["--alg".to_owned(), p.name().to_owned()]);
+        }
+        if self.allow_weak {
+            args.push("--allow-weak-secret".to_owned());
         }
         args
     }
@@ -231,11 +248,32 @@ fn batch(case: &Case, token: &str) -> (i32, Option<Verdict>) {
     (status, Some(verdict))
 }
 
-fn workbench(case: &Case, token: &str) -> Verdict {
+/// The verdict line `verify` ends its text report with.
+fn verify_line(case: &Case, token: &str) -> String {
+    let out = jwb()
+        .args(["verify", token])
+        .args(case.args())
+        .output()
+        .unwrap();
+    last_line(&out.stdout)
+}
+
+fn last_line(stdout: &[u8]) -> String {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The workbench's verdict and its headline.
+fn workbench(case: &Case, token: &str) -> (Verdict, String) {
     let app = App::new(
         LaunchOptions {
             token: Some(token.to_owned()),
-            secret: Some(Secret::from_utf8(SECRET)),
+            secret: Some(Secret::from_utf8(case.secret)),
+            allow_weak_secret: case.allow_weak,
             alg: case.pin,
             aud: case.aud.iter().map(|a| (*a).to_owned()).collect(),
             iss: case.iss.map(str::to_owned),
@@ -245,14 +283,19 @@ fn workbench(case: &Case, token: &str) -> Verdict {
         f64::from(case.now),
     );
     let d = &app.derived;
-    Verdict {
+    assert!(
+        d.origin.is_received(),
+        "a pasted token is verified, not made"
+    );
+    let v = Verdict {
         status: i32::from(verdict(&d.signature, &d.claims) as u8),
         signature: signature_json(&d.signature)["status"]
             .as_str()
             .unwrap()
             .to_owned(),
         claims: claims_of(&claims_json(&d.claims)),
-    }
+    };
+    (v, d.origin.headline(&d.verdict))
 }
 
 /// Whether `explain` tells a server to trust the claims.
@@ -286,7 +329,108 @@ proptest! {
             None => prop_assert_eq!(one.status, 0, "batch said valid"),
             Some(line) => prop_assert_eq!(&line, &one, "batch line"),
         }
-        prop_assert_eq!(&workbench(&case, &token), &one, "workbench");
+        let (bench, headline) = workbench(&case, &token);
+        prop_assert_eq!(&bench, &one, "workbench");
+        // The screen's headline is verify's verdict line, word for word.
+        prop_assert_eq!(headline, verify_line(&case, &token), "headline");
         prop_assert_eq!(explain_trusts(&case, &token), one.status == 0, "explain");
     }
+}
+
+/// The jwt.io classic example under its own secret: the signature matches, but the secret is
+/// weak, and every path says so with the same status; with `--allow-weak-secret` every path
+/// accepts it. Strong and tampered counterparts keep their own verdicts.
+#[test]
+fn weak_key_status_and_its_opt_in_agree_everywhere() {
+    let header = br#"{"alg":"HS256","typ":"JWT"}"#.to_vec();
+    let payload = br#"{"sub":"1234567890","name":"John Doe","iat":1516239022}"#.to_vec();
+    let base = Case {
+        header,
+        payload,
+        tamper: false,
+        now: 1_600_000_000,
+        leeway: 0,
+        aud: Vec::new(),
+        iss: None,
+        pin: None,
+        secret: WEAK,
+        allow_weak: false,
+    };
+    let token = base.token();
+    assert_eq!(
+        token,
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9l\
+         IiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    );
+    for (case, status, signature) in [
+        (base.clone(), 1, "weak-key"),
+        (
+            Case {
+                allow_weak: true,
+                ..base.clone()
+            },
+            0,
+            "valid",
+        ),
+        (
+            Case {
+                secret: STRONG,
+                ..base.clone()
+            },
+            1,
+            "invalid",
+        ),
+    ] {
+        let one = single(&case, &token);
+        assert_eq!(
+            (one.status, one.signature.as_str()),
+            (status, signature),
+            "{case:?}"
+        );
+        let (batch_status, line) = batch(&case, &token);
+        assert_eq!(batch_status, status);
+        if status != 0 {
+            assert_eq!(line.as_ref(), Some(&one));
+        }
+        let (bench, headline) = workbench(&case, &token);
+        assert_eq!(bench, one);
+        // The workbench's headline is verify's verdict line, the weak-key one included.
+        assert_eq!(headline, verify_line(&case, &token), "{case:?}");
+        assert_eq!(explain_trusts(&case, &token), status == 0);
+    }
+    // The words: a match, not a mismatch, in text and in the batch line.
+    let out = jwb()
+        .args(["verify", &token])
+        .args(base.args())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Signature (HS256): WEAK KEY")
+            && text.contains("signature matches, but the key is too weak to prove anything")
+            && text.contains("NOT VALID: the signature matches, but the key is too weak"),
+        "{text}"
+    );
+    let allowed = jwb()
+        .args(["verify", &token, "--json", "--allow-weak-secret"])
+        .args(base.args())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&allowed.stdout).unwrap();
+    assert!(
+        v["signature"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--allow-weak-secret")
+    );
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"short-hmac-secret"),
+        "a warning finding: {ids:?}"
+    );
 }

@@ -283,7 +283,23 @@ fn batch(case: &Case) -> (i32, Option<Verdict>) {
     (status, Some(verdict))
 }
 
-fn workbench(case: &Case) -> Verdict {
+/// The verdict line `verify` ends its text report with.
+fn verify_line(case: &Case) -> String {
+    let out = jwb()
+        .args(["verify", &case.token])
+        .args(case.args())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The workbench's verdict and its headline.
+fn workbench(case: &Case) -> (Verdict, String) {
     let (secret, key_bytes) = match &case.decrypt {
         Decrypt::Secret(s) => (Some(Secret::new(s.clone())), None),
         Decrypt::File(f) => (
@@ -314,11 +330,16 @@ fn workbench(case: &Case) -> Verdict {
         f64::from(NOW),
     );
     let d = &app.derived;
-    Verdict {
+    assert!(
+        d.origin.is_received(),
+        "a pasted token is verified, not made"
+    );
+    let v = Verdict {
         status: i32::from(verdict(&d.signature, &d.claims) as u8),
         authenticated: d.signature.is_valid(),
         claims: claims_of(&claims_json(&d.claims)),
-    }
+    };
+    (v, d.origin.headline(&d.verdict))
 }
 
 /// Whether `explain` tells a server to trust the claims.
@@ -356,7 +377,10 @@ fn verify_batch_workbench_and_explain_agree_on_encrypted_tokens() {
             None => assert_eq!(one.status, 0, "{}: batch said valid", case.name),
             Some(line) => assert_eq!(line, one, "{}: batch line", case.name),
         }
-        assert_eq!(workbench(&case), one, "{}: workbench", case.name);
+        let (bench, headline) = workbench(&case);
+        assert_eq!(bench, one, "{}: workbench", case.name);
+        // The screen's headline is verify's verdict line, word for word.
+        assert_eq!(headline, verify_line(&case), "{}: headline", case.name);
         assert_eq!(
             explain_trusts(&case),
             one.status == 0,

@@ -530,7 +530,21 @@ fn encode_header_rules() {
         .stderr(predicate::str::contains(
             "--alg HS384 differs from the header's alg 'HS256'",
         ));
-    let hs512 = encode("{}", &["--header", r#"{"alg":"HS512"}"#]);
+    // The 33-byte secret is short for HS512 (RFC 7518 sec. 3.2): refused, with the opt-in.
+    jwb()
+        .args(["encode", "--payload", "{}", "--secret", SECRET])
+        .args(["--header", r#"{"alg":"HS512"}"#])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "the secret is 33 bytes, shorter than the 64-byte hash output",
+        ))
+        .stderr(predicate::str::contains("--allow-weak-secret"));
+    let hs512 = encode(
+        "{}",
+        &["--header", r#"{"alg":"HS512"}"#, "--allow-weak-secret"],
+    );
     assert_eq!(decode_json(&hs512)["header"]["alg"], "HS512");
 }
 

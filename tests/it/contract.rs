@@ -47,7 +47,7 @@ fn plain(token: &str, keys: &KeySet) -> SignatureCheck {
 fn pinned(alg: Alg) -> VerifyOptions {
     VerifyOptions {
         alg: Some(alg),
-        allow_none: false,
+        ..VerifyOptions::default()
     }
 }
 
@@ -237,6 +237,7 @@ fn none_is_never_valid() {
     let allow = VerifyOptions {
         alg: None,
         allow_none: true,
+        ..VerifyOptions::default()
     };
     let c = verify(&none, None, allow);
     assert_check(
@@ -265,6 +266,7 @@ fn none_is_never_valid() {
             VerifyOptions {
                 alg: Some(Alg::HS256),
                 allow_none: true,
+                ..VerifyOptions::default()
             },
         ),
         SigStatus::Unverifiable,
@@ -640,14 +642,14 @@ fn a_present_aud_fails_without_an_expected_audience() {
         claim(r#"{"aud":"api"}"#, &ClaimOptions::default(), "aud"),
         (
             Status::Fail,
-            "aud is 'api' but no --aud was given to check it against".into()
+            "aud is 'api' but no expected audience was set to check it against".into()
         )
     );
     assert_eq!(
         claim(r#"{"aud":["api","web"]}"#, &ClaimOptions::default(), "aud"),
         (
             Status::Fail,
-            "aud is 'api', 'web' but no --aud was given to check it against".into()
+            "aud is 'api', 'web' but no expected audience was set to check it against".into()
         )
     );
     assert_eq!(
@@ -666,7 +668,10 @@ fn a_present_aud_fails_without_an_expected_audience() {
     assert_eq!(quick.outcome(), Outcome::ClaimFailed);
     let out = cli_verify(&token, &[]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stdout).contains("aud is 'api' but no --aud was given to check it against"));
+    assert!(
+        text(&out.stdout)
+            .contains("aud is 'api' but no expected audience was set to check it against")
+    );
     assert_eq!(cli_verify(&token, &["--aud", "api"]).status.code(), Some(0));
     let out = jwb()
         .args(["verify", "--batch", "--secret", SECRET, "--now", "0"])
@@ -1684,45 +1689,45 @@ fn rsa_sizes_are_real_bit_lengths() {
 
 #[test]
 fn the_signing_key_honours_a_jwks_own_alg_everywhere() {
-    use jwt_workbench::jose::key::NoSigningKey;
+    use jwt_workbench::jose::key::NoKey;
     // A JWKS whose HS256 key says alg HS512 (own alg) next to one without.
     let jwks = br#"{"keys":[
         {"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtc2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmU","alg":"HS512","kid":"a"},
         {"kty":"oct","k":"c2VjcmV0LXR3by1zZWNyZXQtdHdvLXNlY3JldC10d28tMzI","kid":"b"}]}"#;
     let keys = parse_key(jwks).unwrap();
     assert!(matches!(
-        keys.signing_key(Alg::HS256, Some("a")),
-        Err(NoSigningKey::OwnAlg { .. })
+        keys.signing_key(Alg::HS256, Some("a"), false),
+        Err(NoKey::OwnAlg { .. })
     ));
     assert!(matches!(
-        keys.signing_key(Alg::HS256, Some("c")),
-        Err(NoSigningKey::NoKid { .. })
+        keys.signing_key(Alg::HS256, Some("c"), false),
+        Err(NoKey::NoKid { .. })
     ));
-    let chosen = keys.signing_key(Alg::HS256, None).unwrap();
+    let chosen = keys.signing_key(Alg::HS256, None, false).unwrap();
     assert_eq!(chosen.kid.as_deref(), Some("b"), "key a is HS512-only");
     let token = sign(r#"{"alg":"HS256"}"#, "{}", Some(chosen)).unwrap();
     assert!(plain(&token, &keys).is_valid(), "what was signed verifies");
     let token = sign(
         r#"{"alg":"HS512","kid":"a"}"#,
         "{}",
-        Some(keys.signing_key(Alg::HS512, Some("a")).unwrap()),
+        Some(keys.signing_key(Alg::HS512, Some("a"), false).unwrap()),
     )
     .unwrap();
     assert!(plain(&token, &keys).is_valid(), "what was signed verifies");
     let only_512 = parse_key(
-        br#"{"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtMzI","alg":"HS512"}"#,
+        br#"{"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtc2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUt","alg":"HS512"}"#,
     )
     .unwrap();
     assert!(matches!(
-        only_512.signing_key(Alg::HS256, None),
-        Err(NoSigningKey::OwnAlg { .. })
+        only_512.signing_key(Alg::HS256, None, false),
+        Err(NoKey::OwnAlg { .. })
     ));
-    assert_eq!(only_512.keys[0].default_alg(), Alg::HS512);
+    assert_eq!(only_512.keys[0].default_alg(), Some(Alg::HS512));
     // encode uses the same rule.
     let file = std::env::temp_dir().join(format!("jwb-own-alg-{}.json", std::process::id()));
     std::fs::write(
         &file,
-        br#"{"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtMzI","alg":"HS512"}"#,
+        br#"{"kty":"oct","k":"c2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUtc2VjcmV0LW9uZS1zZWNyZXQtb25lLXNlY3JldC1vbmUt","alg":"HS512"}"#,
     )
     .unwrap();
     let f = file.display().to_string();

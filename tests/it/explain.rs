@@ -110,7 +110,8 @@ fn a_weak_secret_is_a_failed_step() {
         says(
             &text,
             "[FAIL]",
-            "Check the signature with the server's key: the HS256 signature matches, but"
+            "Check the signature with the server's key: signature matches, but the key is too \
+             weak to prove anything"
         ),
         "{text}"
     );

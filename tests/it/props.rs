@@ -155,7 +155,7 @@ proptest! {
         prop_assert_eq!(d.header_text.as_deref(), Some(h.as_str()));
         prop_assert_eq!(d.payload_text(), Some(p.as_str()));
         prop_assert_eq!(d.claims(), Some(&payload));
-        let check = verify_decoded(&d, Some(keys), VerifyOptions { alg: Some(alg), allow_none: false });
+        let check = verify_decoded(&d, Some(keys), VerifyOptions { alg: Some(alg), ..VerifyOptions::default() });
         prop_assert_eq!(check.status, SigStatus::Valid, "{}", check.reason);
     }
 
@@ -207,7 +207,7 @@ proptest! {
             token = format!("{hd}.{}.{sig}", b64::encode(br#"{"sub":"x","exp":1}"#));
         }
         let keys = key_for(verifier);
-        let opts = VerifyOptions { alg: pin, allow_none: false };
+        let opts = VerifyOptions { alg: pin, ..VerifyOptions::default() };
         let claim_opts = ClaimOptions { now, leeway, aud, iss };
         let full = inspect(&token, Some(keys), opts, &claim_opts);
         let quick = verify_quick(&token, keys, opts, &claim_opts);

@@ -192,6 +192,7 @@ fn rfc7515_a5_unsecured_decodes_but_never_verifies() {
         VerifyOptions {
             alg: None,
             allow_none: true,
+            ..VerifyOptions::default()
         },
     );
     assert_eq!(allowed.status, SigStatus::AcceptedUnsecured);

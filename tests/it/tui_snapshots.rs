@@ -303,7 +303,7 @@ fn rs256_unsigned_after_an_edit_with_only_a_public_key() {
 
 #[test]
 fn an_edit_is_signed_with_this_key_never_verified() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
     edit(
         &mut app,
         Focus::Payload,
@@ -317,7 +317,7 @@ fn an_edit_is_signed_with_this_key_never_verified() {
     );
     let shot = screen(&app, 140, 40);
     assert!(
-        shot.contains("✎ SIGNED with this key (HS256, HMAC secret (36"),
+        shot.contains("✎ SIGNED with this key (HS256, HMAC secret (34"),
         "{shot}"
     );
     assert!(!shot.contains("VERIFIED"), "{shot}");
@@ -610,7 +610,7 @@ fn help_overlay_scrolls_at_80x24() {
     assert!(top.contains("↓ more"), "{top}");
     assert!(!top.contains("Ctrl-C"), "{top}");
     assert_snapshot!("help_overlay_80x24_top", top);
-    app.update(Action::ScrollHelp(100), NOW);
+    app.update(Action::ScrollHelp(10_000), NOW);
     let end = screen(&app, 80, 24);
     assert!(end.contains("↑ more"), "{end}");
     assert!(!end.contains("↓ more"), "{end}");
@@ -701,7 +701,17 @@ fn at_120x40_the_claims_strip_shows_everything_and_the_json_panes_are_not_padded
 
 #[test]
 fn at_80x24_the_workbench_shows_the_claims_and_cut_text_is_marked() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
+    // A status message too long for 80 columns: the status line is cut, and says so.
+    app.update(
+        Action::Message(
+            "the example's claims, signed with a strong secret: paste a token (p or your \
+             terminal's paste) to start"
+                .to_owned(),
+            jwt_workbench::app::Tone::Info,
+        ),
+        NOW,
+    );
     app.update(Action::Tick, NOW + 48.0);
     let shot = screen(&app, 80, 24);
     assert!(shot.contains("expires in 04:12"), "{shot}");

@@ -233,11 +233,12 @@ fn a_token_holding_an_invisible_character_is_flagged_and_shown_escaped() {
 }
 
 #[test]
-fn aud_is_amber_until_an_expected_audience_is_set() {
+fn aud_fails_as_in_verify_until_an_expected_audience_is_set() {
     let token = hs256(r#"{"sub":"a","aud":["api","web"]}"#, OTHER);
     let mut app = with_secret(OTHER);
     app.update(Action::Paste(token.clone()), NOW);
-    assert_eq!(light(&app, "aud"), LightState::Yellow);
+    // The engine's one rule and sentence: what `verify` says (and exits 3 for).
+    assert_eq!(light(&app, "aud"), LightState::Red);
     let aud = app
         .derived
         .lights
@@ -246,7 +247,7 @@ fn aud_is_amber_until_an_expected_audience_is_set() {
         .expect("aud");
     assert_eq!(
         aud.reason,
-        "aud 'api', 'web': not checked, set the expected audience (e)"
+        "aud is 'api', 'web' but no expected audience was set to check it against"
     );
     let mut app = App::new(
         LaunchOptions {
@@ -303,7 +304,7 @@ fn the_expected_audience_and_issuer_are_set_in_a_prompt() {
     );
     let mut app = with_secret(OTHER);
     app.update(Action::Paste(token), NOW);
-    assert_eq!(light(&app, "aud"), LightState::Yellow);
+    assert_eq!(light(&app, "aud"), LightState::Red);
     app.update(Action::OpenExpectPrompt(PromptKind::Audience), NOW);
     app.update(Action::Paste(" mobile ,web ".to_owned()), NOW);
     app.update(Action::SubmitPrompt, NOW);
@@ -324,7 +325,7 @@ fn the_expected_audience_and_issuer_are_set_in_a_prompt() {
     }
     app.update(Action::SubmitPrompt, NOW);
     assert!(app.aud.is_empty());
-    assert_eq!(light(&app, "aud"), LightState::Yellow);
+    assert_eq!(light(&app, "aud"), LightState::Red);
     app.update(Action::OpenExpectPrompt(PromptKind::Issuer), NOW);
     app.update(Action::Paste("https://evil.example".to_owned()), NOW);
     app.update(Action::SubmitPrompt, NOW);

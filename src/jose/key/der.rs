@@ -61,6 +61,7 @@ const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
+const OID_X25519: &[u8] = &[0x2b, 0x65, 0x6e];
 
 /// The key type named by an `AlgorithmIdentifier`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,7 @@ pub(crate) enum KeyAlgorithm {
     Ec(Option<Curve>),
     Ed25519,
     Ed448,
+    X25519,
     Other,
 }
 
@@ -99,6 +101,7 @@ fn algorithm(identifier: &Tlv<'_>) -> Option<KeyAlgorithm> {
         ),
         OID_ED25519 => KeyAlgorithm::Ed25519,
         OID_ED448 => KeyAlgorithm::Ed448,
+        OID_X25519 => KeyAlgorithm::X25519,
         _ => KeyAlgorithm::Other,
     })
 }
@@ -111,6 +114,23 @@ pub(crate) fn spki_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
         return None;
     }
     algorithm(&items[0])
+}
+
+/// The key bits of a `SubjectPublicKeyInfo` (the BIT STRING's content after its unused-bits
+/// byte): the raw key for X25519 and Ed25519.
+pub(crate) fn spki_key_bits(der: &[u8]) -> Option<&[u8]> {
+    let (seq, _) = read(der).filter(|(t, _)| t.tag == SEQUENCE)?;
+    let items = children(seq.content);
+    items.get(1).filter(|t| t.tag == 0x03)?.content.get(1..)
+}
+
+/// The private key of a PKCS#8 `PrivateKeyInfo` whose key is an OCTET STRING in the OCTET
+/// STRING (RFC 8410 `CurvePrivateKey`: X25519, Ed25519).
+pub(crate) fn pkcs8_curve_private(der: &[u8]) -> Option<&[u8]> {
+    let (seq, _) = read(der).filter(|(t, _)| t.tag == SEQUENCE)?;
+    let items = children(seq.content);
+    let (inner, _) = read(items.get(2).filter(|t| t.tag == 0x04)?.content)?;
+    (inner.tag == 0x04).then_some(inner.content)
 }
 
 /// The key algorithm of a PKCS#8 `PrivateKeyInfo`.

@@ -30,15 +30,16 @@ pub(super) fn parse(text: &str) -> Result<KeySet, KeyError> {
                     i + 1
                 )));
             };
-            // Unusable entries (encryption keys, unknown types) are skipped, not fatal:
-            // real JWKS often mix them in.
+            // Unusable entries (unknown types, curves this tool does not use) are skipped,
+            // not fatal: real JWKS often mix them in. Signing and encryption keys both stay:
+            // the set serves JWS and JWE, and `use` decides which purpose a key serves.
             if let Ok(key) = parse_one(k, Origin::Jwks(i)) {
                 out.push(key);
             }
         }
         if out.is_empty() {
             return Err(KeyError::Jwk(format!(
-                "JWKS has {} key{} and none is a signing key this tool supports",
+                "JWKS has {} key{} and none is a key this tool supports",
                 keys.len(),
                 super::plural(keys.len())
             )));
@@ -91,9 +92,6 @@ fn bytes(obj: &Map<String, Value>, name: &'static str) -> Result<Zeroizing<Vec<u
 }
 
 fn parse_one(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
-    if obj.get("use").and_then(Value::as_str) == Some("enc") {
-        return Err(KeyError::Jwk("an encryption key ('use': 'enc')".to_owned()));
-    }
     let kty = member(obj, "kty")?;
     let mut key = match kty {
         "oct" => {
@@ -116,6 +114,7 @@ fn parse_one(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> 
     };
     key.kid = obj.get("kid").and_then(Value::as_str).map(str::to_owned);
     key.jwk_alg = obj.get("alg").and_then(Value::as_str).map(str::to_owned);
+    key.usage = obj.get("use").and_then(Value::as_str).map(str::to_owned);
     Ok(key)
 }
 
@@ -187,9 +186,12 @@ fn ec(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
 
 fn okp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     let crv = member(obj, "crv")?;
+    if crv == "X25519" {
+        return x25519(obj, origin);
+    }
     if crv != "Ed25519" {
         return Err(KeyError::Unsupported(format!(
-            "OKP curve '{crv}' (only Ed25519 signs JWS here)"
+            "OKP curve '{crv}' (Ed25519 signs JWS, X25519 encrypts JWE)"
         )));
     }
     let x = bytes(obj, "x")?;
@@ -208,4 +210,26 @@ fn okp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     aws_lc_rs::signature::ParsedPublicKey::new(&aws_lc_rs::signature::ED25519, &x[..])
         .map_err(|e| KeyError::Jwk(format!("invalid Ed25519 public key: {e}")))?;
     Ok(Key::new(KeyType::Ed25519, x.to_vec(), None, 256, origin))
+}
+
+fn x25519(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
+    let x = bytes(obj, "x")?;
+    if x.len() != 32 {
+        return Err(KeyError::Jwk(format!(
+            "X25519 'x' must be 32 bytes, got {}",
+            x.len()
+        )));
+    }
+    if !obj.contains_key("d") {
+        return Ok(super::x25519_public(x.to_vec(), origin));
+    }
+    let d = bytes(obj, "d")?;
+    let key = super::x25519_private(&d, origin)
+        .map_err(|_| KeyError::Jwk("invalid X25519 private key 'd'".to_owned()))?;
+    if key.public_bytes() != x.as_slice() {
+        return Err(KeyError::Jwk(
+            "the X25519 private key 'd' does not match the public 'x'".to_owned(),
+        ));
+    }
+    Ok(key)
 }

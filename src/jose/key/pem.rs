@@ -57,7 +57,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Block>, KeyError> {
                 KeyError::Pem(format!("the body of the '{label}' block is not Base64{at}"))
             })?;
             blocks.push(Block {
-                label: label.to_owned(),
+                label,
                 der,
                 encrypted_headers,
             });
@@ -70,11 +70,17 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Block>, KeyError> {
     Ok(blocks)
 }
 
-fn boundary<'a>(line: &'a str, kind: &str) -> Option<&'a str> {
-    line.strip_prefix("-----")?
-        .strip_suffix("-----")?
-        .strip_prefix(kind)?
+/// The label of a BEGIN or END line, upper-cased: the armour is matched whatever its case,
+/// as lenient readers match it.
+fn boundary(line: &str, kind: &str) -> Option<String> {
+    let inner = line.strip_prefix("-----")?.strip_suffix("-----")?;
+    let head = inner.get(..kind.len())?;
+    if !head.eq_ignore_ascii_case(kind) {
+        return None;
+    }
+    inner[kind.len()..]
         .strip_prefix(' ')
+        .map(str::to_ascii_uppercase)
 }
 
 #[cfg(test)]
@@ -90,6 +96,13 @@ mod tests {
         assert_eq!(blocks[0].label, "EC PARAMETERS");
         assert_eq!(blocks[0].der, [6, 8, 0x2a, 0x86, 0x48, 0xce, 0x3d, 3, 1, 7]);
         assert!(blocks[1].encrypted_headers);
+    }
+
+    #[test]
+    fn lower_case_armour_is_read() {
+        let blocks = parse("-----begin public key-----\nAAAA\n-----end public key-----").unwrap();
+        assert_eq!(blocks[0].label, "PUBLIC KEY");
+        assert_eq!(blocks[0].der, [0, 0, 0]);
     }
 
     #[test]

@@ -231,6 +231,7 @@ pub(super) fn decryption(
     let verify = VerifyOptions {
         alg: checks.pinned,
         allow_none: false,
+        allow_weak_secret: checks.allow_weak_secret,
     };
     let judged = judge(
         parsed,

@@ -19,6 +19,7 @@ fn checks<'a>(keys: Option<&'a KeySet>, claims: &'a ClaimOptions) -> Checks<'a> 
         pinned: None,
         claims,
         jwe: None,
+        allow_weak_secret: false,
     }
 }
 
@@ -154,7 +155,7 @@ fn a_listed_secret_fails_even_without_the_key_and_withholds_trust() {
         says(
             &text,
             "[FAIL]",
-            "Check the signature with the server's key: the HS256 signature matches, but the secret is 6 bytes"
+            "Check the signature with the server's key: signature matches, but the key is too weak to prove anything: the secret is 6 bytes"
         ),
         "{text}"
     );
@@ -379,6 +380,7 @@ fn jwe_walk(report: &Report, keys: &crate::jose::jwe::JweKeys, claims: &ClaimOpt
                 verify_keys: None,
                 opts: crate::jose::jwe::DecryptOptions::default(),
             }),
+            allow_weak_secret: false,
         },
     )
 }
@@ -450,6 +452,7 @@ fn a_mixed_jwks_pins_the_kid_s_key_and_never_trusts_after_a_fail() {
         pinned: Some(Alg::ES256),
         claims: &DEFAULT,
         jwe: None,
+        allow_weak_secret: false,
     };
     let report = inspect(&token, Some(&keys), VerifyOptions::default(), &DEFAULT);
     let text = to_text(&anatomy(&report, pinned));

@@ -6,7 +6,7 @@ use crate::audit::shown_secret;
 use crate::audit::{HmacHash, Target};
 use crate::jose::alg::{Alg, Family};
 use crate::jose::decode::Decoded;
-use crate::jose::key::KeySet;
+use crate::jose::key::{KeySet, Purpose};
 use crate::jose::weak_secret::LIST as BUILTIN_LIST;
 
 /// Why an HMAC secret is weak.
@@ -99,7 +99,8 @@ pub fn assess(d: &Decoded, alg: Option<Alg>, keys: Option<&KeySet>) -> Option<We
             });
         }
     }
-    let secret = keys?.keys.iter().find(|k| k.fits(alg))?.secret()?;
+    let kid = d.header.as_ref().and_then(|h| h.get("kid")?.as_str());
+    let secret = keys?.chosen(alg, kid, Purpose::Verify)?.secret()?;
     // The engine's rule decides; a listed secret was already named from the tag above.
     let Some(weak) = crate::jose::weak_secret::assess(alg, secret.expose()) else {
         // The engine accepts it; the estimate is a separate, teaching judgement.
