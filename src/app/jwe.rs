@@ -473,6 +473,7 @@ impl App {
 
     /// After an edit of a decrypted JWE's payload or protected header: re-encrypts on each
     /// change. `false` when the token is no decrypted JWE.
+    #[allow(clippy::too_many_lines)]
     pub(super) fn reencrypt_jwe(&mut self) -> bool {
         let Some(view) = self.derived.jwe.as_ref() else {
             return false;

@@ -251,7 +251,7 @@ fn quoted(values: &[&str], sep: &str) -> String {
 fn unchecked_aud(values: &[&str]) -> String {
     let mut shown = quoted(&values[..values.len().min(4)], ", ");
     if values.len() > 4 {
-        shown.push_str(&format!(" and {} more", values.len() - 4));
+        let _ = fmt::Write::write_fmt(&mut shown, format_args!(" and {} more", values.len() - 4));
     }
     format!("aud is {shown} but no expected audience was set to check it against")
 }

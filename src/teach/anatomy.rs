@@ -467,6 +467,7 @@ fn key_pin(keys: Option<&KeySet>, kid: Option<&str>, header: Option<Alg>) -> Opt
     }
 }
 
+#[allow(clippy::too_many_lines)]
 fn signature_step(
     report: &Report,
     keys: Option<&KeySet>,

@@ -270,7 +270,8 @@ pub fn render_prompt(
         .title(format!(" {title} "));
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let [field, rest] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let [field, below] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     editor.render(field, buf);
-    hint.render(rest, buf);
+    hint.render(below, buf);
 }
