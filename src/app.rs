@@ -254,6 +254,11 @@ pub enum Overlay {
     Diff,
     /// What the configuration file got wrong, whole, the most severe first.
     Notices(Vec<String>),
+    /// The flow's scenario list, `row` of `flow::scenarios::SCENARIOS` selected.
+    Scenarios {
+        /// The selected row.
+        row: usize,
+    },
 }
 
 impl Overlay {
@@ -272,6 +277,7 @@ impl Overlay {
             Overlay::ConfirmDiscover { .. } => Context::Confirm,
             Overlay::Diff => Context::Diff,
             Overlay::Notices(_) => Context::Notices,
+            Overlay::Scenarios { .. } => Context::Scenarios,
         })
     }
 }
@@ -445,6 +451,14 @@ pub enum Action {
     ToggleTheme,
     /// Show times in UTC or in local time.
     ToggleUtc,
+    /// Open the flow's scenario list.
+    OpenScenarios,
+    /// Move the scenario list's selection.
+    MoveScenario(i32),
+    /// Play the selected scenario from a fresh deployment.
+    RunScenario,
+    /// Start the flow over: a fresh deployment, nobody logged in.
+    ResetFlow,
     /// Choose another lab in the lab list.
     LabSelect(i32),
     /// Start the chosen lab: its token in the workbench.
@@ -918,6 +932,10 @@ impl App {
             Action::ToggleMouse | Action::ToggleTheme | Action::ToggleUtc => {
                 effects.extend(self.toggle_display(&action));
             }
+            Action::OpenScenarios => self.overlay = Overlay::Scenarios { row: 0 },
+            Action::MoveScenario(rows) => self.move_scenario(rows),
+            Action::RunScenario => self.run_scenario(),
+            Action::ResetFlow => self.reset_flow(),
             lab @ (Action::LabSelect(_)
             | Action::LabStart
             | Action::LabMove

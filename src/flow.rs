@@ -13,6 +13,7 @@ mod api;
 mod dpop;
 mod keys;
 mod lessons;
+pub mod scenarios;
 mod server;
 mod timeline;
 

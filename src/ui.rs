@@ -13,6 +13,7 @@ pub mod jwe_lines;
 pub mod lab_view;
 pub mod layout;
 pub mod net_status;
+pub mod scenario_list;
 pub mod signature_pane;
 pub mod status_line;
 pub mod text;
@@ -194,6 +195,7 @@ fn render_overlay(app: &Screen, area: Rect, buf: &mut Buffer) {
         Overlay::ConfirmDiscover { issuer } => net_status::render_confirm(app, issuer, area, buf),
         Overlay::Diff => render_diff(app, area, buf),
         Overlay::Notices(notices) => render_notices(app, notices, area, buf),
+        Overlay::Scenarios { row } => scenario_list::render(app, *row, area, buf),
     }
 }
 

@@ -273,11 +273,13 @@ pub enum Context {
     Flow,
     /// The labs view.
     Lab,
+    /// The flow's scenario list.
+    Scenarios,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 16] = [
         Context::Workbench,
         Context::Search,
         Context::Editing,
@@ -291,6 +293,7 @@ impl Context {
         Context::Help,
         Context::Anatomy,
         Context::Flow,
+        Context::Scenarios,
         Context::Lab,
         Context::Global,
     ];
@@ -313,6 +316,7 @@ impl Context {
             Context::Anatomy => "anatomy",
             Context::Flow => "flow",
             Context::Lab => "lab",
+            Context::Scenarios => "scenarios",
         }
     }
 
@@ -334,6 +338,7 @@ impl Context {
             Context::Anatomy => "Anatomy view",
             Context::Flow => "Flow simulator",
             Context::Lab => "Labs",
+            Context::Scenarios => "The flow's scenario list",
         }
     }
 
@@ -424,6 +429,8 @@ pub enum Command {
     LabStart,
     LabMove,
     LabSave,
+    Scenarios,
+    ResetFlow,
     ClearLine,
 }
 
@@ -501,6 +508,8 @@ impl Command {
             Command::LabStart => "start_lab",
             Command::LabMove => "attacker_move",
             Command::LabSave => "save_progress",
+            Command::Scenarios => "scenarios",
+            Command::ResetFlow => "reset_flow",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
@@ -1127,7 +1136,7 @@ impl Default for KeyMap {
             (
                 'v',
                 C::FlowStolenCode,
-                "the attacker redeems the code it intercepted",
+                "the attacker intercepts a login's code and redeems it first",
                 "code theft",
             ),
             (
@@ -1143,19 +1152,19 @@ impl Default for KeyMap {
                 "B",
             ),
             (
-                'i',
+                'c',
                 C::FlowApiC,
                 "the client calls API C (introspection)",
                 "C",
             ),
             (
-                'c',
+                'd',
                 C::FlowApiD,
                 "the client calls API D (clock ahead)",
                 "D",
             ),
             (
-                'd',
+                'i',
                 C::FlowIdToken,
                 "the client sends its ID token to API A",
                 "ID token",
@@ -1315,6 +1324,50 @@ impl Default for KeyMap {
             C::Help,
             "help",
             Some("help"),
+        );
+        add(
+            f,
+            vec![ch('S')],
+            C::Scenarios,
+            "the scenario list: pick one and play it from a fresh start",
+            Some("scenarios"),
+        );
+        add(
+            f,
+            vec![ch('R')],
+            C::ResetFlow,
+            "reset: a fresh deployment, nobody logged in",
+            Some("reset"),
+        );
+        // The flow's scenario list.
+        let sc = X::Scenarios;
+        add(
+            sc,
+            vec![key(K::Up), ch('k')],
+            C::ScrollUp,
+            "the previous scenario",
+            Some("choose"),
+        );
+        add(
+            sc,
+            vec![key(K::Down), ch('j')],
+            C::ScrollDown,
+            "the next scenario",
+            Some("choose"),
+        );
+        add(
+            sc,
+            vec![key(K::Enter)],
+            C::Submit,
+            "play it from a fresh deployment",
+            Some("play"),
+        );
+        add(
+            sc,
+            vec![key(K::Esc), ch('q'), ch('S')],
+            C::Cancel,
+            "close",
+            Some("close"),
         );
         // The labs view.
         let lab = X::Lab;
@@ -1568,6 +1621,7 @@ impl App {
             ],
             View::Flow => vec![
                 Context::Flow,
+                Context::Scenarios,
                 Context::Display,
                 Context::Help,
                 Context::Global,
@@ -1655,6 +1709,7 @@ impl App {
                         C::PageUp | C::PageDown => Action::ScrollView(by / 2),
                         _ => Action::SelectFlowEntry(by),
                     },
+                    Context::Scenarios => Action::MoveScenario(by),
                     Context::Lab => match command {
                         C::PageUp | C::PageDown => Action::ScrollView(by),
                         _ => Action::LabSelect(by),
@@ -1691,6 +1746,7 @@ impl App {
             C::ToggleTheme => Action::ToggleTheme,
             C::ToggleUtc => Action::ToggleUtc,
             C::Submit => match context {
+                Context::Scenarios => Action::RunScenario,
                 Context::Confirm => Action::ConfirmDiscover(true),
                 Context::AlgList => Action::PickAlg,
                 Context::Prompt => Action::SubmitPrompt,
@@ -1706,6 +1762,8 @@ impl App {
             C::LabStart => Action::LabStart,
             C::LabMove => Action::LabMove,
             C::LabSave => Action::LabSave,
+            C::Scenarios => Action::OpenScenarios,
+            C::ResetFlow => Action::ResetFlow,
             C::FlowLogin => Action::Flow(flow::Move::Login),
             C::FlowApiA => Action::Flow(flow::Move::CallApiA),
             C::FlowApiB => Action::Flow(flow::Move::CallApiB),

@@ -943,6 +943,7 @@ fn app_in(context: Context) -> App {
         Context::Anatomy => &[Action::OpenView(View::Anatomy)],
         Context::Flow => &[Action::OpenView(View::Flow)],
         Context::Lab => &[Action::OpenView(View::Lab)],
+        Context::Scenarios => &[Action::OpenView(View::Flow), Action::OpenScenarios],
     };
     for action in setup {
         app.update(action.clone(), NOW);

@@ -172,6 +172,45 @@ impl App {
         *slot = super::scrolled(*slot, rows, max);
     }
 
+    /// Moves the scenario list's selection.
+    pub(super) fn move_scenario(&mut self, rows: i32) {
+        if let super::Overlay::Scenarios { row } = &mut self.overlay {
+            let last = flow::scenarios::SCENARIOS.len() - 1;
+            let moved = i64::try_from(*row)
+                .unwrap_or(0)
+                .saturating_add(i64::from(rows));
+            *row = usize::try_from(moved.max(0)).map_or(last, |m| m.min(last));
+        }
+    }
+
+    /// Plays the selected scenario from a fresh deployment, its last step selected.
+    pub(super) fn run_scenario(&mut self) {
+        let super::Overlay::Scenarios { row } = self.overlay else {
+            return;
+        };
+        self.overlay = super::Overlay::None;
+        let Some(scenario) = flow::scenarios::SCENARIOS.get(row) else {
+            return;
+        };
+        self.reset_flow();
+        for m in scenario.moves {
+            self.flow_step(*m);
+        }
+        self.message = Some((format!("scenario: {}", scenario.title), Tone::Info));
+    }
+
+    /// A fresh deployment: nobody logged in, the clock at its start.
+    pub(super) fn reset_flow(&mut self) {
+        self.flow = FlowView {
+            sim: Some(Simulator::with_seed(FLOW_SEED)),
+            ..FlowView::default()
+        };
+        self.message = Some((
+            "a fresh deployment: nobody logged in, the clock at its start".to_owned(),
+            Tone::Info,
+        ));
+    }
+
     /// Applies one simulator action and selects the entry it produced.
     pub(super) fn flow_step(&mut self, action: flow::Move) {
         let sim = self
@@ -179,7 +218,13 @@ impl App {
             .sim
             .get_or_insert_with(|| Simulator::with_seed(FLOW_SEED));
         let seq = sim.apply(action).seq;
-        self.flow.selected = seq;
+        // The code theft's lesson is the thief's refusal, one step before the client's login
+        // that closes the move.
+        self.flow.selected = if action == flow::Move::RedeemStolenCode {
+            seq.saturating_sub(1)
+        } else {
+            seq
+        };
         self.flow.token = 0;
         self.flow.scroll = 0;
     }

@@ -329,7 +329,7 @@ fn flow_scenarios_run_at_80x24_and_160x48() {
         tmux.wait_for("DPoP refusing the replay", |s| {
             s.contains("DPoP proof replayed")
         });
-        tmux.keys(&["o", "i"]);
+        tmux.keys(&["o", "c"]);
         let screen = tmux.wait_for("introspection seeing the logout", |s| {
             s.contains("active: false")
         });

@@ -108,3 +108,37 @@ fn labs_and_the_glossary_are_one_key_from_the_first_screen() {
     keys(&mut app, "L");
     assert_eq!(app.view, View::Workbench);
 }
+
+#[test]
+fn the_flow_has_a_scenario_list_a_reset_and_keys_named_for_what_they_do() {
+    let mut app = example();
+    keys(&mut app, "f");
+    assert_eq!(app.view, View::Flow);
+    // c calls API C, d API D, i sends the ID token.
+    for (key, api) in [('c', "API C"), ('d', "API D")] {
+        let action = app.action_for_key(Chord::char(key)).expect("bound");
+        assert!(
+            matches!(action, Action::Flow(m) if m.label().contains(api)),
+            "{key}: {action:?}"
+        );
+    }
+    assert_eq!(
+        app.action_for_key(Chord::char('i')),
+        Some(Action::Flow(flow::Move::SendIdToken))
+    );
+    keys(&mut app, "S");
+    assert!(matches!(app.overlay, Overlay::Scenarios { row: 0 }));
+    keys(&mut app, "jjjj");
+    app.update(Action::RunScenario, NOW);
+    assert!(app.overlay.is_none());
+    let sim = app.flow.sim.as_ref().expect("sim");
+    assert_eq!(
+        sim.timeline().len(),
+        3 + 1,
+        "login (2 steps), refresh, replay"
+    );
+    assert_eq!(app.flow.selected, 3, "the last step selected");
+    assert!(!sim.timeline()[3].verdict.is_ok(), "reuse detected");
+    keys(&mut app, "R");
+    assert!(app.flow.sim.as_ref().expect("sim").timeline().is_empty());
+}
