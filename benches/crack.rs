@@ -28,6 +28,7 @@ mod paired;
 
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
 
@@ -199,6 +200,7 @@ fn threaded(c: &mut Criterion) {
         let options = CrackOptions {
             threads,
             rules: Rules::None,
+            ..CrackOptions::default()
         };
         group.bench_function(format!("{threads}_threads"), |b| {
             b.iter(|| {
@@ -235,8 +237,22 @@ fn random_words(n: usize, out: &mut impl Write) {
     }
 }
 
-/// What the whole-process runs need: the list (deleted on drop) and the token.
+/// The `jwb` binary the whole-process rows run: `JWB_BIN`, else the one cargo built beside
+/// this bench (`target/release/jwb`). The benches are a package of their own, so cargo does not
+/// build the binary for them: `cargo build --release` first.
+fn jwb_binary() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("JWB_BIN") {
+        return Some(PathBuf::from(path));
+    }
+    // target/release/deps/crack-HASH -> target/release/jwb
+    let exe = std::env::current_exe().ok()?;
+    let beside = exe.parent()?.parent()?.join("jwb");
+    beside.is_file().then_some(beside)
+}
+
+/// What the whole-process runs need: the binary, the list (deleted on drop) and the token.
 struct ProcessRun {
+    jwb: PathBuf,
     list: tempfile::NamedTempFile,
     token: String,
 }
@@ -244,7 +260,7 @@ struct ProcessRun {
 impl ProcessRun {
     /// Runs `jwb audit TOKEN --wordlist LIST --threads 2` once; every word is tried.
     fn run(&self) {
-        let out = Command::new(env!("CARGO_BIN_EXE_jwb"))
+        let out = Command::new(&self.jwb)
             .arg("audit")
             .arg(&self.token)
             .arg("--wordlist")
@@ -258,7 +274,15 @@ impl ProcessRun {
 }
 
 /// The real binary, whole process: start-up, reading and splitting the list, the threads.
-fn whole_process(c: &mut Criterion) -> ProcessRun {
+/// `None`, said on the terminal, when there is no binary to run.
+fn whole_process(c: &mut Criterion) -> Option<ProcessRun> {
+    let Some(jwb) = jwb_binary() else {
+        println!(
+            "skipped the whole-process rows: no target/release/jwb (run `cargo build --release` \
+             first, or set JWB_BIN)"
+        );
+        return None;
+    };
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     {
         let mut out = BufWriter::new(file.as_file_mut());
@@ -283,13 +307,17 @@ fn whole_process(c: &mut Criterion) -> ProcessRun {
         target.compressions_per_candidate(),
         COMPRESSIONS_PER_CANDIDATE
     );
-    let run = ProcessRun { list: file, token };
+    let run = ProcessRun {
+        jwb,
+        list: file,
+        token,
+    };
     let mut group = c.benchmark_group("audit_process_4m_hs256");
     group.sample_size(10);
     group.throughput(Throughput::Elements(PROCESS_WORDS as u64));
     group.bench_function("whole_process_2_threads", |b| b.iter(|| run.run()));
     group.finish();
-    run
+    Some(run)
 }
 
 /// The whole process against the ceiling by CPU time rather than the wall clock, which a
@@ -509,7 +537,8 @@ fn main() {
             "audit_process_4m_hs256/whole_process_2_threads",
             PROCESS_WORDS as u64,
         )
-        .and_then(|_| by_cpu_time(&process));
+        .and(process.as_ref())
+        .and_then(by_cpu_time);
     let paired = medians
         .rate("hs256_150b/sha_ni", CANDIDATES_PER_ITER as u64)
         .and_then(|_| paired_search());

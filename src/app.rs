@@ -8,6 +8,7 @@ mod derive;
 mod editor;
 mod expect;
 mod jwe;
+mod key_load;
 pub mod keymap;
 mod lab;
 mod net;
@@ -18,8 +19,6 @@ mod secret_search;
 mod tests;
 mod views;
 
-use std::path::PathBuf;
-
 use chrono::FixedOffset;
 use ratatui_textarea::{Input, TextArea};
 use zeroize::{Zeroize, Zeroizing};
@@ -29,6 +28,9 @@ use crate::jose::key::{KeySet, Secret};
 
 pub use derive::{Derived, DiffLine, Light, LightState, OriginalParts, Times};
 pub use jwe::{JweLaunch, JweSlots, JweView};
+pub use key_load::{
+    Handover, KeyInput, KeyLoads, KeySlot, LoadedKey, MAX_KEYS, PendingKey, parse as parse_key_load,
+};
 pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
 pub use lab::LabView;
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
@@ -60,6 +62,8 @@ pub struct LaunchOptions {
     pub iss: Option<String>,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
+    /// Seconds the workbench's clock starts shifted by (`--now`).
+    pub clock_shift: i64,
     /// Accept, and re-sign with, a weak HMAC secret (`--allow-weak-secret` or the
     /// configuration's `allow_weak_secret`).
     pub allow_weak_secret: bool,
@@ -89,6 +93,7 @@ impl Default for LaunchOptions {
             aud: Vec::new(),
             iss: None,
             leeway: 0,
+            clock_shift: 0,
             allow_weak_secret: false,
             net: crate::net::NetOptions::default(),
             keymap: KeyMap::default(),
@@ -363,12 +368,12 @@ pub enum Action {
     OpenVerifyKeyPrompt,
     /// Load the path typed in the key-file prompt.
     SubmitPrompt,
-    /// A key file's bytes, read by the terminal layer.
-    KeyFileRead {
-        /// The path, as typed.
-        path: String,
-        /// The bytes, or why they could not be read.
-        bytes: Result<Zeroizing<Vec<u8>>, String>,
+    /// Key material asked for with [`Effect::LoadKey`], read and parsed on a worker.
+    KeyLoaded {
+        /// The load it answers; another generation's answer is ignored.
+        generation: u64,
+        /// The parsed keys, or why the file could not be read.
+        result: Result<Handover<LoadedKey>, String>,
     },
     /// Shift the clock by this many seconds.
     ShiftClock(i64),
@@ -513,8 +518,14 @@ pub enum Effect {
     },
     /// Read the system clipboard and send the text back as [`Action::Paste`].
     RequestClipboardPaste,
-    /// Read this key file and send it back as [`Action::KeyFileRead`].
-    ReadKeyFile(PathBuf),
+    /// Read (a file) and parse key material on a worker, and send it back as
+    /// [`Action::KeyLoaded`].
+    LoadKey {
+        /// Tags the answer.
+        generation: u64,
+        /// The file or the pasted text.
+        from: KeyInput,
+    },
     /// Fetch keys (through the key cache) on a worker thread and send them back as
     /// [`Action::NetFetched`].
     Fetch {
@@ -662,8 +673,8 @@ pub struct App {
     pub demo_key: bool,
     /// The tokens of the last paste, when it held several.
     pub found: Option<FoundTokens>,
-    /// The key file being read on a worker, as typed.
-    pub key_file_pending: Option<String>,
+    /// Key files and pasted keys being parsed on a worker.
+    pub key_loads: KeyLoads,
     /// The original token's parts, to notice when edits give them back.
     pub original_parts: Option<OriginalParts>,
     /// The findings wait for the next tick (a big token being edited).
@@ -709,6 +720,7 @@ impl App {
             aud,
             iss,
             leeway,
+            clock_shift,
             allow_weak_secret,
             net,
             keymap,
@@ -747,7 +759,7 @@ impl App {
             iss,
             leeway,
             allow_weak_secret,
-            clock_shift: 0,
+            clock_shift,
             now,
             zone: Zone::System,
             original: None,
@@ -771,7 +783,7 @@ impl App {
             weak_secret: None,
             demo_key: false,
             found: None,
-            key_file_pending: None,
+            key_loads: KeyLoads::default(),
             original_parts: None,
             findings_due: false,
             original_decoded: None,
@@ -840,7 +852,7 @@ impl App {
             Action::StartEdit => self.start_edit(),
             Action::StopEdit => self.stop_edit(),
             Action::Edit(input) => self.edit(input),
-            Action::Paste(text) => self.paste(&text),
+            Action::Paste(text) => effects.extend(self.paste(&text)),
             Action::PasteFromClipboard => effects.push(Effect::RequestClipboardPaste),
             Action::SwitchFoundToken(step) => self.switch_found_token(step),
             Action::ClearKey => self.clear_key(),
@@ -870,7 +882,7 @@ impl App {
             Action::OpenKeyPrompt => self.open_prompt(PromptKind::KeyFile),
             Action::OpenVerifyKeyPrompt => self.open_prompt(PromptKind::VerifyKeyFile),
             Action::SubmitPrompt => effects.extend(self.submit_prompt()),
-            Action::KeyFileRead { path, bytes } => self.key_file_read(&path, bytes),
+            Action::KeyLoaded { generation, result } => self.key_loaded(generation, result),
             Action::ShiftClock(secs) => {
                 self.clock_shift = self.clock_shift.saturating_add(secs);
                 self.recheck_claims();
@@ -1169,6 +1181,8 @@ impl App {
                 if self.key.input(input) {
                     self.key_source = KeySource::Typed;
                     self.demo_key = false;
+                    // A key file or paste still being read would overwrite what is typed.
+                    self.forget_key_load();
                     self.key_changed();
                 }
             }
@@ -1182,20 +1196,14 @@ impl App {
         };
         let path = editor.lines().join("").trim().to_owned();
         match kind {
-            PromptKind::JwksUrl => return self.submit_url_prompt(path),
+            PromptKind::JwksUrl => self.submit_url_prompt(path),
             PromptKind::Audience | PromptKind::Issuer => {
                 self.set_expectation(kind, &path);
-                return Vec::new();
+                Vec::new()
             }
-            PromptKind::VerifyKeyFile => return self.submit_verify_key(path),
-            PromptKind::KeyFile => {}
+            PromptKind::VerifyKeyFile => self.load_key_file(path, KeySlot::Verify),
+            PromptKind::KeyFile => self.load_key_file(path, KeySlot::Main),
         }
-        if path.is_empty() {
-            return Vec::new();
-        }
-        self.message = Some((format!("reading '{path}'…"), Tone::Info));
-        self.key_file_pending = Some(path.clone());
-        vec![Effect::ReadKeyFile(PathBuf::from(path))]
     }
 
     fn copy(&self, target: CopyTarget) -> Effect {
@@ -1205,59 +1213,6 @@ impl App {
             CopyTarget::Payload => (self.payload_text(), "payload"),
         };
         Effect::CopyToClipboard { text, what }
-    }
-
-    fn key_file_read(&mut self, path: &str, bytes: Result<Zeroizing<Vec<u8>>, String>) {
-        if self.verify_key_read(path, &bytes) {
-            return;
-        }
-        // Only the file asked for last counts: an earlier, slower read is stale.
-        if self.key_file_pending.as_deref() != Some(path) {
-            return;
-        }
-        self.key_file_pending = None;
-        match bytes {
-            Ok(bytes) => {
-                let label = std::path::Path::new(path)
-                    .file_name()
-                    .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
-                self.load_key_bytes(&label, &bytes);
-            }
-            Err(why) => {
-                self.message = Some((format!("cannot load '{path}': {why}"), Tone::Error));
-            }
-        }
-    }
-
-    fn load_key_bytes(&mut self, label: &str, bytes: &[u8]) {
-        let for_jwe = self.load_jwe_key_bytes(label, bytes);
-        match crate::jose::key::parse_key(bytes) {
-            Ok(keys)
-                if keys.signs_nothing() && self.load_jwe_only_key(label, for_jwe.as_deref()) => {}
-            Ok(keys) => {
-                self.demo_key = false;
-                self.message = Some((
-                    format!("loaded {} from {label}", keys.describe()),
-                    Tone::Info,
-                ));
-                self.key_source = KeySource::Loaded {
-                    label: label.to_owned(),
-                    keys,
-                };
-                self.key_changed();
-            }
-            Err(_) if self.load_jwe_only_key(label, for_jwe.as_deref()) => {}
-            Err(crate::jose::key::KeyError::NotAKey) => {
-                self.message = Some((
-                    format!(
-                        "{label}: not a key: expected PEM, DER, a JWK or a JWKS (type an HMAC \
-                         secret in the key field instead)"
-                    ),
-                    Tone::Error,
-                ));
-            }
-            Err(e) => self.message = Some((format!("{label}: {e}"), Tone::Error)),
-        }
     }
 
     fn restore_original(&mut self) {

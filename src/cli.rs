@@ -2,6 +2,7 @@
 //! and the arguments that open the workbench.
 
 pub mod audit;
+pub mod claim_args;
 pub mod encode;
 pub mod encrypt;
 pub mod explain;
@@ -27,11 +28,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 use crate::jose::alg::Alg;
+use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeyError;
 use crate::jose::report::Outcome;
 use crate::jose::sign::SignError;
 use crate::ui::text::escape_untrusted;
 
+pub use claim_args::{ClaimArgs, ClaimDefaults};
 pub use encode::EncodeArgs;
 pub use explain::ExplainArgs;
 pub use inspect::{DecodeArgs, VerifyArgs};
@@ -144,16 +147,9 @@ pub struct WorkbenchArgs {
     /// Require this algorithm: a token with another `alg` does not verify.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
-    /// Accepted audience (repeat for several); `aud` must hold one of them.
-    #[arg(long, value_name = "A")]
-    pub aud: Vec<String>,
-    /// Required issuer, matched exactly.
-    #[arg(long, value_name = "I")]
-    pub iss: Option<String>,
-    /// Seconds of clock skew tolerated for `exp` and `nbf` [default: the configuration's
-    /// `leeway`, else 0].
-    #[arg(long, value_name = "SECS")]
-    pub leeway: Option<u64>,
+    /// What the claims are checked against (the configuration fills what is left out).
+    #[command(flatten)]
+    pub claims: ClaimArgs,
     /// Leave the mouse to the terminal (select text without Shift); S toggles it in the workbench.
     #[arg(long)]
     pub no_mouse: bool,
@@ -430,13 +426,18 @@ pub fn run_workbench_with(
     // The configuration fills what the command line leaves out; the flags win.
     let config = crate::config::load();
     let settings = &config.config;
-    let iss = args.iss.clone().or_else(|| settings.issuer.clone());
-    let aud = if args.aud.is_empty() {
-        settings.audience.clone().unwrap_or_default()
-    } else {
-        args.aud.clone()
-    };
-    let leeway = args.leeway.or(settings.leeway).unwrap_or(0);
+    let claims = args
+        .claims
+        .or_defaults(ClaimDefaults {
+            aud: settings.audience.as_deref(),
+            iss: settings.issuer.as_deref(),
+            leeway: settings.leeway,
+        })
+        .options(now);
+    let clock_shift = args.claims.clock_shift(now);
+    let ClaimOptions {
+        aud, iss, leeway, ..
+    } = claims;
     // The file's key bindings go into the key map, so the help and hints show them; a bad one
     // leaves every binding at its default and is reported like any error in the file.
     let (keymap, config) = config.with_keymap();
@@ -464,6 +465,7 @@ pub fn run_workbench_with(
         aud,
         iss,
         leeway,
+        clock_shift,
         allow_weak_secret: args.weak.allow_weak_secret
             || settings.allow_weak_secret.unwrap_or(false),
         net: remote::net_options(&args.key),
@@ -569,8 +571,8 @@ pub fn read_text(input: impl io::Read, what: &str) -> Result<String, CliError> {
     })
 }
 
-/// Largest file read as a key, secret, header or payload.
-pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+/// Largest file read as a key, secret, header or payload: the workbench's cap too.
+pub use crate::key_file::MAX_FILE;
 
 /// Reads a whole file, with errors that name it and what it was meant to hold.
 pub fn read_file(path: &Path, what: &'static str) -> Result<Vec<u8>, CliError> {

@@ -142,8 +142,18 @@ impl Clipboard {
 
     /// Copies `text`: to the system clipboard if possible, else as OSC 52 written to `terminal`.
     pub fn copy(&mut self, text: &str, terminal: &mut impl Write) -> CopyOutcome {
+        match self.copy_to_system(text) {
+            Ok(()) => CopyOutcome::System,
+            Err(system_error) => copy_via_terminal(terminal, text, system_error),
+        }
+    }
+
+    /// Copies `text` to the system clipboard (through the keeper where there is one), or says
+    /// why not. It may wait on a display server or the keeper, so the workbench calls it on
+    /// its clipboard worker; the terminal fallback is [`copy_via_terminal`].
+    pub fn copy_to_system(&mut self, text: &str) -> Result<(), String> {
         let keeper = self.keeper.clone();
-        let system_error = match self.system().and_then(|c| {
+        self.system().and_then(|c| {
             // The keeper takes the clipboard; if it cannot, this process does (the copy then
             // lasts as long as the workbench).
             if let Some(program) = keeper
@@ -152,16 +162,7 @@ impl Clipboard {
                 return Ok(());
             }
             c.set_text(text).map_err(|e| describe(&e))
-        }) {
-            Ok(()) => return CopyOutcome::System,
-            Err(reason) => reason,
-        };
-        match write_osc52(terminal, text) {
-            Ok(()) => CopyOutcome::Osc52 { system_error },
-            Err(err) => CopyOutcome::Failed {
-                reason: format!("{system_error}; OSC 52: {err}"),
-            },
-        }
+        })
     }
 
     /// Reads text from the system clipboard.
@@ -177,6 +178,21 @@ impl Clipboard {
             Err(err) if unreachable(&err) => Err(PasteError::Unavailable(describe(&err))),
             Err(err) => Err(PasteError::Read(describe(&err))),
         }
+    }
+}
+
+/// Copies `text` as OSC 52 written to `terminal`, after the system clipboard failed with
+/// `system_error`.
+pub fn copy_via_terminal(
+    terminal: &mut impl Write,
+    text: &str,
+    system_error: String,
+) -> CopyOutcome {
+    match write_osc52(terminal, text) {
+        Ok(()) => CopyOutcome::Osc52 { system_error },
+        Err(err) => CopyOutcome::Failed {
+            reason: format!("{system_error}; OSC 52: {err}"),
+        },
     }
 }
 

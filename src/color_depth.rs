@@ -6,10 +6,22 @@
 //! 16-colour terminal (the Linux console, old xterms, serial consoles) does not understand, so
 //! on those [`Sgr16`] rewrites them as SGR 30-37/90-97 (40-47/100-107 for backgrounds), and the
 //! theme maps any richer colour to its nearest basic one first.
+//!
+//! This is the one place that reads the terminal's environment; `tui` is given the depth.
 
 use std::io::{self, Write};
 
 use ratatui::style::Color;
+
+/// Whether the user asked for no colour: `NO_COLOR` set to a non-empty value (no-color.org).
+pub fn no_color() -> bool {
+    no_color_from(std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// [`no_color`] for a given value of `NO_COLOR`, so the rule is testable without the environment.
+pub fn no_color_from(value: Option<&std::ffi::OsStr>) -> bool {
+    value.is_some_and(|v| !v.is_empty())
+}
 
 /// The colours a terminal can show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -29,7 +41,7 @@ impl ColorDepth {
     pub fn detect() -> Self {
         let var = |name| std::env::var(name).ok();
         Self::from_env(
-            crate::tui::no_color(),
+            no_color(),
             var("COLORTERM").as_deref(),
             var("TERM").as_deref(),
         )
@@ -265,6 +277,15 @@ fn rewrite_params(params: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_color_needs_a_non_empty_value() {
+        use std::ffi::OsStr;
+        assert!(!no_color_from(None));
+        assert!(!no_color_from(Some(OsStr::new(""))));
+        assert!(no_color_from(Some(OsStr::new("1"))));
+        assert!(no_color_from(Some(OsStr::new("0"))));
+    }
     use ratatui::backend::{Backend as _, CrosstermBackend};
     use ratatui::buffer::Cell;
     use ratatui::style::Style;

@@ -8,8 +8,12 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-/// The largest key file read, the same cap as the command line's.
-pub const MAX_KEY_FILE: u64 = crate::cli::MAX_FILE;
+/// The largest file read as a key, secret, header or payload, by the workbench and the command
+/// line alike (`cli` takes it from here: this module sits below the command line, never above).
+pub const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+/// The largest key file read.
+pub const MAX_KEY_FILE: u64 = MAX_FILE;
 
 /// `typed` with a leading `~` or `~/` replaced by `home`.
 pub fn expand_home(typed: &str, home: Option<&Path>) -> PathBuf {

@@ -3,12 +3,19 @@
 //! This is the only module that changes terminal modes or reads terminal events. The terminal is
 //! put back the way it was on every way out: a normal return (`Drop`), a panic (a hook restores
 //! before the panic message is printed, so the message is readable), and SIGTERM, SIGHUP or SIGINT
-//! (the signal only sets a flag; the event loop sees it, returns, and the normal path restores).
+//! (the signal only sets a flag; the input thread sees it and tells the loop, which returns, and
+//! the normal path restores).
+//!
+//! Terminal events are read on their own thread ([`Tui::spawn_input`]) and sent into the
+//! workbench loop's one channel, where workers' results arrive too: the loop sleeps on that
+//! channel and wakes for whichever comes first. The environment (`NO_COLOR`, `TERM`) is read in
+//! `color_depth`, never here: this module is given the depth it writes for.
 
 use std::io::{self, IsTerminal, Stdout, Write};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Once, OnceLock};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Once, OnceLock, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{
     self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -21,9 +28,11 @@ use crossterm::{cursor, execute};
 use ratatui::Frame;
 use ratatui::backend::CrosstermBackend;
 
+use crate::color_depth::{ColorDepth, Sgr16};
+
 /// The ratatui terminal type this module drives; on a 16-colour terminal its writer turns
 /// crossterm's 256-colour codes for the named colours into basic SGR codes.
-pub type Backend = CrosstermBackend<crate::color_depth::Sgr16<Stdout>>;
+pub type Backend = CrosstermBackend<Sgr16<Stdout>>;
 
 /// Whether the terminal is currently in our modes; makes [`restore`] idempotent.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -36,16 +45,6 @@ const SIGNAL_CHECK: Duration = Duration::from_millis(100);
 /// Whether standard output is a terminal (the workbench refuses to start otherwise).
 pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
-}
-
-/// Whether the user asked for no colour: `NO_COLOR` set to a non-empty value (no-color.org).
-pub fn no_color() -> bool {
-    no_color_from(std::env::var_os("NO_COLOR").as_deref())
-}
-
-/// [`no_color`] for a given value of `NO_COLOR`, so the rule is testable without the environment.
-pub fn no_color_from(value: Option<&std::ffi::OsStr>) -> bool {
-    value.is_some_and(|v| !v.is_empty())
 }
 
 /// Puts the terminal back: mouse and paste modes off, main screen, cursor shown, raw mode off.
@@ -101,15 +100,15 @@ fn install_panic_hook() {
     });
 }
 
-/// What woke the event loop.
+/// What the terminal sends the event loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TermInput {
     /// A terminal event: key, paste, mouse, resize or focus.
     Event(Event),
-    /// The clock reached the next tick: countdowns may have moved.
-    Tick,
     /// A termination signal arrived (its number); the app should save nothing and quit.
     Signal(i32),
+    /// Reading the terminal failed (it is gone); the loop ends with this error.
+    Failed(String),
 }
 
 /// The terminal in workbench mode; dropping it restores the terminal.
@@ -117,36 +116,26 @@ pub struct Tui {
     terminal: ratatui::Terminal<Backend>,
     mouse: bool,
     signals: &'static SignalFlags,
-    tick: Duration,
-    next_tick: Instant,
 }
 
 impl Tui {
     /// Enters raw mode and the alternate screen, turns on bracketed paste and mouse capture,
-    /// hides the cursor, and installs the panic hook and signal handlers.
-    ///
-    /// `tick` is the countdown period; ticks fall on whole multiples of it in wall-clock time,
-    /// so a one-second tick changes "04:12" to "04:11" when the second really changes.
-    pub fn new(tick: Duration, mouse: bool) -> io::Result<Self> {
+    /// hides the cursor, and installs the panic hook and signal handlers. `depth` is what the
+    /// terminal shows: on a 16-colour terminal the writer turns crossterm's 256-colour codes for
+    /// the named colours into basic SGR codes.
+    pub fn new(mouse: bool, depth: ColorDepth) -> io::Result<Self> {
         if !stdout_is_terminal() {
             return Err(io::Error::other("standard output is not a terminal"));
         }
         install_panic_hook();
         let signals = arm_signals()?;
-        // On a 16-colour terminal the writer turns crossterm's 256-colour codes for the named
-        // colours into basic SGR codes.
-        let sixteen =
-            crate::color_depth::ColorDepth::detect() == crate::color_depth::ColorDepth::Ansi16;
-        let writer = crate::color_depth::Sgr16::new(io::stdout(), sixteen);
+        let writer = Sgr16::new(io::stdout(), depth == ColorDepth::Ansi16);
         let terminal = enter(mouse).and_then(|()| ratatui::Terminal::new(Backend::new(writer)));
-        let tick = tick.max(Duration::from_millis(10));
         match terminal {
             Ok(terminal) => Ok(Self {
                 terminal,
                 mouse,
                 signals,
-                tick,
-                next_tick: Instant::now() + until_next_tick(SystemTime::now(), tick),
             }),
             Err(err) => {
                 restore();
@@ -178,15 +167,6 @@ impl Tui {
         self.terminal.clear()
     }
 
-    /// Changes the tick period: a quicker tick while a background job reports progress.
-    pub fn set_tick(&mut self, tick: Duration) {
-        let tick = tick.max(Duration::from_millis(10));
-        if tick != self.tick {
-            self.tick = tick;
-            self.next_tick = Instant::now() + until_next_tick(SystemTime::now(), tick);
-        }
-    }
-
     /// The ratatui terminal.
     pub fn terminal(&mut self) -> &mut ratatui::Terminal<Backend> {
         &mut self.terminal
@@ -204,30 +184,66 @@ impl Tui {
         Ok(())
     }
 
-    /// Waits for the next input: a terminal event, the next tick, or a termination signal.
-    ///
-    /// Never waits past the next tick; terminal events are read as soon as they arrive.
-    pub fn next_input(&mut self) -> io::Result<TermInput> {
-        loop {
-            if let Some(sig) = self.pending_signal() {
-                return Ok(TermInput::Signal(sig));
-            }
-            let now = Instant::now();
-            if now >= self.next_tick {
-                self.next_tick = now + until_next_tick(SystemTime::now(), self.tick);
-                return Ok(TermInput::Tick);
-            }
-            let wait = poll_timeout((self.next_tick - now).min(SIGNAL_CHECK));
-            if event::poll(wait)? {
-                return event::read().map(TermInput::Event);
-            }
+    /// Starts the thread that reads the terminal: every event, and a termination signal, goes
+    /// into `tx` as soon as it arrives (wrapped by `wrap` into the loop's message type). It
+    /// stops when the loop's receiver is gone, after a signal or a read error, or when the
+    /// returned handle is dropped.
+    pub fn spawn_input<T: Send + 'static>(
+        &self,
+        tx: mpsc::Sender<T>,
+        wrap: fn(TermInput) -> T,
+    ) -> io::Result<InputThread> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let signals = self.signals;
+        let stopped = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("jwb-input".to_owned())
+            .spawn(move || read_input(signals, &stopped, &tx, wrap))?;
+        Ok(InputThread {
+            stop,
+            handle: Some(handle),
+        })
+    }
+}
+
+/// The input thread's loop: see [`Tui::spawn_input`].
+fn read_input<T>(
+    signals: &SignalFlags,
+    stop: &AtomicBool,
+    tx: &mpsc::Sender<T>,
+    wrap: fn(TermInput) -> T,
+) {
+    while !stop.load(Ordering::SeqCst) {
+        if let Some(sig) = signals.pending() {
+            let _ = tx.send(wrap(TermInput::Signal(sig)));
+            return;
+        }
+        // A signal is noticed within SIGNAL_CHECK; an event the moment it arrives.
+        let input = match event::poll(poll_timeout(SIGNAL_CHECK)) {
+            Ok(false) => continue,
+            Ok(true) => event::read().map(TermInput::Event),
+            Err(e) => Err(e),
+        };
+        let input = input.unwrap_or_else(|e| TermInput::Failed(e.to_string()));
+        let failed = matches!(input, TermInput::Failed(_));
+        if tx.send(wrap(input)).is_err() || failed {
+            return;
         }
     }
+}
 
-    fn pending_signal(&self) -> Option<i32> {
-        match self.signals.received.load(Ordering::SeqCst) {
-            0 => None,
-            n => i32::try_from(n).ok(),
+/// The running input thread; dropping it stops the thread and waits for it (at most one
+/// signal check), so nothing reads the terminal after the workbench has left it.
+pub struct InputThread {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Drop for InputThread {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
         }
     }
 }
@@ -258,6 +274,16 @@ struct SignalFlags {
     shutdown_now: Arc<AtomicBool>,
     /// The number of the last signal received while the workbench ran, or 0.
     received: Arc<AtomicUsize>,
+}
+
+impl SignalFlags {
+    /// The signal received since the workbench started, if any.
+    fn pending(&self) -> Option<i32> {
+        match self.received.load(Ordering::SeqCst) {
+            0 => None,
+            n => i32::try_from(n).ok(),
+        }
+    }
 }
 
 static SIGNALS: OnceLock<SignalFlags> = OnceLock::new();
@@ -338,7 +364,6 @@ fn whole_millis(wait: Duration) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsStr;
 
     #[test]
     fn waits_round_up_to_whole_milliseconds() {
@@ -362,14 +387,6 @@ mod tests {
                 .expect("longer");
             assert_eq!(cut(started), whole_millis(wait));
         }
-    }
-
-    #[test]
-    fn no_color_needs_a_non_empty_value() {
-        assert!(!no_color_from(None));
-        assert!(!no_color_from(Some(OsStr::new(""))));
-        assert!(no_color_from(Some(OsStr::new("1"))));
-        assert!(no_color_from(Some(OsStr::new("0"))));
     }
 
     #[test]
@@ -431,7 +448,7 @@ mod tests {
     fn new_refuses_without_a_terminal() {
         // Test runners capture stdout, so this is the headless path; skip if really on a tty.
         if !stdout_is_terminal() {
-            assert!(Tui::new(Duration::from_secs(1), true).is_err());
+            assert!(Tui::new(true, ColorDepth::Ansi256).is_err());
             assert!(!ACTIVE.load(Ordering::SeqCst));
         }
     }

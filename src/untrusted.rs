@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// Whether `c` must not reach the terminal as itself: a control character (C0, DEL, C1, which
 /// includes ESC and CSI), a line/paragraph separator, or a format character (Unicode category
@@ -86,9 +87,100 @@ pub fn push_escaped(out: &mut String, c: char) {
     }
 }
 
+/// The longest panic message shown, in characters: a message that quotes its input (a slice
+/// out of bounds quotes the whole string) must not flood the terminal.
+const MAX_PANIC_MESSAGE: usize = 1024;
+
+/// What the panic hook prints for a panic with `message` at `location`: one line, every
+/// character that could act on the terminal written out, at most [`MAX_PANIC_MESSAGE`]
+/// characters of the message. A panic is a bug, but the message often quotes the input that
+/// caused it (a token, pasted text), and that text is as untrusted as any other.
+pub fn panic_report(message: &str, location: Option<&str>) -> String {
+    let mut out = String::from("jwb: internal error (a bug; please report it): ");
+    let mut chars = message.chars();
+    for c in chars.by_ref().take(MAX_PANIC_MESSAGE) {
+        // The report is one line: a line break in the message is written out too.
+        if c == '\n' {
+            out.push_str("\\n");
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    if chars.next().is_some() {
+        out.push('…');
+    }
+    if let Some(at) = location {
+        out.push_str(" at ");
+        out.extend(escape_untrusted(at).chars());
+    }
+    out
+}
+
+/// Replaces the standard panic hook, which prints the message raw, with one that prints
+/// [`panic_report`] on standard error (and a backtrace when `RUST_BACKTRACE` asks for one).
+/// The workbench's hook restores the terminal first and then calls this one.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("(no message)");
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+        let mut report = panic_report(message, location.as_deref());
+        let backtrace = std::backtrace::Backtrace::capture();
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            // Symbol names and paths of this program, no input: shown as they are, escaped
+            // all the same.
+            report.push('\n');
+            report.push_str(&escape_multiline(&backtrace.to_string()));
+        }
+        // Nowhere left to report a failure to write to standard error.
+        let _ = writeln!(std::io::stderr().lock(), "{report}");
+    }));
+}
+
+/// `s` escaped line by line, its line breaks kept.
+fn escape_multiline(s: &str) -> String {
+    s.split('\n')
+        .map(escape_untrusted)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_message_is_inert_and_bounded() {
+        let message =
+            "byte index 1 is not a char boundary of `\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m\nline`";
+        let report = panic_report(message, Some("src/jose/extract.rs:396:22"));
+        assert!(!report.chars().any(needs_escape), "{report:?}");
+        assert!(!report.contains('\n'), "{report:?}");
+        assert!(report.contains("\\u{1b}]0;owned\\u{7}"), "{report}");
+        assert!(
+            report.ends_with(" at src/jose/extract.rs:396:22"),
+            "{report}"
+        );
+        let long = "x".repeat(100_000);
+        let report = panic_report(&long, None);
+        assert!(
+            report.chars().count() < MAX_PANIC_MESSAGE + 100,
+            "{}",
+            report.len()
+        );
+        assert!(report.ends_with('…'));
+        assert_eq!(
+            escape_multiline("a\u{1b}\nb"),
+            "a\\u{1b}\nb",
+            "line breaks are kept, controls written out"
+        );
+    }
 
     #[test]
     fn invisible_and_format_characters_are_written_out() {

@@ -19,7 +19,7 @@ use crate::jose::json::{self, JsonError};
 use crate::jose::jwe::{
     self, DecryptOptions, Judgement, Jwe, JweError, JweKey, JweKeys, KeyAlg, authjs,
 };
-use crate::jose::key::{Key, KeySet};
+use crate::jose::key::{Key, KeyError, KeySet};
 use crate::jose::report::Outcome;
 use crate::jose::sign;
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions};
@@ -58,8 +58,6 @@ pub struct JweSlots {
     pub decryption: Option<(String, JweKeys)>,
     /// The second key slot: what verifies a nested token's signature, with its label.
     pub verify: Option<(String, KeySet)>,
-    /// The verify key file being read on a worker, as typed.
-    pub verify_pending: Option<String>,
     /// Decrypt `RSA1_5` (`--allow-rsa1-5`), with its finding.
     pub allow_rsa1_5: bool,
 }
@@ -182,10 +180,11 @@ impl App {
         Some(f(&keys))
     }
 
-    /// Reads `bytes` (a key file or a pasted key) as keys for encrypted tokens too; they are
-    /// used while the key labelled `label` is the loaded one. Returns their description.
-    pub(super) fn load_jwe_key_bytes(&mut self, label: &str, bytes: &[u8]) -> Option<String> {
-        let Ok(keys) = jwe::parse_jwe_keys(bytes) else {
+    /// Takes the keys for encrypted tokens a key file or pasted key held (parsed on the worker
+    /// with its signature keys); they are used while the key labelled `label` is the loaded
+    /// one. Returns their description.
+    pub(super) fn take_jwe_keys(&mut self, label: &str, keys: Option<JweKeys>) -> Option<String> {
+        let Some(keys) = keys else {
             self.jwe_slots.decryption = None;
             return None;
         };
@@ -242,7 +241,9 @@ impl App {
         self.jwe_slots.allow_rsa1_5 = launch.allow_rsa1_5;
         self.jwe_slots.verify = launch.verify_key;
         if let Some((label, bytes)) = launch.key_bytes
-            && self.load_jwe_key_bytes(&label, &bytes).is_some()
+            && self
+                .take_jwe_keys(&label, jwe::parse_jwe_keys(&bytes).ok())
+                .is_some()
         {
             let keys = crate::jose::key::parse_key(&bytes).unwrap_or_else(|_| KeySet {
                 keys: Vec::new(),
@@ -253,60 +254,29 @@ impl App {
         }
     }
 
-    /// A verify key file's bytes, read by the terminal layer: `true` when they were asked
-    /// for by the verify-key prompt (and are taken here).
-    pub(super) fn verify_key_read(
-        &mut self,
-        path: &str,
-        bytes: &Result<zeroize::Zeroizing<Vec<u8>>, String>,
-    ) -> bool {
-        if self.jwe_slots.verify_pending.as_deref() != Some(path) {
-            return false;
-        }
-        self.jwe_slots.verify_pending = None;
-        let label = std::path::Path::new(path)
-            .file_name()
-            .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
-        match bytes {
-            Err(why) => {
+    /// The verify key's file was read and parsed on a worker (`V`).
+    pub(super) fn take_verify_key(&mut self, label: String, keys: Result<KeySet, KeyError>) {
+        match keys {
+            Ok(keys) => {
                 self.message = Some((
-                    format!("cannot load the verify key '{path}': {why}"),
+                    format!(
+                        "verify key: {} from {label}, for the inner token of a nested JWE",
+                        keys.describe()
+                    ),
+                    super::Tone::Info,
+                ));
+                self.jwe_slots.verify = Some((label, keys));
+                self.refresh_after_key_slot();
+            }
+            Err(e) => {
+                self.message = Some((
+                    format!(
+                        "{label}: {e} (the verify key is a PEM, JWK or JWKS; an HMAC secret as an oct JWK, or --verify-secret)"
+                    ),
                     super::Tone::Error,
                 ));
             }
-            Ok(bytes) => match crate::jose::key::parse_key(bytes) {
-                Ok(keys) => {
-                    self.message = Some((
-                        format!(
-                            "verify key: {} from {label}, for the inner token of a nested JWE",
-                            keys.describe()
-                        ),
-                        super::Tone::Info,
-                    ));
-                    self.jwe_slots.verify = Some((label, keys));
-                    self.refresh_after_key_slot();
-                }
-                Err(e) => {
-                    self.message = Some((
-                        format!(
-                            "{label}: {e} (the verify key is a PEM, JWK or JWKS; an HMAC secret as an oct JWK, or --verify-secret)"
-                        ),
-                        super::Tone::Error,
-                    ));
-                }
-            },
         }
-        true
-    }
-
-    /// The verify key's path was submitted: read it on a worker.
-    pub(super) fn submit_verify_key(&mut self, path: String) -> Vec<super::Effect> {
-        if path.is_empty() {
-            return Vec::new();
-        }
-        self.message = Some((format!("reading '{path}'…"), super::Tone::Info));
-        self.jwe_slots.verify_pending = Some(path.clone());
-        vec![super::Effect::ReadKeyFile(std::path::PathBuf::from(path))]
     }
 
     fn refresh_after_key_slot(&mut self) {
@@ -473,7 +443,7 @@ impl App {
 
     /// After an edit of a decrypted JWE's payload or protected header: re-encrypts on each
     /// change. `false` when the token is no decrypted JWE.
-    #[allow(clippy::too_many_lines)]
+    #[allow(clippy::too_many_lines)] // the re-encryption of each edit, step by step
     pub(super) fn reencrypt_jwe(&mut self) -> bool {
         let Some(view) = self.derived.jwe.as_ref() else {
             return false;
@@ -664,6 +634,7 @@ impl App {
                 crate::teach::anatomy::Checks {
                     keys: self.keys(),
                     pinned: self.pinned_alg,
+                    allow_none: false,
                     claims,
                     allow_weak_secret: self.allow_weak_secret,
                     jwe: Some(crate::teach::anatomy::JweChecks {
@@ -963,16 +934,19 @@ mod tests {
         app.update(Action::OpenKeyPrompt, NOW);
         app.update(Action::Paste(path.to_owned()), NOW);
         let effects = app.update(Action::SubmitPrompt, NOW);
+        let [crate::app::Effect::LoadKey { generation, from }] = effects.as_slice() else {
+            panic!("no load asked for: {effects:?}");
+        };
         assert_eq!(
-            effects,
-            vec![crate::app::Effect::ReadKeyFile(std::path::PathBuf::from(
-                path
-            ))]
+            from,
+            &crate::app::KeyInput::File(std::path::PathBuf::from(path))
         );
         app.update(
-            Action::KeyFileRead {
-                path: path.to_owned(),
-                bytes: Ok(zeroize::Zeroizing::new(bytes.as_bytes().to_vec())),
+            Action::KeyLoaded {
+                generation: *generation,
+                result: Ok(crate::app::Handover::new(crate::app::parse_key_load(
+                    bytes.as_bytes(),
+                ))),
             },
             NOW,
         );
@@ -982,16 +956,19 @@ mod tests {
         app.update(Action::OpenVerifyKeyPrompt, NOW);
         app.update(Action::Paste(path.to_owned()), NOW);
         let effects = app.update(Action::SubmitPrompt, NOW);
+        let [crate::app::Effect::LoadKey { generation, from }] = effects.as_slice() else {
+            panic!("no load asked for: {effects:?}");
+        };
         assert_eq!(
-            effects,
-            vec![crate::app::Effect::ReadKeyFile(std::path::PathBuf::from(
-                path
-            ))]
+            from,
+            &crate::app::KeyInput::File(std::path::PathBuf::from(path))
         );
         app.update(
-            Action::KeyFileRead {
-                path: path.to_owned(),
-                bytes: Ok(zeroize::Zeroizing::new(bytes.as_bytes().to_vec())),
+            Action::KeyLoaded {
+                generation: *generation,
+                result: Ok(crate::app::Handover::new(crate::app::parse_key_load(
+                    bytes.as_bytes(),
+                ))),
             },
             NOW,
         );
@@ -1080,7 +1057,7 @@ mod tests {
     fn a_pasted_rsa_key_opens_rsa_oaep_and_a_nested_token_needs_the_verify_key() {
         let mut app = open(NESTED.trim(), None, NOW);
         app.update(Action::Focus(Focus::Signature), NOW);
-        app.update(Action::Paste(RSA_PRIVATE.to_owned()), NOW);
+        crate::app::key_load::settle(&mut app, Action::Paste(RSA_PRIVATE.to_owned()), NOW);
         let view = app.derived.jwe.as_ref().expect("a JWE");
         assert!(view.opened.is_ok(), "{:?}", view.opened);
         assert!(view.inner().is_some(), "the plaintext is a signed JWT");
@@ -1310,7 +1287,7 @@ mod tests {
         .expect("encrypts");
         let mut app = open(&token, None, NOW);
         app.update(Action::Focus(Focus::Signature), NOW);
-        app.update(Action::Paste(jwks.clone()), NOW);
+        crate::app::key_load::settle(&mut app, Action::Paste(jwks.clone()), NOW);
         let opened = app.derived.jwe.as_ref().map(|v| v.opened.clone());
         let Some(Ok(opened)) = opened else {
             panic!("{opened:?}");

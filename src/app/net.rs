@@ -6,8 +6,8 @@
 
 use serde_json::Value;
 
+use super::key_load::{Handover, LoadedKey, MAX_KEYS};
 use super::{App, Effect, Focus, KeySource, Overlay, PromptKind, Tone};
-use crate::jose::key::parse_key;
 use crate::net::NetOptions;
 
 /// What to fetch.
@@ -30,13 +30,13 @@ pub struct NetRequest {
     pub options: NetOptions,
 }
 
-/// Public keys fetched for the workbench, as text so the action stays plain data.
+/// Public keys fetched for the workbench, parsed on the worker that fetched them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetKeys {
     /// One line: source, key count, cache age.
     pub summary: String,
-    /// The sanitized JWKS.
-    pub jwks: String,
+    /// The sanitized JWKS, parsed (bounded as a key file is) off the UI thread.
+    pub keys: Handover<LoadedKey>,
     /// Things to tell the user.
     pub notes: Vec<String>,
 }
@@ -148,7 +148,13 @@ impl App {
                 return;
             }
         };
-        match parse_key(fetched.jwks.as_bytes()) {
+        let Some(loaded) = fetched.keys.take() else {
+            return;
+        };
+        let capped = loaded.capped.map_or_else(String::new, |total| {
+            format!(" (the first {MAX_KEYS} of its {total} keys)")
+        });
+        match loaded.signing {
             Ok(keys) => {
                 let kid = self.token_str("kid");
                 let matched = match &kid {
@@ -158,15 +164,15 @@ impl App {
                     Some(kid) => format!("; no key has the token's kid '{kid}'"),
                     None => "; the token has no kid: every fitting key is tried".to_owned(),
                 };
-                let mut line = format!("{}{matched}", fetched.summary);
+                let mut line = format!("{}{capped}{matched}", fetched.summary);
                 for note in &fetched.notes {
                     line.push_str("; ");
                     line.push_str(note);
                 }
                 self.net.result = Some(line);
-                self.message = Some((fetched.summary.clone(), Tone::Info));
+                self.message = Some((format!("{}{capped}", fetched.summary), Tone::Info));
                 self.key_source = KeySource::Loaded {
-                    label: fetched.summary,
+                    label: format!("{}{capped}", fetched.summary),
                     keys,
                 };
                 self.key_changed();
@@ -184,6 +190,7 @@ mod tests {
     use super::super::{Action, LaunchOptions};
     use super::*;
     use crate::jose::b64;
+    use crate::jose::key::parse_key;
     use crate::jose::sign::sign;
     use crate::jose::verify::SigStatus;
     use aws_lc_rs::rand::SystemRandom;
@@ -251,7 +258,7 @@ mod tests {
 
         let keys = NetKeys {
             summary: "JWKS from https://id.example/keys (1 key, fetched now)".into(),
-            jwks,
+            keys: Handover::new(crate::app::parse_key_load(jwks.as_bytes())),
             notes: Vec::new(),
         };
         app.update(

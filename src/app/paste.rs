@@ -2,7 +2,7 @@
 //! first, an empty paste ignored, and a token found inside whatever text was pasted (a curl
 //! command line, a JSON token response, a cookie, a URL), with the others listed to switch to.
 
-use super::{App, Command, Context, Focus, KeySource, Mode, Overlay, Tone, editor};
+use super::{App, Command, Context, Effect, Focus, KeySource, Mode, Overlay, Tone, editor};
 use crate::jose::extract::{Stripped, TextShape, find_tokens, holds_token};
 
 /// The tokens found in one paste, the one shown first.
@@ -41,16 +41,17 @@ pub fn normalize_newlines(text: &str) -> String {
 impl App {
     /// Text pasted: into the open prompt, the editor being edited, the key field, or else the
     /// token.
-    pub(super) fn paste(&mut self, text: &str) {
+    /// A key pasted into the signature pane is parsed on a worker: the effect asks for it.
+    pub(super) fn paste(&mut self, text: &str) -> Option<Effect> {
         let text = normalize_newlines(text);
         if text.trim().is_empty() {
-            return;
+            return None;
         }
         if let Overlay::Prompt { editor, .. } = &mut self.overlay {
             // A prompt is one line: a path or URL pasted with its newline is that line.
             let line = text.lines().map(str::trim).find(|l| !l.is_empty());
             editor.insert_str(line.unwrap_or_default());
-            return;
+            return None;
         }
         // A paste is meant for the screen under a list, the help or the diff: they close.
         self.overlay = Overlay::None;
@@ -70,12 +71,13 @@ impl App {
                 self.recompute_from_parts();
             }
             (_, Focus::Signature) if looks_like_key => {
-                self.load_key_bytes("pasted key", text.as_bytes());
+                return Some(self.load_pasted_key(&text));
             }
             (true, Focus::Signature) => {
                 self.key.insert_str(text.trim_end_matches('\n'));
                 self.key_source = KeySource::Typed;
                 self.demo_key = false;
+                self.forget_key_load();
                 self.key_changed();
             }
             // On the signature pane a paste is the key, as the help says, unless it holds a
@@ -93,6 +95,7 @@ impl App {
             }
             _ => self.paste_token(&text),
         }
+        None
     }
 
     /// A paste for the token: find the token(s) in it, or say there is none and keep the
@@ -180,8 +183,10 @@ impl App {
         self.key = self.new_key_editor("");
         editor::mask(&mut self.key, !self.reveal);
         self.key_source = KeySource::Typed;
-        // A loaded private key for JWEs goes too, not only its signature keys.
+        // A loaded private key for JWEs goes too, not only its signature keys, and a key
+        // still being read will not arrive.
         self.jwe_slots.decryption = None;
+        self.forget_key_load();
         self.demo_key = false;
         self.key_changed();
         self.message = Some(("key cleared".to_owned(), Tone::Info));

@@ -10,6 +10,7 @@ use super::*;
 use crate::flow;
 use crate::jose::key::{Key, parse_key};
 use crate::jose::verify::SigStatus;
+use std::path::PathBuf;
 
 const NOW: f64 = 1_700_000_000.0;
 const RSA_PRIVATE: &str = include_str!("../../tests/fixtures/tui/rsa_private.pem");
@@ -310,11 +311,15 @@ fn private_key_file_signs_rs256() {
         app.update(Action::Edit(ch(c)), NOW);
     }
     let effects = app.update(Action::SubmitPrompt, NOW);
-    assert_eq!(effects, vec![Effect::ReadKeyFile(PathBuf::from("key.pem"))]);
+    let [Effect::LoadKey { generation, from }] = effects.as_slice() else {
+        panic!("no load asked for: {effects:?}");
+    };
+    assert_eq!(from, &KeyInput::File(PathBuf::from("key.pem")));
+    let first = *generation;
     app.update(
-        Action::KeyFileRead {
-            path: "key.pem".to_owned(),
-            bytes: Ok(Zeroizing::new(RSA_PRIVATE.as_bytes().to_vec())),
+        Action::KeyLoaded {
+            generation: first,
+            result: Ok(Handover::new(parse_key_load(RSA_PRIVATE.as_bytes()))),
         },
         NOW,
     );
@@ -331,20 +336,31 @@ fn private_key_file_signs_rs256() {
     for c in "missing.pem".chars() {
         app.update(Action::Edit(ch(c)), NOW);
     }
-    app.update(Action::SubmitPrompt, NOW);
-    // A read asked for earlier and answering late is ignored.
+    let effects = app.update(Action::SubmitPrompt, NOW);
+    let [Effect::LoadKey { generation, .. }] = effects.as_slice() else {
+        panic!("no load asked for: {effects:?}");
+    };
+    let second = *generation;
+    assert_ne!(first, second);
+    // A load asked for earlier and answering late is ignored.
     app.update(
-        Action::KeyFileRead {
-            path: "key.pem".to_owned(),
-            bytes: Err("no such file".to_owned()),
+        Action::KeyLoaded {
+            generation: first,
+            result: Err("no such file".to_owned()),
         },
         NOW,
     );
-    assert_eq!(app.key_file_pending.as_deref(), Some("missing.pem"));
+    assert_eq!(
+        app.key_loads
+            .pending
+            .as_ref()
+            .and_then(|p| p.path.as_deref()),
+        Some("missing.pem")
+    );
     app.update(
-        Action::KeyFileRead {
-            path: "missing.pem".to_owned(),
-            bytes: Err("no such file".to_owned()),
+        Action::KeyLoaded {
+            generation: second,
+            result: Err("no such file".to_owned()),
         },
         NOW,
     );
@@ -489,7 +505,7 @@ fn paste_routes_to_the_editor_being_edited() {
 fn a_pasted_key_in_the_signature_pane_is_loaded() {
     let mut app = example();
     app.update(Action::Focus(Focus::Signature), NOW);
-    app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
+    crate::app::key_load::settle(&mut app, Action::Paste(RSA_PUBLIC.to_owned()), NOW);
     let desc = app.key_description().expect("key");
     assert!(desc.contains("RSA 2048-bit public key"), "{desc}");
     assert_eq!(

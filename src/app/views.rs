@@ -142,6 +142,7 @@ impl App {
             anatomy::Checks {
                 keys: self.keys(),
                 pinned: self.pinned_alg,
+                allow_none: false,
                 claims: &claims,
                 jwe: None,
                 allow_weak_secret: self.allow_weak_secret,

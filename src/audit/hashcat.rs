@@ -134,6 +134,11 @@ pub struct PotfileLookup {
     /// Line numbers whose secret does not reproduce the signature (a different token with the
     /// same text cannot exist, so these are corrupt or edited lines).
     pub rejected: Vec<u64>,
+    /// Lines over [`crate::audit::wordlist::MAX_LINE_BYTES`], skipped.
+    pub skipped_lines: u64,
+    /// The bytes read when the file was read only up to the byte bound (a stream of unknown
+    /// size), else `None`.
+    pub cut_short: Option<u64>,
 }
 
 /// Longest potfile line read: a mode-16500 hash is at most 4096 + 1 + 86 bytes, and a
@@ -142,13 +147,16 @@ const POTFILE_CHUNK_BYTES: usize = 64 * 1024;
 
 /// Reads a hashcat potfile and looks for `token` (its compact text) in it, each secret checked
 /// against `target` (the same token, prepared). The file is streamed: any size runs in
-/// bounded memory.
+/// bounded memory; a stream of unknown size is read up to `stream_limit` bytes (`None`:
+/// [`crate::audit::wordlist::DEFAULT_STREAM_LIMIT`]).
 pub fn read_potfile(
     path: &Path,
     token: &str,
     target: &Target,
+    stream_limit: Option<u64>,
 ) -> Result<PotfileLookup, HashcatError> {
-    let mut list = Wordlist::open(path)?;
+    let limit = stream_limit.unwrap_or(crate::audit::wordlist::DEFAULT_STREAM_LIMIT);
+    let mut list = Wordlist::open(path)?.with_limit(Some(limit));
     let mut chunk = LineChunk::new();
     let mut lookup = PotfileLookup::default();
     let prefix = format!("{token}:");
@@ -157,7 +165,7 @@ pub fn read_potfile(
             let Some(plain) = line.strip_prefix(prefix.as_bytes()) else {
                 continue;
             };
-            let number = chunk.first_line() + index as u64;
+            let number = chunk.line_number(index);
             lookup.entries += 1;
             let secret = Zeroizing::new(decode_plain(plain));
             if lookup.found.is_some() {
@@ -175,6 +183,8 @@ pub fn read_potfile(
             }
         }
     }
+    lookup.skipped_lines = list.skipped_lines();
+    lookup.cut_short = list.stopped_at_limit().then(|| list.bytes_read());
     Ok(lookup)
 }
 
@@ -288,7 +298,7 @@ mod tests {
         writeln!(file, "{EXAMPLE}:$HEX[68617368636174]").unwrap();
         writeln!(file, "{EXAMPLE}:hashcat").unwrap();
         drop(file);
-        let lookup = read_potfile(&path, EXAMPLE, &target(EXAMPLE)).unwrap();
+        let lookup = read_potfile(&path, EXAMPLE, &target(EXAMPLE), None).unwrap();
         let found = lookup.found.unwrap();
         assert_eq!(found.secret.as_slice(), EXAMPLE_PASS);
         assert_eq!(found.line, 3);
@@ -302,11 +312,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("pot");
         std::fs::write(&path, "other.token.here:x\n").unwrap();
-        let lookup = read_potfile(&path, EXAMPLE, &target(EXAMPLE)).unwrap();
+        let lookup = read_potfile(&path, EXAMPLE, &target(EXAMPLE), None).unwrap();
         assert!(lookup.found.is_none());
         assert_eq!(lookup.entries, 0);
         let missing = dir.path().join("nope");
-        let err = read_potfile(&missing, EXAMPLE, &target(EXAMPLE)).unwrap_err();
+        let err = read_potfile(&missing, EXAMPLE, &target(EXAMPLE), None).unwrap_err();
         assert!(err.to_string().contains("does not exist"), "{err}");
     }
 }

@@ -63,16 +63,6 @@ pub enum WordlistError {
         /// The underlying error.
         source: io::Error,
     },
-    /// A line exceeds [`MAX_LINE_BYTES`].
-    #[error("wordlist '{}': line {line} is longer than {max} bytes", path.display())]
-    LineTooLong {
-        /// The path as given.
-        path: PathBuf,
-        /// 1-based line number.
-        line: u64,
-        /// The limit that was exceeded.
-        max: usize,
-    },
 }
 
 /// A batch of consecutive lines: the raw bytes read (line endings included) and the bounds of
@@ -82,6 +72,11 @@ pub struct LineChunk {
     data: Vec<u8>,
     bounds: Vec<(usize, usize)>,
     first_line: u64,
+    /// Bytes read for this chunk but not kept: lines over the limit, a line cut by a bound.
+    skipped_bytes: u64,
+    /// For each line skipped inside the chunk, the index of the line kept after it: line
+    /// numbers count skipped lines too.
+    skips: Vec<usize>,
 }
 
 impl LineChunk {
@@ -116,6 +111,13 @@ impl LineChunk {
             .map(|&(start, end)| &self.data[start..end])
     }
 
+    /// 1-based line number, within its wordlist, of the chunk's `index`-th line (lines over
+    /// the limit, skipped, are counted).
+    pub fn line_number(&self, index: usize) -> u64 {
+        let skipped = self.skips.iter().take_while(|&&at| at <= index).count();
+        self.first_line + (index + skipped) as u64
+    }
+
     /// 1-based line number, within its wordlist, of the chunk's first line.
     pub fn first_line(&self) -> u64 {
         self.first_line
@@ -123,21 +125,42 @@ impl LineChunk {
 
     /// Bytes of the wordlist consumed to produce this chunk (line endings and BOM included).
     pub fn input_bytes(&self) -> u64 {
-        self.data.len() as u64
+        self.data.len() as u64 + self.skipped_bytes
     }
 
     fn clear(&mut self) {
         self.data.clear();
         self.bounds.clear();
+        self.skips.clear();
+        self.skipped_bytes = 0;
     }
 }
 
+/// Most bytes read from a wordlist or potfile whose size is unknown (a pipe, a FIFO, a device
+/// such as `/dev/urandom`) unless the caller sets another bound: a stream may never end.
+pub const DEFAULT_STREAM_LIMIT: u64 = 1 << 30;
+
+/// How long opening a FIFO may wait for a writer: opening one blocks until a writer opens
+/// it, and a FIFO nobody writes to would block the audit forever.
+pub const FIFO_OPEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A line-oriented reader over a wordlist file or any other buffered byte source.
+///
+/// Lines longer than [`MAX_LINE_BYTES`] are skipped and counted ([`Wordlist::skipped_lines`]),
+/// not an error: one binary blob in a list of words costs nothing but its own line. A source
+/// of unknown size is read up to a byte bound ([`Wordlist::with_limit`],
+/// [`DEFAULT_STREAM_LIMIT`]); [`Wordlist::stopped_at_limit`] says when it was reached.
 #[derive(Debug)]
 pub struct Wordlist<R> {
     reader: R,
     len: Option<u64>,
     lines: LineState,
+    /// Most bytes to read; `None`: until the end.
+    limit: Option<u64>,
+    /// Bytes read so far.
+    consumed: u64,
+    /// The bound was reached before the end of the input.
+    stopped: bool,
 }
 
 /// Bookkeeping kept apart from the reader so it can be updated while the reader's buffer is
@@ -148,13 +171,18 @@ struct LineState {
     /// 1-based number of the next line to be completed.
     next_line: u64,
     at_start: bool,
+    /// Inside a line over the limit, dropping its bytes until its newline.
+    skipping: bool,
+    /// Lines over the limit, skipped.
+    skipped: u64,
 }
 
 impl Wordlist<BufReader<File>> {
-    /// Opens a wordlist file, mapping the usual failures to errors that name the path.
+    /// Opens a wordlist file, mapping the usual failures to errors that name the path. A
+    /// FIFO is opened on a helper thread, given [`FIFO_OPEN_TIMEOUT`] for a writer to appear.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, WordlistError> {
         let path = path.as_ref().to_path_buf();
-        let file = match File::open(&path) {
+        let file = match open_file(&path, FIFO_OPEN_TIMEOUT) {
             Ok(file) => file,
             Err(e) => return Err(open_error(path, e)),
         };
@@ -172,6 +200,44 @@ impl Wordlist<BufReader<File>> {
     }
 }
 
+/// Opens `path` for reading; a FIFO (whose opening blocks until a writer opens it) is opened
+/// on a helper thread, and given up on after `timeout` with [`io::ErrorKind::TimedOut`]. The
+/// helper thread then stays blocked until a writer comes or the program ends; it holds
+/// nothing but the path.
+pub fn open_file(path: &Path, timeout: std::time::Duration) -> io::Result<File> {
+    if !is_fifo(path) {
+        return File::open(path);
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::Builder::new()
+        .name("fifo-open".to_owned())
+        .spawn(move || {
+            // The receiver is gone once the wait timed out: nothing to tell.
+            let _ = tx.send(File::open(owned));
+        })?;
+    rx.recv_timeout(timeout).unwrap_or_else(|_| {
+        Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "it is a FIFO and no writer opened it within {} s",
+                timeout.as_secs()
+            ),
+        ))
+    })
+}
+
+#[cfg(unix)]
+fn is_fifo(path: &Path) -> bool {
+    use std::os::unix::fs::FileTypeExt as _;
+    std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo())
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &Path) -> bool {
+    false
+}
+
 fn open_error(path: PathBuf, e: io::Error) -> WordlistError {
     match e.kind() {
         io::ErrorKind::NotFound => WordlistError::NotFound { path },
@@ -184,14 +250,34 @@ fn open_error(path: PathBuf, e: io::Error) -> WordlistError {
 }
 
 impl<R: BufRead> Wordlist<R> {
-    /// Wraps an already buffered source; `name` stands in for the path in errors.
+    /// Wraps an already buffered source; `name` stands in for the path in errors. A source of
+    /// unknown size (`len` is `None`) is read up to [`DEFAULT_STREAM_LIMIT`] bytes.
     pub fn from_reader(name: impl Into<PathBuf>, reader: R, len: Option<u64>) -> Self {
         let lines = LineState {
             path: name.into(),
             next_line: 1,
             at_start: true,
+            skipping: false,
+            skipped: 0,
         };
-        Self { reader, len, lines }
+        Self {
+            reader,
+            len,
+            lines,
+            limit: len.is_none().then_some(DEFAULT_STREAM_LIMIT),
+            consumed: 0,
+            stopped: false,
+        }
+    }
+
+    /// Sets the most bytes read from a source of unknown size (`None`: no bound); a source of
+    /// known size is read to its end.
+    #[must_use]
+    pub fn with_limit(mut self, limit: Option<u64>) -> Self {
+        if self.len.is_none() {
+            self.limit = limit;
+        }
+        self
     }
 
     /// The path (or name) of the wordlist.
@@ -209,9 +295,24 @@ impl<R: BufRead> Wordlist<R> {
         self.len
     }
 
+    /// Lines over [`MAX_LINE_BYTES`] skipped so far.
+    pub fn skipped_lines(&self) -> u64 {
+        self.lines.skipped
+    }
+
+    /// Whether reading stopped at the byte bound before the end of the input.
+    pub fn stopped_at_limit(&self) -> bool {
+        self.stopped
+    }
+
+    /// Bytes read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.consumed
+    }
+
     /// Replaces the contents of `chunk` with the next whole lines: at least `max_bytes` of
     /// input when the wordlist has that much, then up to the end of the line reached. Returns
-    /// `false` (and an empty chunk) at the end of the wordlist.
+    /// `false` (and an empty chunk) at the end of the wordlist, or at its byte bound.
     pub fn read_chunk(
         &mut self,
         chunk: &mut LineChunk,
@@ -222,19 +323,54 @@ impl<R: BufRead> Wordlist<R> {
         // Start, in `chunk.data`, of the line whose end has not been seen yet.
         let mut line_start = 0;
         loop {
-            let buf = match self.reader.fill_buf() {
+            if self.stopped {
+                break;
+            }
+            let raw = match self.reader.fill_buf() {
                 Ok(buf) => buf,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.lines.read_error(e)),
             };
-            if buf.is_empty() {
-                // End of input: a last line without a newline still counts.
-                if line_start < chunk.data.len() {
+            let room = self.limit.map_or(usize::MAX, |limit| {
+                usize::try_from(limit.saturating_sub(self.consumed)).unwrap_or(usize::MAX)
+            });
+            if raw.is_empty() {
+                // End of input: a last line without a newline still counts (a line over the
+                // limit is one more skipped).
+                if self.lines.skipping {
+                    self.lines.skip_done(chunk);
+                } else if line_start < chunk.data.len() {
                     let end = chunk.data.len();
-                    self.lines
-                        .finish(&chunk.data, &mut chunk.bounds, line_start, end)?;
+                    let LineChunk {
+                        data,
+                        bounds,
+                        skips,
+                        ..
+                    } = chunk;
+                    self.lines.finish(data, bounds, skips, line_start, end);
                 }
                 break;
+            }
+            if room == 0 {
+                // The bound: the line it cut is not a line of the list.
+                self.stopped = true;
+                chunk.skipped_bytes += (chunk.data.len() - line_start) as u64;
+                chunk.data.truncate(line_start);
+                break;
+            }
+            let buf = &raw[..raw.len().min(room)];
+            if self.lines.skipping {
+                let take = match memchr::memchr(b'\n', buf) {
+                    Some(i) => {
+                        self.lines.skip_done(chunk);
+                        i + 1
+                    }
+                    None => buf.len(),
+                };
+                self.reader.consume(take);
+                self.consumed += take as u64;
+                chunk.skipped_bytes += take as u64;
+                continue;
             }
             // Take the whole buffer, or once the budget is met, up to the next newline.
             let wanted = max_bytes.saturating_sub(chunk.data.len()).max(1);
@@ -246,19 +382,25 @@ impl<R: BufRead> Wordlist<R> {
             let scan_from = chunk.data.len();
             chunk.data.extend_from_slice(&buf[..take]);
             self.reader.consume(take);
-            let mut ended = Ok(());
-            let (data, bounds) = (&chunk.data, &mut chunk.bounds);
+            self.consumed += take as u64;
+            let LineChunk {
+                data,
+                bounds,
+                skips,
+                ..
+            } = chunk;
             for_each_newline(&data[scan_from..], |i| {
                 let newline = scan_from + i;
-                if ended.is_ok() {
-                    ended = self.lines.finish(data, bounds, line_start, newline);
-                }
+                self.lines.finish(data, bounds, skips, line_start, newline);
                 line_start = newline + 1;
             });
-            ended?;
-            // One byte of slack for the `\r` of a CRLF ending; `finish` checks exactly.
+            // One byte of slack for the `\r` of a CRLF ending; `finish` checks exactly. A
+            // line past the limit is dropped here and the rest of it as it comes.
             if chunk.data.len() - line_start > MAX_LINE_BYTES + 1 {
-                return Err(self.lines.too_long());
+                chunk.skipped_bytes += (chunk.data.len() - line_start) as u64;
+                chunk.data.truncate(line_start);
+                self.lines.skipping = true;
+                continue;
             }
             if chunk.data.len() >= max_bytes && line_start == chunk.data.len() {
                 break;
@@ -278,14 +420,16 @@ fn for_each_newline(hay: &[u8], found: impl FnMut(usize)) {
 
 impl LineState {
     /// Records the line spanning `start..end` of `chunk.data` (`end` is the newline or the
-    /// end of input): drops a `\r` before a newline and a BOM at the start of the file.
+    /// end of input): drops a `\r` before a newline and a BOM at the start of the file. A
+    /// line over [`MAX_LINE_BYTES`] is counted as skipped instead.
     fn finish(
         &mut self,
         data: &[u8],
         bounds: &mut Vec<(usize, usize)>,
+        skips: &mut Vec<usize>,
         mut start: usize,
         mut end: usize,
-    ) -> Result<(), WordlistError> {
+    ) {
         if end > start && data.get(end) == Some(&b'\n') && data[end - 1] == b'\r' {
             end -= 1;
         }
@@ -295,12 +439,22 @@ impl LineState {
                 start += UTF8_BOM.len();
             }
         }
+        self.next_line += 1;
         if end - start > MAX_LINE_BYTES {
-            return Err(self.too_long());
+            self.skipped += 1;
+            skips.push(bounds.len());
+            return;
         }
         bounds.push((start, end));
+    }
+
+    /// The end of a line being skipped.
+    fn skip_done(&mut self, chunk: &mut LineChunk) {
+        self.skipping = false;
+        self.at_start = false;
+        self.skipped += 1;
         self.next_line += 1;
-        Ok(())
+        chunk.skips.push(chunk.bounds.len());
     }
 
     fn read_error(&self, source: io::Error) -> WordlistError {
@@ -308,14 +462,6 @@ impl LineState {
             path: self.path.clone(),
             line: self.next_line,
             source,
-        }
-    }
-
-    fn too_long(&self) -> WordlistError {
-        WordlistError::LineTooLong {
-            path: self.path.clone(),
-            line: self.next_line,
-            max: MAX_LINE_BYTES,
         }
     }
 }
@@ -497,24 +643,107 @@ mod tests {
     }
 
     #[test]
-    fn overlong_line_is_an_error_with_its_number() {
+    fn overlong_lines_are_skipped_and_counted() {
+        // A line over the limit ending inside one read, one spanning many reads, one at the
+        // end of the input without a newline: each skipped, the words around them kept, the
+        // line numbers right.
         let mut input = b"ok\n".to_vec();
         input.extend(std::iter::repeat_n(b'x', MAX_LINE_BYTES + 1));
-        input.push(b'\n');
-        let reader = BufReader::with_capacity(1000, Cursor::new(input));
-        let mut list = Wordlist::from_reader("big.txt", reader, None);
-        let mut chunk = LineChunk::new();
-        let err = loop {
-            match list.read_chunk(&mut chunk, 10) {
-                Ok(true) => {}
-                Ok(false) => panic!("overlong line accepted"),
-                Err(e) => break e,
+        input.extend_from_slice(b"\r\nsecret\n");
+        input.extend(std::iter::repeat_n(b'y', 5 * MAX_LINE_BYTES));
+        input.extend_from_slice(b"\nlast\n");
+        input.extend(std::iter::repeat_n(b'z', 2 * MAX_LINE_BYTES));
+        for (budget, cap) in [(10, 1000), (DEFAULT_CHUNK_BYTES, READ_BUFFER_BYTES), (7, 3)] {
+            let reader = BufReader::with_capacity(cap, Cursor::new(input.clone()));
+            let mut list = Wordlist::from_reader("big.txt", reader, None);
+            let mut chunk = LineChunk::new();
+            let mut got = Vec::new();
+            let mut consumed = 0;
+            while list.read_chunk(&mut chunk, budget).unwrap() {
+                consumed += chunk.input_bytes();
+                for (i, line) in chunk.lines().enumerate() {
+                    got.push((chunk.line_number(i), line.to_vec()));
+                }
             }
-        };
-        assert_eq!(
-            err.to_string(),
-            "wordlist 'big.txt': line 2 is longer than 65536 bytes"
+            consumed += chunk.input_bytes();
+            assert_eq!(
+                got,
+                [
+                    (1, b"ok".to_vec()),
+                    (3, b"secret".to_vec()),
+                    (5, b"last".to_vec())
+                ],
+                "budget {budget}, buffer {cap}"
+            );
+            assert_eq!(list.skipped_lines(), 3, "budget {budget}, buffer {cap}");
+            assert_eq!(consumed, input.len() as u64, "every byte accounted for");
+            assert!(!list.stopped_at_limit());
+        }
+    }
+
+    #[test]
+    fn a_stream_stops_at_its_bound_and_says_so() {
+        // Endless input, as /dev/urandom or /dev/zero give: the bound ends it, and the line
+        // it cuts is not a word.
+        let endless = std::io::repeat(b'a').take(u64::MAX);
+        let mut list = Wordlist::from_reader("/dev/zero", BufReader::new(endless), None)
+            .with_limit(Some(3 * MAX_LINE_BYTES as u64));
+        let mut chunk = LineChunk::new();
+        while list.read_chunk(&mut chunk, 1000).unwrap() {}
+        assert!(list.stopped_at_limit());
+        assert_eq!(list.bytes_read(), 3 * MAX_LINE_BYTES as u64);
+        let words = b"one\ntwo\nthree-cut".to_vec();
+        let mut list = Wordlist::from_reader("pipe", BufReader::new(Cursor::new(words)), None)
+            .with_limit(Some(10));
+        let mut lines = Vec::new();
+        while list.read_chunk(&mut chunk, 1000).unwrap() {
+            lines.extend(chunk.lines().map(<[u8]>::to_vec));
+        }
+        assert_eq!(lines, [b"one".to_vec(), b"two".to_vec()]);
+        assert!(list.stopped_at_limit());
+        // A file of known size has no bound: it ends.
+        let list = Wordlist::from_reader("f", BufReader::new(Cursor::new(b"x".to_vec())), Some(1))
+            .with_limit(Some(0));
+        assert!(list.limit.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_nobody_writes_to_is_given_up_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("words");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            assert!(std::env::var_os("CI").is_none(), "mkfifo is missing");
+            println!("skipped: mkfifo is not available");
+            return;
+        }
+        let err = open_file(&fifo, std::time::Duration::from_millis(200)).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+        assert!(err.to_string().contains("no writer"), "{err}");
+        // With a writer, it opens and reads (another FIFO: the thread that gave up on the
+        // first one still waits to open it, and would take its writer).
+        let fifo = dir.path().join("words-2");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
         );
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, b"alpha\nbeta\n"))
+        };
+        let mut list = Wordlist::open(&fifo).unwrap();
+        assert_eq!(list.len_bytes(), None);
+        let mut chunk = LineChunk::new();
+        let mut lines = Vec::new();
+        while list.read_chunk(&mut chunk, 1000).unwrap() {
+            lines.extend(chunk.lines().map(<[u8]>::to_vec));
+        }
+        assert_eq!(lines, [b"alpha".to_vec(), b"beta".to_vec()]);
+        writer.join().unwrap().unwrap();
     }
 
     #[test]

@@ -11,6 +11,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 
+use super::claim_args::ClaimArgs;
 use super::keys::KeyArgs;
 use super::output::{self, Mode, Paint};
 use super::{CliError, token_source};
@@ -20,7 +21,6 @@ use crate::audit::{
     shown_secret, thousands, weak_secret_finding,
 };
 use crate::jose::b64::hex;
-use crate::jose::claims::ClaimOptions;
 use crate::jose::finding::Severity;
 use crate::jose::key::{KeySet, Secret};
 use crate::jose::report::{Report, inspect};
@@ -68,12 +68,18 @@ pub struct AuditArgs {
     /// verified against its signature and reported as found; otherwise the search runs.
     #[arg(long, value_name = "FILE")]
     pub hashcat_potfile: Option<PathBuf>,
+    /// Most bytes read from a wordlist or potfile whose size is unknown (a pipe, a FIFO, a
+    /// device such as /dev/urandom): such a stream may never end. Regular files are read to
+    /// their end. A line over 64 KiB is skipped and counted; a FIFO no writer opens within
+    /// 5 s is an error.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::audit::wordlist::DEFAULT_STREAM_LIMIT)]
+    pub max_stream_bytes: u64,
     /// Print one JSON object instead of the report (no progress bar).
     #[arg(long)]
     pub json: bool,
-    /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
-    pub now: Option<f64>,
+    /// What the claims are checked against.
+    #[command(flatten)]
+    pub claims: ClaimArgs,
 }
 
 /// What the secret search did.
@@ -98,14 +104,11 @@ impl Search {
 
 /// Runs `jwb audit`, returning the exit status.
 pub fn run(args: &AuditArgs, now: f64) -> Result<u8, CliError> {
-    let now = args.now.unwrap_or(now);
+    let claims = args.claims.options(now);
+    let now = claims.now;
     let input =
         token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "audit" })?;
     let key = args.key.load()?;
-    let claims = ClaimOptions {
-        now,
-        ..ClaimOptions::default()
-    };
     let mut report = inspect(
         &input,
         key.as_ref().map(|k| &k.keys),
@@ -202,8 +205,9 @@ fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, Cl
     };
     let potfile = match &args.hashcat_potfile {
         Some(path) => {
-            let lookup = hashcat::read_potfile(path, d.token(), &target)
-                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let lookup =
+                hashcat::read_potfile(path, d.token(), &target, Some(args.max_stream_bytes))
+                    .map_err(|e| CliError::Usage(e.to_string()))?;
             Some((path.clone(), lookup))
         }
         None => None,
@@ -236,6 +240,7 @@ fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, Cl
         } else {
             Rules::None
         },
+        stream_limit: Some(args.max_stream_bytes),
     };
     let progress = Progress::new();
     let cancel = AtomicBool::new(false);
@@ -315,12 +320,54 @@ fn search_json(search: &Search) -> Value {
             "path": path.display().to_string(),
             "entries": p.entries,
             "rejected_lines": p.rejected,
+            "skipped_lines": p.skipped_lines,
+            "cut_short_at": p.cut_short,
         })),
+        "skipped_lines": o.map_or(0, |o| o.skipped_lines),
+        "cut_short": o.map_or_else(Vec::new, |o| o.cut_short.iter().map(|(source, bytes)| json!({
+            "source": source,
+            "bytes": bytes,
+        })).collect()),
         "tried": o.map_or(0, |o| o.tried),
         "elapsed_ms": o.map_or(0, |o| u64::try_from(o.elapsed.as_millis()).unwrap_or(u64::MAX)),
         "rate_per_sec": o.map_or(0, rate_per_sec),
         "threads": o.map_or(0, |o| o.threads),
     })
+}
+
+/// What the reading bounds left out: lines over the length limit, and streams read only up
+/// to the byte bound.
+fn bounds_notes(
+    out: &mut impl io::Write,
+    skipped_lines: u64,
+    cut_short: &[(String, u64)],
+    paint: Paint,
+) -> io::Result<()> {
+    if skipped_lines > 0 {
+        writeln!(
+            out,
+            "  {}",
+            paint.warn(&format!(
+                "{} line{} over {} KiB skipped (no plausible secret is that long)",
+                thousands(skipped_lines),
+                if skipped_lines == 1 { "" } else { "s" },
+                crate::audit::wordlist::MAX_LINE_BYTES / 1024
+            ))
+        )?;
+    }
+    for (source, bytes) in cut_short {
+        writeln!(
+            out,
+            "  {}",
+            paint.warn(&format!(
+                "{}: read only its first {} bytes: its size is unknown (a pipe, FIFO or \
+                 device), and --max-stream-bytes bounds such a stream",
+                crate::ui::text::escape_untrusted(source),
+                thousands(*bytes)
+            ))
+        )?;
+    }
+    Ok(())
 }
 
 fn write_human(
@@ -370,6 +417,8 @@ fn write_human(
                     note = format!("{note}; {n} other entr{plural} for it did not");
                 }
                 writeln!(out, "  {}", paint.dim(&note))?;
+                let cut = p.cut_short.map(|bytes| (path.display().to_string(), bytes));
+                bounds_notes(out, p.skipped_lines, cut.as_slice(), paint)?;
             }
             if let Some(o) = &s.outcome {
                 let names: Vec<String> = s.sources.iter().map(CandidateSource::name).collect();
@@ -383,6 +432,7 @@ fn write_human(
                     if o.threads == 1 { "" } else { "s" }
                 );
                 writeln!(out, "  {}", paint.dim(&stats))?;
+                bounds_notes(out, o.skipped_lines, &o.cut_short, paint)?;
                 if o.found.is_none() {
                     writeln!(
                         out,

@@ -4,11 +4,11 @@ use std::io::{self, BufWriter, Write as _};
 
 use clap::Args;
 
+use super::claim_args::ClaimArgs;
 use super::keys::KeyArgs;
 use super::{CliError, parse_alg, token_source};
 use crate::app::{DEMO_SECRET, demo_token};
 use crate::jose::alg::Alg;
-use crate::jose::claims::ClaimOptions;
 use crate::jose::key::{KeySet, Secret};
 use crate::jose::report::{Outcome, inspect};
 use crate::jose::verify::VerifyOptions;
@@ -31,19 +31,13 @@ pub struct ExplainArgs {
     /// The algorithm a server would pin (default: the key's own).
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
-    /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
-    pub now: Option<f64>,
-    /// Accepted audience (repeat for several), as for `verify`: a token with `aud` and no
-    /// `--aud` is not trusted.
-    #[arg(long, value_name = "A")]
-    pub aud: Vec<String>,
-    /// Required issuer, matched exactly.
-    #[arg(long, value_name = "I")]
-    pub iss: Option<String>,
-    /// Seconds of clock skew tolerated for `exp` and `nbf`.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
-    pub leeway: u64,
+    /// What the claims are checked against, as for `verify`.
+    #[command(flatten)]
+    pub claims: ClaimArgs,
+    /// Accept an unsecured token (alg 'none', empty signature), as `verify --allow-none`
+    /// does: the walkthrough then judges it as such a server would.
+    #[arg(long)]
+    pub allow_none: bool,
     /// Print the steps as one JSON object (schema: assets/schema/explain.json).
     #[arg(long)]
     pub json: bool,
@@ -54,7 +48,8 @@ pub struct ExplainArgs {
 
 /// Runs `jwb explain`: always exit 0 once the walkthrough is printed, whatever it found.
 pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
-    let now = args.now.unwrap_or(now);
+    let claims = args.claims.options(now);
+    let now = claims.now;
     // Empty standard input (a script, a test harness) is "no token", not an empty token.
     let given = token_source(args.token.as_deref())?
         .filter(|t| args.token.is_some() || !t.trim().is_empty());
@@ -91,21 +86,16 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     };
     let opts = VerifyOptions {
         alg: args.alg,
-        allow_none: false,
+        allow_none: args.allow_none,
         allow_weak_secret: args.weak.allow_weak_secret,
-    };
-    let claims = ClaimOptions {
-        now,
-        leeway: args.leeway,
-        aud: args.aud.clone(),
-        iss: args.iss.clone(),
     };
     let mut report = inspect(&token, keys.as_ref(), opts, &claims);
     // A JWE with its key: the verdict over both layers is the engine's (as `verify` gives it).
+    let mut judged = None;
     if let Some((jwe_keys, verify_keys, decrypt)) = &jwe_keys
         && let Ok(parsed) = crate::jose::jwe::parse(report.decoded.token())
     {
-        let judged = crate::jose::jwe::judge(
+        let judgement = crate::jose::jwe::judge(
             &parsed,
             jwe_keys,
             *decrypt,
@@ -113,14 +103,16 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
             opts,
             &claims,
         );
-        report.signature = judged.signature();
-        report.claims = judged.claim_report();
+        report.signature = judgement.signature();
+        report.claims = judgement.claim_report();
+        judged = Some(judgement);
     }
     let steps = anatomy(
         &report,
         Checks {
             keys: keys.as_ref(),
             pinned: args.alg,
+            allow_none: args.allow_none,
             claims: &claims,
             allow_weak_secret: args.weak.allow_weak_secret,
             jwe: jwe_keys.as_ref().map(|(keys, verify_keys, opts)| {
@@ -134,7 +126,11 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     );
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
-        let value = super::explain_json::explain_json(&report, intro.as_deref(), &steps);
+        let mut value = super::explain_json::explain_json(&report, intro.as_deref(), &steps);
+        // A JWE's signature member in the words `verify --json` gives it.
+        if let Some(judged) = &judged {
+            value["signature"] = super::output::jwe::signature_of(judged);
+        }
         super::output::write_json(&mut out, &value, true).map_err(CliError::output)?;
         out.flush().map_err(CliError::output)?;
         return Ok(Outcome::Valid);

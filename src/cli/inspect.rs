@@ -8,6 +8,7 @@ use clap::Args;
 use serde::Serialize;
 use serde_json::json;
 
+use super::claim_args::ClaimArgs;
 use super::keys::KeyArgs;
 use super::line_blocks::{self, Block, BlockReader};
 use super::ordered_map::ordered_map;
@@ -32,9 +33,9 @@ pub struct DecodeArgs {
     /// Print one JSON object instead of the report.
     #[arg(long)]
     pub json: bool,
-    /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
-    pub now: Option<f64>,
+    /// What the claims are checked against.
+    #[command(flatten)]
+    pub claims: ClaimArgs,
     /// The key to decrypt an encrypted token (JWE) with; a signed token needs none here.
     #[command(flatten)]
     pub key: KeyArgs,
@@ -69,19 +70,9 @@ pub struct VerifyArgs {
     /// Require this algorithm: a token with another `alg` does not verify.
     #[arg(long, value_name = "ALG", value_parser = parse_alg)]
     pub alg: Option<Alg>,
-    /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now).
-    #[arg(long, value_name = "UNIX", value_parser = super::parse_unix)]
-    pub now: Option<f64>,
-    /// Seconds of clock skew tolerated for `exp` and `nbf`.
-    #[arg(long, value_name = "SECS", default_value_t = 0)]
-    pub leeway: u64,
-    /// Accepted audience (repeat for several); `aud` must hold one of them. A token with
-    /// `aud` and no --aud fails its aud check (RFC 7519 sec. 4.1.3).
-    #[arg(long, value_name = "A")]
-    pub aud: Vec<String>,
-    /// Required issuer, matched exactly.
-    #[arg(long, value_name = "I")]
-    pub iss: Option<String>,
+    /// What the claims are checked against.
+    #[command(flatten)]
+    pub claims: ClaimArgs,
     /// Accept an unsecured token (alg 'none', empty signature). Never do this in production.
     #[arg(long)]
     pub allow_none: bool,
@@ -112,11 +103,8 @@ pub struct VerifyArgs {
 pub fn decode(args: &DecodeArgs, now: f64) -> Result<Outcome, CliError> {
     let input =
         token_source(args.token.as_deref())?.ok_or(CliError::NoToken { command: "decode" })?;
-    let now = args.now.unwrap_or(now);
-    let claims = ClaimOptions {
-        now,
-        ..ClaimOptions::default()
-    };
+    let claims = args.claims.options(now);
+    let now = claims.now;
     if let Some(outcome) = super::jwe::run(&super::jwe::Request {
         input: &input,
         key: &args.key,
@@ -150,8 +138,12 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     // character.
     // Five parts without `enc` are no JWE either: the report below says so (RFC 7516 sec.
     // 4.1.2).
+    // Three parts with `enc` are no JWE either: the JWS report judges them (and the JWE
+    // options, for the JWE lines of a batch, ignore them there too).
     let exact = input.as_deref().is_some_and(|t| {
-        (args.lenient || crate::jose::extract::strict(t).is_ok()) && header_names_enc(t)
+        (args.lenient || crate::jose::extract::strict(t).is_ok())
+            && super::jwe::is_jwe(t)
+            && header_names_enc(t)
     });
     if exact && let Some(outcome) = verify_jwe(args, input.as_deref(), now)? {
         return Ok(outcome);
@@ -164,7 +156,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     };
     let key = match args
         .key
-        .load_for(input.as_deref(), now, args.iss.as_deref())
+        .load_for(input.as_deref(), now, args.claims.iss.as_deref())
     {
         // A key for JWEs only (X25519): the signed lines then have no key.
         Err(_)
@@ -184,12 +176,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
         allow_none: args.allow_none,
         allow_weak_secret: args.weak.allow_weak_secret,
     };
-    let claims = ClaimOptions {
-        now: args.now.unwrap_or(now),
-        leeway: args.leeway,
-        aud: args.aud.clone(),
-        iss: args.iss.clone(),
-    };
+    let claims = args.claims.options(now);
     let extraction = if args.lenient {
         Extraction::Lenient
     } else {
@@ -259,12 +246,7 @@ fn verify_jwe(
             Err(_) => return Ok(None),
         }
     }
-    let claims = ClaimOptions {
-        now: args.now.unwrap_or(now),
-        leeway: args.leeway,
-        aud: args.aud.clone(),
-        iss: args.iss.clone(),
-    };
+    let claims = args.claims.options(now);
     super::jwe::run(&super::jwe::Request {
         input,
         key: &args.key,
@@ -597,18 +579,20 @@ fn batch_line(
     let report = verify_token(token, keys, opts, claims, extraction);
     let outcome = report.outcome();
     let mut full = report.to_json();
-    let mut value = json!({
-        "line": number,
-        "valid": outcome == Outcome::Valid,
-        "signature": full["signature"].take(),
-        "claims": full["claims"].take(),
-        "errors": full["errors"].take(),
-    });
-    // With --lenient, say what was removed and which token was verified.
-    if extraction == Extraction::Lenient && !report.decoded.extracted.stripped.is_empty() {
-        value["stripped"] = full["token"]["stripped"].take();
-        value["token"] = json!(report.decoded.token());
-    }
+    // Strict extraction removes only white space, quotes and `Bearer `: nothing to say.
+    let stripped: &[crate::jose::extract::Stripped] = match extraction {
+        Extraction::Lenient => &report.decoded.extracted.stripped,
+        Extraction::Strict => &[],
+    };
+    let value = output::batch_line(
+        number,
+        outcome,
+        full["signature"].take(),
+        full["claims"].take(),
+        full["errors"].take(),
+        stripped,
+        report.decoded.token(),
+    );
     (outcome, value)
 }
 

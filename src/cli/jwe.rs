@@ -7,23 +7,21 @@ use std::io::{self, BufWriter, Write as _};
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{Value, json};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::keys::KeyArgs;
+use super::output::jwe::JweView;
 use super::output::{self, Mode, Paint};
 use super::{CliError, read_file};
-use crate::jose::claims::{ClaimOptions, ClaimReport, Status};
-use crate::jose::extract::{Stripped, extract};
-use crate::jose::finding::Finding;
-use crate::jose::json;
+use crate::jose::claims::ClaimOptions;
+use crate::jose::extract::{Extracted, Stripped, extract, session_cookie};
 use crate::jose::jwe::{
-    self, DecryptOptions, Decrypted, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
+    self, DecryptOptions, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
 };
-use crate::jose::key::KeySet;
-use crate::jose::report::{Outcome, Report, claims_json, signature_json};
+use crate::jose::key::{KeySet, parse_key};
+use crate::jose::report::Outcome;
 use crate::jose::verify::VerifyOptions;
-use crate::ui::text::escape_untrusted;
 
 /// The options for encrypted tokens, shared by `decode` and `verify`.
 #[derive(Clone, Default, Args)]
@@ -140,16 +138,15 @@ pub fn explain_keys(
     if !is_jwe(input) || (!key.is_given() && !args.is_given()) {
         return Ok(None);
     }
-    let (cookie, value) = session_cookie(input);
-    let mut extracted = extract(value);
-    if let Some(name) = cookie {
-        extracted
-            .stripped
-            .insert(0, Stripped::Parameter(name.to_owned()));
-    }
-    // A malformed JWE is walked through its parts, which say what is wrong.
+    let extracted = find(input);
+    // A malformed JWE is walked through its parts, which say what is wrong; it is judged
+    // malformed before any key is read, as `verify` judges it.
     let Ok(parsed) = jwe::parse(&extracted.token) else {
-        return Ok(None);
+        return Ok(Some((
+            JweKeys { keys: Vec::new() },
+            None,
+            DecryptOptions::default(),
+        )));
     };
     let (keys, _) = load_keys(key, args, &parsed, &extracted.stripped)?;
     let opts = DecryptOptions {
@@ -178,24 +175,7 @@ pub struct Request<'a> {
 
 /// True when `input` holds a five-part token: a JWE, whatever its header says.
 pub fn is_jwe(input: &str) -> bool {
-    extract(session_cookie(input).1).token.split('.').count() == 5
-}
-
-/// A pasted session cookie, `NAME=VALUE` alone or in a `Cookie:` header: its name (Auth.js's
-/// key-derivation salt) and its value. Other input is returned whole.
-fn session_cookie(input: &str) -> (Option<&str>, &str) {
-    let Some(at) = input.find("session-token=") else {
-        return (None, input);
-    };
-    let name_end = at + "session-token".len();
-    let start = input[..at]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        .map_or(0, |i| i + 1);
-    let value = &input[name_end + 1..];
-    let end = value
-        .find([';', ' ', '\t', '\r', '\n'])
-        .unwrap_or(value.len());
-    (Some(&input[start..name_end]), &value[..end])
+    find(input).token.split('.').count() == 5
 }
 
 /// Handles a JWE when there is something to do with one: a key, an Auth.js secret, or a JWE
@@ -227,33 +207,13 @@ pub fn run(req: &Request<'_>) -> Result<Option<Outcome>, CliError> {
             "give either --authjs-secret or a key option, not both".to_owned(),
         ));
     }
-    let (cookie, value) = session_cookie(req.input);
-    let mut extracted = extract(value);
-    if let Some(name) = cookie {
-        extracted
-            .stripped
-            .insert(0, Stripped::Parameter(name.to_owned()));
-    }
-    let view = match jwe::parse(&extracted.token) {
-        Ok(parsed) => open(req, &parsed, &extracted.stripped)?,
-        Err(err) => View::malformed(err),
-    };
-    let view = View {
-        stripped: extracted.stripped,
-        token: extracted.token,
-        ..view
-    };
+    let view = open(req, find(req.input))?;
     write(req, &view)?;
     Ok(Some(match req.mode {
-        Mode::Verify | Mode::VerifyLenient => view.outcome,
+        Mode::Verify | Mode::VerifyLenient => view.outcome(),
         // `decode` says whether the token could be read, not whether it holds.
-        Mode::Decode => match (&view.decrypted, &view.error) {
-            (Some(_), _)
-                if view
-                    .inner
-                    .as_ref()
-                    .is_some_and(|r| !r.decoded.errors.is_empty()) =>
-            {
+        Mode::Decode => match (view.decrypted(), view.error()) {
+            (Some(_), _) if view.inner().is_some_and(|r| !r.decoded.errors.is_empty()) => {
                 Outcome::Malformed
             }
             (Some(_), _) => Outcome::Valid,
@@ -263,69 +223,48 @@ pub fn run(req: &Request<'_>) -> Result<Option<Outcome>, CliError> {
     }))
 }
 
-/// Everything shown about one JWE.
-struct View {
-    token: String,
-    stripped: Vec<Stripped>,
-    jwe: Option<Jwe>,
-    key_label: Option<String>,
-    decrypted: Option<Decrypted>,
-    error: Option<JweError>,
-    inner: Option<Report>,
-    claims: Option<ClaimReport>,
-    /// Why the outer layer alone proves nothing about the sender, when it does not.
-    unauthenticated: Option<String>,
-    outcome: Outcome,
-}
-
-impl View {
-    fn malformed(err: JweError) -> Self {
-        View {
-            token: String::new(),
-            stripped: Vec::new(),
-            jwe: None,
-            key_label: None,
-            decrypted: None,
-            error: Some(err),
-            inner: None,
-            claims: None,
-            unauthenticated: None,
-            outcome: Outcome::Malformed,
-        }
+/// The JWE in `input`: pasted text cleaned up as `decode` cleans it, a session cookie's
+/// name kept (Auth.js derives the cookie's key from it).
+fn find(input: &str) -> Extracted {
+    let (cookie, value) = session_cookie(input);
+    let mut extracted = extract(value);
+    if let Some(name) = cookie {
+        extracted
+            .stripped
+            .insert(0, Stripped::Parameter(name.to_owned()));
     }
+    extracted
 }
 
-fn open(req: &Request<'_>, parsed: &Jwe, stripped: &[Stripped]) -> Result<View, CliError> {
-    let (keys, label) = load_keys(req.key, req.jwe, parsed, stripped)?;
-    let verify_keys = verify_keys(&req.jwe.nested)?;
-    let opts = DecryptOptions {
-        allow_rsa1_5: req.jwe.nested.allow_rsa1_5,
+/// The JWE found, parsed, and judged with the keys the options give (`jose::jwe::judge`,
+/// the one rule for both layers); a malformed token is judged before any key is read.
+fn open(req: &Request<'_>, found: Extracted) -> Result<JweView, CliError> {
+    let parsed = jwe::parse(&found.token);
+    let (key_label, judged) = match &parsed {
+        Ok(parsed) => {
+            let (keys, label) = load_keys(req.key, req.jwe, parsed, &found.stripped)?;
+            let verify_keys = verify_keys(&req.jwe.nested)?;
+            let opts = DecryptOptions {
+                allow_rsa1_5: req.jwe.nested.allow_rsa1_5,
+            };
+            let judged = jwe::judge(
+                parsed,
+                &keys,
+                opts,
+                verify_keys.as_ref(),
+                req.verify,
+                req.claims,
+            );
+            (Some(label), Some(judged))
+        }
+        Err(_) => (None, None),
     };
-    // The verdict is the engine's one rule for both layers (`jose::jwe::judge`).
-    let judged = jwe::judge(
+    Ok(JweView {
+        token: found.token,
+        stripped: found.stripped,
         parsed,
-        &keys,
-        opts,
-        verify_keys.as_ref(),
-        req.verify,
-        req.claims,
-    );
-    let outcome = judged.outcome();
-    let (decrypted, error) = match judged.decrypted {
-        Ok(d) => (Some(d), None),
-        Err(e) => (None, Some(e)),
-    };
-    Ok(View {
-        token: String::new(),
-        stripped: Vec::new(),
-        jwe: Some(parsed.clone()),
-        key_label: Some(label),
-        decrypted,
-        error,
-        inner: judged.inner,
-        claims: judged.claims,
-        unauthenticated: judged.unauthenticated,
-        outcome,
+        key_label,
+        judged,
     })
 }
 
@@ -337,14 +276,12 @@ fn load_keys(
     stripped: &[Stripped],
 ) -> Result<(JweKeys, String), CliError> {
     if let Some(secret) = &args.authjs_secret {
-        super::keys::secret_text(secret, "--authjs-secret")?;
-        let secret = Zeroizing::new(secret.as_bytes().to_vec());
+        let secret = authjs_secret(secret)?;
         // A pasted `name=value` cookie names its own salt.
-        let pasted = stripped.iter().find_map(|s| match s {
-            Stripped::Parameter(name) if name.contains("session-token") => Some(name.as_str()),
-            _ => None,
-        });
-        let cookie = args.cookie_name.as_deref().or(pasted);
+        let cookie = args
+            .cookie_name
+            .as_deref()
+            .or_else(|| pasted_cookie(stripped));
         let keys = authjs::candidate_keys(&secret, cookie, parsed.enc);
         if keys.keys.is_empty() {
             return Err(CliError::Usage(format!(
@@ -363,21 +300,7 @@ fn load_keys(
         ));
     }
     if let Some(path) = &key.key {
-        let bytes = Zeroizing::new(read_file(path, "key file")?);
-        let label = path.display().to_string();
-        let mut keys = parse_jwe_keys(&bytes).map_err(|source| CliError::Key {
-            label: format!("key file '{label}'"),
-            source,
-        })?;
-        if let Some(kid) = &key.kid {
-            keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
-            if keys.keys.is_empty() {
-                return Err(CliError::Usage(format!(
-                    "no key in '{label}' has kid '{kid}'"
-                )));
-            }
-        }
-        return Ok((keys, label));
+        return jwe_key_file(path, key.kid.as_deref());
     }
     match key.load()? {
         Some(loaded) => {
@@ -400,6 +323,55 @@ fn load_keys(
     }
 }
 
+/// The decryption keys of `--key FILE` (only those with kid `kid`, when given), and how to
+/// name them: the one reading of a key file for `verify`, `verify --batch`, `decode` and
+/// `explain`. A file of signature keys only (an Ed25519 key, say) gives no decryption key:
+/// the token is then judged as one no key given fits (exit 1, the wrong kind of key), as a
+/// signature is. A kid that no key of the file has, for decryption or for signatures, is
+/// a usage error (exit 2), as `--kid` is for a signature.
+fn jwe_key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, String), CliError> {
+    let bytes = Zeroizing::new(read_file(path, "key file")?);
+    let label = path.display().to_string();
+    let signature_keys = || parse_key(&bytes).ok();
+    let mut keys = match parse_jwe_keys(&bytes) {
+        Ok(keys) => keys,
+        Err(source) => match signature_keys() {
+            Some(_) => JweKeys { keys: Vec::new() },
+            None => {
+                return Err(CliError::Key {
+                    label: format!("key file '{label}'"),
+                    source,
+                });
+            }
+        },
+    };
+    if let Some(kid) = kid {
+        let all: Vec<String> = keys.keys.iter().filter_map(|k| k.kid.clone()).collect();
+        keys.keys.retain(|k| k.kid.as_deref() == Some(kid));
+        let signs = signature_keys()
+            .is_some_and(|set| set.keys.iter().any(|k| k.kid.as_deref() == Some(kid)));
+        if keys.keys.is_empty() && !signs {
+            return Err(CliError::NoSuchKid {
+                path: label,
+                kid: kid.to_owned(),
+                kids: if all.is_empty() {
+                    "none".to_owned()
+                } else {
+                    all.join(", ")
+                },
+            });
+        }
+    }
+    Ok((keys, label))
+}
+
+/// The Auth.js secret of `--authjs-secret`, refused when empty as an empty `--secret` is.
+fn authjs_secret(secret: &str) -> Result<Zeroizing<Vec<u8>>, CliError> {
+    // Through the one secret door: empty, or key material, is refused as for --secret.
+    super::keys::secret_text(secret, "--authjs-secret")?;
+    Ok(Zeroizing::new(secret.as_bytes().to_vec()))
+}
+
 /// The key for a nested token's signature, from `--verify-key` or `--verify-secret`.
 fn verify_keys(args: &NestedArgs) -> Result<Option<KeySet>, CliError> {
     if let Some(secret) = &args.verify_secret {
@@ -412,157 +384,33 @@ fn verify_keys(args: &NestedArgs) -> Result<Option<KeySet>, CliError> {
     Ok(None)
 }
 
-fn write(req: &Request<'_>, view: &View) -> Result<(), CliError> {
+/// Prints the report of `view` (the one writer for JWS and JWE, `cli/output.rs`), then
+/// points at a malformed part on standard error.
+fn write(req: &Request<'_>, view: &JweView) -> Result<(), CliError> {
     let mut out = BufWriter::new(io::stdout().lock());
     if req.json {
-        output::write_json(&mut out, &to_json(view), true).map_err(CliError::output)?;
+        output::write_json(&mut out, &output::jwe::to_json(view), true)
+            .map_err(CliError::output)?;
     } else {
-        report(&mut out, req, view, Paint::stdout()).map_err(CliError::output)?;
+        output::jwe::report(
+            &mut out,
+            view,
+            inner_key_label(&req.jwe.nested).as_deref(),
+            req.claims.now,
+            req.mode,
+            Paint::stdout(),
+        )
+        .map_err(CliError::output)?;
     }
     out.flush().map_err(CliError::output)?;
-    if let Some(JweError::Malformed { span, .. }) = &view.error {
+    if let Err(JweError::Malformed { span, .. }) = &view.parsed {
         // Best effort: stdout already holds the answer.
-        let _ = point_at(
+        let _ = output::jwe::point_at(
             &mut io::stderr().lock(),
-            req.input,
+            &view.token,
             span.as_ref(),
             Paint::stderr(),
         );
-    }
-    Ok(())
-}
-
-/// Shows where in the token a problem is, with a caret line.
-fn point_at(
-    out: &mut impl io::Write,
-    input: &str,
-    span: Option<&std::ops::Range<usize>>,
-    paint: Paint,
-) -> io::Result<()> {
-    let token = extract(session_cookie(input).1).token;
-    let Some(span) = span.filter(|s| s.start < token.len() && s.end <= token.len()) else {
-        return Ok(());
-    };
-    let from = floor(&token, span.start.saturating_sub(24));
-    let to = floor(&token, (span.end + 24).min(token.len()));
-    let before = token.get(from..span.start).unwrap_or_default();
-    let shown = token.get(from..to).unwrap_or_default();
-    writeln!(
-        out,
-        "  {}{}{}",
-        if from > 0 { "..." } else { "" },
-        escape_untrusted(shown),
-        if to < token.len() { "..." } else { "" }
-    )?;
-    let pad = before.chars().count() + if from > 0 { 3 } else { 0 };
-    let width = token
-        .get(span.clone())
-        .map_or(1, |s| s.chars().count().max(1));
-    writeln!(
-        out,
-        "  {}{}",
-        " ".repeat(pad),
-        paint.fail(&"^".repeat(width.min(48)))
-    )
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn json_block(out: &mut impl io::Write, text: &str) -> io::Result<()> {
-    for line in json::pretty(text).split('\n') {
-        writeln!(out, "{}", escape_untrusted(line))?;
-    }
-    Ok(())
-}
-
-fn report(
-    out: &mut impl io::Write,
-    req: &Request<'_>,
-    view: &View,
-    paint: Paint,
-) -> io::Result<()> {
-    for s in &view.stripped {
-        writeln!(
-            out,
-            "{}",
-            paint.dim(&format!("note: removed {} to find the token", s.describe()))
-        )?;
-    }
-    let Some(jwe) = &view.jwe else {
-        let error = view
-            .error
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        writeln!(out, "{}", paint.title("Header (JWE: encrypted token)"))?;
-        writeln!(
-            out,
-            "{} {}",
-            paint.fail("malformed:"),
-            escape_untrusted(&error)
-        )?;
-        if req.mode != Mode::Decode {
-            writeln!(out)?;
-            writeln!(out, "{}", paint.fail("NOT VALID: the token is malformed"))?;
-        }
-        return Ok(());
-    };
-    writeln!(
-        out,
-        "{}",
-        paint.title(&format!("Header (JWE: {} + {})", jwe.alg, jwe.enc))
-    )?;
-    json_block(out, &jwe.header_text)?;
-    writeln!(out)?;
-    decryption_section(out, view, jwe, paint)?;
-    if let Some(inner) = &view.inner {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "{}",
-            paint.title("Inner token (the decrypted payload is a signed JWT)")
-        )?;
-        output::report(
-            out,
-            inner,
-            inner_key_label(&req.jwe.nested).as_deref(),
-            req.claims.now,
-            Mode::Decode,
-            paint,
-        )?;
-    } else if let Some(d) = &view.decrypted {
-        writeln!(out)?;
-        writeln!(out, "{}", paint.title("Payload (decrypted)"))?;
-        plaintext_block(out, &d.plaintext, paint)?;
-        times(out, &d.plaintext, req.claims.now, paint)?;
-        if let Some(claims) = &view.claims {
-            writeln!(out)?;
-            writeln!(out, "{}", paint.title("Claims"))?;
-            for check in &claims.checks {
-                let mark = match check.status {
-                    Status::Pass => paint.ok("ok  "),
-                    Status::Fail => paint.fail("FAIL"),
-                    Status::Warn => paint.warn("warn"),
-                    Status::Info => paint.dim("--  "),
-                };
-                writeln!(
-                    out,
-                    "  {mark} {:<4} {}",
-                    check.claim,
-                    escape_untrusted(&check.detail)
-                )?;
-            }
-        }
-    }
-    findings(out, &jwe::header_findings(&jwe.header), paint)?;
-    if req.mode != Mode::Decode {
-        writeln!(out)?;
-        writeln!(out, "{}", verdict(view, paint))?;
     }
     Ok(())
 }
@@ -573,198 +421,6 @@ fn inner_key_label(args: &NestedArgs) -> Option<String> {
     } else {
         args.verify_key.as_ref().map(|p| p.display().to_string())
     }
-}
-
-fn decryption_section(
-    out: &mut impl io::Write,
-    view: &View,
-    jwe: &Jwe,
-    paint: Paint,
-) -> io::Result<()> {
-    let state = match (&view.decrypted, &view.error) {
-        (Some(_), _) => paint.ok("decrypted"),
-        (None, Some(e)) if e.is_malformed() => paint.fail("malformed"),
-        _ => paint.fail("FAILED"),
-    };
-    writeln!(out, "{}: {state}", paint.title("Decryption"))?;
-    match (&view.decrypted, &view.error) {
-        (Some(d), _) => {
-            let key = match &view.key_label {
-                Some(label) if *label != d.key => format!("{} ({label})", d.key),
-                _ => d.key.clone(),
-            };
-            writeln!(out, "  {} {}", paint.dim("key:"), escape_untrusted(&key))?;
-            writeln!(
-                out,
-                "  {} {}; content {} (the tag checks out: nothing was changed)",
-                paint.dim("how:"),
-                jwe.alg.describe(),
-                jwe.enc
-            )?;
-            if let Some((packed, inflated)) = d.inflated {
-                writeln!(
-                    out,
-                    "  {} DEFLATE, {packed} bytes inflated to {inflated}",
-                    paint.dim("zip:")
-                )?;
-            }
-        }
-        (None, Some(e)) => {
-            writeln!(out, "  {}", escape_untrusted(&e.to_string()))?;
-            if let Some(label) = &view.key_label {
-                writeln!(out, "  {} {}", paint.dim("key:"), escape_untrusted(label))?;
-            }
-        }
-        (None, None) => {}
-    }
-    if let Some(why) = &view.unauthenticated {
-        writeln!(out, "  {} {}", paint.warn("sender not proven:"), why)?;
-    }
-    Ok(())
-}
-
-fn plaintext_block(out: &mut impl io::Write, bytes: &[u8], paint: Paint) -> io::Result<()> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) if json::parse(text).is_ok() => json_block(out, text),
-        Ok(text) => {
-            for line in text.split('\n') {
-                writeln!(out, "{}", escape_untrusted(line))?;
-            }
-            Ok(())
-        }
-        Err(_) => {
-            writeln!(
-                out,
-                "{}",
-                paint.dim(&format!("({} bytes, not UTF-8 text)", bytes.len()))
-            )?;
-            for (row, chunk) in bytes.chunks(16).take(16).enumerate() {
-                let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-                writeln!(out, "{:08x}  {}", row * 16, hex.join(" "))?;
-            }
-            Ok(())
-        }
-    }
-}
-
-fn times(out: &mut impl io::Write, bytes: &[u8], now: f64, paint: Paint) -> io::Result<()> {
-    match std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|t| json::parse(t).ok())
-    {
-        Some(Value::Object(claims)) => super::output::times_of(out, &claims, now, paint),
-        _ => Ok(()),
-    }
-}
-
-fn findings(out: &mut impl io::Write, list: &[Finding], paint: Paint) -> io::Result<()> {
-    super::output::findings_of(out, "Findings (JWE header)", list, paint)
-}
-
-/// The one-line verdict over both layers: the engine's words
-/// ([`crate::jose::headline::jwe`]), which the workbench shows as its headline.
-fn verdict(view: &View, paint: Paint) -> String {
-    let claims = match (&view.inner, &view.claims) {
-        (Some(inner), _) => inner.claims.clone(),
-        (None, Some(c)) => c.clone(),
-        (None, None) => ClaimReport::default(),
-    };
-    let v = crate::jose::headline::jwe(
-        view.error.as_ref(),
-        view.inner.as_ref().map(|i| i.signature.status),
-        view.outcome,
-        &claims,
-    );
-    if v.is_valid() {
-        paint.ok(&v.line)
-    } else {
-        paint.fail(&v.line)
-    }
-}
-
-fn to_json(view: &View) -> Value {
-    let header = view
-        .jwe
-        .as_ref()
-        .map_or(Value::Null, |j| Value::Object(j.header.clone()));
-    let plaintext = view
-        .decrypted
-        .as_ref()
-        .and_then(|d| std::str::from_utf8(&d.plaintext).ok());
-    let payload_value = plaintext.and_then(|t| json::parse(t).ok());
-    let (payload, payload_text) = match (&view.inner, payload_value) {
-        (None, Some(v @ Value::Object(_))) => (v, None),
-        _ => (Value::Null, plaintext.map(str::to_owned)),
-    };
-    let (signature, claims, errors) = layers_json(view);
-    let findings: Vec<Value> = view
-        .jwe
-        .as_ref()
-        .map(|j| jwe::header_findings(&j.header))
-        .unwrap_or_default()
-        .iter()
-        .map(|f| {
-            json!({"id": f.id, "severity": f.severity.name(), "message": f.message,
-                   "explanation": f.explanation, "reference": f.reference})
-        })
-        .collect();
-    json!({
-        "valid": view.outcome == Outcome::Valid,
-        "token": {
-            "shape": "JWE",
-            "length": view.token.len(),
-            "stripped": view.stripped.iter().map(Stripped::describe).collect::<Vec<_>>(),
-        },
-        "header": header,
-        "jwe": {
-            "alg": view.jwe.as_ref().map(|j| j.alg.name()),
-            "enc": view.jwe.as_ref().map(|j| j.enc.name()),
-            "decrypted": view.decrypted.is_some(),
-            "key": view.decrypted.as_ref().map(|d| d.key.clone()),
-            "inflated": view.decrypted.as_ref().and_then(|d| d.inflated).map(|(a, b)| json!([a, b])),
-        },
-        "payload": payload,
-        "payload_text": payload_text,
-        "nested": view.inner.as_ref().map(Report::to_json),
-        "signature": signature,
-        "claims": claims,
-        "findings": findings,
-        "errors": errors,
-    })
-}
-
-/// The `signature`, `claims` and `errors` members for a JWE, as `verify --json` and each
-/// `verify --batch` line give them.
-fn layers_json(view: &View) -> (Value, Value, Vec<Value>) {
-    let signature = match (&view.inner, &view.error) {
-        (Some(inner), _) => signature_json(&inner.signature),
-        (None, Some(e)) => {
-            json!({"valid": false, "status": if e.is_malformed() {"malformed"} else {"undecryptable"}, "reason": e.to_string()})
-        }
-        (None, None) => match &view.unauthenticated {
-            Some(why) => json!({"valid": false, "status": "unauthenticated", "reason": why}),
-            None => json!({"valid": true, "status": "authenticated-by-decryption",
-                           "reason": "the content tag checks out under the shared key"}),
-        },
-    };
-    let claims = match (&view.inner, &view.claims) {
-        (Some(inner), _) => claims_json(&inner.claims),
-        (None, Some(c)) => claims_json(c),
-        (None, None) => json!({"valid": false, "checks": []}),
-    };
-    let errors: Vec<Value> = view
-        .error
-        .iter()
-        .map(|e| match e {
-            JweError::Malformed { segment, span, .. } => json!({
-                "segment": segment.map(crate::jose::decode::Segment::name),
-                "span": span.as_ref().map(|s| [s.start, s.end]),
-                "message": e.to_string(),
-            }),
-            other => json!({"segment": null, "span": null, "message": other.to_string()}),
-        })
-        .collect();
-    (signature, claims, errors)
 }
 
 /// Where `verify --batch` gets the keys for JWE lines, loaded once for all lines.
@@ -795,19 +451,13 @@ impl BatchJwe {
                     "give either --authjs-secret or a key option, not both".to_owned(),
                 ));
             }
-            super::keys::secret_text(secret, "--authjs-secret")?;
-            BatchDecryption::AuthJs(Zeroizing::new(secret.as_bytes().to_vec()))
+            BatchDecryption::AuthJs(authjs_secret(secret)?)
         } else if key.is_network() || !key.is_given() {
             return Ok(None);
         } else if let Some(path) = &key.key {
-            let bytes = Zeroizing::new(read_file(path, "key file")?);
-            let Ok(mut keys) = parse_jwe_keys(&bytes) else {
-                return Ok(None);
-            };
-            if let Some(kid) = &key.kid {
-                keys.keys.retain(|k| k.kid.as_deref() == Some(kid.as_str()));
-            }
-            BatchDecryption::Keys(keys, path.display().to_string())
+            // Read as a single `verify` reads it: signature keys only give JWE lines no key.
+            let (keys, label) = jwe_key_file(path, key.kid.as_deref())?;
+            BatchDecryption::Keys(keys, label)
         } else {
             match key.load()? {
                 Some(loaded) => match loaded.secret {
@@ -842,48 +492,37 @@ impl BatchJwe {
         claims: &ClaimOptions,
         lenient: bool,
     ) -> Option<(Outcome, Value)> {
-        let (token, stripped) = if lenient {
-            let (cookie, value) = session_cookie(input);
-            let mut extracted = extract(value);
-            if let Some(name) = cookie {
-                extracted
-                    .stripped
-                    .insert(0, Stripped::Parameter(name.to_owned()));
-            }
-            (extracted.token, extracted.stripped)
+        let found = if lenient {
+            find(input)
         } else {
             let found = crate::jose::extract::strict(input).ok()?;
-            (found.token.to_owned(), Vec::new())
+            Extracted {
+                token: found.token.to_owned(),
+                stripped: Vec::new(),
+            }
         };
-        if token.split('.').count() != 5 || !header_names_enc(&token) {
+        if found.token.split('.').count() != 5 || !header_names_enc(&found.token) {
             return None;
         }
-        let view = match jwe::parse(&token) {
-            Err(err) => View::malformed(err),
+        let parsed = jwe::parse(&found.token);
+        let (key_label, judged) = match &parsed {
+            Err(_) => (None, None),
             Ok(parsed) => {
+                let authjs;
                 let (keys, label) = match &self.decryption {
-                    BatchDecryption::Keys(keys, label) => (None, Some((keys, label.clone()))),
+                    BatchDecryption::Keys(keys, label) => (keys, label.clone()),
                     BatchDecryption::AuthJs(secret) => {
-                        let pasted = stripped.iter().find_map(|s| match s {
-                            Stripped::Parameter(n) if n.contains("session-token") => {
-                                Some(n.as_str())
-                            }
-                            _ => None,
-                        });
-                        let cookie = self.args.cookie_name.as_deref().or(pasted);
-                        (
-                            Some(authjs::candidate_keys(secret, cookie, parsed.enc)),
-                            None,
-                        )
+                        let cookie = self
+                            .args
+                            .cookie_name
+                            .as_deref()
+                            .or_else(|| pasted_cookie(&found.stripped));
+                        authjs = authjs::candidate_keys(secret, cookie, parsed.enc);
+                        (&authjs, "secret from --authjs-secret".to_owned())
                     }
                 };
-                let (keys, label) = match (&keys, label) {
-                    (Some(k), _) => (k, "secret from --authjs-secret".to_owned()),
-                    (None, Some((k, l))) => (k, l),
-                    (None, None) => return None,
-                };
                 let judged = jwe::judge(
-                    &parsed,
+                    parsed,
                     keys,
                     DecryptOptions {
                         allow_rsa1_5: self.args.nested.allow_rsa1_5,
@@ -892,42 +531,36 @@ impl BatchJwe {
                     verify,
                     claims,
                 );
-                let outcome = judged.outcome();
-                let (decrypted, error) = match judged.decrypted {
-                    Ok(d) => (Some(d), None),
-                    Err(e) => (None, Some(e)),
-                };
-                View {
-                    token: token.clone(),
-                    stripped: stripped.clone(),
-                    jwe: Some(parsed),
-                    key_label: Some(label),
-                    decrypted,
-                    error,
-                    inner: judged.inner,
-                    claims: judged.claims,
-                    unauthenticated: judged.unauthenticated,
-                    outcome,
-                }
+                (Some(label), Some(judged))
             }
         };
-        if view.outcome == Outcome::Valid {
-            return Some((Outcome::Valid, json!({"line": number, "valid": true})));
-        }
-        let (signature, claims, errors) = layers_json(&view);
-        let mut value = json!({
-            "line": number,
-            "valid": view.outcome == Outcome::Valid,
-            "signature": signature,
-            "claims": claims,
-            "errors": errors,
-        });
-        if !stripped.is_empty() {
-            value["stripped"] = json!(stripped.iter().map(Stripped::describe).collect::<Vec<_>>());
-            value["token"] = json!(token);
-        }
-        Some((view.outcome, value))
+        let view = JweView {
+            token: found.token,
+            stripped: found.stripped,
+            parsed,
+            key_label,
+            judged,
+        };
+        let (signature, claims, errors) = output::jwe::layers_json(&view);
+        let value = output::batch_line(
+            number,
+            view.outcome(),
+            signature,
+            claims,
+            Value::Array(errors),
+            &view.stripped,
+            &view.token,
+        );
+        Some((view.outcome(), value))
     }
+}
+
+/// The name of a session cookie the paste carried, when it did.
+fn pasted_cookie(stripped: &[Stripped]) -> Option<&str> {
+    stripped.iter().find_map(|s| match s {
+        Stripped::Parameter(name) if name.contains("session-token") => Some(name.as_str()),
+        _ => None,
+    })
 }
 
 /// True when the first part of `token` decodes to a JSON object with an `enc` member: five

@@ -1,6 +1,8 @@
 //! What the commands print: the human report (pretty JSON, dates, verdicts, findings), JSON
 //! that cannot drive a terminal, and decoding errors pointed at in the token.
 
+pub mod jwe;
+
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal as _, Write};
@@ -11,7 +13,7 @@ use crate::jose::alg::Alg;
 use crate::jose::claims::Status;
 use crate::jose::decode::{Content, DecodeError, Decoded, Shape};
 use crate::jose::finding::Severity;
-use crate::jose::report::Report;
+use crate::jose::report::{Outcome, Report};
 use crate::jose::verify::SigStatus;
 use crate::ui::text::{escape_untrusted, format_timestamp, needs_escape, relative};
 
@@ -24,12 +26,12 @@ pub struct Paint {
 impl Paint {
     /// Styling for standard output.
     pub fn stdout() -> Self {
-        Paint::new(io::stdout().is_terminal() && !crate::tui::no_color())
+        Paint::new(io::stdout().is_terminal() && !crate::color_depth::no_color())
     }
 
     /// Styling for standard error.
     pub fn stderr() -> Self {
-        Paint::new(io::stderr().is_terminal() && !crate::tui::no_color())
+        Paint::new(io::stderr().is_terminal() && !crate::color_depth::no_color())
     }
 
     /// Styling on or off.
@@ -392,10 +394,20 @@ fn signature_section(
 }
 
 fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
+    claims_of(out, &report.claims, report.signature.is_valid(), paint)
+}
+
+/// The claims section: each check with its mark, for a JWS's claims and a JWE's alike.
+/// `verified`: the token's origin was checked (its signature held, or a shared key opened it).
+fn claims_of(
+    out: &mut impl Write,
+    claims: &crate::jose::claims::ClaimReport,
+    verified: bool,
+    paint: Paint,
+) -> io::Result<()> {
     writeln!(out)?;
     // Claims of a token whose signature did not hold are what it says, not what holds: no
     // green "ok" for them.
-    let verified = report.signature.is_valid();
     if verified {
         writeln!(out, "{}", paint.title("Claims"))?;
     } else {
@@ -406,7 +418,7 @@ fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Re
             paint.dim("(what the token says: nothing holds until its signature does)")
         )?;
     }
-    for check in &report.claims.checks {
+    for check in &claims.checks {
         let mark = match check.status {
             Status::Pass if !verified => paint.dim("says"),
             Status::Pass => paint.ok("ok  "),
@@ -471,6 +483,40 @@ pub fn verdict(report: &Report, paint: Paint) -> String {
     } else {
         paint.fail(&v.line)
     }
+}
+
+/// One `verify --batch` line, for a JWS and a JWE alike: `{"line":N,"valid":true}` for a
+/// valid token found with nothing removed around it; else its `signature`, `claims` and
+/// `errors`, and, when the lenient clean-up removed anything, what it removed and the token
+/// verified.
+pub fn batch_line(
+    number: usize,
+    outcome: Outcome,
+    signature: Value,
+    claims: Value,
+    errors: Value,
+    stripped: &[crate::jose::extract::Stripped],
+    token: &str,
+) -> Value {
+    let valid = outcome == Outcome::Valid;
+    if valid && stripped.is_empty() {
+        return serde_json::json!({"line": number, "valid": true});
+    }
+    let mut line = serde_json::Map::new();
+    line.insert("line".to_owned(), number.into());
+    line.insert("valid".to_owned(), valid.into());
+    line.insert("signature".to_owned(), signature);
+    line.insert("claims".to_owned(), claims);
+    line.insert("errors".to_owned(), errors);
+    if !stripped.is_empty() {
+        let removed = stripped
+            .iter()
+            .map(|s| Value::String(s.describe()))
+            .collect();
+        line.insert("stripped".to_owned(), Value::Array(removed));
+        line.insert("token".to_owned(), token.into());
+    }
+    Value::Object(line)
 }
 
 /// Characters of context shown on each side of an error in the token.

@@ -1,6 +1,6 @@
 //! Claim checks (RFC 7519 sec. 4.1): each claim gets its own result, against an explicit `now`.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde_json::{Map, Value};
 
@@ -251,7 +251,7 @@ fn quoted(values: &[&str], sep: &str) -> String {
 fn unchecked_aud(values: &[&str]) -> String {
     let mut shown = quoted(&values[..values.len().min(4)], ", ");
     if values.len() > 4 {
-        let _ = fmt::Write::write_fmt(&mut shown, format_args!(" and {} more", values.len() - 4));
+        let _ = write!(shown, " and {} more", values.len() - 4);
     }
     format!("aud is {shown} but no expected audience was set to check it against")
 }

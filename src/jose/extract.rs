@@ -123,6 +123,14 @@ fn peel(input: &str) -> Extracted {
     if let Some((name, value)) = find_parameter(s) {
         stripped.push(Stripped::Parameter(name.to_owned()));
         s = strip_quotes(value, &mut stripped);
+    } else if let (Some(name), value) = session_cookie(s)
+        && (s.starts_with(name) || strip_prefix_ci(s, "cookie:").is_some())
+    {
+        // `NAME=VALUE` alone or in a `Cookie:` header (in other text, a curl command line,
+        // the token is found inside it). The name is kept: Auth.js derives the cookie's key
+        // from it.
+        stripped.push(Stripped::Parameter(name.to_owned()));
+        s = strip_quotes(value, &mut stripped);
     }
     let token: String = if s.contains(char::is_whitespace) {
         stripped.push(Stripped::InnerWhitespace);
@@ -390,10 +398,7 @@ fn token_at(run: &str) -> Option<usize> {
 fn name_before(before: &str) -> Option<String> {
     let before = before.strip_suffix(['"', '\'']).unwrap_or(before);
     let ident = |s: &str| -> Option<String> {
-        let start = s
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-            .map_or(0, |i| i + 1);
-        let name = &s[start..];
+        let name = &s[name_start(s, |c| matches!(c, '_' | '-' | '.'))..];
         (!name.is_empty() && name.len() <= 64).then(|| name.to_owned())
     };
     if let Some(rest) = before.strip_suffix('=') {
@@ -419,6 +424,36 @@ fn name_before(before: &str) -> Option<String> {
         return ident(header.trim_end());
     }
     None
+}
+
+/// Where the name that ends `s` starts: after the last character that is neither ASCII
+/// alphanumeric nor one of `also` (0 when there is none). The byte after that character, not
+/// the byte after its first byte: pasted text holds smart quotes and accents.
+fn name_start(s: &str, also: impl Fn(char) -> bool) -> usize {
+    s.char_indices()
+        .rev()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || also(c)))
+        .map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// A pasted session cookie, `NAME=VALUE` alone or in a `Cookie:` header, where the name ends
+/// in `session-token` (Auth.js, NextAuth.js): its name (Auth.js's key-derivation salt) and its
+/// value. Other input is returned whole, with no name.
+pub fn session_cookie(input: &str) -> (Option<&str>, &str) {
+    const NAME_END: &str = "session-token";
+    let Some(at) = input.find("session-token=") else {
+        return (None, input);
+    };
+    let name_end = at + NAME_END.len();
+    let start = name_start(&input[..at], |c| matches!(c, '.' | '_' | '-'));
+    // The '=' after the name is one byte; a quoted value (RFC 6265 sec. 4.1.1) loses its
+    // opening quote here and ends at its closing one.
+    let value = &input[name_end + 1..];
+    let value = value.strip_prefix('"').unwrap_or(value);
+    let end = value
+        .find([';', ' ', '\t', '\r', '\n', '"', '\''])
+        .unwrap_or(value.len());
+    (Some(&input[start..name_end]), &value[..end])
 }
 
 /// What a pasted text looks like as a whole, to say what was removed around the token.

@@ -23,7 +23,12 @@ pub struct JsonError {
 /// Parses JSON into a value, with a located error. Member order is kept; for duplicate
 /// members the last value wins.
 pub fn parse(text: &str) -> Result<serde_json::Value, JsonError> {
-    serde_json::from_str(text).map_err(|e| {
+    serde_json::from_str(text).map_err(|e| JsonError::from(&e))
+}
+
+impl From<&serde_json::Error> for JsonError {
+    /// serde_json's error with its position taken out of the words into the fields.
+    fn from(e: &serde_json::Error) -> Self {
         let full = e.to_string();
         let message = match full.rfind(" at line ") {
             Some(i) => full[..i].to_owned(),
@@ -34,7 +39,7 @@ pub fn parse(text: &str) -> Result<serde_json::Value, JsonError> {
             column: e.column().max(1),
             message,
         }
-    })
+    }
 }
 
 /// One lexical piece of JSON text: structural characters, strings, and bare words

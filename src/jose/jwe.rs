@@ -32,6 +32,10 @@ pub use keys::{EcdhCurve, JweKey, JweKeys, parse_jwe_keys};
 /// kilobytes; anything near this is a compression bomb, refused before it is allocated.
 pub const MAX_INFLATED: usize = 1 << 20;
 
+/// The most keys one token's decryption tries, as for a signature
+/// ([`crate::jose::verify::MAX_CANDIDATES`]).
+pub const MAX_KEYS_TRIED: usize = crate::jose::verify::MAX_CANDIDATES;
+
 /// Why a JWE could not be read, decrypted or built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JweError {
@@ -51,6 +55,12 @@ pub enum JweError {
     /// The one message for a wrong key, a modified tag, ciphertext, IV, header or encrypted
     /// key, and bad padding alike: nothing here can serve as an oracle.
     DecryptionFailed,
+    /// More keys fit the token than are tried ([`MAX_KEYS_TRIED`]) and none of those tried
+    /// opened it: the rest were not tried, so nothing is said about them.
+    KeysCapped {
+        /// How many keys fit the token.
+        fitting: usize,
+    },
     /// The authentic plaintext does not inflate within [`MAX_INFLATED`].
     Inflate(String),
     /// A token could not be built with this key and these algorithms.
@@ -82,6 +92,12 @@ impl fmt::Display for JweError {
             JweError::DecryptionFailed => f.write_str(
                 "decryption failed (a wrong key, or the token was modified: its header, \
                  encrypted key, IV, ciphertext or tag)",
+            ),
+            JweError::KeysCapped { fitting } => write!(
+                f,
+                "{fitting} keys fit this token and it names no kid that picks one: the first \
+                 {MAX_KEYS_TRIED} were tried and none opened it; the rest were not tried (give \
+                 the token a kid, or pick the key with --kid)"
             ),
             JweError::Inflate(why) => write!(f, "zip: {why}"),
             JweError::Encrypt(why) => write!(f, "cannot encrypt: {why}"),
@@ -476,7 +492,15 @@ pub fn decrypt(jwe: &Jwe, keys: &JweKeys, opts: DecryptOptions) -> Result<Decryp
         }
         return Err(JweError::NoUsableKey(reasons.join("; ")));
     }
-    for (index, key) in fitting {
+    // Keys whose kid the token names first; then at most MAX_KEYS_TRIED in all, as for
+    // signatures: an RSA private-key decryption costs a millisecond, and a key set of
+    // thousands must not cost seconds per token.
+    if let Some(want) = jwe.kid() {
+        fitting.sort_by_key(|(_, k)| k.kid.as_deref() != Some(want));
+    }
+    let capped = fitting.len() > MAX_KEYS_TRIED;
+    let count = fitting.len();
+    for (index, key) in fitting.into_iter().take(MAX_KEYS_TRIED) {
         let Ok(plain) = open_with(jwe, key) else {
             continue;
         };
@@ -493,6 +517,9 @@ pub fn decrypt(jwe: &Jwe, keys: &JweKeys, opts: DecryptOptions) -> Result<Decryp
             key_index: index,
             inflated,
         });
+    }
+    if capped {
+        return Err(JweError::KeysCapped { fitting: count });
     }
     Err(JweError::DecryptionFailed)
 }

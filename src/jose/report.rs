@@ -84,6 +84,30 @@ pub fn verify_token(
     report_of(decoded, keys, verify, claims)
 }
 
+/// The verdict on a nested token, the plaintext of a JWE (`cty: JWT`): the plaintext must be
+/// exactly a compact token (RFC 7519 sec. 7.2 step 8), with nothing around or inside it: no
+/// white space, quotes, `Bearer `, query string, cookie or JSON. Whatever a recipient would
+/// have to strip is what it must not trust: the first character outside Base64URL and the
+/// dots makes the token malformed, named with its offset.
+pub fn verify_exact(
+    plaintext: &str,
+    keys: Option<&KeySet>,
+    verify: VerifyOptions,
+    claims: &ClaimOptions,
+) -> Report {
+    let decoded = match plaintext
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        None => decode_extracted(super::extract::Extracted {
+            token: plaintext.to_owned(),
+            stripped: Vec::new(),
+        }),
+        Some((at, ch)) => refused(plaintext, super::extract::StrayChar { ch, at }),
+    };
+    report_of(decoded, keys, verify, claims)
+}
+
 fn report_of(
     decoded: Decoded,
     keys: Option<&KeySet>,

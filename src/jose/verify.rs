@@ -106,14 +106,20 @@ pub fn verify_decoded(
             );
         }
         Shape::Jwe => {
-            return SignatureCheck::new(
-                SigStatus::Unverifiable,
-                alg,
-                None,
-                "a JWE is encrypted, cannot be verified here: it is not signed but decrypted \
-                 with the recipient's key, which this tool does not do"
-                    .to_owned(),
-            );
+            // The rule a decrypting verifier applies first (`jwe::parse`): a JWE with a
+            // truncated tag or IV, or an emptied encrypted key, is malformed whether or not
+            // a key was given to open it.
+            return match super::jwe::parse(decoded.token()) {
+                Err(e) => SignatureCheck::new(SigStatus::Malformed, alg, None, e.to_string()),
+                Ok(_) => SignatureCheck::new(
+                    SigStatus::Unverifiable,
+                    alg,
+                    None,
+                    "a JWE is encrypted, not signed: it is judged by decrypting it with the \
+                     recipient's key (or the shared secret), and none was given for it"
+                        .to_owned(),
+                ),
+            };
         }
         Shape::Malformed => {
             let reason = match decoded.errors.first() {

@@ -89,6 +89,8 @@ pub struct Checks<'a> {
     pub keys: Option<&'a KeySet>,
     /// The algorithm a server pins (the key's default when not given).
     pub pinned: Option<Alg>,
+    /// The server accepts unsecured tokens (`alg: none`), as `verify --allow-none` does.
+    pub allow_none: bool,
     /// The clock, leeway and expected audience and issuer the claims are checked against.
     pub claims: &'a ClaimOptions,
     /// For a JWE: the keys that decrypt it and verify a nested token; `None` walks through
@@ -316,7 +318,7 @@ fn walk(report: &Report, checks: Checks<'_>, origin: Origin) -> Vec<Step> {
             Some(inner) if nested => {
                 let verify = VerifyOptions {
                     alg: checks.pinned,
-                    allow_none: false,
+                    allow_none: checks.allow_none,
                     allow_weak_secret: checks.allow_weak_secret,
                 };
                 reports.push(inspect(inner.trim(), checks.keys, verify, checks.claims));

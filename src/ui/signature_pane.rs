@@ -270,8 +270,8 @@ pub fn render_prompt(
         .title(format!(" {title} "));
     let inner = block.inner(rect);
     block.render(rect, buf);
-    let [field, below] =
+    let [field, hint_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
     editor.render(field, buf);
-    hint.render(below, buf);
+    hint.render(hint_area, buf);
 }

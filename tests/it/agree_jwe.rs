@@ -394,3 +394,421 @@ fn verify_batch_workbench_and_explain_agree_on_encrypted_tokens() {
     let got: Vec<i32> = statuses.iter().map(|(_, s)| *s).collect();
     assert_eq!(got, expected, "{statuses:?}");
 }
+
+/// A verdict's exit status from a `--json` object, as `jwb verify` maps it: malformed 2,
+/// the signature (or decryption) failed 1, a claim failed 3, else 0.
+fn status_of(v: &Value) -> i32 {
+    let signature = &v["signature"];
+    if signature["status"] == "malformed" {
+        2
+    } else if signature["valid"] != true && signature["status"] != "unsecured-accepted" {
+        1
+    } else if v["claims"]["valid"] != true {
+        3
+    } else {
+        0
+    }
+}
+
+/// One hostile case: the text given and the options, the same for every command.
+struct Hostile {
+    name: String,
+    input: String,
+    args: Vec<String>,
+    /// What `verify` must conclude.
+    want: i32,
+}
+
+fn hostile(name: impl Into<String>, input: impl Into<String>, args: &[&str], want: i32) -> Hostile {
+    Hostile {
+        name: name.into(),
+        input: input.into(),
+        args: args.iter().map(ToString::to_string).collect(),
+        want,
+    }
+}
+
+/// `part` of a five-part token replaced by what `edit` makes of it.
+fn edit_part(token: &str, part: usize, edit: impl Fn(&str) -> String) -> String {
+    let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
+    parts[part] = edit(&parts[part]);
+    parts.join(".")
+}
+
+fn path_of(name: &str) -> String {
+    fixture(name).display().to_string()
+}
+
+// One table of hostile cases, each with the verdict `verify` must reach.
+#[allow(clippy::too_many_lines)]
+fn hostile_cases(dir: &std::path::Path) -> Vec<Hostile> {
+    let shared = [7u8; 32];
+    let k = STANDARD.encode(shared);
+    let claims = format!(r#"{{"sub":"a","exp":{}}}"#, NOW + 600);
+    let dir_jwe = encrypt(&claims, KeyAlg::Dir, Enc::A256Gcm, &shared, false);
+    let rsa_public = read("keys/rsa.spki.pem");
+    let rsa_jwe = encrypt(
+        &claims,
+        KeyAlg::RsaOaep256,
+        Enc::A128CbcHs256,
+        &rsa_public,
+        false,
+    );
+    let secret = ["--secret-b64", k.as_str()];
+    let rsa_key = path_of("keys/rsa.pkcs8.pem");
+    let rsa = ["--key", rsa_key.as_str()];
+    let mut cases = vec![
+        hostile("dir, intact", dir_jwe.clone(), &secret, 0),
+        hostile(
+            "tag truncated",
+            dir_jwe[..dir_jwe.len() - 2].to_owned(),
+            &secret,
+            2,
+        ),
+        hostile(
+            "tag empty",
+            edit_part(&dir_jwe, 4, |_| String::new()),
+            &secret,
+            2,
+        ),
+        hostile("tag extended", format!("{dir_jwe}AAAA"), &secret, 2),
+        hostile(
+            "IV truncated",
+            edit_part(&dir_jwe, 2, |iv| iv[..iv.len() - 4].to_owned()),
+            &secret,
+            2,
+        ),
+        hostile("RSA, intact", rsa_jwe.clone(), &rsa, 1),
+        hostile(
+            "RSA, encrypted key emptied",
+            edit_part(&rsa_jwe, 1, |_| String::new()),
+            &rsa,
+            2,
+        ),
+        hostile(
+            "RSA, tag truncated, no key",
+            rsa_jwe[..rsa_jwe.len() - 3].to_owned(),
+            &[],
+            2,
+        ),
+    ];
+    // An Ed25519 key is a signature key: the wrong kind of key for a JWE.
+    let ed = path_of("keys/ed25519.pkcs8.pem");
+    cases.push(hostile(
+        "Ed25519 --key on a JWE",
+        rsa_jwe.clone(),
+        &["--key", &ed],
+        1,
+    ));
+    // A kid that no key has is a usage error, as for a signature.
+    let jwks = path_of("cli/jwks-oct.json");
+    cases.push(hostile(
+        "--kid matching nothing",
+        dir_jwe.clone(),
+        &["--key", &jwks, "--kid", "nobody"],
+        2,
+    ));
+    // Three parts whose header names `enc`: a JWS (with no key for it), whatever the JWE
+    // options say.
+    let three = format!(
+        "{}.{}.{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(br#"{"alg":"HS256","enc":"A256GCM"}"#),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"sub":"a"}"#),
+        "c2ln"
+    );
+    cases.push(hostile(
+        "3 parts with enc, --verify-secret",
+        three,
+        &["--verify-secret", INNER_SECRET],
+        1,
+    ));
+    // An unsecured inner token, allowed.
+    let none_inner = format!(
+        "{}.{}.",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.as_bytes()),
+    );
+    let nested_none = encrypt(&none_inner, KeyAlg::Dir, Enc::A256Gcm, &shared, true);
+    cases.push(hostile(
+        "inner alg none, --allow-none",
+        nested_none.clone(),
+        &["--secret-b64", &k, "--allow-none"],
+        0,
+    ));
+    cases.push(hostile("inner alg none", nested_none, &secret, 1));
+    // Auth.js: an empty secret is refused like an empty --secret.
+    cases.push(hostile(
+        "--authjs-secret ''",
+        dir_jwe.clone(),
+        &["--authjs-secret", ""],
+        2,
+    ));
+    // More kid-less keys fit than are tried: the first 64 fail, the rest are not tried.
+    let many: Vec<Value> = (0..70u8)
+        .map(|i| {
+            let mut key = [i + 100; 32];
+            if i == 69 {
+                key = shared;
+            }
+            serde_json::json!({"kty": "oct", "k": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key)})
+        })
+        .collect();
+    let many_path = dir.join("many.jwks.json");
+    std::fs::write(&many_path, serde_json::json!({ "keys": many }).to_string()).unwrap();
+    let many_path = many_path.display().to_string();
+    cases.push(hostile(
+        "70 kid-less keys, the right one last",
+        dir_jwe.clone(),
+        &["--key", &many_path],
+        1,
+    ));
+    // Every key file kind that decrypts: each must open its token (a nested one, so that
+    // only a decryption and a good inner signature give 0) alike everywhere.
+    let inner = signed(
+        r#"{"alg":"HS256"}"#,
+        &claims,
+        &Key::from_secret(Secret::from_utf8(INNER_SECRET)),
+    );
+    let rsa_nested = encrypt(
+        &inner,
+        KeyAlg::RsaOaep256,
+        Enc::A128CbcHs256,
+        &rsa_public,
+        true,
+    );
+    let p256_public = read("keys/p256.spki.pem");
+    let ec_nested = encrypt(
+        &inner,
+        KeyAlg::EcdhEsA256Kw,
+        Enc::A256Gcm,
+        &p256_public,
+        true,
+    );
+    let x_public = read("jwe/keys/x25519.spki.pem");
+    let x_nested = encrypt(&inner, KeyAlg::EcdhEs, Enc::A128Gcm, &x_public, true);
+    for (file, token) in [
+        ("keys/rsa.pkcs8.pem", &rsa_nested),
+        ("keys/rsa.pkcs1.pem", &rsa_nested),
+        ("keys/rsa.pkcs8.der", &rsa_nested),
+        ("keys/rsa.pkcs1.der", &rsa_nested),
+        ("keys/rsa.private.jwk.json", &rsa_nested),
+        ("keys/p256.pkcs8.pem", &ec_nested),
+        ("keys/p256.sec1.pem", &ec_nested),
+        ("keys/p256.sec1.der", &ec_nested),
+        ("keys/p256.pkcs8.der", &ec_nested),
+        ("keys/p256.private.jwk.json", &ec_nested),
+        ("jwe/keys/x25519.pkcs8.pem", &x_nested),
+    ] {
+        cases.push(hostile(
+            format!("key file {file}"),
+            token.clone(),
+            &["--key", &path_of(file), "--verify-secret", INNER_SECRET],
+            0,
+        ));
+    }
+    let oct = dir.join("oct.jwk.json");
+    std::fs::write(
+        &oct,
+        serde_json::json!({"kty": "oct", "k": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(shared)}).to_string(),
+    )
+    .unwrap();
+    cases.push(hostile(
+        "oct JWK key file",
+        dir_jwe.clone(),
+        &["--key", &oct.display().to_string()],
+        0,
+    ));
+    let secret_file = dir.join("secret.bin");
+    std::fs::write(&secret_file, shared).unwrap();
+    cases.push(hostile(
+        "secret file",
+        dir_jwe,
+        &["--secret-file", &secret_file.display().to_string()],
+        0,
+    ));
+    cases
+}
+
+fn verify_status(case: &Hostile, extra: &[&str]) -> (i32, String) {
+    let out = jwb()
+        .args(["verify", &case.input, "--now", &NOW.to_string()])
+        .args(extra)
+        .args(&case.args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
+    (out.status.code().unwrap(), stderr)
+}
+
+/// The batch's status for the case's one line, and the line's own status when a line was
+/// printed (a usage error prints none).
+fn batch_status(case: &Hostile, extra: &[&str]) -> (i32, Option<i32>) {
+    let out = jwb()
+        .args(["verify", "--batch", "--now", &NOW.to_string()])
+        .args(extra)
+        .args(&case.args)
+        .write_stdin(format!("{}\n", case.input))
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            if v["valid"] == true { 0 } else { status_of(&v) }
+        });
+    (out.status.code().unwrap(), line)
+}
+
+/// Explain's verdict, from its JSON; a usage error (exit 2 and no output) is 2.
+fn explain_status(case: &Hostile) -> i32 {
+    let out = jwb()
+        .args(["explain", &case.input, "--json", "--now", &NOW.to_string()])
+        .args(&case.args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
+    if out.status.code() == Some(2) && out.stdout.is_empty() {
+        return 2;
+    }
+    assert!(out.status.success(), "{}: {stderr}", case.name);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = v.to_string();
+    assert!(!text.contains("does not do"), "{}: {text}", case.name);
+    status_of(&v)
+}
+
+#[test]
+fn verify_batch_and_explain_agree_on_hostile_jwes_and_every_key_file_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    for case in hostile_cases(dir.path()) {
+        let (single, stderr) = verify_status(&case, &[]);
+        assert_eq!(single, case.want, "{}: verify: {stderr}", case.name);
+        let (batch, line) = batch_status(&case, &[]);
+        assert_eq!(batch, single, "{}: batch exit status", case.name);
+        if let Some(line) = line {
+            assert_eq!(line, single, "{}: batch line", case.name);
+        }
+        assert_eq!(explain_status(&case), single, "{}: explain", case.name);
+    }
+}
+
+#[test]
+fn an_authjs_cookie_gets_one_verdict_with_lenient_extraction() {
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("authjs/cookies.json")).unwrap())
+            .unwrap();
+    let secret = doc["secret"].as_str().unwrap();
+    for cookie in doc["cookies"].as_array().unwrap() {
+        let name = cookie["cookie_name"].as_str().unwrap();
+        let value = cookie["value"].as_str().unwrap();
+        let case = hostile(
+            name,
+            format!("{name}={value}"),
+            &["--authjs-secret", secret],
+            0,
+        );
+        let (single, stderr) = verify_status(&case, &["--lenient"]);
+        let (batch, line) = batch_status(&case, &["--lenient"]);
+        assert_eq!(batch, single, "{name}: batch: {stderr}");
+        assert_eq!(line, Some(single), "{name}: batch line");
+        assert_eq!(explain_status(&case), single, "{name}: explain");
+        // The cookie's verdict is its token's: what verify gives the bare value.
+        let bare = hostile(name, value, &["--authjs-secret", secret], 0);
+        assert_eq!(single, verify_status(&bare, &[]).0, "{name}");
+    }
+}
+
+/// The plaintexts around a good inner token that a recipient must not strip.
+fn wrapped_inner_tokens(good: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("query string", format!("FORGED?token={good}")),
+        ("quotes", format!("\"{good}\"")),
+        ("trailing line break", format!("{good}\n")),
+        ("line break inside", {
+            let (a, b) = good.split_at(20);
+            format!("{a}\n{b}")
+        }),
+        ("JSON response", format!(r#"{{"access_token":"{good}"}}"#)),
+        ("cookie", format!("authjs.session-token={good}")),
+        ("no-break space", format!("\u{a0}{good}")),
+        ("Bearer", format!("Bearer {good}")),
+        ("surrounding spaces", format!(" {good} ")),
+    ]
+}
+
+#[test]
+fn a_nested_token_is_read_exactly_or_is_malformed() {
+    let shared = [9u8; 32];
+    let k = STANDARD.encode(shared);
+    let hs256 = Key::from_secret(Secret::from_utf8(INNER_SECRET));
+    let good = signed(
+        r#"{"alg":"HS256"}"#,
+        &format!(r#"{{"sub":"a","exp":{}}}"#, NOW + 600),
+        &hs256,
+    );
+    let args = ["--secret-b64", k.as_str(), "--verify-secret", INNER_SECRET];
+    let exact = hostile(
+        "exact",
+        encrypt(&good, KeyAlg::Dir, Enc::A256Gcm, &shared, true),
+        &args,
+        0,
+    );
+    assert_eq!(
+        verify_status(&exact, &[]).0,
+        0,
+        "the good inner token verifies"
+    );
+    for (what, plaintext) in wrapped_inner_tokens(&good) {
+        let case = hostile(
+            what,
+            encrypt(&plaintext, KeyAlg::Dir, Enc::A256Gcm, &shared, true),
+            &args,
+            2,
+        );
+        let (single, stderr) = verify_status(&case, &[]);
+        assert_eq!(single, 2, "{what}: {stderr}");
+        assert_eq!(batch_status(&case, &[]), (2, Some(2)), "{what}: batch");
+        assert_eq!(explain_status(&case), 2, "{what}: explain");
+        let out = jwb()
+            .args(["verify", &case.input, "--json", "--now", &NOW.to_string()])
+            .args(&case.args)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["valid"], false, "{what}");
+        assert_eq!(v["signature"]["status"], "malformed", "{what}: {v}");
+    }
+}
+
+#[test]
+fn decrypted_claims_with_a_member_named_twice_are_malformed() {
+    let shared = [5u8; 32];
+    let k = STANDARD.encode(shared);
+    let token = encrypt(
+        r#"{"sub":"a","sub":"admin"}"#,
+        KeyAlg::Dir,
+        Enc::A256Gcm,
+        &shared,
+        false,
+    );
+    let case = hostile("duplicate sub", token, &["--secret-b64", &k], 2);
+    let (single, stderr) = verify_status(&case, &[]);
+    assert_eq!(single, 2, "{stderr}");
+    assert_eq!(batch_status(&case, &[]), (2, Some(2)));
+    assert_eq!(explain_status(&case), 2);
+    // As a JWS payload is.
+    let jws = signed(
+        r#"{"alg":"HS256"}"#,
+        r#"{"sub":"a","sub":"admin"}"#,
+        &Key::from_secret(Secret::from_utf8(INNER_SECRET)),
+    );
+    let out = jwb()
+        .args(["verify", &jws, "--secret", INNER_SECRET])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

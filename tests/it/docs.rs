@@ -8,6 +8,8 @@ use jwt_workbench::cli::Cli;
 use jwt_workbench::jose::key::{Key, Secret};
 use serde_json::Value;
 
+use crate::json_schema::Validator;
+
 const SECRET: &str = "docs-secret-that-is-long-enough-0123456789";
 const NOW: &str = "1700000000";
 
@@ -64,18 +66,15 @@ fn man_page_names_every_subcommand() {
     }
 }
 
-fn schema(name: &str) -> jsonschema::Validator {
+fn schema(name: &str) -> Validator {
     let path = format!("{}/assets/schema/{name}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("schema file");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
-    jsonschema::validator_for(&schema).expect("schema compiles")
+    Validator::new(schema).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
-    let errors: Vec<String> = validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
+fn assert_valid(validator: &Validator, instance: &Value, what: &str) {
+    let errors = validator.errors(instance);
     assert!(
         errors.is_empty(),
         "{what} does not match its schema:\n{}\n{instance:#}",

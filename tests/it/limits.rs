@@ -6,7 +6,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use jwt_workbench::jose::alg::Alg;
@@ -50,25 +49,17 @@ fn many_duplicates() -> String {
 #[test]
 fn the_duplicate_scan_is_linear() {
     let json = many_duplicates();
-    let started = Instant::now();
+    // Quadratic took 14 s in release, linear well under 100 ms there: `cargo bench` measures
+    // it; a test only checks the answer (a timed assertion fails on a busy machine).
     let dups = duplicates(&json);
-    let took = started.elapsed();
     assert_eq!(dups.len(), 100_000);
     assert_eq!(dups[0].path, "n0");
-    // Quadratic took 14 s in release; linear is well under 100 ms there.
-    assert!(took < Duration::from_secs(5), "{took:?}");
     let token = signed(br#"{"alg":"HS256"}"#, json.as_bytes());
-    let started = Instant::now();
     let out = jwb()
         .args(["verify", "-", "--secret", SECRET, "--now", "0"])
         .write_stdin(token)
         .output()
         .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(out.status.code(), Some(2));
     assert!(
         text(&out.stdout).contains("duplicate member 'n0' in the payload at byte"),
@@ -131,17 +122,11 @@ fn deep_nesting_prints_bounded_output_and_says_what_was_cut() {
     // 5 MB of '[' in the payload: the report printed 520 MB before.
     let deep = "[".repeat(5 * 1024 * 1024);
     let token = signed(br#"{"alg":"HS256"}"#, deep.as_bytes());
-    let started = Instant::now();
     let out = jwb()
         .args(["decode", "-", "--now", "0"])
         .write_stdin(token.clone())
         .output()
         .unwrap();
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "{:?}",
-        started.elapsed()
-    );
     let report = text(&out.stdout);
     assert!(report.len() < 1024 * 1024, "{} bytes", report.len());
     assert!(
@@ -184,7 +169,6 @@ fn a_key_set_without_kids_is_tried_for_at_most_64_keys() {
     let file = std::env::temp_dir().join(format!("jwb-limits-jwks-{}.json", std::process::id()));
     std::fs::write(&file, jwks).unwrap();
     let token = signed(br#"{"alg":"HS256"}"#, br#"{"sub":"a"}"#);
-    let started = Instant::now();
     let out = jwb()
         .args([
             "verify",
@@ -196,9 +180,7 @@ fn a_key_set_without_kids_is_tried_for_at_most_64_keys() {
         ])
         .output()
         .unwrap();
-    let took = started.elapsed();
     let _ = std::fs::remove_file(&file);
-    assert!(took < Duration::from_secs(30), "{took:?}");
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("the first 64 were tried and none matched"),

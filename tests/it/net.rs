@@ -852,12 +852,10 @@ fn discovery_shares_one_deadline_across_its_three_fetches() {
         },
         cache: None,
     };
-    let started = std::time::Instant::now();
+    // Three fetches with their own limits would take 2.1 s and succeed: the timeout itself is
+    // the proof that the limit is shared, however slow the machine is (no elapsed time is read).
     let err = discover_jwks(&server.base(), None, &opts, NOW).unwrap_err();
-    let took = started.elapsed();
     assert!(matches!(err, NetError::Timeout { .. }), "{err}");
     assert!(err.to_string().contains("timed out after 1.5 s"), "{err}");
-    // Three fetches with their own limits would take 2.1 s and succeed.
-    assert!(took < Duration::from_secs(2), "{took:?}");
     server.stop();
 }

@@ -109,7 +109,7 @@ fn a_public_key_leaves_the_edit_unsigned_not_signed() {
     let token = rs256(r#"{"sub":"x"}"#);
     let mut app = example();
     app.update(Action::Focus(Focus::Signature), NOW);
-    app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
+    crate::app::key_load::settle(&mut app, Action::Paste(RSA_PUBLIC.to_owned()), NOW);
     app.update(Action::Paste(token), NOW);
     assert!(app.derived.signature.is_valid());
     assert_eq!(

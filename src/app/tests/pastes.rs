@@ -10,7 +10,7 @@ fn cr_and_crlf_newlines_become_lf_for_every_target() {
     // A PEM pasted by tmux or xterm arrives with CR line ends: it loads.
     let mut app = example();
     app.update(Action::Focus(Focus::Signature), NOW);
-    app.update(Action::Paste(RSA_PUBLIC.replace('\n', "\r")), NOW);
+    crate::app::key_load::settle(&mut app, Action::Paste(RSA_PUBLIC.replace('\n', "\r")), NOW);
     let desc = app.key_description().expect("key loaded");
     assert!(desc.contains("RSA 2048-bit public key"), "{desc}");
     // Multi-line JSON keeps its lines in an editor.
@@ -189,7 +189,7 @@ fn pasting_a_token_drops_the_demo_secret_but_not_a_key_the_user_gave() {
     assert!(app.derived.signature.is_valid());
     let mut app = example();
     app.update(Action::Focus(Focus::Signature), NOW);
-    app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
+    crate::app::key_load::settle(&mut app, Action::Paste(RSA_PUBLIC.to_owned()), NOW);
     app.update(Action::Paste(rs256(r#"{"sub":"r"}"#)), NOW);
     assert!(
         app.derived.signature.is_valid(),
@@ -206,7 +206,7 @@ fn ctrl_u_clears_the_key_field_and_a_loaded_key() {
     assert!(app.key.lines().concat().is_empty());
     assert_eq!(app.derived.signature.status, SigStatus::Unverifiable);
     app.update(Action::Focus(Focus::Signature), NOW);
-    app.update(Action::Paste(RSA_PUBLIC.to_owned()), NOW);
+    crate::app::key_load::settle(&mut app, Action::Paste(RSA_PUBLIC.to_owned()), NOW);
     assert!(matches!(app.key_source, KeySource::Loaded { .. }));
     app.update(Action::ClearKey, NOW);
     assert!(matches!(app.key_source, KeySource::Typed));

@@ -50,6 +50,9 @@ pub struct CrackOptions {
     pub threads: usize,
     /// Mangling rules.
     pub rules: Rules,
+    /// Most bytes read from a wordlist of unknown size (a pipe, a FIFO, a device);
+    /// `None`: [`wordlist::DEFAULT_STREAM_LIMIT`].
+    pub stream_limit: Option<u64>,
 }
 
 /// Live counters of a running [`crack`], for a progress bar; share it behind an `Arc`.
@@ -110,6 +113,10 @@ pub struct CrackOutcome {
     pub elapsed: Duration,
     /// Worker threads used.
     pub threads: usize,
+    /// Wordlist lines over [`wordlist::MAX_LINE_BYTES`], skipped, over all sources.
+    pub skipped_lines: u64,
+    /// The sources read only up to the byte bound, with the bytes read from each.
+    pub cut_short: Vec<(String, u64)>,
 }
 
 pub(super) type SourceReader = Wordlist<Box<dyn std::io::BufRead + Send>>;
@@ -207,7 +214,7 @@ impl Shared<'_> {
                 Rules::Common => self.scan_mangled(&chunk, seq, &mut variants),
             };
             if let Some((index, secret)) = hit {
-                self.record(seq, index, source_index, chunk.first_line(), secret);
+                self.record(seq, index, source_index, chunk.line_number(index), secret);
             }
         }
     }
@@ -277,7 +284,7 @@ impl Shared<'_> {
         seq: u64,
         index: usize,
         source_index: usize,
-        first_line: u64,
+        line: u64,
         secret: Zeroizing<Vec<u8>>,
     ) {
         let mut best = self.best.lock().unwrap_or_else(PoisonError::into_inner);
@@ -291,7 +298,7 @@ impl Shared<'_> {
             secret,
             source_index,
             source: self.sources[source_index].name(),
-            line: first_line + index as u64,
+            line,
         };
         *best = Some(Hit { seq, index, found });
         self.stop_seq.fetch_min(seq, Ordering::AcqRel);
@@ -329,7 +336,11 @@ pub fn crack(
                 let file = Wordlist::open(path)?;
                 let len = file.len_bytes();
                 let path = file.path().to_path_buf();
-                Wordlist::from_reader(path, Box::new(file.into_reader()), len)
+                let limit = options
+                    .stream_limit
+                    .unwrap_or(wordlist::DEFAULT_STREAM_LIMIT);
+                let reader: Box<dyn std::io::BufRead + Send> = Box::new(file.into_reader());
+                Wordlist::from_reader(path, reader, len).with_limit(Some(limit))
             }
         };
         total += reader.len_bytes().unwrap_or(0);
@@ -386,11 +397,20 @@ pub fn crack(
     if let (None, Some(error)) = (&found, feed.error) {
         return Err(error.into());
     }
+    let skipped_lines = feed.readers.iter().map(Wordlist::skipped_lines).sum();
+    let cut_short = feed
+        .readers
+        .iter()
+        .filter(|r| r.stopped_at_limit())
+        .map(|r| (r.path().display().to_string(), r.bytes_read()))
+        .collect();
     Ok(CrackOutcome {
         cancelled,
         found,
         tried: shared.tried.into_inner(),
         elapsed: started.elapsed(),
         threads,
+        skipped_lines,
+        cut_short,
     })
 }

@@ -25,7 +25,11 @@ fn target_for(hash: HmacHash, key: &[u8]) -> Target {
 }
 
 fn run(target: &Target, sources: &[CandidateSource], threads: usize, rules: Rules) -> CrackOutcome {
-    let options = CrackOptions { threads, rules };
+    let options = CrackOptions {
+        threads,
+        rules,
+        ..CrackOptions::default()
+    };
     crack(
         target,
         sources,
@@ -438,6 +442,7 @@ fn not_found_tries_every_line() {
         let options = CrackOptions {
             threads,
             rules: Rules::None,
+            ..CrackOptions::default()
         };
         let target = target_for(HmacHash::Sha256, b"not in any list");
         let outcome = crack(
@@ -469,6 +474,7 @@ fn tried_counts_one_run_while_progress_accumulates() {
         let options = CrackOptions {
             threads: 2,
             rules: Rules::None,
+            ..CrackOptions::default()
         };
         let outcome = crack(
             &target,
@@ -650,6 +656,7 @@ fn cancel_stops_the_search() {
     let options = CrackOptions {
         threads: 2,
         rules: Rules::Common,
+        ..CrackOptions::default()
     };
     let outcome = crack(&target, &[source], &options, &Progress::new(), &cancel).unwrap();
     assert!(outcome.cancelled);
@@ -698,8 +705,8 @@ fn a_later_hit_never_replaces_an_earlier_one() {
     let secret = |s: &[u8]| Zeroizing::new(s.to_vec());
     shared.record(5, 3, 1, 100, secret(b"late"));
     assert_eq!(shared.stop_seq.load(Ordering::Relaxed), 5);
-    shared.record(2, 9, 0, 41, secret(b"early"));
-    shared.record(2, 10, 0, 41, secret(b"same chunk, later line"));
+    shared.record(2, 9, 0, 50, secret(b"early"));
+    shared.record(2, 10, 0, 51, secret(b"same chunk, later line"));
     shared.record(7, 0, 1, 1, secret(b"later chunk"));
     assert_eq!(shared.stop_seq.load(Ordering::Relaxed), 2);
     let best = shared.best.into_inner().unwrap().unwrap();

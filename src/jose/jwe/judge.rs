@@ -11,7 +11,7 @@ use super::{DecryptOptions, Decrypted, Enc, Jwe, JweError, JweKeys, KeyAlg, decr
 use crate::jose::claims::{ClaimOptions, ClaimReport, check_claims};
 use crate::jose::json;
 use crate::jose::key::KeySet;
-use crate::jose::report::{Outcome, Report, inspect, verdict};
+use crate::jose::report::{Outcome, Report, verdict, verify_exact};
 use crate::jose::verify::{SigStatus, SignatureCheck, VerifyOptions};
 
 /// What a recipient learns from a JWE, layer by layer.
@@ -29,6 +29,9 @@ pub struct Judgement {
     pub claims: Option<ClaimReport>,
     /// Why decryption alone proves nothing about the sender, when it does not.
     pub unauthenticated: Option<String>,
+    /// Why the decrypted claims cannot be read as one claims set (a member named twice),
+    /// when they cannot: the token is then malformed, as a JWS with that payload is.
+    pub malformed_claims: Option<String>,
 }
 
 /// True for a plaintext that is a compact JWS (three dot-separated parts starting with a JSON
@@ -56,16 +59,32 @@ pub fn judge(
         inner: None,
         claims: None,
         unauthenticated: None,
+        malformed_claims: None,
     };
     let Ok(decrypted) = &out.decrypted else {
         return out;
     };
     let text = std::str::from_utf8(&decrypted.plaintext).ok();
+    // The inner token gets the strict rule of a token given to `jwb verify`, and more: it
+    // is exactly the plaintext, so nothing around it (white space, quotes, a query string,
+    // a cookie, JSON) is stripped to find it.
     if let Some(inner) = text.filter(|t| jwe.is_nested() || looks_like_jws(t)) {
-        out.inner = Some(inspect(inner.trim(), verify_keys, verify, claims));
+        out.inner = Some(verify_exact(inner, verify_keys, verify, claims));
         return out;
     }
     let value = text.and_then(|t| json::parse(t).ok());
+    if let (Some(t), Some(Value::Object(_))) = (text, &value) {
+        let dups = json::duplicate_members(t);
+        if !dups.is_empty() {
+            // RFC 7519 sec. 4: a recipient must reject it (or take the last value; which one
+            // a library takes differs, so no verdict may rest on it), as for a JWS payload.
+            out.malformed_claims = Some(format!(
+                "the decrypted claims repeat member name{}: {} (RFC 7519 sec. 4)",
+                if dups.len() == 1 { "" } else { "s" },
+                dups.join(", ")
+            ));
+        }
+    }
     out.claims = Some(check_claims(
         value.as_ref().and_then(Value::as_object),
         claims,
@@ -103,6 +122,14 @@ impl Judgement {
                 };
             }
         };
+        if let Some(why) = &self.malformed_claims {
+            return SignatureCheck {
+                status: SigStatus::Malformed,
+                alg,
+                key: Some(decrypted.key.clone()),
+                reason: format!("decrypted, but {why}"),
+            };
+        }
         if let Some(inner) = &self.inner {
             let s = &inner.signature;
             return SignatureCheck {

@@ -2,9 +2,9 @@
 //! recipient and produced by the sender. Primitives are aws-lc-rs's (AES-KW with 128- and
 //! 256-bit keys, AES-GCM, RSA-OAEP, RSA PKCS#1 v1.5, ECDH, the Concat KDF of NIST SP 800-56A
 //! which aws-lc-rs calls SSKDF), and RustCrypto's `aes-kw` for the 192-bit key wrap that
-//! aws-lc-rs does not offer.
+//! aws-lc-rs does not offer (its 0.2 line, on the same `cipher`/`crypto-common` generation as
+//! `hmac` and `sha2`, so the tree holds one copy of each).
 
-use aes_kw::KeyInit as _;
 use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey};
 use aws_lc_rs::kdf::{SskdfDigestAlgorithmId, get_sskdf_digest_algorithm, sskdf_digest};
 use aws_lc_rs::key_wrap::{AES_128, AES_256, AesKek, KeyWrap as _};
@@ -39,8 +39,8 @@ fn kw_wrap(kek: &[u8], cek: &[u8]) -> Result<Vec<u8>, Failed> {
             kek.wrap(cek, &mut out).map_err(|_| Failed)?;
         }
         24 => {
-            let kek = aes_kw::KwAes192::new_from_slice(kek).map_err(|_| Failed)?;
-            kek.wrap_key(cek, &mut out).map_err(|_| Failed)?;
+            let kek = aes_kw::KekAes192::try_from(kek).map_err(|_| Failed)?;
+            kek.wrap(cek, &mut out).map_err(|_| Failed)?;
         }
         _ => return Err(Failed),
     }
@@ -60,8 +60,8 @@ fn kw_unwrap(kek: &[u8], wrapped: &[u8]) -> Result<Zeroizing<Vec<u8>>, Failed> {
             kek.unwrap(wrapped, &mut out).map_err(|_| Failed)?;
         }
         24 => {
-            let kek = aes_kw::KwAes192::new_from_slice(kek).map_err(|_| Failed)?;
-            kek.unwrap_key(wrapped, &mut out).map_err(|_| Failed)?;
+            let kek = aes_kw::KekAes192::try_from(kek).map_err(|_| Failed)?;
+            kek.unwrap(wrapped, &mut out).map_err(|_| Failed)?;
         }
         _ => return Err(Failed),
     }

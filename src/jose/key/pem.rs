@@ -49,7 +49,7 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Block>, KeyError> {
             let der = STANDARD.decode(body.as_bytes()).map_err(|e| {
                 let at = match e {
                     base64::DecodeError::InvalidByte(offset, _)
-                    | base64::DecodeError::InvalidLastSymbol(offset, _) => {
+                    | base64::DecodeError::InvalidLastSymbol { offset, .. } => {
                         format!(" (at offset {offset} of the body)")
                     }
                     _ => String::new(),

@@ -175,12 +175,13 @@ fn reading(report: &Report) -> Vec<Line> {
                  recipient's public key) can make such a token."
             .to_owned(),
     };
-    vec![
+    let mut lines = vec![
         line(
             Kind::Text,
             "Only the recipient's key opens it: the key recovers the content key, which \
              decrypts the ciphertext and checks the tag (RFC 7516 sec. 5.2). Without that key \
-             nothing but the header can be read, by anyone, this tool included.",
+             nothing but the header can be read, by anyone. Given the recipient's private key \
+             or the shared secret, this walkthrough decrypts the token step by step.",
         ),
         line(
             Kind::Warn,
@@ -196,7 +197,19 @@ fn reading(report: &Report) -> Vec<Line> {
              nothing; a JWE encrypts its payload (part 4) and the key that opens it (part 2), \
              and leaves the header readable.",
         ),
-    ]
+    ];
+    // The verdict `jwb verify` gives without a key to open it, in the same words.
+    let signature = &report.signature;
+    lines.push(line(Kind::Text, format!("Verdict: {}", signature.reason)));
+    lines.push(sub(
+        Kind::Fail,
+        if signature.status == crate::jose::verify::SigStatus::Malformed {
+            "The token is malformed: a server must reject it and trust none of its claims."
+        } else {
+            "Not decrypted, so not checked: a server must reject it and trust none of its claims."
+        },
+    ));
+    lines
 }
 
 /// `text` cut to [`SHOWN`] characters, with an ellipsis when it was longer.
@@ -230,7 +243,7 @@ pub(super) fn decryption(
 ) -> Vec<Step> {
     let verify = VerifyOptions {
         alg: checks.pinned,
-        allow_none: false,
+        allow_none: checks.allow_none,
         allow_weak_secret: checks.allow_weak_secret,
     };
     let judged = judge(

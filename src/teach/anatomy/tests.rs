@@ -17,6 +17,7 @@ fn checks<'a>(keys: Option<&'a KeySet>, claims: &'a ClaimOptions) -> Checks<'a> 
     Checks {
         keys,
         pinned: None,
+        allow_none: false,
         claims,
         jwe: None,
         allow_weak_secret: false,
@@ -381,6 +382,7 @@ fn jwe_walk(report: &Report, keys: &crate::jose::jwe::JweKeys, claims: &ClaimOpt
                 opts: crate::jose::jwe::DecryptOptions::default(),
             }),
             allow_weak_secret: false,
+            allow_none: false,
         },
     )
 }
@@ -453,6 +455,7 @@ fn a_mixed_jwks_pins_the_kid_s_key_and_never_trusts_after_a_fail() {
         claims: &DEFAULT,
         jwe: None,
         allow_weak_secret: false,
+        allow_none: false,
     };
     let report = inspect(&token, Some(&keys), VerifyOptions::default(), &DEFAULT);
     let text = to_text(&anatomy(&report, pinned));
