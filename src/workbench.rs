@@ -380,8 +380,12 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
     let _input: InputThread = runner.tui.spawn_input(tx.clone(), Wake::Term)?;
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
-    let startup =
-        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
+    // `jwb lab NAME` starts its lab the same way: through the app, whose effects run here.
+    let startup = if opts.lab.is_some() {
+        Some(Action::LabStart)
+    } else {
+        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard)
+    };
     let mut app = App::new(opts, unix_now());
     apply_config(&mut app, config);
     if let Some(action) = startup

@@ -1332,6 +1332,7 @@ impl Default for KeyMap {
             "the scenario list: pick one and play it from a fresh start",
             Some("scenarios"),
         );
+        add(f, vec![ch('G')], C::Glossary, "glossary", None);
         add(
             f,
             vec![ch('R')],
