@@ -138,3 +138,60 @@ fn decode_says_first_that_decoding_is_not_verifying_and_claims_are_not_green_che
     );
     assert!(!text.contains("\u{1b}[32mok"), "{text}");
 }
+
+/// The screen as text, as the workbench draws it.
+fn screen(app: &jwt_workbench::app::App, width: u16, height: u16) -> String {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|frame| {
+            jwt_workbench::ui::draw(frame, app, jwt_workbench::ui::Theme::mono());
+        })
+        .expect("draws");
+    let buffer = terminal.backend().buffer();
+    (0..height)
+        .map(|y| {
+            let row: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
+            row.trim_end().to_owned() + "\n"
+        })
+        .collect()
+}
+
+#[test]
+fn the_lab_view_shows_the_goal_the_code_the_live_check_and_the_fix() {
+    use jwt_workbench::app::{Action, App, LaunchOptions, View};
+    const NOW: f64 = 1_700_000_000.0;
+    let mut app = App::new(LaunchOptions::default(), NOW);
+    app.update(Action::OpenView(View::Lab), NOW);
+    app.update(Action::LabSelect(1), NOW);
+    app.update(Action::LabStart, NOW);
+    // The learner's edit: the unsigned token with alg none and role admin.
+    let header = jwt_workbench::jose::b64::encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = jwt_workbench::jose::b64::encode(
+        br#"{"iss":"https://auth.lab.example","sub":"alice","aud":"reports-api","role":"admin","exp":1700003600}"#,
+    );
+    app.update(Action::Paste(format!("{header}.{payload}.")), NOW);
+    app.update(Action::OpenView(View::Lab), NOW);
+    let wide = screen(&app, 140, 45);
+    for needed in [
+        "1 of 10 solved",
+        "▶ ✔ none",
+        "Goal: make the reports API return its admin page",
+        "if alg.lower() == 'none': return claims",
+        "the vulnerable API: accepted",
+        "the fixed API: refused",
+        "SOLVED",
+        "The fix",
+    ] {
+        assert!(wide.contains(needed), "{needed}:\n{wide}");
+    }
+    insta::assert_snapshot!(wide);
+    // Small terminals: no panic, and the rows scroll.
+    let narrow = screen(&app, 80, 24);
+    assert!(narrow.contains("Labs: forge it yourself"), "{narrow}");
+    for _ in 0..5 {
+        app.update(Action::ScrollView(10), NOW);
+    }
+    let _ = screen(&app, 40, 12);
+}
