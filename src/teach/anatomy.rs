@@ -259,6 +259,14 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
         Kind::Warn,
         "This is an encoding, not protection: anyone can reverse it without any key.",
     ));
+    if part == Part::Payload {
+        // The misconception beside what it is about.
+        lines.push(line(
+            Kind::Warn,
+            "Anyone who holds the token reads this payload: a signed JWT hides nothing. Put \
+             nothing in it you would not publish.",
+        ));
+    }
     Step {
         title: title.to_owned(),
         lines,
