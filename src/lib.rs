@@ -3,14 +3,13 @@
 
 pub mod app;
 pub mod audit;
-#[cfg(test)]
-mod citations;
 pub mod cli;
 pub mod clipboard;
 pub mod color_depth;
 pub mod config;
 pub mod flow;
-pub mod jose;
+/// The token engine, a crate of its own (`crates/jose`): no terminal, clock, network or files.
+pub use jwb_jose as jose;
 pub mod key_file;
 pub mod lab;
 pub mod net;
@@ -18,5 +17,5 @@ pub mod screenshot;
 pub mod teach;
 pub mod tui;
 pub mod ui;
-pub mod untrusted;
+pub use jwb_jose::untrusted;
 pub mod workbench;

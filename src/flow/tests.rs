@@ -123,11 +123,11 @@ fn a_stolen_code_without_the_verifier_is_refused() {
     assert_eq!(e.actor, Actor::Attacker);
     assert!(reason(e).starts_with("PKCE verification failed"), "{e:?}");
     assert!(e.lesson.contains("raced the client"));
-    crate::citations::assert_cites(&e.lesson, "RFC 7636 sec. 1");
-    crate::citations::assert_cites(&e.lesson, "RFC 7636 sec. 4.6");
-    crate::citations::assert_cites(&e.lesson, "RFC 9700 sec. 4.5");
+    crate::jose::citations::assert_cites(&e.lesson, "RFC 7636 sec. 1");
+    crate::jose::citations::assert_cites(&e.lesson, "RFC 7636 sec. 4.6");
+    crate::jose::citations::assert_cites(&e.lesson, "RFC 9700 sec. 4.5");
     assert_eq!(
-        crate::citations::topic("RFC 9700 sec. 4.5"),
+        crate::jose::citations::topic("RFC 9700 sec. 4.5"),
         Some("Authorization Code Injection")
     );
     assert!(
@@ -138,7 +138,7 @@ fn a_stolen_code_without_the_verifier_is_refused() {
     assert_eq!(client.actor, Actor::Client);
     assert!(client.verdict.is_ok(), "{client:?}");
     assert!(s.client().access.is_some());
-    crate::citations::assert_cites(&client.lesson, "RFC 6749 sec. 4.1.2");
+    crate::jose::citations::assert_cites(&client.lesson, "RFC 6749 sec. 4.1.2");
     // At the server: a wrong verifier never works, the right one works once, for the client
     // and redirect URI the code was issued to.
     let (cid, uri) = ("spa-client", "https://app.example/cb");
@@ -211,13 +211,13 @@ fn a_revocation_is_told_with_its_own_reason() {
 #[test]
 fn lessons_cite_the_section_about_their_topic() {
     let aud = lessons::wrong_audience("B", "access token #1", "API A");
-    crate::citations::assert_cites(&aud, "RFC 8725 sec. 3.9");
-    crate::citations::assert_cites(&aud, "RFC 9068 sec. 4");
+    crate::jose::citations::assert_cites(&aud, "RFC 8725 sec. 3.9");
+    crate::jose::citations::assert_cites(&aud, "RFC 9068 sec. 4");
     // The audience section is cited for the audience check, not for the keys.
     let keys = &aud[aud.find("With ES256").expect("keys sentence")..];
     assert!(!keys.contains("8725 sec. 3.9"), "{keys}");
     let dpop = lessons::dpop_refused("access token #1");
-    crate::citations::assert_cites(&dpop, "RFC 9449 sec. 11.4");
+    crate::jose::citations::assert_cites(&dpop, "RFC 9449 sec. 11.4");
     assert!(dpop.contains("Not against everything"), "qualified: {dpop}");
 }
 

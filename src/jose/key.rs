@@ -354,7 +354,7 @@ impl Key {
     /// per key and algorithm: the list is read in full each time, which would cost every
     /// token more than its HMAC. `None` for a strong secret, a key that is no secret, or an
     /// algorithm that is not HMAC.
-    pub(crate) fn weak_hmac(&self, alg: Alg) -> Option<super::weak_secret::Weak> {
+    pub fn weak_hmac(&self, alg: Alg) -> Option<super::weak_secret::Weak> {
         let slot = hmac_slot(alg)?;
         let secret = self.secret.as_ref()?;
         *self.weak[slot].get_or_init(|| super::weak_secret::assess(alg, secret.expose()))

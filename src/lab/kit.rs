@@ -41,8 +41,8 @@ pub fn hmac_token(header: &str, payload: &str, secret: &[u8]) -> Option<String> 
 fn unsecured(header: &str, payload: &str) -> String {
     format!(
         "{}.{}.",
-        b64::encode(crate::jose::json::compact(header).as_bytes()),
-        b64::encode(crate::jose::json::compact(payload).as_bytes())
+        b64::encode(crate::jose::json::minify(header).as_bytes()),
+        b64::encode(crate::jose::json::minify(payload).as_bytes())
     )
 }
 

@@ -386,7 +386,7 @@ mod tests {
         }
         assert!(lookup("alg", Place::Claim).is_none());
         // b64 is defined in RFC 7797 sec. 3; its use with crit in sec. 6.
-        crate::citations::assert_cites(
+        crate::jose::citations::assert_cites(
             lookup("b64", Place::Header).unwrap().spec,
             "RFC 7797 sec. 6",
         );

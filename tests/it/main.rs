@@ -17,6 +17,7 @@ mod jwe_vectors;
 mod key_doors;
 mod keys;
 mod labs;
+mod layers;
 mod limits;
 mod net;
 mod net_trust;

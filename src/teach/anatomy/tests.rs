@@ -419,7 +419,7 @@ fn the_aad_and_concat_kdf_cite_the_right_steps() {
         .find(|s| s.title.contains("additional authenticated data"))
         .unwrap();
     let text = &aad.lines[0].text;
-    crate::citations::assert_cites(text, "RFC 7516 sec. 5.2 step 15");
+    crate::jose::citations::assert_cites(text, "RFC 7516 sec. 5.2 step 15");
     assert!(text.contains("step 15 makes it the AAD"), "{text}");
     assert!(!text.contains("step 14):"), "{text}");
 }
@@ -496,7 +496,7 @@ fn misconceptions_come_first_and_the_checklist_has_typ() {
     ] {
         assert!(first.contains(m), "{m}: {first}");
     }
-    crate::citations::assert_cites(&first, "RFC 9068 sec. 6");
+    crate::jose::citations::assert_cites(&first, "RFC 9068 sec. 6");
     let text = to_text(&steps);
     assert!(says(&text, "", "Check the type: typ is 'JWT'"), "{text}");
     let server = steps
@@ -508,8 +508,8 @@ fn misconceptions_come_first_and_the_checklist_has_typ() {
         .iter()
         .find(|l| l.text.contains("Check the type"))
         .unwrap();
-    crate::citations::assert_cites(&typ.text, "RFC 8725 sec. 3.11");
-    crate::citations::assert_cites(&typ.text, "RFC 9068 sec. 4");
+    crate::jose::citations::assert_cites(&typ.text, "RFC 8725 sec. 3.11");
+    crate::jose::citations::assert_cites(&typ.text, "RFC 9068 sec. 4");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The sections this program cites, each with its title as the RFC gives it, read against the
 //! RFC text: a citation test checks that a sentence cites the section about its topic, not
-//! only that the section exists. Test-only.
+//! only that the section exists. Used by the tests of the engine and of the teaching code.
 
 /// Section -> its title (the topic), as written in the RFC's table of contents.
 pub const SECTIONS: &[(&str, &str)] = &[
@@ -161,6 +161,10 @@ pub fn cited(text: &str) -> Vec<String> {
 }
 
 /// Asserts that `text` cites `reference` and that the table knows what that section is about.
+///
+/// # Panics
+///
+/// When it does not: this is a test's assertion.
 pub fn assert_cites(text: &str, reference: &str) {
     assert!(
         cited(text).iter().any(|r| r == reference),
@@ -170,11 +174,16 @@ pub fn assert_cites(text: &str, reference: &str) {
     assert!(topic(reference).is_some(), "{reference} not in the table");
 }
 
-#[test]
-fn the_parser_reads_sections_and_steps() {
-    assert_eq!(
-        cited("AAD (RFC 7516 sec. 5.2 step 15), see RFC 8725 sec. 3.1."),
-        ["RFC 7516 sec. 5.2 step 15", "RFC 8725 sec. 3.1"]
-    );
-    assert_eq!(cited("a JWE (RFC 7516)"), ["RFC 7516"]);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parser_reads_sections_and_steps() {
+        assert_eq!(
+            cited("AAD (RFC 7516 sec. 5.2 step 15), see RFC 8725 sec. 3.1."),
+            ["RFC 7516 sec. 5.2 step 15", "RFC 8725 sec. 3.1"]
+        );
+        assert_eq!(cited("a JWE (RFC 7516)"), ["RFC 7516"]);
+    }
 }
