@@ -240,6 +240,15 @@ impl Step {
     }
 }
 
+/// A DPoP proof's `jti`: 128 bits from the system's random generator, Base64URL. RFC 9449 sec.
+/// 4.2 asks for at least 96 bits of pseudorandom data, so that no two proofs share a `jti`
+/// and a server can remember the ones it saw; a counter (`p1`, `p2`) is guessable.
+pub(crate) fn proof_jti() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut bytes).ok()?;
+    Some(b64::encode(&bytes))
+}
+
 /// An authorization response the client has not redeemed yet.
 struct PendingLogin {
     code: String,
@@ -439,7 +448,7 @@ impl Simulator {
         access: Option<&str>,
     ) -> Option<String> {
         self.proofs += 1;
-        let jti = format!("p{}", self.proofs);
+        let jti = proof_jti()?;
         dpop::proof(key?, &jti, htm, htu, self.now, access)
     }
 

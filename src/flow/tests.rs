@@ -643,3 +643,32 @@ fn scripted_session_plays_out_as_taught() {
         ]
     );
 }
+
+#[test]
+fn dpop_proof_jtis_are_random_and_at_least_96_bits() {
+    let mut s = sim();
+    s.apply(Move::ToggleDpop);
+    s.apply(Move::Login);
+    let key = s.client_key.clone();
+    let jti = |proof: &str| {
+        decode(proof)
+            .claims()
+            .and_then(|c| c.get("jti").and_then(|j| j.as_str().map(str::to_owned)))
+            .unwrap()
+    };
+    let a = s
+        .next_proof(key.as_ref(), "GET", "https://api-a.example/orders", None)
+        .unwrap();
+    let b = s
+        .next_proof(key.as_ref(), "GET", "https://api-a.example/orders", None)
+        .unwrap();
+    let (ja, jb) = (jti(&a), jti(&b));
+    assert_ne!(ja, jb);
+    // RFC 9449 sec. 4.2: at least 96 bits of pseudorandom data.
+    let bits = crate::jose::b64::decode_strict(&ja).unwrap().len() * 8;
+    assert!(bits >= 96, "{ja}: {bits} bits");
+    assert_eq!(
+        crate::jose::citations::topic("RFC 9449 sec. 4.2"),
+        Some("DPoP Proof JWT Syntax")
+    );
+}
