@@ -60,6 +60,8 @@ pub struct LaunchOptions {
     pub aud: Vec<String>,
     /// The required issuer.
     pub iss: Option<String>,
+    /// The typed profile the token must follow (`--profile` and its options).
+    pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
     /// Seconds the workbench's clock starts shifted by (`--now`).
@@ -92,6 +94,7 @@ impl Default for LaunchOptions {
             alg: None,
             aud: Vec::new(),
             iss: None,
+            profile: crate::jose::profile::ProfileOptions::default(),
             leeway: 0,
             clock_shift: 0,
             allow_weak_secret: false,
@@ -223,6 +226,8 @@ pub enum PromptKind {
     Audience,
     /// The issuer the token must name.
     Issuer,
+    /// The typed profile the token must follow, with its options.
+    Profile,
     /// The key file that verifies a nested JWE's inner token.
     VerifyKeyFile,
 }
@@ -540,7 +545,7 @@ pub enum Effect {
         /// Tags the reports.
         generation: u64,
         /// The HMAC algorithm.
-        hash: crate::audit::HmacHash,
+        hash: crate::audit::Hash,
         /// `header.payload`, as signed.
         signing_input: String,
         /// The token's signature bytes.
@@ -636,6 +641,8 @@ pub struct App {
     pub aud: Vec<String>,
     /// The required issuer.
     pub iss: Option<String>,
+    /// The typed profile the token must follow, with its options.
+    pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
     /// A weak HMAC secret is accepted with a warning, and signed with.
@@ -719,6 +726,7 @@ impl App {
             alg,
             aud,
             iss,
+            profile,
             leeway,
             clock_shift,
             allow_weak_secret,
@@ -757,6 +765,7 @@ impl App {
             pinned_alg: alg,
             aud,
             iss,
+            profile,
             leeway,
             allow_weak_secret,
             clock_shift,
@@ -1053,6 +1062,10 @@ impl App {
                 self.iss.clone().unwrap_or_default(),
                 "https://issuer.example/ (empty: none)",
             ),
+            PromptKind::Profile => (
+                expect::profile_text(&self.profile),
+                "id-token client_id=app nonce=n | at+jwt | logout (empty: none)",
+            ),
         };
         self.overlay = Overlay::Prompt {
             kind,
@@ -1103,6 +1116,21 @@ impl App {
                 self.loaded_key_text().unwrap_or_default()
             )),
             KeySource::Typed => self.derived.typed_key.as_ref().map(KeySet::describe),
+        }
+    }
+
+    /// The RFC 7638 thumbprint of a loaded public or private key (one key, not a secret:
+    /// a hash of a secret is not shown on a screen someone may share). One SHA-256 of the
+    /// key's public JWK.
+    pub fn loaded_key_thumbprint(&self) -> Option<String> {
+        let KeySource::Loaded { keys, .. } = &self.key_source else {
+            return None;
+        };
+        match keys.keys.as_slice() {
+            [key] if key.kind() != crate::jose::key::KeyType::Secret => {
+                crate::jose::thumbprint::of_key(key)
+            }
+            _ => None,
         }
     }
 
@@ -1197,7 +1225,7 @@ impl App {
         let path = editor.lines().join("").trim().to_owned();
         match kind {
             PromptKind::JwksUrl => self.submit_url_prompt(path),
-            PromptKind::Audience | PromptKind::Issuer => {
+            PromptKind::Audience | PromptKind::Issuer | PromptKind::Profile => {
                 self.set_expectation(kind, &path);
                 Vec::new()
             }

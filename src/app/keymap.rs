@@ -431,6 +431,7 @@ pub enum Command {
     LabSave,
     Scenarios,
     ResetFlow,
+    ExpectProfile,
     ClearLine,
 }
 
@@ -510,6 +511,7 @@ impl Command {
             Command::LabSave => "save_progress",
             Command::Scenarios => "scenarios",
             Command::ResetFlow => "reset_flow",
+            Command::ExpectProfile => "expected_profile",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
@@ -772,6 +774,13 @@ impl Default for KeyMap {
             vec![ch('E')],
             C::ExpectIssuer,
             "set the expected issuer (iss)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('P')],
+            C::ExpectProfile,
+            "require a typed profile: at+jwt, id-token or logout",
             None,
         );
         add(
@@ -1797,6 +1806,7 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::ExpectProfile => Action::OpenExpectPrompt(PromptKind::Profile),
             C::ClearLine => Action::ClearPrompt,
         })
     }

@@ -219,6 +219,9 @@ pub fn report(
     }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
+    if mode == Mode::Decode {
+        members_section(out, d, paint)?;
+    }
     times_section(out, d, now, paint)?;
     signature_section(out, report, key_label, paint)?;
     claims_section(out, report, paint)?;
@@ -310,6 +313,28 @@ fn binary_block(out: &mut impl Write, bytes: &[u8], paint: Paint) -> io::Result<
     }
     if bytes.len() > HEX_SHOWN {
         writeln!(out, "{}", paint.dim("..."))?;
+    }
+    Ok(())
+}
+
+/// What each known member means, from the engine's dictionary: a line each, with its
+/// defining section.
+fn members_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
+    let known = crate::jose::dictionary::known(d.header.as_ref(), d.claims());
+    if known.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Members"))?;
+    for e in known {
+        writeln!(
+            out,
+            "  {:<9} {}: {} {}",
+            e.name,
+            e.title,
+            e.meaning,
+            paint.dim(&format!("({})", e.spec))
+        )?;
     }
     Ok(())
 }
@@ -418,6 +443,14 @@ fn claims_of(
             paint.dim("(what the token says: nothing holds until its signature does)")
         )?;
     }
+    // A profile adds longer names (client_id, at_hash): the column fits the longest.
+    let width = claims
+        .checks
+        .iter()
+        .map(|c| c.claim.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     for check in &claims.checks {
         let mark = match check.status {
             Status::Pass if !verified => paint.dim("says"),
@@ -428,7 +461,7 @@ fn claims_of(
         };
         writeln!(
             out,
-            "  {mark} {:<4} {}",
+            "  {mark} {:<width$} {}",
             check.claim,
             escape_untrusted(&check.detail)
         )?;

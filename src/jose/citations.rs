@@ -90,8 +90,10 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("RFC 8725 sec. 3.9", "Use and Validate Audience"),
     ("RFC 8725 sec. 3.10", "Do Not Trust Received Claims"),
     ("RFC 8725 sec. 3.11", "Use Explicit Typing"),
+    ("RFC 9068 sec. 2.1", "Header"),
     ("RFC 9068 sec. 4", "Validating JWT Access Tokens"),
     ("RFC 9068 sec. 6", "Privacy Considerations"),
+    ("RFC 8417 sec. 2.3", "Explicit Typing of SETs"),
     ("RFC 9449 sec. 4.2", "DPoP Proof JWT Syntax"),
     ("RFC 9449 sec. 11.4", "Untrusted Code in the Client Context"),
     ("RFC 9700 sec. 2.2", "Token Replay Prevention"),
@@ -104,6 +106,23 @@ pub const SECTIONS: &[(&str, &str)] = &[
     (
         "RFC 9700 sec. 4.14.2",
         "Refresh Token Protection: Recommendations",
+    ),
+    (
+        "RFC 9864 sec. 2.2",
+        "Deprecated polymorphic JWS algorithm identifiers",
+    ),
+    (
+        "RFC 9901 sec. 4.3",
+        "SD-JWT: the issuer-signed JWT's header",
+    ),
+    ("OpenID Connect Core 1.0 sec. 2", "ID Token"),
+    (
+        "OpenID Connect Back-Channel Logout 1.0 sec. 2.4",
+        "Logout Token",
+    ),
+    (
+        "draft-ietf-oauth-sd-jwt-vc sec. 2.2.1",
+        "SD-JWT VC: the typ of a verifiable credential",
     ),
     ("Unicode TR36 sec. 2", "Visual Security Issues"),
     (

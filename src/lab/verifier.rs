@@ -43,7 +43,7 @@ pub(super) fn fixed(id: LabId, server: &LabServer, token: &str, now: f64) -> Ver
         now,
         leeway: 0,
         aud: vec![AUDIENCE.to_owned()],
-        iss: None,
+        ..ClaimOptions::default()
     };
     let verify = VerifyOptions {
         alg: Some(alg),
