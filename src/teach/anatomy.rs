@@ -140,7 +140,7 @@ pub(crate) fn sub(kind: Kind, text: impl Into<String>) -> Line {
 
 /// One numbering scheme for every walkthrough, nested and JWE ones included: steps `1.`,
 /// `2.`... in order, and sub-steps `2.1`, `2.2`... within their step.
-fn number(steps: &mut [Step]) {
+pub fn number(steps: &mut [Step]) {
     for (i, step) in steps.iter_mut().enumerate() {
         let n = i + 1;
         step.title = format!("{n}. {}", step.title);
@@ -277,9 +277,15 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
 /// (`cty: JWT`) is followed into its inner token, level by level; a JWE is described part by
 /// part. Steps and sub-steps are numbered one way throughout.
 pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
-    let mut steps = walk(report, checks, Origin::Request);
+    let mut steps = unnumbered(report, checks);
     number(&mut steps);
     steps
+}
+
+/// The steps before [`number`]ing, for a caller that adds steps of its own (`jwb explain`'s
+/// member meanings) and then numbers them all one way.
+pub fn unnumbered(report: &Report, checks: Checks<'_>) -> Vec<Step> {
+    walk(report, checks, Origin::Request)
 }
 
 /// Where the token walked through came from.

@@ -930,7 +930,7 @@ fn explain_walks_through_rfc7515_a1() {
     assert!(out.contains(&format!("    {}.{}\n", parts[0], parts[1])));
     assert!(out.contains("[ok] It equals the token's third part"));
     assert!(
-        out.lines().any(|l| l.starts_with("  [ok] 5.")
+        out.lines().any(|l| l.starts_with("  [ok] ")
             && l.ends_with("Only now may the server trust the claims.")),
         "{out}"
     );
@@ -971,9 +971,11 @@ fn explain_with_a_wrong_secret_and_a_pinned_alg_says_why() {
         "{out}"
     );
     assert!(
-        out.contains(
-            "[FAIL] 5.3 Pin the algorithm: the key given is used with HS512 only (RFC 8725 sec. 3.1); the header says HS256."
-        ),
+        out.lines().any(|l| l.starts_with("  [FAIL] ")
+            && l.ends_with(
+                ".3 Pin the algorithm: the key given is used with HS512 only (RFC 8725 sec. 3.1); \
+                 the header says HS256."
+            )),
         "{out}"
     );
 }
