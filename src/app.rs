@@ -11,6 +11,7 @@ mod jwe;
 mod key_load;
 pub mod keymap;
 mod lab;
+pub mod login;
 mod net;
 mod paste;
 mod picker;
@@ -81,6 +82,8 @@ pub struct LaunchOptions {
     pub jwe: JweLaunch,
     /// The lab to start (`jwb lab NAME`), with the progress saved so far.
     pub lab: Option<(crate::lab::LabId, crate::lab::progress::Progress)>,
+    /// The tokens of a `jwb login`, shown one at a time and refreshed with `F`.
+    pub login: Option<login::LoginLaunch>,
 }
 
 impl Default for LaunchOptions {
@@ -104,6 +107,7 @@ impl Default for LaunchOptions {
             appearance: Appearance::Dark,
             jwe: JweLaunch::default(),
             lab: None,
+            login: None,
         }
     }
 }
@@ -488,6 +492,21 @@ pub enum Action {
     },
     /// Suspend to the shell (Ctrl-Z); `fg` resumes.
     Suspend,
+    /// Show the next token of a `jwb login`: access, ID, refresh.
+    LoginNextToken,
+    /// Refresh the login's tokens with its refresh token; `replay`: with the spent one the
+    /// last rotation replaced, to see the provider's reuse detection.
+    LoginRefresh {
+        /// Use the spent refresh token.
+        replay: bool,
+    },
+    /// A refresh (or replay) finished.
+    LoginRefreshed {
+        /// The refresh it answers; another generation's answer is ignored.
+        generation: u64,
+        /// The new tokens, or the provider's answer in words.
+        result: Result<login::Refreshed, String>,
+    },
     /// Leave the workbench.
     Quit,
 }
@@ -568,6 +587,14 @@ pub enum Effect {
     SetMouseCapture(bool),
     /// Give the terminal back, stop the process (SIGTSTP), and take it again on `fg`.
     Suspend,
+    /// Use a refresh token at the login's token endpoint on a worker and send the answer back
+    /// as [`Action::LoginRefreshed`].
+    LoginRefresh {
+        /// Tags the answer.
+        generation: u64,
+        /// The refresh token to use.
+        refresh_token: login::LoginSecret,
+    },
     /// Leave the event loop.
     Quit,
 }
@@ -691,6 +718,8 @@ pub struct App {
     pub original_decoded: Option<(String, crate::jose::decode::Decoded)>,
     /// Keys for encrypted tokens: the loaded decryption keys and the verify key.
     pub jwe_slots: JweSlots,
+    /// The tokens of a `jwb login`, when the workbench was opened by one.
+    pub login: Option<login::LoginSession>,
 }
 
 impl std::fmt::Debug for App {
@@ -736,6 +765,7 @@ impl App {
             appearance,
             jwe,
             lab,
+            login,
         } = opts;
         let load_key = keymap.key(Context::Workbench, Command::KeyFile);
         let mut app = App {
@@ -797,6 +827,7 @@ impl App {
             findings_due: false,
             original_decoded: None,
             jwe_slots: JweSlots::default(),
+            login: login.map(|l| login::LoginSession::new(l, now)),
         };
         let key_given = secret.is_some() || keys.is_some();
         if let Some(secret) = secret {
@@ -807,7 +838,9 @@ impl App {
             app.key_source = KeySource::Loaded { label, keys };
         }
         app.launch_jwe(jwe);
-        if let Some(token) = token {
+        if app.login.is_some() {
+            app.show_login_token();
+        } else if let Some(token) = token {
             app.set_token(&token);
             if from_clipboard {
                 app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
@@ -940,6 +973,12 @@ impl App {
             Action::Tick => {
                 self.refresh_due_findings();
                 self.recheck_claims();
+                self.login_offer(now);
+            }
+            Action::LoginNextToken => self.login_next_token(),
+            Action::LoginRefresh { replay } => return self.login_refresh(replay),
+            Action::LoginRefreshed { generation, result } => {
+                self.login_refreshed(generation, result, now);
             }
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::OpenJwksPrompt => self.open_url_prompt(),

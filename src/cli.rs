@@ -13,6 +13,7 @@ pub mod keygen;
 pub mod keys;
 pub mod lab;
 mod line_blocks;
+pub mod login;
 pub mod man;
 pub mod members;
 mod ordered_map;
@@ -48,7 +49,10 @@ Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
      key material given as a secret (key confusion), an algorithm other than --alg,
-     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids;
+     weak-key: it matches, but under an HMAC secret too weak to prove anything (shorter
+     than the hash, or on the built-in list; --allow-weak-secret accepts it with a
+     warning); encode and encrypt refusing to sign with such a secret
   2  usage error or malformed token: for verify, any character outside Base64URL and
      the dots (white space inside, '?token=', a second token; --lenient extracts the
      token as decode does), non-compliant base64url, a header that is not a JSON
@@ -107,6 +111,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Labs: forge tokens yourself against deliberately vulnerable verifiers (simulated here).
     Lab(lab::LabArgs),
+    /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
+    Login(login::LoginArgs),
     /// Make a key for an algorithm: private PKCS#8 PEM (mode 0600), public SPKI PEM, public
     /// JWK and JWKS; or, for HS256/384/512, a random secret printed once.
     Keygen(keygen::KeygenArgs),
@@ -223,7 +229,7 @@ pub enum CliError {
     /// Key material given through a secret option.
     #[error(
         "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
-         key confusion, CVE-2016-10555); give keys with --key FILE"
+         key confusion, CVE-2016-10555); give keys as files (--key, --sign-key, --verify-key)"
     )]
     KeyConfusion {
         /// Where the secret came from.
@@ -396,6 +402,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::Login(args)) => login::run(&args, now),
         Some(Command::Keygen(args)) => keygen::keygen(&args).map(|()| 0),
         Some(Command::Thumbprint(args)) => keygen::thumbprint(&args).map(|()| 0),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
@@ -507,12 +514,69 @@ pub fn run_workbench_with(
             _ => crate::app::Appearance::Dark,
         },
         lab,
+        login: None,
     };
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// Opens the workbench on the tokens of a login: the access token first, verified with the
+/// issuer's keys against its issuer and the audiences given; `W` shows the ID and refresh
+/// tokens, `F` refreshes, `X` replays the spent refresh token.
+pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
+    use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
+    let config = crate::config::load();
+    let (keymap, config) = config.with_keymap();
+    let settings = &config.config;
+    let login::LoggedIn {
+        meta,
+        client,
+        tokens,
+        jwks,
+        ..
+    } = logged;
+    let launch = LoginLaunch {
+        issuer: meta.issuer.clone(),
+        client_id: client.id.clone(),
+        access_aud: aud.clone(),
+        tokens: LoginTokens {
+            access: LoginSecret(tokens.access_token),
+            id: tokens.id_token.map(LoginSecret::new),
+            refresh: tokens.refresh_token.map(LoginSecret),
+        },
+    };
+    let (keys, key_label) = match jwks {
+        Some(j) => {
+            let label = j.summary();
+            (Some(j.keys), Some(label))
+        }
+        None => (None, None),
+    };
+    let options = crate::app::LaunchOptions {
+        keys,
+        key_label,
+        aud,
+        iss: Some(meta.issuer.clone()),
+        leeway: settings.leeway.unwrap_or(0),
+        keymap,
+        mouse: settings.mouse.unwrap_or(true),
+        appearance: match settings.theme {
+            Some(crate::config::ThemeName::Light) => crate::app::Appearance::Light,
+            _ => crate::app::Appearance::Dark,
+        },
+        login: Some(launch),
+        ..crate::app::LaunchOptions::default()
+    };
+    let context = crate::net::login::RefreshContext {
+        meta,
+        client,
+        policy: crate::net::Policy::default(),
+    };
+    crate::workbench::run_with_login(options, &config, Some(std::sync::Arc::new(context)))
+        .map_err(CliError::Terminal)
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.

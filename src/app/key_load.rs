@@ -22,7 +22,7 @@ use zeroize::Zeroizing;
 
 use super::{App, Effect, KeySource, Tone};
 use crate::jose::json::JsonError;
-use crate::jose::jwe::{JweKeys, parse_jwe_keys};
+use crate::jose::jwe::JweKeys;
 use crate::jose::key::{KeyError, KeySet, parse_key};
 
 /// The most keys of one key set the workbench reads. Real sets hold a handful (an issuer
@@ -136,22 +136,27 @@ pub struct KeyLoads {
 /// Parses key material the way the key field takes it, bounded (see the module's note). Pure:
 /// the loop runs it on a worker.
 pub fn parse(bytes: &[u8]) -> LoadedKey {
+    // One reading of the bytes: the JWE keys are a view of the same set.
+    let read = |bytes: &[u8], capped| {
+        let signing = parse_key(bytes);
+        let jwe = signing
+            .as_ref()
+            .ok()
+            .and_then(|set| JweKeys::from_set(set).ok());
+        LoadedKey {
+            signing,
+            jwe,
+            capped,
+        }
+    };
     match bounded_json(bytes) {
-        None => LoadedKey {
-            signing: parse_key(bytes),
-            jwe: parse_jwe_keys(bytes).ok(),
-            capped: None,
-        },
+        None => read(bytes, None),
         Some(Err(e)) => LoadedKey {
             signing: Err(e),
             jwe: None,
             capped: None,
         },
-        Some(Ok((text, capped))) => LoadedKey {
-            signing: parse_key(text.as_bytes()),
-            jwe: parse_jwe_keys(text.as_bytes()).ok(),
-            capped,
-        },
+        Some(Ok((text, capped))) => read(text.as_bytes(), capped),
     }
 }
 

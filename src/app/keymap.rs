@@ -381,6 +381,9 @@ pub enum Command {
     VerifyKeyFile,
     JwksUrl,
     Discover,
+    LoginNext,
+    LoginRefresh,
+    LoginReplay,
     Clock(i64),
     ClockReset,
     Leeway(i64),
@@ -464,6 +467,9 @@ impl Command {
             Command::VerifyKeyFile => "verify_key_file",
             Command::JwksUrl => "jwks_url",
             Command::Discover => "discover",
+            Command::LoginNext => "login_next_token",
+            Command::LoginRefresh => "login_refresh",
+            Command::LoginReplay => "login_replay",
             Command::ClockReset => "clock_reset",
             Command::Diff => "diff",
             Command::Restore => "restore",
@@ -795,6 +801,27 @@ impl Default for KeyMap {
             vec![ch('I')],
             C::Discover,
             "discover the keys from the token's iss (asks first)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('W')],
+            C::LoginNext,
+            "after jwb login: show the next token (access, ID, refresh)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('F')],
+            C::LoginRefresh,
+            "after jwb login: refresh the tokens with the refresh token",
+            None,
+        );
+        add(
+            w,
+            vec![ch('X')],
+            C::LoginReplay,
+            "after jwb login: replay the spent refresh token (reuse detection)",
             None,
         );
         add(
@@ -1738,6 +1765,9 @@ impl App {
             C::VerifyKeyFile => Action::OpenVerifyKeyPrompt,
             C::JwksUrl => Action::OpenJwksPrompt,
             C::Discover => Action::AskDiscover,
+            C::LoginNext => Action::LoginNextToken,
+            C::LoginRefresh => Action::LoginRefresh { replay: false },
+            C::LoginReplay => Action::LoginRefresh { replay: true },
             C::Clock(secs) => Action::ShiftClock(secs),
             C::ClockReset => Action::ResetClock,
             C::Leeway(secs) => Action::AdjustLeeway(secs),

@@ -26,6 +26,8 @@ pub enum JobKind {
     /// The labs' I/O: serving the attacker's JWKS on loopback, the jku lab's fetch, saving
     /// progress.
     Lab,
+    /// Refreshing the tokens of a `jwb login`.
+    LoginRefresh,
 }
 
 /// A job's cancel flag, as the work sees it.
