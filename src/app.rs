@@ -11,6 +11,7 @@ pub mod holder;
 mod jwe;
 mod key_load;
 pub mod keymap;
+mod lab;
 pub mod login;
 mod net;
 mod paste;
@@ -33,6 +34,7 @@ pub use key_load::{
     Handover, KeyInput, KeyLoads, KeySlot, LoadedKey, MAX_KEYS, PendingKey, parse as parse_key_load,
 };
 pub use keymap::{Chord, Command, Context, KeyMap, KeyName};
+pub use lab::LabView;
 pub use net::{NetKeys, NetPane, NetRequest, NetTarget};
 pub use paste::{FoundTokens, normalize_newlines};
 pub use secret_search::{SearchOutcome, SearchState};
@@ -84,6 +86,8 @@ pub struct LaunchOptions {
     /// A secret random seed for the salts of SD-JWTs issued in the workbench; `None`: the
     /// workbench does not issue.
     pub salt_seed: Option<Secret>,
+    /// The lab to start (`jwb lab NAME`), with the progress saved so far.
+    pub lab: Option<(crate::lab::LabId, crate::lab::progress::Progress)>,
     /// The tokens of a `jwb login`, shown one at a time and refreshed with `F`.
     pub login: Option<login::LoginLaunch>,
 }
@@ -110,6 +114,7 @@ impl Default for LaunchOptions {
             jwe: JweLaunch::default(),
             kb: crate::jose::sdjwt::KbPolicy::default(),
             salt_seed: None,
+            lab: None,
             login: None,
         }
     }
@@ -271,6 +276,11 @@ pub enum Overlay {
     Diff,
     /// What the configuration file got wrong, whole, the most severe first.
     Notices(Vec<String>),
+    /// The flow's scenario list, `row` of `flow::scenarios::SCENARIOS` selected.
+    Scenarios {
+        /// The selected row.
+        row: usize,
+    },
 }
 
 impl Overlay {
@@ -289,6 +299,7 @@ impl Overlay {
             Overlay::ConfirmDiscover { .. } => Context::Confirm,
             Overlay::Diff => Context::Diff,
             Overlay::Notices(_) => Context::Notices,
+            Overlay::Scenarios { .. } => Context::Scenarios,
         })
     }
 }
@@ -399,6 +410,8 @@ pub enum Action {
     OpenView(View),
     /// Switch the anatomy view between the steps and the glossary list.
     ToggleGlossaryList,
+    /// Open the glossary (concepts, claims, header parameters) from anywhere.
+    OpenGlossary,
     /// Scroll the open view (anatomy, or the flow's lesson) by rows.
     ScrollView(i32),
     /// Move the holder view's selection by this many rows.
@@ -472,6 +485,31 @@ pub enum Action {
     ToggleTheme,
     /// Show times in UTC or in local time.
     ToggleUtc,
+    /// Open the flow's scenario list.
+    OpenScenarios,
+    /// Move the scenario list's selection.
+    MoveScenario(i32),
+    /// Play the selected scenario from a fresh deployment.
+    RunScenario,
+    /// Start the flow over: a fresh deployment, nobody logged in.
+    ResetFlow,
+    /// Choose another lab in the lab list.
+    LabSelect(i32),
+    /// Start the chosen lab: its token in the workbench.
+    LabStart,
+    /// The attacker's move in the lab being played.
+    LabMove,
+    /// Write the labs' progress file.
+    LabSave,
+    /// The attacker's JWKS is served at this URL (or why not).
+    LabServed(Result<String, String>),
+    /// The jku lab's server fetched `url`.
+    LabFetched {
+        /// The URL.
+        url: String,
+        /// The body, or why there is none.
+        result: Result<String, String>,
+    },
     /// Suspend to the shell (Ctrl-Z); `fg` resumes.
     Suspend,
     /// Show the next token of a `jwb login`: access, ID, refresh.
@@ -506,6 +544,8 @@ impl Action {
                 | Action::ScrollView(_)
                 | Action::SecretSearchProgress { .. }
                 | Action::SecretSearchDone { .. }
+                | Action::LabServed(_)
+                | Action::LabFetched { .. }
         )
     }
 }
@@ -555,6 +595,14 @@ pub enum Effect {
         /// The search to stop.
         generation: u64,
     },
+    /// Serve the attacker's JWKS on 127.0.0.1 (the jku lab) and answer with
+    /// [`Action::LabServed`].
+    ServeLabJwks,
+    /// Fetch this URL as the jku lab's server does (loopback only) on a worker and answer with
+    /// [`Action::LabFetched`].
+    LabFetch(String),
+    /// Write the labs' progress file (the solved names) under the data directory.
+    SaveLabProgress(String),
     /// Turn the terminal's mouse capture on or off.
     SetMouseCapture(bool),
     /// Give the terminal back, stop the process (SIGTSTP), and take it again on `fg`.
@@ -608,6 +656,8 @@ pub struct App {
     pub kb_policy: crate::jose::sdjwt::KbPolicy,
     /// The secret seed an issued SD-JWT's salts are derived from (drawn by the event loop).
     pub salt_seed: Option<Secret>,
+    /// The labs: the one being played, its live check, progress.
+    pub lab: LabView,
     /// The glossary entry for the member under the header or payload cursor.
     pub glossary: Option<&'static crate::teach::glossary::Entry>,
     /// The editor row the glossary entry was found on.
@@ -742,6 +792,7 @@ impl App {
             jwe,
             kb,
             salt_seed,
+            lab,
             login,
         } = opts;
         let load_key = keymap.key(Context::Workbench, Command::KeyFile);
@@ -756,6 +807,7 @@ impl App {
             holder: holder::HolderView::default(),
             kb_policy: kb,
             salt_seed,
+            lab: LabView::default(),
             glossary: None,
             glossary_row: 0,
             overlay: Overlay::None,
@@ -832,13 +884,23 @@ impl App {
                 app.demo_key = true;
             }
             app.set_token(&example);
-            app.message = Some((
-                "the built-in example: paste a token (p or your terminal's paste) to start"
-                    .to_owned(),
-                Tone::Info,
-            ));
+            app.message = Some((app.first_screen_pointer(), Tone::Info));
         }
+        app.choose_lab(lab);
         app
+    }
+
+    /// The first screen's pointer for a newcomer: where to begin, with the keys from the key
+    /// map (rebound keys included).
+    fn first_screen_pointer(&self) -> String {
+        let key = |command| self.keymap.key(Context::Workbench, command);
+        format!(
+            "New here? {} anatomy · {} OAuth flow · {} labs · {} glossary · or paste a token",
+            key(Command::Anatomy),
+            key(Command::Flow),
+            key(Command::Labs),
+            key(Command::Glossary),
+        )
     }
 
     /// Applies one action at the real time `now` and returns the effects to perform.
@@ -928,6 +990,13 @@ impl App {
                 self.anatomy.glossary = !self.anatomy.glossary;
                 self.anatomy.scroll = 0;
             }
+            Action::OpenGlossary => {
+                if self.view != View::Anatomy {
+                    self.open_view(View::Anatomy);
+                }
+                self.anatomy.glossary = true;
+                self.anatomy.scroll = 0;
+            }
             Action::ScrollView(rows) => self.scroll_view(rows),
             Action::Flow(step) => self.flow_step(step),
             Action::SelectFlowEntry(delta) => self.flow_select(delta),
@@ -960,6 +1029,16 @@ impl App {
             Action::ToggleMouse | Action::ToggleTheme | Action::ToggleUtc => {
                 effects.extend(self.toggle_display(&action));
             }
+            Action::OpenScenarios => self.overlay = Overlay::Scenarios { row: 0 },
+            Action::MoveScenario(rows) => self.move_scenario(rows),
+            Action::RunScenario => self.run_scenario(),
+            Action::ResetFlow => self.reset_flow(),
+            lab @ (Action::LabSelect(_)
+            | Action::LabStart
+            | Action::LabMove
+            | Action::LabSave
+            | Action::LabServed(_)
+            | Action::LabFetched { .. }) => effects.extend(self.lab_action(lab)),
             Action::Suspend => effects.push(Effect::Suspend),
             Action::Quit => effects.push(Effect::Quit),
         }
@@ -967,6 +1046,7 @@ impl App {
             self.refresh_glossary();
         }
         effects.extend(self.cancel_search_if_token_changed());
+        effects.extend(self.refresh_lab());
         effects
     }
 
@@ -1034,6 +1114,7 @@ impl App {
             View::Anatomy => self.anatomy.scroll = self.anatomy.scroll.min(limits.view),
             View::Flow => self.flow.scroll = self.flow.scroll.min(limits.view),
             View::Holder => self.holder.scroll = self.holder.scroll.min(limits.view),
+            View::Lab => self.lab.scroll = self.lab.scroll.min(limits.view),
             View::Workbench => {}
         }
     }

@@ -12,6 +12,7 @@ pub mod inspect;
 pub mod jwe;
 pub mod keygen;
 pub mod keys;
+pub mod lab;
 mod line_blocks;
 pub mod login;
 pub mod man;
@@ -119,6 +120,8 @@ pub enum Command {
     /// DPoP (RFC 9449): check a proof against its request and token, or make one.
     #[command(subcommand, after_help = EXIT_STATUS_HELP)]
     Dpop(dpop::DpopCommand),
+    /// Labs: forge tokens yourself against deliberately vulnerable verifiers (simulated here).
+    Lab(lab::LabArgs),
     /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
     Login(login::LoginArgs),
     /// Make a key for an algorithm: private PKCS#8 PEM (mode 0600), public SPKI PEM, public
@@ -450,6 +453,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         Some(Command::Man) => man::run().map(|()| 0),
         Some(Command::Config(args)) => config_command(&args),
+        Some(Command::Lab(args)) => lab::run(&args, now),
         None => run_workbench(&cli.workbench, now).map(status),
     };
     match result {
@@ -474,6 +478,15 @@ pub fn run(cli: Cli) -> ExitCode {
 /// Opens the workbench: refuses without a terminal, loads the token and key, then hands
 /// over to the TUI until the user quits.
 pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError> {
+    run_workbench_with(args, now, None)
+}
+
+/// [`run_workbench`], starting on a lab when one is given.
+pub fn run_workbench_with(
+    args: &WorkbenchArgs,
+    now: f64,
+    lab: Option<(crate::lab::LabId, crate::lab::progress::Progress)>,
+) -> Result<Outcome, CliError> {
     // Without a terminal there is no workbench; a token and key given are still read first,
     // so a bad key (key material through a secret door) is named as it is everywhere else.
     if !io::stdout().is_terminal() && args.token.is_none() && !args.key.is_given() {
@@ -547,6 +560,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             }
             _ => crate::app::Appearance::Dark,
         },
+        lab,
         login: None,
     };
     if !io::stdout().is_terminal() {

@@ -13,11 +13,12 @@ mod api;
 mod dpop;
 mod keys;
 mod lessons;
+pub mod scenarios;
 mod server;
 mod timeline;
 
 pub use api::{Api, ApiId, CachedJwks, Verification};
-pub use keys::EcKey;
+pub use keys::{EcKey, jwks_document};
 pub use server::{
     AuthCode, AuthServer, Denied, Failure, Family, GrantError, Introspection, IssuedToken,
     KeyStatus, RefreshRecord, RefreshStatus, Retire, Revocation, Rotation, SigningKey, TokenId,
@@ -35,7 +36,8 @@ use server::AccessGrant;
 pub enum Move {
     /// The user logs in: authorization request with PKCE, then the code for tokens.
     Login,
-    /// The attacker redeems the authorization code it intercepted, without the verifier.
+    /// The attacker intercepts the next authorization response and redeems its code before
+    /// the client does, without the verifier; the client then redeems it.
     RedeemStolenCode,
     /// The client calls API A, which verifies locally with the JWKS.
     CallApiA,
@@ -238,6 +240,13 @@ impl Step {
     }
 }
 
+/// An authorization response the client has not redeemed yet.
+struct PendingLogin {
+    code: String,
+    verifier: String,
+    nonce: String,
+}
+
 /// The simulated deployment.
 #[derive(Debug, Clone)]
 pub struct Simulator {
@@ -253,7 +262,6 @@ pub struct Simulator {
     last_used_refresh: Option<TokenId>,
     attacker: Wallet,
     attacker_key: Option<EcKey>,
-    stolen_code: Option<String>,
     /// The DPoP proof the attacker saw with the client's last call to API A.
     captured_proof: Option<String>,
     proofs: u64,
@@ -281,7 +289,6 @@ impl Simulator {
             last_used_refresh: None,
             attacker: Wallet::default(),
             attacker_key: EcKey::derive(config.seed, "attacker key", "attacker"),
-            stolen_code: None,
             captured_proof: None,
             proofs: 0,
             timeline: Vec::new(),
@@ -378,7 +385,7 @@ impl Simulator {
     pub fn apply(&mut self, action: Move) -> &TimelineEntry {
         let steps = match action {
             Move::Login => self.login(),
-            Move::RedeemStolenCode => vec![self.redeem_stolen_code()],
+            Move::RedeemStolenCode => self.redeem_stolen_code(),
             Move::CallApiA => self.client_call(ApiId::A, TokenKind::Access),
             Move::CallApiB => self.client_call(ApiId::B, TokenKind::Access),
             Move::CallApiC => self.client_call(ApiId::C, TokenKind::Access),
@@ -513,26 +520,71 @@ impl Simulator {
         format!("200 OK: {}", parts.join(" + "))
     }
 
-    fn login(&mut self) -> Vec<Step> {
+    /// The client's redirect URI, registered with the auth server.
+    const REDIRECT_URI: &'static str = "https://app.example/cb";
+
+    /// The authorization request with PKCE: the browser goes to the auth server and comes
+    /// back with a one-time code for the verifier only the client holds.
+    fn authorize(&mut self) -> (Step, PendingLogin) {
         let verifier = self.random_text("code verifier", 32);
         let challenge = code_challenge(&verifier);
         let nonce = self.random_text("nonce", 8);
         let state = self.random_text("state", 6);
-        let code = self
-            .server
-            .issue_code(&challenge, self.now, self.config.code_ttl);
+        let code = self.server.issue_code(
+            &challenge,
+            &self.config.client_id,
+            Self::REDIRECT_URI,
+            self.now,
+            self.config.code_ttl,
+        );
         let authorize = Step::ok(
             Actor::Client,
             format!(
-                "GET /authorize?response_type=code&client_id={}&redirect_uri=https://app.example/cb\
+                "GET /authorize?response_type=code&client_id={}&redirect_uri={}\
                  &scope=openid+orders:read&state={state}&nonce={nonce}&code_challenge={challenge}\
                  &code_challenge_method=S256",
-                self.config.client_id
+                self.config.client_id,
+                Self::REDIRECT_URI
             ),
-            format!("302 Found: Location https://app.example/cb?code={code}&state={state}"),
+            format!(
+                "302 Found: Location {}?code={code}&state={state}",
+                Self::REDIRECT_URI
+            ),
             lessons::authorize(),
         );
-        self.stolen_code = Some(code.clone());
+        (
+            authorize,
+            PendingLogin {
+                code,
+                verifier,
+                nonce,
+            },
+        )
+    }
+
+    /// The token request of RFC 6749 sec. 4.1.3, with the PKCE verifier.
+    fn token_request(&self, code: &str, verifier: &str) -> String {
+        format!(
+            "POST /token grant_type=authorization_code code={code} redirect_uri={} client_id={} \
+             code_verifier={verifier}",
+            Self::REDIRECT_URI,
+            self.config.client_id
+        )
+    }
+
+    fn login(&mut self) -> Vec<Step> {
+        let (authorize, pending) = self.authorize();
+        let token = self.redeem_login(pending);
+        vec![authorize, token]
+    }
+
+    /// The client redeems its code: the tokens of a new session.
+    fn redeem_login(&mut self, pending: PendingLogin) -> Step {
+        let PendingLogin {
+            code,
+            verifier,
+            nonce,
+        } = pending;
         self.verifier = Some(verifier.clone());
         let key = if self.settings.dpop {
             self.client_key.clone()
@@ -542,30 +594,32 @@ impl Simulator {
         let url = self.token_url();
         let proof = self.next_proof(key.as_ref(), "POST", &url, None);
         let request = format!(
-            "POST /token grant_type=authorization_code code={code} code_verifier={verifier}{}",
+            "{}{}",
+            self.token_request(&code, &verifier),
             if proof.is_some() {
                 " DPoP: <proof>"
             } else {
                 ""
             }
         );
-        if let Err(e) = self.server.redeem_code(&code, &verifier, self.now) {
-            return vec![
-                authorize,
-                Step::rejected(
-                    Actor::Client,
-                    request,
-                    "400 invalid_grant",
-                    format!("{e:?}"),
-                    String::new(),
-                ),
-            ];
+        let client_id = self.config.client_id.clone();
+        if let Err(e) =
+            self.server
+                .redeem_code(&code, &verifier, &client_id, Self::REDIRECT_URI, self.now)
+        {
+            return Step::rejected(
+                Actor::Client,
+                request,
+                "400 invalid_grant",
+                format!("{e:?}"),
+                String::new(),
+            );
         }
         let jkt = key.as_ref().map(EcKey::thumbprint);
         let family = self
             .server
             .new_family(self.now, self.config.session_absolute, jkt);
-        let token = match self.issue_tokens(&family, Some(&nonce)) {
+        match self.issue_tokens(&family, Some(&nonce)) {
             Ok(ids) => {
                 let (access, id, refresh) = (ids.first(), ids.get(1), ids.get(2));
                 self.client = Wallet {
@@ -600,25 +654,27 @@ impl Simulator {
                 reason,
                 "The server could not sign the tokens.".to_owned(),
             ),
-        };
-        vec![authorize, token]
+        }
     }
 
-    fn redeem_stolen_code(&mut self) -> Step {
-        let Some(code) = self.stolen_code.clone() else {
-            return Step::rejected(
-                Actor::Attacker,
-                "POST /token grant_type=authorization_code (no code)".to_owned(),
-                "400 invalid_request",
-                "the attacker has intercepted no code: log in first".to_owned(),
-                "The attacker intercepts the code of the next login.".to_owned(),
-            );
-        };
+    /// The authorization code interception attack (RFC 7636 sec. 1), staged as it happens: the
+    /// client starts a login, the attacker intercepts the redirect and races to the token
+    /// endpoint before the client. PKCE refuses it; the code, still unused, then works for the
+    /// client, which holds the verifier.
+    fn redeem_stolen_code(&mut self) -> Vec<Step> {
+        let (authorize, pending) = self.authorize();
         // Without the client's verifier, the attacker can only send one of its own.
         let guess = self.random_text("attacker verifier", 32);
-        let request =
-            format!("POST /token grant_type=authorization_code code={code} code_verifier={guess}");
-        match self.server.redeem_code(&code, &guess, self.now) {
+        let request = self.token_request(&pending.code, &guess);
+        let client_id = self.config.client_id.clone();
+        let attempt = self.server.redeem_code(
+            &pending.code,
+            &guess,
+            &client_id,
+            Self::REDIRECT_URI,
+            self.now,
+        );
+        let thief = match attempt {
             Err(GrantError::PkceMismatch { expected, got }) => Step::rejected(
                 Actor::Attacker,
                 request,
@@ -642,7 +698,10 @@ impl Simulator {
                 "200 OK".to_owned(),
                 "The verifier matched by chance: this should never happen.".to_owned(),
             ),
-        }
+        };
+        let mut client = self.redeem_login(pending);
+        client.lesson = format!("{} {}", lessons::code_still_good(), client.lesson);
+        vec![authorize, thief, client]
     }
 
     /// Fetches the JWKS for an API when its cache is stale; returns a note for the response.
@@ -897,12 +956,12 @@ impl Simulator {
                 lessons::skewed(&label, self.config.skew, self.apis[index].leeway, false)
             );
         }
-        if self.server.denied(&t.jti).is_some() {
+        if let Some(denied) = self.server.denied(&t.jti) {
             let synced = self.apis[index].deny_synced.map_or_else(
                 || "never".to_owned(),
                 |s| self.at(s - self.apis[index].skew),
             );
-            lesson = lessons::revocation_lag(name, &label, &synced);
+            lesson = lessons::revocation_lag(name, &label, &denied.revocation.reason, &synced);
         }
         if actor == Actor::Attacker {
             lesson = lessons::bearer_replay(&label, t.exp - self.now);

@@ -11,6 +11,7 @@ pub mod flow;
 /// The token engine, a crate of its own (`crates/jose`): no terminal, clock, network or files.
 pub use jwb_jose as jose;
 pub mod key_file;
+pub mod lab;
 pub mod net;
 pub mod screenshot;
 pub mod teach;

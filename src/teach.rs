@@ -2,5 +2,6 @@
 //! parameters. Pure functions of a token report; rendering is elsewhere.
 
 pub mod anatomy;
+pub mod concepts;
 pub mod glossary;
 pub mod holder;

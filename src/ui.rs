@@ -11,8 +11,10 @@ pub mod help;
 pub mod holder_view;
 pub mod json_pane;
 pub mod jwe_lines;
+pub mod lab_view;
 pub mod layout;
 pub mod net_status;
+pub mod scenario_list;
 pub mod signature_pane;
 pub mod status_line;
 pub mod text;
@@ -102,7 +104,7 @@ impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
-            View::Anatomy | View::Flow | View::Holder if area.width < 40 || area.height < 12 => {
+            View::Anatomy | View::Flow | View::Holder | View::Lab if area.width < 40 || area.height < 12 => {
                 Paragraph::new("enlarge the terminal to see this view")
                     .wrap(Wrap { trim: true })
                     .render(area, buf);
@@ -120,6 +122,11 @@ impl Widget for &Screen<'_> {
             }
             View::Holder => {
                 holder_view::HolderScreen(self).render(area, buf);
+                render_overlay(self, area, buf);
+                return;
+            }
+            View::Lab => {
+                lab_view::LabScreen(self).render(area, buf);
                 render_overlay(self, area, buf);
                 return;
             }
@@ -194,6 +201,7 @@ fn render_overlay(app: &Screen, area: Rect, buf: &mut Buffer) {
         Overlay::ConfirmDiscover { issuer } => net_status::render_confirm(app, issuer, area, buf),
         Overlay::Diff => render_diff(app, area, buf),
         Overlay::Notices(notices) => render_notices(app, notices, area, buf),
+        Overlay::Scenarios { row } => scenario_list::render(app, *row, area, buf),
     }
 }
 

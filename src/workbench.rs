@@ -248,6 +248,24 @@ impl Runner {
                 self.jobs
                     .start(JobKind::KeyLoad, generation, key_load(generation, from))?;
             }
+            // The labs' I/O, bounded: the attacker's JWKS served on 127.0.0.1, the jku lab's
+            // fetch from loopback only (2 s timeouts), the progress file when asked.
+            Effect::ServeLabJwks => self.jobs.start(JobKind::Lab, 0, |_| {
+                Action::LabServed(crate::lab::loopback::serve())
+            })?,
+            Effect::LabFetch(url) => self.jobs.start(JobKind::Lab, 0, move |_| {
+                let result = crate::lab::loopback::fetch(&url);
+                Action::LabFetched { url, result }
+            })?,
+            Effect::SaveLabProgress(text) => self.jobs.start(JobKind::Lab, 0, move |_| {
+                let progress = crate::lab::progress::Progress::from_text(&text);
+                match crate::lab::progress::save(&progress) {
+                    Ok(path) => {
+                        Action::Message(format!("progress saved to {}", path.display()), Tone::Info)
+                    }
+                    Err(e) => Action::Message(format!("progress not saved: {e}"), Tone::Error),
+                }
+            })?,
         }
         Ok(true)
     }
@@ -403,8 +421,12 @@ pub fn run_with_login(
     let _input: InputThread = runner.tui.spawn_input(tx.clone(), Wake::Term)?;
     // `--clipboard`: the paste runs through the app, so a missing clipboard becomes a status
     // message over the example instead of an exit.
-    let startup =
-        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard);
+    // `jwb lab NAME` starts its lab the same way: through the app, whose effects run here.
+    let startup = if opts.lab.is_some() {
+        Some(Action::LabStart)
+    } else {
+        (opts.from_clipboard && opts.token.is_none()).then_some(Action::PasteFromClipboard)
+    };
     let mut app = App::new(opts, unix_now());
     apply_config(&mut app, config);
     if let Some(action) = startup

@@ -276,11 +276,15 @@ pub enum Context {
     Flow,
     /// The holder view (SD-JWT disclosures, DPoP binding checks).
     Holder,
+    /// The labs view.
+    Lab,
+    /// The flow's scenario list.
+    Scenarios,
 }
 
 impl Context {
     /// Every context, in the order the help lists them.
-    pub const ALL: [Context; 15] = [
+    pub const ALL: [Context; 17] = [
         Context::Workbench,
         Context::Search,
         Context::Editing,
@@ -295,6 +299,8 @@ impl Context {
         Context::Anatomy,
         Context::Flow,
         Context::Holder,
+        Context::Scenarios,
+        Context::Lab,
         Context::Global,
     ];
 
@@ -316,6 +322,8 @@ impl Context {
             Context::Anatomy => "anatomy",
             Context::Flow => "flow",
             Context::Holder => "holder",
+            Context::Lab => "lab",
+            Context::Scenarios => "scenarios",
         }
     }
 
@@ -337,6 +345,8 @@ impl Context {
             Context::Anatomy => "Anatomy view",
             Context::Flow => "Flow simulator",
             Context::Holder => "Holder-bound tokens (SD-JWT, DPoP)",
+            Context::Lab => "Labs",
+            Context::Scenarios => "The flow's scenario list",
         }
     }
 
@@ -432,6 +442,12 @@ pub enum Command {
     HolderIssueMode,
     HolderDecoys,
     HolderIssue,
+    Labs,
+    LabStart,
+    LabMove,
+    LabSave,
+    Scenarios,
+    ResetFlow,
     ExpectProfile,
     ClearLine,
 }
@@ -515,6 +531,12 @@ impl Command {
             Command::HolderIssueMode => "issuer_mode",
             Command::HolderDecoys => "toggle_decoys",
             Command::HolderIssue => "issue_sd_jwt",
+            Command::Labs => "labs",
+            Command::LabStart => "start_lab",
+            Command::LabMove => "attacker_move",
+            Command::LabSave => "save_progress",
+            Command::Scenarios => "scenarios",
+            Command::ResetFlow => "reset_flow",
             Command::ExpectProfile => "expected_profile",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
@@ -885,6 +907,21 @@ impl Default for KeyMap {
         );
         add(
             w,
+            vec![ch('L')],
+            C::Labs,
+            "labs: forge tokens yourself against vulnerable verifiers",
+            None,
+        );
+        add(
+            w,
+            vec![ch('G')],
+            C::Glossary,
+            "glossary: the concepts (JWS, Base64URL, bearer, PKCE...), claims and header \
+             parameters",
+            None,
+        );
+        add(
+            w,
             vec![ch('?'), key(K::F(1))],
             C::Help,
             "this help",
@@ -962,6 +999,7 @@ impl Default for KeyMap {
         add(e, vec![key(K::F(1))], C::Help, "help", None);
         add(e, vec![key(K::F(2))], C::Anatomy, "anatomy view", None);
         add(e, vec![key(K::F(3))], C::Flow, "flow simulator", None);
+        add(e, vec![key(K::F(4))], C::Labs, "labs", None);
         // Overlays.
         add(
             X::Prompt,
@@ -1137,6 +1175,13 @@ impl Default for KeyMap {
         );
         add(
             a,
+            vec![ch('L'), key(K::F(4))],
+            C::Labs,
+            "labs",
+            Some("labs"),
+        );
+        add(
+            a,
             vec![ch('?'), key(K::F(1))],
             C::Help,
             "help",
@@ -1154,7 +1199,7 @@ impl Default for KeyMap {
             (
                 'v',
                 C::FlowStolenCode,
-                "the attacker redeems the code it intercepted",
+                "the attacker intercepts a login's code and redeems it first",
                 "code theft",
             ),
             (
@@ -1170,19 +1215,19 @@ impl Default for KeyMap {
                 "B",
             ),
             (
-                'i',
+                'c',
                 C::FlowApiC,
                 "the client calls API C (introspection)",
                 "C",
             ),
             (
-                'c',
+                'd',
                 C::FlowApiD,
                 "the client calls API D (clock ahead)",
                 "D",
             ),
             (
-                'd',
+                'i',
                 C::FlowIdToken,
                 "the client sends its ID token to API A",
                 "ID token",
@@ -1412,6 +1457,112 @@ impl Default for KeyMap {
             "help",
             Some("help"),
         );
+        add(
+            f,
+            vec![ch('S')],
+            C::Scenarios,
+            "the scenario list: pick one and play it from a fresh start",
+            Some("scenarios"),
+        );
+        add(f, vec![ch('G')], C::Glossary, "glossary", None);
+        add(
+            f,
+            vec![ch('R')],
+            C::ResetFlow,
+            "reset: a fresh deployment, nobody logged in",
+            Some("reset"),
+        );
+        // The flow's scenario list.
+        let sc = X::Scenarios;
+        add(
+            sc,
+            vec![key(K::Up), ch('k')],
+            C::ScrollUp,
+            "the previous scenario",
+            Some("choose"),
+        );
+        add(
+            sc,
+            vec![key(K::Down), ch('j')],
+            C::ScrollDown,
+            "the next scenario",
+            Some("choose"),
+        );
+        add(
+            sc,
+            vec![key(K::Enter)],
+            C::Submit,
+            "play it from a fresh deployment",
+            Some("play"),
+        );
+        add(
+            sc,
+            vec![key(K::Esc), ch('q'), ch('S')],
+            C::Cancel,
+            "close",
+            Some("close"),
+        );
+        // The labs view.
+        let lab = X::Lab;
+        add(
+            lab,
+            vec![key(K::Up), ch('k')],
+            C::ScrollUp,
+            "the previous lab",
+            Some("choose"),
+        );
+        add(
+            lab,
+            vec![key(K::Down), ch('j')],
+            C::ScrollDown,
+            "the next lab",
+            Some("choose"),
+        );
+        add(
+            lab,
+            vec![key(K::Enter)],
+            C::LabStart,
+            "start the lab: its token in the workbench, no key",
+            Some("start"),
+        );
+        add(
+            lab,
+            vec![ch('s')],
+            C::LabMove,
+            "the attacker's move: sign the workbench's header and payload with what the \
+             attacker has here",
+            Some("attack"),
+        );
+        add(
+            lab,
+            vec![ch('P')],
+            C::LabSave,
+            "save the progress to a file under the data directory",
+            Some("save"),
+        );
+        add(lab, vec![key(K::PageUp)], C::PageUp, "scroll up", None);
+        add(
+            lab,
+            vec![key(K::PageDown), ch(' ')],
+            C::PageDown,
+            "scroll down",
+            None,
+        );
+        add(lab, vec![ch('G')], C::Glossary, "glossary", None);
+        add(
+            lab,
+            vec![key(K::Esc), ch('q'), ch('L'), key(K::F(4))],
+            C::Back,
+            "back to the workbench (edit the token there)",
+            Some("workbench"),
+        );
+        add(
+            lab,
+            vec![ch('?'), key(K::F(1))],
+            C::Help,
+            "help",
+            Some("help"),
+        );
         KeyMap { bindings: b }
     }
 }
@@ -1576,6 +1727,7 @@ impl App {
             View::Anatomy => live.extend([Context::Anatomy, Context::Display]),
             View::Flow => live.extend([Context::Flow, Context::Display]),
             View::Holder => live.extend([Context::Holder, Context::Display]),
+            View::Lab => live.extend([Context::Lab, Context::Display]),
             View::Workbench if self.editing => {
                 if matches!(self.focus, Focus::Token | Focus::Signature) {
                     live.push(Context::EditingLine);
@@ -1603,6 +1755,13 @@ impl App {
             ],
             View::Flow => vec![
                 Context::Flow,
+                Context::Scenarios,
+                Context::Display,
+                Context::Help,
+                Context::Global,
+            ],
+            View::Lab => vec![
+                Context::Lab,
                 Context::Display,
                 Context::Help,
                 Context::Global,
@@ -1696,6 +1855,11 @@ impl App {
                         C::PageUp | C::PageDown => Action::ScrollView(by / 2),
                         _ => Action::SelectFlowEntry(by),
                     },
+                    Context::Scenarios => Action::MoveScenario(by),
+                    Context::Lab => match command {
+                        C::PageUp | C::PageDown => Action::ScrollView(by),
+                        _ => Action::LabSelect(by),
+                    },
                     _ => Action::Scroll(self.focus, by),
                 }
             }
@@ -1731,6 +1895,7 @@ impl App {
             C::ToggleTheme => Action::ToggleTheme,
             C::ToggleUtc => Action::ToggleUtc,
             C::Submit => match context {
+                Context::Scenarios => Action::RunScenario,
                 Context::Confirm => Action::ConfirmDiscover(true),
                 Context::AlgList => Action::PickAlg,
                 Context::Prompt => Action::SubmitPrompt,
@@ -1740,7 +1905,14 @@ impl App {
                 Context::Confirm => Action::ConfirmDiscover(false),
                 _ => Action::CloseOverlay,
             },
-            C::Glossary => Action::ToggleGlossaryList,
+            C::Glossary if context == Context::Anatomy => Action::ToggleGlossaryList,
+            C::Glossary => Action::OpenGlossary,
+            C::Labs => Action::OpenView(View::Lab),
+            C::LabStart => Action::LabStart,
+            C::LabMove => Action::LabMove,
+            C::LabSave => Action::LabSave,
+            C::Scenarios => Action::OpenScenarios,
+            C::ResetFlow => Action::ResetFlow,
             C::FlowLogin => Action::Flow(flow::Move::Login),
             C::FlowApiA => Action::Flow(flow::Move::CallApiA),
             C::FlowApiB => Action::Flow(flow::Move::CallApiB),

@@ -1,5 +1,6 @@
 //! `App::update` for every action, in both modes.
 
+mod labs;
 mod modes;
 mod pastes;
 
@@ -17,6 +18,30 @@ const RSA_PUBLIC: &str = include_str!("../../tests/fixtures/tui/rsa_public.pem")
 
 fn example() -> App {
     App::new(LaunchOptions::default(), NOW)
+}
+
+/// A secret no list holds, for tests that need a signature that proves something (the demo
+/// secret is published, so it is on the list of known secrets).
+const GOOD_SECRET: &str = "Vq7s2Jx9Lk4Pz8Rt1Wm6Yc3Nb5Hd0Gf7Xa";
+
+/// The example's token, signed with [`GOOD_SECRET`], opened with it.
+fn good_example() -> App {
+    let demo = crate::jose::decode::decode(&demo_token(NOW));
+    let header = demo.header_text.clone().expect("header");
+    let payload = match &demo.payload {
+        Some(crate::jose::decode::Content::Json { text, .. }) => text.clone(),
+        _ => String::new(),
+    };
+    let key = Key::from_secret(Secret::from_utf8(GOOD_SECRET));
+    let token = crate::jose::sign::sign(&header, &payload, Some(&key)).expect("signs");
+    App::new(
+        LaunchOptions {
+            token: Some(token),
+            secret: Some(Secret::from_utf8(GOOD_SECRET)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    )
 }
 
 /// The example, opened with a secret the user gave (so a paste keeps it).
@@ -84,14 +109,30 @@ fn light(app: &App, name: &str) -> LightState {
 
 #[test]
 fn example_is_signed_verified_and_counting_down() {
+    // The demo secret is published (README, this binary): its tag matches, and it proves
+    // nothing, so the example is refused as any token with a known secret is.
     let app = example();
     assert_eq!(app.mode, Mode::Verify);
+    assert!(
+        !app.derived.signature.is_valid() && app.derived.signature.reason.contains("built-in list"),
+        "{}",
+        app.derived.signature.reason
+    );
+    assert!(
+        app.message
+            .as_ref()
+            .is_some_and(|(m, _)| m.starts_with("New here? x anatomy · f OAuth flow")
+                && m.contains("L labs · G glossary")),
+        "{:?}",
+        app.message
+    );
+    assert_eq!(app.key.lines(), [DEMO_SECRET]);
+    let app = good_example();
     assert!(
         app.derived.signature.is_valid(),
         "{}",
         app.derived.signature.reason
     );
-    assert_eq!(app.key.lines(), [DEMO_SECRET]);
     assert_eq!(app.derived.times.exp, Some(NOW + 300.0));
     assert_eq!(light(&app, "exp"), LightState::Green);
     assert!(app.header_text().contains("\"alg\": \"HS256\""));
@@ -118,8 +159,8 @@ fn focus_cycles_both_ways() {
 
 #[test]
 fn pasted_token_is_the_truth_and_verified_with_the_key() {
-    let mut app = with_secret(DEMO_SECRET);
-    let token = hs256(r#"{"sub":"x","exp":1700000100}"#, DEMO_SECRET);
+    let mut app = with_secret(GOOD_SECRET);
+    let token = hs256(r#"{"sub":"x","exp":1700000100}"#, GOOD_SECRET);
     app.update(Action::Paste(format!("Bearer {token}")), NOW);
     assert_eq!(app.mode, Mode::Verify);
     assert_eq!(
@@ -165,7 +206,7 @@ fn wrong_secret_then_typing_the_right_one_makes_it_valid() {
 
 #[test]
 fn editing_the_payload_re_encodes_and_re_signs() {
-    let mut app = example();
+    let mut app = good_example();
     let before = app.token_text.clone();
     app.update(Action::Focus(Focus::Payload), NOW);
     app.update(Action::StartEdit, NOW);
@@ -422,7 +463,7 @@ fn copy_effects_name_what_they_copy() {
 
 #[test]
 fn restore_and_diff_against_the_original() {
-    let mut app = example();
+    let mut app = good_example();
     let original = app.token_text.clone();
     app.update(Action::CycleAlg(1), NOW);
     app.update(Action::ToggleDiff, NOW);
@@ -521,7 +562,7 @@ fn control_characters_never_enter_an_editor() {
 
 #[test]
 fn token_edits_stay_in_verify_mode() {
-    let mut app = example();
+    let mut app = good_example();
     app.update(Action::Focus(Focus::Token), NOW);
     app.update(Action::StartEdit, NOW);
     assert!(app.token_editor.is_some());
@@ -612,13 +653,13 @@ fn anatomy_view_opens_with_steps_and_closes() {
 
 #[test]
 fn anatomy_follows_the_clock_while_open() {
-    let mut app = example();
+    let mut app = good_example();
     app.update(Action::OpenView(View::Anatomy), NOW);
     let before = crate::teach::anatomy::to_text(&app.anatomy.steps);
-    assert!(before.contains("[ok] 6. Only now"), "{before}");
+    assert!(before.contains("Only now may the server trust"), "{before}");
     app.update(Action::Tick, NOW + 400.0);
     let after = crate::teach::anatomy::to_text(&app.anatomy.steps);
-    assert!(after.contains("[FAIL] 6. A server must reject"), "{after}");
+    assert!(after.contains("A server must reject"), "{after}");
 }
 
 #[test]
@@ -918,6 +959,8 @@ fn app_in(context: Context) -> App {
         Context::Anatomy => &[Action::OpenView(View::Anatomy)],
         Context::Flow => &[Action::OpenView(View::Flow)],
         Context::Holder => &[Action::OpenView(View::Holder)],
+        Context::Lab => &[Action::OpenView(View::Lab)],
+        Context::Scenarios => &[Action::OpenView(View::Flow), Action::OpenScenarios],
     };
     for action in setup {
         app.update(action.clone(), NOW);

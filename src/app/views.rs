@@ -22,6 +22,8 @@ pub enum View {
     Flow,
     /// Holder-bound tokens: an SD-JWT's disclosures, a DPoP request's binding checks.
     Holder,
+    /// The labs: forge tokens against vulnerable verifiers.
+    Lab,
 }
 
 /// The state of the anatomy view.
@@ -101,14 +103,14 @@ impl App {
                 self.anatomy.scroll = 0;
                 return;
             }
-            (View::Anatomy, View::Anatomy) => View::Workbench,
+            (View::Anatomy, View::Anatomy) | (View::Lab, View::Lab) => View::Workbench,
             _ => view,
         };
         self.stop_edit();
         self.overlay = super::Overlay::None;
         self.view = view;
         match view {
-            View::Workbench => {}
+            View::Workbench | View::Lab => {}
             View::Anatomy => {
                 self.anatomy.scroll = 0;
                 // The claims are checked at this moment; that also derives the steps.
@@ -170,9 +172,49 @@ impl App {
             View::Anatomy => &mut self.anatomy.scroll,
             View::Flow => &mut self.flow.scroll,
             View::Holder => &mut self.holder.scroll,
+            View::Lab => &mut self.lab.scroll,
             View::Workbench => return,
         };
         *slot = super::scrolled(*slot, rows, max);
+    }
+
+    /// Moves the scenario list's selection.
+    pub(super) fn move_scenario(&mut self, rows: i32) {
+        if let super::Overlay::Scenarios { row } = &mut self.overlay {
+            let last = flow::scenarios::SCENARIOS.len() - 1;
+            let moved = i64::try_from(*row)
+                .unwrap_or(0)
+                .saturating_add(i64::from(rows));
+            *row = usize::try_from(moved.max(0)).map_or(last, |m| m.min(last));
+        }
+    }
+
+    /// Plays the selected scenario from a fresh deployment, its last step selected.
+    pub(super) fn run_scenario(&mut self) {
+        let super::Overlay::Scenarios { row } = self.overlay else {
+            return;
+        };
+        self.overlay = super::Overlay::None;
+        let Some(scenario) = flow::scenarios::SCENARIOS.get(row) else {
+            return;
+        };
+        self.reset_flow();
+        for m in scenario.moves {
+            self.flow_step(*m);
+        }
+        self.message = Some((format!("scenario: {}", scenario.title), Tone::Info));
+    }
+
+    /// A fresh deployment: nobody logged in, the clock at its start.
+    pub(super) fn reset_flow(&mut self) {
+        self.flow = FlowView {
+            sim: Some(Simulator::with_seed(FLOW_SEED)),
+            ..FlowView::default()
+        };
+        self.message = Some((
+            "a fresh deployment: nobody logged in, the clock at its start".to_owned(),
+            Tone::Info,
+        ));
     }
 
     /// Applies one simulator action and selects the entry it produced.
@@ -182,7 +224,13 @@ impl App {
             .sim
             .get_or_insert_with(|| Simulator::with_seed(FLOW_SEED));
         let seq = sim.apply(action).seq;
-        self.flow.selected = seq;
+        // The code theft's lesson is the thief's refusal, one step before the client's login
+        // that closes the move.
+        self.flow.selected = if action == flow::Move::RedeemStolenCode {
+            seq.saturating_sub(1)
+        } else {
+            seq
+        };
         self.flow.token = 0;
         self.flow.scroll = 0;
     }

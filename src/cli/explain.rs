@@ -12,7 +12,7 @@ use crate::jose::alg::Alg;
 use crate::jose::key::{KeySet, Secret};
 use crate::jose::report::{Outcome, inspect};
 use crate::jose::verify::VerifyOptions;
-use crate::teach::anatomy::{Checks, anatomy, to_text};
+use crate::teach::anatomy::{Checks, number, to_text, unnumbered};
 use crate::ui::text::escape_untrusted;
 
 /// `jwb explain`.
@@ -117,7 +117,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         report.claims = judgement.claim_report();
         judged = Some(judgement);
     }
-    let steps = anatomy(
+    let mut steps = unnumbered(
         &report,
         Checks {
             keys: keys.as_ref(),
@@ -136,6 +136,7 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     );
     let mut out = BufWriter::new(io::stdout().lock());
     if args.json {
+        number(&mut steps);
         let mut value = super::explain_json::explain_json(&report, intro.as_deref(), &steps);
         // A JWE's signature member in the words `verify --json` gives it.
         if let Some(judged) = &judged {
@@ -145,8 +146,9 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         out.flush().map_err(CliError::output)?;
         return Ok(Outcome::Valid);
     }
-    let mut steps = steps;
     insert_kind_and_members(&mut steps, &report);
+    // The added steps take their numbers with the others: one scheme throughout.
+    number(&mut steps);
     let text = to_text(&steps);
     if let Some(intro) = intro {
         writeln!(out, "{intro}\n").map_err(CliError::output)?;
@@ -219,7 +221,7 @@ fn insert_kind_and_members(
 ) {
     let at = steps
         .iter()
-        .position(|s| s.title.contains("2. Payload"))
+        .position(|s| s.title.contains("Payload: "))
         .or_else(|| {
             steps
                 .iter()

@@ -205,6 +205,18 @@ pub fn report(
         writeln!(out, "  {}", escape_untrusted(d.token()))?;
         writeln!(out)?;
     }
+    if mode == Mode::Decode && !report.signature.is_valid() {
+        // First, before the claims a reader might take at their word.
+        writeln!(
+            out,
+            "{}",
+            paint.warn(
+                "Decoded, not verified: decoding is not verifying. A server that reads these \
+                 claims without checking the signature accepts forgeries (jwb verify checks it)."
+            )
+        )?;
+        writeln!(out)?;
+    }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
     if mode == Mode::Decode {
@@ -407,17 +419,30 @@ fn signature_section(
 }
 
 fn claims_section(out: &mut impl Write, report: &Report, paint: Paint) -> io::Result<()> {
-    claims_of(out, &report.claims, paint)
+    claims_of(out, &report.claims, report.signature.is_valid(), paint)
 }
 
 /// The claims section: each check with its mark, for a JWS's claims and a JWE's alike.
+/// `verified`: the token's origin was checked (its signature held, or a shared key opened it).
 fn claims_of(
     out: &mut impl Write,
     claims: &crate::jose::claims::ClaimReport,
+    verified: bool,
     paint: Paint,
 ) -> io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "{}", paint.title("Claims"))?;
+    // Claims of a token whose signature did not hold are what it says, not what holds: no
+    // green "ok" for them.
+    if verified {
+        writeln!(out, "{}", paint.title("Claims"))?;
+    } else {
+        writeln!(
+            out,
+            "{} {}",
+            paint.title("Claims"),
+            paint.dim("(what the token says: nothing holds until its signature does)")
+        )?;
+    }
     // A profile adds longer names (client_id, at_hash): the column fits the longest.
     let width = claims
         .checks
@@ -428,6 +453,7 @@ fn claims_of(
         .max(4);
     for check in &claims.checks {
         let mark = match check.status {
+            Status::Pass if !verified => paint.dim("says"),
             Status::Pass => paint.ok("ok  "),
             Status::Fail => paint.fail("FAIL"),
             Status::Warn => paint.warn("warn"),

@@ -42,11 +42,22 @@ pub fn tokens(access_ttl: i64, idle: i64, absolute: i64, dpop: bool) -> String {
 
 /// A stolen code redeemed without the right verifier.
 pub fn pkce_refused() -> String {
-    "The attacker holds a genuine code but not the code_verifier, which never left the \
-     client: the hash of whatever it sends differs from the code_challenge, so the server \
-     refuses (RFC 7636 sec. 4.6). Without PKCE the code alone would have bought the tokens \
-     (authorization code injection, RFC 9700 sec. 4.5)."
+    "The attacker intercepted the redirect (a malicious app on the redirect URI, a log, a \
+     referrer) and raced the client to the token endpoint with the genuine, still unused \
+     code: the authorization code interception attack (RFC 7636 sec. 1). It does not hold the \
+     code_verifier, which never left the client, so the hash of whatever it sends differs \
+     from the code_challenge and the server refuses (RFC 7636 sec. 4.6). Without PKCE this \
+     first redemption would have bought the tokens: for a public client, RFC 9700 sec. 4.5 \
+     (Authorization Code Injection) names sending a stolen code to the token endpoint as the \
+     simpler form of that attack."
         .to_owned()
+}
+
+/// The client redeems the code the attacker failed to use.
+pub fn code_still_good() -> &'static str {
+    "The attacker's failed attempt did not use the code up, so the client redeems it with its \
+     verifier, its client_id and the same redirect_uri (RFC 6749 sec. 4.1.3); a second \
+     redemption of a used code would be refused (RFC 6749 sec. 4.1.2)."
 }
 
 /// An API accepted the access token.
@@ -89,9 +100,9 @@ pub fn expired(api: &str, label: &str, access_ttl: i64) -> String {
 pub fn wrong_audience(api: &str, label: &str, audiences: &str) -> String {
     format!(
         "The signature is genuine, but {label} was minted for {audiences}: API {api} checks aud \
-         and refuses it. With ES256 no API can mint tokens: each holds only public keys, so a \
-         compromised API cannot forge a token for another, as it could with a shared HMAC \
-         secret (RFC 8725 sec. 3.9)."
+         and refuses it (RFC 8725 sec. 3.9). With ES256 no API can mint tokens: each verifies \
+         with the public keys the auth server provides (RFC 9068 sec. 4), so a compromised API \
+         cannot forge a token for another, as it could with a shared HMAC secret."
     )
 }
 
@@ -147,10 +158,11 @@ pub fn denied(api: &str, label: &str) -> String {
     )
 }
 
-/// A revoked token still accepted by an API whose deny-list copy lags.
-pub fn revocation_lag(api: &str, label: &str, synced: &str) -> String {
+/// A revoked token still accepted by an API whose deny-list copy lags. `why` is the
+/// revocation's own reason (a logout, reuse detection...), never assumed.
+pub fn revocation_lag(api: &str, label: &str, why: &str, synced: &str) -> String {
     format!(
-        "{label} was revoked at logout, but API {api} last synchronized the deny-list at \
+        "{label} was revoked ({why}), but API {api} last synchronized the deny-list at \
          {synced}: until its next synchronization, or the token's exp, it keeps accepting it. \
          API C (introspection) refuses it at once."
     )
@@ -173,8 +185,11 @@ pub fn dpop_refused(label: &str) -> String {
         "{label} is bound to the client's key (cnf.jkt). The attacker can replay the proof it \
          saw, but each proof names one request and has a jti the API remembers; making a new \
          one needs the client's private key, which never left the client. Unlike rotation, \
-         which only detects a stolen refresh token when it is used twice, DPoP makes a stolen \
-         token useless from the start (RFC 9449, RFC 9700 sec. 2.2)."
+         which only detects a stolen refresh token when it is used twice, DPoP makes a token \
+         stolen on its own useless from the start (RFC 9700 sec. 2.2). Not against everything: \
+         code running inside the client (cross-site scripting) can still ask the client's key \
+         for fresh proofs while the client is online, even a key that cannot be exported (RFC \
+         9449 sec. 11.4)."
     )
 }
 

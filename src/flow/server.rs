@@ -101,6 +101,10 @@ pub struct AuthCode {
     pub code: String,
     /// The `code_challenge` sent with the authorization request.
     pub challenge: String,
+    /// The client it was issued to.
+    pub client_id: String,
+    /// The `redirect_uri` of the authorization request.
+    pub redirect_uri: String,
     /// When it stops being redeemable.
     pub expires: i64,
     /// Redeemed already.
@@ -324,6 +328,10 @@ pub enum GrantError {
     CodeUsed,
     /// The code expired.
     CodeExpired,
+    /// The code was issued to another client (RFC 6749 sec. 4.1.3).
+    ClientMismatch,
+    /// The `redirect_uri` differs from the authorization request's (RFC 6749 sec. 4.1.3).
+    RedirectMismatch,
     /// S256(code_verifier) differs from the code_challenge.
     PkceMismatch {
         /// The challenge stored with the code.
@@ -494,37 +502,60 @@ impl AuthServer {
     }
 
     /// Issues an authorization code bound to a PKCE challenge.
-    pub(crate) fn issue_code(&mut self, challenge: &str, now: i64, ttl: i64) -> String {
+    pub(crate) fn issue_code(
+        &mut self,
+        challenge: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        now: i64,
+        ttl: i64,
+    ) -> String {
         let code = b64::encode(&self.random("code", 16));
         self.codes.push(AuthCode {
             code: code.clone(),
             challenge: challenge.to_owned(),
+            client_id: client_id.to_owned(),
+            redirect_uri: redirect_uri.to_owned(),
             expires: now + ttl,
             used: false,
         });
         code
     }
 
-    /// Redeems a code with its verifier (RFC 7636 sec. 4.6): the S256 hash of the verifier
-    /// must equal the challenge; a code works once.
-    pub fn redeem_code(&mut self, code: &str, verifier: &str, now: i64) -> Result<(), GrantError> {
+    /// Redeems a code (RFC 6749 sec. 4.1.3): it works once (sec. 4.1.2), before it expires,
+    /// for the client it was issued to with the same `redirect_uri`, and only with the
+    /// verifier whose S256 hash is the challenge (RFC 7636 sec. 4.6).
+    pub fn redeem_code(
+        &mut self,
+        code: &str,
+        verifier: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        now: i64,
+    ) -> Result<(), GrantError> {
         let record = self
             .codes
             .iter_mut()
             .find(|c| c.code == code)
             .ok_or(GrantError::UnknownCode)?;
+        if record.used {
+            return Err(GrantError::CodeUsed);
+        }
+        if now >= record.expires {
+            return Err(GrantError::CodeExpired);
+        }
+        if record.client_id != client_id {
+            return Err(GrantError::ClientMismatch);
+        }
+        if record.redirect_uri != redirect_uri {
+            return Err(GrantError::RedirectMismatch);
+        }
         let got = code_challenge(verifier);
         if got != record.challenge {
             return Err(GrantError::PkceMismatch {
                 expected: record.challenge.clone(),
                 got,
             });
-        }
-        if record.used {
-            return Err(GrantError::CodeUsed);
-        }
-        if now >= record.expires {
-            return Err(GrantError::CodeExpired);
         }
         record.used = true;
         Ok(())

@@ -113,39 +113,112 @@ fn login_is_the_code_flow_with_pkce_and_issues_rfc9068_access_tokens() {
 #[test]
 fn a_stolen_code_without_the_verifier_is_refused() {
     let mut s = sim();
-    s.apply(Move::Login);
-    let e = refused(&mut s, Move::RedeemStolenCode);
+    s.apply(Move::RedeemStolenCode);
+    // Staged as RFC 7636 sec. 1 tells it: the client's authorization request, the thief's
+    // redemption first (refused by PKCE), then the client's, which still works.
+    let t = s.timeline();
+    assert_eq!(t.len(), 3, "{t:#?}");
+    assert!(t[0].request.starts_with("GET /authorize"));
+    let e = &t[1];
     assert_eq!(e.actor, Actor::Attacker);
-    assert!(reason(&e).starts_with("PKCE verification failed"), "{e:?}");
-    assert!(e.lesson.contains("RFC 7636 sec. 4.6"));
-    // At the server: a wrong verifier never works, the right one works once.
-    let mut server = AuthServer::new("https://auth.example", 1, 0);
-    let code = server.issue_code(
-        &code_challenge("right-verifier-right-verifier-right-verifier"),
-        0,
-        60,
+    assert!(reason(e).starts_with("PKCE verification failed"), "{e:?}");
+    assert!(e.lesson.contains("raced the client"));
+    crate::jose::citations::assert_cites(&e.lesson, "RFC 7636 sec. 1");
+    crate::jose::citations::assert_cites(&e.lesson, "RFC 7636 sec. 4.6");
+    crate::jose::citations::assert_cites(&e.lesson, "RFC 9700 sec. 4.5");
+    assert_eq!(
+        crate::jose::citations::topic("RFC 9700 sec. 4.5"),
+        Some("Authorization Code Injection")
     );
+    assert!(
+        !e.lesson.contains("the code alone would have bought"),
+        "the code was not yet redeemed: say what stopped the first redemption"
+    );
+    let client = &t[2];
+    assert_eq!(client.actor, Actor::Client);
+    assert!(client.verdict.is_ok(), "{client:?}");
+    assert!(s.client().access.is_some());
+    crate::jose::citations::assert_cites(&client.lesson, "RFC 6749 sec. 4.1.2");
+    // At the server: a wrong verifier never works, the right one works once, for the client
+    // and redirect URI the code was issued to.
+    let (cid, uri) = ("spa-client", "https://app.example/cb");
+    let mut server = AuthServer::new("https://auth.example", 1, 0);
+    let right = "right-verifier-right-verifier-right-verifier";
+    let code = server.issue_code(&code_challenge(right), cid, uri, 0, 60);
     assert!(matches!(
-        server.redeem_code(&code, "wrong-verifier-wrong-verifier-wrong-verifier", 1),
+        server.redeem_code(
+            &code,
+            "wrong-verifier-wrong-verifier-wrong-verifier",
+            cid,
+            uri,
+            1
+        ),
         Err(GrantError::PkceMismatch { .. })
     ));
     assert_eq!(
-        server.redeem_code(&code, "right-verifier-right-verifier-right-verifier", 1),
-        Ok(())
+        server.redeem_code(&code, right, "other-client", uri, 1),
+        Err(GrantError::ClientMismatch)
     );
     assert_eq!(
-        server.redeem_code(&code, "right-verifier-right-verifier-right-verifier", 2),
+        server.redeem_code(&code, right, cid, "https://evil.example/cb", 1),
+        Err(GrantError::RedirectMismatch)
+    );
+    assert_eq!(server.redeem_code(&code, right, cid, uri, 1), Ok(()));
+    assert_eq!(
+        server.redeem_code(&code, right, cid, uri, 2),
         Err(GrantError::CodeUsed)
     );
-    let late = server.issue_code(
-        &code_challenge("v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v"),
-        0,
-        60,
-    );
+    let v = "v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v";
+    let late = server.issue_code(&code_challenge(v), cid, uri, 0, 60);
     assert_eq!(
-        server.redeem_code(&late, "v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v-v", 60),
+        server.redeem_code(&late, v, cid, uri, 60),
         Err(GrantError::CodeExpired)
     );
+}
+
+#[test]
+fn the_token_request_names_its_redirect_uri_and_client() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    let token = &s.timeline()[1];
+    assert!(
+        token
+            .request
+            .contains("redirect_uri=https://app.example/cb client_id=spa-client"),
+        "RFC 6749 sec. 4.1.3: {}",
+        token.request
+    );
+}
+
+#[test]
+fn a_revocation_is_told_with_its_own_reason() {
+    let mut s = sim();
+    s.apply(Move::Login);
+    ok(&mut s, Move::CallApiA); // API A syncs its deny-list copy now.
+    s.apply(Move::Refresh);
+    // The attacker presents the used refresh token: reuse detection revokes the family and
+    // deny-lists the live access token.
+    refused(&mut s, Move::ReplayOldRefresh);
+    // API A synchronized its copy a moment ago: it lags, and says why the token was revoked.
+    let e = ok(&mut s, Move::CallApiA);
+    assert!(e.lesson.contains("revoked (reuse detected"), "{}", e.lesson);
+    assert!(!e.lesson.contains("logout"), "{}", e.lesson);
+    let lag = lessons::revocation_lag("A", "access token #2", "reuse detected", "T+0s");
+    assert!(lag.contains("revoked (reuse detected)"));
+    assert!(!lag.contains("logout"));
+}
+
+#[test]
+fn lessons_cite_the_section_about_their_topic() {
+    let aud = lessons::wrong_audience("B", "access token #1", "API A");
+    crate::jose::citations::assert_cites(&aud, "RFC 8725 sec. 3.9");
+    crate::jose::citations::assert_cites(&aud, "RFC 9068 sec. 4");
+    // The audience section is cited for the audience check, not for the keys.
+    let keys = &aud[aud.find("With ES256").expect("keys sentence")..];
+    assert!(!keys.contains("8725 sec. 3.9"), "{keys}");
+    let dpop = lessons::dpop_refused("access token #1");
+    crate::jose::citations::assert_cites(&dpop, "RFC 9449 sec. 11.4");
+    assert!(dpop.contains("Not against everything"), "qualified: {dpop}");
 }
 
 #[test]
@@ -517,7 +590,6 @@ fn requests_without_tokens_are_refused_and_the_clock_moves_forward_only() {
         Move::RetryRefresh,
         Move::ReplayOldRefresh,
         Move::ReplayAccessToken,
-        Move::RedeemStolenCode,
         Move::Logout,
     ] {
         refused(&mut s, a);
@@ -614,5 +686,34 @@ fn the_simulators_dpop_proofs_pass_the_engines_checks() {
     assert!(
         jtis.iter().all(|j| j.len() >= 16),
         "at least 96 bits: {jtis:?}"
+    );
+}
+
+#[test]
+fn dpop_proof_jtis_are_random_and_at_least_96_bits() {
+    let mut s = sim();
+    s.apply(Move::ToggleDpop);
+    s.apply(Move::Login);
+    let key = s.client_key.clone();
+    let jti = |proof: &str| {
+        decode(proof)
+            .claims()
+            .and_then(|c| c.get("jti").and_then(|j| j.as_str().map(str::to_owned)))
+            .unwrap()
+    };
+    let a = s
+        .next_proof(key.as_ref(), "GET", "https://api-a.example/orders", None)
+        .unwrap();
+    let b = s
+        .next_proof(key.as_ref(), "GET", "https://api-a.example/orders", None)
+        .unwrap();
+    let (ja, jb) = (jti(&a), jti(&b));
+    assert_ne!(ja, jb);
+    // RFC 9449 sec. 4.2: at least 96 bits of pseudorandom data.
+    let bits = crate::jose::b64::decode_strict(&ja).unwrap().len() * 8;
+    assert!(bits >= 96, "{ja}: {bits} bits");
+    assert_eq!(
+        crate::jose::citations::topic("RFC 9449 sec. 4.2"),
+        Some("DPoP Proof JWT Syntax")
     );
 }

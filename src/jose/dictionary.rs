@@ -457,8 +457,8 @@ pub const ENTRIES: &[Entry] = &[
     header(
         "b64",
         "Base64url-encode payload",
-        "false means an unencoded payload (RFC 7797); must be listed in crit",
-        "RFC 7797 sec. 3",
+        "false means an unencoded payload (RFC 7797); must be listed in crit (RFC 7797 sec. 6)",
+        "RFC 7797 sec. 3, RFC 7797 sec. 6",
     ),
 ];
 
@@ -591,6 +591,8 @@ mod tests {
         "RFC 7519 sec. 4.1.7",
         "RFC 7643 sec. 4.1.2",
         "RFC 7797 sec. 3",
+        // Using "crit" with "b64": the b64 entry's rule that it be listed in crit.
+        "RFC 7797 sec. 6",
         "RFC 7800 sec. 3.1",
         "RFC 8176 sec. 2",
         "RFC 8417 sec. 2.2",

@@ -11,10 +11,12 @@ extern crate self as jose;
 
 pub mod alg;
 pub mod b64;
+pub mod citations;
 pub mod claims;
 pub mod decode;
 pub mod dictionary;
 pub mod dpop;
+pub mod entropy;
 pub mod extract;
 pub mod finding;
 pub mod headline;

@@ -268,8 +268,9 @@ pub(crate) fn check(
             );
         }
         return unverifiable(
-            "alg 'none': the token is unsecured, anyone could have written it; it is never \
-             valid (RFC 7518 sec. 3.6, RFC 8725 sec. 3.1)"
+            "alg 'none': the token is unsecured, anyone could have written it; it is not \
+             valid unless the verifier explicitly accepts unsecured tokens (RFC 7518 sec. 3.6, \
+             RFC 8725 sec. 3.2)"
                 .to_owned(),
             None,
         );

@@ -4,6 +4,7 @@
 //! parts.
 
 mod jwe;
+mod misconceptions;
 mod weak;
 
 use std::fmt::Write as _;
@@ -115,7 +116,11 @@ pub struct JweChecks<'a> {
 const GROUPS_SHOWN: usize = 8;
 
 /// The verdict line of a token a server must not accept.
-const REJECT: &str = "6. A server must reject this token and trust none of its claims.";
+const REJECT: &str = "A server must reject this token and trust none of its claims.";
+
+/// Marks a sub-step line until [`number`] gives it its number: a control character, which
+/// no line built from a token can start with (token text is escaped by [`visible`]).
+const SUB: char = '\u{1}';
 
 /// Levels of nesting walked into (RFC 7519 sec. 7.2 sets no limit; a tool must).
 const MAX_LEVELS: usize = 4;
@@ -125,6 +130,32 @@ pub(crate) fn line(kind: Kind, text: impl Into<String>) -> Line {
         kind,
         text: text.into(),
         marks: Vec::new(),
+    }
+}
+
+/// A numbered sub-step of the step it is in: [`number`] writes `step.n` in front of it.
+pub(crate) fn sub(kind: Kind, text: impl Into<String>) -> Line {
+    line(kind, format!("{SUB}{}", text.into()))
+}
+
+/// One numbering scheme for every walkthrough, nested and JWE ones included: steps `1.`,
+/// `2.`... in order, and sub-steps `2.1`, `2.2`... within their step.
+pub fn number(steps: &mut [Step]) {
+    for (i, step) in steps.iter_mut().enumerate() {
+        let n = i + 1;
+        step.title = format!("{n}. {}", step.title);
+        let mut m = 0;
+        for l in &mut step.lines {
+            if let Some(rest) = l.text.strip_prefix(SUB) {
+                m += 1;
+                let prefix = format!("{n}.{m} ");
+                let shift = prefix.len() - SUB.len_utf8();
+                l.text = format!("{prefix}{rest}");
+                for mark in &mut l.marks {
+                    mark.range = mark.range.start + shift..mark.range.end + shift;
+                }
+            }
+        }
     }
 }
 
@@ -228,6 +259,14 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
         Kind::Warn,
         "This is an encoding, not protection: anyone can reverse it without any key.",
     ));
+    if part == Part::Payload {
+        // The misconception beside what it is about.
+        lines.push(line(
+            Kind::Warn,
+            "Anyone who holds the token reads this payload: a signed JWT hides nothing. Put \
+             nothing in it you would not publish.",
+        ));
+    }
     Step {
         title: title.to_owned(),
         lines,
@@ -236,8 +275,30 @@ fn encoding_step(title: &str, what: &str, part: Part, bytes: &[u8], encoded: &st
 
 /// Builds the walkthrough for a token already inspected with `checks`. A nested token
 /// (`cty: JWT`) is followed into its inner token, level by level; a JWE is described part by
-/// part.
+/// part. Steps and sub-steps are numbered one way throughout.
 pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
+    let mut steps = unnumbered(report, checks);
+    number(&mut steps);
+    steps
+}
+
+/// The steps before [`number`]ing, for a caller that adds steps of its own (`jwb explain`'s
+/// member meanings) and then numbers them all one way.
+pub fn unnumbered(report: &Report, checks: Checks<'_>) -> Vec<Step> {
+    walk(report, checks, Origin::Request)
+}
+
+/// Where the token walked through came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    /// The request: the `Authorization` header.
+    Request,
+    /// A JWE's decrypted plaintext (RFC 7519 sec. 7.2 step 8).
+    Plaintext,
+}
+
+/// The steps, not yet numbered.
+fn walk(report: &Report, checks: Checks<'_>, origin: Origin) -> Vec<Step> {
     if report.decoded.shape == Shape::Jwe
         && let Some(jwe_checks) = checks.jwe
         && let Ok(parsed) = crate::jose::jwe::parse(report.decoded.token())
@@ -259,13 +320,14 @@ pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
             && inner.is_some()
             && level < MAX_LEVELS;
         let outer_held = reports[..level - 1].iter().all(|r| r.signature.is_valid());
-        let walk = Level {
+        let at = Level {
             number: level,
             nested_below: nested,
             nested_above: level > 1,
             outer_held,
+            origin,
         };
-        steps.extend(level_steps(current, checks, walk));
+        steps.extend(level_steps(current, checks, at));
         match inner {
             Some(inner) if nested => {
                 let verify = VerifyOptions {
@@ -279,7 +341,7 @@ pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
                 if current.decoded.is_nested() && level >= MAX_LEVELS {
                     steps.push(Step {
                         title: format!("Level {} and deeper", level + 1),
-                        lines: vec![line(
+                        lines: vec![sub(
                             Kind::Fail,
                             format!(
                                 "More than {MAX_LEVELS} levels of nesting: this walkthrough \
@@ -295,7 +357,8 @@ pub fn anatomy(report: &Report, checks: Checks<'_>) -> Vec<Step> {
     if let Some(last) = reports.last()
         && last.decoded.shape == Shape::Jws
     {
-        steps.push(misconceptions(last));
+        // Misconceptions first: a learner meets them before 80 lines of encoding.
+        steps.insert(0, misconceptions::step(last));
     }
     steps
 }
@@ -311,6 +374,8 @@ struct Level {
     nested_above: bool,
     /// Every outer level's signature held.
     outer_held: bool,
+    /// Where level 1 came from.
+    origin: Origin,
 }
 
 impl Level {
@@ -332,7 +397,7 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
             if level.nested_above
                 && let Some(last) = steps.last_mut()
             {
-                last.lines.push(line(Kind::Fail, REJECT));
+                last.lines.push(sub(Kind::Fail, REJECT));
             }
             return steps;
         }
@@ -344,7 +409,7 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
                     .map_or_else(|| "not a JWS".to_owned(), std::string::ToString::to_string),
             )];
             if level.nested_above {
-                lines.push(line(Kind::Fail, REJECT));
+                lines.push(sub(Kind::Fail, REJECT));
             }
             return vec![Step {
                 title: level.title("Not a JWT"),
@@ -357,7 +422,7 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
     let part = |i: usize| d.parts.get(i).map_or("", |p| &token[p.span.clone()]);
     if let Some(bytes) = d.parts.first().and_then(|p| p.bytes.as_deref()) {
         steps.push(encoding_step(
-            &level.title("1. Header: JSON -> UTF-8 -> Base64URL = part 1"),
+            &level.title("Header: JSON -> UTF-8 -> Base64URL = part 1"),
             "The header",
             Part::Header,
             bytes,
@@ -367,9 +432,9 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
     if let Some(bytes) = d.parts.get(1).and_then(|p| p.bytes.as_deref()) {
         steps.push(encoding_step(
             &level.title(if level.nested_below {
-                "2. Payload: the inner token -> Base64URL = part 2"
+                "Payload: the inner token -> Base64URL = part 2"
             } else {
-                "2. Payload: JSON -> Base64URL = part 2"
+                "Payload: JSON -> Base64URL = part 2"
             }),
             if level.nested_below {
                 "The payload (a whole JWT: cty is \"JWT\")"
@@ -396,13 +461,29 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
         report,
         checks
             .pinned
-            .or_else(|| checks.keys.and_then(KeySet::default_alg)),
+            .or_else(|| key_pin(checks.keys, d.header_str("kid"), alg)),
         weakness.as_ref(),
         level,
     ));
     steps
 }
 
+/// The algorithm a server pins when none is given: the one of the key the token's `kid`
+/// selects (RFC 8725 sec. 3.1: each key is used with exactly one algorithm), else of the only
+/// key, else of the first. A key that declares no algorithm and fits the header's is taken
+/// to be configured for it. With a mixed JWKS, the first key's algorithm is not the pin.
+fn key_pin(keys: Option<&KeySet>, kid: Option<&str>, header: Option<Alg>) -> Option<Alg> {
+    let keys = keys?;
+    let chosen = kid
+        .and_then(|kid| keys.keys.iter().find(|k| k.kid.as_deref() == Some(kid)))
+        .or_else(|| keys.keys.first())?;
+    match header {
+        Some(alg) if alg != Alg::None && chosen.fits(alg) && chosen.allows(alg) => Some(alg),
+        _ => chosen.default_alg(),
+    }
+}
+
+#[allow(clippy::too_many_lines)]
 fn signature_step(
     report: &Report,
     keys: Option<&KeySet>,
@@ -453,10 +534,19 @@ fn signature_step(
                     "Give the secret to see the HMAC computed; without it, nobody can make or \
                      check the tag.",
                 )),
-                (Family::None, _) => lines.push(line(
+                (Family::None, _) if part(2).is_empty() => lines.push(line(
                     Kind::Fail,
                     "alg none: there is no signature at all, part 3 is empty. Anyone can write \
                      this token.",
+                )),
+                (Family::None, _) => lines.push(line(
+                    Kind::Fail,
+                    format!(
+                        "alg none: no signature is computed, yet part 3 holds {} characters. \
+                         An Unsecured JWS must have an empty part 3 (RFC 7518 sec. 3.6); \
+                         whatever it holds proves nothing, and anyone can write this token.",
+                        part(2).len()
+                    ),
                 )),
                 _ => {
                     let digest = match alg.hash_len() {
@@ -487,13 +577,20 @@ fn signature_step(
                 }
             }
             if let Some((w, allowed)) = weakness {
-                lines.push(line(weak_kind(*allowed), w.describe()));
+                lines.push(line(
+                    if w.refused() && !*allowed {
+                        Kind::Fail
+                    } else {
+                        Kind::Warn
+                    },
+                    w.describe(),
+                ));
             }
         }
         None => lines.push(line(Kind::Fail, "The header names no known alg.")),
     }
     Step {
-        title: level.title("3. Signature: sign part1.part2 -> Base64URL = part 3"),
+        title: level.title("Signature: sign part1.part2 -> Base64URL = part 3"),
         lines,
     }
 }
@@ -526,14 +623,24 @@ fn verification_step(
     level: Level,
 ) -> Step {
     let d = &report.decoded;
-    let mut lines = Vec::new();
+    let mut lines = vec![line(
+        Kind::Warn,
+        "Decoding is not verifying: anyone can decode a JWT. A server that reads the claims \
+         of a decoded token without these checks accepts forgeries.",
+    )];
     if level.nested_above {
-        lines.push(line(
+        lines.push(sub(
             Kind::Pass,
             format!(
-                "1. Take the token from level {}'s payload (RFC 7519 sec. 7.2 step 8).",
+                "Take the token from level {}'s payload (RFC 7519 sec. 7.2 step 8).",
                 level.number - 1
             ),
+        ));
+    } else if level.origin == Origin::Plaintext {
+        lines.push(sub(
+            Kind::Pass,
+            "Take the token from the JWE's decrypted plaintext: its cty says it is a JWT \
+             (RFC 7519 sec. 7.2 step 8).",
         ));
     } else {
         let stripped: Vec<String> = d
@@ -542,13 +649,13 @@ fn verification_step(
             .iter()
             .map(crate::jose::extract::Stripped::describe)
             .collect();
-        lines.push(line(
+        lines.push(sub(
             Kind::Pass,
             if stripped.is_empty() {
-                "1. Take the token from the 'Authorization: Bearer <token>' header.".to_owned()
+                "Take the token from the 'Authorization: Bearer <token>' header.".to_owned()
             } else {
                 format!(
-                    "1. Take the token from the 'Authorization: Bearer <token>' header \
+                    "Take the token from the 'Authorization: Bearer <token>' header \
                      (removed: {}).",
                     stripped.join(", ")
                 )
@@ -556,7 +663,7 @@ fn verification_step(
         ));
     }
     let lens: Vec<String> = d.parts.iter().map(|p| p.span.len().to_string()).collect();
-    lines.push(line(
+    lines.push(sub(
         if d.errors.is_empty() {
             Kind::Pass
         } else {
@@ -564,12 +671,12 @@ fn verification_step(
         },
         if d.errors.is_empty() {
             format!(
-                "2. Split at the dots into 3 parts ({} characters) and decode them.",
+                "Split at the dots into 3 parts ({} characters) and decode them.",
                 lens.join(" + ")
             )
         } else {
             format!(
-                "2. Split and decode: {}",
+                "Split and decode: {}",
                 d.errors
                     .iter()
                     .map(ToString::to_string)
@@ -579,20 +686,49 @@ fn verification_step(
         },
     ));
     let header_alg = d.alg().unwrap_or("(none)");
-    lines.push(line(
+    let pin_holds = pinned.is_some_and(|p| p.name() == header_alg);
+    lines.push(sub(
         match pinned {
-            Some(p) if p.name() == header_alg => Kind::Pass,
+            Some(_) if pin_holds => Kind::Pass,
             Some(_) => Kind::Fail,
             None => Kind::Warn,
         },
         match pinned {
-            Some(p) => format!("3. Pin the algorithm: the server expects {p}; the header says {header_alg}."),
-            None => format!("3. Pin the algorithm: the header says {header_alg}; a server must decide it from its key, not from the header."),
+            Some(p) => format!(
+                "Pin the algorithm: the key {} is used with {p} only (RFC 8725 sec. 3.1); the \
+                 header says {header_alg}.",
+                if d.header_str("kid").is_some() {
+                    "the kid selects"
+                } else {
+                    "given"
+                }
+            ),
+            None => format!(
+                "Pin the algorithm: the header says {header_alg}; a server must decide it from \
+                 its key, not from the header (RFC 8725 sec. 3.1)."
+            ),
         },
     ));
+    lines.push(match d.header_str("typ") {
+        Some(typ) => sub(
+            Kind::Text,
+            format!(
+                "Check the type: typ is '{}'. A server that accepts several kinds of JWT from \
+                 one issuer must require the one it expects, e.g. at+jwt for an access token, \
+                 so an ID token cannot stand in for it (RFC 8725 sec. 3.11, RFC 9068 sec. 4).",
+                visible(typ.as_bytes())
+            ),
+        ),
+        None => sub(
+            Kind::Warn,
+            "Check the type: the header has no typ. Where one issuer makes several kinds of \
+             JWT, a server must require the type it expects (at+jwt for an access token) and \
+             refuse this one (RFC 8725 sec. 3.11, RFC 9068 sec. 4).",
+        ),
+    });
     let sig = &report.signature;
     let unsecured = d.alg() == Some("none");
-    lines.push(line(
+    lines.push(sub(
         match sig.status {
             SigStatus::Valid => Kind::Pass,
             SigStatus::Invalid | SigStatus::WeakKey | SigStatus::Malformed => Kind::Fail,
@@ -603,64 +739,64 @@ fn verification_step(
         },
         if unsecured && sig.status == SigStatus::Unverifiable {
             format!(
-                "4. Check the signature with the server's key: {}. alg 'none' has no signature; \
+                "Check the signature with the server's key: {}. alg 'none' has no signature; \
                  RFC 7518 sec. 3.6 allows such a token only where the application explicitly \
-                 accepts Unsecured JWSs (here: --allow-none), never by default.",
+                 accepts Unsecured JWSs, and a server that checks signatures never does.",
                 sig.reason
             )
         } else {
-            format!(
-                "4. Check the signature with the server's key: {}",
-                sig.reason
-            )
+            format!("Check the signature with the server's key: {}", sig.reason)
         },
     ));
+    // A weak secret fails the walk as `verify` refuses it, unless weak secrets are allowed
+    // (--allow-weak-secret); a guessable estimate is a caution beside the verdict.
+    let weak_blocks = weakness.is_some_and(|(w, allowed)| w.refused() && !allowed);
     if let Some((w, allowed)) = weakness {
-        lines.push(line(
-            weak_kind(*allowed),
-            if *allowed {
+        lines.push(sub(
+            if weak_blocks { Kind::Fail } else { Kind::Warn },
+            if *allowed && w.refused() {
                 format!(
-                    "4. Check the key: {} Accepted only because weak secrets are allowed \
+                    "Check the key: {} Accepted only because weak secrets are allowed \
                      (--allow-weak-secret).",
                     w.describe()
                 )
             } else {
-                format!("4. Check the key: {}", w.describe())
+                format!("Check the key: {}", w.describe())
             },
         ));
     }
-    let weak_blocks = weakness.is_some_and(|(_, allowed)| !allowed);
     if level.nested_below {
-        lines.push(line(
+        lines.push(sub(
             if sig.is_valid() {
                 Kind::Pass
             } else {
                 Kind::Fail
             },
-            "5. The payload is itself a JWT (cty \"JWT\"), not a claims set: RFC 7519 sec. 7.2 \
+            "The payload is itself a JWT (cty \"JWT\"), not a claims set: RFC 7519 sec. 7.2 \
              step 8 starts again from step 1 with it as the token. Its claims are the ones \
              to check.",
         ));
     } else {
         for c in &report.claims.checks {
-            lines.push(line(
+            lines.push(sub(
                 match c.status {
                     Status::Pass => Kind::Pass,
                     Status::Fail => Kind::Fail,
                     Status::Warn => Kind::Warn,
                     Status::Info => Kind::Text,
                 },
-                format!("5. {}: {}", c.claim, c.detail),
+                format!("{}: {}", c.claim, c.detail),
             ));
         }
     }
-    let holds = report.outcome() == Outcome::Valid && !weak_blocks;
+    // No walkthrough says FAIL and then trusts: a failed pin withholds trust too.
+    let holds = report.outcome() == Outcome::Valid && !weak_blocks && pin_holds;
     let (kind, text) = if level.nested_below {
-        if sig.is_valid() && !weak_blocks && level.outer_held {
+        if sig.is_valid() && !weak_blocks && pin_holds && level.outer_held {
             (
                 Kind::Pass,
                 format!(
-                    "6. Level {} holds. Trust nothing yet: every level must hold (RFC 8725 sec. \
+                    "Level {} holds. Trust nothing yet: every level must hold (RFC 8725 sec. \
                      3.3), so go on to level {}.",
                     level.number,
                     level.number + 1
@@ -675,7 +811,7 @@ fn verification_step(
             // verdict must be the same everywhere: say both sides of it.
             (
                 Kind::Warn,
-                "6. Every level holds: a server that accepts nested JWTs may now trust the inner \
+                "Every level holds: a server that accepts nested JWTs may now trust the inner \
                  claims. One that does not, like `jwb verify`, which judges level 1 alone, must \
                  reject this token."
                     .to_owned(),
@@ -683,61 +819,15 @@ fn verification_step(
         } else {
             (
                 Kind::Pass,
-                "6. Only now may the server trust the claims.".to_owned(),
+                "Only now may the server trust the claims.".to_owned(),
             )
         }
     } else {
         (Kind::Fail, REJECT.to_owned())
     };
-    lines.push(line(kind, text));
+    lines.push(sub(kind, text));
     Step {
-        title: level.title("4. What a server does to verify it"),
-        lines,
-    }
-}
-
-/// A weak secret's line: a failure, or a warning when weak secrets are allowed.
-fn weak_kind(allowed: bool) -> Kind {
-    if allowed { Kind::Warn } else { Kind::Fail }
-}
-
-fn misconceptions(report: &Report) -> Step {
-    let mut lines = vec![line(
-        Kind::Warn,
-        "A signed token (JWS) is NOT encrypted: anyone who holds it can read the payload, no \
-         key needed. Here it is:",
-    )];
-    match &report.decoded.payload {
-        Some(Content::Json { text, .. }) => lines.push(line(
-            Kind::Code,
-            visible(crate::jose::json::minify(text).as_bytes()),
-        )),
-        Some(Content::Text(t)) => lines.push(line(Kind::Code, visible(t.as_bytes()))),
-        Some(Content::Binary(b)) => lines.push(line(Kind::Code, b64::hex(b))),
-        Some(Content::Encrypted) | None => {}
-    }
-    for text in [
-        "\"All three parts are encrypted\": no. In a JWS none is: the header and payload are \
-         only Base64URL-encoded, the signature is a signature. The one kind of JWT whose \
-         payload is encrypted is a JWE, with five parts (RFC 7516).",
-        "\"The server decrypts the signature\": not quite. HMAC is recomputed with the secret \
-         and compared. For RS256 the verifier does recover something: RSAVP1 (RFC 8017 sec. \
-         8.2.2) raises the signature to the public exponent and gets back the encoded digest, \
-         which it compares with its own encoding of the hash. That is where \"decrypt the \
-         hash\" comes from, but it uses the public key, which anyone has: it proves nothing is \
-         secret and keeps nothing secret. ECDSA (ES256) and EdDSA have no such step: the \
-         verifier checks an equation over curve points and recovers nothing.",
-        "Base64URL is an encoding, not protection. Never put secrets or personal data you would \
-         not publish into a JWS payload.",
-        "alg 'none' means no signature: a server that accepts it accepts tokens anyone wrote.",
-        "Key confusion: a server that lets the header choose the algorithm can be fed HS256 \
-         signed with its own RSA public key as the HMAC secret. The server must pin the \
-         algorithm for each key.",
-    ] {
-        lines.push(line(Kind::Text, text));
-    }
-    Step {
-        title: "5. What is commonly misunderstood".to_owned(),
+        title: level.title("What a server does to verify it"),
         lines,
     }
 }

@@ -41,5 +41,10 @@ mod tests {
             "RFC 7519 sec. 4.1.2"
         );
         assert_eq!(CLAIM_NAME_KINDS.len(), 3);
+        // b64 is defined in RFC 7797 sec. 3; its use with crit in sec. 6.
+        crate::jose::citations::assert_cites(
+            lookup("b64", Place::Header).unwrap().spec,
+            "RFC 7797 sec. 6",
+        );
     }
 }

@@ -37,7 +37,7 @@ impl Widget for AnatomyScreen<'_> {
         let [body, status] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
         let title = if app.anatomy.glossary {
-            " Glossary: claim names and header parameters "
+            " Glossary: concepts, claim names and header parameters "
         } else {
             " Anatomy of the workbench's token, with its real values and your key "
         };
@@ -207,6 +207,19 @@ fn step_lines(steps: &[Step], theme: &Theme, width: usize) -> Vec<Line<'static>>
 
 fn glossary_lines(theme: &Theme, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
+    out.push(Line::styled("Concepts", theme.title));
+    for c in crate::teach::concepts::CONCEPTS {
+        out.extend(wrap_hanging(
+            &[
+                Span::styled(format!("  {:<18} ", c.term), theme.json_key),
+                Span::raw(format!("{} ", c.meaning)),
+                Span::styled(format!("({})", c.spec), theme.muted),
+            ],
+            width,
+            21,
+        ));
+    }
+    out.push(Line::default());
     out.push(Line::styled("Three kinds of claim names", theme.title));
     for (name, what, spec) in CLAIM_NAME_KINDS {
         out.extend(wrap_hanging(

@@ -27,6 +27,11 @@ pub fn lines(app: &Screen, width: u16) -> Vec<Line<'static>> {
             "SIGN mode: after editing header or payload, the token is re-encoded and re-signed.",
         ],
         View::Anatomy => &["The anatomy: how the workbench's token is built and checked."],
+        View::Lab => &[
+            "The labs: start one (Enter), edit its token in the workbench as usual, and come \
+             back (L) to see whether the vulnerable API let it in, why, and how the fix stops \
+             it. s is the attacker's move where it needs something you cannot type.",
+        ],
         View::Flow => &[
             "The flow simulator: an OAuth deployment on a virtual clock, with an auth server \
              publishing an ES256 JWKS, a client, an attacker and four APIs (A and B verify \
@@ -88,6 +93,7 @@ fn view_name(view: View) -> &'static str {
         View::Anatomy => "the anatomy view",
         View::Flow => "the flow simulator",
         View::Holder => "the holder view",
+        View::Lab => "the labs",
     }
 }
 

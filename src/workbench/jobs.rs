@@ -23,6 +23,9 @@ pub enum JobKind {
     Fetch,
     /// Searching the built-in list for a weak secret.
     SecretSearch,
+    /// The labs' I/O: serving the attacker's JWKS on loopback, the jku lab's fetch, saving
+    /// progress.
+    Lab,
     /// Refreshing the tokens of a `jwb login`.
     LoginRefresh,
 }

@@ -929,7 +929,11 @@ fn explain_walks_through_rfc7515_a1() {
     }
     assert!(out.contains(&format!("    {}.{}\n", parts[0], parts[1])));
     assert!(out.contains("[ok] It equals the token's third part"));
-    assert!(out.contains("[ok] 6. Only now may the server trust the claims."));
+    assert!(
+        out.lines().any(|l| l.starts_with("  [ok] ")
+            && l.ends_with("Only now may the server trust the claims.")),
+        "{out}"
+    );
 }
 
 #[test]
@@ -946,7 +950,10 @@ fn explain_without_a_token_uses_the_example_and_its_secret() {
         out.contains("[ok] It equals the token's third part"),
         "{out}"
     );
-    assert!(out.contains("5. exp: expires in 5m 0s"), "{out}");
+    assert!(out.contains("exp: expires in 5m 0s"), "{out}");
+    // The demo secret is published: its tag matching proves nothing.
+    assert!(out.contains("built-in list"), "{out}");
+    assert!(!out.contains("Only now may the server trust"), "{out}");
 }
 
 #[test]
@@ -964,9 +971,11 @@ fn explain_with_a_wrong_secret_and_a_pinned_alg_says_why() {
         "{out}"
     );
     assert!(
-        out.contains(
-            "[FAIL] 3. Pin the algorithm: the server expects HS512; the header says HS256."
-        ),
+        out.lines().any(|l| l.starts_with("  [FAIL] ")
+            && l.ends_with(
+                ".3 Pin the algorithm: the key given is used with HS512 only (RFC 8725 sec. 3.1); \
+                 the header says HS256."
+            )),
         "{out}"
     );
 }

@@ -225,8 +225,9 @@ fn keys_carried_or_pointed_to_by_the_token_are_never_trusted() {
 #[test]
 fn none_is_never_valid() {
     let none = raw(r#"{"alg":"none"}"#, r#"{"sub":"admin"}"#, b"");
-    let never = "alg 'none': the token is unsecured, anyone could have written it; it is never \
-        valid (RFC 7518 sec. 3.6, RFC 8725 sec. 3.1)";
+    let never = "alg 'none': the token is unsecured, anyone could have written it; it is not \
+        valid unless the verifier explicitly accepts unsecured tokens (RFC 7518 sec. 3.6, RFC \
+        8725 sec. 3.2)";
     assert_check(&plain(&none, &secret()), SigStatus::Unverifiable, never);
     assert_check(
         &verify(&none, None, VerifyOptions::default()),
@@ -909,8 +910,17 @@ fn every_finding_has_a_trigger() {
             "crit",
             hs(r#"{"alg":"HS256","crit":["b64"]}"#, CLEAN_PAYLOAD),
             None,
-            Severity::Medium,
-            "header has crit [\"b64\"]",
+            Severity::High,
+            "header has crit [\"b64\"]: the token is invalid here",
+        ),
+        (
+            "guessable-hmac-secret",
+            clean.clone(),
+            Some(KeySet::secret(Secret::from_utf8(
+                "passwordpasswordpasswordpassword",
+            ))),
+            Severity::High,
+            "the HS256 secret is guessable",
         ),
         (
             "jku-header",
@@ -1050,7 +1060,7 @@ fn every_finding_has_a_trigger() {
     ];
     let mut ids: Vec<&str> = cases.iter().map(|c| c.0).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 24, "every finding id has a case");
+    assert_eq!(ids.len(), 25, "every finding id has a case");
     for (id, token, key, severity, message) in &cases {
         let f = found(token, key.as_ref());
         let hit = f
@@ -1079,12 +1089,10 @@ fn every_finding_has_a_trigger() {
         many.windows(2).all(|w| w[0].severity >= w[1].severity),
         "{many:#?}"
     );
-    // A case variant of none names the CVE.
+    // A case variant of none cites RFC 8725 and its update, not the key-confusion CVE.
     let f = found(&raw(r#"{"alg":"NONE"}"#, "{}", b""), None);
-    assert!(
-        f.iter()
-            .any(|f| f.id == "alg-unknown" && f.reference == "CVE-2015-9235")
-    );
+    assert!(f.iter().any(|f| f.id == "alg-unknown"
+        && f.reference == "RFC 8725 sec. 2.1, RFC 8725 sec. 3.2, draft-ietf-oauth-rfc8725bis"));
 }
 
 /// A key set of the given keys, as a JWKS would give them.

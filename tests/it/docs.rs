@@ -290,7 +290,8 @@ fn explain_json_matches_its_schema() {
     let explain = schema("explain.json");
     let value = json_of(&["explain", "--json", "--now", NOW], None);
     assert_valid(&explain, &value, "explain of the example");
-    assert_eq!(value["valid"], Value::Bool(true), "{value:#}");
+    // The example's demo secret is published, so its matching tag proves nothing.
+    assert_eq!(value["valid"], Value::Bool(false), "{value:#}");
     let steps = value["steps"].as_array().expect("steps");
     assert!(steps.len() >= 4, "{value:#}");
     // Marks index characters of their line.

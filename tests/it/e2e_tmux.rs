@@ -175,8 +175,10 @@ fn paste_verify_edit_shift_clock_and_quit() {
             "{jwb}; echo \"EXITED $?\"; stty -a | tr ' ' '\\n' | grep -x -e icanon -e -icanon -e echo -e -echo; echo DONE; sleep 30"
         ),
     );
+    // The example is signed with the published demo secret: refused, and the first screen
+    // says where a newcomer begins.
     tmux.wait_for("the example token", |s| {
-        s.contains("✔ VERIFIED") && s.contains("VERIFY")
+        s.contains("New here?") && s.contains("VERIFY") && !s.contains("✔ VERIFIED")
     });
 
     // A bracketed paste replaces the token and drops the example's secret: nothing verifies it.
@@ -331,7 +333,7 @@ fn flow_scenarios_run_at_80x24_and_160x48() {
         tmux.wait_for("DPoP refusing the replay", |s| {
             s.contains("DPoP proof replayed")
         });
-        tmux.keys(&["o", "i"]);
+        tmux.keys(&["o", "c"]);
         let screen = tmux.wait_for("introspection seeing the logout", |s| {
             s.contains("active: false")
         });
@@ -764,6 +766,111 @@ fn at_80x24_the_headline_says_what_verify_says_two_hours_past_exp() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stdout).contains(line));
+}
+
+/// Replaces the text of the pane the workbench has in focus: edit, clear, paste, stop editing.
+/// Each stage waits for the screen: keys queued behind a busy app arrive together, and an
+/// Escape followed at once by another key reads as Alt and that key.
+fn replace_pane_text(tmux: &Tmux, text: &str) {
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the edit to start", |s| s.contains("[editing"));
+    let mut clear = vec!["Up"; 20];
+    clear.push("Home");
+    tmux.keys(&clear);
+    tmux.keys(&["Delete"; 300]);
+    tmux.paste(text);
+    // Its end: the editor scrolls to the cursor, after the text.
+    let end: String = text
+        .chars()
+        .skip(text.chars().count().saturating_sub(10))
+        .collect();
+    tmux.wait_for("the pasted text", |s| s.contains(&end));
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the edit to stop", |s| !s.contains("[editing"));
+}
+
+/// The claims of the labs' user, as admin.
+fn admin_claims() -> String {
+    let now = now();
+    format!(
+        r#"{{"iss":"https://auth.lab.example","sub":"alice","aud":"reports-api","role":"admin","iat":{now},"exp":{}}}"#,
+        now + 3600
+    )
+}
+
+/// Plays one lab in the real binary: `edit` changes the header and payload in the workbench,
+/// then the lab view (L) shows the live check, after the attacker's move (s) when `attack`.
+fn solve_lab(name: &str, edit: impl Fn(&Tmux), attack: bool) {
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let data = std::env::temp_dir().join(format!("jwb-e2e-labs-{}-{name}", std::process::id()));
+    let tmux = Tmux::start(
+        140,
+        45,
+        &format!("JWB_DATA_DIR={} {jwb} lab {name}; sleep 30", data.display()),
+    );
+    tmux.wait_for("the lab's token in the workbench", |s| {
+        s.contains(&format!("lab '{name}'"))
+    });
+    edit(&tmux);
+    tmux.keys(&["L"]);
+    tmux.wait_for("the lab view", |s| s.contains("Labs: forge it yourself"));
+    if attack {
+        tmux.keys(&["s"]);
+        tmux.keys(&["L"]);
+    }
+    let screen = tmux.wait_for("the lab solved", |s| s.contains("SOLVED"));
+    assert!(screen.contains("vulnerable API: accepted"), "{screen}");
+    assert!(screen.contains("fixed API: refused"), "{screen}");
+    // Nothing written unless asked; P writes the progress file.
+    let file = data.join("labs-solved.txt");
+    assert!(!file.exists(), "progress written without asking");
+    tmux.keys(&["P"]);
+    tmux.wait_for("the progress saved", |s| s.contains("progress saved"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap_or_default(),
+        format!("{name}\n")
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[test]
+fn three_labs_are_solved_in_the_real_binary() {
+    if !tmux_available() {
+        return;
+    }
+    // alg none: edit the header and the payload; the workbench leaves part 3 empty.
+    solve_lab(
+        "none",
+        |tmux| {
+            tmux.keys(&["Tab"]);
+            replace_pane_text(tmux, r#"{"alg":"none","typ":"JWT"}"#);
+            tmux.keys(&["Tab"]);
+            replace_pane_text(tmux, &admin_claims());
+        },
+        false,
+    );
+    // A weak secret: w finds it from the token, then the payload is edited and signed with it.
+    solve_lab(
+        "weak-secret",
+        |tmux| {
+            tmux.keys(&["w"]);
+            tmux.wait_for("the secret found", |s| s.contains("secret found"));
+            tmux.keys(&["Tab", "Tab"]);
+            replace_pane_text(tmux, &admin_claims());
+        },
+        true,
+    );
+    // Key confusion: HS256 in the header, admin in the payload, signed with the public PEM.
+    solve_lab(
+        "key-confusion",
+        |tmux| {
+            tmux.keys(&["Tab"]);
+            replace_pane_text(tmux, r#"{"alg":"HS256","typ":"JWT"}"#);
+            tmux.keys(&["Tab"]);
+            replace_pane_text(tmux, &admin_claims());
+        },
+        true,
+    );
 }
 
 /// Issue 19 item 13: a key set far larger than any real one, loaded with `o`, is read and

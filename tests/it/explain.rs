@@ -37,6 +37,21 @@ fn hs256(header: &str, payload: &str, secret: &str) -> String {
     .expect("signs")
 }
 
+/// A line with this mark, a sub-step number `N.M`, then `sentence`.
+fn says(text: &str, mark: &str, sentence: &str) -> bool {
+    text.lines().any(|l| {
+        l.trim_start()
+            .strip_prefix(mark)
+            .map(str::trim_start)
+            .and_then(|rest| rest.split_once(' '))
+            .is_some_and(|(n, rest)| {
+                n.split('.').count() == 2
+                    && n.split('.').all(|d| d.parse::<u32>().is_ok())
+                    && rest.starts_with(sentence)
+            })
+    })
+}
+
 #[test]
 fn a_nested_token_is_walked_into_level_by_level() {
     let inner = hs256(
@@ -53,14 +68,11 @@ fn a_nested_token_is_walked_into_level_by_level() {
     );
     let outer = format!("{input}.{}", b64::encode(&tag));
     let text = explain(&[&outer, "--secret", STRONG]);
-    assert!(text.contains("Level 1 · 1. Header"), "{text}");
-    assert!(
-        text.contains("[ok] 5. The payload is itself a JWT"),
-        "{text}"
-    );
-    assert!(text.contains("Level 2 · 4. What a server does to verify it"));
-    assert!(text.contains("[ok] 5. exp: expires in 10m 0s"), "{text}");
-    assert!(text.contains("[!] 6. Every level holds"), "{text}");
+    assert!(text.contains("2. Level 1 · Header"), "{text}");
+    assert!(says(&text, "[ok]", "The payload is itself a JWT"), "{text}");
+    assert!(text.contains("Level 2 · What a server does to verify it"));
+    assert!(says(&text, "[ok]", "exp: expires in 10m 0s"), "{text}");
+    assert!(says(&text, "[!]", "Every level holds"), "{text}");
     assert!(!text.contains("[FAIL]"), "{text}");
     assert_snapshot!(text);
 }
@@ -95,17 +107,23 @@ fn a_weak_secret_is_a_failed_step() {
     );
     let text = explain(&[&token, "--secret", "secret"]);
     assert!(
-        text.contains(
-            "[FAIL] 4. Check the signature with the server's key: signature matches, but the key \
-             is too weak to prove anything"
+        says(
+            &text,
+            "[FAIL]",
+            "Check the signature with the server's key: signature matches, but the key is too \
+             weak to prove anything"
         ),
         "{text}"
     );
     assert!(
-        text.contains("[FAIL] 4. Check the key: the HS256 secret is 'secret', line "),
+        says(
+            &text,
+            "[FAIL]",
+            "Check the key: the HS256 secret is 'secret', line "
+        ),
         "{text}"
     );
-    assert!(text.contains("[FAIL] 6. A server must reject this token"));
+    assert!(says(&text, "[FAIL]", "A server must reject this token"));
     assert!(!text.contains("Only now"), "{text}");
     assert_snapshot!(text);
 }
@@ -118,7 +136,7 @@ fn an_audience_nobody_checks_is_a_failed_step() {
         STRONG,
     );
     let text = explain(&[&token, "--secret", STRONG]);
-    assert!(text.contains("[FAIL] 5. aud"), "{text}");
+    assert!(says(&text, "[FAIL]", "aud"), "{text}");
     assert!(!text.contains("Only now may the server trust"), "{text}");
     assert_snapshot!(text);
 }

@@ -181,9 +181,9 @@ fn the_anatomy_walks_through_the_decryption_in_the_parts_colours() {
         "AAD = ASCII(BASE64URL(UTF8(protected header)))",
         "[ok] The tag checks out",
         "The plaintext is itself a signed JWT",
-        "7. Inner token · 4. What a server does to verify it",
+        "Inner token · What a server does to verify it",
         "encrypted AND authenticated",
-        "[ok] Only now may the server trust the claims.",
+        "Only now may the server trust the claims.",
     ] {
         assert!(steps.contains(needle), "{needle}:\n{steps}");
     }

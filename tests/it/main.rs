@@ -23,6 +23,7 @@ mod jwe_vectors;
 mod key_doors;
 mod keygen;
 mod keys;
+mod labs;
 mod layers;
 mod limits;
 mod login;

@@ -17,8 +17,30 @@ const NOW: f64 = 1_700_000_000.0;
 const WIDTH: u16 = 120;
 const HEIGHT: u16 = 36;
 
+/// A secret no list holds: the demo secret is published, so the example signed with it is
+/// refused, and the README's pictures show a token whose signature proves something.
+const STRONG: &str = "Vq7s2Jx9Lk4Pz8Rt1Wm6Yc3Nb5Hd0Gf7Xa";
+
 fn app() -> App {
-    let mut app = App::new(LaunchOptions::default(), NOW);
+    let demo = jwt_workbench::jose::decode::decode(&jwt_workbench::app::demo_token(NOW));
+    let payload = match &demo.payload {
+        Some(jwt_workbench::jose::decode::Content::Json { text, .. }) => text.clone(),
+        _ => String::new(),
+    };
+    let key = jwt_workbench::jose::key::Key::from_secret(
+        jwt_workbench::jose::key::Secret::from_utf8(STRONG),
+    );
+    let token =
+        jwt_workbench::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, &payload, Some(&key))
+            .expect("signs");
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(token),
+            secret: Some(jwt_workbench::jose::key::Secret::from_utf8(STRONG)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
     app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
     app
 }
@@ -79,7 +101,7 @@ fn screenshots_anatomy() {
     app.update(Action::OpenView(View::Anatomy), NOW + 48.0);
     let (svg, text) = picture(&app, "jwb: the anatomy view, step by step");
     assert!(
-        text.contains("1. Header: JSON -> UTF-8 -> Base64URL = part 1"),
+        text.contains("1. Before you start: what a JWT is not"),
         "{text}"
     );
     check("anatomy.svg", &svg);

@@ -17,6 +17,28 @@ const NOW: f64 = 1_700_000_000.0;
 const RSA_PRIVATE: &str = include_str!("../fixtures/tui/rsa_private.pem");
 const RSA_PUBLIC: &str = include_str!("../fixtures/tui/rsa_public.pem");
 
+/// A secret no list holds: the demo secret is published, so the example signed with it is
+/// refused; tests of a verified token use the example's claims signed with this one.
+const STRONG: &str = "Vq7s2Jx9Lk4Pz8Rt1Wm6Yc3Nb5Hd0Gf7Xa";
+
+/// The example's claims, signed with [`STRONG`], opened with it.
+fn example() -> LaunchOptions {
+    let demo = jwt_workbench::jose::decode::decode(&jwt_workbench::app::demo_token(NOW));
+    let payload = match &demo.payload {
+        Some(jwt_workbench::jose::decode::Content::Json { text, .. }) => text.clone(),
+        _ => String::new(),
+    };
+    let key = Key::from_secret(Secret::from_utf8(STRONG));
+    let token =
+        jwt_workbench::jose::sign::sign(r#"{"alg":"HS256","typ":"JWT"}"#, &payload, Some(&key))
+            .expect("signs");
+    LaunchOptions {
+        token: Some(token),
+        secret: Some(Secret::from_utf8(STRONG)),
+        ..LaunchOptions::default()
+    }
+}
+
 fn app(opts: LaunchOptions) -> App {
     let mut app = App::new(opts, NOW);
     app.zone = Zone::Fixed(FixedOffset::east_opt(0).expect("UTC"));
@@ -155,11 +177,27 @@ fn key(k: K) -> Input {
 
 #[test]
 fn example_token_verified_and_counting_down() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
     app.update(Action::Tick, NOW + 48.0);
     let shot = screen(&app, 140, 40);
     assert!(shot.contains("expires in 04:12"), "{shot}");
     assert!(shot.contains("✔ VERIFIED"), "{shot}");
+    assert_snapshot!(shot);
+}
+
+#[test]
+fn the_first_screen_points_a_newcomer_and_refuses_the_published_demo_secret() {
+    let mut app = app(LaunchOptions::default());
+    app.update(Action::Tick, NOW + 48.0);
+    let shot = screen(&app, 120, 40);
+    assert!(
+        shot.contains("New here? x anatomy · f OAuth flow · L labs · G glossary"),
+        "{shot}"
+    );
+    assert!(
+        !shot.contains("✔ VERIFIED"),
+        "the demo secret is published:\n{shot}"
+    );
     assert_snapshot!(shot);
 }
 
@@ -265,7 +303,7 @@ fn rs256_unsigned_after_an_edit_with_only_a_public_key() {
 
 #[test]
 fn an_edit_is_signed_with_this_key_never_verified() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
     edit(
         &mut app,
         Focus::Payload,
@@ -279,7 +317,7 @@ fn an_edit_is_signed_with_this_key_never_verified() {
     );
     let shot = screen(&app, 140, 40);
     assert!(
-        shot.contains("✎ SIGNED with this key (HS256, HMAC secret (36"),
+        shot.contains("✎ SIGNED with this key (HS256, HMAC secret (34"),
         "{shot}"
     );
     assert!(!shot.contains("VERIFIED"), "{shot}");
@@ -343,22 +381,29 @@ const RFC7515_A1_KEY: &str =
 
 #[test]
 fn anatomy_of_the_example_token() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
     app.update(Action::OpenView(View::Anatomy), NOW + 48.0);
     let top = screen(&app, 140, 45);
     assert!(
-        top.contains("1. Header: JSON -> UTF-8 -> Base64URL = part 1"),
+        top.contains("1. Before you start: what a JWT is not"),
         "{top}"
     );
-    assert!(top.contains("'{\"a'        7b2261    -> eyJh"), "{top}");
+    assert!(top.contains("Decoding is not verifying"), "{top}");
     assert_snapshot!("anatomy_example_top", top);
+    // Past the misconceptions: the header's encoding, then the server's checks.
+    app.update(Action::ScrollView(22), NOW + 48.0);
+    let header = screen(&app, 140, 45);
+    assert!(
+        header.contains("2. Header: JSON -> UTF-8 -> Base64URL = part 1"),
+        "{header}"
+    );
     app.update(Action::ScrollView(40), NOW + 48.0);
     let rest = screen(&app, 140, 45);
     assert!(
         rest.contains("✔ It equals the token's third part"),
         "{rest}"
     );
-    assert!(rest.contains("✔ 5. exp: expires in 4m 12s"), "{rest}");
+    assert!(rest.contains("exp: expires in 4m 12s"), "{rest}");
     assert_snapshot!("anatomy_example_verification", rest);
 }
 
@@ -371,7 +416,7 @@ fn anatomy_of_rfc7515_a1_with_its_key() {
     });
     // Just before its exp, so the token is still good.
     app.update(Action::OpenView(View::Anatomy), 1_300_819_000.0);
-    let shot = screen(&app, 140, 80);
+    let shot = screen(&app, 140, 110);
     assert!(
         shot.contains("7418dfb49799e0254ffa607dd8adbbba16d4254d69d6bff05b58055853848d79"),
         "{shot}"
@@ -381,7 +426,7 @@ fn anatomy_of_rfc7515_a1_with_its_key() {
         "{shot}"
     );
     assert!(
-        shot.contains("✔ 6. Only now may the server trust the claims."),
+        shot.contains("Only now may the server trust the claims."),
         "{shot}"
     );
     assert_snapshot!(shot);
@@ -392,7 +437,9 @@ fn glossary_list_in_the_anatomy_view() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::OpenView(View::Anatomy), NOW);
     app.update(Action::ToggleGlossaryList, NOW);
-    let shot = screen(&app, 140, 45);
+    let shot = screen(&app, 140, 80);
+    assert!(shot.contains("Concepts"), "{shot}");
+    assert!(shot.contains("deny-list"), "{shot}");
     assert!(shot.contains("exp          Expiration Time"), "{shot}");
     assert_snapshot!(shot);
 }
@@ -590,7 +637,7 @@ fn non_ascii_in_the_signing_input_draws_without_panicking() {
 
 #[test]
 fn the_token_colours_and_the_verdict_are_drawn_in_colour() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
     app.update(Action::Tick, NOW + 48.0);
     let theme = Theme::color();
     let at = |needle| style_at(&app, 140, 40, &theme, needle);
@@ -632,7 +679,7 @@ fn a_wrong_secret_is_red_and_the_light_theme_keeps_the_parts_apart() {
 
 #[test]
 fn at_120x40_the_claims_strip_shows_everything_and_the_json_panes_are_not_padded() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
     app.update(Action::Tick, NOW + 48.0);
     let shot = screen(&app, 120, 40);
     for needed in [
@@ -657,7 +704,17 @@ fn at_120x40_the_claims_strip_shows_everything_and_the_json_panes_are_not_padded
 
 #[test]
 fn at_80x24_the_workbench_shows_the_claims_and_cut_text_is_marked() {
-    let mut app = app(LaunchOptions::default());
+    let mut app = app(example());
+    // A status message too long for 80 columns: the status line is cut, and says so.
+    app.update(
+        Action::Message(
+            "the example's claims, signed with a strong secret: paste a token (p or your \
+             terminal's paste) to start"
+                .to_owned(),
+            jwt_workbench::app::Tone::Info,
+        ),
+        NOW,
+    );
     app.update(Action::Tick, NOW + 48.0);
     let shot = screen(&app, 80, 24);
     assert!(shot.contains("expires in 04:12"), "{shot}");
@@ -695,7 +752,7 @@ fn the_anatomy_view_is_usable_at_80x24_and_x_after_g_returns_to_the_steps() {
     let mut app = app(LaunchOptions::default());
     app.update(Action::OpenView(View::Anatomy), NOW + 48.0);
     let shot = screen(&app, 80, 24);
-    assert!(shot.contains("1. Header"), "{shot}");
+    assert!(shot.contains("1. Before you start"), "{shot}");
     assert!(
         !shot.lines().any(|l| l.starts_with("│key.")),
         "a wrapped line lost its indent:\n{shot}"

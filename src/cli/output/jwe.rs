@@ -119,7 +119,12 @@ pub fn report(
         plaintext_block(out, &d.plaintext, paint)?;
         times(out, &d.plaintext, now, paint)?;
         if let Some(claims) = view.claims() {
-            claims_of(out, claims, paint)?;
+            // A JWE proves who made it only when a shared key opened it.
+            let verified = view
+                .judged
+                .as_ref()
+                .is_some_and(|j| j.unauthenticated.is_none() && j.outcome() == Outcome::Valid);
+            claims_of(out, claims, verified, paint)?;
         }
     }
     findings_of(

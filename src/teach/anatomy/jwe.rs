@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{Checks, JweChecks, Kind, Line, Part, Step, line, part_line, visible};
+use super::{Checks, JweChecks, Kind, Line, Part, Step, line, part_line, sub, visible};
 use crate::jose::b64;
 use crate::jose::decode::Segment;
 use crate::jose::jwe::{Enc, Jwe, JweError, KeyAlg, KeyKind, judge};
@@ -56,15 +56,15 @@ fn meaning(segment: Segment, header: Option<&serde_json::Map<String, Value>>) ->
 pub(super) fn steps(report: &Report, title: impl Fn(&str) -> String) -> Vec<Step> {
     vec![
         Step {
-            title: title("1. The five parts of a JWE"),
+            title: title("The five parts of a JWE"),
             lines: parts(report),
         },
         Step {
-            title: title("2. The protected header"),
+            title: title("The protected header"),
             lines: header(report),
         },
         Step {
-            title: title("3. What it takes to read it"),
+            title: title("What it takes to read it"),
             lines: reading(report),
         },
     ]
@@ -158,6 +158,23 @@ fn header(report: &Report) -> Vec<Line> {
 }
 
 fn reading(report: &Report) -> Vec<Line> {
+    let alg = report
+        .decoded
+        .header_str("alg")
+        .and_then(|a| a.parse::<KeyAlg>().ok());
+    let who = match alg {
+        Some(alg) if alg.authenticates_sender() => format!(
+            "With alg '{alg}' the key is a secret the parties share: anyone holding it can \
+             encrypt a token with it, and nobody else can."
+        ),
+        Some(alg) => format!(
+            "With alg '{alg}' the token is encrypted to the recipient's public key: anyone who \
+             has that public key can encrypt a token to it."
+        ),
+        None => "Anyone who has the key it is encrypted to (a shared secret, or the \
+                 recipient's public key) can make such a token."
+            .to_owned(),
+    };
     let mut lines = vec![
         line(
             Kind::Text,
@@ -168,9 +185,11 @@ fn reading(report: &Report) -> Vec<Line> {
         ),
         line(
             Kind::Warn,
-            "Encryption is not a signature: anyone who has the recipient's public key can \
-             encrypt a token to it. Usually a JWE carries a signed JWT inside (cty \"JWT\"), and \
-             the recipient verifies that signature after decrypting (RFC 7519 sec. 11.2).",
+            format!(
+                "Encryption is not a signature. {who} Usually a JWE carries a signed JWT inside \
+                 (cty \"JWT\"), and the recipient verifies that signature after decrypting \
+                 (RFC 7519 sec. 11.2)."
+            ),
         ),
         line(
             Kind::Text,
@@ -182,7 +201,7 @@ fn reading(report: &Report) -> Vec<Line> {
     // The verdict `jwb verify` gives without a key to open it, in the same words.
     let signature = &report.signature;
     lines.push(line(Kind::Text, format!("Verdict: {}", signature.reason)));
-    lines.push(line(
+    lines.push(sub(
         Kind::Fail,
         if signature.status == crate::jose::verify::SigStatus::Malformed {
             "The token is malformed: a server must reject it and trust none of its claims."
@@ -238,23 +257,23 @@ pub(super) fn decryption(
     let decrypted = judged.decrypted.as_ref();
     let mut steps = vec![
         Step {
-            title: "1. The five parts of a JWE".to_owned(),
+            title: "The five parts of a JWE".to_owned(),
             lines: parts(report),
         },
         Step {
-            title: "2. The protected header".to_owned(),
+            title: "The protected header".to_owned(),
             lines: header(report),
         },
         Step {
-            title: "3. Key management: recovering the content key (CEK)".to_owned(),
+            title: "Key management: recovering the content key (CEK)".to_owned(),
             lines: key_management(parsed, decrypted, jwe_checks),
         },
         Step {
-            title: "4. The additional authenticated data: the header as sent".to_owned(),
+            title: "The additional authenticated data: the header as sent".to_owned(),
             lines: aad(parsed),
         },
         Step {
-            title: "5. Content decryption and the tag check".to_owned(),
+            title: "Content decryption and the tag check".to_owned(),
             lines: content(parsed, decrypted),
         },
     ];
@@ -302,7 +321,7 @@ pub(super) fn decryption(
             )),
         }
         steps.push(Step {
-            title: "6. The plaintext".to_owned(),
+            title: "The plaintext".to_owned(),
             lines,
         });
     }
@@ -312,8 +331,9 @@ pub(super) fn decryption(
             jwe: None,
             ..checks
         };
-        for mut step in super::anatomy(inner, inner_checks) {
-            step.title = format!("7. Inner token · {}", step.title);
+        // The inner token comes from the plaintext, not from a request header.
+        for mut step in super::walk(inner, inner_checks, super::Origin::Plaintext) {
+            step.title = format!("Inner token · {}", step.title);
             steps.push(step);
         }
     }
@@ -374,10 +394,18 @@ fn key_management(
                     ek.len()
                 )
             };
+            // RFC 7518 sec. 4.6.2: AlgorithmID is the enc value in the Direct Key Agreement
+            // mode, the alg value with key wrapping.
+            let algorithm_id = if alg == KeyAlg::EcdhEs {
+                format!("the enc value \"{enc}\" (direct key agreement)")
+            } else {
+                format!("the alg value \"{alg}\" (key agreement with key wrapping)")
+            };
             format!(
                 "ECDH: the sender's ephemeral public key (the header's \"epk\", on {epk}) and the \
                  recipient's private key agree on a shared secret Z; Concat KDF (RFC 7518 sec. \
-                 4.6.2) turns Z, the algorithm name and \"apu\"/\"apv\" into a key; {then}."
+                 4.6.2) turns Z, the AlgorithmID, which is {algorithm_id}, and \"apu\"/\"apv\" \
+                 into a key; {then}."
             )
         }
     };
@@ -420,7 +448,8 @@ fn aad(parsed: &Jwe) -> Vec<Line> {
         line(
             Kind::Text,
             "AAD = ASCII(BASE64URL(UTF8(protected header))): part 1 exactly as sent, not \
-             decrypted, not re-encoded (RFC 7516 sec. 5.2 step 14):",
+             decrypted, not re-encoded. RFC 7516 sec. 5.2 step 14 computes this encoded \
+             header, and RFC 7516 sec. 5.2 step 15 makes it the AAD:",
         ),
         part_line(Part::Header, parsed.aad().to_owned()),
         line(
@@ -490,7 +519,8 @@ fn proves(parsed: &Jwe, judged: &crate::jose::jwe::Judgement) -> Vec<Line> {
         lines.push(match (&judged.inner, parsed.alg.authenticates_sender()) {
             (Some(_), _) => line(
                 Kind::Text,
-                "Here the inner token's signature is what says who made it (step 7).",
+                "Here the inner token's signature is what says who made it (the inner token's \
+                 steps above).",
             ),
             (None, true) => line(
                 Kind::Pass,
@@ -509,11 +539,25 @@ fn proves(parsed: &Jwe, judged: &crate::jose::jwe::Judgement) -> Vec<Line> {
             ),
         });
     }
+    // The claims of a plaintext that is no token are checked as a JWS's are.
+    if let Some(claims) = &judged.claims {
+        for c in &claims.checks {
+            lines.push(sub(
+                match c.status {
+                    crate::jose::claims::Status::Pass => Kind::Pass,
+                    crate::jose::claims::Status::Fail => Kind::Fail,
+                    crate::jose::claims::Status::Warn => Kind::Warn,
+                    crate::jose::claims::Status::Info => Kind::Text,
+                },
+                format!("{}: {}", c.claim, c.detail),
+            ));
+        }
+    }
     let signature = judged.signature();
     lines.push(line(Kind::Text, format!("Verdict: {}", signature.reason)));
     lines.push(match judged.outcome() {
-        Outcome::Valid => line(Kind::Pass, "Only now may the server trust the claims."),
-        _ => line(Kind::Fail, super::REJECT),
+        Outcome::Valid => sub(Kind::Pass, "Only now may the server trust the claims."),
+        _ => sub(Kind::Fail, super::REJECT),
     });
     lines
 }

@@ -1,5 +1,6 @@
-//! Whether an HMAC token's secret is weak: shorter than the hash (RFC 7518 sec. 3.2), or on
-//! the built-in list of weak secrets that `jwb audit` searches first.
+//! Whether an HMAC token's secret is weak: on the built-in list of weak secrets that `jwb
+//! audit` searches first, shorter than the hash (RFC 7518 sec. 3.2), or guessable by its
+//! estimated entropy (`jose::entropy`): length and guessability are two different things.
 
 use crate::audit::shown_secret;
 use crate::audit::{Hash, Target};
@@ -9,7 +10,7 @@ use crate::jose::key::{KeySet, Purpose};
 use crate::jose::weak_secret::LIST as BUILTIN_LIST;
 
 /// Why an HMAC secret is weak.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Weakness {
     /// The token's tag was made with a secret on the built-in list.
     Listed {
@@ -27,9 +28,25 @@ pub enum Weakness {
         /// The secret's length in bytes.
         len: usize,
     },
+    /// The secret given is long enough but made of words and patterns a search tries early.
+    Guessable {
+        /// The algorithm.
+        alg: Alg,
+        /// log10 of the estimated guesses.
+        guesses_log10: f64,
+    },
 }
 
+impl Eq for Weakness {}
+
 impl Weakness {
+    /// True when the engine refuses the secret (`jose::weak_secret`), so no server may trust
+    /// the token; a guessable estimate is a caution beside the verdict, which stays the one
+    /// `jwb verify` gives.
+    pub fn refused(&self) -> bool {
+        !matches!(self, Weakness::Guessable { .. })
+    }
+
     /// The reason, in one sentence with its reference.
     pub fn describe(&self) -> String {
         match self {
@@ -45,10 +62,17 @@ impl Weakness {
             ),
             Weakness::Short { alg, len } => format!(
                 "the {alg} secret is {len} byte{}, shorter than the {}-byte hash output: RFC \
-                 7518 sec. 3.2 requires a key at least as long as the hash, and a short one \
-                 can be guessed offline from any one token.",
+                 7518 sec. 3.2 requires a key at least as long as the hash. Length is not \
+                 strength: what makes a secret guessable from one token is how few guesses \
+                 find it.",
                 if *len == 1 { "" } else { "s" },
                 alg.hash_len()
+            ),
+            Weakness::Guessable { alg, guesses_log10 } => format!(
+                "the {alg} secret is long enough but guessable: an estimate of its words, \
+                 patterns and repeats finds it in about 10^{guesses_log10:.0} guesses, which an \
+                 offline search from one token reaches. A long passphrase is not a key (RFC \
+                 8725 sec. 3.5): use random bytes."
             ),
         }
     }
@@ -76,7 +100,16 @@ pub fn assess(d: &Decoded, alg: Option<Alg>, keys: Option<&KeySet>) -> Option<We
     let kid = d.header.as_ref().and_then(|h| h.get("kid")?.as_str());
     let secret = keys?.chosen(alg, kid, Purpose::Verify)?.secret()?;
     // The engine's rule decides; a listed secret was already named from the tag above.
-    match crate::jose::weak_secret::assess(alg, secret.expose())? {
+    let Some(weak) = crate::jose::weak_secret::assess(alg, secret.expose()) else {
+        // The engine accepts it; the estimate is a separate, teaching judgement.
+        return crate::jose::entropy::estimate(secret.expose())
+            .filter(|e| e.guessable())
+            .map(|e| Weakness::Guessable {
+                alg,
+                guesses_log10: e.guesses_log10,
+            });
+    };
+    match weak {
         crate::jose::weak_secret::Weak::Short { len, .. } => Some(Weakness::Short { alg, len }),
         crate::jose::weak_secret::Weak::Listed { line } => Some(Weakness::Listed {
             alg,
