@@ -104,7 +104,9 @@ impl Widget for &Screen<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         match self.view {
             View::Workbench => {}
-            View::Anatomy | View::Flow | View::Holder | View::Lab if area.width < 40 || area.height < 12 => {
+            View::Anatomy | View::Flow | View::Holder | View::Lab
+                if area.width < 40 || area.height < 12 =>
+            {
                 Paragraph::new("enlarge the terminal to see this view")
                     .wrap(Wrap { trim: true })
                     .render(area, buf);
