@@ -1,5 +1,6 @@
 //! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
 
+mod capped;
 pub(crate) mod der;
 pub(crate) mod guard;
 pub(crate) mod hmac;
@@ -7,6 +8,7 @@ pub(crate) mod jwk;
 pub(crate) mod pem;
 mod set;
 
+pub use capped::{MAX_KEYS, first_of, parse_key_capped};
 pub use set::{Candidates, KeySet, NoKey, Purpose};
 pub(crate) use set::{needs, plural};
 
