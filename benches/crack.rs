@@ -35,7 +35,7 @@ use std::sync::atomic::AtomicBool;
 use criterion::{Criterion, Throughput};
 use jwt_workbench::audit::crack::{
     BlockSchedule::{Computed, Precomputed},
-    CandidateSource, CrackOptions, HmacHash, LANES, Progress, Rules, Target, compression_ceiling,
+    CandidateSource, CrackOptions, Hash, LANES, Progress, Rules, Target, compression_ceiling,
     crack,
 };
 use medians::Medians;
@@ -63,7 +63,7 @@ fn cores() -> usize {
 }
 
 /// A signature no candidate reproduces, so every candidate is tested in full.
-fn target(hash: HmacHash) -> Target {
+fn target(hash: Hash) -> Target {
     assert_eq!(SIGNING_INPUT.len(), 150);
     let signature = vec![0x42; hash.output_len()];
     Target::new(hash, SIGNING_INPUT, &signature).expect("valid target")
@@ -152,13 +152,13 @@ fn per_core(c: &mut Criterion) {
     let refs: Vec<&[u8]> = owned.iter().map(Vec::as_slice).collect();
     let mut group = c.benchmark_group("hs256_150b");
     group.throughput(Throughput::Elements(CANDIDATES_PER_ITER as u64));
-    let fast = target(HmacHash::Sha256);
+    let fast = target(Hash::Sha256);
     if fast.uses_sha_ni() {
         group.bench_function("sha_ni", |b| {
             b.iter(|| fast.first_match(black_box(&refs)));
         });
     }
-    let portable = target(HmacHash::Sha256).portable();
+    let portable = target(Hash::Sha256).portable();
     group.bench_function("portable", |b| {
         b.iter(|| portable.first_match(black_box(&refs)));
     });
@@ -173,9 +173,9 @@ fn per_core(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("hs512_150b");
     group.throughput(Throughput::Elements(CANDIDATES_PER_ITER as u64));
-    for hash in [HmacHash::Sha384, HmacHash::Sha512] {
+    for hash in [Hash::Sha384, Hash::Sha512] {
         let target = target(hash);
-        group.bench_function(hash.alg(), |b| {
+        group.bench_function(hash.hmac_alg().name(), |b| {
             b.iter(|| target.first_match(black_box(&refs)));
         });
     }
@@ -183,7 +183,7 @@ fn per_core(c: &mut Criterion) {
 }
 
 fn threaded(c: &mut Criterion) {
-    let target = target(HmacHash::Sha256);
+    let target = target(Hash::Sha256);
     let mut file = tempfile::NamedTempFile::new().expect("temp file");
     for candidate in candidates(CRACK_CANDIDATES) {
         file.write_all(&candidate).expect("write");
@@ -302,7 +302,7 @@ fn whole_process(c: &mut Criterion) -> Option<ProcessRun> {
     )
     .expect("signs");
     let signing_input = token.rsplit_once('.').expect("three parts").0;
-    let target = Target::new(HmacHash::Sha256, signing_input.as_bytes(), &[0; 32]).expect("target");
+    let target = Target::new(Hash::Sha256, signing_input.as_bytes(), &[0; 32]).expect("target");
     assert_eq!(
         target.compressions_per_candidate(),
         COMPRESSIONS_PER_CANDIDATE
@@ -357,7 +357,7 @@ fn by_cpu_time(process: &ProcessRun) -> Option<(f64, f64)> {
 /// thread's CPU time (`support/paired.rs`): 4096 candidates searched, against the same
 /// candidates' compressions alone. Below 1.0 the search does work besides compressing.
 fn paired_search() -> Option<f64> {
-    let fast = target(HmacHash::Sha256);
+    let fast = target(Hash::Sha256);
     if !fast.uses_sha_ni() {
         return None;
     }

@@ -26,6 +26,9 @@
 //!   check (what the workbench adds), and that check over ed25519-dalek's (jsonwebtoken's
 //!   verifier), both decoding the public point per call as their callers do. The EdDSA row
 //!   can only be as far ahead as aws-lc-rs is of ed25519-dalek on the machine at hand.
+//! - ES256K, ML-DSA-44 and ML-DSA-65 verify (RFC 8812, RFC 9964): `jsonwebtoken` has none of
+//!   them, so our own ES256 row is their reference: the same call (`verify_quick`, every
+//!   sentence built) with the key of each algorithm.
 //! - HS256 sign: `jsonwebtoken::encode` serialises its `Header` and the claims struct; ours
 //!   signs the same JSON as text (`sign`: both texts checked as JSON, minified, encoded).
 
@@ -64,6 +67,12 @@ const EC_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/p256.pkcs8.pem"
 const EC_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/p256.spki.pem");
 const ED_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/ed25519.pkcs8.pem");
 const ED_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/ed25519.spki.pem");
+const SECP256K1_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/secp256k1.pkcs8.pem");
+const SECP256K1_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/secp256k1.spki.pem");
+const ML_DSA_44_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/mldsa44.pkcs8.pem");
+const ML_DSA_44_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/mldsa44.spki.pem");
+const ML_DSA_65_PRIVATE: &[u8] = include_bytes!("../tests/fixtures/keys/mldsa65.pkcs8.pem");
+const ML_DSA_65_PUBLIC: &[u8] = include_bytes!("../tests/fixtures/keys/mldsa65.spki.pem");
 /// The header members `jsonwebtoken`'s `Header` reads.
 const HEADER_MEMBERS: [&str; 15] = [
     "typ", "alg", "cty", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "crit", "enc",
@@ -140,7 +149,7 @@ fn row<'a, R>(id: &str, mut f: impl FnMut() -> R + 'a) -> Row<'a> {
 }
 
 /// The comparisons the summary prints: label, ours, theirs.
-const RATIOS: [(&str, &str, &str); 11] = [
+const RATIOS: [(&str, &str, &str); 14] = [
     (
         "decode (target <= 1.0x)",
         "decode/ours",
@@ -192,6 +201,21 @@ const RATIOS: [(&str, &str, &str); 11] = [
         "eddsa-verify/bare-ed25519-dalek",
     ),
     (
+        "ES256K verify over our ES256 (reference)",
+        "es256k-verify/ours-quick",
+        "es256-verify/ours-quick",
+    ),
+    (
+        "ML-DSA-44 verify over our ES256 (reference)",
+        "ml-dsa-44-verify/ours-quick",
+        "es256-verify/ours-quick",
+    ),
+    (
+        "ML-DSA-65 verify over our ES256 (reference)",
+        "ml-dsa-65-verify/ours-quick",
+        "es256-verify/ours-quick",
+    ),
+    (
         "HS256 verdict only over bare HMAC (the floor)",
         "hs256-verify/ours-fast",
         "hs256-verify/bare-hmac",
@@ -207,6 +231,7 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>, medians: &Medians) {
         leeway: 0,
         aud: vec![AUD.into()],
         iss: Some(ISS.into()),
+        ..ClaimOptions::default()
     };
     let opts = |alg| VerifyOptions {
         alg: Some(alg),
@@ -328,6 +353,38 @@ fn bench<M: Measurement + 'static>(c: &mut Criterion<M>, medians: &Medians) {
         rows.push(row(&format!("{name}-verify/jsonwebtoken"), move || {
             jwt::decode::<Claims>(black_box(&theirs), &jwt_key, &jwt_validation)
         }));
+    }
+
+    // The algorithms jsonwebtoken does not have, beside our ES256 row.
+    for (alg, ours_alg, private, public) in [
+        (
+            "ES256K",
+            jwt_workbench::jose::alg::Alg::ES256K,
+            SECP256K1_PRIVATE,
+            SECP256K1_PUBLIC,
+        ),
+        (
+            "ML-DSA-44",
+            jwt_workbench::jose::alg::Alg::MlDsa44,
+            ML_DSA_44_PRIVATE,
+            ML_DSA_44_PUBLIC,
+        ),
+        (
+            "ML-DSA-65",
+            jwt_workbench::jose::alg::Alg::MlDsa65,
+            ML_DSA_65_PRIVATE,
+            ML_DSA_65_PUBLIC,
+        ),
+    ] {
+        let signed = token(alg, &payload, &keys(private));
+        let ours = keys(public);
+        let q = verify_quick(&signed, &ours, opts(ours_alg), &claim_opts);
+        assert!(q.is_some_and(|q| q.signature.is_valid()), "{alg}");
+        let claim_opts = &claim_opts;
+        rows.push(row(
+            &format!("{}-verify/ours-quick", alg.to_ascii_lowercase()),
+            move || verify_quick(black_box(&signed), &ours, opts(ours_alg), claim_opts),
+        ));
     }
 
     // The EdDSA row's floor: the signature check alone, on each side's library.

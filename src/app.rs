@@ -10,6 +10,7 @@ mod expect;
 mod jwe;
 mod key_load;
 pub mod keymap;
+pub mod login;
 mod net;
 mod paste;
 mod picker;
@@ -58,6 +59,8 @@ pub struct LaunchOptions {
     pub aud: Vec<String>,
     /// The required issuer.
     pub iss: Option<String>,
+    /// The typed profile the token must follow (`--profile` and its options).
+    pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
     /// Seconds the workbench's clock starts shifted by (`--now`).
@@ -75,6 +78,8 @@ pub struct LaunchOptions {
     pub appearance: Appearance,
     /// Keys and options for encrypted tokens (`--key` read as JWE keys, `--verify-key`).
     pub jwe: JweLaunch,
+    /// The tokens of a `jwb login`, shown one at a time and refreshed with `R`.
+    pub login: Option<login::LoginLaunch>,
 }
 
 impl Default for LaunchOptions {
@@ -88,6 +93,7 @@ impl Default for LaunchOptions {
             alg: None,
             aud: Vec::new(),
             iss: None,
+            profile: crate::jose::profile::ProfileOptions::default(),
             leeway: 0,
             clock_shift: 0,
             allow_weak_secret: false,
@@ -96,6 +102,7 @@ impl Default for LaunchOptions {
             mouse: true,
             appearance: Appearance::Dark,
             jwe: JweLaunch::default(),
+            login: None,
         }
     }
 }
@@ -218,6 +225,8 @@ pub enum PromptKind {
     Audience,
     /// The issuer the token must name.
     Issuer,
+    /// The typed profile the token must follow, with its options.
+    Profile,
     /// The key file that verifies a nested JWE's inner token.
     VerifyKeyFile,
 }
@@ -445,6 +454,21 @@ pub enum Action {
     ToggleUtc,
     /// Suspend to the shell (Ctrl-Z); `fg` resumes.
     Suspend,
+    /// Show the next token of a `jwb login`: access, ID, refresh.
+    LoginNextToken,
+    /// Refresh the login's tokens with its refresh token; `replay`: with the spent one the
+    /// last rotation replaced, to see the provider's reuse detection.
+    LoginRefresh {
+        /// Use the spent refresh token.
+        replay: bool,
+    },
+    /// A refresh (or replay) finished.
+    LoginRefreshed {
+        /// The refresh it answers; another generation's answer is ignored.
+        generation: u64,
+        /// The new tokens, or the provider's answer in words.
+        result: Result<login::Refreshed, String>,
+    },
     /// Leave the workbench.
     Quit,
 }
@@ -500,7 +524,7 @@ pub enum Effect {
         /// Tags the reports.
         generation: u64,
         /// The HMAC algorithm.
-        hash: crate::audit::HmacHash,
+        hash: crate::audit::Hash,
         /// `header.payload`, as signed.
         signing_input: String,
         /// The token's signature bytes.
@@ -515,6 +539,14 @@ pub enum Effect {
     SetMouseCapture(bool),
     /// Give the terminal back, stop the process (SIGTSTP), and take it again on `fg`.
     Suspend,
+    /// Use a refresh token at the login's token endpoint on a worker and send the answer back
+    /// as [`Action::LoginRefreshed`].
+    LoginRefresh {
+        /// Tags the answer.
+        generation: u64,
+        /// The refresh token to use.
+        refresh_token: login::LoginSecret,
+    },
     /// Leave the event loop.
     Quit,
 }
@@ -586,6 +618,8 @@ pub struct App {
     pub aud: Vec<String>,
     /// The required issuer.
     pub iss: Option<String>,
+    /// The typed profile the token must follow, with its options.
+    pub profile: crate::jose::profile::ProfileOptions,
     /// Seconds of clock skew tolerated.
     pub leeway: u64,
     /// A weak HMAC secret is accepted with a warning, and signed with.
@@ -634,6 +668,8 @@ pub struct App {
     pub original_decoded: Option<(String, crate::jose::decode::Decoded)>,
     /// Keys for encrypted tokens: the loaded decryption keys and the verify key.
     pub jwe_slots: JweSlots,
+    /// The tokens of a `jwb login`, when the workbench was opened by one.
+    pub login: Option<login::LoginSession>,
 }
 
 impl std::fmt::Debug for App {
@@ -669,6 +705,7 @@ impl App {
             alg,
             aud,
             iss,
+            profile,
             leeway,
             clock_shift,
             allow_weak_secret,
@@ -677,6 +714,7 @@ impl App {
             mouse,
             appearance,
             jwe,
+            login,
         } = opts;
         let load_key = keymap.key(Context::Workbench, Command::KeyFile);
         let mut app = App {
@@ -705,6 +743,7 @@ impl App {
             pinned_alg: alg,
             aud,
             iss,
+            profile,
             leeway,
             allow_weak_secret,
             clock_shift,
@@ -736,6 +775,7 @@ impl App {
             findings_due: false,
             original_decoded: None,
             jwe_slots: JweSlots::default(),
+            login: login.map(|l| login::LoginSession::new(l, now)),
         };
         let key_given = secret.is_some() || keys.is_some();
         if let Some(secret) = secret {
@@ -746,7 +786,9 @@ impl App {
             app.key_source = KeySource::Loaded { label, keys };
         }
         app.launch_jwe(jwe);
-        if let Some(token) = token {
+        if app.login.is_some() {
+            app.show_login_token();
+        } else if let Some(token) = token {
             app.set_token(&token);
             if from_clipboard {
                 app.message = Some(("token pasted from the clipboard".to_owned(), Tone::Info));
@@ -862,6 +904,12 @@ impl App {
             Action::Tick => {
                 self.refresh_due_findings();
                 self.recheck_claims();
+                self.login_offer(now);
+            }
+            Action::LoginNextToken => self.login_next_token(),
+            Action::LoginRefresh { replay } => return self.login_refresh(replay),
+            Action::LoginRefreshed { generation, result } => {
+                self.login_refreshed(generation, result, now);
             }
             Action::Message(text, tone) => self.message = Some((text, tone)),
             Action::OpenJwksPrompt => self.open_url_prompt(),
@@ -972,6 +1020,10 @@ impl App {
                 self.iss.clone().unwrap_or_default(),
                 "https://issuer.example/ (empty: none)",
             ),
+            PromptKind::Profile => (
+                expect::profile_text(&self.profile),
+                "id-token client_id=app nonce=n | at+jwt | logout (empty: none)",
+            ),
         };
         self.overlay = Overlay::Prompt {
             kind,
@@ -1022,6 +1074,21 @@ impl App {
                 self.loaded_key_text().unwrap_or_default()
             )),
             KeySource::Typed => self.derived.typed_key.as_ref().map(KeySet::describe),
+        }
+    }
+
+    /// The RFC 7638 thumbprint of a loaded public or private key (one key, not a secret:
+    /// a hash of a secret is not shown on a screen someone may share). One SHA-256 of the
+    /// key's public JWK.
+    pub fn loaded_key_thumbprint(&self) -> Option<String> {
+        let KeySource::Loaded { keys, .. } = &self.key_source else {
+            return None;
+        };
+        match keys.keys.as_slice() {
+            [key] if key.kind() != crate::jose::key::KeyType::Secret => {
+                crate::jose::thumbprint::of_key(key)
+            }
+            _ => None,
         }
     }
 
@@ -1116,7 +1183,7 @@ impl App {
         let path = editor.lines().join("").trim().to_owned();
         match kind {
             PromptKind::JwksUrl => self.submit_url_prompt(path),
-            PromptKind::Audience | PromptKind::Issuer => {
+            PromptKind::Audience | PromptKind::Issuer | PromptKind::Profile => {
                 self.set_expectation(kind, &path);
                 Vec::new()
             }

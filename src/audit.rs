@@ -5,8 +5,8 @@ pub mod hashcat;
 pub mod wordlist;
 
 pub use crack::{
-    CandidateSource, CrackError, CrackOptions, CrackOutcome, Found, HmacHash, Progress, Rules,
-    Target, crack,
+    CandidateSource, CrackError, CrackOptions, CrackOutcome, Found, Hash, Progress, Rules, Target,
+    crack,
 };
 pub use wordlist::{LineChunk, Wordlist, WordlistError};
 
@@ -16,13 +16,13 @@ use crate::untrusted::escape_untrusted;
 
 /// The High finding for an HMAC secret found by a search, shared by `jwb audit` and the
 /// workbench so both say the same thing.
-pub fn weak_secret_finding(hash: HmacHash, found: &Found) -> Finding {
+pub fn weak_secret_finding(hash: Hash, found: &Found) -> Finding {
     Finding {
         id: "weak-secret",
         severity: Severity::High,
         message: format!(
             "the {} secret is '{}' ({}, line {})",
-            hash.alg(),
+            hash.hmac_alg().name(),
             shown_secret(&found.secret),
             found.source,
             found.line

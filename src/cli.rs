@@ -9,12 +9,15 @@ pub mod explain;
 pub mod explain_json;
 pub mod inspect;
 pub mod jwe;
+pub mod keygen;
 pub mod keys;
 mod line_blocks;
+pub mod login;
 pub mod man;
 pub mod members;
 mod ordered_map;
 pub mod output;
+pub mod profile;
 pub mod remote;
 pub mod time_bar;
 pub mod when;
@@ -26,7 +29,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
-use crate::jose::alg::Alg;
+use crate::jose::alg::{Alg, UnknownAlg};
 use crate::jose::claims::ClaimOptions;
 use crate::jose::key::KeyError;
 use crate::jose::report::Outcome;
@@ -102,6 +105,13 @@ pub enum Command {
     Audit(audit::AuditArgs),
     /// Walk through how the token is built and checked, step by step, with its real values.
     Explain(ExplainArgs),
+    /// Log in at an OAuth 2.0 / OpenID Connect issuer and open the tokens it issues.
+    Login(login::LoginArgs),
+    /// Make a key for an algorithm: private PKCS#8 PEM (mode 0600), public SPKI PEM, public
+    /// JWK and JWKS; or, for HS256/384/512, a random secret printed once.
+    Keygen(keygen::KeygenArgs),
+    /// Print a key's RFC 7638 JWK thumbprint and its RFC 9278 URI.
+    Thumbprint(keygen::ThumbprintArgs),
     /// Print a shell completion script.
     Completions {
         /// The shell to complete for.
@@ -142,7 +152,8 @@ pub struct WorkbenchArgs {
     #[command(flatten)]
     pub weak: WeakSecretArg,
     /// Require this algorithm: a token with another `alg` does not verify.
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("Require this algorithm: a token with another `alg` does not verify."))]
     pub alg: Option<Alg>,
     /// What the claims are checked against (the configuration fills what is left out).
     #[command(flatten)]
@@ -313,6 +324,9 @@ pub enum CliError {
     /// Keys could not be had from the network.
     #[error("{0}")]
     Net(#[from] crate::net::NetError),
+    /// A registered algorithm this build does not sign or verify.
+    #[error("{0}")]
+    NotInThisBuild(crate::jose::alg::UnknownAlg),
     /// Writing the output failed.
     #[error("cannot write the output: {0}")]
     Output(io::Error),
@@ -323,7 +337,10 @@ impl CliError {
     /// HMAC secret through `--key`), 2 for everything else.
     pub fn status(&self) -> u8 {
         match self {
-            CliError::KeyConfusion { .. } | CliError::WeakSecret { .. } => {
+            CliError::KeyConfusion { .. }
+            | CliError::WeakSecret { .. }
+            | CliError::NotInThisBuild(_)
+            | CliError::Sign(SignError::UnknownAlg(UnknownAlg::NotInThisBuild(_))) => {
                 Outcome::SignatureFailed as u8
             }
             _ => Outcome::Malformed as u8,
@@ -336,9 +353,16 @@ impl CliError {
     }
 }
 
-/// Parses an `alg` value, case-sensitively, for `--alg`.
+/// Parses an `alg` value, case-sensitively, for `--alg`. A registered algorithm this build
+/// does not support is taken, so the command can say exactly that (exit 1), as `verify`
+/// says it of a token's `alg`.
 pub fn parse_alg(text: &str) -> Result<Alg, String> {
-    text.parse::<Alg>().map_err(|e| e.to_string())
+    Alg::recognised(text).map_err(|e| e.to_string())
+}
+
+/// `alg`, when this build supports it; else the error that says so (exit 1).
+pub fn supported(alg: Alg) -> Result<Alg, CliError> {
+    alg.supported().map_err(CliError::NotInThisBuild)
 }
 
 /// Parses `--now`: Unix seconds, finite and within ten thousand years of 1970 either way.
@@ -372,6 +396,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Encode(args)) => encode::run(&args, now).map(|()| 0),
         Some(Command::Encrypt(args)) => encrypt::run(&args).map(|()| 0),
         Some(Command::Audit(args)) => audit::run(&args, now),
+        Some(Command::Login(args)) => login::run(&args, now),
+        Some(Command::Keygen(args)) => keygen::keygen(&args).map(|()| 0),
+        Some(Command::Thumbprint(args)) => keygen::thumbprint(&args).map(|()| 0),
         Some(Command::Completions { shell }) => completions(shell).map(|()| 0),
         Some(Command::Man) => man::run().map(|()| 0),
         Some(Command::Config(args)) => config_command(&args),
@@ -423,7 +450,11 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         .options(now);
     let clock_shift = args.claims.clock_shift(now);
     let ClaimOptions {
-        aud, iss, leeway, ..
+        aud,
+        iss,
+        leeway,
+        profile,
+        ..
     } = claims;
     // The file's key bindings go into the key map, so the help and hints show them; a bad one
     // leaves every binding at its default and is reported like any error in the file.
@@ -451,6 +482,7 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
         alg: args.alg,
         aud,
         iss,
+        profile,
         leeway,
         clock_shift,
         allow_weak_secret: args.weak.allow_weak_secret
@@ -465,12 +497,69 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
             }
             _ => crate::app::Appearance::Dark,
         },
+        login: None,
     };
     if !io::stdout().is_terminal() {
         return Err(CliError::NeedsTerminal);
     }
     crate::workbench::run(options, &config).map_err(CliError::Terminal)?;
     Ok(Outcome::Valid)
+}
+
+/// Opens the workbench on the tokens of a login: the access token first, verified with the
+/// issuer's keys against its issuer and the audiences given; `O` shows the ID and refresh
+/// tokens, `R` refreshes, `X` replays the spent refresh token.
+pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
+    use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
+    let config = crate::config::load();
+    let (keymap, config) = config.with_keymap();
+    let settings = &config.config;
+    let login::LoggedIn {
+        meta,
+        client,
+        tokens,
+        jwks,
+        ..
+    } = logged;
+    let launch = LoginLaunch {
+        issuer: meta.issuer.clone(),
+        client_id: client.id.clone(),
+        access_aud: aud.clone(),
+        tokens: LoginTokens {
+            access: LoginSecret(tokens.access_token),
+            id: tokens.id_token.map(LoginSecret::new),
+            refresh: tokens.refresh_token.map(LoginSecret),
+        },
+    };
+    let (keys, key_label) = match jwks {
+        Some(j) => {
+            let label = j.summary();
+            (Some(j.keys), Some(label))
+        }
+        None => (None, None),
+    };
+    let options = crate::app::LaunchOptions {
+        keys,
+        key_label,
+        aud,
+        iss: Some(meta.issuer.clone()),
+        leeway: settings.leeway.unwrap_or(0),
+        keymap,
+        mouse: settings.mouse.unwrap_or(true),
+        appearance: match settings.theme {
+            Some(crate::config::ThemeName::Light) => crate::app::Appearance::Light,
+            _ => crate::app::Appearance::Dark,
+        },
+        login: Some(launch),
+        ..crate::app::LaunchOptions::default()
+    };
+    let context = crate::net::login::RefreshContext {
+        meta,
+        client,
+        policy: crate::net::Policy::default(),
+    };
+    crate::workbench::run_with_login(options, &config, Some(std::sync::Arc::new(context)))
+        .map_err(CliError::Terminal)
 }
 
 /// `jwb config`: where the file is and whether it is in use, the default text, or a check.
@@ -574,7 +663,9 @@ pub fn read_file(path: &Path, what: &'static str) -> Result<Vec<u8>, CliError> {
             path: path.to_owned(),
         });
     }
-    let file = std::fs::File::open(path).map_err(read_err)?;
+    // A FIFO no writer opens would block forever: it is given up on after a few seconds.
+    let file = crate::audit::wordlist::open_file(path, crate::audit::wordlist::FIFO_OPEN_TIMEOUT)
+        .map_err(read_err)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)

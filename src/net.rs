@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod discover;
 pub mod fetch;
+pub mod login;
 
 use std::time::Duration;
 

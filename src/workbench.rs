@@ -169,6 +169,8 @@ struct Runner {
     colors: crate::config::PartColors,
     /// The colours the terminal can show.
     depth: ColorDepth,
+    /// Where the tokens of a `jwb login` are refreshed.
+    login: Option<Arc<crate::net::login::RefreshContext>>,
 }
 
 impl Runner {
@@ -194,6 +196,22 @@ impl Runner {
                 let result = run_request(&request, unix_secs());
                 Action::NetFetched { generation, result }
             })?,
+            Effect::LoginRefresh {
+                generation,
+                refresh_token,
+            } => {
+                let context = self.login.clone();
+                self.jobs
+                    .start(JobKind::LoginRefresh, generation, move |_| {
+                        let result = match context {
+                            Some(context) => context
+                                .refresh(refresh_token.expose(), unix_secs())
+                                .map(login_refreshed),
+                            None => Err("this workbench was not opened by jwb login".to_owned()),
+                        };
+                        Action::LoginRefreshed { generation, result }
+                    })?;
+            }
             Effect::StartSecretSearch {
                 generation,
                 hash,
@@ -337,12 +355,34 @@ fn apply_config(app: &mut App, config: &crate::config::Loaded) {
     app.show_notices(config.notices());
 }
 
+/// A token response in the app's terms: the tokens in wiped buffers.
+fn login_refreshed(t: crate::net::login::TokenResponse) -> crate::app::login::Refreshed {
+    use crate::app::login::{LoginSecret, LoginTokens, Refreshed};
+    Refreshed {
+        tokens: LoginTokens {
+            access: LoginSecret(t.access_token),
+            id: t.id_token.map(LoginSecret::new),
+            refresh: t.refresh_token.map(LoginSecret),
+        },
+        expires_in: t.expires_in,
+    }
+}
+
 /// Opens the workbench on the terminal and runs it until the user quits.
 ///
 /// The screen is drawn only when something changed: an action from a key, a paste, a click or
 /// a worker; a resize; a tick while the screen shows a clock; the search's progress. A mouse
 /// move that maps to nothing draws nothing.
 pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()> {
+    run_with_login(opts, config, None)
+}
+
+/// Opens the workbench on the tokens of a `jwb login`, refreshed through `login`.
+pub fn run_with_login(
+    opts: LaunchOptions,
+    config: &crate::config::Loaded,
+    login: Option<Arc<crate::net::login::RefreshContext>>,
+) -> io::Result<()> {
     let (tx, rx) = mpsc::channel::<Wake>();
     let depth = ColorDepth::detect();
     let mut runner = Runner {
@@ -356,6 +396,7 @@ pub fn run(opts: LaunchOptions, config: &crate::config::Loaded) -> io::Result<()
         no_color: crate::color_depth::no_color(),
         colors: config.config.colors,
         depth,
+        login,
     };
     // Declared after the runner, so it is dropped (and stops reading) before the terminal is
     // restored.

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::editor;
 use super::{App, KeyEncoding};
 use crate::jose::alg::{Alg, Family};
-use crate::jose::claims::{ClaimReport, Status, check_claims};
+use crate::jose::claims::{ClaimReport, Status};
 use crate::jose::decode::{Content, Decoded, Problem, Segment, Shape, decode, decode_compact};
 use crate::jose::finding::{Finding, findings};
 use crate::jose::headline::{self, Origin, Verdict};
@@ -507,9 +507,13 @@ impl App {
     pub(super) fn recheck_claims(&mut self) {
         let opts = self.claim_options();
         // A JWE's claims follow the engine's rule for both layers (`app/jwe.rs`).
-        self.derived.claims = self
-            .jwe_claims(&opts)
-            .unwrap_or_else(|| check_claims(self.claims_shown(), &opts));
+        self.derived.claims = self.jwe_claims(&opts).unwrap_or_else(|| {
+            crate::jose::profile::check(
+                self.derived.decoded.header.as_ref(),
+                self.claims_shown(),
+                &opts,
+            )
+        });
         self.derived.origin = self.origin();
         self.derived.verdict = self.verdict();
         self.derived.lights = self.lights();
@@ -596,9 +600,44 @@ impl App {
             };
             out.push(light(name, state, reason));
         }
+        if let Some(light) = self.profile_light() {
+            out.push(light);
+        }
         out.push(self.alg_light());
         out.push(self.key_light());
         out
+    }
+
+    /// The typed profile's light, when one is required: red on the first rule it breaks (the
+    /// checks beyond the five claims the other lights show), amber on a warning.
+    fn profile_light(&self) -> Option<Light> {
+        let profile = self.profile.profile?;
+        let own = |c: &&crate::jose::claims::ClaimCheck| {
+            !["exp", "nbf", "iat", "aud", "iss"].contains(&c.claim)
+        };
+        let checks: Vec<_> = self.derived.claims.checks.iter().filter(own).collect();
+        let worst = checks
+            .iter()
+            .find(|c| c.status == Status::Fail)
+            .or_else(|| checks.iter().find(|c| c.status == Status::Warn));
+        let (state, reason) = match worst {
+            Some(c) if c.status == Status::Fail => {
+                (LightState::Red, format!("{}: {}", c.claim, c.detail))
+            }
+            Some(c) => (LightState::Yellow, format!("{}: {}", c.claim, c.detail)),
+            None => (
+                LightState::Green,
+                format!(
+                    "follows the {profile} profile ({})",
+                    profile.kind().described()
+                ),
+            ),
+        };
+        Some(Light {
+            name: "profile",
+            state,
+            reason,
+        })
     }
 
     fn alg_light(&self) -> Light {

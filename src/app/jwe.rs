@@ -612,8 +612,13 @@ impl App {
         let Some(view) = self.derived.jwe.as_ref() else {
             return Some(crate::jose::claims::ClaimReport::default());
         };
+        // The profile reads the header of the token whose claims these are: the nested
+        // token's, else the JWE's own (as `jose::jwe::judge` does).
+        let header = view.inner().map_or(Some(&view.parsed.header), |inner| {
+            inner.decoded.header.as_ref()
+        });
         Some(match &view.opened {
-            Ok(opened) => crate::jose::claims::check_claims(opened.claims.as_ref(), opts),
+            Ok(opened) => crate::jose::profile::check(header, opened.claims.as_ref(), opts),
             Err(_) => crate::jose::claims::ClaimReport::default(),
         })
     }

@@ -371,6 +371,9 @@ pub enum Command {
     VerifyKeyFile,
     JwksUrl,
     Discover,
+    LoginNext,
+    LoginRefresh,
+    LoginReplay,
     Clock(i64),
     ClockReset,
     Leeway(i64),
@@ -415,6 +418,7 @@ pub enum Command {
     PrevFound,
     ExpectAudience,
     ExpectIssuer,
+    ExpectProfile,
     ClearLine,
 }
 
@@ -447,6 +451,9 @@ impl Command {
             Command::VerifyKeyFile => "verify_key_file",
             Command::JwksUrl => "jwks_url",
             Command::Discover => "discover",
+            Command::LoginNext => "login_next_token",
+            Command::LoginRefresh => "login_refresh",
+            Command::LoginReplay => "login_replay",
             Command::ClockReset => "clock_reset",
             Command::Diff => "diff",
             Command::Restore => "restore",
@@ -488,6 +495,7 @@ impl Command {
             Command::PrevFound => "prev_pasted_token",
             Command::ExpectAudience => "expected_audience",
             Command::ExpectIssuer => "expected_issuer",
+            Command::ExpectProfile => "expected_profile",
             Command::ClearLine => "clear_line",
             Command::Clock(secs) => return format!("clock_{}", signed_span(secs)),
             Command::Leeway(secs) => return format!("leeway_{}", signed_span(secs)),
@@ -754,6 +762,13 @@ impl Default for KeyMap {
         );
         add(
             w,
+            vec![ch('P')],
+            C::ExpectProfile,
+            "require a typed profile: at+jwt, id-token or logout",
+            None,
+        );
+        add(
+            w,
             vec![ch('J')],
             C::JwksUrl,
             "fetch a JWKS from a URL (HTTPS; cached)",
@@ -764,6 +779,27 @@ impl Default for KeyMap {
             vec![ch('I')],
             C::Discover,
             "discover the keys from the token's iss (asks first)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('O')],
+            C::LoginNext,
+            "after jwb login: show the next token (access, ID, refresh)",
+            None,
+        );
+        add(
+            w,
+            vec![ch('R')],
+            C::LoginRefresh,
+            "after jwb login: refresh the tokens with the refresh token",
+            None,
+        );
+        add(
+            w,
+            vec![ch('X')],
+            C::LoginReplay,
+            "after jwb login: replay the spent refresh token (reuse detection)",
             None,
         );
         add(
@@ -1565,6 +1601,9 @@ impl App {
             C::VerifyKeyFile => Action::OpenVerifyKeyPrompt,
             C::JwksUrl => Action::OpenJwksPrompt,
             C::Discover => Action::AskDiscover,
+            C::LoginNext => Action::LoginNextToken,
+            C::LoginRefresh => Action::LoginRefresh { replay: false },
+            C::LoginReplay => Action::LoginRefresh { replay: true },
             C::Clock(secs) => Action::ShiftClock(secs),
             C::ClockReset => Action::ResetClock,
             C::Leeway(secs) => Action::AdjustLeeway(secs),
@@ -1625,6 +1664,7 @@ impl App {
             C::PrevFound => Action::SwitchFoundToken(-1),
             C::ExpectAudience => Action::OpenExpectPrompt(PromptKind::Audience),
             C::ExpectIssuer => Action::OpenExpectPrompt(PromptKind::Issuer),
+            C::ExpectProfile => Action::OpenExpectPrompt(PromptKind::Profile),
             C::ClearLine => Action::ClearPrompt,
         })
     }

@@ -6,7 +6,7 @@
 use zeroize::Zeroizing;
 
 use super::{Action, App, Effect, Focus, KeySource, Tone, editor};
-use crate::audit::{Found, HmacHash, thousands, weak_secret_finding};
+use crate::audit::{Found, Hash, thousands, weak_secret_finding};
 use crate::jose::finding::Finding;
 use crate::jose::key::Secret;
 
@@ -16,7 +16,7 @@ pub struct SearchState {
     /// Tags the search's messages; results of other generations are stale.
     pub generation: u64,
     /// The HMAC algorithm searched.
-    pub hash: HmacHash,
+    pub hash: Hash,
     /// The token searched: a different token cancels the search.
     pub token: String,
     /// When it started (Unix seconds, the app's clock).
@@ -128,7 +128,7 @@ impl App {
         let Some(alg) = d.alg() else {
             return self.refuse("the token has no readable alg");
         };
-        let Some(hash) = HmacHash::from_alg(alg) else {
+        let Some(hash) = Hash::of_hmac(alg) else {
             return self.refuse(&format!(
                 "{} is not HMAC (HS256/384/512): there is no shared secret to guess",
                 crate::untrusted::escape_untrusted(alg)
@@ -141,7 +141,7 @@ impl App {
             return self.refuse(&format!(
                 "the signature is {} bytes, an {} signature is {}",
                 signature.len(),
-                hash.alg(),
+                hash.hmac_alg().name(),
                 hash.output_len()
             ));
         }
@@ -162,7 +162,10 @@ impl App {
             bytes_total: 0,
         });
         self.message = Some((
-            format!("searching the built-in list for the {} secret…", hash.alg()),
+            format!(
+                "searching the built-in list for the {} secret…",
+                hash.hmac_alg().name()
+            ),
             Tone::Info,
         ));
         vec![effect]
@@ -360,7 +363,7 @@ mod tests {
         };
         let (input, sig) = token.rsplit_once('.').expect("three parts");
         assert_eq!(*generation, 1);
-        assert_eq!(*hash, HmacHash::Sha384);
+        assert_eq!(*hash, Hash::Sha384);
         assert_eq!(signing_input, input);
         assert_eq!(signature, &b64::decode_strict(sig).expect("base64url"));
         let state = app.secret_search.as_ref().expect("running");

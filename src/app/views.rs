@@ -148,14 +148,15 @@ impl App {
         );
     }
 
-    /// What the workbench checks claims against: its shifted clock, leeway, audience and
-    /// issuer.
+    /// What the workbench checks claims against: its shifted clock, leeway, audience,
+    /// issuer and profile.
     pub(super) fn claim_options(&self) -> ClaimOptions {
         ClaimOptions {
             now: self.effective_now(),
             leeway: self.leeway,
             aud: self.aud.clone(),
             iss: self.iss.clone(),
+            profile: self.profile.clone(),
         }
     }
 

@@ -69,63 +69,17 @@ pub fn compression_ceiling(
     engine::sha_ni_compressions(rounds, lanes, block, schedule)
 }
 
-/// The hash behind an HMAC JWS algorithm.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HmacHash {
-    /// HS256: HMAC with SHA-256.
-    Sha256,
-    /// HS384: HMAC with SHA-384.
-    Sha384,
-    /// HS512: HMAC with SHA-512.
-    Sha512,
-}
-
-impl HmacHash {
-    /// The JWS `alg` name (`HS256`, `HS384`, `HS512`).
-    pub fn alg(self) -> &'static str {
-        match self {
-            Self::Sha256 => "HS256",
-            Self::Sha384 => "HS384",
-            Self::Sha512 => "HS512",
-        }
-    }
-
-    /// The hash for a JWS `alg` name, if it is an HMAC one.
-    pub fn from_alg(alg: &str) -> Option<Self> {
-        match alg {
-            "HS256" => Some(Self::Sha256),
-            "HS384" => Some(Self::Sha384),
-            "HS512" => Some(Self::Sha512),
-            _ => None,
-        }
-    }
-
-    /// Length in bytes of the signature (the hash output).
-    pub fn output_len(self) -> usize {
-        match self {
-            Self::Sha256 => 32,
-            Self::Sha384 => 48,
-            Self::Sha512 => 64,
-        }
-    }
-
-    /// Block size in bytes; longer keys are hashed first.
-    pub fn block_len(self) -> usize {
-        match self {
-            Self::Sha256 => 64,
-            Self::Sha384 | Self::Sha512 => 128,
-        }
-    }
-}
+/// The hash behind an HMAC JWS algorithm: the algorithm table's (`jose::alg::Hash`).
+pub use crate::jose::alg::Hash;
 
 /// Errors of [`Target::new`] and [`crack`].
 #[derive(Debug, Error)]
 pub enum CrackError {
     /// The signature does not have the length of the hash output.
-    #[error("{} signature must be {expected} bytes, got {actual}", hash.alg())]
+    #[error("{} signature must be {expected} bytes, got {actual}", hash.hmac_alg().name())]
     SignatureLength {
         /// The algorithm of the target.
-        hash: HmacHash,
+        hash: Hash,
         /// Length the algorithm produces.
         expected: usize,
         /// Length that was given.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use zeroize::Zeroizing;
 
-use super::crack::{Found, HmacHash, Target};
+use super::crack::{Found, Hash, Target};
 use super::wordlist::{LineChunk, Wordlist, WordlistError};
 
 /// hashcat's hash mode for JWTs.
@@ -40,7 +40,7 @@ pub enum HashcatError {
 /// The line to put in hashcat's hash file for `token` (the compact token, checked against
 /// mode 16500's parser), for an `alg` of HS256, HS384 or HS512.
 pub fn hash_line(token: &str, alg: Option<&str>) -> Result<String, HashcatError> {
-    let Some(hash) = alg.and_then(HmacHash::from_alg) else {
+    let Some(hash) = alg.and_then(Hash::of_hmac) else {
         return Err(HashcatError::NotHmac(
             alg.map_or_else(|| "missing".to_owned(), |a| format!("'{a}'")),
         ));
@@ -80,7 +80,7 @@ pub fn hash_line(token: &str, alg: Option<&str>) -> Result<String, HashcatError>
     if signature.len() != expected {
         return Err(HashcatError::Rejected(format!(
             "a {} signature is {expected} Base64URL characters, this one is {}",
-            hash.alg(),
+            hash.hmac_alg().name(),
             signature.len()
         )));
     }
@@ -223,11 +223,11 @@ mod tests {
         let (input, signature) = token.rsplit_once('.').unwrap();
         let signature = crate::jose::b64::decode_strict(signature).unwrap();
         let alg = if signature.len() == 32 {
-            HmacHash::Sha256
+            Hash::Sha256
         } else if signature.len() == 48 {
-            HmacHash::Sha384
+            Hash::Sha384
         } else {
-            HmacHash::Sha512
+            Hash::Sha512
         };
         Target::new(alg, input.as_bytes(), &signature).unwrap()
     }

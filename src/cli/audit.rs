@@ -17,7 +17,7 @@ use super::output::{self, Mode, Paint};
 use super::{CliError, token_source};
 use crate::audit::hashcat::{self, PotfileLookup};
 use crate::audit::{
-    CandidateSource, CrackOptions, CrackOutcome, Found, HmacHash, Progress, Rules, Target, crack,
+    CandidateSource, CrackOptions, CrackOutcome, Found, Hash, Progress, Rules, Target, crack,
     shown_secret, thousands, weak_secret_finding,
 };
 use crate::jose::b64::hex;
@@ -84,7 +84,7 @@ pub struct AuditArgs {
 
 /// What the secret search did.
 struct Search {
-    hash: HmacHash,
+    hash: Hash,
     sources: Vec<CandidateSource>,
     /// The built-in search and wordlists; `None` when the potfile already held the secret.
     outcome: Option<CrackOutcome>,
@@ -185,7 +185,7 @@ fn hashcat_export(report: &Report, args: &AuditArgs) -> Result<u8, CliError> {
 
 fn search_secret(report: &Report, args: &AuditArgs) -> Result<Option<Search>, CliError> {
     let d = &report.decoded;
-    let hash = d.alg().and_then(HmacHash::from_alg);
+    let hash = d.alg().and_then(Hash::of_hmac);
     let parts = (d.signing_input(), d.signature());
     let target = match (hash, parts) {
         (Some(hash), (Some(input), Some(signature))) => {
@@ -308,7 +308,7 @@ fn rate_per_sec(outcome: &CrackOutcome) -> u64 {
 fn search_json(search: &Search) -> Value {
     let o = search.outcome.as_ref();
     json!({
-        "alg": search.hash.alg(),
+        "alg": search.hash.hmac_alg().name(),
         "sources": search.sources.iter().map(CandidateSource::name).collect::<Vec<_>>(),
         "found": search.found().map(|f| json!({
             "secret": String::from_utf8(f.secret.to_vec()).ok(),
@@ -393,7 +393,7 @@ fn write_human(
                     out,
                     "  {} the {} secret is '{}' ({}, line {})",
                     paint.fail("FOUND"),
-                    s.hash.alg(),
+                    s.hash.hmac_alg().name(),
                     shown_secret(&f.secret),
                     f.source,
                     f.line

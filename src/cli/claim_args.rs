@@ -1,4 +1,5 @@
-//! The claim options every command takes (`--now`, `--leeway`, `--aud`, `--iss`), declared
+//! The claim options every command takes (`--now`, `--leeway`, `--aud`, `--iss`, and the
+//! typed profile: `--profile` with its `--client-id`, `--nonce`, `--access-token`, `--code`), declared
 //! once and flattened into each command's arguments, and the one place that turns them into
 //! the engine's [`ClaimOptions`].
 
@@ -7,7 +8,7 @@ use clap::Args;
 use crate::jose::claims::ClaimOptions;
 
 /// What a token's claims are checked against: the time, the clock skew tolerated, the
-/// accepted audiences and the required issuer.
+/// accepted audiences, the required issuer and the typed profile.
 #[derive(Debug, Clone, Default, PartialEq, Args)]
 pub struct ClaimArgs {
     /// The time to check `exp`, `nbf` and `iat` against, in Unix seconds (default: now; the
@@ -25,6 +26,9 @@ pub struct ClaimArgs {
     /// Required issuer, matched exactly.
     #[arg(long, value_name = "I")]
     pub iss: Option<String>,
+    /// The typed profile the token must follow (`--profile` and its options).
+    #[command(flatten)]
+    pub profile: super::profile::ProfileArgs,
 }
 
 /// The workbench's configuration for the claim options the command line leaves out.
@@ -47,6 +51,7 @@ impl ClaimArgs {
             leeway: self.leeway.unwrap_or(0),
             aud: self.aud.clone(),
             iss: self.iss.clone(),
+            profile: self.profile.options(),
         }
     }
 
@@ -62,6 +67,7 @@ impl ClaimArgs {
                 self.aud.clone()
             },
             iss: self.iss.clone().or_else(|| defaults.iss.map(str::to_owned)),
+            profile: self.profile.clone(),
         }
     }
 
@@ -103,7 +109,26 @@ mod tests {
                 leeway: 30,
                 aud: vec!["a".into(), "b".into()],
                 iss: Some("i".into()),
+                ..ClaimOptions::default()
             }
+        );
+        // The typed profile is a claim option too.
+        let typed = parse(&[
+            "--profile",
+            "id-token",
+            "--client-id",
+            "app",
+            "--nonce",
+            "n",
+        ]);
+        let profile = typed.options(5.0).profile;
+        assert_eq!(
+            profile.profile,
+            Some(crate::jose::profile::Profile::IdToken)
+        );
+        assert_eq!(
+            (profile.client_id.as_deref(), profile.nonce.as_deref()),
+            (Some("app"), Some("n"))
         );
         // Without flags: the real time, no leeway, nothing required.
         assert_eq!(

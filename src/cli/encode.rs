@@ -26,8 +26,9 @@ pub struct EncodeArgs {
     #[arg(long, value_name = "JSON|@FILE")]
     pub header: Option<String>,
     /// The algorithm. Default: the header's `alg`, else the key's usual one (HS256 for a
-    /// secret, RS256 for RSA, ES256/384/512 by curve, EdDSA).
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    /// secret, RS256 for RSA, ES256/384/512/256K by curve, Ed25519, ML-DSA by its set).
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The algorithm. Default: the header's `alg`, else the key's usual one."))]
     pub alg: Option<Alg>,
     /// The signing key (a secret or a private key).
     #[command(flatten)]
@@ -85,7 +86,7 @@ pub fn run(args: &EncodeArgs, now: f64) -> Result<(), CliError> {
                 "--alg {a} differs from the header's alg '{h}'; give one or make them agree"
             )));
         }
-        (Some(a), _) | (None, Some(a)) => a,
+        (Some(a), _) | (None, Some(a)) => super::supported(a)?,
         (None, None) => default_alg(loaded.as_ref())?,
     };
     let key = signing_key(
@@ -133,8 +134,7 @@ fn header_alg(text: &str) -> Result<Option<Alg>, CliError> {
         return Err(CliError::Usage("header: must be a JSON object".to_owned()));
     };
     match (crate::jose::alg::header_alg(&map), map.get("alg")) {
-        (Some(name), _) => name
-            .parse()
+        (Some(name), _) => Alg::recognised(name)
             .map(Some)
             .map_err(|e| CliError::Usage(format!("header: {e}"))),
         (None, None) => Ok(None),

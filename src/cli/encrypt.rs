@@ -58,7 +58,8 @@ pub struct EncryptArgs {
     #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub sign_secret: Option<String>,
     /// The signing algorithm for --sign-key/--sign-secret (default: the key's usual one).
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The signing algorithm for --sign-key/--sign-secret (default: the key's usual one)."))]
     pub sign_alg: Option<Alg>,
     /// Sign with a weak --sign-secret anyway.
     #[command(flatten)]

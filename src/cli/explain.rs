@@ -29,7 +29,8 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub weak: super::keys::WeakSecretArg,
     /// The algorithm a server would pin (default: the key's own).
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("The algorithm a server would pin (default: the key's own)."))]
     pub alg: Option<Alg>,
     /// What the claims are checked against, as for `verify`.
     #[command(flatten)]
@@ -135,6 +136,8 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
         out.flush().map_err(CliError::output)?;
         return Ok(Outcome::Valid);
     }
+    let mut steps = steps;
+    insert_kind_and_members(&mut steps, &report);
     let text = to_text(&steps);
     if let Some(intro) = intro {
         writeln!(out, "{intro}\n").map_err(CliError::output)?;
@@ -145,4 +148,65 @@ pub fn run(args: &ExplainArgs, now: f64) -> Result<Outcome, CliError> {
     }
     out.flush().map_err(CliError::output)?;
     Ok(Outcome::Valid)
+}
+
+/// What the token's members mean, from the engine's dictionary: a line each, with its
+/// defining section. `None` when the dictionary knows none of them.
+fn members_step(report: &crate::jose::report::Report) -> Option<crate::teach::anatomy::Step> {
+    let d = &report.decoded;
+    let known = crate::jose::dictionary::known(d.header.as_ref(), d.claims());
+    if known.is_empty() {
+        return None;
+    }
+    Some(crate::teach::anatomy::Step {
+        title: "What the members mean".to_owned(),
+        lines: known
+            .iter()
+            .map(|e| {
+                crate::teach::anatomy::line(
+                    crate::teach::anatomy::Kind::Text,
+                    format!("{}: {}, {} ({})", e.name, e.title, e.meaning, e.spec),
+                )
+            })
+            .collect(),
+    })
+}
+
+/// After the payload step (a JWE's protected header step): what the members just decoded
+/// mean, and which kind of token they make (the profile finding, without --profile: never a
+/// failure).
+fn insert_kind_and_members(
+    steps: &mut Vec<crate::teach::anatomy::Step>,
+    report: &crate::jose::report::Report,
+) {
+    let at = steps
+        .iter()
+        .position(|s| s.title.contains("2. Payload"))
+        .or_else(|| {
+            steps
+                .iter()
+                .position(|s| s.title.contains("The protected header"))
+        })
+        .map_or(steps.len(), |i| i + 1);
+    let kind =
+        report
+            .findings
+            .iter()
+            .find(|f| f.id == "profile")
+            .map(|f| crate::teach::anatomy::Step {
+                title: "What kind of token it is".to_owned(),
+                lines: vec![
+                    crate::teach::anatomy::line(
+                        crate::teach::anatomy::Kind::Text,
+                        format!("It {}.", f.message),
+                    ),
+                    crate::teach::anatomy::line(
+                        crate::teach::anatomy::Kind::Text,
+                        format!("Why it matters: {} ({}).", f.explanation, f.reference),
+                    ),
+                ],
+            });
+    for step in [kind, members_step(report)].into_iter().flatten() {
+        steps.insert(at, step);
+    }
 }

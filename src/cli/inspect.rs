@@ -68,7 +68,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub weak: super::keys::WeakSecretArg,
     /// Require this algorithm: a token with another `alg` does not verify.
-    #[arg(long, value_name = "ALG", value_parser = parse_alg)]
+    #[arg(long, value_name = "ALG", value_parser = parse_alg,
+        long_help = Alg::help("Require this algorithm: a token with another `alg` does not verify."))]
     pub alg: Option<Alg>,
     /// What the claims are checked against.
     #[command(flatten)]
@@ -141,9 +142,7 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     // Three parts with `enc` are no JWE either: the JWS report judges them (and the JWE
     // options, for the JWE lines of a batch, ignore them there too).
     let exact = input.as_deref().is_some_and(|t| {
-        (args.lenient || crate::jose::extract::strict(t).is_ok())
-            && super::jwe::is_jwe(t)
-            && header_names_enc(t)
+        (args.lenient || crate::jose::extract::strict(t).is_ok()) && super::jwe::is_jwe(t)
     });
     if exact && let Some(outcome) = verify_jwe(args, input.as_deref(), now)? {
         return Ok(outcome);
@@ -215,18 +214,6 @@ pub fn verify(args: &VerifyArgs, now: f64) -> Result<Outcome, CliError> {
     };
     show(&report, label, claims.now, mode, args.json)?;
     Ok(report.outcome())
-}
-
-/// True when the first segment of `input` (after any paste clean-up) decodes to a JSON
-/// object with an `enc` member.
-fn header_names_enc(input: &str) -> bool {
-    let token = crate::jose::extract::extract(input).token;
-    token
-        .split('.')
-        .next()
-        .and_then(crate::jose::b64::decode_strict)
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .is_some_and(|header| header.get("enc").is_some())
 }
 
 /// A JWE given with a key is decrypted and judged over both layers (`cli/jwe.rs`).

@@ -174,9 +174,12 @@ pub struct Request<'a> {
     pub json: bool,
 }
 
-/// True when `input` holds a five-part token: a JWE, whatever its header says.
+/// True when `input` holds a JWE (after the paste clean-up of `decode`): five parts whose
+/// header names an `enc`. Five parts without `enc` are no JWE (RFC 7516 sec. 4.1.2), and
+/// the JWS report says so.
 pub fn is_jwe(input: &str) -> bool {
-    find(input).token.split('.').count() == 5
+    let token = find(input).token;
+    token.split('.').count() == 5 && header_names_enc(&token)
 }
 
 /// Handles a JWE when there is something to do with one: a key, an Auth.js secret, or a JWE

@@ -56,7 +56,8 @@ pub struct KeyArgs {
     #[arg(long, value_name = "FILE", group = "key_source")]
     pub key: Option<PathBuf>,
     /// Use only the key with this kid from a JWKS (encode: also written to the header).
-    #[arg(long, value_name = "K")]
+    // A kid may begin with "-": an RFC 7638 thumbprint is base64url, whose alphabet has it.
+    #[arg(long, value_name = "K", allow_hyphen_values = true)]
     pub kid: Option<String>,
     /// Fetch a JWKS from this HTTPS URL and verify with the key whose kid matches the token's.
     #[arg(long, value_name = "URL", group = "key_source")]

@@ -207,6 +207,9 @@ pub fn report(
     }
     header_section(out, d, paint)?;
     payload_section(out, d, paint)?;
+    if mode == Mode::Decode {
+        members_section(out, d, paint)?;
+    }
     times_section(out, d, now, paint)?;
     signature_section(out, report, key_label, paint)?;
     claims_section(out, report, paint)?;
@@ -302,6 +305,28 @@ fn binary_block(out: &mut impl Write, bytes: &[u8], paint: Paint) -> io::Result<
     Ok(())
 }
 
+/// What each known member means, from the engine's dictionary: a line each, with its
+/// defining section.
+fn members_section(out: &mut impl Write, d: &Decoded, paint: Paint) -> io::Result<()> {
+    let known = crate::jose::dictionary::known(d.header.as_ref(), d.claims());
+    if known.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", paint.title("Members"))?;
+    for e in known {
+        writeln!(
+            out,
+            "  {:<9} {}: {} {}",
+            e.name,
+            e.title,
+            e.meaning,
+            paint.dim(&format!("({})", e.spec))
+        )?;
+    }
+    Ok(())
+}
+
 fn times_section(out: &mut impl Write, d: &Decoded, now: f64, paint: Paint) -> io::Result<()> {
     match d.claims() {
         Some(claims) => times_of(out, claims, now, paint),
@@ -393,6 +418,14 @@ fn claims_of(
 ) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", paint.title("Claims"))?;
+    // A profile adds longer names (client_id, at_hash): the column fits the longest.
+    let width = claims
+        .checks
+        .iter()
+        .map(|c| c.claim.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     for check in &claims.checks {
         let mark = match check.status {
             Status::Pass => paint.ok("ok  "),
@@ -402,7 +435,7 @@ fn claims_of(
         };
         writeln!(
             out,
-            "  {mark} {:<4} {}",
+            "  {mark} {:<width$} {}",
             check.claim,
             escape_untrusted(&check.detail)
         )?;

@@ -254,6 +254,7 @@ pub fn check_jwt(
         leeway,
         aud: vec![audience.to_owned()],
         iss: Some(issuer.to_owned()),
+        ..ClaimOptions::default()
     };
     let pinned = VerifyOptions {
         alg: Some(Alg::ES256),

@@ -17,6 +17,9 @@ pub struct ClaimOptions {
     pub aud: Vec<String>,
     /// The required issuer, matched exactly. `None`: not checked.
     pub iss: Option<String>,
+    /// The typed profile the token must follow (`--profile`), checked by
+    /// [`super::profile::check`]; none by default.
+    pub profile: super::profile::ProfileOptions,
 }
 
 /// The outcome of one check.

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::alg::{Alg, Family};
+use super::alg::{Alg, Family, UnknownAlg};
 use super::b64::Deviation;
 use super::decode::{Content, Decoded, Shape};
 use super::json;
@@ -174,6 +174,13 @@ pub fn findings(decoded: &Decoded, key: Option<&Key>, now: f64) -> Vec<Finding> 
     if let Some(claims) = decoded.claims() {
         claim_findings(&mut out, claims, now);
     }
+    // The kind of token it appears to be (a JWE's header types the encryption, not this).
+    if decoded.shape == Shape::Jws {
+        out.extend(super::profile::finding(
+            decoded.header.as_ref(),
+            decoded.claims(),
+        ));
+    }
     if decoded.is_nested() {
         out.push(finding(
             "nested-jwt",
@@ -265,6 +272,16 @@ fn header_findings(
             "every JWS must name its algorithm; verifiers must pin it anyway",
             "RFC 7515 sec. 4.1.1",
         )),
+        Some(Err(UnknownAlg::NotInThisBuild(row))) => out.push(finding(
+            "alg-not-in-this-build",
+            Severity::Medium,
+            format!(
+                "{} is a registered algorithm this build does not support",
+                row.name
+            ),
+            "the token may be sound, but jwb cannot check its signature",
+            row.spec,
+        )),
         Some(Err(_)) => {
             let alg = alg.unwrap_or_default();
             let none_like = alg.eq_ignore_ascii_case("none");
@@ -292,14 +309,25 @@ fn header_findings(
             "anyone can write such a token; a server that accepts it lets anyone in",
             "RFC 7518 sec. 3.6, RFC 8725 sec. 3.2, CVE-2015-9235",
         )),
-        Some(Ok(a)) if a.family() != Family::Hmac => out.push(finding(
-            "key-confusion-risk",
-            Severity::Info,
-            format!("{a} is asymmetric: the server must pin the algorithm"),
-            "a server that takes alg from the header could be fed HS256 signed with its own \
+        Some(Ok(a)) if a.family() != Family::Hmac => {
+            if let Some(why) = a.deprecation() {
+                out.push(finding(
+                    "alg-deprecated",
+                    Severity::Low,
+                    format!("alg '{a}' is deprecated: {why}"),
+                    "a verifier cannot tell from a polymorphic name which curve the signer                      meant; new tokens should name it fully",
+                    "RFC 9864 sec. 2.2",
+                ));
+            }
+            out.push(finding(
+                "key-confusion-risk",
+                Severity::Info,
+                format!("{a} is asymmetric: the server must pin the algorithm"),
+                "a server that takes alg from the header could be fed HS256 signed with its own \
              public key used as an HMAC secret",
-            "RFC 8725 sec. 3.1, CVE-2016-10555",
-        )),
+                "RFC 8725 sec. 3.1, CVE-2016-10555",
+            ));
+        }
         Some(Ok(_)) => {}
     }
     // The one judge of a secret: weak_secret::assess, as verify and the signers ask it.
@@ -538,6 +566,14 @@ mod tests {
         "RFC 7519 sec. 5.2",
         "RFC 7519 sec. 7.2",
         "RFC 7519 sec. 12",
+        // Typed profiles (`jose::profile`), read in the specifications' sources.
+        "RFC 9068 sec. 2.1",
+        "OpenID Connect Core 1.0 sec. 2",
+        "OpenID Connect Back-Channel Logout 1.0 sec. 2.4",
+        "RFC 9449 sec. 4.2",
+        "draft-ietf-oauth-sd-jwt-vc sec. 2.2.1",
+        "RFC 9901 sec. 4.3",
+        "RFC 8417 sec. 2.3",
         "RFC 8725 sec. 3.1",
         "RFC 8725 sec. 3.2",
         "RFC 8725 sec. 3.10",
@@ -577,6 +613,8 @@ mod tests {
                 "{\"sub\":\"a\u{200b}\",\"iat\":9,\"exp\":8}",
             ),
             token(r#"{"alg":"HS257"}"#, r#"{"iat":0,"exp":9e6}"#),
+            token(r#"{"alg":"RS256","typ":"dpop+jwt"}"#, r#"{"htm":"GET"}"#),
+            token(r#"{"alg":"RS256"}"#, r#"{"nonce":"n","exp":9e9}"#),
             token("{}", "{}"),
             format!("Bearer {}==", token(r#"{"alg":"HS256"}"#, "{}")),
             "eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0..aXY.Y3Q.dGFn".to_owned(),
@@ -618,6 +656,7 @@ mod tests {
             "jwe",
             "short-hmac-secret",
             "key-confusion-risk",
+            "profile",
         ] {
             assert!(seen.contains(id), "{id} not triggered");
         }

@@ -2,6 +2,7 @@
 
 mod capped;
 pub(crate) mod der;
+mod export;
 pub(crate) mod guard;
 pub(crate) mod hmac;
 pub(crate) mod jwk;
@@ -17,11 +18,12 @@ use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 use aws_lc_rs::signature::{
-    self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RsaKeyPair,
+    self as sig, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, PqdsaKeyPair,
+    RsaKeyPair,
 };
 use zeroize::Zeroizing;
 
-use super::alg::{Alg, Curve, Family};
+use super::alg::{Alg, Curve, Engine, Family, MlDsa};
 use super::b64;
 use der::KeyAlgorithm;
 
@@ -141,6 +143,8 @@ pub enum KeyType {
     Ec(Curve),
     /// An Ed25519 key.
     Ed25519,
+    /// An ML-DSA key (RFC 9964).
+    MlDsa(MlDsa),
     /// An X25519 key: ECDH-ES for JWE only, it signs nothing.
     X25519,
 }
@@ -166,6 +170,7 @@ pub(crate) enum Private {
     Rsa(RsaKeyPair),
     Ec(EcdsaKeyPair),
     Ed(Ed25519KeyPair),
+    MlDsa(PqdsaKeyPair),
     /// The X25519 private scalar.
     X25519(Zeroizing<Vec<u8>>),
 }
@@ -281,6 +286,7 @@ impl Key {
             | (Family::Rsa | Family::RsaPss, KeyType::Rsa)
             | (Family::EdDsa, KeyType::Ed25519) => true,
             (Family::Ecdsa(a), KeyType::Ec(b)) => a == b,
+            (Family::MlDsa(a), KeyType::MlDsa(b)) => a == b,
             _ => false,
         }
     }
@@ -314,7 +320,9 @@ impl Key {
             KeyType::Secret => Some(Alg::HS256),
             KeyType::Rsa => Some(Alg::RS256),
             KeyType::Ec(c) => Some(c.alg()),
-            KeyType::Ed25519 => Some(Alg::EdDSA),
+            // The fully specified name (RFC 9864 sec. 2.2), not the deprecated `EdDSA`.
+            KeyType::Ed25519 => Some(Alg::Ed25519),
+            KeyType::MlDsa(m) => Some(m.alg()),
             KeyType::X25519 => None,
         }
     }
@@ -328,6 +336,13 @@ impl Key {
             KeyType::Rsa => write!(out, "RSA {}-bit {} key", self.bits, self.half()),
             KeyType::Ec(c) => write!(out, "EC {} {} key", c.name(), self.half()),
             KeyType::Ed25519 => write!(out, "Ed25519 {} key", self.half()),
+            KeyType::MlDsa(m) => write!(
+                out,
+                "{} {} key ({}-byte public key)",
+                m.alg(),
+                self.half(),
+                m.public_len()
+            ),
             KeyType::X25519 => write!(out, "X25519 {} key", self.half()),
         };
         let _ = match &self.origin {
@@ -392,7 +407,9 @@ impl Key {
             self.algs()
                 .into_iter()
                 .filter_map(|a| {
-                    verification_algorithm(a)
+                    a.row()
+                        .engine
+                        .verifier()
                         .and_then(|v| ParsedPublicKey::new(v, &self.public).ok())
                         .map(|p| (a, p))
                 })
@@ -404,27 +421,26 @@ impl Key {
             .is_some_and(|(_, p)| p.verify_sig(message, signature).is_ok())
     }
 
-    /// Signs with the private key.
+    /// Signs with the private key, with the engine of `alg`'s row.
     pub(crate) fn sign_asymmetric(&self, alg: Alg, message: &[u8]) -> Option<Vec<u8>> {
         let rng = aws_lc_rs::rand::SystemRandom::new();
-        match (self.private.as_ref()?, alg.family()) {
-            (Private::Rsa(pair), Family::Rsa | Family::RsaPss) => {
-                let padding: &'static dyn sig::RsaEncoding = match alg {
-                    Alg::RS256 => &sig::RSA_PKCS1_SHA256,
-                    Alg::RS384 => &sig::RSA_PKCS1_SHA384,
-                    Alg::RS512 => &sig::RSA_PKCS1_SHA512,
-                    Alg::PS256 => &sig::RSA_PSS_SHA256,
-                    Alg::PS384 => &sig::RSA_PSS_SHA384,
-                    _ => &sig::RSA_PSS_SHA512,
-                };
+        match (self.private.as_ref()?, alg.row().engine) {
+            (Private::Rsa(pair), Engine::Rsa { sign, .. }) => {
                 let mut out = vec![0; pair.public_modulus_len()];
-                pair.sign(padding, &rng, message, &mut out).ok()?;
+                pair.sign(sign, &rng, message, &mut out).ok()?;
                 Some(out)
             }
-            (Private::Ec(pair), Family::Ecdsa(_)) => {
+            // The pair was made for its curve's algorithm; `fits` has checked the curve.
+            (Private::Ec(pair), Engine::Ecdsa { .. }) => {
                 pair.sign(&rng, message).ok().map(|s| s.as_ref().to_vec())
             }
-            (Private::Ed(pair), Family::EdDsa) => Some(pair.sign(message).as_ref().to_vec()),
+            (Private::Ed(pair), Engine::Ed25519) => Some(pair.sign(message).as_ref().to_vec()),
+            (Private::MlDsa(pair), Engine::MlDsa(m)) => {
+                let mut out = vec![0; m.signature_len()];
+                let n = pair.sign(message, &mut out).ok()?;
+                out.truncate(n);
+                Some(out)
+            }
             _ => None,
         }
     }
@@ -432,44 +448,11 @@ impl Key {
 
 /// Where a key keeps its per-algorithm HMAC state: HS256, HS384, HS512.
 fn hmac_slot(alg: Alg) -> Option<usize> {
-    match alg {
-        Alg::HS256 => Some(0),
-        Alg::HS384 => Some(1),
-        Alg::HS512 => Some(2),
-        _ => None,
-    }
-}
-
-fn verification_algorithm(alg: Alg) -> Option<&'static dyn sig::VerificationAlgorithm> {
-    Some(match alg {
-        Alg::RS256 => &sig::RSA_PKCS1_2048_8192_SHA256,
-        Alg::RS384 => &sig::RSA_PKCS1_2048_8192_SHA384,
-        Alg::RS512 => &sig::RSA_PKCS1_2048_8192_SHA512,
-        Alg::PS256 => &sig::RSA_PSS_2048_8192_SHA256,
-        Alg::PS384 => &sig::RSA_PSS_2048_8192_SHA384,
-        Alg::PS512 => &sig::RSA_PSS_2048_8192_SHA512,
-        Alg::ES256 => &sig::ECDSA_P256_SHA256_FIXED,
-        Alg::ES384 => &sig::ECDSA_P384_SHA384_FIXED,
-        Alg::ES512 => &sig::ECDSA_P521_SHA512_FIXED,
-        Alg::EdDSA => &sig::ED25519,
-        _ => return None,
+    Some(match alg.hmac_hash()? {
+        super::alg::Hash::Sha256 => 0,
+        super::alg::Hash::Sha384 => 1,
+        super::alg::Hash::Sha512 => 2,
     })
-}
-
-fn signing_curve(curve: Curve) -> &'static sig::EcdsaSigningAlgorithm {
-    match curve {
-        Curve::P256 => &sig::ECDSA_P256_SHA256_FIXED_SIGNING,
-        Curve::P384 => &sig::ECDSA_P384_SHA384_FIXED_SIGNING,
-        Curve::P521 => &sig::ECDSA_P521_SHA512_FIXED_SIGNING,
-    }
-}
-
-fn curve_bits(curve: Curve) -> usize {
-    match curve {
-        Curve::P256 => 256,
-        Curve::P384 => 384,
-        Curve::P521 => 521,
-    }
 }
 
 const RSA_MIN_BITS: usize = 2048;
@@ -527,7 +510,7 @@ fn ec_private(pair: EcdsaKeyPair, curve: Curve, origin: Origin) -> Key {
         KeyType::Ec(curve),
         public,
         Some(Private::Ec(pair)),
-        curve_bits(curve),
+        curve.bits(),
         origin,
     )
 }
@@ -541,6 +524,44 @@ fn ed_private(pair: Ed25519KeyPair, origin: Origin) -> Key {
         256,
         origin,
     )
+}
+
+/// Why an Ed448 key is refused: the algorithm is recognised, not unknown (see its row).
+pub(crate) const ED448_UNSUPPORTED: &str =
+    "Ed448 is not supported by this build (aws-lc-rs has no Ed448; RFC 9864 sec. 2.2)";
+
+pub(crate) fn ml_dsa_private(m: MlDsa, pair: PqdsaKeyPair, origin: Origin) -> Key {
+    let public = pair.public_key().as_ref().to_vec();
+    let bits = public.len() * 8;
+    Key::new(
+        KeyType::MlDsa(m),
+        public,
+        Some(Private::MlDsa(pair)),
+        bits,
+        origin,
+    )
+}
+
+/// An ML-DSA public key from its raw encoding (FIPS 204 sec. 7.2 pkEncode), checked by
+/// aws-lc-rs. Its size counts as the key's bits, as the signature pane shows it.
+pub(crate) fn ml_dsa_public(m: MlDsa, raw: &[u8], origin: Origin) -> Result<Key, KeyError> {
+    if raw.len() != m.public_len() {
+        return Err(KeyError::Der(format!(
+            "an {} public key is {} bytes, got {}",
+            m.alg(),
+            m.public_len(),
+            raw.len()
+        )));
+    }
+    let verifier = m.alg().row().engine.verifier().ok_or(KeyError::NotAKey)?;
+    ParsedPublicKey::new(verifier, raw).map_err(rejected(&format!("{} public key", m.alg())))?;
+    Ok(Key::new(
+        KeyType::MlDsa(m),
+        raw.to_vec(),
+        None,
+        raw.len() * 8,
+        origin,
+    ))
 }
 
 /// An X25519 public key: 32 raw bytes (RFC 7748).
@@ -574,19 +595,28 @@ fn from_spki(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
     match der::spki_algorithm(der) {
         Some(KeyAlgorithm::Rsa) => rsa_public(der.to_vec(), origin),
         Some(KeyAlgorithm::Ec(Some(curve))) => {
-            let alg = verification_algorithm(curve.alg()).ok_or(KeyError::NotAKey)?;
+            let alg = curve
+                .alg()
+                .row()
+                .engine
+                .verifier()
+                .ok_or(KeyError::NotAKey)?;
             ParsedPublicKey::new(alg, der).map_err(rejected("EC public key"))?;
             Ok(Key::new(
                 KeyType::Ec(curve),
                 der.to_vec(),
                 None,
-                curve_bits(curve),
+                curve.bits(),
                 origin,
             ))
         }
         Some(KeyAlgorithm::Ed25519) => {
             ParsedPublicKey::new(&sig::ED25519, der).map_err(rejected("Ed25519 public key"))?;
             Ok(Key::new(KeyType::Ed25519, der.to_vec(), None, 256, origin))
+        }
+        Some(KeyAlgorithm::MlDsa(m)) => {
+            let raw = der::spki_key_bits(der).ok_or(KeyError::NotAKey)?;
+            ml_dsa_public(m, raw, origin)
         }
         Some(KeyAlgorithm::X25519) => {
             let raw = der::spki_key_bits(der)
@@ -602,9 +632,11 @@ fn from_spki(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
 fn unsupported(alg: KeyAlgorithm) -> KeyError {
     KeyError::Unsupported(
         match alg {
-            KeyAlgorithm::Ec(None) => "an EC key on a curve other than P-256, P-384 or P-521",
+            KeyAlgorithm::Ec(None) => {
+                "an EC key on a curve other than P-256, P-384, P-521 or secp256k1"
+            }
             KeyAlgorithm::RsaPss => "an RSASSA-PSS-restricted key (use a plain rsaEncryption key)",
-            KeyAlgorithm::Ed448 => "Ed448 (only Ed25519 is supported for EdDSA)",
+            KeyAlgorithm::Ed448 => ED448_UNSUPPORTED,
             KeyAlgorithm::X25519 => "an X25519 certificate key",
             _ => "a key algorithm JWS does not use",
         }
@@ -617,7 +649,7 @@ fn from_pkcs8(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
     match der::pkcs8_algorithm(der) {
         Some(KeyAlgorithm::Rsa) => rsa_private(rsa_pair(der, RsaKeyPair::from_pkcs8)?, origin),
         Some(KeyAlgorithm::Ec(Some(curve))) => {
-            let pair = EcdsaKeyPair::from_pkcs8(signing_curve(curve), der)
+            let pair = EcdsaKeyPair::from_pkcs8(curve.signing(), der)
                 .map_err(rejected("EC private key"))?;
             Ok(ec_private(pair, curve, origin))
         }
@@ -625,6 +657,11 @@ fn from_pkcs8(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
             let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der)
                 .map_err(rejected("Ed25519 private key"))?;
             Ok(ed_private(pair, origin))
+        }
+        Some(KeyAlgorithm::MlDsa(m)) => {
+            let pair = PqdsaKeyPair::from_pkcs8(m.signing(), der)
+                .map_err(rejected(&format!("{} private key", m.alg())))?;
+            Ok(ml_dsa_private(m, pair, origin))
         }
         Some(KeyAlgorithm::X25519) => {
             let scalar = der::pkcs8_curve_private(der)
@@ -639,14 +676,14 @@ fn from_pkcs8(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
 /// Reads a SEC1 `ECPrivateKey`.
 fn from_sec1(der: &[u8], origin: Origin) -> Result<Key, KeyError> {
     let named = der::sec1_curve(der).ok_or_else(|| KeyError::Der("not a SEC1 EC key".into()))?;
-    let curves = named.map_or(vec![Curve::P256, Curve::P384, Curve::P521], |c| vec![c]);
+    let curves = named.map_or(Curve::ALL.to_vec(), |c| vec![c]);
     for curve in curves {
-        if let Ok(pair) = EcdsaKeyPair::from_private_key_der(signing_curve(curve), der) {
+        if let Ok(pair) = EcdsaKeyPair::from_private_key_der(curve.signing(), der) {
             return Ok(ec_private(pair, curve, origin));
         }
     }
     Err(KeyError::Der(
-        "not a valid EC private key (SEC1) on P-256, P-384 or P-521".to_owned(),
+        "not a valid EC private key (SEC1) on P-256, P-384, P-521 or secp256k1".to_owned(),
     ))
 }
 

@@ -13,14 +13,18 @@ pub mod alg;
 pub mod b64;
 pub mod claims;
 pub mod decode;
+pub mod dictionary;
 pub mod extract;
 pub mod finding;
 pub mod headline;
 pub mod json;
 pub mod jwe;
 pub mod key;
+pub mod keygen;
+pub mod profile;
 pub mod report;
 pub mod sign;
+pub mod thumbprint;
 pub mod verify;
 pub mod weak_secret;
 

@@ -5,7 +5,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::{Value, json};
 
 use super::b64;
-use super::claims::{ClaimCheck, ClaimOptions, ClaimReport, Status, check_claims, check_fields};
+use super::claims::{ClaimCheck, ClaimOptions, ClaimReport, Status, check_fields};
 use super::decode::{Content, Decoded, JwsView, Shape, decode, decode_extracted, refused};
 use super::extract::{extract, strict};
 use super::finding::{Finding, findings};
@@ -115,7 +115,7 @@ fn report_of(
     claims: &ClaimOptions,
 ) -> Report {
     let signature = verify_decoded(&decoded, keys, verify);
-    let claim_report = check_claims(decoded.claims(), claims);
+    let claim_report = super::profile::check(decoded.header.as_ref(), decoded.claims(), claims);
     let key = keys.and_then(|k| {
         if k.keys.len() == 1 {
             k.keys.first()
@@ -123,7 +123,11 @@ fn report_of(
             None
         }
     });
-    let findings = findings(&decoded, key, claims.now);
+    let mut findings = findings(&decoded, key, claims.now);
+    // The kind a token appears to be is a hint at `--profile`: moot once one is required.
+    if claims.profile.profile.is_some() {
+        findings.retain(|f| f.id != "profile");
+    }
     Report {
         decoded,
         signature,
@@ -378,8 +382,9 @@ fn lean(
 ) -> Option<Quick> {
     let view = JwsView::new(token)?;
     let [alg, kid, crit, cty] = view.header(["alg", "kid", "crit", "cty"])?;
-    // A nested token's payload is not claims; the full path says so.
-    if cty.is_some() {
+    // A nested token's payload is not claims; the full path says so. A profile reads
+    // members this path does not keep: the full path checks it.
+    if cty.is_some() || claims.profile.profile.is_some() {
         return None;
     }
     let names = ["exp", "nbf", "iat", "aud", "iss"];

@@ -5,7 +5,7 @@ mod checked;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha384, Sha512};
 
-use super::alg::{Alg, Family, UnknownAlg};
+use super::alg::{Alg, Family, Hash, UnknownAlg};
 use super::b64;
 use super::decode::Segment;
 use super::json::{self, JsonError};
@@ -47,10 +47,10 @@ pub fn hmac(alg: Alg, secret: &[u8], message: &[u8]) -> Vec<u8> {
         mac.update(message);
         mac.finalize().into_bytes().to_vec()
     }
-    match alg {
-        Alg::HS384 => tag::<Hmac<Sha384>>(secret, message),
-        Alg::HS512 => tag::<Hmac<Sha512>>(secret, message),
-        _ => tag::<Hmac<Sha256>>(secret, message),
+    match alg.hmac_hash().unwrap_or(Hash::Sha256) {
+        Hash::Sha256 => tag::<Hmac<Sha256>>(secret, message),
+        Hash::Sha384 => tag::<Hmac<Sha384>>(secret, message),
+        Hash::Sha512 => tag::<Hmac<Sha512>>(secret, message),
     }
 }
 

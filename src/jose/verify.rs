@@ -443,15 +443,10 @@ fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
     reason
 }
 
-/// Signature lengths are fixed for HMAC, ECDSA and EdDSA; a wrong one says something.
+/// Signature lengths are fixed for each algorithm (the modulus's for RSA); a wrong one says
+/// something.
 fn bad_length(alg: Alg, key: &Key, signature: &[u8]) -> Option<String> {
-    let expected = match alg.family() {
-        Family::Hmac => alg.hash_len(),
-        Family::Ecdsa(c) => 2 * c.scalar_len(),
-        Family::EdDsa => 64,
-        Family::Rsa | Family::RsaPss => key.bits().div_ceil(8),
-        Family::None => 0,
-    };
+    let expected = alg.signature_len(key.bits());
     if signature.len() == expected {
         return None;
     }

@@ -83,6 +83,25 @@ fn discover_until(
     policy: &Policy,
     deadline: Instant,
 ) -> Result<Discovered, NetError> {
+    let (url, kind, doc) = document_until(issuer, policy, deadline)?;
+    read_document(issuer, &url, kind, &doc)
+}
+
+/// The issuer's metadata document as JSON, with its URL and kind, for a caller that needs
+/// more of it than the key set's URL (`jwb login` reads the endpoints). The document's
+/// `issuer` is not checked here: [`read_document`] does that.
+pub fn metadata_document(
+    issuer: &str,
+    policy: &Policy,
+) -> Result<(String, &'static str, Value), NetError> {
+    document_until(issuer, policy, Instant::now() + policy.timeout)
+}
+
+fn document_until(
+    issuer: &str,
+    policy: &Policy,
+    deadline: Instant,
+) -> Result<(String, &'static str, Value), NetError> {
     check_url(issuer, policy).map_err(|e| match e {
         NetError::BadUrl { why, .. } => NetError::NoIssuer(format!(
             "the token's iss '{issuer}' is not a URL to discover from: {why}"
@@ -111,7 +130,7 @@ fn discover_until(
         Err(e) => return Err(e),
     };
     let doc = parse_json(&url, &fetched.body)?;
-    read_document(issuer, &url, kind, &doc)
+    Ok((url, kind, doc))
 }
 
 /// Checks a metadata document and takes its `jwks_uri`.

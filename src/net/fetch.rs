@@ -176,6 +176,60 @@ pub fn get(url: &str, policy: &Policy) -> Result<Fetched, NetError> {
     }
 }
 
+/// The answer to a POST: its status and body, whatever the status (an OAuth error comes as a
+/// 400 with a JSON body that says what went wrong).
+#[derive(Debug, Clone)]
+pub struct Posted {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, within the policy's size limit.
+    pub body: Vec<u8>,
+}
+
+/// POSTs a form (`application/x-www-form-urlencoded`) to `url` under `policy`, with extra
+/// headers (e.g. `Authorization`). No redirect is followed: a token endpoint that redirects
+/// a POST carrying credentials is refused, not obeyed.
+pub fn post_form(
+    url: &str,
+    form: &str,
+    headers: &[(&str, &str)],
+    policy: &Policy,
+) -> Result<Posted, NetError> {
+    let target = check_url(url, policy)?;
+    let proxy = proxy_for(url, target.loopback);
+    let agent = agent(policy.timeout, proxy.as_ref());
+    let mut request = agent
+        .post(url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Accept", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let mut response = request
+        .send(form)
+        .map_err(|e| classify(url, e, policy, proxy.as_ref()))?;
+    let status = response.status().as_u16();
+    if (300..400).contains(&status) {
+        return Err(NetError::Redirect {
+            url: url.to_owned(),
+            to: response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("(no Location)")
+                .to_owned(),
+            why: "a POST carrying credentials is never redirected".to_owned(),
+        });
+    }
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(policy.max_bytes)
+        .read_to_vec()
+        .map_err(|e| classify(url, e, policy, proxy.as_ref()))?;
+    Ok(Posted { status, body })
+}
+
 /// The `max-age` of a `Cache-Control` value; `no-store` and `no-cache` count as 0.
 pub fn max_age(value: &str) -> Option<u64> {
     let mut age = None;

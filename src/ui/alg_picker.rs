@@ -9,19 +9,15 @@ use ratatui::widgets::{Block, Clear, Widget};
 use super::Screen;
 use super::centered;
 use crate::app::Context;
-use crate::jose::alg::{Alg, Curve, Family};
+use crate::jose::alg::Alg;
 
-/// The kind of key `alg` needs, in words.
-pub fn needs(alg: Alg) -> &'static str {
-    match alg.family() {
-        Family::Hmac => "a shared secret",
-        Family::Rsa => "an RSA key",
-        Family::RsaPss => "an RSA key (PSS padding)",
-        Family::Ecdsa(Curve::P256) => "an EC key on P-256",
-        Family::Ecdsa(Curve::P384) => "an EC key on P-384",
-        Family::Ecdsa(Curve::P521) => "an EC key on P-521",
-        Family::EdDsa => "an Ed25519 key",
-        Family::None => "no key: unsecured, never verifies",
+/// The kind of key `alg` needs, in words (its row of the algorithm table), and whether the
+/// name is deprecated.
+pub fn needs(alg: Alg) -> String {
+    let row = alg.row();
+    match row.deprecated {
+        Some(_) => format!("{} (deprecated name)", row.needs),
+        None => row.needs.to_owned(),
     }
 }
 
@@ -64,7 +60,7 @@ pub fn render(app: &Screen, selected: usize, area: Rect, buf: &mut Buffer) {
         let mut spans = vec![
             Span::raw(format!("{cursor} ")),
             Span::styled(mark, theme.ok),
-            Span::styled(format!(" {:<6} ", alg.name()), theme.title),
+            Span::styled(format!(" {:<9} ", alg.name()), theme.title),
             Span::styled(needs(*alg), if fits { theme.status } else { theme.muted }),
         ];
         if current == Some(*alg) {

@@ -212,7 +212,7 @@ fn search_line(app: &Screen) -> Option<Line<'static>> {
     Some(Line::styled(
         format!(
             "… weak-secret check ({}): {} candidates, {}% of the built-in list, {}/s · {} stops",
-            s.hash.alg(),
+            s.hash.hmac_alg().name(),
             thousands(s.tried),
             s.percent(),
             thousands(s.rate(app.now)),

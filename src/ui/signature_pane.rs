@@ -155,6 +155,13 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
             }
         }
     }
+    // Below the verdict, which stays the first thing the pane says.
+    if let Some(print) = app.loaded_key_thumbprint() {
+        lines.push(Line::from(vec![
+            Span::styled("key thumbprint ", theme.muted),
+            Span::styled(print, theme.muted),
+        ]));
+    }
     lines.extend(super::jwe_lines::lines(app));
     lines.push(Line::default());
     if let Some(input) = d.decoded.signing_input() {
@@ -254,6 +261,11 @@ pub fn render_prompt(
         PromptKind::Issuer => (
             "Expected issuer: the iss the token must name",
             "matched exactly; empty: iss is not checked",
+        ),
+        PromptKind::Profile => (
+            "Typed profile the token must follow",
+            "at+jwt, id-token or logout, then client_id=, nonce=, access_token=, code= as \
+             needed; empty: no profile",
         ),
     };
     let width = area.width.min(76);

@@ -23,7 +23,11 @@ pub fn render(app: &Screen, area: Rect, buf: &mut Buffer) {
         Mode::Verify => format!(" {bytes} bytes "),
         Mode::Sign => format!(" {bytes} bytes, re-encoded from the parts "),
     };
-    let block = pane_block(app, Focus::Token, vec![Span::styled(what, theme.muted)]);
+    let mut title = vec![Span::styled(what, theme.muted)];
+    if let Some(login) = &app.login {
+        title.push(Span::styled(format!(" {} ", login.summary()), theme.title));
+    }
+    let block = pane_block(app, Focus::Token, title);
     let inner = block.inner(area);
     block.render(area, buf);
     if inner.is_empty() {

@@ -23,6 +23,8 @@ pub enum JobKind {
     Fetch,
     /// Searching the built-in list for a weak secret.
     SecretSearch,
+    /// Refreshing the tokens of a `jwb login`.
+    LoginRefresh,
 }
 
 /// A job's cancel flag, as the work sees it.

@@ -1,9 +1,10 @@
 //! One verdict: for generated signed tokens with hostile JSON (lone surrogates, huge numbers,
 //! invalid UTF-8, repeated names, `crit`, `cty`, non-objects, nested tokens), `jwb verify`,
 //! `jwb verify --batch`, the workbench's derived state and `jwb explain` reach the same
-//! verdict: the same exit status, signature status and claim results. The secret is strong,
-//! short for HS384, or weak (jwt.io's `your-256-bit-secret`): a matching signature under a
-//! weak secret is `weak-key` everywhere, and valid everywhere with `--allow-weak-secret`.
+//! verdict: the same exit status, signature status and claim results, with and without a
+//! typed profile (`--profile`). The secret is strong, short for HS384, or weak (jwt.io's
+//! `your-256-bit-secret`): a matching signature under a weak secret is `weak-key` everywhere,
+//! and valid everywhere with `--allow-weak-secret`.
 
 // Helpers outside #[test] bodies panic on purpose too: a failed fixture is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -13,6 +14,7 @@ use jwt_workbench::app::{App, LaunchOptions};
 use jwt_workbench::jose::alg::Alg;
 use jwt_workbench::jose::b64;
 use jwt_workbench::jose::key::Secret;
+use jwt_workbench::jose::profile::{Profile, ProfileOptions};
 use jwt_workbench::jose::report::{claims_json, signature_json, verdict};
 use jwt_workbench::jose::sign::hmac;
 use proptest::prelude::*;
@@ -40,6 +42,9 @@ const HEADER_MEMBERS: &[&str] = &[
     r#""n":{"a":1,"a":2}"#,
     r#""e":"\u00e9\u202e""#,
     "\"bad\":\"\u{ff}\"",
+    r#""typ":"at+jwt""#,
+    r#""typ":"logout+jwt""#,
+    r#""typ":"dpop+jwt""#,
 ];
 
 const PAYLOAD_MEMBERS: &[&str] = &[
@@ -59,6 +64,14 @@ const PAYLOAD_MEMBERS: &[&str] = &[
     r#""x":1e400"#,
     r#""n":{"a":1,"a":2}"#,
     r#""deep":[[[[{"k":[1]}]]]]"#,
+    r#""aud":"app""#,
+    r#""client_id":"app""#,
+    r#""jti":"j1""#,
+    r#""nonce":"n1""#,
+    r#""azp":"app""#,
+    r#""sid":"s1""#,
+    r#""events":{"http://schemas.openid.net/event/backchannel-logout":{}}"#,
+    r#""htm":"GET","htu":"https://rs.example""#,
 ];
 
 /// A JSON object from members (repeats make duplicates), or something that is not one.
@@ -104,9 +117,13 @@ struct Case {
     aud: Vec<&'static str>,
     iss: Option<&'static str>,
     pin: Option<Alg>,
+    profile: Option<ProfileArgs>,
     secret: &'static str,
     allow_weak: bool,
 }
+
+/// `--profile`, `--client-id` and `--nonce`.
+type ProfileArgs = (&'static str, Option<&'static str>, Option<&'static str>);
 
 fn case() -> impl Strategy<Value = Case> {
     (
@@ -118,13 +135,21 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(prop::sample::select(vec!["api", "other"]), 0..2),
         prop::option::of(prop::sample::select(vec!["me", "you"])),
         prop::option::weighted(0.2, prop::sample::select(vec![Alg::HS256, Alg::HS384])),
+        prop::option::weighted(
+            0.5,
+            (
+                prop::sample::select(vec!["at+jwt", "id-token", "logout"]),
+                prop::option::of(Just("app")),
+                prop::option::weighted(0.3, Just("n1")),
+            ),
+        ),
         (
             prop::sample::select(vec![SECRET, STRONG, WEAK]),
             prop::bool::weighted(0.3),
         ),
     )
         .prop_map(
-            |(header, payload, tamper, now, leeway, aud, iss, pin, (secret, allow_weak))| Case {
+            |(
                 header,
                 payload,
                 tamper,
@@ -133,6 +158,18 @@ fn case() -> impl Strategy<Value = Case> {
                 aud,
                 iss,
                 pin,
+                profile,
+                (secret, allow_weak),
+            )| Case {
+                header,
+                payload,
+                tamper,
+                now,
+                leeway,
+                aud,
+                iss,
+                pin,
+                profile,
                 secret,
                 allow_weak,
             },
@@ -177,6 +214,15 @@ impl Case {
         }
         if let Some(p) = self.pin {
             args.extend(["--alg".to_owned(), p.name().to_owned()]);
+        }
+        if let Some((profile, client, nonce)) = self.profile {
+            args.extend(["--profile".to_owned(), profile.to_owned()]);
+            if let Some(c) = client {
+                args.extend(["--client-id".to_owned(), c.to_owned()]);
+            }
+            if let Some(n) = nonce {
+                args.extend(["--nonce".to_owned(), n.to_owned()]);
+            }
         }
         if self.allow_weak {
             args.push("--allow-weak-secret".to_owned());
@@ -278,6 +324,15 @@ fn workbench(case: &Case, token: &str) -> (Verdict, String) {
             aud: case.aud.iter().map(|a| (*a).to_owned()).collect(),
             iss: case.iss.map(str::to_owned),
             leeway: u64::from(case.leeway),
+            profile: case
+                .profile
+                .map(|(profile, client, nonce)| ProfileOptions {
+                    profile: Some(Profile::parse(profile).unwrap()),
+                    client_id: client.map(str::to_owned),
+                    nonce: nonce.map(str::to_owned),
+                    ..ProfileOptions::default()
+                })
+                .unwrap_or_default(),
             ..LaunchOptions::default()
         },
         f64::from(case.now),
@@ -337,6 +392,93 @@ proptest! {
     }
 }
 
+/// The profile dimension, pinned on tokens whose verdict is known: each surface agrees, and
+/// the verdict is the expected one (a passing profile, a confusion, a missing member).
+#[test]
+fn typed_profiles_agree_on_known_tokens() {
+    let id_token = r#"{"iss":"me","sub":"a","aud":"app","nonce":"n1","iat":1500000000,"exp":1e10}"#;
+    let logout = r#"{"iss":"me","sub":"a","aud":"app","iat":1500000000,"exp":1e10,"jti":"j1","events":{"http://schemas.openid.net/event/backchannel-logout":{}}}"#;
+    let access = r#"{"iss":"me","sub":"a","aud":"api","client_id":"app","iat":1500000000,"exp":1e10,"jti":"j1"}"#;
+    let cases: [(&str, &str, ProfileArgs, Vec<&str>, i32); 7] = [
+        (
+            r#"{"alg":"HS256"}"#,
+            id_token,
+            ("id-token", Some("app"), Some("n1")),
+            vec![],
+            0,
+        ),
+        (
+            r#"{"alg":"HS256"}"#,
+            id_token,
+            ("id-token", Some("app"), Some("n2")),
+            vec![],
+            3,
+        ),
+        (
+            r#"{"alg":"HS256"}"#,
+            id_token,
+            ("at+jwt", None, None),
+            vec!["app"],
+            3,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"logout+jwt"}"#,
+            logout,
+            ("logout", Some("app"), None),
+            vec![],
+            0,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"logout+jwt"}"#,
+            logout,
+            ("id-token", Some("app"), None),
+            vec![],
+            3,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"at+jwt"}"#,
+            access,
+            ("at+jwt", Some("app"), None),
+            vec!["api"],
+            0,
+        ),
+        (
+            r#"{"alg":"HS256","typ":"dpop+jwt"}"#,
+            access,
+            ("at+jwt", None, None),
+            vec!["api"],
+            3,
+        ),
+    ];
+    for (header, payload, profile, aud, want) in cases {
+        let case = Case {
+            header: header.as_bytes().to_vec(),
+            payload: payload.as_bytes().to_vec(),
+            tamper: false,
+            now: 1_500_000_000,
+            leeway: 0,
+            aud,
+            iss: Some("me"),
+            pin: None,
+            profile: Some(profile),
+            secret: SECRET,
+            allow_weak: false,
+        };
+        let token = case.token();
+        let one = single(&case, &token);
+        assert_eq!(one.status, want, "{payload} as {profile:?}: {one:?}");
+        let (batch_status, line) = batch(&case, &token);
+        assert_eq!(batch_status, want);
+        if let Some(line) = line {
+            assert_eq!(line, one, "batch");
+        }
+        let (bench, headline) = workbench(&case, &token);
+        assert_eq!(bench, one, "workbench");
+        assert_eq!(headline, verify_line(&case, &token), "headline");
+        assert_eq!(explain_trusts(&case, &token), want == 0, "explain");
+    }
+}
+
 /// The jwt.io classic example under its own secret: the signature matches, but the secret is
 /// weak, and every path says so with the same status; with `--allow-weak-secret` every path
 /// accepts it. Strong and tampered counterparts keep their own verdicts.
@@ -355,6 +497,7 @@ fn weak_key_status_and_its_opt_in_agree_everywhere() {
         pin: None,
         secret: WEAK,
         allow_weak: false,
+        profile: None,
     };
     let token = base.token();
     assert_eq!(

@@ -681,9 +681,49 @@ fn explain_status(case: &Hostile) -> i32 {
     status_of(&v)
 }
 
+/// The workbench's verdict on a case, when its options are ones the workbench takes at
+/// launch (a secret, a JWE key file, a verify secret); `None` for the others.
+fn workbench_status(case: &Hostile) -> Option<i32> {
+    let mut secret = None;
+    let mut key_bytes = None;
+    let mut verify_key = None;
+    let mut args = case.args.iter();
+    while let Some(option) = args.next() {
+        let value = args.next()?;
+        match option.as_str() {
+            "--secret-b64" => secret = Some(Secret::new(STANDARD.decode(value).ok()?)),
+            "--key" => {
+                let bytes = std::fs::read(value).ok()?;
+                jwe::parse_jwe_keys(&bytes).ok()?;
+                key_bytes = Some((value.clone(), zeroize::Zeroizing::new(bytes)));
+            }
+            "--verify-secret" => {
+                verify_key = Some((option.clone(), KeySet::secret(Secret::from_utf8(value))));
+            }
+            _ => return None,
+        }
+    }
+    let app = App::new(
+        LaunchOptions {
+            token: Some(case.input.clone()),
+            secret,
+            jwe: JweLaunch {
+                key_bytes,
+                verify_key,
+                allow_rsa1_5: false,
+            },
+            ..LaunchOptions::default()
+        },
+        f64::from(NOW),
+    );
+    let d = &app.derived;
+    Some(i32::from(verdict(&d.signature, &d.claims) as u8))
+}
+
 #[test]
 fn verify_batch_and_explain_agree_on_hostile_jwes_and_every_key_file_kind() {
     let dir = tempfile::tempdir().unwrap();
+    let mut in_workbench = 0;
     for case in hostile_cases(dir.path()) {
         let (single, stderr) = verify_status(&case, &[]);
         assert_eq!(single, case.want, "{}: verify: {stderr}", case.name);
@@ -693,7 +733,15 @@ fn verify_batch_and_explain_agree_on_hostile_jwes_and_every_key_file_kind() {
             assert_eq!(line, single, "{}: batch line", case.name);
         }
         assert_eq!(explain_status(&case), single, "{}: explain", case.name);
+        if let Some(workbench) = workbench_status(&case) {
+            assert_eq!(workbench, single, "{}: workbench", case.name);
+            in_workbench += 1;
+        }
     }
+    assert!(
+        in_workbench >= 15,
+        "the workbench judged {in_workbench} cases"
+    );
 }
 
 #[test]
@@ -773,6 +821,7 @@ fn a_nested_token_is_read_exactly_or_is_malformed() {
         assert_eq!(single, 2, "{what}: {stderr}");
         assert_eq!(batch_status(&case, &[]), (2, Some(2)), "{what}: batch");
         assert_eq!(explain_status(&case), 2, "{what}: explain");
+        assert_eq!(workbench_status(&case), Some(2), "{what}: workbench");
         let out = jwb()
             .args(["verify", &case.input, "--json", "--now", &NOW.to_string()])
             .args(&case.args)
@@ -800,6 +849,7 @@ fn decrypted_claims_with_a_member_named_twice_are_malformed() {
     assert_eq!(single, 2, "{stderr}");
     assert_eq!(batch_status(&case, &[]), (2, Some(2)));
     assert_eq!(explain_status(&case), 2);
+    assert_eq!(workbench_status(&case), Some(2));
     // As a JWS payload is.
     let jws = signed(
         r#"{"alg":"HS256"}"#,

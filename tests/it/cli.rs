@@ -1019,3 +1019,24 @@ fn unusable_now_and_thread_counts_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("100000"));
 }
+
+#[test]
+fn a_kid_may_begin_with_a_hyphen_as_a_thumbprint_can() {
+    // Base64url has '-': one RFC 7638 thumbprint in 64 begins with it, and `--kid` must take
+    // it as the value it is, not as an option (a keygen round trip failed on such a kid).
+    let out = jwb()
+        .args(["encode", "--payload", r#"{"sub":"a"}"#, "--secret", SECRET])
+        .args(["--kid", "-Ab_c", "--now", NOW])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap();
+    let header = token.split('.').next().unwrap();
+    let header = jwt_workbench::jose::b64::decode_strict(header).unwrap();
+    let header: Value = serde_json::from_slice(&header).unwrap();
+    assert_eq!(header["kid"], "-Ab_c");
+}

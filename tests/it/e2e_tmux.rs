@@ -18,7 +18,7 @@ const SECRET: &str = "e2e-secret-that-is-long-enough-123456";
 /// passes on a fresh machine; under CI (the `CI` variable set) a missing tmux fails instead, so
 /// `.ci/run` (which installs tmux) still proves them. Every test here starts with
 /// `if !tmux_available() { return; }`.
-fn tmux_available() -> bool {
+pub(crate) fn tmux_available() -> bool {
     let found = Command::new("tmux")
         .arg("-V")
         .output()
@@ -35,12 +35,12 @@ fn tmux_available() -> bool {
 }
 
 /// A private tmux server, killed when the test ends, pass or fail.
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn start(width: u16, height: u16, command: &str) -> Tmux {
+    pub(crate) fn start(width: u16, height: u16, command: &str) -> Tmux {
         // One server per test: tests run in parallel and each kills its own server.
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -75,7 +75,7 @@ impl Tmux {
             .expect("tmux is required for this test (.ci/run installs it with apt)")
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "e2e"];
         args.extend_from_slice(keys);
         assert!(self.run(&args).status.success());
@@ -109,7 +109,7 @@ impl Tmux {
 
     /// Waits until the screen satisfies `ok`; this is synchronisation with a slow machine,
     /// not a speed check, so the limit is generous.
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+    pub(crate) fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + WAIT;
         loop {
             let screen = self.screen();

@@ -21,6 +21,8 @@ const ALLOWED: &[&str] = &[
     "serde",
     "serde_json",
     "sha2",
+    // SHAKE256 for the ID token hashes of Ed448 and ML-DSA (`jose::profile`).
+    "sha3",
     "thiserror",
     "zeroize",
     "zxcvbn",

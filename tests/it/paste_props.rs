@@ -56,6 +56,7 @@ fn opts() -> ClaimOptions {
         leeway: 5,
         aud: vec!["a".into()],
         iss: Some("b".into()),
+        ..ClaimOptions::default()
     }
 }
 
@@ -90,7 +91,14 @@ fn every_entry_point(text: &str) {
         &claims,
         Extraction::Lenient,
     );
-    let mut app = App::new(LaunchOptions::default(), 1e9);
+    // The workbench: the text as its argument, and pasted.
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(text.to_owned()),
+            ..LaunchOptions::default()
+        },
+        1e9,
+    );
     app.update(Action::Paste(text.to_owned()), 1e9);
 }
 

@@ -43,7 +43,14 @@ static KEYS: LazyLock<Vec<(&'static [Alg], KeySet)>> = LazyLock::new(|| {
         (&[Alg::ES256][..], keyset("keys/p256.pkcs8.pem")),
         (&[Alg::ES384][..], keyset("keys/p384.sec1.pem")),
         (&[Alg::ES512][..], keyset("keys/p521.private.jwk.json")),
-        (&[Alg::EdDSA][..], keyset("keys/ed25519.pkcs8.der")),
+        (
+            &[Alg::Ed25519, Alg::EdDSA][..],
+            keyset("keys/ed25519.pkcs8.der"),
+        ),
+        (&[Alg::ES256K][..], keyset("keys/secp256k1.sec1.pem")),
+        (&[Alg::MlDsa44][..], keyset("keys/mldsa44.pkcs8.pem")),
+        (&[Alg::MlDsa65][..], keyset("keys/mldsa65.private.jwk.json")),
+        (&[Alg::MlDsa87][..], keyset("keys/mldsa87.pkcs8.pem")),
     ]
 });
 
@@ -208,7 +215,7 @@ proptest! {
         }
         let keys = key_for(verifier);
         let opts = VerifyOptions { alg: pin, ..VerifyOptions::default() };
-        let claim_opts = ClaimOptions { now, leeway, aud, iss };
+        let claim_opts = ClaimOptions { now, leeway, aud, iss, ..ClaimOptions::default() };
         let full = inspect(&token, Some(keys), opts, &claim_opts);
         let quick = verify_quick(&token, keys, opts, &claim_opts);
         let quick = quick.unwrap();
@@ -247,7 +254,22 @@ fn no_panic(input: &str) {
         leeway: 30,
         aud: vec!["a".into()],
         iss: Some("b".into()),
+        ..ClaimOptions::default()
     };
+    // Every typed profile reads any header and claims without a panic.
+    for profile in jwt_workbench::jose::profile::Profile::ALL {
+        let typed = ClaimOptions {
+            profile: jwt_workbench::jose::profile::ProfileOptions {
+                profile: Some(profile),
+                client_id: Some("a".into()),
+                nonce: Some("n".into()),
+                access_token: Some("at".into()),
+                code: Some("c".into()),
+            },
+            ..opts.clone()
+        };
+        let _ = jwt_workbench::jose::profile::check(d.header.as_ref(), d.claims(), &typed);
+    }
     for keys in [
         key_for(Alg::HS256),
         key_for(Alg::ES256),

@@ -227,7 +227,7 @@ fn a_fifo_with_no_writer_is_an_error_not_a_hang() {
         return;
     }
     let fifo = fifo.display().to_string();
-    for option in ["--wordlist", "--hashcat-potfile"] {
+    for option in ["--wordlist", "--hashcat-potfile", "--key", "--secret-file"] {
         let r = run(&["audit", &token, "--no-builtin", option, &fifo], None);
         assert_eq!(r.code, 2, "{option}: {}", r.stdout);
         assert!(

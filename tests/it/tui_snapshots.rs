@@ -534,11 +534,14 @@ fn alg_list_marks_what_fits_an_rsa_key() {
     app.update(Action::MoveAlgPicker(3), NOW);
     let shot = screen(&app, 100, 30);
     assert!(
-        shot.contains("▸ ✔ PS256  an RSA key (PSS padding)"),
+        shot.contains("▸ ✔ PS256     an RSA key (PSS padding)"),
         "{shot}"
     );
-    assert!(shot.contains("  ✔ RS256  an RSA key  (header)"), "{shot}");
-    assert!(shot.contains("    HS256  a shared secret"), "{shot}");
+    assert!(
+        shot.contains("  ✔ RS256     an RSA key  (header)"),
+        "{shot}"
+    );
+    assert!(shot.contains("    HS256     a shared secret"), "{shot}");
     assert_snapshot!(shot);
     app.update(Action::PickAlg, NOW);
     let after = screen(&app, 100, 30);

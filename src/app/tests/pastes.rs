@@ -332,3 +332,70 @@ fn the_expected_audience_and_issuer_are_set_in_a_prompt() {
     assert_eq!(app.iss.as_deref(), Some("https://evil.example"));
     assert_eq!(light(&app, "iss"), LightState::Red);
 }
+
+#[test]
+fn the_profile_is_set_in_a_prompt_and_judged_as_verify_judges_it() {
+    // An ID token (nonce, no client_id) offered as an access token, then as an ID token.
+    let token = hs256(
+        r#"{"iss":"https://id.example","sub":"a","aud":"app","nonce":"n1","iat":1,"exp":9999999999}"#,
+        OTHER,
+    );
+    let mut app = with_secret(OTHER);
+    app.update(Action::Paste(token), NOW);
+    app.update(Action::OpenExpectPrompt(PromptKind::Profile), NOW);
+    app.update(Action::Paste("at+jwt".to_owned()), NOW);
+    app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(light(&app, "profile"), LightState::Red);
+    let typ = app.derived.claims.get("typ").expect("typ checked").clone();
+    assert_eq!(typ.status, crate::jose::claims::Status::Fail);
+    assert!(
+        typ.detail
+            .starts_with("An OpenID Connect ID token offered as an access token"),
+        "{typ:?}"
+    );
+    app.update(Action::OpenExpectPrompt(PromptKind::Profile), NOW);
+    let Overlay::Prompt { editor, .. } = &app.overlay else {
+        panic!("the prompt is open");
+    };
+    assert_eq!(editor.lines(), ["at+jwt"]);
+    for _ in 0..10 {
+        app.update(Action::Edit(key(K::Backspace)), NOW);
+    }
+    app.update(
+        Action::Paste("id-token client_id=app nonce=n1 access_token=at".to_owned()),
+        NOW,
+    );
+    app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(app.profile.client_id.as_deref(), Some("app"));
+    assert_eq!(app.profile.access_token.as_deref(), Some("at"));
+    assert!(app.derived.claims.is_valid(), "{:#?}", app.derived.claims);
+    // The client stands for the expected audience, and the profile has its light.
+    assert_eq!(light(&app, "aud"), LightState::Green);
+    // The access token given cannot be bound: the ID token has no at_hash (a warning).
+    assert_eq!(light(&app, "profile"), LightState::Yellow);
+    assert_eq!(
+        app.derived.claims.get("nonce").map(|c| c.status),
+        Some(crate::jose::claims::Status::Pass)
+    );
+    // Reopened, the credential is not shown, and submitting keeps it.
+    app.update(Action::OpenExpectPrompt(PromptKind::Profile), NOW);
+    let Overlay::Prompt { editor, .. } = &app.overlay else {
+        panic!("the prompt is open");
+    };
+    assert_eq!(
+        editor.lines(),
+        ["id-token client_id=app nonce=n1 access_token=(given)"]
+    );
+    app.update(Action::SubmitPrompt, NOW);
+    assert_eq!(app.profile.access_token.as_deref(), Some("at"));
+    // A wrong option is refused with a message, and nothing changes.
+    app.update(Action::OpenExpectPrompt(PromptKind::Profile), NOW);
+    for _ in 0..60 {
+        app.update(Action::Edit(key(K::Backspace)), NOW);
+    }
+    app.update(Action::Paste("id-token colour=red".to_owned()), NOW);
+    app.update(Action::SubmitPrompt, NOW);
+    let said = app.message.clone().expect("message").0;
+    assert!(said.contains("unknown option 'colour'"), "{said}");
+    assert_eq!(app.profile.client_id.as_deref(), Some("app"));
+}

@@ -8,7 +8,7 @@ use sha2::Digest;
 use sha2::digest::consts::{U64, U128};
 use sha2::digest::generic_array::GenericArray;
 
-use super::{CrackError, HmacHash, LANES};
+use super::{CrackError, Hash, LANES};
 
 /// What a [`Target`] needs from SHA-256 or SHA-512: the raw compression function on blocks
 /// that are already padded, and big-endian conversion of state words.
@@ -112,7 +112,7 @@ const SHA512_IV: [u64; 8] = [
 
 /// HMAC over one SHA-2 core with every candidate-independent part prepared.
 struct HmacEngine<C: Sha2Core> {
-    hash: HmacHash,
+    hash: Hash,
     iv: [C::Word; 8],
     /// State words that make up the output (8, or 6 for SHA-384).
     out_words: usize,
@@ -124,7 +124,7 @@ struct HmacEngine<C: Sha2Core> {
 }
 
 impl<C: Sha2Core> HmacEngine<C> {
-    fn new(hash: HmacHash, iv: [C::Word; 8], signing_input: &[u8], signature: &[u8]) -> Self {
+    fn new(hash: Hash, iv: [C::Word; 8], signing_input: &[u8], signature: &[u8]) -> Self {
         let out_len = hash.output_len();
         let out_words = out_len / size_of::<C::Word>();
         let mut expected = [C::Word::default(); 8];
@@ -246,11 +246,11 @@ fn padded_blocks<C: Sha2Core>(message: &[u8]) -> Box<[C::Block]> {
 }
 
 /// Hashes a key longer than the block size, as HMAC requires; returns the digest length.
-fn long_key_digest(hash: HmacHash, key: &[u8], out: &mut [u8; 64]) -> usize {
+fn long_key_digest(hash: Hash, key: &[u8], out: &mut [u8; 64]) -> usize {
     match hash {
-        HmacHash::Sha256 => out[..32].copy_from_slice(&sha2::Sha256::digest(key)),
-        HmacHash::Sha384 => out[..48].copy_from_slice(&sha2::Sha384::digest(key)),
-        HmacHash::Sha512 => out.copy_from_slice(&sha2::Sha512::digest(key)),
+        Hash::Sha256 => out[..32].copy_from_slice(&sha2::Sha256::digest(key)),
+        Hash::Sha384 => out[..48].copy_from_slice(&sha2::Sha384::digest(key)),
+        Hash::Sha512 => out.copy_from_slice(&sha2::Sha512::digest(key)),
     }
     hash.output_len()
 }
@@ -279,7 +279,7 @@ impl std::fmt::Debug for Target {
 impl Target {
     /// Prepares a target from the algorithm, the ASCII signing input (`header.payload`) and
     /// the decoded signature. HS256 targets use the SHA extensions when the CPU has them.
-    pub fn new(hash: HmacHash, signing_input: &[u8], signature: &[u8]) -> Result<Self, CrackError> {
+    pub fn new(hash: Hash, signing_input: &[u8], signature: &[u8]) -> Result<Self, CrackError> {
         let expected = hash.output_len();
         if signature.len() != expected {
             return Err(CrackError::SignatureLength {
@@ -289,16 +289,16 @@ impl Target {
             });
         }
         let (engine, sha_ni) = match hash {
-            HmacHash::Sha256 => {
+            Hash::Sha256 => {
                 let engine = HmacEngine::new(hash, SHA256_IV, signing_input, signature);
                 let sha_ni = sha_ni::Path::new(&engine);
                 (Engine::Sha256(engine), sha_ni)
             }
-            HmacHash::Sha384 => (
+            Hash::Sha384 => (
                 Engine::Sha512(HmacEngine::new(hash, SHA384_IV, signing_input, signature)),
                 None,
             ),
-            HmacHash::Sha512 => (
+            Hash::Sha512 => (
                 Engine::Sha512(HmacEngine::new(hash, SHA512_IV, signing_input, signature)),
                 None,
             ),
@@ -320,7 +320,7 @@ impl Target {
     }
 
     /// The target's algorithm.
-    pub fn hash(&self) -> HmacHash {
+    pub fn hash(&self) -> Hash {
         match &self.engine {
             Engine::Sha256(engine) => engine.hash,
             Engine::Sha512(engine) => engine.hash,

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::{DecryptOptions, Decrypted, Enc, Jwe, JweError, JweKeys, KeyAlg, decrypt};
-use crate::jose::claims::{ClaimOptions, ClaimReport, check_claims};
+use crate::jose::claims::{ClaimOptions, ClaimReport};
 use crate::jose::json;
 use crate::jose::key::KeySet;
 use crate::jose::report::{Outcome, Report, verdict, verify_exact};
@@ -85,7 +85,8 @@ pub fn judge(
             ));
         }
     }
-    out.claims = Some(check_claims(
+    out.claims = Some(crate::jose::profile::check(
+        Some(&jwe.header),
         value.as_ref().and_then(Value::as_object),
         claims,
     ));

@@ -41,15 +41,17 @@ impl EcdhCurve {
     pub fn from_jwk(crv: &str) -> Option<Self> {
         match crv {
             "X25519" => Some(EcdhCurve::X25519),
-            other => Curve::from_jwk(other).map(Self::from_nist),
+            other => Curve::from_jwk(other).and_then(Self::from_nist),
         }
     }
 
-    fn from_nist(c: Curve) -> Self {
+    /// The ECDH curve of a signature curve; secp256k1 has no JWE use.
+    fn from_nist(c: Curve) -> Option<Self> {
         match c {
-            Curve::P256 => EcdhCurve::P256,
-            Curve::P384 => EcdhCurve::P384,
-            Curve::P521 => EcdhCurve::P521,
+            Curve::P256 => Some(EcdhCurve::P256),
+            Curve::P384 => Some(EcdhCurve::P384),
+            Curve::P521 => Some(EcdhCurve::P521),
+            Curve::Secp256k1 => None,
         }
     }
 
@@ -252,21 +254,29 @@ impl JweKey {
                     .private_key()
                     .as_be_bytes()
                     .map_err(|_| KeyError::Der("cannot read the EC private key".into()))?;
-                let curve = EcdhCurve::from_nist(curve);
+                let curve = EcdhCurve::from_nist(curve).ok_or_else(secp256k1_signs)?;
                 Material::EcPrivate(
                     PrivateKey::from_private_key(curve.agreement(), scalar.as_ref())
                         .map_err(|_| KeyError::Der("not a valid EC private key".into()))?,
                 )
             }
-            (KeyType::Ec(curve), _) => {
-                Material::EcPublic(EcdhCurve::from_nist(curve), key.public_bytes().to_vec())
-            }
+            (KeyType::Ec(curve), _) => Material::EcPublic(
+                EcdhCurve::from_nist(curve).ok_or_else(secp256k1_signs)?,
+                key.public_bytes().to_vec(),
+            ),
             (KeyType::X25519, Some(Private::X25519(scalar))) => Material::EcPrivate(
                 PrivateKey::from_private_key(&agreement::X25519, scalar)
                     .map_err(|_| KeyError::Der("not a valid X25519 private key".into()))?,
             ),
             (KeyType::X25519, _) => {
                 Material::EcPublic(EcdhCurve::X25519, key.public_bytes().to_vec())
+            }
+            (KeyType::MlDsa(m), _) => {
+                return Err(KeyError::Unsupported(format!(
+                    "{} keys sign; they do not encrypt JWEs (RSA, EC P-256/384/521 and X25519 \
+                     do)",
+                    m.alg()
+                )));
             }
             (KeyType::Ed25519, _) => {
                 return Err(KeyError::Unsupported(
@@ -285,6 +295,13 @@ impl JweKey {
     }
 }
 
+/// Why a secp256k1 key has no JWE use: ECDH-ES is registered on P-256/384/521 and X25519.
+fn secp256k1_signs() -> KeyError {
+    KeyError::Unsupported(
+        "secp256k1 keys sign (ES256K); JWE's ECDH-ES uses P-256, P-384, P-521 or X25519".to_owned(),
+    )
+}
+
 /// The public point of an `epk` header member (an EC or OKP JWK), read by the one parser, in
 /// the form aws-lc-rs agrees with.
 pub(crate) fn jwk_point(obj: &Map<String, Value>) -> Result<(EcdhCurve, Vec<u8>), KeyError> {
@@ -294,7 +311,7 @@ pub(crate) fn jwk_point(obj: &Map<String, Value>) -> Result<(EcdhCurve, Vec<u8>)
         .first()
         .ok_or_else(|| KeyError::Jwk("an empty epk".to_owned()))?;
     let curve = match key.kind() {
-        KeyType::Ec(c) => EcdhCurve::from_nist(c),
+        KeyType::Ec(c) => EcdhCurve::from_nist(c).ok_or_else(secp256k1_signs)?,
         KeyType::X25519 => EcdhCurve::X25519,
         _ => return Err(KeyError::Jwk("epk is not an EC or X25519 key".to_owned())),
     };

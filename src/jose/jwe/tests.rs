@@ -286,3 +286,60 @@ fn ecdh_es_honours_apu_and_apv_from_the_header() {
     let parsed = parse(&token).expect("parses");
     assert!(decrypt(&parsed, &private, DecryptOptions::default()).is_ok());
 }
+
+#[test]
+fn at_most_64_kid_less_keys_are_tried_and_the_error_says_so() {
+    let right = Secret::new(vec![7; 32]);
+    let token = encrypt(
+        b"{}",
+        &JweKeys::secret(right.clone()).keys[0],
+        &options(KeyAlg::Dir, Enc::A256Gcm),
+    )
+    .unwrap();
+    let jwe = parse(&token).unwrap();
+    let set = |wrong: u8, right_at: usize| {
+        let mut keys: Vec<JweKey> = (0..wrong)
+            .map(|i| {
+                JweKeys::secret(Secret::new(vec![i + 100; 32]))
+                    .keys
+                    .remove(0)
+            })
+            .collect();
+        keys.insert(right_at, JweKeys::secret(right.clone()).keys.remove(0));
+        JweKeys { keys }
+    };
+    // The right key 64th of 65: tried, opened.
+    assert!(decrypt(&jwe, &set(64, 63), DecryptOptions::default()).is_ok());
+    // The right key 65th of 65: not tried; the error says how many fit and how many were.
+    let err = decrypt(&jwe, &set(64, 64), DecryptOptions::default()).unwrap_err();
+    assert_eq!(err, JweError::KeysCapped { fitting: 65 });
+    let text = err.to_string();
+    assert!(
+        text.contains("65 keys fit") && text.contains("the first 64 were tried"),
+        "{text}"
+    );
+    assert!(!err.is_malformed());
+    // A kid the token names puts its key first, whatever its place in the set.
+    let mut header = Map::new();
+    header.insert("kid".into(), Value::String("mine".into()));
+    let mut mine = JweKeys::secret(right.clone()).keys.remove(0);
+    mine.kid = Some("mine".into());
+    let named = encrypt(
+        b"{}",
+        &mine,
+        &EncryptOptions {
+            header,
+            ..options(KeyAlg::Dir, Enc::A256Gcm)
+        },
+    )
+    .unwrap();
+    let mut keys = set(100, 0).keys;
+    keys.remove(0);
+    keys.push(mine);
+    let opened = decrypt(
+        &parse(&named).unwrap(),
+        &JweKeys { keys },
+        DecryptOptions::default(),
+    );
+    assert!(opened.is_ok(), "{opened:?}");
+}

@@ -1,7 +1,7 @@
 //! Just enough DER to tell keys apart and pull a public key out of a certificate.
 //! Parsing of the keys themselves is left to aws-lc-rs.
 
-use crate::jose::alg::Curve;
+use crate::jose::alg::{Curve, MlDsa};
 
 /// One DER element: its tag, its content, and the whole encoding.
 #[derive(Debug, Clone, Copy)]
@@ -56,9 +56,6 @@ const OID: u8 = 0x06;
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 const OID_RSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
 const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
-const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
 const OID_ED448: &[u8] = &[0x2b, 0x65, 0x71];
 const OID_X25519: &[u8] = &[0x2b, 0x65, 0x6e];
@@ -71,17 +68,13 @@ pub(crate) enum KeyAlgorithm {
     Ec(Option<Curve>),
     Ed25519,
     Ed448,
+    MlDsa(MlDsa),
     X25519,
     Other,
 }
 
 pub(crate) fn curve_from_oid(oid: &[u8]) -> Option<Curve> {
-    match oid {
-        OID_P256 => Some(Curve::P256),
-        OID_P384 => Some(Curve::P384),
-        OID_P521 => Some(Curve::P521),
-        _ => None,
-    }
+    Curve::from_oid(oid)
 }
 
 fn algorithm(identifier: &Tlv<'_>) -> Option<KeyAlgorithm> {
@@ -102,7 +95,7 @@ fn algorithm(identifier: &Tlv<'_>) -> Option<KeyAlgorithm> {
         OID_ED25519 => KeyAlgorithm::Ed25519,
         OID_ED448 => KeyAlgorithm::Ed448,
         OID_X25519 => KeyAlgorithm::X25519,
-        _ => KeyAlgorithm::Other,
+        other => MlDsa::from_oid(other).map_or(KeyAlgorithm::Other, KeyAlgorithm::MlDsa),
     })
 }
 
@@ -119,6 +112,7 @@ pub(crate) fn spki_algorithm(der: &[u8]) -> Option<KeyAlgorithm> {
 /// The key bits of a `SubjectPublicKeyInfo` (the BIT STRING's content after its unused-bits
 /// byte): the raw key for X25519 and Ed25519.
 pub(crate) fn spki_key_bits(der: &[u8]) -> Option<&[u8]> {
+    spki_algorithm(der)?;
     let (seq, _) = read(der).filter(|(t, _)| t.tag == SEQUENCE)?;
     let items = children(seq.content);
     items.get(1).filter(|t| t.tag == 0x03)?.content.get(1..)

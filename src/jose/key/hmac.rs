@@ -8,7 +8,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha384, Sha512};
 use zeroize::Zeroize;
 
-use crate::jose::alg::Alg;
+use crate::jose::alg::{Alg, Hash};
 
 /// The longest tag (HS512), in bytes.
 pub(crate) const MAX_TAG: usize = 64;
@@ -49,20 +49,20 @@ enum Keyed {
 impl Keyed {
     fn new(alg: Alg, key: &[u8]) -> Option<Self> {
         // HMAC takes a key of any length (RFC 2104 sec. 2), so keying cannot fail.
-        Some(match alg {
-            Alg::HS256 => Keyed::Sha256(Hmac::new_from_slice(key).ok()?),
-            Alg::HS384 => Keyed::Sha384(Hmac::new_from_slice(key).ok()?),
-            Alg::HS512 => Keyed::Sha512(Hmac::new_from_slice(key).ok()?),
-            _ => return None,
+        Some(match alg.hmac_hash()? {
+            Hash::Sha256 => Keyed::Sha256(Hmac::new_from_slice(key).ok()?),
+            Hash::Sha384 => Keyed::Sha384(Hmac::new_from_slice(key).ok()?),
+            Hash::Sha512 => Keyed::Sha512(Hmac::new_from_slice(key).ok()?),
         })
     }
 
     fn alg(&self) -> Alg {
         match self {
-            Keyed::Sha256(_) => Alg::HS256,
-            Keyed::Sha384(_) => Alg::HS384,
-            Keyed::Sha512(_) => Alg::HS512,
+            Keyed::Sha256(_) => Hash::Sha256,
+            Keyed::Sha384(_) => Hash::Sha384,
+            Keyed::Sha512(_) => Hash::Sha512,
         }
+        .hmac_alg()
     }
 }
 

@@ -6,10 +6,10 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::{
-    Key, KeyError, KeySet, KeyType, Origin, Secret, der, ec_private, ed_private, rsa_private,
-    rsa_public, signing_curve,
+    Key, KeyError, KeySet, KeyType, Origin, Secret, der, ec_private, ed_private, ml_dsa_private,
+    ml_dsa_public, rsa_private, rsa_public,
 };
-use crate::jose::alg::Curve;
+use crate::jose::alg::{Curve, MlDsa};
 use crate::jose::{b64, json};
 
 /// Parses a JWK or a JWKS.
@@ -110,6 +110,7 @@ fn parse_one(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> 
         "RSA" => rsa(obj, origin)?,
         "EC" => ec(obj, origin)?,
         "OKP" => okp(obj, origin)?,
+        "AKP" => akp(obj, origin)?,
         other => return Err(KeyError::Jwk(format!("unknown key type kty '{other}'"))),
     };
     key.kid = obj.get("kid").and_then(Value::as_str).map(str::to_owned);
@@ -168,24 +169,32 @@ fn ec(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     point.extend_from_slice(&y);
     if obj.contains_key("d") {
         let d = bytes(obj, "d")?;
-        let pair = EcdsaKeyPair::from_private_key_and_public_key(signing_curve(curve), &d, &point)
+        let pair = EcdsaKeyPair::from_private_key_and_public_key(curve.signing(), &d, &point)
             .map_err(|e| KeyError::Jwk(format!("invalid {crv} private key: {e}")))?;
         return Ok(ec_private(pair, curve, origin));
     }
-    let alg = super::verification_algorithm(curve.alg()).ok_or(KeyError::NotAKey)?;
+    let alg = curve
+        .alg()
+        .row()
+        .engine
+        .verifier()
+        .ok_or(KeyError::NotAKey)?;
     aws_lc_rs::signature::ParsedPublicKey::new(alg, &point)
         .map_err(|e| KeyError::Jwk(format!("the point is not on {crv}: {e}")))?;
     Ok(Key::new(
         KeyType::Ec(curve),
         point,
         None,
-        super::curve_bits(curve),
+        curve.bits(),
         origin,
     ))
 }
 
 fn okp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     let crv = member(obj, "crv")?;
+    if crv == "Ed448" {
+        return Err(KeyError::Unsupported(super::ED448_UNSUPPORTED.to_owned()));
+    }
     if crv == "X25519" {
         return x25519(obj, origin);
     }
@@ -210,6 +219,39 @@ fn okp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
     aws_lc_rs::signature::ParsedPublicKey::new(&aws_lc_rs::signature::ED25519, &x[..])
         .map_err(|e| KeyError::Jwk(format!("invalid Ed25519 public key: {e}")))?;
     Ok(Key::new(KeyType::Ed25519, x.to_vec(), None, 256, origin))
+}
+
+/// An Algorithm Key Pair (RFC 9964 sec. 3): `alg` says what `pub` and `priv` hold; for
+/// ML-DSA, `pub` is the encoded public key and `priv` the 32-byte seed (sec. 3), which must
+/// give back the same public key.
+fn akp(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {
+    let alg = member(obj, "alg")
+        .map_err(|_| KeyError::Jwk("an AKP key must name its 'alg' (RFC 9964 sec. 3)".into()))?;
+    let Some(m) = MlDsa::from_alg_name(alg) else {
+        return Err(KeyError::Unsupported(format!(
+            "AKP key for alg '{alg}' (this build reads ML-DSA-44, ML-DSA-65 and ML-DSA-87)"
+        )));
+    };
+    let public = bytes(obj, "pub")?;
+    if !obj.contains_key("priv") {
+        return ml_dsa_public(m, &public, origin);
+    }
+    let seed = bytes(obj, "priv")?;
+    if seed.len() != 32 {
+        return Err(KeyError::Jwk(format!(
+            "the {alg} 'priv' must be the 32-byte seed (RFC 9964 sec. 4), got {} bytes",
+            seed.len()
+        )));
+    }
+    let pair = aws_lc_rs::signature::PqdsaKeyPair::from_seed(m.signing(), &seed)
+        .map_err(|e| KeyError::Jwk(format!("invalid {alg} seed: {e}")))?;
+    let key = ml_dsa_private(m, pair, origin);
+    if key.public != public.as_slice() {
+        return Err(KeyError::Jwk(format!(
+            "the {alg} 'pub' is not the public key of its 'priv' seed (RFC 9964 sec. 7.4)"
+        )));
+    }
+    Ok(key)
 }
 
 fn x25519(obj: &Map<String, Value>, origin: Origin) -> Result<Key, KeyError> {

@@ -279,9 +279,9 @@ pub(crate) fn needs(alg: Alg) -> String {
     match alg.family() {
         Family::Hmac => "an HMAC secret".to_owned(),
         Family::Rsa | Family::RsaPss => "an RSA key".to_owned(),
-        Family::Ecdsa(c) => format!("an EC key on {}", c.name()),
-        Family::EdDsa => "an Ed25519 key".to_owned(),
         Family::None => "no key".to_owned(),
+        // The rest as the algorithm table words it.
+        _ => alg.row().needs.to_owned(),
     }
 }
 

@@ -11,6 +11,7 @@ static DEFAULT: ClaimOptions = ClaimOptions {
     leeway: 0,
     aud: Vec::new(),
     iss: None,
+    profile: crate::jose::profile::ProfileOptions::NONE,
 };
 
 fn checks<'a>(keys: Option<&'a KeySet>, claims: &'a ClaimOptions) -> Checks<'a> {

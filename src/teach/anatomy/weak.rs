@@ -2,7 +2,7 @@
 //! the built-in list of weak secrets that `jwb audit` searches first.
 
 use crate::audit::shown_secret;
-use crate::audit::{HmacHash, Target};
+use crate::audit::{Hash, Target};
 use crate::jose::alg::{Alg, Family};
 use crate::jose::decode::Decoded;
 use crate::jose::key::{KeySet, Purpose};
@@ -58,11 +58,9 @@ impl Weakness {
 /// token's own tag (a few hundred guesses, as `jwb audit` does), then the given key's length.
 pub fn assess(d: &Decoded, alg: Option<Alg>, keys: Option<&KeySet>) -> Option<Weakness> {
     let alg = alg.filter(|a| a.family() == Family::Hmac)?;
-    if let (Some(hash), Some(input), Some(sig)) = (
-        HmacHash::from_alg(alg.name()),
-        d.signing_input(),
-        d.signature(),
-    ) && let Ok(target) = Target::new(hash, input.as_bytes(), sig)
+    if let (Some(hash), Some(input), Some(sig)) =
+        (Hash::of_hmac(alg.name()), d.signing_input(), d.signature())
+        && let Ok(target) = Target::new(hash, input.as_bytes(), sig)
     {
         let candidates: Vec<&str> = BUILTIN_LIST.split('\n').collect();
         if let Some(i) = target.first_match_by(candidates.len(), |i| {
