@@ -78,7 +78,7 @@ pub struct LaunchOptions {
     pub appearance: Appearance,
     /// Keys and options for encrypted tokens (`--key` read as JWE keys, `--verify-key`).
     pub jwe: JweLaunch,
-    /// The tokens of a `jwb login`, shown one at a time and refreshed with `R`.
+    /// The tokens of a `jwb login`, shown one at a time and refreshed with `F`.
     pub login: Option<login::LoginLaunch>,
 }
 

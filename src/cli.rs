@@ -48,7 +48,10 @@ Exit status:
   0  valid: the signature checks out and every claim holds (decode: the token decoded)
   1  the signature is invalid or could not be checked: no key, the wrong kind of key,
      key material given as a secret (key confusion), an algorithm other than --alg,
-     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids
+     crit, alg 'none', a JWE (encrypted), no match among 64 keys of a JWKS without kids;
+     weak-key: it matches, but under an HMAC secret too weak to prove anything (shorter
+     than the hash, or on the built-in list; --allow-weak-secret accepts it with a
+     warning); encode and encrypt refusing to sign with such a secret
   2  usage error or malformed token: for verify, any character outside Base64URL and
      the dots (white space inside, '?token=', a second token; --lenient extracts the
      token as decode does), non-compliant base64url, a header that is not a JSON
@@ -223,7 +226,7 @@ pub enum CliError {
     /// Key material given through a secret option.
     #[error(
         "{label} is {what}, not an HMAC secret: key material is never used as one (RS256->HS256 \
-         key confusion, CVE-2016-10555); give keys with --key FILE"
+         key confusion, CVE-2016-10555); give keys as files (--key, --sign-key, --verify-key)"
     )]
     KeyConfusion {
         /// Where the secret came from.
@@ -507,8 +510,8 @@ pub fn run_workbench(args: &WorkbenchArgs, now: f64) -> Result<Outcome, CliError
 }
 
 /// Opens the workbench on the tokens of a login: the access token first, verified with the
-/// issuer's keys against its issuer and the audiences given; `O` shows the ID and refresh
-/// tokens, `R` refreshes, `X` replays the spent refresh token.
+/// issuer's keys against its issuer and the audiences given; `W` shows the ID and refresh
+/// tokens, `F` refreshes, `X` replays the spent refresh token.
 pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<(), CliError> {
     use crate::app::login::{LoginLaunch, LoginSecret, LoginTokens};
     let config = crate::config::load();

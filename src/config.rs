@@ -519,6 +519,7 @@ mod tests {
         assert_eq!(config.mouse, Some(true));
         assert_eq!(config.times, Some(Times::Local));
         assert_eq!(config.leeway, Some(0));
+        assert_eq!(config.allow_weak_secret, Some(false));
         assert_eq!(
             config.audience,
             Some(vec!["https://api.example.com".to_owned()])
@@ -582,7 +583,7 @@ copy_token = \"Y\"\n",
     fn settings_are_read() {
         let (config, warnings) = parse_ok(
             "theme = \"light\"\nmouse = false\ntimes = \"utc\"\nleeway = 30\n\
-             audience = \"api\"\nissuer = \"https://i\"\n\
+             allow_weak_secret = true\naudience = \"api\"\nissuer = \"https://i\"\n\
              [colors]\nheader = \"#ff0000\"\npayload = 201\n[keys]\nquit = \"x\"\n",
         );
         assert!(warnings.is_empty());
@@ -590,6 +591,7 @@ copy_token = \"Y\"\n",
         assert_eq!(config.mouse, Some(false));
         assert_eq!(config.times, Some(Times::Utc));
         assert_eq!(config.leeway, Some(30));
+        assert_eq!(config.allow_weak_secret, Some(true));
         assert_eq!(config.audience, Some(vec!["api".to_owned()]));
         assert_eq!(config.colors.header, Some(Color::Rgb(255, 0, 0)));
         assert_eq!(config.colors.payload, Some(Color::Indexed(201)));
@@ -598,7 +600,7 @@ copy_token = \"Y\"\n",
             vec![KeyOverride {
                 action: "quit".to_owned(),
                 keys: vec!["x".to_owned()],
-                line: 11
+                line: 12
             }]
         );
     }

@@ -267,7 +267,13 @@ pub fn pane_block<'a>(app: &Screen, pane: Focus, title: Vec<Span<'a>>) -> Block<
     let mut spans = vec![Span::styled(format!(" {} ", pane.title()), app.theme.title)];
     spans.extend(title);
     if focused && app.editing {
-        spans.push(Span::styled(" [editing: Esc to stop] ", app.theme.warn));
+        let stop = app
+            .keymap
+            .key(Context::Editing, crate::app::Command::StopEdit);
+        spans.push(Span::styled(
+            format!(" [editing: {stop} to stop] "),
+            app.theme.warn,
+        ));
     }
     Block::default()
         .borders(Borders::ALL)

@@ -446,10 +446,10 @@ impl App {
             {
                 decoded.signature().map(<[u8]>::to_vec)
             }
+            // The secret the token is checked with, by the one rule.
             (Some(alg), Some(input), Some(keys)) if alg.family() == Family::Hmac => keys
-                .keys
-                .iter()
-                .find_map(Key::secret)
+                .chosen(alg, decoded_kid(decoded), Purpose::Verify)
+                .and_then(Key::secret)
                 .map(|s| hmac(alg, s.expose(), input.as_bytes())),
             _ => None,
         };

@@ -119,7 +119,7 @@ impl LoginSession {
         }
     }
 
-    /// The tokens there are, in the order `O` steps through them.
+    /// The tokens there are, in the order `W` steps through them.
     fn available(&self) -> Vec<LoginShown> {
         let t = &self.launch.tokens;
         let mut out = vec![LoginShown::Access];
@@ -624,7 +624,7 @@ mod app_tests {
         app.update(Action::Tick, NOW);
         assert!(
             app.message.as_ref().is_some_and(|(m, _)| m.contains("expires in 20 s")
-                && m.contains("R refreshes it")),
+                && m.contains("F refreshes it")),
             "20 s left is within the offer: {:?}",
             app.message
         );

@@ -145,13 +145,10 @@ fn header_alg(text: &str) -> Result<Option<Alg>, CliError> {
 }
 
 fn default_alg(loaded: Option<&LoadedKey>) -> Result<Alg, CliError> {
-    let keys = loaded.ok_or_else(no_key)?;
-    keys.keys
+    loaded
+        .ok_or_else(no_key)?
         .keys
-        .iter()
-        .find(|k| k.can_sign())
-        .or_else(|| keys.keys.keys.first())
-        .and_then(Key::default_alg)
+        .default_alg()
         .ok_or_else(no_key)
 }
 

@@ -154,16 +154,26 @@ fn recipient(args: &EncryptArgs) -> Result<(JweKey, KeyAlg, Enc), CliError> {
             label: format!("key file '{label}'"),
             source,
         })?;
-        let key = keys
+        // The first key (of --kid's, when given) that the engine says can encrypt alg + enc;
+        // when none can, the first, so that encrypting says why it cannot.
+        let mut named: Vec<JweKey> = keys
             .keys
             .into_iter()
-            .find(|k| {
+            .filter(|k| {
                 args.key
                     .kid
                     .as_ref()
                     .is_none_or(|kid| k.kid.as_ref() == Some(kid))
             })
-            .ok_or_else(|| CliError::Usage(format!("no key in '{label}' fits")))?;
+            .collect();
+        let at = named
+            .iter()
+            .position(|k| k.can_encrypt(alg, enc))
+            .unwrap_or(0);
+        if named.is_empty() {
+            return Err(CliError::Usage(format!("no key in '{label}' fits")));
+        }
+        let key = named.swap_remove(at);
         return Ok((key, alg, enc));
     }
     let loaded = args.key.load()?.ok_or_else(|| {
@@ -203,17 +213,19 @@ fn sign_payload(
     allow_weak: bool,
 ) -> Result<String, CliError> {
     json::parse(payload).map_err(|e| CliError::Usage(format!("payload: invalid JSON: {e}")))?;
-    let alg = alg
-        .or_else(|| keys.keys.iter().find(|k| k.can_sign())?.default_alg())
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "cannot sign with {}: signing needs a secret or a private key",
-                keys.describe()
-            ))
-        })?;
-    let key: &Key = keys
-        .signing_key(alg, None, allow_weak)
-        .map_err(|e| super::encode::refused(e, alg, "--sign-secret/--sign-key"))?;
+    let alg = alg.or_else(|| keys.default_alg()).ok_or_else(|| {
+        CliError::Usage(format!(
+            "cannot sign with {}: signing needs a secret or a private key",
+            keys.describe()
+        ))
+    })?;
+    let key: &Key = keys.signing_key(alg, None, allow_weak).map_err(|e| {
+        let from = match &args_label(keys) {
+            Some(label) => label.clone(),
+            None => "the --sign-key file".to_owned(),
+        };
+        super::encode::refused(e, alg, &from)
+    })?;
     let mut header = Map::new();
     header.insert("alg".into(), Value::String(alg.name().into()));
     header.insert("typ".into(), Value::String("JWT".into()));
@@ -225,6 +237,14 @@ fn sign_payload(
         payload,
         Some(key),
     )?)
+}
+
+/// How the signing key is named in messages: the secret option, or the key file.
+fn args_label(keys: &KeySet) -> Option<String> {
+    keys.keys
+        .first()
+        .and_then(|k| k.secret())
+        .map(|_| "secret from --sign-secret".to_owned())
 }
 
 /// Reads a text argument: literal text, `@FILE`, or `-` for standard input.

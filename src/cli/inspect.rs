@@ -117,6 +117,11 @@ pub fn decode(args: &DecodeArgs, now: f64) -> Result<Outcome, CliError> {
     })? {
         return Ok(outcome);
     }
+    // A key given for a signed token is not used, but it still comes in by the one door: key
+    // material through a secret option is refused here as everywhere.
+    if args.key.is_given() && !args.key.is_network() {
+        args.key.load()?;
+    }
     let report = inspect(&input, None, VerifyOptions::default(), &claims);
     show(&report, None, now, Mode::Decode, args.json)?;
     Ok(if report.decoded.errors.is_empty() {

@@ -144,14 +144,16 @@ pub fn keygen(args: &KeygenArgs) -> Result<(), CliError> {
     out.write_all(report.as_bytes()).map_err(CliError::output)
 }
 
-/// The files' common name: the kid when it is a plain file name, else the algorithm's.
+/// The files' common name: the kid when it is a plain file name, else the algorithm's (a
+/// thumbprint is base64url and may begin with '-').
 fn file_stem(kid: Option<&str>, alg: Alg) -> String {
     let plain = |k: &&str| {
         !k.is_empty()
             && k.len() <= 64
             && k.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            && !k.starts_with('.')
+            // A leading dot hides the file; a leading dash reads as an option in a shell.
+            && !k.starts_with(['.', '-'])
     };
     kid.filter(plain)
         .map_or_else(|| alg.name().to_ascii_lowercase(), str::to_owned)
@@ -249,4 +251,29 @@ pub fn thumbprint(args: &ThumbprintArgs) -> Result<(), CliError> {
         .lock()
         .write_all(report.as_bytes())
         .map_err(CliError::output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_come_from_plain_kids_only() {
+        assert_eq!(file_stem(Some("k1.2_a-b"), Alg::ES256), "k1.2_a-b");
+        // A thumbprint may begin with '-': a shell would read such a file name as an option.
+        for odd in ["-abc", ".hidden", "../up", "a/b", "", "sp ace"] {
+            assert_eq!(file_stem(Some(odd), Alg::MlDsa44), "ml-dsa-44", "{odd}");
+        }
+        assert_eq!(file_stem(None, Alg::ES256K), "es256k");
+    }
+
+    #[test]
+    fn pem_lines_are_64_characters() {
+        let text = pem("PUBLIC KEY", &[7; 100]);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "-----BEGIN PUBLIC KEY-----");
+        assert_eq!(lines.last(), Some(&"-----END PUBLIC KEY-----"));
+        assert!(lines[1..lines.len() - 1].iter().all(|l| l.len() <= 64));
+        assert_eq!(lines[1].len(), 64);
+    }
 }

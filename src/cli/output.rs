@@ -484,7 +484,13 @@ pub(super) fn findings_of(
 /// The one-line verdict of `verify`: the engine's words ([`crate::jose::headline`]), which
 /// the workbench shows as its headline.
 pub fn verdict(report: &Report, paint: Paint) -> String {
-    let v = crate::jose::headline::jws(report.outcome(), report.signature.status, &report.claims);
+    // A JWE given no key is judged on the signed-token road, but what fails is that nothing
+    // could open it: said so, as the workbench says it.
+    let v = if report.decoded.shape == Shape::Jwe {
+        crate::jose::headline::jwe_without_key(report.outcome(), &report.claims)
+    } else {
+        crate::jose::headline::jws(report.outcome(), report.signature.status, &report.claims)
+    };
     if v.is_valid() {
         paint.ok(&v.line)
     } else {

@@ -112,6 +112,20 @@ pub fn jwe(
     Verdict { outcome, line }
 }
 
+/// The verdict line on an encrypted token given no key at all: it could not be opened, so
+/// nothing in it holds (a token that is not even a readable JWE is malformed).
+pub fn jwe_without_key(outcome: Outcome, claims: &ClaimReport) -> Verdict {
+    if outcome == Outcome::Malformed {
+        return jws(outcome, SigStatus::Malformed, claims);
+    }
+    jwe(
+        Some(&JweError::NoUsableKey("no key was given".to_owned())),
+        None,
+        outcome,
+        claims,
+    )
+}
+
 /// Who made the token a verdict is about. The rule: only a token someone else made can be
 /// verified; one made here with the loaded key checks out by construction, so its signature
 /// (or its encryption under a shared key) is reported as made, never as verified.

@@ -26,7 +26,9 @@ use super::json;
 
 pub use alg::{Enc, KeyAlg, KeyKind, UnknownName};
 pub use judge::{Judgement, judge, looks_like_jws};
-pub use keys::{EcdhCurve, JweKey, JweKeys, parse_jwe_keys};
+pub use keys::{EcdhCurve, JweKey, JweKeys, Wanted, parse_jwe_keys};
+
+use super::key::Purpose;
 
 /// The largest plaintext a `zip: DEF` payload may inflate to. A session cookie is a few
 /// kilobytes; anything near this is a compression bomb, refused before it is allocated.
@@ -384,85 +386,20 @@ impl Jwe {
             .is_some_and(|c| c.eq_ignore_ascii_case("JWT"))
     }
 
-    /// Why `key` cannot decrypt this token, or `None` when it is of the right kind.
-    fn unfit(&self, key: &JweKey) -> Option<String> {
-        let (alg, enc) = (self.alg, self.enc);
-        if let Some(own) = &key.jwk_alg {
-            let fits = own == alg.name() || (alg == KeyAlg::Dir && own == enc.name());
-            if !fits {
-                return Some(format!(
-                    "{} is for alg '{own}', the token uses '{alg}'",
-                    key.describe()
-                ));
-            }
-        }
-        if let (Some(want), Some(have)) = (self.kid(), key.kid.as_deref())
-            && want != have
-        {
-            return Some(format!("{} does not match kid '{want}'", key.describe()));
-        }
-        let material_fits = match (alg.key_kind(), &key.material) {
-            (KeyKind::Symmetric(len), keys::Material::Secret(s)) => {
-                let need = len.unwrap_or(enc.key_len());
-                if s.len() == need {
-                    true
-                } else {
-                    return Some(format!(
-                        "{alg}{} needs a {need}-byte secret, this one has {} bytes",
-                        if alg == KeyAlg::Dir {
-                            format!(" with {enc}")
-                        } else {
-                            String::new()
-                        },
-                        s.len()
-                    ));
-                }
-            }
-            (KeyKind::Rsa, keys::Material::RsaPrivate(_)) => true,
-            (KeyKind::Ecdh, keys::Material::EcPrivate(_)) => {
-                let epk_curve = match self.header.get("epk") {
-                    Some(Value::Object(epk)) => epk
-                        .get("crv")
-                        .and_then(Value::as_str)
-                        .and_then(EcdhCurve::from_jwk),
-                    _ => None,
-                };
-                match (epk_curve, key.curve()) {
-                    (Some(a), Some(b)) if a == b => true,
-                    (Some(a), Some(b)) => {
-                        return Some(format!(
-                            "the token's epk is on {}, the key on {}",
-                            a.name(),
-                            b.name()
-                        ));
-                    }
-                    // A missing or unreadable epk fails at the agreement, like a bad one.
-                    _ => true,
-                }
-            }
-            _ => false,
+    /// What a key must be to decrypt this token: its algorithms, its `kid`, its `epk`'s curve.
+    fn wanted(&self) -> Wanted<'_> {
+        let epk = match self.header.get("epk") {
+            Some(Value::Object(epk)) => epk
+                .get("crv")
+                .and_then(Value::as_str)
+                .and_then(EcdhCurve::from_jwk),
+            _ => None,
         };
-        if material_fits {
-            None
-        } else {
-            Some(format!(
-                "{alg} needs {}, not a {}",
-                needs(alg.key_kind(), enc),
-                key.describe()
-            ))
-        }
-    }
-}
-
-fn needs(kind: KeyKind, enc: Enc) -> String {
-    match kind {
-        KeyKind::Symmetric(len) => format!(
-            "a {}-byte secret (--secret, --secret-b64, --secret-file or an oct JWK)",
-            len.unwrap_or(enc.key_len())
-        ),
-        KeyKind::Rsa => "the recipient's RSA private key (PEM or JWK)".to_owned(),
-        KeyKind::Ecdh => {
-            "the recipient's EC (P-256, P-384, P-521) or X25519 private key (PEM or JWK)".to_owned()
+        Wanted {
+            alg: self.alg,
+            enc: self.enc,
+            kid: self.kid(),
+            epk,
         }
     }
 }
@@ -473,25 +410,9 @@ pub fn decrypt(jwe: &Jwe, keys: &JweKeys, opts: DecryptOptions) -> Result<Decryp
     if jwe.alg == KeyAlg::Rsa1_5 && !opts.allow_rsa1_5 {
         return Err(JweError::Rsa1_5Refused);
     }
-    let mut reasons = Vec::new();
-    let mut fitting = Vec::new();
-    for (i, key) in keys.keys.iter().enumerate() {
-        match jwe.unfit(key) {
-            None => fitting.push((i, key)),
-            Some(why) => reasons.push(why),
-        }
-    }
-    if fitting.is_empty() {
-        reasons.dedup();
-        if reasons.is_empty() {
-            reasons.push(format!(
-                "{} needs {}",
-                jwe.alg,
-                needs(jwe.alg.key_kind(), jwe.enc)
-            ));
-        }
-        return Err(JweError::NoUsableKey(reasons.join("; ")));
-    }
+    let mut fitting = keys
+        .candidates(&jwe.wanted(), Purpose::Decrypt)
+        .map_err(|reasons| JweError::NoUsableKey(reasons.join("; ")))?;
     // Keys whose kid the token names first; then at most MAX_KEYS_TRIED in all, as for
     // signatures: an RSA private-key decryption costs a millisecond, and a key set of
     // thousands must not cost seconds per token.
@@ -577,32 +498,14 @@ pub fn encrypt(plaintext: &[u8], key: &JweKey, opts: &EncryptOptions) -> Result<
                 .to_owned(),
         ));
     }
-    let kind_fits = match (alg.key_kind(), &key.material) {
-        (KeyKind::Symmetric(len), keys::Material::Secret(s)) => {
-            let need = len.unwrap_or(enc.key_len());
-            if s.len() != need {
-                return Err(JweError::Encrypt(format!(
-                    "{alg}{} needs a {need}-byte secret, this one has {} bytes",
-                    if alg == KeyAlg::Dir {
-                        format!(" with {enc}")
-                    } else {
-                        String::new()
-                    },
-                    s.len()
-                )));
-            }
-            true
-        }
-        (KeyKind::Rsa, keys::Material::RsaPrivate(_) | keys::Material::RsaPublic(_))
-        | (KeyKind::Ecdh, keys::Material::EcPrivate(_) | keys::Material::EcPublic(..)) => true,
-        _ => false,
+    let wanted = Wanted {
+        alg,
+        enc,
+        kid: None,
+        epk: None,
     };
-    if !kind_fits {
-        return Err(JweError::Encrypt(format!(
-            "{alg} needs {} (or its public key), not a {}",
-            needs(alg.key_kind(), enc),
-            key.describe()
-        )));
+    if let Some(why) = key.unfit(&wanted, Purpose::Encrypt) {
+        return Err(JweError::Encrypt(why));
     }
     let wrapped = keymgmt::wrap_cek(alg, enc, key, &opts.header)
         .map_err(|_| JweError::Encrypt(format!("{alg} with {} failed", key.describe())))?;
@@ -697,8 +600,14 @@ pub fn encrypt_with_header(
     let kid = header.get("kid").and_then(Value::as_str);
     let mut reasons = Vec::new();
     let mut chosen = None;
+    let wanted = Wanted {
+        alg,
+        enc,
+        kid,
+        epk: None,
+    };
     for key in keys {
-        match encryption_unfit(alg, enc, kid, key) {
+        match key.unfit(&wanted, Purpose::Encrypt) {
             None => {
                 chosen = Some(*key);
                 break;
@@ -709,13 +618,20 @@ pub fn encrypt_with_header(
     let Some(key) = chosen else {
         reasons.dedup();
         if reasons.is_empty() {
-            reasons.push(format!("{alg} needs {}", needs(alg.key_kind(), enc)));
+            reasons.push(format!("{alg} needs {}", keys::needs(alg.key_kind(), enc)));
         }
         // The member to fix: the kid when a key would fit but for it, the enc when a shared
         // key's size is what the enc decides (dir), else the alg.
-        let fits_but_kid = keys
-            .iter()
-            .any(|k| encryption_unfit(alg, enc, None, k).is_none());
+        let fits_but_kid = keys.iter().any(|k| {
+            k.unfit(
+                &Wanted {
+                    kid: None,
+                    ..wanted
+                },
+                Purpose::Encrypt,
+            )
+            .is_none()
+        });
         let member = if fits_but_kid {
             "kid"
         } else if alg == KeyAlg::Dir {
@@ -756,48 +672,13 @@ impl JweKey {
     /// True when this key can build a token with `alg` + `enc` (a public key, or the public
     /// half of a private one, for RSA-OAEP and ECDH-ES). `RSA1_5` is never produced.
     pub fn can_encrypt(&self, alg: KeyAlg, enc: Enc) -> bool {
-        alg != KeyAlg::Rsa1_5 && encryption_unfit(alg, enc, None, self).is_none()
-    }
-}
-
-/// Why `key` cannot encrypt with `alg` + `enc` for a header naming `kid`, or `None`.
-fn encryption_unfit(alg: KeyAlg, enc: Enc, kid: Option<&str>, key: &JweKey) -> Option<String> {
-    if let Some(own) = &key.jwk_alg {
-        let fits = own == alg.name() || (alg == KeyAlg::Dir && own == enc.name());
-        if !fits {
-            return Some(format!(
-                "{} is for alg '{own}', the header asks for '{alg}'",
-                key.describe()
-            ));
-        }
-    }
-    if let (Some(want), Some(have)) = (kid, key.kid.as_deref())
-        && want != have
-    {
-        return Some(format!("{} does not match kid '{want}'", key.describe()));
-    }
-    match (alg.key_kind(), &key.material) {
-        (KeyKind::Symmetric(len), keys::Material::Secret(s)) => {
-            let need = len.unwrap_or(enc.key_len());
-            (s.len() != need).then(|| {
-                format!(
-                    "{alg}{} needs a {need}-byte secret, this one has {} bytes",
-                    if alg == KeyAlg::Dir {
-                        format!(" with {enc}")
-                    } else {
-                        String::new()
-                    },
-                    s.len()
-                )
-            })
-        }
-        (KeyKind::Rsa, keys::Material::RsaPrivate(_) | keys::Material::RsaPublic(_))
-        | (KeyKind::Ecdh, keys::Material::EcPrivate(_) | keys::Material::EcPublic(..)) => None,
-        _ => Some(format!(
-            "{alg} needs {}, not a {}",
-            needs(alg.key_kind(), enc),
-            key.describe()
-        )),
+        let wanted = Wanted {
+            alg,
+            enc,
+            kid: None,
+            epk: None,
+        };
+        alg != KeyAlg::Rsa1_5 && self.unfit(&wanted, Purpose::Encrypt).is_none()
     }
 }
 
@@ -813,7 +694,10 @@ pub fn reencrypt(
     if jwe.alg == KeyAlg::Rsa1_5 && !opts.allow_rsa1_5 {
         return Err(JweError::Rsa1_5Refused);
     }
-    for key in keys.keys.iter().filter(|k| jwe.unfit(k).is_none()) {
+    let fitting = keys
+        .candidates(&jwe.wanted(), Purpose::Decrypt)
+        .unwrap_or_default();
+    for (_, key) in fitting {
         let Ok(cek) = keymgmt::unwrap_cek(jwe.alg, jwe.enc, &jwe.header, &jwe.encrypted_key, key)
         else {
             continue;

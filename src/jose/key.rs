@@ -10,7 +10,7 @@ pub(crate) mod pem;
 mod set;
 
 pub use capped::{MAX_KEYS, first_of, parse_key_capped};
-pub use set::{Candidates, KeySet, NoKey, Purpose};
+pub use set::{Candidates, KeySet, MAX_VERIFY_CANDIDATES, NoKey, Purpose};
 pub(crate) use set::{needs, plural};
 
 use std::fmt;
@@ -258,11 +258,6 @@ impl Key {
     /// True when this key can sign (a secret or a private key that signs).
     pub fn can_sign(&self) -> bool {
         self.secret.is_some() || self.private.is_some() && self.kind != KeyType::X25519
-    }
-
-    /// True when this key holds its private half (or is a secret).
-    pub fn is_private(&self) -> bool {
-        self.secret.is_some() || self.private.is_some()
     }
 
     /// The private half, for the JWE view of this key.
@@ -637,7 +632,6 @@ fn unsupported(alg: KeyAlgorithm) -> KeyError {
             }
             KeyAlgorithm::RsaPss => "an RSASSA-PSS-restricted key (use a plain rsaEncryption key)",
             KeyAlgorithm::Ed448 => ED448_UNSUPPORTED,
-            KeyAlgorithm::X25519 => "an X25519 certificate key",
             _ => "a key algorithm JWS does not use",
         }
         .to_owned(),
@@ -725,7 +719,9 @@ fn from_pem(text: &str) -> Result<Key, KeyError> {
     if block.label == "ENCRYPTED PRIVATE KEY" || block.encrypted_headers {
         return Err(KeyError::EncryptedPem);
     }
-    if let Some((_, rest)) = der::read(der)
+    // A DER body must be one element; an OpenSSH body is no DER and is named below.
+    if block.label != "OPENSSH PRIVATE KEY"
+        && let Some((_, rest)) = der::read(der)
         && !rest.is_empty()
     {
         return Err(KeyError::TrailingData(rest.len()));
@@ -798,13 +794,14 @@ fn whole_der(bytes: &[u8], origin: Origin) -> Result<Key, KeyError> {
 
 /// The DER in Base64 text (either alphabet, padded or not, white space ignored), when it is
 /// one.
-fn bare_body(text: &str) -> Option<Vec<u8>> {
+fn bare_body(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     let compact: Zeroizing<String> =
         Zeroizing::new(text.chars().filter(|c| !c.is_whitespace()).collect());
     if compact.len() < 32 {
         return None;
     }
     let (der, _) = b64::decode_lenient(&compact).ok()?;
+    let der = Zeroizing::new(der);
     (der.first() == Some(&0x30) && der::read(&der).is_some()).then_some(der)
 }
 

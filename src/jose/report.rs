@@ -116,12 +116,11 @@ fn report_of(
 ) -> Report {
     let signature = verify_decoded(&decoded, keys, verify);
     let claim_report = super::profile::check(decoded.header.as_ref(), decoded.claims(), claims);
+    // The key the token is checked with, by the one rule, for the key-strength findings.
     let key = keys.and_then(|k| {
-        if k.keys.len() == 1 {
-            k.keys.first()
-        } else {
-            None
-        }
+        let alg = decoded.alg()?.parse::<super::alg::Alg>().ok()?;
+        let kid = decoded.header.as_ref().and_then(|h| h.get("kid")?.as_str());
+        k.chosen(alg, kid, super::key::Purpose::Verify)
     });
     let mut findings = findings(&decoded, key, claims.now);
     // The kind a token appears to be is a hint at `--profile`: moot once one is required.

@@ -373,9 +373,8 @@ fn try_keys(
     )
 }
 
-/// Keys of a set tried for a token without a `kid`: beyond this many, a verifier would
-/// spend time in proportion to a key set an attacker may have made large.
-pub const MAX_CANDIDATES: usize = 64;
+/// Keys of a set tried for a token without a `kid` (the key layer reads no further).
+pub const MAX_CANDIDATES: usize = super::key::MAX_VERIFY_CANDIDATES;
 
 /// The verdict on a signature that matched under a weak secret: [`SigStatus::WeakKey`], or
 /// valid with a warning when `--allow-weak-secret` accepts it.
@@ -438,7 +437,11 @@ fn mismatch_reason(keys: &KeySet, alg: Alg) -> String {
         );
     } else if let Some(k) = key {
         let algs: Vec<&str> = k.algs().iter().map(|a| a.name()).collect();
-        let _ = write!(reason, " (it fits {})", algs.join(", "));
+        if algs.is_empty() {
+            reason.push_str(" (it verifies no signature: it is a key for encrypted tokens)");
+        } else {
+            let _ = write!(reason, " (it fits {})", algs.join(", "));
+        }
     }
     reason
 }

@@ -776,7 +776,7 @@ mod tests {
 
     #[test]
     fn pkce_matches_rfc_7636_appendix_b() {
-        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mJ92K9Ud6O3NHC3yCGBRL9YkT3Xhs4".to_owned());
+        let pkce = Pkce::from_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".to_owned());
         assert_eq!(
             pkce.challenge,
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"

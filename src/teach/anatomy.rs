@@ -394,12 +394,9 @@ fn level_steps(report: &Report, checks: Checks<'_>, level: Level) -> Vec<Step> {
     ));
     steps.push(verification_step(
         report,
-        checks.pinned.or_else(|| {
-            checks
-                .keys
-                .and_then(|k| k.keys.first())
-                .and_then(crate::jose::key::Key::default_alg)
-        }),
+        checks
+            .pinned
+            .or_else(|| checks.keys.and_then(KeySet::default_alg)),
         weakness.as_ref(),
         level,
     ));

@@ -209,6 +209,8 @@ impl Theme {
             &mut self.token_header,
             &mut self.token_payload,
             &mut self.token_signature,
+            &mut self.token_encrypted_key,
+            &mut self.token_iv,
             &mut self.token_dot,
             &mut self.json_key,
             &mut self.json_string,

@@ -78,15 +78,19 @@ def jwb_to_them(jwb, alg, work: pathlib.Path):
         assert key.thumbprint() == field(made.stdout, "thumbprint")
         return
     kid = field(made.stdout, "kid")
-    token = run(jwb, "encode", "--key", str(out / f"{kid}.private.pem"), "--kid", kid,
+    # The files' paths as keygen reports them (named after the kid, or after the algorithm
+    # when the kid, base64url, starts with '-').
+    files = {name: pathlib.Path(field(made.stdout, name))
+             for name in ("private", "public", "jwk", "jwks")}
+    token = run(jwb, "encode", "--key", str(files["private"]), f"--kid={kid}",
                 "--alg", alg, "--payload", PAYLOAD)
     assert token.returncode == 0, token.stderr
     token = token.stdout.strip()
-    jwk = json.loads((out / f"{kid}.jwk.json").read_text())
+    jwk = json.loads(files["jwk"].read_text())
     header = json.loads(unb64u(token.split(".")[0]))
     assert header["alg"] == alg and header["kid"] == kid, header
     if alg in ML_DSA:
-        public = serialization.load_pem_public_key((out / f"{kid}.public.pem").read_bytes())
+        public = serialization.load_pem_public_key(files["public"].read_bytes())
         assert public.public_bytes_raw() == unb64u(jwk["pub"])
         head, body, sig = token.split(".")
         public.verify(unb64u(sig), f"{head}.{body}".encode())

@@ -730,6 +730,42 @@ fn a_nested_jwe_opens_with_key_and_verify_key_from_the_command_line() {
     assert!(screen.contains("EXITED 0"), "{screen}");
 }
 
+#[test]
+fn at_80x24_the_headline_says_what_verify_says_two_hours_past_exp() {
+    if !tmux_available() {
+        return;
+    }
+    let now = now();
+    let payload = format!(
+        r#"{{"sub":"late","iat":{},"exp":{}}}"#,
+        now - 10_800,
+        now - 7200
+    );
+    let key = Key::from_secret(Secret::from_utf8(SECRET));
+    let token =
+        jwt_workbench::jose::sign::sign(r#"{"alg":"HS256"}"#, &payload, Some(&key)).expect("signs");
+    let jwb = env!("CARGO_BIN_EXE_jwb");
+    let tmux = Tmux::start(
+        80,
+        24,
+        &format!("{jwb} {token} --secret {SECRET}; sleep 30"),
+    );
+    let line = "NOT VALID: the signature checks out, but exp failed";
+    // The lights beneath it (their labels are held to their marks with no-break spaces).
+    let screen = tmux
+        .wait_for("the headline", |s| s.contains(line))
+        .replace('\u{a0}', " ");
+    assert!(screen.contains("✔ signature"), "{screen}");
+    assert!(screen.contains("✘ exp"), "{screen}");
+    let out = std::process::Command::new(jwb)
+        .args(["verify", &token, "--secret", SECRET])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(line));
+}
+
 /// Issue 19 item 13: a key set far larger than any real one, loaded with `o`, is read and
 /// parsed on a worker and cut to its first 1024 keys, which the screen says; the kid finds its
 /// key among them, and Ctrl-U lets the set go.

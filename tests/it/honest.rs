@@ -302,3 +302,23 @@ fn the_headline_is_verify_s_verdict_and_shows_at_80x24() {
         assert!(lights > head, "{width}x{height}:\n{shot}");
     }
 }
+
+#[test]
+fn a_jwe_with_no_key_is_headlined_as_verify_says_it() {
+    let token = dir_jwe(r#"{"sub":"ada"}"#);
+    let app = App::new(
+        LaunchOptions {
+            token: Some(token.clone()),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    let (status, out) = verify(&[&token, "--now", "1700000000"]);
+    assert_eq!(status, 1, "{out}");
+    let line = verdict_line(&out);
+    assert_eq!(
+        line,
+        "NOT VALID: no key can decrypt this token: no key was given"
+    );
+    assert_eq!(app.derived.origin.headline(&app.derived.verdict), line);
+}

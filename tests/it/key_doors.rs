@@ -75,7 +75,9 @@ fn shapes() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// The options that take a secret: every `--...secret...` option that takes a value, per
-/// command (`""` for the workbench), found in the command line's definition.
+/// command (`""` for the workbench), found in the command line's definition. `jwb login`'s
+/// `--client-secret-*` are left out: an OAuth client secret is a password the issuer checks
+/// (client_secret_basic), never a key a token is signed or verified with.
 fn secret_doors() -> Vec<(String, String)> {
     let cli = Cli::command();
     let mut out = Vec::new();
@@ -86,8 +88,11 @@ fn secret_doors() -> Vec<(String, String)> {
     );
     for (name, command) in commands {
         for arg in command.get_arguments() {
+            // `jwb login`'s client secret is a password for the token endpoint, never a key
+            // that signs or verifies a token: it is no door to key confusion.
             if let Some(long) = arg.get_long()
                 && long.contains("secret")
+                && !long.starts_with("client-secret")
                 && arg.get_action().takes_values()
             {
                 out.push((name.clone(), long.to_owned()));
@@ -153,7 +158,7 @@ fn base_args(command: &str, door: &str, jws: &str, jwe: &str) -> Vec<String> {
         "" => own(&[if jwe_door { jwe } else { jws }]),
         "encode" => own(&["encode", "--payload", "{}"]),
         "encrypt" => own(&["encrypt", "--payload", "{}", "--alg", "dir"]),
-        "decode" => own(&["decode", jwe]),
+        "decode" if jwe_door => own(&["decode", jwe]),
         other => own(&[other, if jwe_door { jwe } else { jws }]),
     };
     // The nested token's and the signing secret come after a good decryption key.
@@ -215,6 +220,28 @@ fn every_secret_door_refuses_every_key_shape() {
     }
     let _ = std::fs::remove_file(&file);
     assert!(walked > 200, "walked {walked} doors x shapes");
+}
+
+/// The same door refuses an empty secret, whichever option brings it (`--authjs-secret ''`
+/// was once accepted while an empty `--secret` was not).
+#[test]
+fn every_secret_door_refuses_an_empty_secret() {
+    let jws = hs256_token(b"a-real-secret-of-thirty-two-bytes!!");
+    let jwe = dir_jwe();
+    let file = std::env::temp_dir().join(format!("jwb-empty-door-{}", std::process::id()));
+    for (command, door) in secret_doors() {
+        let mut cmd = jwb();
+        cmd.args(base_args(&command, &door, &jws, &jwe));
+        through_door(&mut cmd, &door, b"", &file);
+        let out = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            out.status.code() == Some(2) && err.contains("is empty"),
+            "jwb {command} --{door} '': exit {:?}\n{err}",
+            out.status.code()
+        );
+    }
+    let _ = std::fs::remove_file(&file);
 }
 
 /// The forgery of #19 item 9: a token signed with the public key as its HMAC secret, through
@@ -292,4 +319,110 @@ fn the_key_door_reads_what_the_secret_doors_refuse() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("not a key"), "the BOM JWKS loads: {err}");
     let _ = std::fs::remove_file(&file);
+}
+
+/// Nothing signs what `verify` refuses (#19 item 6): `encode --secret secret` and `encrypt
+/// --sign-secret` with a weak secret exit 1 and say why; `--allow-weak-secret` signs.
+#[test]
+fn weak_secrets_sign_nothing_without_the_opt_in() {
+    let refused = jwb()
+        .args(["encode", "--payload", "{}", "--secret", "secret"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(refused.stdout.is_empty());
+    assert!(
+        err.contains("refused to sign with secret from --secret")
+            && err.contains("the secret is 6 bytes")
+            && err.contains("--allow-weak-secret"),
+        "{err}"
+    );
+    let signed = jwb()
+        .args(["encode", "--payload", "{}", "--secret", "secret"])
+        .arg("--allow-weak-secret")
+        .output()
+        .unwrap();
+    assert!(signed.status.success());
+    let token = String::from_utf8(signed.stdout).unwrap();
+    // What was signed is what verify calls weak-key, and accepts only with the same opt-in.
+    for (allow, status) in [(false, 1), (true, 0)] {
+        let mut verify = jwb();
+        verify.args(["verify", token.trim(), "--secret", "secret"]);
+        if allow {
+            verify.arg("--allow-weak-secret");
+        }
+        assert_eq!(verify.output().unwrap().status.code(), Some(status));
+    }
+    let encrypt = |allow: bool| {
+        let mut cmd = jwb();
+        cmd.args(["encrypt", "--payload", r#"{"sub":"a"}"#, "--alg", "dir"])
+            .args([
+                "--secret-b64",
+                DIR_KEY,
+                "--sign-secret",
+                "your-256-bit-secret",
+            ]);
+        if allow {
+            cmd.arg("--allow-weak-secret");
+        }
+        cmd.output().unwrap()
+    };
+    let refused = encrypt(false);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("refused to sign with secret from --sign-secret")
+            && err.contains("the secret is 19 bytes"),
+        "{err}"
+    );
+    assert!(encrypt(true).status.success());
+}
+
+/// Every key fixture, for the property below.
+fn fixture_keys() -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keys");
+    let mut out: Vec<Vec<u8>> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    out.sort();
+    out
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// The guard is at least as wide as the parser: whatever `--key` reads as a key, every
+    /// secret door refuses as key material, however the bytes were bent; and neither panics.
+    #[test]
+    fn what_the_parser_reads_the_guard_refuses(
+        which in 0usize..64,
+        cut in proptest::option::of(0usize..4096),
+        prefix in proptest::sample::select(vec!["", "\u{feff}", " \n", "["]),
+        suffix in proptest::sample::select(vec!["", "\n", " trailing", "]", "\u{0}"]),
+        lower in proptest::bool::ANY,
+        noise in proptest::collection::vec(proptest::num::u8::ANY, 0..8),
+    ) {
+        let keys = fixture_keys();
+        let mut bytes = keys[which % keys.len()].clone();
+        if let Some(cut) = cut {
+            bytes.truncate(cut.min(bytes.len()));
+        }
+        if lower {
+            bytes.make_ascii_lowercase();
+        }
+        let mut bent = prefix.as_bytes().to_vec();
+        bent.extend_from_slice(&bytes);
+        bent.extend_from_slice(suffix.as_bytes());
+        bent.extend_from_slice(&noise);
+        for candidate in [bytes, bent] {
+            let parsed = jwt_workbench::jose::key::parse_key(&candidate);
+            let material = jwt_workbench::jose::key::Secret::new(candidate.clone()).key_material();
+            if parsed.is_ok() {
+                proptest::prop_assert!(material.is_some(), "parsed but not refused: {:?}",
+                    String::from_utf8_lossy(&candidate));
+            }
+        }
+    }
 }

@@ -51,7 +51,17 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
             field(&report, "uri"),
             format!("urn:ietf:params:oauth:jwk-thumbprint:sha-256:{kid}")
         );
-        let file = |suffix: &str| dir.path().join(format!("{kid}{suffix}"));
+        // The files are named after the kid, or the algorithm when the kid starts with '-'.
+        let stem = if kid.starts_with('-') {
+            alg.name().to_ascii_lowercase()
+        } else {
+            kid.to_owned()
+        };
+        let file = |suffix: &str| dir.path().join(format!("{stem}{suffix}"));
+        assert_eq!(
+            field(&report, "private"),
+            file(".private.pem").display().to_string()
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
@@ -87,7 +97,8 @@ fn keygen_writes_four_files_that_round_trip_for_every_asymmetric_algorithm() {
         // The private key signs what the JWKS verifies.
         let token = jwb()
             .args(["encode", "--payload", r#"{"sub":"a"}"#, "--alg", alg.name()])
-            .args(["--kid", kid, "--key"])
+            .arg(format!("--kid={kid}"))
+            .arg("--key")
             .arg(file(".private.pem"))
             .output()
             .unwrap();

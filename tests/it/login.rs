@@ -461,7 +461,7 @@ fn after_login_the_workbench_shows_the_access_token_verified_on_the_issuers_keys
 }
 
 #[test]
-fn in_the_workbench_r_refreshes_with_rotation_and_x_replays_the_spent_token() {
+fn in_the_workbench_f_refreshes_with_rotation_and_x_replays_the_spent_token() {
     if !provider_available() || !super::e2e_tmux::tmux_available() {
         return;
     }
@@ -491,11 +491,11 @@ fn in_the_workbench_r_refreshes_with_rotation_and_x_replays_the_spent_token() {
     tmux.wait_for("the access token, verified", |s| {
         s.contains("VERIFIED") && s.contains("[access]")
     });
-    tmux.keys(&["O"]);
+    tmux.keys(&["W"]);
     tmux.wait_for("the ID token", |s| {
         s.contains("[ID]") && s.contains("jwb-native")
     });
-    tmux.keys(&["R"]);
+    tmux.keys(&["F"]);
     let screen = tmux.wait_for("the refresh's result", |s| s.contains("ROTATED"));
     assert!(
         screen.contains("[access]"),

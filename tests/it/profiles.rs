@@ -344,3 +344,77 @@ fn an_access_token_and_a_logout_token_pass_and_fail_each_member_from_the_cli() {
         }
     }
 }
+
+/// `at_hash` under the new algorithms, end to end: a key made by `jwb keygen`, an ID token made
+/// by `jwb encode` carrying the at_hash of Table 2 of the OpenID Connect Token Hash Algorithm
+/// Implementer's Guide 1.0 (draft 00), then `verify --profile id-token --access-token`.
+#[test]
+fn at_hash_under_ed25519_and_ml_dsa_follows_the_token_hash_guide() {
+    const ACCESS: &str =
+        "YmJiZTAwYmYtMzgyOC00NzhkLTkyOTItNjJjNDM3MGYzOWIy9sFhvH8K_x8UIHj1osisS57f5DduL";
+    for (alg, at_hash) in [
+        ("Ed25519", "p2LHG4H-8pYDc0hyVOo3iIHvZJUqe9tbj3jESOuXbkY"),
+        ("ML-DSA-44", "sB_U72jyb0WgtX8TsVoqJnm6CD295W9gfSDRxkilB3I"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = jwb()
+            .args(["keygen", alg, "--kid", "k", "--out-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let payload = serde_json::json!({"iss": "https://op.example", "sub": "u", "aud": "app",
+            "iat": 1_700_000_000, "exp": 1_700_000_900, "at_hash": at_hash});
+        let out = jwb()
+            .args([
+                "encode",
+                "--alg",
+                alg,
+                "--no-iat",
+                "--payload",
+                &payload.to_string(),
+            ])
+            .arg("--key")
+            .arg(dir.path().join("k.private.pem"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        let judge = |access: &str| {
+            let out = jwb()
+                .args(["verify", &token, "--json", "--now", "1700000100"])
+                .arg("--key")
+                .arg(dir.path().join("k.public.pem"))
+                .args(["--profile", "id-token", "--client-id", "app"])
+                .args(["--iss", "https://op.example", "--access-token", access])
+                .output()
+                .unwrap();
+            let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let checks = v["claims"]["checks"].as_array().unwrap().clone();
+            (
+                out.status.code().unwrap(),
+                check(&checks, "at_hash").clone(),
+            )
+        };
+        let (status, c) = judge(ACCESS);
+        assert_eq!(
+            (status, c["status"].as_str()),
+            (0, Some("pass")),
+            "{alg}: {c}"
+        );
+        let (status, c) = judge("another-access-token");
+        assert_eq!(
+            (status, c["status"].as_str()),
+            (3, Some("fail")),
+            "{alg}: {c}"
+        );
+    }
+}

@@ -70,7 +70,7 @@ fn a_rebinding_in_the_configuration_changes_every_hint() {
     };
     let (default, _) = configured("", opts());
     let (mut app, loaded) = configured(
-        "[keys]\nkey_file = \"O\"\nrestore = \"U\"\nedit = \"F5\"\n",
+        "[keys]\nkey_file = \"F6\"\nrestore = \"F7\"\nedit = \"F5\"\n",
         opts(),
     );
     assert!(loaded.notices().is_empty(), "{:?}", loaded.notices());
@@ -78,13 +78,13 @@ fn a_rebinding_in_the_configuration_changes_every_hint() {
     let before = screen(&default, 250, 40);
     let after = screen(&app, 250, 40);
     assert!(before.contains("press o to load a key file"), "{before}");
-    assert!(after.contains("press O to load a key file"), "{after}");
-    assert!(after.contains("r b O"), "{after}");
+    assert!(after.contains("press F6 to load a key file"), "{after}");
+    assert!(after.contains("r b F6"), "{after}");
     // The algorithm list's footer, with no key yet.
     app.update(Action::OpenAlgPicker, NOW);
     let list = screen(&app, 140, 40);
     assert!(
-        list.contains("no key yet: type a secret (F5 on Key) or load one (O)"),
+        list.contains("no key yet: type a secret (F5 on Key) or load one (F6)"),
         "{list}"
     );
     app.update(Action::CloseOverlay, NOW);
@@ -106,7 +106,10 @@ fn a_rebinding_in_the_configuration_changes_every_hint() {
     }
     app.update(Action::StopEdit, NOW);
     let edited = screen(&app, 300, 40);
-    assert!(edited.contains("(U: back to the pasted token)"), "{edited}");
+    assert!(
+        edited.contains("(F7: back to the pasted token)"),
+        "{edited}"
+    );
 }
 
 #[test]
@@ -234,4 +237,35 @@ fn the_help_lists_the_editors_own_keys_and_says_more_only_when_there_is() {
     }
     assert!(!text.contains("↓ more"), "everything fits:\n{text}");
     assert!(!text.contains("↑ more"), "everything fits:\n{text}");
+}
+
+#[test]
+fn a_failed_fetch_is_forgotten_when_another_key_is_loaded() {
+    let mut app = App::new(
+        LaunchOptions {
+            token: Some(hs256(r#"{"sub":"ada"}"#)),
+            ..LaunchOptions::default()
+        },
+        NOW,
+    );
+    app.update(Action::OpenJwksPrompt, NOW);
+    app.update(Action::Paste("https://id.example/jwks".into()), NOW);
+    app.update(Action::SubmitPrompt, NOW);
+    app.update(
+        Action::NetFetched {
+            generation: app.net.generation,
+            result: Err("'https://id.example/jwks': connection refused".into()),
+        },
+        NOW,
+    );
+    assert!(screen(&app, 140, 40).contains("connection refused"));
+    app.update(Action::Focus(Focus::Signature), NOW);
+    app.update(Action::Paste(SECRET.to_owned()), NOW);
+    assert!(
+        app.derived.signature.is_valid(),
+        "{}",
+        app.derived.signature.reason
+    );
+    let shot = screen(&app, 140, 40);
+    assert!(!shot.contains("connection refused"), "{shot}");
 }

@@ -224,3 +224,65 @@ fn a_big_token_edited_shows_its_changes_and_verifies_with_the_engine_again() {
     assert_eq!(app.derived.decoded.token(), token);
     assert_eq!(app.mode, Mode::Verify);
 }
+
+/// Issue #19 items 5 and 6 in the workbench: a weak secret's match is WEAK KEY (not a
+/// mismatch), nothing is re-signed with it, and the opt-in (`--allow-weak-secret`, or the
+/// configuration's `allow_weak_secret`) accepts and signs with it, with a warning.
+#[test]
+fn a_weak_secret_is_weak_key_and_only_the_opt_in_signs_with_it() {
+    let weak = "your-256-bit-secret";
+    let token = super::hs256(r#"{"sub":"x"}"#, weak);
+    for allow in [false, true] {
+        let mut app = App::new(
+            LaunchOptions {
+                token: Some(token.clone()),
+                secret: Some(Secret::from_utf8(weak)),
+                allow_weak_secret: allow,
+                ..LaunchOptions::default()
+            },
+            NOW,
+        );
+        let sig = &app.derived.signature;
+        assert!(
+            sig.reason
+                .starts_with("signature matches, but the key is too weak to prove anything"),
+            "{}",
+            sig.reason
+        );
+        assert_eq!(
+            light(&app, "key"),
+            if allow {
+                LightState::Yellow
+            } else {
+                LightState::Red
+            }
+        );
+        if allow {
+            assert_eq!(sig.status, SigStatus::Valid);
+            assert!(sig.reason.contains("--allow-weak-secret"));
+            assert!(
+                app.derived
+                    .findings
+                    .iter()
+                    .any(|f| f.id == "short-hmac-secret"),
+                "the warning stays"
+            );
+        } else {
+            assert_eq!(sig.status, SigStatus::WeakKey);
+            assert_eq!(signature_light(&app).state, LightState::Red);
+        }
+        // Re-signing: refused (shown unsigned, with why) unless allowed.
+        app.update(Action::CycleAlg(1), NOW);
+        assert_eq!(app.derived.decoded.alg(), Some("HS384"));
+        if allow {
+            assert_eq!(
+                app.derived.signed_with.as_deref(),
+                Some("HS384, HMAC secret (19 bytes)")
+            );
+        } else {
+            assert!(app.token_text.ends_with('.'), "{}", app.token_text);
+            let note = app.derived.sign_note.clone().expect("why unsigned");
+            assert!(note.contains("too weak to prove anything"), "{note}");
+        }
+    }
+}

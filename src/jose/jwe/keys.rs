@@ -10,8 +10,9 @@ use aws_lc_rs::encoding::{AsBigEndian as _, AsDer as _};
 use aws_lc_rs::rsa::{PrivateDecryptingKey, PublicEncryptingKey};
 use serde_json::{Map, Value};
 
+use super::{Enc, KeyAlg, KeyKind};
 use crate::jose::alg::Curve;
-use crate::jose::key::{Key, KeyError, KeySet, KeyType, Private, Secret, parse_key};
+use crate::jose::key::{Key, KeyError, KeySet, KeyType, Private, Purpose, Secret, parse_key};
 
 /// A curve for ECDH-ES (RFC 7518 sec. 6.2, RFC 8037 for X25519).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,4 +317,136 @@ pub(crate) fn jwk_point(obj: &Map<String, Value>) -> Result<(EcdhCurve, Vec<u8>)
         _ => return Err(KeyError::Jwk("epk is not an EC or X25519 key".to_owned())),
     };
     Ok((curve, key.public_bytes().to_vec()))
+}
+
+/// What a JWE key is wanted for: the algorithms, the `kid` the token (or the header being
+/// built) names, and to decrypt, the curve of the token's `epk`.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted<'a> {
+    /// Key management.
+    pub alg: KeyAlg,
+    /// Content encryption (`dir` uses it as the key).
+    pub enc: Enc,
+    /// The `kid` named, if any: a key with another `kid` is not used.
+    pub kid: Option<&'a str>,
+    /// The curve of the token's `epk` (ECDH-ES), when it names one.
+    pub epk: Option<EcdhCurve>,
+}
+
+impl JweKey {
+    /// Why this key cannot serve `wanted` for `purpose` ([`Purpose::Encrypt`] or
+    /// [`Purpose::Decrypt`]), or `None` when it can: the one rule of JWE key choice, which
+    /// decrypting, encrypting and re-encrypting ask through [`JweKeys::candidates`]. A JWK's
+    /// own `alg` must be `alg` (or, for `dir`, the `enc`); a `kid` on both sides must agree; the
+    /// key must be of the kind `alg` needs (a secret of the exact size, an RSA or an EC/X25519
+    /// key on the `epk`'s curve), and private to decrypt.
+    pub fn unfit(&self, wanted: &Wanted<'_>, purpose: Purpose) -> Option<String> {
+        let Wanted { alg, enc, kid, epk } = *wanted;
+        let decrypt = purpose == Purpose::Decrypt;
+        if let Some(own) = &self.jwk_alg {
+            let fits = own == alg.name() || (alg == KeyAlg::Dir && own == enc.name());
+            if !fits {
+                return Some(format!(
+                    "{} is for alg '{own}', the {} '{alg}'",
+                    self.describe(),
+                    if decrypt {
+                        "token uses"
+                    } else {
+                        "header asks for"
+                    }
+                ));
+            }
+        }
+        if let (Some(want), Some(have)) = (kid, self.kid.as_deref())
+            && want != have
+        {
+            return Some(format!("{} does not match kid '{want}'", self.describe()));
+        }
+        let fits = match (alg.key_kind(), &self.material) {
+            (KeyKind::Symmetric(len), Material::Secret(s)) => {
+                let need = len.unwrap_or(enc.key_len());
+                if s.len() != need {
+                    return Some(format!(
+                        "{alg}{} needs a {need}-byte secret, this one has {} bytes",
+                        if alg == KeyAlg::Dir {
+                            format!(" with {enc}")
+                        } else {
+                            String::new()
+                        },
+                        s.len()
+                    ));
+                }
+                true
+            }
+            (KeyKind::Rsa, Material::RsaPrivate(_)) => true,
+            (KeyKind::Rsa, Material::RsaPublic(_)) => !decrypt,
+            (KeyKind::Ecdh, Material::EcPrivate(_) | Material::EcPublic(..)) => {
+                if let (Some(a), Some(b)) = (epk, self.curve())
+                    && a != b
+                {
+                    return Some(format!(
+                        "the token's epk is on {}, the key on {}",
+                        a.name(),
+                        b.name()
+                    ));
+                }
+                !decrypt || matches!(self.material, Material::EcPrivate(_))
+            }
+            _ => false,
+        };
+        (!fits).then(|| {
+            format!(
+                "{alg} needs {}{}, not a {}",
+                needs(alg.key_kind(), enc),
+                if decrypt { "" } else { " (or its public key)" },
+                self.describe()
+            )
+        })
+    }
+}
+
+impl JweKeys {
+    /// The keys, with their positions, that may serve `wanted` for `purpose`, in order
+    /// ([`JweKey::unfit`]); when none may, each key's reason (duplicates dropped), or what
+    /// `alg` needs when there is no key at all.
+    pub fn candidates(
+        &self,
+        wanted: &Wanted<'_>,
+        purpose: Purpose,
+    ) -> Result<Vec<(usize, &JweKey)>, Vec<String>> {
+        let mut reasons = Vec::new();
+        let mut fitting = Vec::new();
+        for (i, key) in self.keys.iter().enumerate() {
+            match key.unfit(wanted, purpose) {
+                None => fitting.push((i, key)),
+                Some(why) => reasons.push(why),
+            }
+        }
+        if !fitting.is_empty() {
+            return Ok(fitting);
+        }
+        reasons.dedup();
+        if reasons.is_empty() {
+            reasons.push(format!(
+                "{} needs {}",
+                wanted.alg,
+                needs(wanted.alg.key_kind(), wanted.enc)
+            ));
+        }
+        Err(reasons)
+    }
+}
+
+/// What key `kind` is, for messages.
+pub(crate) fn needs(kind: KeyKind, enc: Enc) -> String {
+    match kind {
+        KeyKind::Symmetric(len) => format!(
+            "a {}-byte secret (--secret, --secret-b64, --secret-file or an oct JWK)",
+            len.unwrap_or(enc.key_len())
+        ),
+        KeyKind::Rsa => "the recipient's RSA private key (PEM or JWK)".to_owned(),
+        KeyKind::Ecdh => {
+            "the recipient's EC (P-256, P-384, P-521) or X25519 private key (PEM or JWK)".to_owned()
+        }
+    }
 }

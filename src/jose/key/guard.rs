@@ -14,17 +14,15 @@ use crate::jose::b64;
 /// The UTF-8 byte-order mark, which editors on some systems put before a file's text.
 pub(crate) const BOM: &str = "\u{feff}";
 
-/// The largest input the guard reads as text: no key shape is larger, and the Base64 check
-/// decodes what it reads.
-const MAX_TEXT: usize = 1 << 20;
-
 /// What these bytes are when they are key material rather than a secret, in words for a
 /// message (`"a PEM public key"`); `None` for bytes that are no key in any shape known here.
 pub(crate) fn key_material(bytes: &[u8]) -> Option<&'static str> {
     if let Some(what) = der_kind(bytes) {
         return Some(what);
     }
-    let text = std::str::from_utf8(bytes.get(..MAX_TEXT).unwrap_or(bytes)).ok()?;
+    // Read as text even around bytes that are not UTF-8: a PEM reader skips lines it does
+    // not understand, so a block after a stray byte is still a key to it.
+    let text = String::from_utf8_lossy(bytes);
     let text = text.trim_start_matches(BOM).trim();
     pem(text)
         .or_else(|| ssh(text))
@@ -167,6 +165,13 @@ mod tests {
         ] {
             assert_eq!(key_material(text.as_bytes()), Some(want), "{text}");
         }
+    }
+
+    #[test]
+    fn a_pem_block_after_bytes_that_are_not_utf8_is_key_material() {
+        let mut bytes = vec![0xff, 0xfe, b'\n'];
+        bytes.extend_from_slice(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n");
+        assert_eq!(key_material(&bytes), Some("a PEM public key"));
     }
 
     #[test]

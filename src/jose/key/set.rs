@@ -15,13 +15,23 @@ pub struct KeySet {
     pub is_jwks: bool,
 }
 
-/// What a key is wanted for: a signature made, or one checked.
+/// Keys of a set a verifier tries for a token without a `kid`: beyond this many, it would
+/// spend time in proportion to a key set an attacker may have made large.
+pub const MAX_VERIFY_CANDIDATES: usize = 64;
+
+/// What a key is wanted for. A signature algorithm's keys are chosen by
+/// [`KeySet::candidates`], a JWE's by [`crate::jose::jwe::JweKeys::candidates`] over the same
+/// set's JWE view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     /// Making a signature: the private half (or the secret) is needed.
     Sign,
     /// Checking a signature: the public half will do.
     Verify,
+    /// Encrypting a JWE for its recipient: the public half will do.
+    Encrypt,
+    /// Decrypting a JWE: the private half (or the secret) is needed.
+    Decrypt,
 }
 
 /// Why no key of a set serves an algorithm.
@@ -154,6 +164,16 @@ impl KeySet {
         self.keys.iter().all(|k| k.algs().is_empty())
     }
 
+    /// The algorithm to sign with when none is chosen: the own one ([`Key::default_alg`]) of
+    /// the first key that can sign, else of the first key.
+    pub fn default_alg(&self) -> Option<Alg> {
+        self.keys
+            .iter()
+            .find(|k| k.can_sign())
+            .or_else(|| self.keys.first())
+            .and_then(Key::default_alg)
+    }
+
     /// True when some key in the set can sign.
     pub fn can_sign(&self) -> bool {
         self.keys.iter().any(Key::can_sign)
@@ -186,32 +206,42 @@ impl KeySet {
                 && k.secret_is_key_material().is_none()
                 && (!self.is_jwks || kid.is_none_or(|kid| k.kid.as_deref() == Some(kid)))
         };
-        let chosen = match self.keys.as_slice() {
-            [only] if picked(&only) => Candidates::One(only),
-            [_] => Candidates::Many(Vec::new()),
-            all => Candidates::Many(all.iter().filter(picked).collect()),
-        };
-        let Some(first) = chosen.as_slice().first().copied() else {
-            return Err(NoKey::NoKid {
-                kid: kid.unwrap_or_default().to_owned(),
-                alg,
-                kids: self.kids(),
-            });
-        };
         let allowed = |k: &&Key| k.allows(alg);
-        let chosen = match chosen {
-            Candidates::One(key) if allowed(&key) => Candidates::One(key),
-            Candidates::Many(all) if all.iter().any(allowed) => {
-                Candidates::Many(all.into_iter().filter(allowed).collect())
-            }
-            _ => {
-                return Err(NoKey::OwnAlg {
+        // To verify, a key set an attacker may have made large is read only as far as the
+        // verifier's cap and one more (which tells it there were more).
+        let cap = if purpose == Purpose::Verify {
+            MAX_VERIFY_CANDIDATES + 1
+        } else {
+            usize::MAX
+        };
+        let mut first_picked = None;
+        let chosen = match self.keys.as_slice() {
+            [only] if picked(&only) && allowed(&only) => Candidates::One(only),
+            all => Candidates::Many(
+                all.iter()
+                    .filter(picked)
+                    .inspect(|k| {
+                        first_picked.get_or_insert(*k);
+                    })
+                    .filter(allowed)
+                    .take(cap)
+                    .collect(),
+            ),
+        };
+        if chosen.as_slice().is_empty() {
+            return Err(match first_picked {
+                None => NoKey::NoKid {
+                    kid: kid.unwrap_or_default().to_owned(),
+                    alg,
+                    kids: self.kids(),
+                },
+                Some(first) => NoKey::OwnAlg {
                     own: first.jwk_alg.clone().unwrap_or_default(),
                     alg,
-                });
-            }
-        };
-        if purpose == Purpose::Verify {
+                },
+            });
+        }
+        if matches!(purpose, Purpose::Verify | Purpose::Encrypt) {
             return Ok(chosen);
         }
         let signers: Vec<&Key> = chosen

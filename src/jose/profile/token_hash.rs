@@ -3,6 +3,7 @@
 use sha2::Digest as _;
 use sha3::digest::{ExtendableOutput as _, Update as _, XofReader as _};
 
+use crate::jose::alg::{Alg, Hash};
 use crate::jose::b64;
 
 /// The hash an ID token's `at_hash` and `c_hash` are made with.
@@ -56,13 +57,38 @@ impl TokenHash {
 /// length (32 and 57 bytes), a value can match only the one its issuer meant. Empty: no hash
 /// is defined (`none`, an unknown algorithm).
 pub fn token_hashes(alg: &str) -> Vec<TokenHash> {
+    // The algorithm table's row (recognised, supported by this build or not), and its own
+    // hash where it has one: a new algorithm must be placed here, or the match fails to
+    // compile.
+    let Ok(alg) = Alg::recognised(alg) else {
+        return Vec::new();
+    };
     match alg {
-        "HS256" | "RS256" | "PS256" | "ES256" | "ES256K" => vec![TokenHash::Sha256],
-        "HS384" | "RS384" | "PS384" | "ES384" => vec![TokenHash::Sha384],
-        "HS512" | "RS512" | "PS512" | "ES512" | "Ed25519" => vec![TokenHash::Sha512],
-        "Ed448" => vec![TokenHash::Shake256(114)],
-        "EdDSA" => vec![TokenHash::Sha512, TokenHash::Shake256(114)],
-        "ML-DSA-44" | "ML-DSA-65" | "ML-DSA-87" => vec![TokenHash::Shake256(64)],
-        _ => Vec::new(),
+        Alg::Ed25519 => vec![TokenHash::Sha512],
+        Alg::EdDSA => vec![TokenHash::Sha512, TokenHash::Shake256(114)],
+        Alg::Ed448 => vec![TokenHash::Shake256(114)],
+        Alg::MlDsa44 | Alg::MlDsa65 | Alg::MlDsa87 => vec![TokenHash::Shake256(64)],
+        Alg::None => Vec::new(),
+        Alg::HS256
+        | Alg::HS384
+        | Alg::HS512
+        | Alg::RS256
+        | Alg::RS384
+        | Alg::RS512
+        | Alg::PS256
+        | Alg::PS384
+        | Alg::PS512
+        | Alg::ES256
+        | Alg::ES384
+        | Alg::ES512
+        | Alg::ES256K => alg
+            .hash()
+            .map(|h| match h {
+                Hash::Sha256 => TokenHash::Sha256,
+                Hash::Sha384 => TokenHash::Sha384,
+                Hash::Sha512 => TokenHash::Sha512,
+            })
+            .into_iter()
+            .collect(),
     }
 }
