@@ -243,12 +243,14 @@ impl App {
     pub(super) fn launch_jwe(&mut self, launch: JweLaunch) {
         self.jwe_slots.allow_rsa1_5 = launch.allow_rsa1_5;
         self.jwe_slots.verify = launch.verify_key;
-        if let Some((label, bytes)) = launch.key_bytes
-            && self
-                .take_jwe_keys(&label, jwe::parse_jwe_keys(&bytes).ok())
-                .is_some()
-        {
-            let keys = crate::jose::key::parse_key(&bytes).unwrap_or_else(|_| KeySet {
+        let Some((label, bytes)) = launch.key_bytes else {
+            return;
+        };
+        // Bounded as every key load is: a set is read up to its first keys.
+        let loaded = super::key_load::parse(&bytes);
+        let label = super::key_load::capped_label(label, loaded.capped);
+        if self.take_jwe_keys(&label, loaded.jwe).is_some() {
+            let keys = loaded.signing.unwrap_or_else(|_| KeySet {
                 keys: Vec::new(),
                 is_jwks: false,
             });

@@ -6,34 +6,22 @@
 //! seconds there); the answer comes back as [`Action::KeyLoaded`], and an answer to anything but
 //! the last request (another load since, the key typed or cleared) is stale and ignored.
 //!
-//! Parsing is bounded, as a wrapper around the one key parser (`jose::key::parse_key`, and
-//! `jwe::parse_jwe_keys` for encrypted tokens): a key set is read up to its first [`MAX_KEYS`]
-//! keys, the rest are only checked for JSON syntax and counted (never built), and what is kept is
-//! built within a budget of JSON values. Memory is then a small multiple of the file's size
-//! whatever the file holds, where 600,000 keys of a 16 MiB set took 1.7 GB.
+//! Parsing is bounded by the engine's one bounded parse (`jose::key::parse_key_capped`, which
+//! `jwb verify --key` uses too): a key set is read up to its first [`MAX_KEYS`] keys, the rest
+//! are only checked for JSON syntax and counted (never built). The keys for encrypted tokens
+//! are a view of the same set.
 
-use std::cell::Cell;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
 use zeroize::Zeroizing;
 
 use super::{App, Effect, KeySource, Tone};
-use crate::jose::json::JsonError;
 use crate::jose::jwe::JweKeys;
-use crate::jose::key::{KeyError, KeySet, parse_key};
+use crate::jose::key::{KeyError, KeySet, first_of, parse_key_capped};
 
-/// The most keys of one key set the workbench reads. Real sets hold a handful (an issuer
-/// publishes its current and next keys); this is ample for any of them and keeps a set made
-/// large on purpose cheap. A token's kid is looked up among these, and a token without one
-/// tries at most the first `verify::MAX_CANDIDATES` fitting keys, as `jwb verify` does.
-pub const MAX_KEYS: usize = 1024;
-
-/// The JSON values (objects, arrays, strings, numbers, ...) built for the keys kept: far more
-/// than [`MAX_KEYS`] keys of any kind need, far fewer than would cost memory.
-const MAX_VALUES: usize = MAX_KEYS * 64;
+/// The most keys of one key set read: the engine's one cap, for the command line too.
+pub use crate::jose::key::MAX_KEYS;
 
 /// Where key material comes from, for the worker.
 #[derive(Clone, PartialEq, Eq)]
@@ -136,263 +124,26 @@ pub struct KeyLoads {
 /// Parses key material the way the key field takes it, bounded (see the module's note). Pure:
 /// the loop runs it on a worker.
 pub fn parse(bytes: &[u8]) -> LoadedKey {
-    // One reading of the bytes: the JWE keys are a view of the same set.
-    let read = |bytes: &[u8], capped| {
-        let signing = parse_key(bytes);
-        let jwe = signing
-            .as_ref()
-            .ok()
-            .and_then(|set| JweKeys::from_set(set).ok());
-        LoadedKey {
-            signing,
-            jwe,
+    match parse_key_capped(bytes, MAX_KEYS) {
+        Ok((keys, capped)) => LoadedKey {
+            jwe: JweKeys::from_set(&keys).ok(),
+            signing: Ok(keys),
             capped,
-        }
-    };
-    match bounded_json(bytes) {
-        None => read(bytes, None),
-        Some(Err(e)) => LoadedKey {
+        },
+        Err(e) => LoadedKey {
             signing: Err(e),
             jwe: None,
             capped: None,
         },
-        Some(Ok((text, capped))) => read(text.as_bytes(), capped),
     }
 }
 
-/// JSON key material cut to what is read, and how many keys the set held when it was cut.
-type BoundedJson = (Zeroizing<String>, Option<usize>);
-
-/// For JSON key material (after white space and a byte-order mark, an object): the same text
-/// with a `keys` array cut to [`MAX_KEYS`] entries and the number it held when cut. `None` for
-/// anything else (PEM, DER, text), which the parser reads as it is.
-fn bounded_json(bytes: &[u8]) -> Option<Result<BoundedJson, KeyError>> {
-    let text = std::str::from_utf8(bytes).ok()?.trim_end();
-    let body = text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if !body.starts_with('{') {
-        return None;
-    }
-    // What stood before the object stays, so the parser sniffs the text as it would have.
-    let prefix = &text[..text.len() - body.len()];
-    let budget = Budget {
-        left: Cell::new(MAX_VALUES),
-        exceeded: Cell::new(false),
-    };
-    let total = Cell::new(None);
-    let mut de = serde_json::Deserializer::from_str(body);
-    let kept = Bounded {
-        budget: &budget,
-        keys_total: Some(&total),
-    }
-    .deserialize(&mut de)
-    .and_then(|value| de.end().map(|()| value));
-    Some(match kept {
-        Ok(value) => {
-            let mut out = Zeroizing::new(String::with_capacity(prefix.len() + body.len()));
-            out.push_str(prefix);
-            out.push_str(&Zeroizing::new(value.to_string()));
-            Ok((out, total.get()))
-        }
-        Err(_) if budget.exceeded.get() => Err(KeyError::Unsupported(format!(
-            "more than {MAX_VALUES} JSON values in the keys kept: not a key set the workbench \
-             reads"
-        ))),
-        Err(e) => Err(KeyError::Jwk(format!(
-            "invalid JSON: {}",
-            JsonError::from(&e)
-        ))),
-    })
-}
-
-/// The JSON values still to be built.
-struct Budget {
-    left: Cell<usize>,
-    exceeded: Cell<bool>,
-}
-
-impl Budget {
-    fn spend<E: de::Error>(&self) -> Result<(), E> {
-        if let Some(left) = self.left.get().checked_sub(1) {
-            self.left.set(left);
-            Ok(())
-        } else {
-            self.exceeded.set(true);
-            Err(E::custom("too many JSON values"))
-        }
-    }
-}
-
-/// Builds a `serde_json::Value` exactly as serde_json does, within the budget. With
-/// `keys_total` (the top-level object only), its `keys` array keeps [`MAX_KEYS`] entries and
-/// the number it held is stored there when it held more.
-#[derive(Clone, Copy)]
-struct Bounded<'a> {
-    budget: &'a Budget,
-    keys_total: Option<&'a Cell<Option<usize>>>,
-}
-
-impl Bounded<'_> {
-    fn inner(self) -> Self {
-        Self {
-            budget: self.budget,
-            keys_total: None,
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Bounded<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-/// The `keys` array of a key set: its first [`MAX_KEYS`] entries built, the rest counted.
-struct CappedKeys<'a> {
-    budget: &'a Budget,
-    total: &'a Cell<Option<usize>>,
-}
-
-impl<'de> DeserializeSeed<'de> for CappedKeys<'_> {
-    type Value = Value;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for CappedKeys<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.budget.spend()?;
-        let each = Bounded {
-            budget: self.budget,
-            keys_total: None,
-        };
-        let mut kept = Vec::new();
-        while kept.len() < MAX_KEYS {
-            match seq.next_element_seed(each)? {
-                Some(value) => kept.push(value),
-                None => return Ok(Value::Array(kept)),
-            }
-        }
-        let mut total = kept.len();
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            total += 1;
-        }
-        if total > MAX_KEYS {
-            self.total.set(Some(total));
-        }
-        Ok(Value::Array(kept))
-    }
-
-    // `keys` that is not an array is built as it is; the parser says what is wrong with it.
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        self.scalar().visit_bool(v)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.scalar().visit_i64(v)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.scalar().visit_u64(v)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        self.scalar().visit_f64(v)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        self.scalar().visit_str(v)
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        self.scalar().visit_string(v)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        self.scalar().visit_unit()
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
-        self.scalar().visit_map(map)
-    }
-}
-
-impl CappedKeys<'_> {
-    fn scalar(&self) -> Bounded<'_> {
-        Bounded {
-            budget: self.budget,
-            keys_total: None,
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for Bounded<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
-        self.budget.spend()?;
-        Ok(Value::Null)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        self.budget.spend()?;
-        let mut values = Vec::new();
-        while let Some(value) = seq.next_element_seed(self.inner())? {
-            values.push(value);
-        }
-        Ok(Value::Array(values))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        self.budget.spend()?;
-        let mut members = Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            let value = match self.keys_total {
-                Some(total) if name == "keys" => map.next_value_seed(CappedKeys {
-                    budget: self.budget,
-                    total,
-                })?,
-                _ => map.next_value_seed(self.inner())?,
-            };
-            members.insert(name, value);
-        }
-        Ok(Value::Object(members))
+/// `label` of a key set read only in part: `big.jwks (the first 1024 of its 620000 keys)`, the
+/// words `jwb verify --key` uses too.
+pub fn capped_label(label: String, capped: Option<usize>) -> String {
+    match capped {
+        Some(total) => format!("{label} ({})", first_of(MAX_KEYS, total)),
+        None => label,
     }
 }
 
@@ -466,10 +217,7 @@ impl App {
         let Some(loaded) = loaded else {
             return;
         };
-        let label = match loaded.capped {
-            Some(total) => format!("{label} (the first {MAX_KEYS} of its {total} keys)"),
-            None => label,
-        };
+        let label = capped_label(label, loaded.capped);
         match pending.slot {
             KeySlot::Main => self.take_loaded_key(&label, loaded),
             KeySlot::Verify => self.take_verify_key(label, loaded.signing),

@@ -152,7 +152,7 @@ impl App {
             return;
         };
         let capped = loaded.capped.map_or_else(String::new, |total| {
-            format!(" (the first {MAX_KEYS} of its {total} keys)")
+            format!(" ({})", crate::jose::key::first_of(MAX_KEYS, total))
         });
         match loaded.signing {
             Ok(keys) => {

@@ -16,10 +16,8 @@ use super::output::{self, Mode, Paint};
 use super::{CliError, read_file};
 use crate::jose::claims::ClaimOptions;
 use crate::jose::extract::{Extracted, Stripped, extract, session_cookie};
-use crate::jose::jwe::{
-    self, DecryptOptions, Jwe, JweError, JweKeys, KeyKind, authjs, parse_jwe_keys,
-};
-use crate::jose::key::{KeySet, parse_key};
+use crate::jose::jwe::{self, DecryptOptions, Jwe, JweError, JweKeys, KeyKind, authjs};
+use crate::jose::key::{KeySet, MAX_KEYS, parse_key_capped};
 use crate::jose::report::Outcome;
 use crate::jose::verify::VerifyOptions;
 
@@ -117,7 +115,10 @@ pub fn workbench_launch(
         && is_jwe(token)
     {
         let bytes = Zeroizing::new(read_file(path, "key file")?);
-        if parse_jwe_keys(&bytes).is_ok() {
+        // Bounded as every key file is; the workbench reads the bytes again the same way.
+        let opens = parse_key_capped(&bytes, MAX_KEYS)
+            .is_ok_and(|(set, _)| JweKeys::from_set(&set).is_ok());
+        if opens {
             key_bytes = Some((file_name(path), bytes));
         }
     }
@@ -333,30 +334,16 @@ fn load_keys(
 /// signature is. A kid that no key of the file has, for decryption or for signatures, is
 /// a usage error (exit 2), as `--kid` is for a signature.
 fn jwe_key_file(path: &std::path::Path, kid: Option<&str>) -> Result<(JweKeys, String), CliError> {
-    let bytes = Zeroizing::new(read_file(path, "key file")?);
-    let label = path.display().to_string();
-    let signature_keys = || parse_key(&bytes).ok();
-    let mut keys = match parse_jwe_keys(&bytes) {
-        Ok(keys) => keys,
-        Err(source) => match signature_keys() {
-            Some(_) => JweKeys { keys: Vec::new() },
-            None => {
-                return Err(CliError::Key {
-                    label: format!("key file '{label}'"),
-                    source,
-                });
-            }
-        },
-    };
+    // The one bounded reading of a key file; the JWE keys are a view of the set. A set of
+    // signature keys only gives none.
+    let (set, capped) = super::keys::read_key_file(path, "")?;
+    let label = super::keys::capped_label(path, capped);
+    let mut keys = JweKeys::from_set(&set).unwrap_or(JweKeys { keys: Vec::new() });
     if let Some(kid) = kid {
         let all: Vec<String> = keys.keys.iter().filter_map(|k| k.kid.clone()).collect();
         keys.keys.retain(|k| k.kid.as_deref() == Some(kid));
-        // The file is parsed again as signature keys only when no decryption key has it.
-        let signs = || {
-            signature_keys()
-                .is_some_and(|set| set.keys.iter().any(|k| k.kid.as_deref() == Some(kid)))
-        };
-        if keys.keys.is_empty() && !signs() {
+        let signs = set.keys.iter().any(|k| k.kid.as_deref() == Some(kid));
+        if keys.keys.is_empty() && !signs {
             return Err(CliError::NoSuchKid {
                 path: label,
                 kid: kid.to_owned(),

@@ -9,7 +9,7 @@ use clap::Args;
 use zeroize::Zeroizing;
 
 use super::{CliError, read_file};
-use crate::jose::key::{KeySet, Secret, parse_key};
+use crate::jose::key::{KeySet, MAX_KEYS, Secret, first_of, parse_key_capped};
 
 /// `--allow-weak-secret`: the one opt-in for HMAC secrets too weak to prove anything, on the
 /// commands that sign or verify (verify, `--batch`, explain, encode, encrypt, the workbench).
@@ -202,14 +202,20 @@ impl KeyArgs {
             );
         }
         if let Some(path) = &self.key {
-            let label = path.display().to_string();
-            let keys = key_file(path, "")?;
+            let (keys, capped) = read_key_file(path, "")?;
+            // A set read in part says so in its label (the report's key line, the
+            // workbench's key pane) and in a note, in the workbench's words.
+            let label = capped_label(path, capped);
+            let notes = capped
+                .map(|total| capped_note(&format!("key file '{}'", path.display()), total))
+                .into_iter()
+                .collect();
             let keys = self.restrict_to_kid(keys, &label)?;
             return Ok(Some(LoadedKey {
                 keys,
                 label,
                 secret: None,
-                notes: Vec::new(),
+                notes,
             }));
         }
         Ok(None)
@@ -269,13 +275,54 @@ pub fn secret_text(text: &str, option: &str) -> Result<Secret, CliError> {
 }
 
 /// The one door for a key file (`--key`, `--sign-key`, `--verify-key`): read and parsed by
-/// the one key parser; `which` names the option in messages when it is not `--key`.
+/// the one key parser, bounded ([`read_key_file`]); `which` names the option in messages when
+/// it is not `--key`. A set read in part says so in a `note:` line on standard error.
 pub fn key_file(path: &std::path::Path, which: &str) -> Result<KeySet, CliError> {
+    let (keys, capped) = read_key_file(path, which)?;
+    if let Some(total) = capped {
+        use std::io::Write as _;
+        let note = capped_note(&format!("key file '{}'{which}", path.display()), total);
+        // Best effort: the verdict on stdout matters more than a note.
+        let _ = writeln!(
+            std::io::stderr().lock(),
+            "note: {}",
+            crate::ui::text::escape_untrusted(&note)
+        );
+    }
+    Ok(keys)
+}
+
+/// A key file read and parsed by the engine's one bounded parse: a key set is read up to its
+/// first [`MAX_KEYS`] keys and the rest only counted, as the workbench reads it (a 16 MiB set
+/// of 620,000 keys cost 1.2 GB and seconds when every key was built). The keys, and how many
+/// the set held when it held more.
+pub fn read_key_file(
+    path: &std::path::Path,
+    which: &str,
+) -> Result<(KeySet, Option<usize>), CliError> {
     let bytes = Zeroizing::new(read_file(path, "key file")?);
-    parse_key(&bytes).map_err(|source| CliError::Key {
+    parse_key_capped(&bytes, MAX_KEYS).map_err(|source| CliError::Key {
         label: format!("key file '{}'{which}", path.display()),
         source,
     })
+}
+
+/// A key file's label: its path, and for a set read in part, which part, in the workbench's
+/// words (`big.jwks (the first 1024 of its 620000 keys)`).
+pub fn capped_label(path: &std::path::Path, capped: Option<usize>) -> String {
+    match capped {
+        Some(total) => format!("{} ({})", path.display(), first_of(MAX_KEYS, total)),
+        None => path.display().to_string(),
+    }
+}
+
+/// The note for a set read in part: what was read, and that a key past it is never tried.
+fn capped_note(what: &str, total: usize) -> String {
+    format!(
+        "{what}: {} are read (the rest are counted, never used): put the keys a token needs \
+         first, or give it alone",
+        first_of(MAX_KEYS, total)
+    )
 }
 
 fn secret_key(secret: Secret, label: String) -> Result<Option<LoadedKey>, CliError> {

@@ -1,5 +1,6 @@
 //! Keys, sniffed by content and never by file name: HMAC secrets, PEM, DER, JWK and JWKS.
 
+mod capped;
 pub(crate) mod der;
 mod export;
 pub(crate) mod guard;
@@ -8,6 +9,7 @@ pub(crate) mod jwk;
 pub(crate) mod pem;
 mod set;
 
+pub use capped::{MAX_KEYS, first_of, parse_key_capped};
 pub use set::{Candidates, KeySet, MAX_VERIFY_CANDIDATES, NoKey, Purpose};
 pub(crate) use set::{needs, plural};
 

@@ -188,3 +188,115 @@ fn a_key_set_without_kids_is_tried_for_at_most_64_keys() {
         text(&out.stdout)
     );
 }
+
+/// A JWKS of `n` HMAC keys with kids `k0`, `k1`, ..., written to a temporary file.
+fn oct_jwks_file(n: usize, name: &str) -> std::path::PathBuf {
+    let keys: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"kty":"oct","kid":"k{i}","k":"{}"}}"#,
+                b64::encode(oct_secret(i).as_bytes())
+            )
+        })
+        .collect();
+    let file = std::env::temp_dir().join(format!("jwb-limits-{name}-{}.json", std::process::id()));
+    std::fs::write(&file, format!(r#"{{"keys":[{}]}}"#, keys.join(","))).unwrap();
+    file
+}
+
+fn oct_secret(i: usize) -> String {
+    format!("oct-key-number-{i:08}-of-a-big-set")
+}
+
+fn signed_by_oct(i: usize, kid: bool) -> String {
+    let header = if kid {
+        format!(r#"{{"alg":"HS256","kid":"k{i}"}}"#)
+    } else {
+        r#"{"alg":"HS256"}"#.to_owned()
+    };
+    let input = format!(
+        "{}.{}",
+        b64::encode(header.as_bytes()),
+        b64::encode(br#"{"sub":"a"}"#)
+    );
+    let sig = hmac(Alg::HS256, oct_secret(i).as_bytes(), input.as_bytes());
+    format!("{input}.{}", b64::encode(&sig))
+}
+
+#[test]
+fn a_key_set_over_the_cap_is_read_to_its_first_1024_keys_and_says_so() {
+    use jwt_workbench::jose::key::MAX_KEYS;
+    let total = MAX_KEYS + 500;
+    let file = oct_jwks_file(total, "capped");
+    let path = file.display().to_string();
+    let words = format!("the first {MAX_KEYS} of its {total} keys");
+    let verify = |token: &str| {
+        jwb()
+            .args(["verify", token, "--key", &path, "--now", "0"])
+            .output()
+            .unwrap()
+    };
+    // A key among the first 1024, by kid and without one (tried among the first 64).
+    for token in [signed_by_oct(1000, true), signed_by_oct(3, false)] {
+        let out = verify(&token);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains(&format!("key: {path} ({words})")),
+            "{stdout}"
+        );
+        assert!(
+            text(&out.stderr).contains(&format!("note: key file '{path}': {words} are read")),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+    // A key past the cap is never used: its kid is not among the keys read.
+    let out = verify(&signed_by_oct(MAX_KEYS + 100, true));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains(&words), "{}", text(&out.stdout));
+    // `--batch` reads the key file the same way.
+    let lines = format!(
+        "{}\n{}\n",
+        signed_by_oct(MAX_KEYS - 1, true),
+        signed_by_oct(MAX_KEYS, true)
+    );
+    let out = jwb()
+        .args(["verify", "--batch", "--key", &path, "--now", "0"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    let results: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), 2, "{}", text(&out.stdout));
+    assert_eq!(results[0]["valid"], true, "{}", results[0]);
+    assert_eq!(results[1]["valid"], false, "{}", results[1]);
+    assert!(text(&out.stderr).contains(&words), "{}", text(&out.stderr));
+    // A nested token's `--verify-key` is read the same way and says so too.
+    let fixture = |name: &str| format!("{}/tests/fixtures/cli/{name}", env!("CARGO_MANIFEST_DIR"));
+    let out = jwb()
+        .args(["encrypt", "--payload", r#"{"sub":"a"}"#])
+        .args(["--alg", "RSA-OAEP-256", "--enc", "A256GCM"])
+        .args(["--key", &fixture("rsa-public.pem")])
+        .args(["--sign-secret", &oct_secret(5)])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let nested = text(&out.stdout).trim().to_owned();
+    let out = jwb()
+        .args(["verify", &nested, "--now", "0"])
+        .args(["--key", &fixture("rsa-private.pem"), "--verify-key", &path])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "note: key file '{path}' (--verify-key): {words} are read"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+}
