@@ -590,6 +590,7 @@ pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<
         client,
         tokens,
         jwks,
+        notes,
         ..
     } = logged;
     let launch = LoginLaunch {
@@ -601,6 +602,7 @@ pub fn run_login_workbench(logged: login::LoggedIn, aud: Vec<String>) -> Result<
             id: tokens.id_token.map(LoginSecret::new),
             refresh: tokens.refresh_token.map(LoginSecret),
         },
+        notes,
     };
     let (keys, key_label) = match jwks {
         Some(j) => {

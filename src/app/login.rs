@@ -57,6 +57,9 @@ pub struct LoginLaunch {
     pub access_aud: Vec<String>,
     /// The tokens.
     pub tokens: LoginTokens,
+    /// What the real login did, step by step (where the PKCE verifier went, where the nonce
+    /// came back): the flow simulator's lessons show it beside the simulated steps.
+    pub notes: Vec<String>,
 }
 
 /// Which of the login's tokens the workbench shows.
@@ -503,6 +506,7 @@ mod app_tests {
                 id: Some(LoginSecret::new(jwt(r#"{"aud":"app","nonce":"n"}"#))),
                 refresh: Some(LoginSecret::new("rt-1")),
             },
+            notes: Vec::new(),
         };
         App::new(
             LaunchOptions {

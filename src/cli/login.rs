@@ -332,7 +332,7 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
         }
         None => None,
     };
-    let logged = LoggedIn {
+    let mut logged = LoggedIn {
         meta,
         client,
         tokens,
@@ -348,6 +348,9 @@ pub fn login(args: &LoginArgs, now: f64) -> Result<LoggedIn, CliError> {
     for note in &logged.notes {
         say(note);
     }
+    logged
+        .notes
+        .extend(checks.iter().map(|(line, _)| line.clone()));
     if id_failed {
         return Err(CliError::Usage(
             "the ID token did not pass its checks (see above): its claims cannot be trusted"

@@ -337,6 +337,17 @@ fn detail_lines(app: &Screen, width: usize) -> Vec<Line<'static>> {
     let mut lesson = vec![Span::styled("lesson   ", theme.title)];
     lesson.extend(escaped_spans(&e.lesson, Style::new(), theme.escaped));
     lines.extend(wrap_hanging(&lesson, width, 9));
+    // After `jwb login`, what the real exchange did stands beside the simulated one.
+    if let Some(login) = app.login.as_ref().filter(|l| !l.launch.notes.is_empty()) {
+        let text = format!(
+            "your jwb login at {} did this for real: {}",
+            login.launch.issuer,
+            login.launch.notes.join("; ")
+        );
+        let mut real = vec![Span::styled("for real ", theme.title)];
+        real.extend(escaped_spans(&text, Style::new(), theme.escaped));
+        lines.extend(wrap_hanging(&real, width, 9));
+    }
     lines
 }
 

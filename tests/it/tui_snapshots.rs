@@ -866,3 +866,43 @@ fn a_narrow_flow_state_pane_scrolls_to_its_last_row() {
     assert!(next.contains("Access-token deny-list"), "{next}");
     assert!(!next.contains("↑ more"), "{next}");
 }
+
+#[test]
+fn after_jwb_login_the_flow_lesson_shows_what_the_real_login_did() {
+    use jwt_workbench::app::login::{LoginLaunch, LoginSecret, LoginTokens};
+    let token = hs256(
+        r#"{"sub":"a","exp":1700000300}"#,
+        "flow-login-test-secret-0123456789ab",
+    );
+    let mut app = app(LaunchOptions {
+        login: Some(LoginLaunch {
+            issuer: "https://id.example".to_owned(),
+            client_id: "app".to_owned(),
+            access_aud: Vec::new(),
+            tokens: LoginTokens {
+                access: LoginSecret::new(token),
+                id: None,
+                refresh: Some(LoginSecret::new("rt")),
+            },
+            notes: vec![
+                "the PKCE verifier went only in the token request".to_owned(),
+                "nonce matches the one sent".to_owned(),
+            ],
+        }),
+        ..LaunchOptions::default()
+    });
+    app.update(Action::OpenView(View::Flow), NOW);
+    app.update(Action::Flow(flow::Move::Login), NOW);
+    let shot = screen(&app, 160, 48);
+    assert!(shot.contains("for real"), "{shot}");
+    assert!(
+        shot.contains("your jwb login at https://id.example"),
+        "{shot}"
+    );
+    assert!(shot.contains("nonce matches the one sent"), "{shot}");
+    // Without a login, the lesson stands alone.
+    let mut plain = self::app(LaunchOptions::default());
+    plain.update(Action::OpenView(View::Flow), NOW);
+    plain.update(Action::Flow(flow::Move::Login), NOW);
+    assert!(!screen(&plain, 160, 48).contains("for real"));
+}
