@@ -48,7 +48,9 @@ fn open(token: &str, secret: Secret) -> App {
     )
 }
 
-fn screen(app: &App, width: u16, height: u16) -> String {
+/// The screen as text (monochrome, no-break spaces as spaces, trailing blanks cut); the
+/// workbench-key tests read screens the same way.
+pub(crate) fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
         .draw(|frame| {

@@ -13,25 +13,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui_textarea::{Input, Key as K};
 
+use super::honest::screen;
+
 const NOW: f64 = 1_700_000_000.0;
 const SECRET: &str = "a-secret-of-thirty-two-bytes-ok!";
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-    terminal
-        .draw(|frame| {
-            ui::draw(frame, app, Theme::mono());
-        })
-        .expect("draws");
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..height {
-        let line: String = (0..width).map(|x| buffer[(x, y)].symbol()).collect();
-        out.push_str(line.replace('\u{a0}', " ").trim_end());
-        out.push('\n');
-    }
-    out
-}
 
 /// Draws and reports the layout back, as the event loop does after each frame.
 fn settle(app: &mut App, width: u16, height: u16) {
